@@ -1,0 +1,38 @@
+package dev.sluice.simulator;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One send as the simulator's core sees it, whatever the interface it came through.
+ *
+ * @param via the interface that carried it
+ * @param accessKeyId the caller's access key id (from SigV4 or SMTP AUTH), or {@code anonymous}
+ * @param region the region named in the request's credential scope
+ * @param from the envelope sender
+ * @param recipients every envelope recipient (To, Cc and Bcc together), as given
+ * @param subject the subject, or empty when not known without parsing MIME
+ * @param content the message bytes (raw MIME, or the simple content's text), for inspection
+ * @param operation the operation name as the client called it, e.g. {@code SendEmail}
+ */
+public record SendRequest(
+    SesInterface via,
+    String accessKeyId,
+    String region,
+    String from,
+    List<String> recipients,
+    String subject,
+    byte[] content,
+    String operation) {
+  /** Copies the recipient list and checks for nulls. */
+  public SendRequest {
+    Objects.requireNonNull(via, "via");
+    Objects.requireNonNull(accessKeyId, "accessKeyId");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(from, "from");
+    recipients = List.copyOf(recipients);
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(content, "content");
+    Objects.requireNonNull(operation, "operation");
+  }
+}
