@@ -26,9 +26,9 @@ import javax.crypto.spec.SecretKeySpec;
  * changed after signing shows up as a mismatch, as it would at AWS. Choices worth knowing:
  *
  * <ul>
- *   <li>Canonical URI: the raw path as sent, URI-encoded once more with only {@code /} and the
- *       RFC 3986 unreserved characters left alone. That is what the AWS SDKs do for every service
- *       but S3 ("double encoding"); for all SES sending and account paths, which contain only
+ *   <li>Canonical URI: the raw path as sent, URI-encoded once more with only {@code /} and the RFC
+ *       3986 unreserved characters left alone. That is what the AWS SDKs do for every service but
+ *       S3 ("double encoding"); for all SES sending and account paths, which contain only
  *       unreserved characters, it is the path as sent, byte for byte. Dot segments are not
  *       normalised: SES paths have none.
  *   <li>Canonical query: each {@code name=value} pair is percent-decoded (a {@code +} stays a

@@ -20,8 +20,8 @@ public final class MailboxSimulator {
   private MailboxSimulator() {}
 
   /**
-   * Returns the scenario an address triggers, or empty for any other address; accepts a bare
-   * {@code addr}, {@code <addr>} or {@code Name <addr>}, and null.
+   * Returns the scenario an address triggers, or empty for any other address; accepts a bare {@code
+   * addr}, {@code <addr>} or {@code Name <addr>}, and null.
    */
   public static Optional<Scenario> classify(String address) {
     String addr = unwrap(address);
@@ -65,8 +65,8 @@ public final class MailboxSimulator {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      // An addr-spec has no blanks or angle brackets outside quotes, and simulator addresses have no
-      // quotes at all.
+      // An addr-spec has no blanks or angle brackets outside quotes, and simulator addresses
+      // have no quotes at all.
       if (c <= ' ' || c == '<' || c == '>' || c == '"') {
         return null;
       }

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * Makes SES-shaped identifiers (ses-wire.md §10): 60-character MessageIds (also used as
  * feedbackIds) and UUID RequestIds.
  *
- * <p>A MessageId is a 4-hex region prefix, 12 hex digits of epoch milliseconds, {@code -}, a
- * random version-4 UUID and {@code -000000}. Region prefixes, from ids seen in the wild:
+ * <p>A MessageId is a 4-hex region prefix, 12 hex digits of epoch milliseconds, {@code -}, a random
+ * version-4 UUID and {@code -000000}. Region prefixes, from ids seen in the wild:
  *
  * <table>
  *   <caption>Region prefixes</caption>

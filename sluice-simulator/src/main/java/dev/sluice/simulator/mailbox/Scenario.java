@@ -10,6 +10,8 @@ public enum Scenario {
   OOTO,
   /** {@code complaint@}: accepted and delivered, then an abuse complaint. */
   COMPLAINT,
-  /** {@code suppressionlist@}: accepted, then a Permanent/Suppressed bounce as if globally listed. */
+  /**
+   * {@code suppressionlist@}: accepted, then a Permanent/Suppressed bounce as if globally listed.
+   */
   SUPPRESSIONLIST
 }

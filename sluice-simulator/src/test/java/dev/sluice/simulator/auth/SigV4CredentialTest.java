@@ -72,40 +72,54 @@ class SigV4CredentialTest {
         "AWS4-HMAC-SHA256",
         "AWS AKID:signature",
         "AWS4-HMAC-SHA512 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
-            + " SignedHeaders=host, Signature=" + SIG,
+            + " SignedHeaders=host, Signature="
+            + SIG,
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
             + " SignedHeaders=host",
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
-            + " Signature=" + SIG,
+            + " Signature="
+            + SIG,
         "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=" + SIG,
         "AWS4-HMAC-SHA256 Credential=AKID/2024011/us-east-1/ses/aws4_request,"
-            + " SignedHeaders=host, Signature=" + SIG,
+            + " SignedHeaders=host, Signature="
+            + SIG,
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_requestx,"
-            + " SignedHeaders=host, Signature=" + SIG,
+            + " SignedHeaders=host, Signature="
+            + SIG,
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/aws4_request,"
-            + " SignedHeaders=host, Signature=" + SIG,
+            + " SignedHeaders=host, Signature="
+            + SIG,
         "AWS4-HMAC-SHA256 Credential=/20240115/us-east-1/ses/aws4_request,"
-            + " SignedHeaders=host, Signature=" + SIG,
+            + " SignedHeaders=host, Signature="
+            + SIG,
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
-            + " SignedHeaders=content-type;x-amz-date, Signature=" + SIG,
+            + " SignedHeaders=content-type;x-amz-date, Signature="
+            + SIG,
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
-            + " SignedHeaders=host;;x-amz-date, Signature=" + SIG,
+            + " SignedHeaders=host;;x-amz-date, Signature="
+            + SIG,
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
             + " SignedHeaders=host, Signature=abc",
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
-            + " SignedHeaders=host, Signature=" + "1B0268074C04FB142F61D372720500DA20379AFE61E03F2627785E453FD15D11",
+            + " SignedHeaders=host, Signature="
+            + "1B0268074C04FB142F61D372720500DA20379AFE61E03F2627785E453FD15D11",
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
-            + " SignedHeaders=host, Signature=" + SIG + ", Signature=" + SIG,
+            + " SignedHeaders=host, Signature="
+            + SIG
+            + ", Signature="
+            + SIG,
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
-            + " SignedHeaders=host, Signature=" + SIG + ", Foo=bar",
+            + " SignedHeaders=host, Signature="
+            + SIG
+            + ", Foo=bar",
         "AWS4-HMAC-SHA256 Credential=AKID/20240115/us-east-1/ses/aws4_request,"
-            + " SignedHeaders=host,, Signature=" + SIG,
+            + " SignedHeaders=host,, Signature="
+            + SIG,
       })
   void parse_malformed_incompleteSignature(String header) {
     assertThatThrownBy(() -> SigV4Credential.parse(header))
         .isInstanceOfSatisfying(
-            SigV4Exception.class,
-            e -> assertThat(e.code()).isEqualTo("IncompleteSignature"));
+            SigV4Exception.class, e -> assertThat(e.code()).isEqualTo("IncompleteSignature"));
   }
 
   @Test

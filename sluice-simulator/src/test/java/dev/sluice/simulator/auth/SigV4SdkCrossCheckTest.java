@@ -43,7 +43,8 @@ class SigV4SdkCrossCheckTest {
   private static boolean verify(SignedRequest signed, byte[] body, String secret) {
     SdkHttpRequest r = signed.request();
     URI uri = r.getUri();
-    SigV4Credential cred = SigV4Credential.parse(r.firstMatchingHeader("Authorization").orElse(null));
+    SigV4Credential cred =
+        SigV4Credential.parse(r.firstMatchingHeader("Authorization").orElse(null));
     return SigV4Verifier.verify(
         cred,
         r.method().name(),
@@ -110,9 +111,7 @@ class SigV4SdkCrossCheckTest {
       assertThat(verify(signed, body, SECRET))
           .as("seed=%d request=%s", seed, signed.request().getUri())
           .isTrue();
-      assertThat(verify(signed, body, SECRET + "x"))
-          .as("seed=%d wrong secret", seed)
-          .isFalse();
+      assertThat(verify(signed, body, SECRET + "x")).as("seed=%d wrong secret", seed).isFalse();
     }
   }
 }

@@ -21,47 +21,47 @@ class SigV4VerifierTest {
 
   private static final String TV1_AUTH =
       "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240115/us-east-1/se"
-      + "s/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
-      + "1b0268074c04fb142f61d372720500da20379afe61e03f2627785e453fd15d11";
+          + "s/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
+          + "1b0268074c04fb142f61d372720500da20379afe61e03f2627785e453fd15d11";
 
   private static final String TV1_BODY =
       "Action=SendEmail&Version=2010-12-01&Source=sender%40example.com&Destin"
-      + "ation.ToAddresses.member.1=success%40simulator.amazonses.com&Destinati"
-      + "on.CcAddresses.member.1=cc%40example.com&Message.Subject.Data=Hello&Me"
-      + "ssage.Subject.Charset=UTF-8&Message.Body.Text.Data=Hi+there&Message.Bo"
-      + "dy.Text.Charset=UTF-8&ReplyToAddresses.member.1=reply%40example.com&Co"
-      + "nfigurationSetName=my-config-set&Tags.member.1.Name=campaign&Tags.memb"
-      + "er.1.Value=jan-2024";
+          + "ation.ToAddresses.member.1=success%40simulator.amazonses.com&Destinati"
+          + "on.CcAddresses.member.1=cc%40example.com&Message.Subject.Data=Hello&Me"
+          + "ssage.Subject.Charset=UTF-8&Message.Body.Text.Data=Hi+there&Message.Bo"
+          + "dy.Text.Charset=UTF-8&ReplyToAddresses.member.1=reply%40example.com&Co"
+          + "nfigurationSetName=my-config-set&Tags.member.1.Name=campaign&Tags.memb"
+          + "er.1.Value=jan-2024";
 
   private static final String TV2_AUTH =
       "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240115/us-east-1/se"
-      + "s/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
-      + "d5c49c0340c00a490877c81800a2cfd75efdb6b11c5908abee316fb91e398295";
+          + "s/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
+          + "d5c49c0340c00a490877c81800a2cfd75efdb6b11c5908abee316fb91e398295";
 
   private static final String TV2_BODY =
       "Action=SendRawEmail&Version=2010-12-01&Source=sender%40example.com&Des"
-      + "tinations.member.1=success%40simulator.amazonses.com&RawMessage.Data=R"
-      + "nJvbTogc2VuZGVyQGV4YW1wbGUuY29tDQpUbzogc3VjY2Vzc0BzaW11bGF0b3IuYW1hem9"
-      + "uc2VzLmNvbQ0KU3ViamVjdDogUmF3IHRlc3QNCk1JTUUtVmVyc2lvbjogMS4wDQpDb250Z"
-      + "W50LVR5cGU6IHRleHQvcGxhaW47IGNoYXJzZXQ9VVRGLTgNCg0KSGVsbG8gZnJvbSBTZW5"
-      + "kUmF3RW1haWwuDQo%3D";
+          + "tinations.member.1=success%40simulator.amazonses.com&RawMessage.Data=R"
+          + "nJvbTogc2VuZGVyQGV4YW1wbGUuY29tDQpUbzogc3VjY2Vzc0BzaW11bGF0b3IuYW1hem9"
+          + "uc2VzLmNvbQ0KU3ViamVjdDogUmF3IHRlc3QNCk1JTUUtVmVyc2lvbjogMS4wDQpDb250Z"
+          + "W50LVR5cGU6IHRleHQvcGxhaW47IGNoYXJzZXQ9VVRGLTgNCg0KSGVsbG8gZnJvbSBTZW5"
+          + "kUmF3RW1haWwuDQo%3D";
 
   private static final String TV3_AUTH =
       "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240115/us-east-1/se"
-      + "s/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
-      + "14d5b9a9709eca9d4a54abe9de707ca5277f06020a9003c983dcbf120ab5f605";
+          + "s/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
+          + "14d5b9a9709eca9d4a54abe9de707ca5277f06020a9003c983dcbf120ab5f605";
 
   private static final String TV3_BODY =
       "{\"FromEmailAddress\":\"sender@example.com\",\"Destination\":{\"ToAddresses\":"
-      + "[\"success@simulator.amazonses.com\"]},\"Content\":{\"Simple\":{\"Subject\":{\""
-      + "Data\":\"Hello\",\"Charset\":\"UTF-8\"},\"Body\":{\"Text\":{\"Data\":\"Hi there\",\"Ch"
-      + "arset\":\"UTF-8\"}}}},\"EmailTags\":[{\"Name\":\"campaign\",\"Value\":\"jan-2024\"}"
-      + "],\"ConfigurationSetName\":\"my-config-set\"}";
+          + "[\"success@simulator.amazonses.com\"]},\"Content\":{\"Simple\":{\"Subject\":{\""
+          + "Data\":\"Hello\",\"Charset\":\"UTF-8\"},\"Body\":{\"Text\":{\"Data\":\"Hi there\",\"Ch"
+          + "arset\":\"UTF-8\"}}}},\"EmailTags\":[{\"Name\":\"campaign\",\"Value\":\"jan-2024\"}"
+          + "],\"ConfigurationSetName\":\"my-config-set\"}";
 
   private static final String TV4_AUTH =
       "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240115/us-east-1/se"
-      + "s/aws4_request, SignedHeaders=host;x-amz-date, Signature=67ca8f9457a87"
-      + "644b50d4f0d5ad79ba24022535208840ad55b9434831235f088";
+          + "s/aws4_request, SignedHeaders=host;x-amz-date, Signature=67ca8f9457a87"
+          + "644b50d4f0d5ad79ba24022535208840ad55b9434831235f088";
 
   private static Function<String, String> headers(String contentType) {
     Map<String, String> h =
@@ -79,8 +79,7 @@ class SigV4VerifierTest {
     return verifyPost(SigV4Credential.parse(auth), path, body, SECRET);
   }
 
-  private static boolean verifyPost(
-      SigV4Credential cred, String path, String body, String secret) {
+  private static boolean verifyPost(SigV4Credential cred, String path, String body, String secret) {
     String contentType = path.equals("/") ? FORM : "application/json";
     return SigV4Verifier.verify(
         cred, "POST", path, null, headers(contentType), bytes(body), secret, AMZ_DATE);
@@ -108,7 +107,8 @@ class SigV4VerifierTest {
             x-amz-date:20240115T120000Z
 
             content-type;host;x-amz-date
-            7e2188d8ded55008d4f2e4a2a062b852ba59a26c68ed4f8f6dae54f0ca3749ac""");
+            7e2188d8ded55008d4f2e4a2a062b852ba59a26c68ed4f8f6dae54f0ca3749ac\
+            """);
   }
 
   @Test
@@ -129,7 +129,8 @@ class SigV4VerifierTest {
             AWS4-HMAC-SHA256
             20240115T120000Z
             20240115/us-east-1/ses/aws4_request
-            f2f699f6d3d28f9b5ca42b8c1efe0267d54a37ff5c7f1364dabcef9d0bef32a2""");
+            f2f699f6d3d28f9b5ca42b8c1efe0267d54a37ff5c7f1364dabcef9d0bef32a2\
+            """);
   }
 
   @Test
@@ -323,10 +324,8 @@ class SigV4VerifierTest {
   void withinSkew_outsideWindowEitherDirection_false() {
     Duration skew = Duration.ofMinutes(15);
 
-    assertThat(SigV4Verifier.withinSkew(AMZ_DATE, SIGNED_AT + skew.toMillis() + 1, skew))
-        .isFalse();
-    assertThat(SigV4Verifier.withinSkew(AMZ_DATE, SIGNED_AT - skew.toMillis() - 1, skew))
-        .isFalse();
+    assertThat(SigV4Verifier.withinSkew(AMZ_DATE, SIGNED_AT + skew.toMillis() + 1, skew)).isFalse();
+    assertThat(SigV4Verifier.withinSkew(AMZ_DATE, SIGNED_AT - skew.toMillis() - 1, skew)).isFalse();
   }
 
   @Test
