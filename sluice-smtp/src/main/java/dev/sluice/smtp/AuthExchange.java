@@ -51,12 +51,11 @@ final class AuthExchange {
   }
 
   private static Result plain(String initial, Conversation c) throws IOException {
-    String response = initial != null ? initial : c.challenge("");
-    Object decoded = decode(response);
-    if (decoded instanceof Refused r) {
-      return r;
+    Decoded d = decode(initial != null ? initial : c.challenge(""));
+    if (d.refused() != null) {
+      return d.refused();
     }
-    String message = (String) decoded;
+    String message = d.text();
     // message = [authzid] NUL authcid NUL passwd
     int first = message.indexOf('\0');
     int second = first < 0 ? -1 : message.indexOf('\0', first + 1);
@@ -67,33 +66,43 @@ final class AuthExchange {
   }
 
   private static Result login(String initial, Conversation c) throws IOException {
-    Object user = decode(initial != null ? initial : c.challenge(USERNAME_PROMPT));
-    if (user instanceof Refused r) {
-      return r;
+    Decoded user = decode(initial != null ? initial : c.challenge(USERNAME_PROMPT));
+    if (user.refused() != null) {
+      return user.refused();
     }
-    Object password = decode(c.challenge(PASSWORD_PROMPT));
-    if (password instanceof Refused r) {
-      return r;
+    Decoded password = decode(c.challenge(PASSWORD_PROMPT));
+    if (password.refused() != null) {
+      return password.refused();
     }
-    return new Credentials("LOGIN", (String) user, (String) password);
+    return new Credentials("LOGIN", user.text(), password.text());
   }
 
-  /** Decodes one response: the text, or a {@link Refused}. */
-  private static Object decode(String response) {
+  /** One decoded response: its text, or why it ends the exchange. */
+  private record Decoded(String text, Refused refused) {
+    static Decoded of(String text) {
+      return new Decoded(text, null);
+    }
+
+    static Decoded refuse(ServerReply reply) {
+      return new Decoded(null, new Refused(reply));
+    }
+  }
+
+  private static Decoded decode(String response) {
     if (response == null) {
-      return new Refused(ServerReply.LINE_TOO_LONG);
+      return Decoded.refuse(ServerReply.LINE_TOO_LONG);
     }
     String r = response.strip();
     if (r.equals("*")) {
-      return new Refused(ServerReply.AUTH_CANCELLED);
+      return Decoded.refuse(ServerReply.AUTH_CANCELLED);
     }
     if (r.equals("=")) {
-      return ""; // an empty initial response (RFC 4954 §4)
+      return Decoded.of(""); // an empty initial response (RFC 4954 §4)
     }
     try {
-      return new String(Base64.getDecoder().decode(r), StandardCharsets.UTF_8);
+      return Decoded.of(new String(Base64.getDecoder().decode(r), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
-      return new Refused(ServerReply.AUTH_BAD_RESPONSE);
+      return Decoded.refuse(ServerReply.AUTH_BAD_RESPONSE);
     }
   }
 

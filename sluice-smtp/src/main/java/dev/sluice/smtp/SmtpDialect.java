@@ -1,5 +1,6 @@
 package dev.sluice.smtp;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -90,6 +91,31 @@ public final class SmtpDialect {
   /** The reply this dialect gives for a server-made situation. */
   public Reply reply(ServerReply which) {
     return replies.get(which);
+  }
+
+  /**
+   * The EHLO reply: host name, one line per offered extension, then the trailer if any.
+   *
+   * @param offerStartTls whether STARTTLS can be offered now (a TLS context, TLS not yet active)
+   * @param maxMessageSize the limit advertised with SIZE
+   */
+  Reply ehloReply(boolean offerStartTls, long maxMessageSize) {
+    List<String> lines = new ArrayList<>();
+    lines.add(hostname);
+    for (SmtpExtension e : SmtpExtension.values()) {
+      if (!extensions.contains(e) || (e == SmtpExtension.STARTTLS && !offerStartTls)) {
+        continue;
+      }
+      switch (e) {
+        case SIZE -> lines.add("SIZE " + maxMessageSize);
+        case AUTH -> lines.add("AUTH " + String.join(" ", authMechanisms));
+        default -> lines.add(e.keyword());
+      }
+    }
+    if (ehloTrailer != null) {
+      lines.add(ehloTrailer);
+    }
+    return Reply.multiline(250, null, lines);
   }
 
   /** Builds a {@link SmtpDialect}; not thread-safe. */

@@ -45,8 +45,9 @@ public interface SmtpHandler {
   }
 
   /**
-   * Takes a complete message (dot-unstuffed, CRLF line endings, within the size limit) and says
-   * how to answer. Never called for a message that did not arrive whole.
+   * Takes a complete message within the size limit and says how to answer: after DATA it is
+   * dot-unstuffed with CRLF line endings only; after BDAT it is the octets as sent. Never called
+   * for a message that did not arrive whole.
    */
   DataResult data(SessionInfo session, SmtpEnvelope envelope, byte[] message);
 }

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,15 +46,20 @@ class SesSmtpEndpointIT {
   }
 
   private void start(Map<String, String> credentials) throws IOException {
+    start(credentials, b -> b);
+  }
+
+  private void start(Map<String, String> credentials, UnaryOperator<SesSmtpEndpoint.Builder> settings)
+      throws IOException {
     FaultInjector faults = via -> {
       assertThat(via).isEqualTo(SesInterface.SMTP);
       return injection.get();
     };
-    endpoint = SesSmtpEndpoint.builder(sendService)
+    endpoint = settings.apply(SesSmtpEndpoint.builder(sendService)
         .tls(certificate.serverContext())
         .credentials(credentials)
         .faults(faults)
-        .hangLimit(Duration.ofMinutes(1))
+        .hangLimit(Duration.ofMinutes(1)))
         .build();
     endpoint.start();
   }
@@ -290,5 +296,39 @@ class SesSmtpEndpointIT {
       c.sendRaw("x\r\n.\r\n").timeout(300);
       assertThrows(SocketTimeoutException.class, c::reply);
     }
+  }
+
+  @Test
+  void connect_overConnectionLimit_answers421SesText() throws IOException {
+    start(Map.of(), b -> b.maxConnections(1));
+    try (RawSmtpClient first = new RawSmtpClient(endpoint.port())) {
+      assertThat(first.reply()).startsWith("220 ");
+      try (RawSmtpClient second = new RawSmtpClient(endpoint.port())) {
+        second.expect("421 Too many concurrent SMTP connections");
+        assertThat(second.line()).isNull();
+      }
+    }
+  }
+
+  @Test
+  void idle_pastTimeout_answers451AndCloses() throws IOException {
+    start(Map.of(), b -> b.idleTimeout(Duration.ofMillis(200)));
+    try (RawSmtpClient c = new RawSmtpClient(endpoint.port())) {
+      c.reply();
+      c.expect("451 4.4.2 Timeout waiting for data from client.");
+      assertThat(c.line()).isNull();
+    }
+  }
+
+  @Test
+  void data_overMaxMessageSize_answers552SesText() throws IOException {
+    start(Map.of(KEY_ID, SECRET), b -> b.maxMessageSize(100));
+    try (RawSmtpClient c = authenticated()) {
+      c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
+      c.send("RCPT TO:<success@simulator.amazonses.com>").expect("250 Ok");
+      c.send("DATA").reply();
+      c.sendRaw("x".repeat(200) + "\r\n.\r\n").expect("552 Message is too long.");
+    }
+    assertThat(sendService.requests).isEmpty();
   }
 }
