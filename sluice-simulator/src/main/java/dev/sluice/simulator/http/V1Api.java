@@ -12,7 +12,6 @@ import dev.sluice.simulator.mailbox.MessageIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -126,7 +125,7 @@ final class V1Api {
     String data = required(f, "RawMessage.Data");
     byte[] raw;
     try {
-      raw = Base64.getMimeDecoder().decode(data);
+      raw = Base64s.decode(data);
     } catch (IllegalArgumentException e) {
       throw new QueryError(400, "InvalidParameterValue", "RawMessage.Data is not valid base64.");
     }

@@ -15,7 +15,6 @@ import dev.sluice.simulator.SimulatorCore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -138,7 +137,7 @@ final class V2Api {
         throw new BadRequest("Missing required parameter Content.Raw.Data.");
       }
       try {
-        bytes = Base64.getMimeDecoder().decode(data);
+        bytes = Base64s.decode(data);
       } catch (IllegalArgumentException e) {
         throw new BadRequest("Content.Raw.Data is not valid base64.");
       }
