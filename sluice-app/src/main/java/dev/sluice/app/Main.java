@@ -39,8 +39,10 @@ public final class Main implements Runnable {
     @Override
     public String[] getVersion() {
       String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"sluice " + (v == null ? "(development build)" : v),
-          "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+      return new String[] {
+        "sluice " + (v == null ? "(development build)" : v),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+      };
     }
   }
 }

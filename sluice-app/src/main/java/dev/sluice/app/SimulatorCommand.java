@@ -37,10 +37,16 @@ import picocli.CommandLine.Option;
 final class SimulatorCommand implements Callable<Integer> {
   private static final String PREFIX = "simulator.";
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file of 'key = value' lines.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file of 'key = value' lines.")
   private Path configFile;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Sets any configuration key; repeatable.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Sets any configuration key; repeatable.")
   private Map<String, String> sets = new LinkedHashMap<>();
 
   @Option(names = "--print-config", description = "Prints the effective configuration and exits.")
@@ -65,10 +71,15 @@ final class SimulatorCommand implements Callable<Integer> {
     cl.setOut(new java.io.PrintWriter(out, true, java.nio.charset.StandardCharsets.UTF_8));
     for (ConfigKey<?> k : SimulatorConfig.SCHEMA.keys()) {
       boolean bool = k.defaultText().equals("true") || k.defaultText().equals("false");
-      OptionSpec.Builder b = OptionSpec.builder(flag(k))
-          .paramLabel(label(k))
-          .type(String.class)
-          .description(k.doc() + " Default: " + (k.defaultText().isEmpty() ? "(none)" : k.defaultText()) + ".");
+      OptionSpec.Builder b =
+          OptionSpec.builder(flag(k))
+              .paramLabel(label(k))
+              .type(String.class)
+              .description(
+                  k.doc()
+                      + " Default: "
+                      + (k.defaultText().isEmpty() ? "(none)" : k.defaultText())
+                      + ".");
       if (bool) {
         b.arity("0..1").fallbackValue("true");
       }
@@ -118,10 +129,13 @@ final class SimulatorCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      sim.close();
-      stopped.countDown();
-    }, "sluice-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              sim.close();
+              stopped.countDown();
+            },
+            "sluice-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     banner(sim, config);
     stopped.await();
@@ -139,8 +153,8 @@ final class SimulatorCommand implements Callable<Integer> {
       }
     }
     Map<String, String> file = configFile == null ? Map.of() : ConfigLoader.readFile(configFile);
-    return ConfigLoader.resolve(SimulatorConfig.SCHEMA, file, String.valueOf(configFile), env, "SLUICE_SIMULATOR_",
-        flags);
+    return ConfigLoader.resolve(
+        SimulatorConfig.SCHEMA, file, String.valueOf(configFile), env, "SLUICE_SIMULATOR_", flags);
   }
 
   private void banner(Simulator sim, SimulatorConfig c) {
@@ -148,31 +162,63 @@ final class SimulatorCommand implements Callable<Integer> {
       out.println("simulator: v2/v1 API " + sim.httpEndpoint());
     }
     if (sim.httpsEndpoint() != null) {
-      out.println("simulator: v2/v1 API " + sim.httpsEndpoint() + " (self-signed certificate"
-          + (c.exportCertificate() == null ? "; --export-cert FILE writes it" : " written to " + c.exportCertificate())
-          + ")");
+      out.println(
+          "simulator: v2/v1 API "
+              + sim.httpsEndpoint()
+              + " (self-signed certificate"
+              + (c.exportCertificate() == null
+                  ? "; --export-cert FILE writes it"
+                  : " written to " + c.exportCertificate())
+              + ")");
     }
     if (sim.smtpPort() >= 0) {
-      out.println("simulator: SMTP endpoint smtp://" + c.bindAddress() + ":" + sim.smtpPort()
-          + " (STARTTLS, AUTH PLAIN/LOGIN)");
+      out.println(
+          "simulator: SMTP endpoint smtp://"
+              + c.bindAddress()
+              + ":"
+              + sim.smtpPort()
+              + " (STARTTLS, AUTH PLAIN/LOGIN)");
     }
     if (sim.httpEndpoint() != null) {
-      out.println("simulator: inspect " + sim.httpEndpoint() + "/_sluice/messages, metrics " + sim.httpEndpoint()
-          + "/metrics");
+      out.println(
+          "simulator: inspect "
+              + sim.httpEndpoint()
+              + "/_sluice/messages, metrics "
+              + sim.httpEndpoint()
+              + "/metrics");
     }
-    out.println("simulator: account " + c.accountId() + " in " + c.region() + (c.sandbox() ? " (sandbox)" : "")
-        + ", MaxSendRate " + limit(c.maxSendRate(), "/s") + ", Max24HourSend " + limit(c.max24HourSend(), "")
-        + ", signatures " + (c.strictAuth().isEmpty() ? "not checked" : "verified (strict)"));
+    out.println(
+        "simulator: account "
+            + c.accountId()
+            + " in "
+            + c.region()
+            + (c.sandbox() ? " (sandbox)" : "")
+            + ", MaxSendRate "
+            + limit(c.maxSendRate(), "/s")
+            + ", Max24HourSend "
+            + limit(c.max24HourSend(), "")
+            + ", signatures "
+            + (c.strictAuth().isEmpty() ? "not checked" : "verified (strict)"));
     StringBuilder f = new StringBuilder();
     for (SesInterface i : SesInterface.values()) {
       FaultSpec s = c.faults().get(i);
-      f.append(f.length() == 0 ? "" : "; ").append(i.key()).append(": latency ").append(c.latency().get(i).text());
+      f.append(f.length() == 0 ? "" : "; ")
+          .append(i.key())
+          .append(": latency ")
+          .append(c.latency().get(i).text());
       if (!s.equals(FaultSpec.NONE)) {
-        f.append(String.format(java.util.Locale.ROOT, ", 500 %.4g, 503 %.4g, reset %.4g, hang %.4g", s.error500(),
-            s.error503(), s.reset(), s.hang()));
+        f.append(
+            String.format(
+                java.util.Locale.ROOT,
+                ", 500 %.4g, 503 %.4g, reset %.4g, hang %.4g",
+                s.error500(),
+                s.error503(),
+                s.reset(),
+                s.hang()));
       }
     }
-    out.println("simulator: " + f + (c.webhook() == null ? "" : "; notifications to " + c.webhook()));
+    out.println(
+        "simulator: " + f + (c.webhook() == null ? "" : "; notifications to " + c.webhook()));
     out.println("simulator: ready; stop with Ctrl-C or SIGTERM");
     out.flush();
   }

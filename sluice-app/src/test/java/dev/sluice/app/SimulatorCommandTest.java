@@ -21,14 +21,18 @@ class SimulatorCommandTest {
   private static Run run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
-    CommandLine cl = SimulatorCommand.commandLine(env, new PrintStream(out, true, StandardCharsets.UTF_8));
+    CommandLine cl =
+        SimulatorCommand.commandLine(env, new PrintStream(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err));
     PrintStream oldErr = System.err;
     ByteArrayOutputStream sysErr = new ByteArrayOutputStream();
     System.setErr(new PrintStream(sysErr, true, StandardCharsets.UTF_8));
     try {
       int status = cl.execute(args);
-      return new Run(status, out.toString(StandardCharsets.UTF_8), err + sysErr.toString(StandardCharsets.UTF_8));
+      return new Run(
+          status,
+          out.toString(StandardCharsets.UTF_8),
+          err + sysErr.toString(StandardCharsets.UTF_8));
     } finally {
       System.setErr(oldErr);
     }
@@ -36,11 +40,20 @@ class SimulatorCommandTest {
 
   @Test
   void printConfig_layersFlagsOverEnvironment() {
-    Run r = run(Map.of("SLUICE_SIMULATOR_REGION", "eu-west-1", "SLUICE_SIMULATOR_HTTP_PORT", "9000"),
-        "--print-config", "--http-port", "9100", "--latency", "lognormal:p50=40ms,p99=200ms", "--sandbox",
-        "--set", "burst=2s");
+    Run r =
+        run(
+            Map.of("SLUICE_SIMULATOR_REGION", "eu-west-1", "SLUICE_SIMULATOR_HTTP_PORT", "9000"),
+            "--print-config",
+            "--http-port",
+            "9100",
+            "--latency",
+            "lognormal:p50=40ms,p99=200ms",
+            "--sandbox",
+            "--set",
+            "burst=2s");
     assertThat(r.status()).isZero();
-    assertThat(r.out()).contains("simulator.region = eu-west-1   # from environment")
+    assertThat(r.out())
+        .contains("simulator.region = eu-west-1   # from environment")
         .contains("simulator.http-port = 9100   # from flag")
         .contains("simulator.latency = lognormal:p50=40ms,p99=200ms")
         .contains("simulator.sandbox = true")
@@ -79,7 +92,9 @@ class SimulatorCommandTest {
   void readme_documentsEveryFlag() throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"));
     for (ConfigKey<?> k : SimulatorConfig.SCHEMA.keys()) {
-      assertThat(readme).as("README documents %s", SimulatorCommand.flag(k)).contains("`" + SimulatorCommand.flag(k) + "`");
+      assertThat(readme)
+          .as("README documents %s", SimulatorCommand.flag(k))
+          .contains("`" + SimulatorCommand.flag(k) + "`");
     }
   }
 

@@ -34,7 +34,8 @@ class ValueTypesTest {
     long seed = new Random().nextLong();
     Random r = new Random(seed);
     for (int i = 0; i < 1000; i++) {
-      Duration d = Duration.ofNanos((r.nextLong() & Long.MAX_VALUE) % 1_000_000_000_000_000L / 1000 * 1000);
+      Duration d =
+          Duration.ofNanos((r.nextLong() & Long.MAX_VALUE) % 1_000_000_000_000_000L / 1000 * 1000);
       assertThat(Durations.parse(Durations.format(d))).as("seed %d value %s", seed, d).isEqualTo(d);
     }
   }
@@ -65,7 +66,8 @@ class ValueTypesTest {
     assertThat(ByteSize.parse("40MB")).hasToString("40MB");
     assertThat(ByteSize.ofBytes(1000)).hasToString("1000");
     assertThatThrownBy(() -> ByteSize.parse("lots")).hasMessageContaining("expected a size");
-    assertThatThrownBy(() -> ByteSize.parse("99999999999GB")).isInstanceOf(ArithmeticException.class);
+    assertThatThrownBy(() -> ByteSize.parse("99999999999GB"))
+        .isInstanceOf(ArithmeticException.class);
   }
 
   @Test
@@ -74,6 +76,7 @@ class ValueTypesTest {
     c.advance(Duration.ofMillis(1500));
     assertThat(c.millis()).isEqualTo(1_001_500L);
     assertThat(c.nanos()).isEqualTo(1_500_000_000L);
-    assertThatThrownBy(() -> c.advance(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> c.advance(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -37,7 +37,10 @@ public final class Addresses {
       }
     }
     String domain = a.substring(at + 1);
-    if (domain.startsWith(".") || domain.endsWith(".") || domain.contains("..") || domain.contains("@")) {
+    if (domain.startsWith(".")
+        || domain.endsWith(".")
+        || domain.contains("..")
+        || domain.contains("@")) {
       return "Invalid email address " + a + ".";
     }
     return null;

@@ -34,12 +34,17 @@ public record FaultSpec(double error500, double error503, double reset, double h
     String t = text.strip();
     double p;
     try {
-      p = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100 : Double.parseDouble(t);
+      p =
+          t.endsWith("%")
+              ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100
+              : Double.parseDouble(t);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a probability such as 0.05 or 5%, got '" + text + "'", e);
+      throw new IllegalArgumentException(
+          "expected a probability such as 0.05 or 5%, got '" + text + "'", e);
     }
     if (!(p >= 0 && p <= 1)) {
-      throw new IllegalArgumentException("expected a probability between 0 and 1, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a probability between 0 and 1, got '" + text + "'");
     }
     return p;
   }

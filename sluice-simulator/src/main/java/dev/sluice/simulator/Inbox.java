@@ -15,8 +15,8 @@ import java.util.function.Predicate;
  * The most recent accepted messages and per-address counters, for inspection by tests and people.
  *
  * <p>Bounded three ways, so a long benchmark cannot exhaust memory: at most {@code capacity}
- * messages, at most {@code byteBudget} bytes of content (oldest dropped first; a message bigger than
- * the whole budget is kept without its content), and at most {@link #MAX_ADDRESSES} distinct
+ * messages, at most {@code byteBudget} bytes of content (oldest dropped first; a message bigger
+ * than the whole budget is kept without its content), and at most {@link #MAX_ADDRESSES} distinct
  * addresses counted by name (the rest are counted under {@code (other)}).
  *
  * <p>Thread-safe: the ring is guarded by its own lock; counters are lock-free.
@@ -45,8 +45,16 @@ public final class Inbox {
     ReceivedMessage kept =
         m.content() != null && m.content().length > byteBudget
             ? new ReceivedMessage(
-                m.messageId(), m.timestampMillis(), m.via(), m.operation(), m.accessKeyId(), m.from(),
-                m.recipients(), m.subject(), m.size(), null)
+                m.messageId(),
+                m.timestampMillis(),
+                m.via(),
+                m.operation(),
+                m.accessKeyId(),
+                m.from(),
+                m.recipients(),
+                m.subject(),
+                m.size(),
+                null)
             : m;
     long size = kept.content() == null ? 0 : kept.content().length;
     synchronized (ring) {
@@ -66,9 +74,10 @@ public final class Inbox {
   private void count(String address) {
     LongAdder a = perAddress.get(address);
     if (a == null) {
-      a = perAddress.size() < MAX_ADDRESSES
-          ? perAddress.computeIfAbsent(address, k -> new LongAdder())
-          : perAddress.computeIfAbsent(OTHER, k -> new LongAdder());
+      a =
+          perAddress.size() < MAX_ADDRESSES
+              ? perAddress.computeIfAbsent(address, k -> new LongAdder())
+              : perAddress.computeIfAbsent(OTHER, k -> new LongAdder());
     }
     a.increment();
   }

@@ -90,7 +90,8 @@ public sealed interface LatencySpec {
         Duration min = Durations.parse(parts[0]);
         Duration max = Durations.parse(parts[1]);
         if (max.compareTo(min) < 0) {
-          throw new IllegalArgumentException("uniform latency needs min <= max, got '" + text + "'");
+          throw new IllegalArgumentException(
+              "uniform latency needs min <= max, got '" + text + "'");
         }
         return new Uniform(min, max);
       }

@@ -52,7 +52,8 @@ public final class MimeHeaders {
 
   private static int headerEnd(byte[] m) {
     for (int i = 0; i + 1 < m.length; i++) {
-      if (m[i] == '\n' && (m[i + 1] == '\n' || (m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n'))) {
+      if (m[i] == '\n'
+          && (m[i + 1] == '\n' || (m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n'))) {
         return i;
       }
     }

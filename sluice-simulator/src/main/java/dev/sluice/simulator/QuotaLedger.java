@@ -13,7 +13,8 @@ import dev.sluice.core.Clock;
  * daily quota works the same way: a call passes while the sum of the last 24 hours is below the
  * maximum. The 24-hour sum is kept in 1,440 one-minute slots, so memory is fixed and expiry is
  * exact to the minute. Mailbox-simulator recipients count toward the rate but not the daily quota.
- * A strict "tokens >= recipients" bucket was rejected: it would refuse large calls that SES accepts.
+ * A strict "tokens >= recipients" bucket was rejected: it would refuse large calls that SES
+ * accepts.
  *
  * <p>Thread-safe: one lock guards all state; each operation is a few arithmetic steps.
  */

@@ -11,7 +11,8 @@ import java.util.List;
  */
 public final class SendStatistics {
   /** One 15-minute bucket. */
-  public record DataPoint(long startMillis, long deliveryAttempts, long bounces, long complaints, long rejects) {}
+  public record DataPoint(
+      long startMillis, long deliveryAttempts, long bounces, long complaints, long rejects) {}
 
   private static final long BUCKET_MILLIS = 15 * 60_000L;
   private static final int SLOTS = 14 * 24 * 4;

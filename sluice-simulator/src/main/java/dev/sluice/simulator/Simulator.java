@@ -25,7 +25,8 @@ import javax.net.ssl.SSLException;
  */
 public final class Simulator implements AutoCloseable {
   private final SimulatorConfig config;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final SimulatorCore core;
   private final WebhookPublisher publisher;
   private final SelfSignedCertificate certificate;
@@ -37,13 +38,22 @@ public final class Simulator implements AutoCloseable {
 
   private Simulator(SimulatorConfig config, Clock clock) {
     this.config = config;
-    this.publisher = config.webhook() == null
-        ? null
-        : new WebhookPublisher(config.webhook(), 10_000, config.notificationDelay(), clock, registry);
+    this.publisher =
+        config.webhook() == null
+            ? null
+            : new WebhookPublisher(
+                config.webhook(), 10_000, config.notificationDelay(), clock, registry);
     this.core = new SimulatorCore(config, clock, registry, publisher);
-    this.certificate = SelfSignedCertificate.generate(
-        config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::") ? List.of() : List.of(config.bindAddress()));
-    this.api = new ApiServer(core, new RandomFaultInjector(config.latency(), config.faults(), config.seed()), registry);
+    this.certificate =
+        SelfSignedCertificate.generate(
+            config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
+                ? List.of()
+                : List.of(config.bindAddress()));
+    this.api =
+        new ApiServer(
+            core,
+            new RandomFaultInjector(config.latency(), config.faults(), config.seed()),
+            registry);
   }
 
   /** Starts every enabled listener. */
@@ -80,15 +90,16 @@ public final class Simulator implements AutoCloseable {
       httpsPort = api.bindHttps(config.bindAddress(), config.httpsPort(), nettySsl());
     }
     if (config.smtpPort() >= 0) {
-      smtp = SesSmtpEndpoint.builder(core)
-          .bind(InetAddress.getByName(config.bindAddress()), config.smtpPort())
-          .tls(certificate.serverContext())
-          .credentials(config.strictAuth())
-          .region(config.region())
-          .maxMessageSize(SimulatorCore.V2_MAX_BYTES)
-          .faults(new RandomFaultInjector(config.latency(), config.faults(), config.seed() + 1))
-          .hangLimit(config.hangLimit())
-          .build();
+      smtp =
+          SesSmtpEndpoint.builder(core)
+              .bind(InetAddress.getByName(config.bindAddress()), config.smtpPort())
+              .tls(certificate.serverContext())
+              .credentials(config.strictAuth())
+              .region(config.region())
+              .maxMessageSize(SimulatorCore.V2_MAX_BYTES)
+              .faults(new RandomFaultInjector(config.latency(), config.faults(), config.seed() + 1))
+              .hangLimit(config.hangLimit())
+              .build();
       smtp.start();
       smtpPort = smtp.port();
     }
@@ -96,7 +107,9 @@ public final class Simulator implements AutoCloseable {
 
   private SslContext nettySsl() {
     try {
-      return SslContextBuilder.forServer(certificate.keyPair().getPrivate(), certificate.certificate()).build();
+      return SslContextBuilder.forServer(
+              certificate.keyPair().getPrivate(), certificate.certificate())
+          .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the HTTPS context", e);
     }

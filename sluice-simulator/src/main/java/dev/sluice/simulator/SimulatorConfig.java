@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything the simulator can be told, as one immutable value. {@link #SCHEMA} lists every key with
- * its default and documentation; the CLI turns each key into a flag of the same name.
+ * Everything the simulator can be told, as one immutable value. {@link #SCHEMA} lists every key
+ * with its default and documentation; the CLI turns each key into a flag of the same name.
  *
  * @param bindAddress the address every listener binds (loopback by default)
  * @param httpPort the plain HTTP API port; 0 picks a free port, -1 disables
@@ -88,57 +88,198 @@ public record SimulatorConfig(
   /** Returns a copy with different ports, for tests and embedding. */
   public SimulatorConfig withPorts(int http, int https, int smtp) {
     return new SimulatorConfig(
-        bindAddress, http, https, smtp, region, accountId, maxSendRate, max24HourSend, burst, sandbox,
-        verifiedIdentities, sendingEnabled, latency, faults, hangLimit, webhook, notificationDelay,
-        strictAuth, maxRequestSize, inboxSize, inboxBytes, exportCertificate, seed);
+        bindAddress,
+        http,
+        https,
+        smtp,
+        region,
+        accountId,
+        maxSendRate,
+        max24HourSend,
+        burst,
+        sandbox,
+        verifiedIdentities,
+        sendingEnabled,
+        latency,
+        faults,
+        hangLimit,
+        webhook,
+        notificationDelay,
+        strictAuth,
+        maxRequestSize,
+        inboxSize,
+        inboxBytes,
+        exportCertificate,
+        seed);
   }
 
   /** Returns a copy with a different rate and daily quota (negative: unlimited). */
   public SimulatorConfig withQuota(double rate, double daily) {
     return new SimulatorConfig(
-        bindAddress, httpPort, httpsPort, smtpPort, region, accountId, rate, daily, burst, sandbox,
-        verifiedIdentities, sendingEnabled, latency, faults, hangLimit, webhook, notificationDelay,
-        strictAuth, maxRequestSize, inboxSize, inboxBytes, exportCertificate, seed);
+        bindAddress,
+        httpPort,
+        httpsPort,
+        smtpPort,
+        region,
+        accountId,
+        rate,
+        daily,
+        burst,
+        sandbox,
+        verifiedIdentities,
+        sendingEnabled,
+        latency,
+        faults,
+        hangLimit,
+        webhook,
+        notificationDelay,
+        strictAuth,
+        maxRequestSize,
+        inboxSize,
+        inboxBytes,
+        exportCertificate,
+        seed);
   }
 
   /** Returns a copy with other latency and faults. */
-  public SimulatorConfig withFaults(Map<SesInterface, LatencySpec> l, Map<SesInterface, FaultSpec> f) {
+  public SimulatorConfig withFaults(
+      Map<SesInterface, LatencySpec> l, Map<SesInterface, FaultSpec> f) {
     return new SimulatorConfig(
-        bindAddress, httpPort, httpsPort, smtpPort, region, accountId, maxSendRate, max24HourSend, burst,
-        sandbox, verifiedIdentities, sendingEnabled, l, f, hangLimit, webhook, notificationDelay, strictAuth,
-        maxRequestSize, inboxSize, inboxBytes, exportCertificate, seed);
+        bindAddress,
+        httpPort,
+        httpsPort,
+        smtpPort,
+        region,
+        accountId,
+        maxSendRate,
+        max24HourSend,
+        burst,
+        sandbox,
+        verifiedIdentities,
+        sendingEnabled,
+        l,
+        f,
+        hangLimit,
+        webhook,
+        notificationDelay,
+        strictAuth,
+        maxRequestSize,
+        inboxSize,
+        inboxBytes,
+        exportCertificate,
+        seed);
   }
 
   /** Returns a copy with a webhook and notification delay. */
   public SimulatorConfig withWebhook(URI hook, Duration delay) {
     return new SimulatorConfig(
-        bindAddress, httpPort, httpsPort, smtpPort, region, accountId, maxSendRate, max24HourSend, burst,
-        sandbox, verifiedIdentities, sendingEnabled, latency, faults, hangLimit, hook, delay, strictAuth,
-        maxRequestSize, inboxSize, inboxBytes, exportCertificate, seed);
+        bindAddress,
+        httpPort,
+        httpsPort,
+        smtpPort,
+        region,
+        accountId,
+        maxSendRate,
+        max24HourSend,
+        burst,
+        sandbox,
+        verifiedIdentities,
+        sendingEnabled,
+        latency,
+        faults,
+        hangLimit,
+        hook,
+        delay,
+        strictAuth,
+        maxRequestSize,
+        inboxSize,
+        inboxBytes,
+        exportCertificate,
+        seed);
   }
 
   /** Returns a copy with strict signature checking against these credentials. */
   public SimulatorConfig withStrictAuth(Map<String, String> credentials) {
     return new SimulatorConfig(
-        bindAddress, httpPort, httpsPort, smtpPort, region, accountId, maxSendRate, max24HourSend, burst,
-        sandbox, verifiedIdentities, sendingEnabled, latency, faults, hangLimit, webhook, notificationDelay,
-        credentials, maxRequestSize, inboxSize, inboxBytes, exportCertificate, seed);
+        bindAddress,
+        httpPort,
+        httpsPort,
+        smtpPort,
+        region,
+        accountId,
+        maxSendRate,
+        max24HourSend,
+        burst,
+        sandbox,
+        verifiedIdentities,
+        sendingEnabled,
+        latency,
+        faults,
+        hangLimit,
+        webhook,
+        notificationDelay,
+        credentials,
+        maxRequestSize,
+        inboxSize,
+        inboxBytes,
+        exportCertificate,
+        seed);
   }
 
   /** Returns a copy in or out of the sandbox with the given verified identities. */
   public SimulatorConfig withSandbox(boolean on, List<String> verified) {
     return new SimulatorConfig(
-        bindAddress, httpPort, httpsPort, smtpPort, region, accountId, maxSendRate, max24HourSend, burst,
-        on, verified, sendingEnabled, latency, faults, hangLimit, webhook, notificationDelay, strictAuth,
-        maxRequestSize, inboxSize, inboxBytes, exportCertificate, seed);
+        bindAddress,
+        httpPort,
+        httpsPort,
+        smtpPort,
+        region,
+        accountId,
+        maxSendRate,
+        max24HourSend,
+        burst,
+        on,
+        verified,
+        sendingEnabled,
+        latency,
+        faults,
+        hangLimit,
+        webhook,
+        notificationDelay,
+        strictAuth,
+        maxRequestSize,
+        inboxSize,
+        inboxBytes,
+        exportCertificate,
+        seed);
   }
 
   /** Returns a copy with different inspection bounds. */
   public SimulatorConfig withInbox(int size, ByteSize bytes) {
     return new SimulatorConfig(
-        bindAddress, httpPort, httpsPort, smtpPort, region, accountId, maxSendRate, max24HourSend, burst,
-        sandbox, verifiedIdentities, sendingEnabled, latency, faults, hangLimit, webhook, notificationDelay,
-        strictAuth, maxRequestSize, size, bytes, exportCertificate, seed);
+        bindAddress,
+        httpPort,
+        httpsPort,
+        smtpPort,
+        region,
+        accountId,
+        maxSendRate,
+        max24HourSend,
+        burst,
+        sandbox,
+        verifiedIdentities,
+        sendingEnabled,
+        latency,
+        faults,
+        hangLimit,
+        webhook,
+        notificationDelay,
+        strictAuth,
+        maxRequestSize,
+        size,
+        bytes,
+        exportCertificate,
+        seed);
   }
 
   // ---- keys -------------------------------------------------------------------------------------
@@ -146,117 +287,262 @@ public record SimulatorConfig(
   static final String INHERIT = "inherit";
 
   /** Binding address of all listeners. */
-  public static final ConfigKey<String> BIND = key("bind-address", "127.0.0.1",
-      "Address all listeners bind; loopback by default so nothing is reachable from outside.", s -> s);
+  public static final ConfigKey<String> BIND =
+      key(
+          "bind-address",
+          "127.0.0.1",
+          "Address all listeners bind; loopback by default so nothing is reachable from outside.",
+          s -> s);
+
   /** HTTP port. */
-  public static final ConfigKey<Integer> HTTP_PORT = key("http-port", "8480",
-      "Port of the plain HTTP API (v2 REST, v1 Query, inspection, /metrics); 0 picks a free port, off disables.",
-      SimulatorConfig::port);
+  public static final ConfigKey<Integer> HTTP_PORT =
+      key(
+          "http-port",
+          "8480",
+          "Port of the plain HTTP API (v2 REST, v1 Query, inspection, /metrics); 0 picks a free port, off disables.",
+          SimulatorConfig::port);
+
   /** HTTPS port. */
-  public static final ConfigKey<Integer> HTTPS_PORT = key("https-port", "8443",
-      "Port of the HTTPS API, with a self-signed certificate made at start; 0 picks a free port, off disables.",
-      SimulatorConfig::port);
+  public static final ConfigKey<Integer> HTTPS_PORT =
+      key(
+          "https-port",
+          "8443",
+          "Port of the HTTPS API, with a self-signed certificate made at start; 0 picks a free port, off disables.",
+          SimulatorConfig::port);
+
   /** SMTP port. */
-  public static final ConfigKey<Integer> SMTP_PORT = key("smtp-port", "2587",
-      "Port of the SES SMTP endpoint (STARTTLS, AUTH PLAIN/LOGIN); 0 picks a free port, off disables.",
-      SimulatorConfig::port);
+  public static final ConfigKey<Integer> SMTP_PORT =
+      key(
+          "smtp-port",
+          "2587",
+          "Port of the SES SMTP endpoint (STARTTLS, AUTH PLAIN/LOGIN); 0 picks a free port, off disables.",
+          SimulatorConfig::port);
+
   /** Region. */
-  public static final ConfigKey<String> REGION = key("region", "us-east-1",
-      "Region of the simulated account; used in message ids, errors and SMTP passwords.", SimulatorConfig::region);
+  public static final ConfigKey<String> REGION =
+      key(
+          "region",
+          "us-east-1",
+          "Region of the simulated account; used in message ids, errors and SMTP passwords.",
+          SimulatorConfig::region);
+
   /** Account id. */
-  public static final ConfigKey<String> ACCOUNT = key("account-id", "123456789012",
-      "Simulated AWS account id, used in notification ARNs.", SimulatorConfig::accountId);
+  public static final ConfigKey<String> ACCOUNT =
+      key(
+          "account-id",
+          "123456789012",
+          "Simulated AWS account id, used in notification ARNs.",
+          SimulatorConfig::accountId);
+
   /** Max send rate. */
-  public static final ConfigKey<Double> RATE = key("max-send-rate", "14/s",
-      "MaxSendRate: recipients per second, e.g. 14/s or 500/s; unlimited turns throttling off.",
-      SimulatorConfig::rate);
+  public static final ConfigKey<Double> RATE =
+      key(
+          "max-send-rate",
+          "14/s",
+          "MaxSendRate: recipients per second, e.g. 14/s or 500/s; unlimited turns throttling off.",
+          SimulatorConfig::rate);
+
   /** Daily quota. */
-  public static final ConfigKey<Double> DAILY = key("max-24h-send", "50000",
-      "Max24HourSend: recipients per rolling 24 hours; unlimited turns the quota off.",
-      SimulatorConfig::count);
+  public static final ConfigKey<Double> DAILY =
+      key(
+          "max-24h-send",
+          "50000",
+          "Max24HourSend: recipients per rolling 24 hours; unlimited turns the quota off.",
+          SimulatorConfig::count);
+
   /** Burst. */
-  public static final ConfigKey<Duration> BURST = key("burst", "1s",
-      "How much rate the account may burst: the token bucket holds this many seconds of MaxSendRate.",
-      Durations::parse);
+  public static final ConfigKey<Duration> BURST =
+      key(
+          "burst",
+          "1s",
+          "How much rate the account may burst: the token bucket holds this many seconds of MaxSendRate.",
+          Durations::parse);
+
   /** Sandbox. */
-  public static final ConfigKey<Boolean> SANDBOX = key("sandbox", "false",
-      "Sandbox account: 1/s and 200 per day unless set, and only verified or simulator recipients.",
-      SimulatorConfig::bool);
+  public static final ConfigKey<Boolean> SANDBOX =
+      key(
+          "sandbox",
+          "false",
+          "Sandbox account: 1/s and 200 per day unless set, and only verified or simulator recipients.",
+          SimulatorConfig::bool);
+
   /** Verified identities. */
-  public static final ConfigKey<List<String>> VERIFIED = key("verified-identities", "",
-      "Comma-separated addresses and domains verified in the sandbox (any sender is verified outside it).",
-      SimulatorConfig::list);
+  public static final ConfigKey<List<String>> VERIFIED =
+      key(
+          "verified-identities",
+          "",
+          "Comma-separated addresses and domains verified in the sandbox (any sender is verified outside it).",
+          SimulatorConfig::list);
+
   /** Sending enabled. */
-  public static final ConfigKey<Boolean> SENDING = key("sending-enabled", "true",
-      "Whether the account may send; false answers every send with the paused error.", SimulatorConfig::bool);
+  public static final ConfigKey<Boolean> SENDING =
+      key(
+          "sending-enabled",
+          "true",
+          "Whether the account may send; false answers every send with the paused error.",
+          SimulatorConfig::bool);
+
   /** Latency for all interfaces. */
-  public static final ConfigKey<LatencySpec> LATENCY = key("latency", "0ms",
-      "Response latency of every interface: 50ms, uniform:20ms..80ms or lognormal:p50=40ms,p99=200ms.",
-      LatencySpec::parse);
+  public static final ConfigKey<LatencySpec> LATENCY =
+      key(
+          "latency",
+          "0ms",
+          "Response latency of every interface: 50ms, uniform:20ms..80ms or lognormal:p50=40ms,p99=200ms.",
+          LatencySpec::parse);
+
   /** Fault rate for all interfaces. */
-  public static final ConfigKey<Double> FAULT_RATE = key("fault-rate", "0",
-      "Probability that a send is answered with a server error, split evenly between 500 and 503 (SMTP 451/454).",
-      FaultSpec::parseProbability);
+  public static final ConfigKey<Double> FAULT_RATE =
+      key(
+          "fault-rate",
+          "0",
+          "Probability that a send is answered with a server error, split evenly between 500 and 503 (SMTP 451/454).",
+          FaultSpec::parseProbability);
+
   /** Reset rate. */
-  public static final ConfigKey<Double> RESET_RATE = key("reset-rate", "0",
-      "Probability that a request gets its connection reset instead of an answer.", FaultSpec::parseProbability);
+  public static final ConfigKey<Double> RESET_RATE =
+      key(
+          "reset-rate",
+          "0",
+          "Probability that a request gets its connection reset instead of an answer.",
+          FaultSpec::parseProbability);
+
   /** Hang rate. */
-  public static final ConfigKey<Double> HANG_RATE = key("hang-rate", "0",
-      "Probability that a request is never answered (until the client gives up or hang-limit passes).",
-      FaultSpec::parseProbability);
+  public static final ConfigKey<Double> HANG_RATE =
+      key(
+          "hang-rate",
+          "0",
+          "Probability that a request is never answered (until the client gives up or hang-limit passes).",
+          FaultSpec::parseProbability);
+
   /** Hang limit. */
-  public static final ConfigKey<Duration> HANG_LIMIT = key("hang-limit", "5m",
-      "How long a hung request holds its connection before the simulator closes it.", Durations::parse);
+  public static final ConfigKey<Duration> HANG_LIMIT =
+      key(
+          "hang-limit",
+          "5m",
+          "How long a hung request holds its connection before the simulator closes it.",
+          Durations::parse);
+
   /** Webhook. */
-  public static final ConfigKey<URI> WEBHOOK = key("webhook", "",
-      "URL that receives Bounce/Complaint/Delivery notifications as an SNS HTTP subscription would; empty: none.",
-      SimulatorConfig::uri);
+  public static final ConfigKey<URI> WEBHOOK =
+      key(
+          "webhook",
+          "",
+          "URL that receives Bounce/Complaint/Delivery notifications as an SNS HTTP subscription would; empty: none.",
+          SimulatorConfig::uri);
+
   /** Notification delay. */
-  public static final ConfigKey<Duration> NOTIFY_DELAY = key("notification-delay", "500ms",
-      "How long after a send its notifications are posted.", Durations::parse);
+  public static final ConfigKey<Duration> NOTIFY_DELAY =
+      key(
+          "notification-delay",
+          "500ms",
+          "How long after a send its notifications are posted.",
+          Durations::parse);
+
   /** Strict auth. */
-  public static final ConfigKey<Map<String, String>> STRICT = new ConfigKey<>("simulator.strict-auth", "",
-      "KEY:SECRET[,KEY:SECRET]: verify SigV4 signatures and SMTP passwords against these credentials.",
-      SimulatorConfig::credentials, true);
+  public static final ConfigKey<Map<String, String>> STRICT =
+      new ConfigKey<>(
+          "simulator.strict-auth",
+          "",
+          "KEY:SECRET[,KEY:SECRET]: verify SigV4 signatures and SMTP passwords against these credentials.",
+          SimulatorConfig::credentials,
+          true);
+
   /** Body size limit. */
-  public static final ConfigKey<ByteSize> MAX_REQUEST = key("max-request-size", "56MB",
-      "Largest HTTP request body accepted (a 40MB message is about 54MB in base64); larger gets 413.",
-      ByteSize::parse);
+  public static final ConfigKey<ByteSize> MAX_REQUEST =
+      key(
+          "max-request-size",
+          "56MB",
+          "Largest HTTP request body accepted (a 40MB message is about 54MB in base64); larger gets 413.",
+          ByteSize::parse);
+
   /** Inbox size. */
-  public static final ConfigKey<Integer> INBOX_SIZE = key("inbox-size", "1000",
-      "How many recent messages the inspection endpoint keeps (a bounded ring).", SimulatorConfig::positiveInt);
+  public static final ConfigKey<Integer> INBOX_SIZE =
+      key(
+          "inbox-size",
+          "1000",
+          "How many recent messages the inspection endpoint keeps (a bounded ring).",
+          SimulatorConfig::positiveInt);
+
   /** Inbox bytes. */
-  public static final ConfigKey<ByteSize> INBOX_BYTES = key("inbox-bytes", "64MB",
-      "Most message content kept for inspection; older content is dropped first.", ByteSize::parse);
+  public static final ConfigKey<ByteSize> INBOX_BYTES =
+      key(
+          "inbox-bytes",
+          "64MB",
+          "Most message content kept for inspection; older content is dropped first.",
+          ByteSize::parse);
+
   /** Certificate export. */
-  public static final ConfigKey<Path> EXPORT_CERT = key("export-cert", "",
-      "Write the HTTPS/STARTTLS certificate to this file as PEM, so clients can trust it.",
-      s -> s.isBlank() ? null : Path.of(s));
+  public static final ConfigKey<Path> EXPORT_CERT =
+      key(
+          "export-cert",
+          "",
+          "Write the HTTPS/STARTTLS certificate to this file as PEM, so clients can trust it.",
+          s -> s.isBlank() ? null : Path.of(s));
+
   /** Random seed. */
-  public static final ConfigKey<Long> SEED = key("seed", "0",
-      "Seed for latency and fault draws; 0 picks one at random.", Long::parseLong);
+  public static final ConfigKey<Long> SEED =
+      key("seed", "0", "Seed for latency and fault draws; 0 picks one at random.", Long::parseLong);
 
   /** Per-interface latency overrides, in {@link SesInterface} order. */
-  public static final Map<SesInterface, ConfigKey<String>> LATENCY_BY_IFACE = perInterface("latency",
-      "Response latency of the %s interface; inherit uses latency.", LatencySpec::parse);
+  public static final Map<SesInterface, ConfigKey<String>> LATENCY_BY_IFACE =
+      perInterface(
+          "latency",
+          "Response latency of the %s interface; inherit uses latency.",
+          LatencySpec::parse);
+
   /** Per-interface fault-rate overrides. */
-  public static final Map<SesInterface, ConfigKey<String>> FAULT_BY_IFACE = perInterface("fault-rate",
-      "Server-error probability of the %s interface; inherit uses fault-rate.", FaultSpec::parseProbability);
+  public static final Map<SesInterface, ConfigKey<String>> FAULT_BY_IFACE =
+      perInterface(
+          "fault-rate",
+          "Server-error probability of the %s interface; inherit uses fault-rate.",
+          FaultSpec::parseProbability);
+
   /** Per-interface reset-rate overrides. */
-  public static final Map<SesInterface, ConfigKey<String>> RESET_BY_IFACE = perInterface("reset-rate",
-      "Connection-reset probability of the %s interface; inherit uses reset-rate.", FaultSpec::parseProbability);
+  public static final Map<SesInterface, ConfigKey<String>> RESET_BY_IFACE =
+      perInterface(
+          "reset-rate",
+          "Connection-reset probability of the %s interface; inherit uses reset-rate.",
+          FaultSpec::parseProbability);
+
   /** Per-interface hang-rate overrides. */
-  public static final Map<SesInterface, ConfigKey<String>> HANG_BY_IFACE = perInterface("hang-rate",
-      "Hang probability of the %s interface; inherit uses hang-rate.", FaultSpec::parseProbability);
+  public static final Map<SesInterface, ConfigKey<String>> HANG_BY_IFACE =
+      perInterface(
+          "hang-rate",
+          "Hang probability of the %s interface; inherit uses hang-rate.",
+          FaultSpec::parseProbability);
 
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
 
   private static ConfigSchema schema() {
-    List<ConfigKey<?>> keys = new ArrayList<>(List.of(
-        BIND, HTTP_PORT, HTTPS_PORT, SMTP_PORT, REGION, ACCOUNT, RATE, DAILY, BURST, SANDBOX, VERIFIED,
-        SENDING, LATENCY, FAULT_RATE, RESET_RATE, HANG_RATE, HANG_LIMIT, WEBHOOK, NOTIFY_DELAY, STRICT,
-        MAX_REQUEST, INBOX_SIZE, INBOX_BYTES, EXPORT_CERT, SEED));
+    List<ConfigKey<?>> keys =
+        new ArrayList<>(
+            List.of(
+                BIND,
+                HTTP_PORT,
+                HTTPS_PORT,
+                SMTP_PORT,
+                REGION,
+                ACCOUNT,
+                RATE,
+                DAILY,
+                BURST,
+                SANDBOX,
+                VERIFIED,
+                SENDING,
+                LATENCY,
+                FAULT_RATE,
+                RESET_RATE,
+                HANG_RATE,
+                HANG_LIMIT,
+                WEBHOOK,
+                NOTIFY_DELAY,
+                STRICT,
+                MAX_REQUEST,
+                INBOX_SIZE,
+                INBOX_BYTES,
+                EXPORT_CERT,
+                SEED));
     for (SesInterface i : SesInterface.values()) {
       keys.add(LATENCY_BY_IFACE.get(i));
       keys.add(FAULT_BY_IFACE.get(i));
@@ -281,8 +567,10 @@ public record SimulatorConfig(
     Map<SesInterface, FaultSpec> faults = new EnumMap<>(SesInterface.class);
     for (SesInterface i : SesInterface.values()) {
       latency.put(i, inherit(s, LATENCY_BY_IFACE.get(i), s.get(LATENCY), LatencySpec::parse));
-      double err = inherit(s, FAULT_BY_IFACE.get(i), s.get(FAULT_RATE), FaultSpec::parseProbability);
-      double reset = inherit(s, RESET_BY_IFACE.get(i), s.get(RESET_RATE), FaultSpec::parseProbability);
+      double err =
+          inherit(s, FAULT_BY_IFACE.get(i), s.get(FAULT_RATE), FaultSpec::parseProbability);
+      double reset =
+          inherit(s, RESET_BY_IFACE.get(i), s.get(RESET_RATE), FaultSpec::parseProbability);
       double hang = inherit(s, HANG_BY_IFACE.get(i), s.get(HANG_RATE), FaultSpec::parseProbability);
       try {
         faults.put(i, FaultSpec.of(err, reset, hang));
@@ -296,16 +584,36 @@ public record SimulatorConfig(
       seed = System.nanoTime();
     }
     return new SimulatorConfig(
-        s.get(BIND), s.get(HTTP_PORT), s.get(HTTPS_PORT), s.get(SMTP_PORT), s.get(REGION), s.get(ACCOUNT),
-        rate, daily, s.get(BURST), sandbox, s.get(VERIFIED), s.get(SENDING), latency, faults, s.get(HANG_LIMIT),
-        s.get(WEBHOOK), s.get(NOTIFY_DELAY), s.get(STRICT), s.get(MAX_REQUEST), s.get(INBOX_SIZE),
-        s.get(INBOX_BYTES), s.get(EXPORT_CERT), seed);
+        s.get(BIND),
+        s.get(HTTP_PORT),
+        s.get(HTTPS_PORT),
+        s.get(SMTP_PORT),
+        s.get(REGION),
+        s.get(ACCOUNT),
+        rate,
+        daily,
+        s.get(BURST),
+        sandbox,
+        s.get(VERIFIED),
+        s.get(SENDING),
+        latency,
+        faults,
+        s.get(HANG_LIMIT),
+        s.get(WEBHOOK),
+        s.get(NOTIFY_DELAY),
+        s.get(STRICT),
+        s.get(MAX_REQUEST),
+        s.get(INBOX_SIZE),
+        s.get(INBOX_BYTES),
+        s.get(EXPORT_CERT),
+        seed);
   }
 
   /** The built-in defaults with every port set to 0 (free ports), for tests and embedding. */
   public static SimulatorConfig defaultsOnFreePorts() {
-    var settings = dev.sluice.core.config.ConfigLoader.resolve(
-        SCHEMA, Map.of(), "-", Map.of(), null, Map.of("simulator.seed", "42"));
+    var settings =
+        dev.sluice.core.config.ConfigLoader.resolve(
+            SCHEMA, Map.of(), "-", Map.of(), null, Map.of("simulator.seed", "42"));
     return from(settings).withPorts(0, 0, 0);
   }
 
@@ -320,13 +628,18 @@ public record SimulatorConfig(
       String name, String docFormat, java.util.function.Function<String, ?> check) {
     Map<SesInterface, ConfigKey<String>> out = new EnumMap<>(SesInterface.class);
     for (SesInterface i : SesInterface.values()) {
-      out.put(i, new ConfigKey<>("simulator." + i.key() + "." + name, INHERIT,
-          String.format(Locale.ROOT, docFormat, i.key()), s -> {
-            if (!s.equals(INHERIT)) {
-              check.apply(s);
-            }
-            return s;
-          }));
+      out.put(
+          i,
+          new ConfigKey<>(
+              "simulator." + i.key() + "." + name,
+              INHERIT,
+              String.format(Locale.ROOT, docFormat, i.key()),
+              s -> {
+                if (!s.equals(INHERIT)) {
+                  check.apply(s);
+                }
+                return s;
+              }));
     }
     return out;
   }
@@ -424,7 +737,9 @@ public record SimulatorConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("expected an http(s) URL, got '" + s + "'", e);
     }
-    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+    if (u.getScheme() == null
+        || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+        || u.getHost() == null) {
       throw new IllegalArgumentException("expected an http(s) URL, got '" + s + "'");
     }
     return u;
@@ -445,8 +760,24 @@ public record SimulatorConfig(
   /** Never prints secrets. */
   @Override
   public String toString() {
-    return "SimulatorConfig[" + bindAddress + " http=" + httpPort + " https=" + httpsPort + " smtp=" + smtpPort
-        + " region=" + region + " rate=" + maxSendRate + " daily=" + max24HourSend + " sandbox=" + sandbox
-        + " strictAuth=" + strictAuth.keySet() + "]";
+    return "SimulatorConfig["
+        + bindAddress
+        + " http="
+        + httpPort
+        + " https="
+        + httpsPort
+        + " smtp="
+        + smtpPort
+        + " region="
+        + region
+        + " rate="
+        + maxSendRate
+        + " daily="
+        + max24HourSend
+        + " sandbox="
+        + sandbox
+        + " strictAuth="
+        + strictAuth.keySet()
+        + "]";
   }
 }

@@ -22,9 +22,9 @@ import java.util.stream.Collectors;
  * The simulator's decision for every send, whatever interface carried it.
  *
  * <p>Design: checks run in the order SES appears to apply them — recipient count, addresses, size,
- * account paused, identity verification, daily quota, rate — so the first failing check decides
- * the error, as it would at SES. Only then is the message given an id, recorded for inspection,
- * counted per address and, for mailbox-simulator addresses, followed by the notifications SES would
+ * account paused, identity verification, daily quota, rate — so the first failing check decides the
+ * error, as it would at SES. Only then is the message given an id, recorded for inspection, counted
+ * per address and, for mailbox-simulator addresses, followed by the notifications SES would
  * publish. Nothing here blocks: notification delivery is handed to the {@link WebhookPublisher}'s
  * bounded queue.
  *
@@ -50,7 +50,8 @@ public final class SimulatorCore implements SendService {
   private final Set<String> verified;
   private volatile boolean sendingEnabled;
   private final Map<SesInterface, Counter> accepted = new EnumMap<>(SesInterface.class);
-  private final Map<SesInterface, Map<SesError, Counter>> rejected = new EnumMap<>(SesInterface.class);
+  private final Map<SesInterface, Map<SesError, Counter>> rejected =
+      new EnumMap<>(SesInterface.class);
   private final Counter recipientsCounter;
 
   /**
@@ -58,28 +59,45 @@ public final class SimulatorCore implements SendService {
    *
    * @param publisher where notifications go, or null for none
    */
-  public SimulatorCore(SimulatorConfig config, Clock clock, MeterRegistry registry, WebhookPublisher publisher) {
+  public SimulatorCore(
+      SimulatorConfig config, Clock clock, MeterRegistry registry, WebhookPublisher publisher) {
     this.config = config;
     this.clock = clock;
-    this.ledger = new QuotaLedger(config.maxSendRate(), config.max24HourSend(), config.burst().toNanos() / 1e9, clock);
+    this.ledger =
+        new QuotaLedger(
+            config.maxSendRate(), config.max24HourSend(), config.burst().toNanos() / 1e9, clock);
     this.inbox = new Inbox(config.inboxSize(), config.inboxBytes().bytes());
     this.publisher = publisher;
     this.notifications = new NotificationFactory();
-    this.verified = config.verifiedIdentities().stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    this.verified =
+        config.verifiedIdentities().stream()
+            .map(s -> s.toLowerCase(Locale.ROOT))
+            .collect(Collectors.toSet());
     this.sendingEnabled = config.sendingEnabled();
     for (SesInterface i : SesInterface.values()) {
-      accepted.put(i, Counter.builder("simulator.sends").tag("interface", i.key()).tag("outcome", "accepted")
-          .description("Sends answered by the simulator").register(registry));
+      accepted.put(
+          i,
+          Counter.builder("simulator.sends")
+              .tag("interface", i.key())
+              .tag("outcome", "accepted")
+              .description("Sends answered by the simulator")
+              .register(registry));
       Map<SesError, Counter> byError = new EnumMap<>(SesError.class);
       for (SesError e : SesError.values()) {
-        byError.put(e, Counter.builder("simulator.sends").tag("interface", i.key())
-            .tag("outcome", e.name().toLowerCase(Locale.ROOT)).description("Sends answered by the simulator")
-            .register(registry));
+        byError.put(
+            e,
+            Counter.builder("simulator.sends")
+                .tag("interface", i.key())
+                .tag("outcome", e.name().toLowerCase(Locale.ROOT))
+                .description("Sends answered by the simulator")
+                .register(registry));
       }
       rejected.put(i, byError);
     }
-    this.recipientsCounter = Counter.builder("simulator.recipients").description("Recipients accepted")
-        .register(registry);
+    this.recipientsCounter =
+        Counter.builder("simulator.recipients")
+            .description("Recipients accepted")
+            .register(registry);
     registry.gauge("simulator.quota.sent.last24h", ledger, l -> l.sentLast24Hours());
     registry.gauge("simulator.quota.max.send.rate", ledger, QuotaLedger::maxSendRate);
     registry.gauge("simulator.quota.max24h.send", ledger, QuotaLedger::max24HourSend);
@@ -125,17 +143,22 @@ public final class SimulatorCore implements SendService {
     }
     int limit = r.via() == SesInterface.V1 ? V1_MAX_BYTES : V2_MAX_BYTES;
     if (r.content().length > limit) {
-      return new SendOutcome.Rejected(SesError.MESSAGE_TOO_LONG,
+      return new SendOutcome.Rejected(
+          SesError.MESSAGE_TOO_LONG,
           "Message length is more than " + limit + " bytes long: '" + r.content().length + "'.");
     }
     if (!sendingEnabled) {
-      return new SendOutcome.Rejected(SesError.SENDING_PAUSED, "Sending is paused for this account.");
+      return new SendOutcome.Rejected(
+          SesError.SENDING_PAUSED, "Sending is paused for this account.");
     }
     List<String> unverified = unverified(r);
     if (!unverified.isEmpty()) {
-      return new SendOutcome.Rejected(SesError.MESSAGE_REJECTED,
+      return new SendOutcome.Rejected(
+          SesError.MESSAGE_REJECTED,
           "Email address is not verified. The following identities failed the check in region "
-              + config.region().toUpperCase(Locale.ROOT) + ": " + String.join(", ", unverified));
+              + config.region().toUpperCase(Locale.ROOT)
+              + ": "
+              + String.join(", ", unverified));
     }
     List<Optional<Scenario>> scenarios = new ArrayList<>(n);
     int daily = 0;
@@ -148,7 +171,8 @@ public final class SimulatorCore implements SendService {
     }
     switch (ledger.admit(n, daily)) {
       case DAILY_EXCEEDED:
-        return new SendOutcome.Rejected(SesError.DAILY_QUOTA_EXCEEDED, "Daily message quota exceeded.");
+        return new SendOutcome.Rejected(
+            SesError.DAILY_QUOTA_EXCEEDED, "Daily message quota exceeded.");
       case RATE_EXCEEDED:
         return new SendOutcome.Rejected(SesError.RATE_EXCEEDED, "Maximum sending rate exceeded.");
       case ADMIT:
@@ -157,8 +181,18 @@ public final class SimulatorCore implements SendService {
     }
     long now = clock.millis();
     String id = MessageIds.messageId(config.region(), now);
-    inbox.add(new ReceivedMessage(id, now, r.via(), r.operation(), r.accessKeyId(), Addresses.bare(r.from()),
-        r.recipients(), r.subject(), r.content().length, r.content()));
+    inbox.add(
+        new ReceivedMessage(
+            id,
+            now,
+            r.via(),
+            r.operation(),
+            r.accessKeyId(),
+            Addresses.bare(r.from()),
+            r.recipients(),
+            r.subject(),
+            r.content().length,
+            r.content()));
     statistics.attempts(now, n);
     recipientsCounter.increment(n);
     notify(id, r, scenarios, now);
@@ -189,8 +223,15 @@ public final class SimulatorCore implements SendService {
   private void notify(String id, SendRequest r, List<Optional<Scenario>> scenarios, long now) {
     List<String> delivered = new ArrayList<>();
     List<String> events = new ArrayList<>();
-    SentMail mail = new SentMail(id, Addresses.bare(r.from()), r.recipients(), now, config.accountId(),
-        r.accessKeyId(), config.region());
+    SentMail mail =
+        new SentMail(
+            id,
+            Addresses.bare(r.from()),
+            r.recipients(),
+            now,
+            config.accountId(),
+            r.accessKeyId(),
+            config.region());
     for (int i = 0; i < scenarios.size(); i++) {
       String rcpt = r.recipients().get(i);
       Scenario s = scenarios.get(i).orElse(Scenario.SUCCESS);

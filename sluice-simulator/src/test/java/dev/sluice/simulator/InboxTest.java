@@ -7,7 +7,16 @@ import org.junit.jupiter.api.Test;
 
 class InboxTest {
   private static ReceivedMessage msg(int i, int size, String... to) {
-    return new ReceivedMessage("id" + i, i, SesInterface.V2, "SendEmail", "AK", "a@b.c", List.of(to), "s" + i, size,
+    return new ReceivedMessage(
+        "id" + i,
+        i,
+        SesInterface.V2,
+        "SendEmail",
+        "AK",
+        "a@b.c",
+        List.of(to),
+        "s" + i,
+        size,
         new byte[size]);
   }
 
@@ -18,7 +27,9 @@ class InboxTest {
       inbox.add(msg(i, 10, "x@y.z"));
     }
     assertThat(inbox.size()).isEqualTo(3);
-    assertThat(inbox.recent(10, m -> true)).extracting(ReceivedMessage::messageId).containsExactly("id9", "id8", "id7");
+    assertThat(inbox.recent(10, m -> true))
+        .extracting(ReceivedMessage::messageId)
+        .containsExactly("id9", "id8", "id7");
     assertThat(inbox.total()).isEqualTo(10);
     assertThat(inbox.counters()).containsEntry("x@y.z", 10L);
   }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class LatencySpecTest {
   @Test
   void parse_threeForms_roundTripThroughText() {
-    for (String s : new String[] {"50ms", "uniform:20ms..80ms", "lognormal:p50=40ms,p99=200ms", "0ms"}) {
+    for (String s :
+        new String[] {"50ms", "uniform:20ms..80ms", "lognormal:p50=40ms,p99=200ms", "0ms"}) {
       assertThat(LatencySpec.parse(s).text()).isEqualTo(s);
     }
     assertThat(LatencySpec.parse("1s")).isEqualTo(new LatencySpec.Fixed(Duration.ofSeconds(1)));
@@ -20,10 +21,21 @@ class LatencySpecTest {
 
   @Test
   void parse_badInput_namesTheForms() {
-    for (String s : new String[] {"slow", "uniform:80ms", "uniform:80ms..20ms", "lognormal:p50=40ms", "lognormal:p99=1ms,p50=2ms", "lognormal:x=1ms,p99=2ms"}) {
-      assertThatThrownBy(() -> LatencySpec.parse(s)).as(s).isInstanceOf(IllegalArgumentException.class);
+    for (String s :
+        new String[] {
+          "slow",
+          "uniform:80ms",
+          "uniform:80ms..20ms",
+          "lognormal:p50=40ms",
+          "lognormal:p99=1ms,p50=2ms",
+          "lognormal:x=1ms,p99=2ms"
+        }) {
+      assertThatThrownBy(() -> LatencySpec.parse(s))
+          .as(s)
+          .isInstanceOf(IllegalArgumentException.class);
     }
-    assertThatThrownBy(() -> LatencySpec.parse("slow")).hasMessageContaining("lognormal:p50=40ms,p99=200ms");
+    assertThatThrownBy(() -> LatencySpec.parse("slow"))
+        .hasMessageContaining("lognormal:p50=40ms,p99=200ms");
   }
 
   @Test
@@ -51,8 +63,9 @@ class LatencySpecTest {
   @Test
   void randomFaultInjector_drawsFaultsInProportion() {
     FaultSpec spec = new FaultSpec(0.1, 0.2, 0.05, 0.05);
-    RandomFaultInjector inj = new RandomFaultInjector(Map.of(SesInterface.V2, LatencySpec.parse("5ms")),
-        Map.of(SesInterface.V2, spec), 3);
+    RandomFaultInjector inj =
+        new RandomFaultInjector(
+            Map.of(SesInterface.V2, LatencySpec.parse("5ms")), Map.of(SesInterface.V2, spec), 3);
     int[] counts = new int[Injection.Kind.values().length];
     int n = 100_000;
     for (int i = 0; i < n; i++) {
@@ -71,6 +84,7 @@ class LatencySpecTest {
   void faultSpec_probabilitiesOverOne_areRejected() {
     assertThatThrownBy(() -> new FaultSpec(0.5, 0.5, 0.1, 0)).hasMessageContaining("more than 1");
     assertThat(FaultSpec.parseProbability("5%")).isEqualTo(0.05);
-    assertThatThrownBy(() -> FaultSpec.parseProbability("2")).hasMessageContaining("between 0 and 1");
+    assertThatThrownBy(() -> FaultSpec.parseProbability("2"))
+        .hasMessageContaining("between 0 and 1");
   }
 }

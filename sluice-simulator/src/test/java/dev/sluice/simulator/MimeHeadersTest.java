@@ -8,12 +8,14 @@ import org.junit.jupiter.api.Test;
 class MimeHeadersTest {
   @Test
   void parse_foldedHeadersAndAddressLists_giveBareRecipients() {
-    String raw = "From: \"Doe, Jane\" <jane@example.com>\r\nTo: a@example.com,\r\n  \"B, b\" <b@example.com>\r\n"
-        + "Cc: team: c@example.com, d@example.com;\r\nSubject: Hello\r\n world\r\n\r\nTo: not@header.com\r\n";
+    String raw =
+        "From: \"Doe, Jane\" <jane@example.com>\r\nTo: a@example.com,\r\n  \"B, b\" <b@example.com>\r\n"
+            + "Cc: team: c@example.com, d@example.com;\r\nSubject: Hello\r\n world\r\n\r\nTo: not@header.com\r\n";
     MimeHeaders h = MimeHeaders.parse(raw.getBytes(StandardCharsets.US_ASCII));
     assertThat(h.get("subject")).isEqualTo("Hello world");
     assertThat(MimeHeaders.addresses(h.get("from"))).containsExactly("jane@example.com");
-    assertThat(h.recipients()).containsExactly("a@example.com", "b@example.com", "c@example.com", "d@example.com");
+    assertThat(h.recipients())
+        .containsExactly("a@example.com", "b@example.com", "c@example.com", "d@example.com");
   }
 
   @Test

@@ -13,7 +13,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
-/** Real AWS SDK v2 clients pointed at a running simulator, with SDK retries off so every answer is seen. */
+/**
+ * Real AWS SDK v2 clients pointed at a running simulator, with SDK retries off so every answer is
+ * seen.
+ */
 final class SesClients {
   static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
   static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -24,15 +27,17 @@ final class SesClients {
     return Apache5HttpClient.builder()
         .socketTimeout(socketTimeout)
         .maxConnections(64)
-        .tlsTrustManagersProvider(() -> {
-          try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(sim.certificate().trustStore());
-            return tmf.getTrustManagers();
-          } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-          }
-        })
+        .tlsTrustManagersProvider(
+            () -> {
+              try {
+                TrustManagerFactory tmf =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(sim.certificate().trustStore());
+                return tmf.getTrustManagers();
+              } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+              }
+            })
         .build();
   }
 
@@ -44,7 +49,8 @@ final class SesClients {
     return SesV2Client.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, secret)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, secret)))
         .httpClient(http(sim, socketTimeout))
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();
@@ -54,7 +60,8 @@ final class SesClients {
     return SesClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)))
         .httpClient(http(sim, Duration.ofSeconds(10)))
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();

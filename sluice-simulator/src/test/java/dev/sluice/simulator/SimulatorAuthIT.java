@@ -14,8 +14,11 @@ import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
 class SimulatorAuthIT {
   @Test
   void strictAuth_realSdkSignatures_passOverHttpAndHttps() {
-    try (Simulator sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts()
-            .withStrictAuth(Map.of(SesClients.ACCESS_KEY, SesClients.SECRET)).withQuota(-1, -1));
+    try (Simulator sim =
+            Simulator.start(
+                SimulatorConfig.defaultsOnFreePorts()
+                    .withStrictAuth(Map.of(SesClients.ACCESS_KEY, SesClients.SECRET))
+                    .withQuota(-1, -1));
         SesV2Client http = SesClients.v2(sim, sim.httpEndpoint());
         SesV2Client https = SesClients.v2(sim, sim.httpsEndpoint());
         SesClient v1 = SesClients.v1(sim, sim.httpEndpoint())) {
@@ -28,16 +31,20 @@ class SimulatorAuthIT {
 
   @Test
   void strictAuth_wrongSecret_isRejectedAndNothingIsSent() {
-    try (Simulator sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts()
-            .withStrictAuth(Map.of(SesClients.ACCESS_KEY, SesClients.SECRET)));
-        SesV2Client bad = SesClients.v2(sim, sim.httpEndpoint(), "not-the-secret", Duration.ofSeconds(10))) {
+    try (Simulator sim =
+            Simulator.start(
+                SimulatorConfig.defaultsOnFreePorts()
+                    .withStrictAuth(Map.of(SesClients.ACCESS_KEY, SesClients.SECRET)));
+        SesV2Client bad =
+            SesClients.v2(sim, sim.httpEndpoint(), "not-the-secret", Duration.ofSeconds(10))) {
       assertThatThrownBy(() -> bad.sendEmail(SimulatorV2IT.simple("a@example.net")))
           .isInstanceOf(SesV2Exception.class)
-          .satisfies(e -> {
-            SesV2Exception x = (SesV2Exception) e;
-            assertThat(x.statusCode()).isEqualTo(403);
-            assertThat(x.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
-          });
+          .satisfies(
+              e -> {
+                SesV2Exception x = (SesV2Exception) e;
+                assertThat(x.statusCode()).isEqualTo(403);
+                assertThat(x.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
+              });
       assertThat(sim.core().inbox().total()).isZero();
     }
   }
@@ -45,7 +52,8 @@ class SimulatorAuthIT {
   @Test
   void nonStrict_anyCredentials_areAcceptedAndRecorded() {
     try (Simulator sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts());
-        SesV2Client c = SesClients.v2(sim, sim.httpEndpoint(), "whatever", Duration.ofSeconds(10))) {
+        SesV2Client c =
+            SesClients.v2(sim, sim.httpEndpoint(), "whatever", Duration.ofSeconds(10))) {
       String id = c.sendEmail(SimulatorV2IT.simple("a@example.net")).messageId();
       assertThat(sim.core().inbox().find(id).accessKeyId()).isEqualTo(SesClients.ACCESS_KEY);
     }

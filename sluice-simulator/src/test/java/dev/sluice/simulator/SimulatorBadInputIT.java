@@ -31,42 +31,69 @@ class SimulatorBadInputIT {
     sim.close();
   }
 
-  private static HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(URI.create(sim.httpEndpoint() + path))
-        .header("Authorization", SimulatorV2IT.UNCHECKED_AUTH).header("Content-Type", contentType)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> post(String path, String contentType, byte[] body)
+      throws Exception {
+    return CLIENT.send(
+        HttpRequest.newBuilder(URI.create(sim.httpEndpoint() + path))
+            .header("Authorization", SimulatorV2IT.UNCHECKED_AUTH)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void v1_missingOrUnknownAction_andMissingParameters_getQueryErrors() throws Exception {
     String form = "application/x-www-form-urlencoded; charset=utf-8";
-    HttpResponse<String> r = post("/", form, "Version=2010-12-01".getBytes(StandardCharsets.US_ASCII));
+    HttpResponse<String> r =
+        post("/", form, "Version=2010-12-01".getBytes(StandardCharsets.US_ASCII));
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.body()).contains("<Code>MissingAction</Code>").contains("<Type>Sender</Type>").contains("<RequestId>");
+    assertThat(r.body())
+        .contains("<Code>MissingAction</Code>")
+        .contains("<Type>Sender</Type>")
+        .contains("<RequestId>");
     r = post("/", form, "Action=Launch&Version=2010-12-01".getBytes(StandardCharsets.US_ASCII));
     assertThat(r.body()).contains("<Code>InvalidAction</Code>");
     r = post("/", form, "Action=SendEmail&Version=2010-12-01".getBytes(StandardCharsets.US_ASCII));
     assertThat(r.body()).contains("<Code>MissingParameter</Code>").contains("Source");
-    r = post("/", form, "Action=SendRawEmail&RawMessage.Data=%%%".getBytes(StandardCharsets.US_ASCII));
+    r =
+        post(
+            "/",
+            form,
+            "Action=SendRawEmail&RawMessage.Data=%%%".getBytes(StandardCharsets.US_ASCII));
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.body()).contains("<Code>MalformedQueryString</Code>");
-    r = post("/", form, "Action=SendRawEmail&RawMessage.Data=***".getBytes(StandardCharsets.US_ASCII));
+    r =
+        post(
+            "/",
+            form,
+            "Action=SendRawEmail&RawMessage.Data=***".getBytes(StandardCharsets.US_ASCII));
     assertThat(r.body()).contains("<Code>InvalidParameterValue</Code>").contains("base64");
   }
 
   @Test
   void v2_wrongShapes_getBadRequest() throws Exception {
     String[] bodies = {
-      "[]", "{}", "{\"Content\":{}}", "{\"Content\":{\"Simple\":{}}}",
-      "{\"Content\":{\"Raw\":{\"Data\":\"!!!\"}}}", "{\"Destination\":7,\"Content\":{\"Raw\":{\"Data\":\"\"}}}",
+      "[]",
+      "{}",
+      "{\"Content\":{}}",
+      "{\"Content\":{\"Simple\":{}}}",
+      "{\"Content\":{\"Raw\":{\"Data\":\"!!!\"}}}",
+      "{\"Destination\":7,\"Content\":{\"Raw\":{\"Data\":\"\"}}}",
       "{\"FromEmailAddress\":\"a@b.c\",\"Destination\":{\"ToAddresses\":[1]},\"Content\":{\"Simple\":{\"Subject\":{\"Data\":\"s\"},\"Body\":{\"Text\":{\"Data\":\"t\"}}}}}",
-      "{\"Content\":{\"Simple\":{},\"Raw\":{}}}", ""
+      "{\"Content\":{\"Simple\":{},\"Raw\":{}}}",
+      ""
     };
     for (String b : bodies) {
-      HttpResponse<String> r = post("/v2/email/outbound-emails", "application/json", b.getBytes(StandardCharsets.UTF_8));
+      HttpResponse<String> r =
+          post("/v2/email/outbound-emails", "application/json", b.getBytes(StandardCharsets.UTF_8));
       assertThat(r.statusCode()).as(b).isEqualTo(400);
       assertThat(r.headers().firstValue("x-amzn-ErrorType")).as(b).hasValue("BadRequestException");
-      assertThat(r.body()).as(b).startsWith("{\"message\":").doesNotContain("Exception:").doesNotContain("\tat ");
+      assertThat(r.body())
+          .as(b)
+          .startsWith("{\"message\":")
+          .doesNotContain("Exception:")
+          .doesNotContain("\tat ");
     }
   }
 
@@ -74,7 +101,12 @@ class SimulatorBadInputIT {
   void randomBodiesAndRawGarbage_serverAnswersAndStaysUp() throws Exception {
     long seed = new Random().nextLong();
     Random rnd = new Random(seed);
-    String[] paths = {"/", "/v2/email/outbound-emails", "/v2/email/outbound-bulk-emails", "/v2/email/account/sending"};
+    String[] paths = {
+      "/",
+      "/v2/email/outbound-emails",
+      "/v2/email/outbound-bulk-emails",
+      "/v2/email/account/sending"
+    };
     for (int i = 0; i < 200; i++) {
       byte[] body = new byte[rnd.nextInt(600)];
       rnd.nextBytes(body);
@@ -102,8 +134,10 @@ class SimulatorBadInputIT {
         in.readAllBytes(); // an error answer or a close, never a hang
       }
     }
-    HttpResponse<String> ok = CLIENT.send(HttpRequest.newBuilder(URI.create(sim.httpEndpoint() + "/health")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> ok =
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create(sim.httpEndpoint() + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(ok.statusCode()).as("seed %d", seed).isEqualTo(200);
   }
 }

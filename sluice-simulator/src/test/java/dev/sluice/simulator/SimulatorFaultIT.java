@@ -68,7 +68,8 @@ class SimulatorFaultIT {
   @Test
   void hangRateOne_clientTimesOut() {
     try (Simulator sim = Simulator.start(with(new FaultSpec(0, 0, 0, 1.0), "0ms"));
-        SesV2Client v2 = SesClients.v2(sim, sim.httpEndpoint(), SesClients.SECRET, Duration.ofMillis(300))) {
+        SesV2Client v2 =
+            SesClients.v2(sim, sim.httpEndpoint(), SesClients.SECRET, Duration.ofMillis(300))) {
       assertThatThrownBy(() -> v2.sendEmail(SimulatorV2IT.simple("a@example.net")))
           .isInstanceOf(SdkClientException.class)
           .hasMessageContaining("timed out");
@@ -79,7 +80,8 @@ class SimulatorFaultIT {
   @Test
   void latency_delaysTheAnswerWithoutFailingIt() {
     try (Simulator sim = Simulator.start(with(FaultSpec.NONE, "200ms"));
-        SesV2Client v2 = SesClients.v2(sim, sim.httpEndpoint(), SesClients.SECRET, Duration.ofSeconds(10))) {
+        SesV2Client v2 =
+            SesClients.v2(sim, sim.httpEndpoint(), SesClients.SECRET, Duration.ofSeconds(10))) {
       v2.getAccount(r -> {});
       long t0 = System.nanoTime();
       v2.sendEmail(SimulatorV2IT.simple("a@example.net"));

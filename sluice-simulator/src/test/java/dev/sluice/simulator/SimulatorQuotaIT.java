@@ -18,7 +18,8 @@ class SimulatorQuotaIT {
   @Test
   void sendEmail_overloadForTwoSeconds_admitsAboutRateTimesWindow() throws Exception {
     double rate = 25;
-    try (Simulator sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(rate, -1));
+    try (Simulator sim =
+            Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(rate, -1));
         SesV2Client c = SesClients.v2(sim, sim.httpEndpoint())) {
       c.getAccount(r -> {}); // warm up the connection pool outside the window
       AtomicInteger ok = new AtomicInteger();
@@ -28,18 +29,20 @@ class SimulatorQuotaIT {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        fs.add(pool.submit(() -> {
-          while (System.nanoTime() < end) {
-            try {
-              c.sendEmail(SimulatorV2IT.simple("someone@example.net"));
-              ok.incrementAndGet();
-            } catch (TooManyRequestsException e) {
-              assertThat(e.statusCode()).isEqualTo(429);
-              assertThat(e.getMessage()).contains("Maximum sending rate exceeded.");
-              throttled.incrementAndGet();
-            }
-          }
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    try {
+                      c.sendEmail(SimulatorV2IT.simple("someone@example.net"));
+                      ok.incrementAndGet();
+                    } catch (TooManyRequestsException e) {
+                      assertThat(e.statusCode()).isEqualTo(429);
+                      assertThat(e.getMessage()).contains("Maximum sending rate exceeded.");
+                      throttled.incrementAndGet();
+                    }
+                  }
+                }));
       }
       for (Future<?> f : fs) {
         f.get();

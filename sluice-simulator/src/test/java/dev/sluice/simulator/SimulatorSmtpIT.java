@@ -42,18 +42,27 @@ class SimulatorSmtpIT {
 
   @Test
   void angusMail_starttlsAndStrictAuth_deliversIntoTheInbox() throws Exception {
-    try (Simulator sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(-1, -1)
-        .withStrictAuth(Map.of(SesClients.ACCESS_KEY, SesClients.SECRET)))) {
+    try (Simulator sim =
+        Simulator.start(
+            SimulatorConfig.defaultsOnFreePorts()
+                .withQuota(-1, -1)
+                .withStrictAuth(Map.of(SesClients.ACCESS_KEY, SesClients.SECRET)))) {
       Session s = session(sim);
       String password = SesSmtpCredentials.password(SesClients.SECRET, "us-east-1");
-      Transport.send(message(s, "success@simulator.amazonses.com", "x@example.net"), SesClients.ACCESS_KEY, password);
+      Transport.send(
+          message(s, "success@simulator.amazonses.com", "x@example.net"),
+          SesClients.ACCESS_KEY,
+          password);
       ReceivedMessage m = sim.core().inbox().recent(1, x -> true).get(0);
       assertThat(m.via()).isEqualTo(SesInterface.SMTP);
-      assertThat(m.recipients()).containsExactly("success@simulator.amazonses.com", "x@example.net");
+      assertThat(m.recipients())
+          .containsExactly("success@simulator.amazonses.com", "x@example.net");
       assertThat(m.accessKeyId()).isEqualTo(SesClients.ACCESS_KEY);
       assertThat(m.subject()).isEqualTo("Over SMTP");
-      assertThat(new String(m.content(), java.nio.charset.StandardCharsets.UTF_8)).contains("\r\n.leading dot\r\n");
-      assertThatThrownBy(() -> Transport.send(message(s, "x@example.net"), SesClients.ACCESS_KEY, "wrong"))
+      assertThat(new String(m.content(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("\r\n.leading dot\r\n");
+      assertThatThrownBy(
+              () -> Transport.send(message(s, "x@example.net"), SesClients.ACCESS_KEY, "wrong"))
           .hasMessageContaining("535");
     }
   }

@@ -47,8 +47,12 @@ class SimulatorV1IT {
     return SendEmailRequest.builder()
         .source("sender@example.com")
         .destination(d -> d.toAddresses(to).ccAddresses("cc@example.net"))
-        .message(m -> m.subject(s -> s.data("Hello").charset("UTF-8"))
-            .body(b -> b.text(t -> t.data("Body text & more")).html(h -> h.data("<b>hi</b>"))))
+        .message(
+            m ->
+                m.subject(s -> s.data("Hello").charset("UTF-8"))
+                    .body(
+                        b ->
+                            b.text(t -> t.data("Body text & more")).html(h -> h.data("<b>hi</b>"))))
         .tags(MessageTag.builder().name("campaign").value("jan-2024").build())
         .build();
   }
@@ -59,7 +63,8 @@ class SimulatorV1IT {
     String b = https.sendEmail(simple("x@example.net")).messageId();
     assertThat(a).matches(SimulatorV2IT.MESSAGE_ID);
     assertThat(b).matches(SimulatorV2IT.MESSAGE_ID);
-    assertThat(sim.core().inbox().find(a).recipients()).containsExactly("success@simulator.amazonses.com", "cc@example.net");
+    assertThat(sim.core().inbox().find(a).recipients())
+        .containsExactly("success@simulator.amazonses.com", "cc@example.net");
     assertThat(sim.core().inbox().find(a).via()).isEqualTo(SesInterface.V1);
     // Simulator recipients are not charged to the daily quota; the two cc's and x@ are.
     assertThat(sim.core().ledger().sentLast24Hours()).isEqualTo(3);
@@ -67,14 +72,25 @@ class SimulatorV1IT {
 
   @Test
   void sendRawEmail_withAndWithoutDestinations() {
-    String raw = "From: sender@example.com\r\nTo: success@simulator.amazonses.com\r\nSubject: Raw test\r\n\r\nHello.\r\n";
-    String a = http.sendRawEmail(r -> r.rawMessage(m -> m.data(SdkBytes.fromString(raw, StandardCharsets.US_ASCII))))
-        .messageId();
-    assertThat(sim.core().inbox().find(a).recipients()).containsExactly("success@simulator.amazonses.com");
+    String raw =
+        "From: sender@example.com\r\nTo: success@simulator.amazonses.com\r\nSubject: Raw test\r\n\r\nHello.\r\n";
+    String a =
+        http.sendRawEmail(
+                r -> r.rawMessage(m -> m.data(SdkBytes.fromString(raw, StandardCharsets.US_ASCII))))
+            .messageId();
+    assertThat(sim.core().inbox().find(a).recipients())
+        .containsExactly("success@simulator.amazonses.com");
     assertThat(sim.core().inbox().find(a).from()).isEqualTo("sender@example.com");
-    String b = http.sendRawEmail(r -> r.source("other@example.com").destinations("d1@example.net", "d2@example.net")
-        .rawMessage(m -> m.data(SdkBytes.fromString(raw, StandardCharsets.US_ASCII)))).messageId();
-    assertThat(sim.core().inbox().find(b).recipients()).containsExactly("d1@example.net", "d2@example.net");
+    String b =
+        http.sendRawEmail(
+                r ->
+                    r.source("other@example.com")
+                        .destinations("d1@example.net", "d2@example.net")
+                        .rawMessage(
+                            m -> m.data(SdkBytes.fromString(raw, StandardCharsets.US_ASCII))))
+            .messageId();
+    assertThat(sim.core().inbox().find(b).recipients())
+        .containsExactly("d1@example.net", "d2@example.net");
     assertThat(sim.core().inbox().find(b).subject()).isEqualTo("Raw test");
   }
 
@@ -98,13 +114,15 @@ class SimulatorV1IT {
     http.sendEmail(simple("a@example.net"));
     assertThatThrownBy(() -> http.sendEmail(simple("a@example.net")))
         .isInstanceOf(SesException.class)
-        .satisfies(e -> {
-          SesException se = (SesException) e;
-          assertThat(se.awsErrorDetails().errorCode()).isEqualTo("Throttling");
-          assertThat(se.awsErrorDetails().errorMessage()).isEqualTo("Maximum sending rate exceeded.");
-          assertThat(se.isThrottlingException()).isTrue();
-          assertThat(se.statusCode()).isEqualTo(400);
-        });
+        .satisfies(
+            e -> {
+              SesException se = (SesException) e;
+              assertThat(se.awsErrorDetails().errorCode()).isEqualTo("Throttling");
+              assertThat(se.awsErrorDetails().errorMessage())
+                  .isEqualTo("Maximum sending rate exceeded.");
+              assertThat(se.isThrottlingException()).isTrue();
+              assertThat(se.statusCode()).isEqualTo(400);
+            });
   }
 
   @Test
@@ -121,21 +139,35 @@ class SimulatorV1IT {
     sim.core().sendingEnabled(false);
     assertThatThrownBy(() -> http.sendEmail(simple("a@example.net")))
         .isInstanceOf(SesException.class)
-        .satisfies(e -> assertThat(((SesException) e).awsErrorDetails().errorCode()).isEqualTo("AccountSendingPausedException"));
+        .satisfies(
+            e ->
+                assertThat(((SesException) e).awsErrorDetails().errorCode())
+                    .isEqualTo("AccountSendingPausedException"));
     sim.core().sendingEnabled(true);
     assertThatThrownBy(() -> http.sendEmail(simple("not-an-address")))
-        .satisfies(e -> assertThat(((SesException) e).awsErrorDetails().errorCode()).isEqualTo("InvalidParameterValue"));
-    assertThatThrownBy(() -> http.sendEmail(simple("a@example.net").toBuilder().tags(MessageTag.builder().name("bad name").value("v").build()).build()))
+        .satisfies(
+            e ->
+                assertThat(((SesException) e).awsErrorDetails().errorCode())
+                    .isEqualTo("InvalidParameterValue"));
+    assertThatThrownBy(
+            () ->
+                http.sendEmail(
+                    simple("a@example.net").toBuilder()
+                        .tags(MessageTag.builder().name("bad name").value("v").build())
+                        .build()))
         .hasMessageContaining("Invalid tag name <bad name>");
   }
 
   @Test
   void sandbox_unverifiedSender_isMessageRejectedException() {
-    try (Simulator sandbox = Simulator.start(SimulatorConfig.defaultsOnFreePorts().withSandbox(true, java.util.List.of()));
+    try (Simulator sandbox =
+            Simulator.start(
+                SimulatorConfig.defaultsOnFreePorts().withSandbox(true, java.util.List.of()));
         SesClient c = SesClients.v1(sandbox, sandbox.httpEndpoint())) {
       assertThatThrownBy(() -> c.sendEmail(simple("success@simulator.amazonses.com")))
           .isInstanceOf(MessageRejectedException.class)
-          .hasMessageContaining("failed the check in region US-EAST-1: sender@example.com, cc@example.net");
+          .hasMessageContaining(
+              "failed the check in region US-EAST-1: sender@example.com, cc@example.net");
     }
   }
 }

@@ -33,10 +33,14 @@ import software.amazon.awssdk.services.sesv2.model.SendingPausedException;
 import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
 
 class SimulatorV2IT {
-  static final String MESSAGE_ID = "^[0-9a-f]{16}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-\\d{6}$";
+  static final String MESSAGE_ID =
+      "^[0-9a-f]{16}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-\\d{6}$";
+
   /** A well-formed Authorization header; outside strict mode its signature is not checked. */
-  static final String UNCHECKED_AUTH = "AWS4-HMAC-SHA256 Credential=AK/20240115/us-east-1/ses/aws4_request, "
-      + "SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64);
+  static final String UNCHECKED_AUTH =
+      "AWS4-HMAC-SHA256 Credential=AK/20240115/us-east-1/ses/aws4_request, "
+          + "SignedHeaders=host;x-amz-date, Signature="
+          + "0".repeat(64);
 
   private static Simulator sim;
   private static SesV2Client http;
@@ -67,8 +71,13 @@ class SimulatorV2IT {
     return SendEmailRequest.builder()
         .fromEmailAddress("sender@example.com")
         .destination(Destination.builder().toAddresses(to).build())
-        .content(EmailContent.builder().simple(s -> s.subject(c -> c.data("Hello").charset("UTF-8"))
-            .body(b -> b.text(t -> t.data("Body text")))).build())
+        .content(
+            EmailContent.builder()
+                .simple(
+                    s ->
+                        s.subject(c -> c.data("Hello").charset("UTF-8"))
+                            .body(b -> b.text(t -> t.data("Body text"))))
+                .build())
         .build();
   }
 
@@ -89,10 +98,16 @@ class SimulatorV2IT {
 
   @Test
   void sendEmail_raw_takesEnvelopeFromHeadersWhenNoDestination() {
-    String raw = "From: Sender <sender@example.com>\r\nTo: a@example.net\r\nCc: b@example.net\r\nSubject: Raw test\r\n\r\nHi\r\n";
-    SendEmailResponse r = http.sendEmail(SendEmailRequest.builder()
-        .content(EmailContent.builder().raw(x -> x.data(SdkBytes.fromString(raw, StandardCharsets.US_ASCII))).build())
-        .build());
+    String raw =
+        "From: Sender <sender@example.com>\r\nTo: a@example.net\r\nCc: b@example.net\r\nSubject: Raw test\r\n\r\nHi\r\n";
+    SendEmailResponse r =
+        http.sendEmail(
+            SendEmailRequest.builder()
+                .content(
+                    EmailContent.builder()
+                        .raw(x -> x.data(SdkBytes.fromString(raw, StandardCharsets.US_ASCII)))
+                        .build())
+                .build());
     ReceivedMessage m = sim.core().inbox().find(r.messageId());
     assertThat(m.from()).isEqualTo("sender@example.com");
     assertThat(m.recipients()).containsExactly("a@example.net", "b@example.net");
@@ -101,7 +116,16 @@ class SimulatorV2IT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"success", "bounce", "ooto", "complaint", "suppressionlist", "success+label7", "BOUNCE+x"})
+  @ValueSource(
+      strings = {
+        "success",
+        "bounce",
+        "ooto",
+        "complaint",
+        "suppressionlist",
+        "success+label7",
+        "BOUNCE+x"
+      })
   void sendEmail_everySimulatorAddress_isAcceptedAndNotChargedDaily(String local) {
     sim.core().ledger().configure(-1, 1, 1);
     SendEmailResponse r = http.sendEmail(simple(local + "@simulator.amazonses.com"));
@@ -134,24 +158,33 @@ class SimulatorV2IT {
 
   @Test
   void sendEmail_invalidOrNonAsciiAddress_isBadRequest() {
-    assertThatThrownBy(() -> http.sendEmail(simple("nobody"))).isInstanceOf(BadRequestException.class)
+    assertThatThrownBy(() -> http.sendEmail(simple("nobody")))
+        .isInstanceOf(BadRequestException.class)
         .hasMessageContaining("Missing final '@domain'");
-    assertThatThrownBy(() -> http.sendEmail(simple("jürgen@example.net"))).isInstanceOf(BadRequestException.class)
+    assertThatThrownBy(() -> http.sendEmail(simple("jürgen@example.net")))
+        .isInstanceOf(BadRequestException.class)
         .hasMessageContaining("Invalid email address");
   }
 
   @Test
   void sendEmail_paused_isSendingPausedException() {
     http.putAccountSendingAttributes(r -> r.sendingEnabled(false));
-    assertThatThrownBy(() -> http.sendEmail(simple("a@example.net"))).isInstanceOf(SendingPausedException.class);
+    assertThatThrownBy(() -> http.sendEmail(simple("a@example.net")))
+        .isInstanceOf(SendingPausedException.class);
   }
 
   @Test
   void sendEmail_templateContent_isClearlyUnsupported() {
-    assertThatThrownBy(() -> http.sendEmail(SendEmailRequest.builder().fromEmailAddress("s@example.com")
-        .destination(d -> d.toAddresses("a@example.net"))
-        .content(c -> c.template(t -> t.templateName("welcome").templateData("{}"))).build()))
-        .isInstanceOf(BadRequestException.class).hasMessageContaining("not supported");
+    assertThatThrownBy(
+            () ->
+                http.sendEmail(
+                    SendEmailRequest.builder()
+                        .fromEmailAddress("s@example.com")
+                        .destination(d -> d.toAddresses("a@example.net"))
+                        .content(c -> c.template(t -> t.templateName("welcome").templateData("{}")))
+                        .build()))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("not supported");
   }
 
   @Test
@@ -159,26 +192,42 @@ class SimulatorV2IT {
     sim.core().ledger().configure(2, -1, 1);
     List<BulkEmailEntry> entries = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      entries.add(BulkEmailEntry.builder().destination(d -> d.toAddresses("success@simulator.amazonses.com")).build());
+      entries.add(
+          BulkEmailEntry.builder()
+              .destination(d -> d.toAddresses("success@simulator.amazonses.com"))
+              .build());
     }
-    SendBulkEmailResponse r = http.sendBulkEmail(b -> b.fromEmailAddress("s@example.com")
-        .defaultContent(c -> c.template(t -> t.templateContent(x -> x.subject("Hi").text("T"))))
-        .bulkEmailEntries(entries));
+    SendBulkEmailResponse r =
+        http.sendBulkEmail(
+            b ->
+                b.fromEmailAddress("s@example.com")
+                    .defaultContent(
+                        c -> c.template(t -> t.templateContent(x -> x.subject("Hi").text("T"))))
+                    .bulkEmailEntries(entries));
     assertThat(r.bulkEmailEntryResults()).hasSize(5);
     assertThat(r.bulkEmailEntryResults().get(0).status()).isEqualTo(BulkEmailStatus.SUCCESS);
     assertThat(r.bulkEmailEntryResults().get(0).messageId()).matches(MESSAGE_ID);
-    assertThat(r.bulkEmailEntryResults()).extracting(x -> x.status()).contains(BulkEmailStatus.ACCOUNT_THROTTLED);
+    assertThat(r.bulkEmailEntryResults())
+        .extracting(x -> x.status())
+        .contains(BulkEmailStatus.ACCOUNT_THROTTLED);
   }
 
   @Test
   void sandbox_unverifiedSender_isMessageRejectedListingIdentities() {
-    try (Simulator sandbox = Simulator.start(SimulatorConfig.defaultsOnFreePorts()
-            .withSandbox(true, List.of("verified.example")).withQuota(-1, -1));
+    try (Simulator sandbox =
+            Simulator.start(
+                SimulatorConfig.defaultsOnFreePorts()
+                    .withSandbox(true, List.of("verified.example"))
+                    .withQuota(-1, -1));
         SesV2Client c = SesClients.v2(sandbox, sandbox.httpEndpoint())) {
       assertThatThrownBy(() -> c.sendEmail(simple("someone@example.net")))
           .isInstanceOf(MessageRejectedException.class)
-          .hasMessageContaining("Email address is not verified. The following identities failed the check in region US-EAST-1: sender@example.com, someone@example.net");
-      SendEmailRequest ok = simple("bounce@simulator.amazonses.com").toBuilder().fromEmailAddress("me@verified.example").build();
+          .hasMessageContaining(
+              "Email address is not verified. The following identities failed the check in region US-EAST-1: sender@example.com, someone@example.net");
+      SendEmailRequest ok =
+          simple("bounce@simulator.amazonses.com").toBuilder()
+              .fromEmailAddress("me@verified.example")
+              .build();
       assertThat(c.sendEmail(ok).messageId()).matches(MESSAGE_ID);
       assertThat(c.getAccount(r -> {}).productionAccessEnabled()).isFalse();
     }
@@ -186,10 +235,14 @@ class SimulatorV2IT {
 
   @Test
   void malformedJson_isBadRequestWithErrorTypeHeader() throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(sim.httpEndpoint() + "/v2/email/outbound-emails"))
-        .header("Authorization", UNCHECKED_AUTH)
-        .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(sim.httpEndpoint() + "/v2/email/outbound-emails"))
+                    .header("Authorization", UNCHECKED_AUTH)
+                    .POST(HttpRequest.BodyPublishers.ofString("{not json"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.headers().firstValue("x-amzn-ErrorType")).hasValue("BadRequestException");
     assertThat(r.body()).contains("\"message\"");
@@ -204,16 +257,24 @@ class SimulatorV2IT {
 
   @Test
   void oversizedBody_is413() throws Exception {
-    try (Simulator small = Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(-1, -1).withInbox(10,
-        dev.sluice.core.ByteSize.ofBytes(1000)));
+    try (Simulator small =
+            Simulator.start(
+                SimulatorConfig.defaultsOnFreePorts()
+                    .withQuota(-1, -1)
+                    .withInbox(10, dev.sluice.core.ByteSize.ofBytes(1000)));
         SesV2Client c = SesClients.v2(small, small.httpEndpoint())) {
       // The default limit is 56MB; send just over it.
       byte[] big = new byte[small.config().maxRequestSize().toIntExact() + 1];
       java.util.Arrays.fill(big, (byte) 'a');
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create(small.httpEndpoint() + "/v2/email/outbound-emails"))
-          .header("Authorization", UNCHECKED_AUTH)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(small.httpEndpoint() + "/v2/email/outbound-emails"))
+                      .header("Authorization", UNCHECKED_AUTH)
+                      .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(413);
       assertThat(c.getAccount(x -> {}).sendingEnabled()).isTrue();
     }
@@ -232,7 +293,9 @@ class SimulatorV2IT {
     http.sendEmail(simple("count@example.net"));
     http.sendEmail(simple("count@example.net"));
     assertThat(get("/_sluice/counters")).contains("\"count@example.net\":2");
-    assertThat(get("/metrics")).contains("simulator_sends_total").contains("simulator_http_connections_opened_total");
+    assertThat(get("/metrics"))
+        .contains("simulator_sends_total")
+        .contains("simulator_http_connections_opened_total");
     assertThat(get("/_sluice/quota")).contains("\"SentLast24Hours\":2.0");
   }
 
@@ -240,13 +303,20 @@ class SimulatorV2IT {
     return raw(path, "GET", null, null);
   }
 
-  static String raw(String path, String method, String body, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.httpEndpoint() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  static String raw(String path, String method, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(sim.httpEndpoint() + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (headers != null) {
       headers.forEach(b::header);
     }
-    HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) {
       throw new AssertionError("HTTP " + r.statusCode() + ": " + r.body());
     }

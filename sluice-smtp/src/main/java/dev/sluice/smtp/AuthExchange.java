@@ -42,7 +42,8 @@ final class AuthExchange {
    *
    * @param initial the initial response from the AUTH line, or {@code null}
    */
-  static Result run(String mechanism, String initial, Conversation conversation) throws IOException {
+  static Result run(String mechanism, String initial, Conversation conversation)
+      throws IOException {
     return switch (mechanism) {
       case "PLAIN" -> plain(initial, conversation);
       case "LOGIN" -> login(initial, conversation);
@@ -62,7 +63,8 @@ final class AuthExchange {
     if (first < 0 || second < 0 || message.indexOf('\0', second + 1) >= 0) {
       return new Refused(ServerReply.AUTH_BAD_RESPONSE);
     }
-    return new Credentials("PLAIN", message.substring(first + 1, second), message.substring(second + 1));
+    return new Credentials(
+        "PLAIN", message.substring(first + 1, second), message.substring(second + 1));
   }
 
   private static Result login(String initial, Conversation c) throws IOException {

@@ -107,7 +107,8 @@ final class DataReader {
         return;
       }
       if (size + len > data.length) {
-        data = Arrays.copyOf(data, (int) Math.min(max, Math.max((long) data.length * 2, size + len)));
+        data =
+            Arrays.copyOf(data, (int) Math.min(max, Math.max((long) data.length * 2, size + len)));
       }
       System.arraycopy(b, off, data, size, len);
       size += len;

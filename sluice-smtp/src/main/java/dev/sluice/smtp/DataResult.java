@@ -21,8 +21,8 @@ public sealed interface DataResult {
   record Reset() implements DataResult {}
 
   /**
-   * Answer nothing and keep the connection open, discarding input, until the client closes or
-   * the limit has passed; then close.
+   * Answer nothing and keep the connection open, discarding input, until the client closes or the
+   * limit has passed; then close.
    *
    * @param limit the longest time to hang
    */

@@ -6,8 +6,8 @@ import java.util.Arrays;
 
 /**
  * The session's buffered input: reads lines up to a length bound, reads exact byte counts (BDAT),
- * and calls back before every read that may block, which is where the session flushes its
- * replies (RFC 2920 §3.2: reply as a batch once the client's batch is consumed).
+ * and calls back before every read that may block, which is where the session flushes its replies
+ * (RFC 2920 §3.2: reply as a batch once the client's batch is consumed).
  *
  * <p>Confined to the session thread.
  */

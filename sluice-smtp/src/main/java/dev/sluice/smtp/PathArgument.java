@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The argument of MAIL FROM or RCPT TO: a path in angle brackets, then ESMTP parameters
- * (RFC 5321 §4.1.2). Parsing is strict about the path (the address must sit in {@code <>}) and
- * tolerant of one common deviation: spaces after the colon.
+ * The argument of MAIL FROM or RCPT TO: a path in angle brackets, then ESMTP parameters (RFC 5321
+ * §4.1.2). Parsing is strict about the path (the address must sit in {@code <>}) and tolerant of
+ * one common deviation: spaces after the colon.
  *
  * <p>Immutable.
  *
@@ -40,7 +40,8 @@ record PathArgument(String address, Map<String, String> parameters, Problem prob
    */
   static PathArgument parse(String args, String keyword) {
     String prefix = keyword + ":";
-    if (args.length() < prefix.length() || !args.regionMatches(true, 0, prefix, 0, prefix.length())) {
+    if (args.length() < prefix.length()
+        || !args.regionMatches(true, 0, prefix, 0, prefix.length())) {
       return failed("", Problem.SYNTAX);
     }
     String rest = args.substring(prefix.length()).stripLeading();
@@ -110,7 +111,8 @@ record PathArgument(String address, Map<String, String> parameters, Problem prob
       int eq = token.indexOf('=');
       String key = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);
       String value = eq < 0 ? "" : token.substring(eq + 1);
-      if (key.isEmpty() || !key.chars().allMatch(c -> isAlnum(c) || c == '-')
+      if (key.isEmpty()
+          || !key.chars().allMatch(c -> isAlnum(c) || c == '-')
           || !value.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '=')
           || params.putIfAbsent(key, value) != null) {
         return null;
@@ -119,7 +121,9 @@ record PathArgument(String address, Map<String, String> parameters, Problem prob
     return params;
   }
 
-  /** Drops an obsolete source route {@code @a,@b:} (RFC 5321 §4.1.2: MUST accept, SHOULD ignore). */
+  /**
+   * Drops an obsolete source route {@code @a,@b:} (RFC 5321 §4.1.2: MUST accept, SHOULD ignore).
+   */
   private static String stripSourceRoute(String path) {
     if (path.startsWith("@")) {
       int colon = path.indexOf(':');
@@ -172,7 +176,10 @@ record PathArgument(String address, Map<String, String> parameters, Problem prob
       return false;
     }
     for (String label : s.split("\\.", -1)) {
-      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+      if (label.isEmpty()
+          || label.length() > 63
+          || label.startsWith("-")
+          || label.endsWith("-")
           || !label.chars().allMatch(c -> isAlnum(c) || c == '-')) {
         return false;
       }

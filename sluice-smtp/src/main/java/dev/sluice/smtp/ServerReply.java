@@ -11,7 +11,10 @@ public enum ServerReply {
   /** RSET, NOOP and other plain successes. */
   OK(250, "2.0.0", "Ok"),
   /** HELP. */
-  HELP(214, "2.0.0", "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT HELP VRFY STARTTLS AUTH"),
+  HELP(
+      214,
+      "2.0.0",
+      "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT HELP VRFY STARTTLS AUTH"),
   /** VRFY: never verified, never refused (RFC 5321 §3.5.3). */
   VRFY(252, "2.5.2", "Cannot VRFY user, but will accept message and attempt delivery"),
   /** DATA accepted; send the message. */

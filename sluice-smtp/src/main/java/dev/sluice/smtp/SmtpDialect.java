@@ -162,7 +162,8 @@ public final class SmtpDialect {
       List<String> upper = mechanisms.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
       for (String m : upper) {
         if (!m.equals("PLAIN") && !m.equals("LOGIN")) {
-          throw new IllegalArgumentException("unsupported AUTH mechanism '" + m + "': PLAIN or LOGIN");
+          throw new IllegalArgumentException(
+              "unsupported AUTH mechanism '" + m + "': PLAIN or LOGIN");
         }
       }
       this.authMechanisms = upper;
@@ -200,7 +201,8 @@ public final class SmtpDialect {
 
     private static String requireToken(String s, String what) {
       if (s == null || s.isBlank() || s.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-        throw new IllegalArgumentException(what + " must be printable ASCII without spaces, got '" + s + "'");
+        throw new IllegalArgumentException(
+            what + " must be printable ASCII without spaces, got '" + s + "'");
       }
       return s;
     }

@@ -3,14 +3,14 @@ package dev.sluice.smtp;
 import java.util.Map;
 
 /**
- * What the application decides in an SMTP session: who may log in, which sender and recipients
- * to take, and what to do with a received message. The server does all protocol work (syntax,
+ * What the application decides in an SMTP session: who may log in, which sender and recipients to
+ * take, and what to do with a received message. The server does all protocol work (syntax,
  * sequence, limits, TLS) before calling.
  *
  * <p>One handler serves every session, so implementations must be thread-safe. Each call runs on
- * the session's own virtual thread, so it may block or sleep (to inject latency, or to wait for
- * a durable write) without holding up other sessions. A call that throws is logged and answered
- * with {@link ServerReply#LOCAL_ERROR} (or {@link ServerReply#AUTH_TEMPORARY_FAILURE}).
+ * the session's own virtual thread, so it may block or sleep (to inject latency, or to wait for a
+ * durable write) without holding up other sessions. A call that throws is logged and answered with
+ * {@link ServerReply#LOCAL_ERROR} (or {@link ServerReply#AUTH_TEMPORARY_FAILURE}).
  */
 public interface SmtpHandler {
   /** The reply to an accepted MAIL FROM. */
@@ -24,7 +24,8 @@ public interface SmtpHandler {
    *
    * @param mechanism {@code PLAIN} or {@code LOGIN}
    */
-  default boolean authenticate(SessionInfo session, String mechanism, String user, String password) {
+  default boolean authenticate(
+      SessionInfo session, String mechanism, String user, String password) {
     return false;
   }
 

@@ -40,47 +40,106 @@ public record SmtpLimits(
     timeout(commandTimeout, "commandTimeout");
     timeout(dataTimeout, "dataTimeout");
     if (maxCommandLine < 512) {
-      throw new IllegalArgumentException("maxCommandLine must be >= 512 (RFC 5321), got " + maxCommandLine);
+      throw new IllegalArgumentException(
+          "maxCommandLine must be >= 512 (RFC 5321), got " + maxCommandLine);
     }
     if (maxTextLine < 1000) {
-      throw new IllegalArgumentException("maxTextLine must be >= 1000 (RFC 5321), got " + maxTextLine);
+      throw new IllegalArgumentException(
+          "maxTextLine must be >= 1000 (RFC 5321), got " + maxTextLine);
     }
     if (maxMessageSize < 1 || maxMessageSize > MAX_MESSAGE_SIZE_CEILING) {
-      throw new IllegalArgumentException("maxMessageSize must be 1.." + MAX_MESSAGE_SIZE_CEILING + ", got " + maxMessageSize);
+      throw new IllegalArgumentException(
+          "maxMessageSize must be 1.." + MAX_MESSAGE_SIZE_CEILING + ", got " + maxMessageSize);
     }
     positive(maxRecipients, "maxRecipients");
     positive(maxErrors, "maxErrors");
   }
 
-  /** 1000 connections, 100 per client, RFC timeouts and line lengths, 40 MB, 100 recipients, 20 errors. */
+  /**
+   * 1000 connections, 100 per client, RFC timeouts and line lengths, 40 MB, 100 recipients, 20
+   * errors.
+   */
   public static SmtpLimits defaults() {
     return new SmtpLimits(
-        1000, 100, Duration.ofMinutes(5), Duration.ofMinutes(3), 512, 1000, 40L * 1024 * 1024, 100, 20);
+        1000,
+        100,
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(3),
+        512,
+        1000,
+        40L * 1024 * 1024,
+        100,
+        20);
   }
 
   /** These limits with other connection bounds. */
   public SmtpLimits withConnections(int total, int perClient) {
-    return new SmtpLimits(total, perClient, commandTimeout, dataTimeout, maxCommandLine, maxTextLine, maxMessageSize, maxRecipients, maxErrors);
+    return new SmtpLimits(
+        total,
+        perClient,
+        commandTimeout,
+        dataTimeout,
+        maxCommandLine,
+        maxTextLine,
+        maxMessageSize,
+        maxRecipients,
+        maxErrors);
   }
 
   /** These limits with other timeouts. */
   public SmtpLimits withTimeouts(Duration command, Duration data) {
-    return new SmtpLimits(maxConnections, maxConnectionsPerClient, command, data, maxCommandLine, maxTextLine, maxMessageSize, maxRecipients, maxErrors);
+    return new SmtpLimits(
+        maxConnections,
+        maxConnectionsPerClient,
+        command,
+        data,
+        maxCommandLine,
+        maxTextLine,
+        maxMessageSize,
+        maxRecipients,
+        maxErrors);
   }
 
   /** These limits with another message size. */
   public SmtpLimits withMaxMessageSize(long octets) {
-    return new SmtpLimits(maxConnections, maxConnectionsPerClient, commandTimeout, dataTimeout, maxCommandLine, maxTextLine, octets, maxRecipients, maxErrors);
+    return new SmtpLimits(
+        maxConnections,
+        maxConnectionsPerClient,
+        commandTimeout,
+        dataTimeout,
+        maxCommandLine,
+        maxTextLine,
+        octets,
+        maxRecipients,
+        maxErrors);
   }
 
   /** These limits with another recipient bound. */
   public SmtpLimits withMaxRecipients(int count) {
-    return new SmtpLimits(maxConnections, maxConnectionsPerClient, commandTimeout, dataTimeout, maxCommandLine, maxTextLine, maxMessageSize, count, maxErrors);
+    return new SmtpLimits(
+        maxConnections,
+        maxConnectionsPerClient,
+        commandTimeout,
+        dataTimeout,
+        maxCommandLine,
+        maxTextLine,
+        maxMessageSize,
+        count,
+        maxErrors);
   }
 
   /** These limits with another error bound. */
   public SmtpLimits withMaxErrors(int count) {
-    return new SmtpLimits(maxConnections, maxConnectionsPerClient, commandTimeout, dataTimeout, maxCommandLine, maxTextLine, maxMessageSize, maxRecipients, count);
+    return new SmtpLimits(
+        maxConnections,
+        maxConnectionsPerClient,
+        commandTimeout,
+        dataTimeout,
+        maxCommandLine,
+        maxTextLine,
+        maxMessageSize,
+        maxRecipients,
+        count);
   }
 
   private static void positive(int value, String name) {

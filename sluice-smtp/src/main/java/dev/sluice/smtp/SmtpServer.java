@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An SMTP server: listens on one address, runs each accepted connection as a session on its own
- * virtual thread, and enforces the connection limits (total and per client IP address) by
- * answering {@link ServerReply#TOO_MANY_CONNECTIONS} and closing.
+ * virtual thread, and enforces the connection limits (total and per client IP address) by answering
+ * {@link ServerReply#TOO_MANY_CONNECTIONS} and closing.
  *
  * <p>Thread-safe: {@link #start()}, {@link #stop()} and the getters may be called from any thread.
  */
@@ -46,7 +46,11 @@ public final class SmtpServer implements AutoCloseable {
    * @param tlsContext the context for STARTTLS, or {@code null} to offer no TLS
    */
   public SmtpServer(
-      InetSocketAddress bind, SSLContext tlsContext, SmtpDialect dialect, SmtpLimits limits, SmtpHandler handler) {
+      InetSocketAddress bind,
+      SSLContext tlsContext,
+      SmtpDialect dialect,
+      SmtpLimits limits,
+      SmtpHandler handler) {
     this.bind = Objects.requireNonNull(bind, "bind");
     this.tlsContext = tlsContext;
     this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -54,7 +58,10 @@ public final class SmtpServer implements AutoCloseable {
     this.handler = Objects.requireNonNull(handler, "handler");
   }
 
-  /** Creates a server on 127.0.0.1 at a free port, without TLS, with the standard dialect and limits. */
+  /**
+   * Creates a server on 127.0.0.1 at a free port, without TLS, with the standard dialect and
+   * limits.
+   */
   public SmtpServer(SmtpHandler handler) {
     this(loopback(0), null, SmtpDialect.standard(), SmtpLimits.defaults(), handler);
   }
@@ -139,22 +146,24 @@ public final class SmtpServer implements AutoCloseable {
         continue;
       }
       try {
-        SmtpSession session = new SmtpSession(nextId.getAndIncrement(), socket, tlsContext, dialect, limits, handler);
+        SmtpSession session =
+            new SmtpSession(nextId.getAndIncrement(), socket, tlsContext, dialect, limits, handler);
         sessions.add(session);
         Thread.ofVirtual()
             .name("smtp-session-" + session.id())
-            .start(() -> {
-              try {
-                if (stopped) {
-                  session.abort();
-                } else {
-                  session.run();
-                }
-              } finally {
-                sessions.remove(session);
-                release(client);
-              }
-            });
+            .start(
+                () -> {
+                  try {
+                    if (stopped) {
+                      session.abort();
+                    } else {
+                      session.run();
+                    }
+                  } finally {
+                    sessions.remove(session);
+                    release(client);
+                  }
+                });
       } catch (IOException | RuntimeException e) {
         log.warn("cannot start a session for {}: {}", client, e.toString());
         release(client);
@@ -178,7 +187,10 @@ public final class SmtpServer implements AutoCloseable {
     perClient.computeIfPresent(client, (k, n) -> n == 1 ? null : n - 1);
   }
 
-  /** Answers 421 and closes; the reply is a few dozen octets into an empty send buffer, so it does not block. */
+  /**
+   * Answers 421 and closes; the reply is a few dozen octets into an empty send buffer, so it does
+   * not block.
+   */
   private void refuse(Socket socket) {
     log.debug("refusing {}: connection limit", socket.getRemoteSocketAddress());
     try (socket) {

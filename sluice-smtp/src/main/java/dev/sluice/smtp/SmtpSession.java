@@ -27,33 +27,33 @@ import org.slf4j.LoggerFactory;
  * <p><b>Blocking I/O, one virtual thread per connection.</b> SMTP is a strict conversation, so the
  * session reads like the RFC: read a line, act, answer. Virtual threads make a blocked read cost a
  * few hundred bytes rather than a platform thread, so ten thousand idle clients are cheap, and the
- * handler may block (a durable spool write, injected latency) without callbacks. Rejected: a
- * Netty or NIO state machine (each step becomes a callback; the handler could not block without a
- * second thread pool), and platform thread pools (a fixed pool caps concurrent sessions at the pool
- * size, which is the very limit SES throughput tests need to exceed).
+ * handler may block (a durable spool write, injected latency) without callbacks. Rejected: a Netty
+ * or NIO state machine (each step becomes a callback; the handler could not block without a second
+ * thread pool), and platform thread pools (a fixed pool caps concurrent sessions at the pool size,
+ * which is the very limit SES throughput tests need to exceed).
  *
- * <p><b>Pipelining.</b> Replies are buffered and flushed only when the next read would block,
- * i.e. when the client's batch is used up (RFC 2920 §3.2). A client that does not pipeline sees no
+ * <p><b>Pipelining.</b> Replies are buffered and flushed only when the next read would block, i.e.
+ * when the client's batch is used up (RFC 2920 §3.2). A client that does not pipeline sees no
  * difference. Commands are taken in order even when PIPELINING is not offered.
  *
  * <p><b>Line endings.</b> Commands may end in CRLF or bare LF (lenient, harmless: a command is one
  * line). In message data only {@code CRLF . CRLF} ends the message, and a message with any bare LF
- * or bare CR is read to its end and refused with {@link ServerReply#BARE_NEWLINE} (550 5.6.2):
- * RFC 5321 §2.3.8 forbids them, and accepting them is what made 2023's SMTP smuggling possible
- * when another hop reads the line ends differently. Rejected: silently converting to CRLF
- * (changes signed content) and disconnecting (the client never learns why).
+ * or bare CR is read to its end and refused with {@link ServerReply#BARE_NEWLINE} (550 5.6.2): RFC
+ * 5321 §2.3.8 forbids them, and accepting them is what made 2023's SMTP smuggling possible when
+ * another hop reads the line ends differently. Rejected: silently converting to CRLF (changes
+ * signed content) and disconnecting (the client never learns why).
  *
  * <p><b>Limits.</b> Socket read timeouts give the command and data timeouts; every buffer has a
  * bound (line lengths, message size, recipients); refused commands are counted and the session
- * closed after too many. Writes have no timeout of their own: a client that never reads its
- * replies blocks the session until it closes or the server stops (the kernel's send buffer bounds
- * the memory).
+ * closed after too many. Writes have no timeout of their own: a client that never reads its replies
+ * blocks the session until it closes or the server stops (the kernel's send buffer bounds the
+ * memory).
  *
  * <p><b>STARTTLS</b> discards any input buffered after the command (RFC 3207 §4.2; the 2011
  * STARTTLS command injection), upgrades the socket, and forgets HELO, AUTH and the transaction.
  *
- * <p><b>Size.</b> This file is longer than most because it is the whole RFC 5321 command set as
- * one state machine, read top to bottom; parsing lives beside it ({@link PathArgument}, {@link
+ * <p><b>Size.</b> This file is longer than most because it is the whole RFC 5321 command set as one
+ * state machine, read top to bottom; parsing lives beside it ({@link PathArgument}, {@link
  * MailParameters}, {@link AuthExchange}, {@link DataReader}), so what remains here is sequence,
  * state and replies.
  *
@@ -61,6 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SmtpSession implements SessionInfo {
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+
   /** RFC 4954 §4: a SASL response line may hold 12288 octets. */
   private static final int MAX_AUTH_LINE = 12288;
 
@@ -90,7 +91,12 @@ final class SmtpSession implements SessionInfo {
   private DataReader.MessageBuffer chunks;
 
   SmtpSession(
-      long id, Socket raw, SSLContext tlsContext, SmtpDialect dialect, SmtpLimits limits, SmtpHandler handler)
+      long id,
+      Socket raw,
+      SSLContext tlsContext,
+      SmtpDialect dialect,
+      SmtpLimits limits,
+      SmtpHandler handler)
       throws IOException {
     this.id = id;
     this.raw = raw;
@@ -100,7 +106,8 @@ final class SmtpSession implements SessionInfo {
     this.limits = limits;
     this.handler = handler;
     this.remote = (InetSocketAddress) raw.getRemoteSocketAddress();
-    this.out = new ReplyWriter(raw.getOutputStream(), dialect.offers(SmtpExtension.ENHANCEDSTATUSCODES));
+    this.out =
+        new ReplyWriter(raw.getOutputStream(), dialect.offers(SmtpExtension.ENHANCEDSTATUSCODES));
     this.in = new LineReader(raw.getInputStream(), this.out::flush);
   }
 
@@ -177,7 +184,10 @@ final class SmtpSession implements SessionInfo {
   private void helo(String args, boolean ehlo) throws IOException {
     String name = args.split(" ", 2)[0];
     if (name.isEmpty()) {
-      error(dialect.reply(ServerReply.SYNTAX).withText(ehlo ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
+      error(
+          dialect
+              .reply(ServerReply.SYNTAX)
+              .withText(ehlo ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
       return;
     }
     resetTransaction(); // RFC 5321 §4.1.4: EHLO/HELO mid-session acts as RSET
@@ -255,8 +265,14 @@ final class SmtpSession implements SessionInfo {
       case NONE -> {
         return false;
       }
-      case SYNTAX -> error(dialect.reply(ServerReply.SYNTAX)
-          .withText(invalid == ServerReply.INVALID_SENDER ? "Syntax: MAIL FROM:<address>" : "Syntax: RCPT TO:<address>"));
+      case SYNTAX ->
+          error(
+              dialect
+                  .reply(ServerReply.SYNTAX)
+                  .withText(
+                      invalid == ServerReply.INVALID_SENDER
+                          ? "Syntax: MAIL FROM:<address>"
+                          : "Syntax: RCPT TO:<address>"));
       case INVALID_ADDRESS -> error(addressReply(invalid, path.address()));
       case NON_ASCII -> error(addressReply(ServerReply.NON_ASCII_ADDRESS, path.address()));
     }
@@ -310,11 +326,14 @@ final class SmtpSession implements SessionInfo {
             ? (chunks != null ? chunks : new DataReader.MessageBuffer(limits.maxMessageSize()))
             : null;
     setTimeout(limits.dataTimeout());
-    boolean whole = in.readExactly(size, (b, off, n) -> {
-      if (target != null) {
-        target.append(b, off, n);
-      }
-    });
+    boolean whole =
+        in.readExactly(
+            size,
+            (b, off, n) -> {
+              if (target != null) {
+                target.append(b, off, n);
+              }
+            });
     setTimeout(limits.commandTimeout());
     if (!whole) {
       throw new EOFException("client went away during BDAT");
@@ -430,8 +449,11 @@ final class SmtpSession implements SessionInfo {
     in.discardBuffered(); // RFC 3207 §4.2 / command injection: nothing sent in plain text counts
     reply(ServerReply.START_TLS);
     out.flush();
-    SSLSocket s = (SSLSocket) tlsContext.getSocketFactory()
-        .createSocket(raw, remote.getHostString(), remote.getPort(), true);
+    SSLSocket s =
+        (SSLSocket)
+            tlsContext
+                .getSocketFactory()
+                .createSocket(raw, remote.getHostString(), remote.getPort(), true);
     s.setUseClientMode(false);
     socket = s;
     s.setSoTimeout((int) limits.commandTimeout().toMillis());
@@ -469,7 +491,8 @@ final class SmtpSession implements SessionInfo {
     String[] parts = args.split(" +");
     String mechanism = parts[0].toUpperCase(Locale.ROOT);
     if (mechanism.isEmpty() || parts.length > 2) {
-      error(dialect.reply(ServerReply.SYNTAX).withText("Syntax: AUTH mechanism [initial-response]"));
+      error(
+          dialect.reply(ServerReply.SYNTAX).withText("Syntax: AUTH mechanism [initial-response]"));
       return;
     }
     if (!dialect.authMechanisms().contains(mechanism)) {
@@ -507,7 +530,9 @@ final class SmtpSession implements SessionInfo {
     if (!in.readLine(MAX_AUTH_LINE)) {
       throw new EOFException("client went away during AUTH");
     }
-    return in.overflowed() ? null : new String(in.line(), 0, in.length(), StandardCharsets.US_ASCII);
+    return in.overflowed()
+        ? null
+        : new String(in.line(), 0, in.length(), StandardCharsets.US_ASCII);
   }
 
   private Reply ask(Supplier<Reply> decision) {

@@ -23,8 +23,13 @@ class AngusMailIT {
 
   @BeforeEach
   void start() throws IOException {
-    server = new SmtpServer(SmtpServer.loopback(0), TestTls.get().server,
-        SmtpDialect.builder().authRequired(true).build(), SmtpLimits.defaults(), handler);
+    server =
+        new SmtpServer(
+            SmtpServer.loopback(0),
+            TestTls.get().server,
+            SmtpDialect.builder().authRequired(true).build(),
+            SmtpLimits.defaults(),
+            handler);
     server.start();
   }
 
@@ -83,14 +88,16 @@ class AngusMailIT {
       }
     }
     for (int i = 0; i < 3; i++) {
-      assertThat(new String(handler.next().message(), StandardCharsets.UTF_8)).contains("message " + i);
+      assertThat(new String(handler.next().message(), StandardCharsets.UTF_8))
+          .contains("message " + i);
     }
   }
 
   @Test
   void send_wrongPassword_failsAuthentication() {
     Session s = session("PLAIN", false);
-    org.junit.jupiter.api.Assertions.assertThrows(jakarta.mail.AuthenticationFailedException.class,
+    org.junit.jupiter.api.Assertions.assertThrows(
+        jakarta.mail.AuthenticationFailedException.class,
         () -> Transport.send(message(s, "x"), "alice", "wrong"));
   }
 
@@ -98,8 +105,10 @@ class AngusMailIT {
   void send_handlerRefuses_clientSeesReplyText() {
     handler.onData = m -> DataResult.respond(Reply.of(554, "5.7.1", "Policy says no"));
     Session s = session("PLAIN", false);
-    SMTPSendFailedException e = org.junit.jupiter.api.Assertions.assertThrows(SMTPSendFailedException.class,
-        () -> Transport.send(message(s, "x"), "alice", "secret"));
+    SMTPSendFailedException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            SMTPSendFailedException.class,
+            () -> Transport.send(message(s, "x"), "alice", "secret"));
     assertThat(e.getReturnCode()).isEqualTo(554);
     assertThat(e.getMessage()).contains("5.7.1 Policy says no");
   }

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class DataReaderTest {
   private static DataReader.Body read(String wire, long maxSize) throws IOException {
-    LineReader in = new LineReader(new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)), () -> {});
+    LineReader in =
+        new LineReader(
+            new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)), () -> {});
     return DataReader.read(in, 1000, maxSize);
   }
 
@@ -67,7 +69,8 @@ class DataReaderTest {
   void read_lineOf1000WithCrlf_isAcceptedAnd1001IsTooLong() throws IOException {
     String ok = "x".repeat(998);
     assertThat(read(ok + "\r\n.\r\n", 10_000).problem()).isEqualTo(DataReader.Problem.NONE);
-    assertThat(read(ok + "x\r\n.\r\n", 10_000).problem()).isEqualTo(DataReader.Problem.LINE_TOO_LONG);
+    assertThat(read(ok + "x\r\n.\r\n", 10_000).problem())
+        .isEqualTo(DataReader.Problem.LINE_TOO_LONG);
   }
 
   @Test

@@ -26,7 +26,8 @@ class PathArgumentTest {
 
   @Test
   void parse_spaceAfterColonAndLowerCaseKeyword_isTolerated() {
-    assertThat(PathArgument.parse("from: <a@b.example>", "FROM").address()).isEqualTo("a@b.example");
+    assertThat(PathArgument.parse("from: <a@b.example>", "FROM").address())
+        .isEqualTo("a@b.example");
   }
 
   @Test
@@ -37,7 +38,8 @@ class PathArgumentTest {
 
   @Test
   void parse_postmasterWithoutDomain_isValidRecipient() {
-    assertThat(PathArgument.parse("TO:<Postmaster>", "TO").problem()).isEqualTo(PathArgument.Problem.NONE);
+    assertThat(PathArgument.parse("TO:<Postmaster>", "TO").problem())
+        .isEqualTo(PathArgument.Problem.NONE);
     assertThat(PathArgument.parse("FROM:<Postmaster>", "FROM").problem())
         .isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
   }
@@ -56,15 +58,34 @@ class PathArgumentTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"TO:a@b.example", "TO:<a@b.example", "TO:<a@>", "TO:<@b.example>", "TO:<a..b@c.example>",
-      "TO:<a@-b.example>", "TO:<a b@c.example>", "TO:<a@b..example>", "TO:<a@b.example.>"})
+  @ValueSource(
+      strings = {
+        "TO:a@b.example",
+        "TO:<a@b.example",
+        "TO:<a@>",
+        "TO:<@b.example>",
+        "TO:<a..b@c.example>",
+        "TO:<a@-b.example>",
+        "TO:<a b@c.example>",
+        "TO:<a@b..example>",
+        "TO:<a@b.example.>"
+      })
   void parse_badPath_isInvalidAddress(String args) {
-    assertThat(PathArgument.parse(args, "TO").problem()).isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
+    assertThat(PathArgument.parse(args, "TO").problem())
+        .isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "TO", "FROM:<a@b.example>", "TO:", "TO:<a@b.example>x", "TO:<a@b.example> A=1 A=2",
-      "TO:<a@b.example> =1"})
+  @ValueSource(
+      strings = {
+        "",
+        "TO",
+        "FROM:<a@b.example>",
+        "TO:",
+        "TO:<a@b.example>x",
+        "TO:<a@b.example> A=1 A=2",
+        "TO:<a@b.example> =1"
+      })
   void parse_badSyntax_isSyntax(String args) {
     assertThat(PathArgument.parse(args, "TO").problem()).isEqualTo(PathArgument.Problem.SYNTAX);
   }
@@ -82,7 +103,8 @@ class PathArgumentTest {
           sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         PathArgument p = PathArgument.parse(sb.toString(), "TO");
-        if (p.problem() == PathArgument.Problem.NONE && !p.address().isEmpty()
+        if (p.problem() == PathArgument.Problem.NONE
+            && !p.address().isEmpty()
             && !p.address().equalsIgnoreCase("postmaster")) {
           assertThat(PathArgument.isMailbox(p.address())).isTrue();
         }

@@ -13,7 +13,8 @@ final class RecordingHandler implements SmtpHandler {
   record Received(SmtpEnvelope envelope, byte[] message, boolean tls, String user, String helo) {}
 
   final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-  volatile Function<byte[], DataResult> onData = m -> DataResult.respond(Reply.of(250, "2.0.0", "Queued"));
+  volatile Function<byte[], DataResult> onData =
+      m -> DataResult.respond(Reply.of(250, "2.0.0", "Queued"));
   volatile String lastMailParameters;
 
   @Override
@@ -24,18 +25,27 @@ final class RecordingHandler implements SmtpHandler {
   @Override
   public Reply mailFrom(SessionInfo session, String reversePath, Map<String, String> parameters) {
     lastMailParameters = parameters.toString();
-    return reversePath.startsWith("refused@") ? Reply.of(550, "5.7.1", "Sender refused") : SENDER_OK;
+    return reversePath.startsWith("refused@")
+        ? Reply.of(550, "5.7.1", "Sender refused")
+        : SENDER_OK;
   }
 
   @Override
   public Reply rcptTo(SessionInfo session, String forwardPath) {
-    return forwardPath.startsWith("unknown@") ? Reply.of(550, "5.1.1", "No such user") : RECIPIENT_OK;
+    return forwardPath.startsWith("unknown@")
+        ? Reply.of(550, "5.1.1", "No such user")
+        : RECIPIENT_OK;
   }
 
   @Override
   public DataResult data(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
-    received.add(new Received(envelope, message, session.tlsActive(),
-        session.authenticatedUser().orElse(null), session.heloName().orElse(null)));
+    received.add(
+        new Received(
+            envelope,
+            message,
+            session.tlsActive(),
+            session.authenticatedUser().orElse(null),
+            session.heloName().orElse(null)));
     return onData.apply(message);
   }
 
@@ -49,7 +59,8 @@ final class RecordingHandler implements SmtpHandler {
   }
 
   /** Waits until a condition holds, polling, or fails after the deadline. */
-  static void await(java.util.function.BooleanSupplier condition, Duration deadline) throws InterruptedException {
+  static void await(java.util.function.BooleanSupplier condition, Duration deadline)
+      throws InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {

@@ -37,8 +37,10 @@ class ReplyTest {
 
   @Test
   void constructor_enhancedClassDiffersFromCode_throws() {
-    assertThatThrownBy(() -> Reply.of(250, "5.0.0", "x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Reply.of(250, "2.0", "x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Reply.of(250, "5.0.0", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Reply.of(250, "2.0", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

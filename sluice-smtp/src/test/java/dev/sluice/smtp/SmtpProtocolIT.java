@@ -46,9 +46,15 @@ class SmtpProtocolIT {
   void ehlo_standardDialectWithoutTls_listsExtensionsButNotStartTls() throws IOException {
     try (SmtpScript s = greeted()) {
       String r = s.send("EHLO client.example").reply();
-      assertThat(r.lines().toList()).containsExactly(
-          "250-localhost", "250-PIPELINING", "250-SIZE 2000", "250-8BITMIME", "250-ENHANCEDSTATUSCODES",
-          "250-AUTH PLAIN LOGIN", "250 CHUNKING");
+      assertThat(r.lines().toList())
+          .containsExactly(
+              "250-localhost",
+              "250-PIPELINING",
+              "250-SIZE 2000",
+              "250-8BITMIME",
+              "250-ENHANCEDSTATUSCODES",
+              "250-AUTH PLAIN LOGIN",
+              "250 CHUNKING");
     }
   }
 
@@ -61,7 +67,8 @@ class SmtpProtocolIT {
   }
 
   @Test
-  void transaction_mailRcptData_deliversMessageAndEnvelope() throws IOException, InterruptedException {
+  void transaction_mailRcptData_deliversMessageAndEnvelope()
+      throws IOException, InterruptedException {
     try (SmtpScript s = inTransaction()) {
       s.send("RCPT TO:<e@f.example>").expect("250 2.1.5");
       s.send("DATA").expect("354 End data with <CR><LF>.<CR><LF>");
@@ -72,7 +79,8 @@ class SmtpProtocolIT {
     RecordingHandler.Received r = handler.next();
     assertThat(r.envelope().reversePath()).isEqualTo("a@b.example");
     assertThat(r.envelope().recipients()).containsExactly("c@d.example", "e@f.example");
-    assertThat(new String(r.message(), StandardCharsets.US_ASCII)).isEqualTo("Subject: hi\r\n\r\nbody\r\n");
+    assertThat(new String(r.message(), StandardCharsets.US_ASCII))
+        .isEqualTo("Subject: hi\r\n\r\nbody\r\n");
     assertThat(r.helo()).isEqualTo("client.example");
     assertThat(r.tls()).isFalse();
   }
@@ -83,7 +91,8 @@ class SmtpProtocolIT {
       s.send("DATA").expect("354");
       s.sendRaw("..one\r\n.\r\n").expect("250");
     }
-    assertThat(new String(handler.next().message(), StandardCharsets.US_ASCII)).isEqualTo(".one\r\n");
+    assertThat(new String(handler.next().message(), StandardCharsets.US_ASCII))
+        .isEqualTo(".one\r\n");
   }
 
   @Test
@@ -98,17 +107,20 @@ class SmtpProtocolIT {
   }
 
   @Test
-  void pipelining_manyCommandsInOneWrite_answersEachInOrder() throws IOException, InterruptedException {
+  void pipelining_manyCommandsInOneWrite_answersEachInOrder()
+      throws IOException, InterruptedException {
     try (SmtpScript s = greeted()) {
-      s.sendRaw("EHLO c.example\r\nMAIL FROM:<a@b.example> SIZE=10 BODY=8BITMIME\r\nRCPT TO:<c@d.example>\r\n"
-          + "RCPT TO:<unknown@d.example>\r\nRCPT TO:<e@d.example>\r\nDATA\r\n");
+      s.sendRaw(
+          "EHLO c.example\r\nMAIL FROM:<a@b.example> SIZE=10 BODY=8BITMIME\r\nRCPT TO:<c@d.example>\r\n"
+              + "RCPT TO:<unknown@d.example>\r\nRCPT TO:<e@d.example>\r\nDATA\r\n");
       s.expect("250-localhost");
       s.expect("250 2.1.0");
       s.expect("250 2.1.5");
       s.expect("550 5.1.1 No such user");
       s.expect("250 2.1.5");
       s.expect("354");
-      s.sendRaw("x\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<c@d.example>\r\nBDAT 3 LAST\r\nabcRSET\r\nNOOP\r\nQUIT\r\n");
+      s.sendRaw(
+          "x\r\n.\r\nMAIL FROM:<>\r\nRCPT TO:<c@d.example>\r\nBDAT 3 LAST\r\nabcRSET\r\nNOOP\r\nQUIT\r\n");
       s.expect("250 2.0.0 Queued");
       s.expect("250 2.1.0");
       s.expect("250 2.1.5");
@@ -117,7 +129,8 @@ class SmtpProtocolIT {
       s.expect("250 2.0.0 Ok");
       s.expect("221");
     }
-    assertThat(handler.next().envelope().recipients()).containsExactly("c@d.example", "e@d.example");
+    assertThat(handler.next().envelope().recipients())
+        .containsExactly("c@d.example", "e@d.example");
     assertThat(new String(handler.next().message(), StandardCharsets.US_ASCII)).isEqualTo("abc");
   }
 
@@ -128,7 +141,8 @@ class SmtpProtocolIT {
       s.sendRaw("BDAT 8 LAST\r\n\r\n.world").expect("250 2.0.0 Queued");
       s.send("DATA").expect("503 5.5.1 Need MAIL");
     }
-    assertThat(new String(handler.next().message(), StandardCharsets.US_ASCII)).isEqualTo("hello\r\n.world");
+    assertThat(new String(handler.next().message(), StandardCharsets.US_ASCII))
+        .isEqualTo("hello\r\n.world");
   }
 
   @Test
@@ -293,12 +307,14 @@ class SmtpProtocolIT {
   }
 
   @Test
-  void data_handlerAsksHang_clientTimesOutAndSessionEndsWhenClientCloses() throws IOException, InterruptedException {
+  void data_handlerAsksHang_clientTimesOutAndSessionEndsWhenClientCloses()
+      throws IOException, InterruptedException {
     handler.onData = m -> DataResult.hang(Duration.ofMinutes(1));
     try (SmtpScript s = inTransaction()) {
       s.send("DATA").expect("354");
       s.sendRaw("x\r\n.\r\n").timeout(300);
-      org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class, s::reply);
+      org.junit.jupiter.api.Assertions.assertThrows(
+          java.net.SocketTimeoutException.class, s::reply);
       assertThat(server.activeSessions()).isEqualTo(1);
     }
     RecordingHandler.await(() -> server.activeSessions() == 0, Duration.ofSeconds(5));
@@ -316,9 +332,10 @@ class SmtpProtocolIT {
 
   @Test
   void handler_throwing_answers451AndSessionContinues() throws IOException {
-    handler.onData = m -> {
-      throw new IllegalStateException("boom");
-    };
+    handler.onData =
+        m -> {
+          throw new IllegalStateException("boom");
+        };
     try (SmtpScript s = inTransaction()) {
       s.send("DATA").expect("354");
       String r = s.sendRaw("x\r\n.\r\n").expect("451 4.3.0");

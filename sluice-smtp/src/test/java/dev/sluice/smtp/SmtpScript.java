@@ -85,7 +85,8 @@ final class SmtpScript implements AutoCloseable {
   String expect(String prefix) throws IOException {
     String r = reply();
     if (!r.startsWith(prefix)) {
-      throw new AssertionError("expected a reply starting with '" + prefix + "' but got '" + r + "'");
+      throw new AssertionError(
+          "expected a reply starting with '" + prefix + "' but got '" + r + "'");
     }
     return r;
   }
@@ -97,7 +98,8 @@ final class SmtpScript implements AutoCloseable {
     while ((c = in.read()) != -1) {
       if (c == '\n') {
         byte[] bytes = b.toByteArray();
-        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int n =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, n, StandardCharsets.UTF_8);
       }
       b.write(c);
@@ -115,8 +117,8 @@ final class SmtpScript implements AutoCloseable {
     if (in.available() > 0) {
       throw new AssertionError("unread plain-text input before the TLS handshake");
     }
-    SSLSocket s = (SSLSocket) context.getSocketFactory()
-        .createSocket(raw, "127.0.0.1", raw.getPort(), true);
+    SSLSocket s =
+        (SSLSocket) context.getSocketFactory().createSocket(raw, "127.0.0.1", raw.getPort(), true);
     s.setUseClientMode(true);
     s.setSoTimeout(raw.getSoTimeout());
     s.startHandshake();

@@ -16,7 +16,9 @@ class SmtpServerIT {
   private SmtpServer server;
 
   private void start(SmtpLimits limits) throws IOException {
-    server = new SmtpServer(SmtpServer.loopback(0), TestTls.get().server, SmtpDialect.standard(), limits, handler);
+    server =
+        new SmtpServer(
+            SmtpServer.loopback(0), TestTls.get().server, SmtpDialect.standard(), limits, handler);
     server.start();
   }
 
@@ -30,7 +32,8 @@ class SmtpServerIT {
   @Test
   void connect_overTotalLimit_answers421AndCloses() throws IOException, InterruptedException {
     start(SmtpLimits.defaults().withConnections(2, 100));
-    try (SmtpScript a = SmtpScript.connect(server.port()); SmtpScript b = SmtpScript.connect(server.port())) {
+    try (SmtpScript a = SmtpScript.connect(server.port());
+        SmtpScript b = SmtpScript.connect(server.port())) {
       a.expect("220");
       b.expect("220");
       try (SmtpScript c = SmtpScript.connect(server.port())) {
@@ -94,20 +97,22 @@ class SmtpServerIT {
       assertThat(s.line()).isNull();
       assertThat(server.activeSessions()).isZero();
     }
-    org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> SmtpScript.connect(port));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IOException.class, () -> SmtpScript.connect(port));
   }
 
   @Test
   void stop_handlerSleeping_interruptsIt() throws IOException, InterruptedException {
     start(SmtpLimits.defaults());
-    handler.onData = m -> {
-      try {
-        Thread.sleep(Duration.ofMinutes(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return DataResult.respond(Reply.of(250, "late"));
-    };
+    handler.onData =
+        m -> {
+          try {
+            Thread.sleep(Duration.ofMinutes(5));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return DataResult.respond(Reply.of(250, "late"));
+        };
     try (SmtpScript s = SmtpScript.connect(server.port())) {
       s.expect("220");
       s.sendRaw("EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n");
@@ -123,13 +128,34 @@ class SmtpServerIT {
   }
 
   @Test
-  void garbage_randomInput_serverAnswersWellFormedAndStaysUp() throws IOException, InterruptedException {
+  void garbage_randomInput_serverAnswersWellFormedAndStaysUp()
+      throws IOException, InterruptedException {
     start(SmtpLimits.defaults().withMaxMessageSize(10_000));
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    String[] verbs = {"EHLO x", "HELO", "MAIL FROM:<a@b.example>", "MAIL FROM:", "RCPT TO:<c@d.example>", "RCPT",
-        "DATA", "BDAT 5", "BDAT x LAST", "RSET", "NOOP", "AUTH PLAIN", "AUTH LOGIN", "*", "STARTTLS", "VRFY x",
-        "HELP", ".", "QUIT", "\u00ff\u00fe", "GET / HTTP/1.1"};
+    String[] verbs = {
+      "EHLO x",
+      "HELO",
+      "MAIL FROM:<a@b.example>",
+      "MAIL FROM:",
+      "RCPT TO:<c@d.example>",
+      "RCPT",
+      "DATA",
+      "BDAT 5",
+      "BDAT x LAST",
+      "RSET",
+      "NOOP",
+      "AUTH PLAIN",
+      "AUTH LOGIN",
+      "*",
+      "STARTTLS",
+      "VRFY x",
+      "HELP",
+      ".",
+      "QUIT",
+      "\u00ff\u00fe",
+      "GET / HTTP/1.1"
+    };
     try {
       for (int round = 0; round < 40; round++) {
         ByteArrayOutputStream input = new ByteArrayOutputStream();
@@ -159,7 +185,10 @@ class SmtpServerIT {
             }
             if (!line.isEmpty()) {
               assertThat(line).as("seed %d round %d", seed, round).matches("[2-5]\\d\\d[ -].*");
-              assertThat(line).as("seed %d", seed).doesNotContain("Exception").doesNotContain("\tat ");
+              assertThat(line)
+                  .as("seed %d", seed)
+                  .doesNotContain("Exception")
+                  .doesNotContain("\tat ");
             }
           }
         }

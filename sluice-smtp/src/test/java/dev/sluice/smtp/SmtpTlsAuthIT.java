@@ -14,7 +14,9 @@ class SmtpTlsAuthIT {
   private SmtpServer server;
 
   private void start(SmtpDialect dialect) throws IOException {
-    server = new SmtpServer(SmtpServer.loopback(0), TestTls.get().server, dialect, SmtpLimits.defaults(), handler);
+    server =
+        new SmtpServer(
+            SmtpServer.loopback(0), TestTls.get().server, dialect, SmtpLimits.defaults(), handler);
     server.start();
   }
 
@@ -48,7 +50,9 @@ class SmtpTlsAuthIT {
       s.send("STARTTLS").expect("220");
       s.startTls(TestTls.get().client);
       s.send("MAIL FROM:<a@b.example>").expect("503 5.5.1 Send HELO/EHLO first");
-      assertThat(s.send("EHLO c.example").reply()).doesNotContain("STARTTLS").contains("AUTH PLAIN LOGIN");
+      assertThat(s.send("EHLO c.example").reply())
+          .doesNotContain("STARTTLS")
+          .contains("AUTH PLAIN LOGIN");
       s.send("STARTTLS").expect("503 5.5.1 TLS already active");
       s.send("MAIL FROM:<a@b.example>").expect("250");
       s.send("RCPT TO:<c@d.example>").expect("250");
@@ -78,7 +82,8 @@ class SmtpTlsAuthIT {
     try (SmtpScript s = SmtpScript.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
-      s.send("AUTH PLAIN " + b64("\0alice\0secret")).expect("530 5.7.0 Must issue a STARTTLS command first");
+      s.send("AUTH PLAIN " + b64("\0alice\0secret"))
+          .expect("530 5.7.0 Must issue a STARTTLS command first");
     }
   }
 
@@ -178,21 +183,30 @@ class SmtpTlsAuthIT {
 
   @Test
   void dialect_sesLikeTexts_areUsedWithoutEnhancedCodes() throws IOException {
-    start(SmtpDialect.builder()
-        .hostname("email-smtp.example")
-        .greeting("email-smtp.example ESMTP test")
-        .extensions(java.util.EnumSet.of(SmtpExtension.EIGHTBITMIME, SmtpExtension.STARTTLS, SmtpExtension.AUTH))
-        .ehloTrailer("Ok")
-        .reply(ServerReply.AUTH_SUCCEEDED, Reply.of(235, "2.7.0", "Authentication successful."))
-        .build());
+    start(
+        SmtpDialect.builder()
+            .hostname("email-smtp.example")
+            .greeting("email-smtp.example ESMTP test")
+            .extensions(
+                java.util.EnumSet.of(
+                    SmtpExtension.EIGHTBITMIME, SmtpExtension.STARTTLS, SmtpExtension.AUTH))
+            .ehloTrailer("Ok")
+            .reply(ServerReply.AUTH_SUCCEEDED, Reply.of(235, "2.7.0", "Authentication successful."))
+            .build());
     try (SmtpScript s = SmtpScript.connect(server.port())) {
       s.expect("220 email-smtp.example ESMTP test");
-      assertThat(s.send("EHLO c").reply().lines().toList()).containsExactly(
-          "250-email-smtp.example", "250-8BITMIME", "250-STARTTLS", "250-AUTH PLAIN LOGIN", "250 Ok");
+      assertThat(s.send("EHLO c").reply().lines().toList())
+          .containsExactly(
+              "250-email-smtp.example",
+              "250-8BITMIME",
+              "250-STARTTLS",
+              "250-AUTH PLAIN LOGIN",
+              "250 Ok");
       s.send("STARTTLS").expect("220 Ready to start TLS");
       s.startTls(TestTls.get().client);
-      assertThat(s.send("EHLO c").reply().lines().toList()).containsExactly(
-          "250-email-smtp.example", "250-8BITMIME", "250-AUTH PLAIN LOGIN", "250 Ok");
+      assertThat(s.send("EHLO c").reply().lines().toList())
+          .containsExactly(
+              "250-email-smtp.example", "250-8BITMIME", "250-AUTH PLAIN LOGIN", "250 Ok");
       s.send("AUTH PLAIN " + b64("\0alice\0secret")).expect("235 Authentication successful.");
       s.send("NOOP").expect("250 Ok");
     }

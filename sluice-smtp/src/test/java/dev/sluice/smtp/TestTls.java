@@ -13,8 +13,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A throwaway certificate for 127.0.0.1 and localhost made once per test run with the JDK's
- * {@code keytool}, with server and client TLS contexts.
+ * A throwaway certificate for 127.0.0.1 and localhost made once per test run with the JDK's {@code
+ * keytool}, with server and client TLS contexts.
  */
 final class TestTls {
   private static final char[] PASSWORD = "changeit".toCharArray();
@@ -41,13 +41,33 @@ final class TestTls {
       Path dir = Files.createTempDirectory("sluice-smtp-tls");
       Path store = dir.resolve("server.p12");
       Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-      Process p = new ProcessBuilder(List.of(
-              keytool.toString(), "-genkeypair", "-alias", "smtp", "-keyalg", "EC", "-groupname", "secp256r1",
-              "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-              "-storetype", "PKCS12", "-keystore", store.toString(),
-              "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)))
-          .redirectErrorStream(true)
-          .start();
+      Process p =
+          new ProcessBuilder(
+                  List.of(
+                      keytool.toString(),
+                      "-genkeypair",
+                      "-alias",
+                      "smtp",
+                      "-keyalg",
+                      "EC",
+                      "-groupname",
+                      "secp256r1",
+                      "-dname",
+                      "CN=localhost",
+                      "-ext",
+                      "SAN=dns:localhost,ip:127.0.0.1",
+                      "-validity",
+                      "2",
+                      "-storetype",
+                      "PKCS12",
+                      "-keystore",
+                      store.toString(),
+                      "-storepass",
+                      new String(PASSWORD),
+                      "-keypass",
+                      new String(PASSWORD)))
+              .redirectErrorStream(true)
+              .start();
       String output = new String(p.getInputStream().readAllBytes());
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException("keytool failed: " + output);
@@ -56,7 +76,8 @@ final class TestTls {
       try (InputStream in = Files.newInputStream(store)) {
         keys.load(in, PASSWORD);
       }
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keys, PASSWORD);
       SSLContext server = SSLContext.getInstance("TLS");
       server.init(kmf.getKeyManagers(), null, null);
@@ -64,7 +85,8 @@ final class TestTls {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("smtp", keys.getCertificate("smtp"));
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       SSLContext client = SSLContext.getInstance("TLS");
       client.init(null, tmf.getTrustManagers(), null);

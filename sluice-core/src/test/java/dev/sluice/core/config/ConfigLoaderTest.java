@@ -8,15 +8,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
-  private static final ConfigKey<Integer> PORT = new ConfigKey<>("demo.port", "25", "A port.", Integer::parseInt);
-  private static final ConfigKey<String> NAME = new ConfigKey<>("demo.name", "x", "A name.", s -> s);
-  private static final ConfigKey<String> SECRET = new ConfigKey<>("demo.secret", "", "A secret.", s -> s, true);
+  private static final ConfigKey<Integer> PORT =
+      new ConfigKey<>("demo.port", "25", "A port.", Integer::parseInt);
+  private static final ConfigKey<String> NAME =
+      new ConfigKey<>("demo.name", "x", "A name.", s -> s);
+  private static final ConfigKey<String> SECRET =
+      new ConfigKey<>("demo.secret", "", "A secret.", s -> s, true);
   private static final ConfigSchema SCHEMA = ConfigSchema.of(List.of(PORT, NAME, SECRET));
 
   @Test
   void resolve_layers_laterLayerWins() {
-    Settings s = ConfigLoader.resolve(SCHEMA, Map.of("demo.port", "26", "demo.name", "file"), "f.conf",
-        Map.of("SLUICE_DEMO_PORT", "27"), "SLUICE_DEMO_", Map.of("demo.name", "flag"));
+    Settings s =
+        ConfigLoader.resolve(
+            SCHEMA,
+            Map.of("demo.port", "26", "demo.name", "file"),
+            "f.conf",
+            Map.of("SLUICE_DEMO_PORT", "27"),
+            "SLUICE_DEMO_",
+            Map.of("demo.name", "flag"));
     assertThat(s.get(PORT)).isEqualTo(27);
     assertThat(s.get(NAME)).isEqualTo("flag");
     assertThat(s.entries().get("demo.port").origin()).isEqualTo(Settings.Origin.ENVIRONMENT);
@@ -31,7 +40,10 @@ class ConfigLoaderTest {
 
   @Test
   void resolve_unknownKeyInFile_namesKeyAndFile() {
-    assertThatThrownBy(() -> ConfigLoader.resolve(SCHEMA, Map.of("demo.prot", "1"), "a.conf", Map.of(), null, Map.of()))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.resolve(
+                    SCHEMA, Map.of("demo.prot", "1"), "a.conf", Map.of(), null, Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("demo.prot")
         .hasMessageContaining("a.conf");
@@ -39,13 +51,24 @@ class ConfigLoaderTest {
 
   @Test
   void resolve_unknownEnvironmentVariableUnderPrefix_isRejected() {
-    assertThatThrownBy(() -> ConfigLoader.resolve(SCHEMA, Map.of(), "-", Map.of("SLUICE_DEMO_PROT", "1"),
-        "SLUICE_DEMO_", Map.of())).hasMessageContaining("SLUICE_DEMO_PROT");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.resolve(
+                    SCHEMA,
+                    Map.of(),
+                    "-",
+                    Map.of("SLUICE_DEMO_PROT", "1"),
+                    "SLUICE_DEMO_",
+                    Map.of()))
+        .hasMessageContaining("SLUICE_DEMO_PROT");
   }
 
   @Test
   void resolve_badValue_namesKeyOriginAndExpectation() {
-    assertThatThrownBy(() -> ConfigLoader.resolve(SCHEMA, Map.of(), "-", Map.of(), null, Map.of("demo.port", "abc")))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.resolve(
+                    SCHEMA, Map.of(), "-", Map.of(), null, Map.of("demo.port", "abc")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("demo.port")
         .hasMessageContaining("command line");
@@ -53,15 +76,20 @@ class ConfigLoaderTest {
 
   @Test
   void parseLines_commentsBlanksAndErrors() {
-    Map<String, String> m = ConfigLoader.parseLines(List.of("# c", "", " demo.port = 30 ", "demo.name=a=b"), "t");
+    Map<String, String> m =
+        ConfigLoader.parseLines(List.of("# c", "", " demo.port = 30 ", "demo.name=a=b"), "t");
     assertThat(m).containsEntry("demo.port", "30").containsEntry("demo.name", "a=b");
-    assertThatThrownBy(() -> ConfigLoader.parseLines(List.of("novalue"), "t")).hasMessageContaining("t:1");
-    assertThatThrownBy(() -> ConfigLoader.parseLines(List.of("a=1", "a=2"), "t")).hasMessageContaining("set twice");
+    assertThatThrownBy(() -> ConfigLoader.parseLines(List.of("novalue"), "t"))
+        .hasMessageContaining("t:1");
+    assertThatThrownBy(() -> ConfigLoader.parseLines(List.of("a=1", "a=2"), "t"))
+        .hasMessageContaining("set twice");
   }
 
   @Test
   void render_secretValue_isMasked() {
-    Settings s = ConfigLoader.resolve(SCHEMA, Map.of(), "-", Map.of(), null, Map.of("demo.secret", "hunter2"));
+    Settings s =
+        ConfigLoader.resolve(
+            SCHEMA, Map.of(), "-", Map.of(), null, Map.of("demo.secret", "hunter2"));
     assertThat(s.render()).doesNotContain("hunter2").contains("demo.secret = ********");
   }
 

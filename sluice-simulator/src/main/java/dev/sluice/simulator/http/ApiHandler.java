@@ -58,7 +58,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
   private boolean busy;
   private ScheduledFuture<?> hang;
 
-  ApiHandler(SimulatorCore core, V2Api v2, V1Api v1, InspectionApi inspection, FaultInjector faults) {
+  ApiHandler(
+      SimulatorCore core, V2Api v2, V1Api v1, InspectionApi inspection, FaultInjector faults) {
     this.core = core;
     this.v2 = v2;
     this.v1 = v1;
@@ -97,7 +98,11 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
   private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     if (!req.decoderResult().isSuccess()) {
-      write(ctx, V2Api.error(400, "BadRequestException", "The request could not be parsed as HTTP."), false, 0);
+      write(
+          ctx,
+          V2Api.error(400, "BadRequestException", "The request could not be parsed as HTTP."),
+          false,
+          0);
       return;
     }
     String uri = req.uri();
@@ -118,8 +123,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
     boolean isV2 = path.startsWith(V2Api.PREFIX);
     if (!isV2 && !path.equals("/")) {
-      write(ctx, V2Api.error(404, "UnknownOperationException", "No operation at " + method + " " + path + "."),
-          keepAlive, 0);
+      write(
+          ctx,
+          V2Api.error(
+              404, "UnknownOperationException", "No operation at " + method + " " + path + "."),
+          keepAlive,
+          0);
       return;
     }
     SesInterface via = isV2 ? SesInterface.V2 : SesInterface.V1;
@@ -128,23 +137,48 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     String accessKey;
     String callerRegion;
     try {
-      SigV4Credential cred = SigV4Credential.parse(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+      SigV4Credential cred =
+          SigV4Credential.parse(req.headers().get(HttpHeaderNames.AUTHORIZATION));
       accessKey = cred.accessKeyId();
       callerRegion = cred.region();
       if (!strictAuth.isEmpty()) {
         String secret = strictAuth.get(accessKey);
         if (secret == null) {
-          write(ctx, authError(via, 403, isV2 ? "UnrecognizedClientException" : "InvalidClientTokenId",
-              "The security token included in the request is invalid.", requestId), keepAlive, 0);
+          write(
+              ctx,
+              authError(
+                  via,
+                  403,
+                  isV2 ? "UnrecognizedClientException" : "InvalidClientTokenId",
+                  "The security token included in the request is invalid.",
+                  requestId),
+              keepAlive,
+              0);
           return;
         }
         String amzDate = req.headers().get("x-amz-date");
-        boolean ok = amzDate != null && SigV4Verifier.verify(cred, method, path, query,
-            name -> req.headers().get(name), body, secret, amzDate);
+        boolean ok =
+            amzDate != null
+                && SigV4Verifier.verify(
+                    cred,
+                    method,
+                    path,
+                    query,
+                    name -> req.headers().get(name),
+                    body,
+                    secret,
+                    amzDate);
         if (!ok) {
-          write(ctx, authError(via, 403, isV2 ? "InvalidSignatureException" : "SignatureDoesNotMatch",
-              "The request signature we calculated does not match the signature you provided.", requestId),
-              keepAlive, 0);
+          write(
+              ctx,
+              authError(
+                  via,
+                  403,
+                  isV2 ? "InvalidSignatureException" : "SignatureDoesNotMatch",
+                  "The request signature we calculated does not match the signature you provided.",
+                  requestId),
+              keepAlive,
+              0);
           return;
         }
       }
@@ -162,22 +196,34 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       case HANG -> {
-        hang = ctx.executor().schedule(() -> ctx.close(), hangLimit.toNanos(), TimeUnit.NANOSECONDS);
+        hang =
+            ctx.executor().schedule(() -> ctx.close(), hangLimit.toNanos(), TimeUnit.NANOSECONDS);
         return;
       }
       case ERROR_500 -> {
         core.countFault(via, SesError.INTERNAL_FAILURE);
-        resp = isV2 ? V2Api.error(SesError.INTERNAL_FAILURE, "") : V1Api.error(SesError.INTERNAL_FAILURE, "", requestId);
+        resp =
+            isV2
+                ? V2Api.error(SesError.INTERNAL_FAILURE, "")
+                : V1Api.error(SesError.INTERNAL_FAILURE, "", requestId);
       }
       case ERROR_503 -> {
         core.countFault(via, SesError.SERVICE_UNAVAILABLE);
-        resp = isV2
-            ? V2Api.error(SesError.SERVICE_UNAVAILABLE, "")
-            : V1Api.error(SesError.SERVICE_UNAVAILABLE, "", requestId);
+        resp =
+            isV2
+                ? V2Api.error(SesError.SERVICE_UNAVAILABLE, "")
+                : V1Api.error(SesError.SERVICE_UNAVAILABLE, "", requestId);
       }
       default -> {
-        ApiCall call = new ApiCall(method, path, query, name -> req.headers().get(name), body, accessKey,
-            callerRegion == null ? region : callerRegion);
+        ApiCall call =
+            new ApiCall(
+                method,
+                path,
+                query,
+                name -> req.headers().get(name),
+                body,
+                accessKey,
+                callerRegion == null ? region : callerRegion);
         resp = isV2 ? v2.handle(call) : v1.handle(call, requestId);
       }
     }
@@ -185,10 +231,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     write(ctx, resp, keepAlive, delay);
   }
 
-  private static ApiResponse authError(SesInterface via, int status, String code, String message, String requestId) {
+  private static ApiResponse authError(
+      SesInterface via, int status, String code, String message, String requestId) {
     return via == SesInterface.V2
         ? V2Api.error(status, code, message).header("x-amzn-RequestId", requestId)
-        : V1Api.error(status, "Sender", code, message, requestId).header("x-amzn-RequestId", requestId);
+        : V1Api.error(status, "Sender", code, message, requestId)
+            .header("x-amzn-RequestId", requestId);
   }
 
   private void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, long delayNanos) {
@@ -203,8 +251,11 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive()) {
       return;
     }
-    FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-        Unpooled.wrappedBuffer(r.body()));
+    FullHttpResponse resp =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(r.status()),
+            Unpooled.wrappedBuffer(r.body()));
     if (r.contentType() != null) {
       resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
     }

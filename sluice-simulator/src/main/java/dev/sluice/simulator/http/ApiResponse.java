@@ -14,15 +14,18 @@ import java.util.Map;
  */
 record ApiResponse(int status, String contentType, Map<String, String> headers, byte[] body) {
   static ApiResponse json(int status, String json) {
-    return new ApiResponse(status, "application/json", new LinkedHashMap<>(), json.getBytes(StandardCharsets.UTF_8));
+    return new ApiResponse(
+        status, "application/json", new LinkedHashMap<>(), json.getBytes(StandardCharsets.UTF_8));
   }
 
   static ApiResponse xml(int status, String xml) {
-    return new ApiResponse(status, "text/xml", new LinkedHashMap<>(), xml.getBytes(StandardCharsets.UTF_8));
+    return new ApiResponse(
+        status, "text/xml", new LinkedHashMap<>(), xml.getBytes(StandardCharsets.UTF_8));
   }
 
   static ApiResponse text(int status, String contentType, String text) {
-    return new ApiResponse(status, contentType, new LinkedHashMap<>(), text.getBytes(StandardCharsets.UTF_8));
+    return new ApiResponse(
+        status, contentType, new LinkedHashMap<>(), text.getBytes(StandardCharsets.UTF_8));
   }
 
   static ApiResponse empty(int status) {

@@ -70,10 +70,16 @@ public final class ApiServer implements AutoCloseable {
       this.channelType = NioServerSocketChannel.class;
     }
     this.maxRequestSize = core.config().maxRequestSize().toIntExact();
-    this.connections = Counter.builder("simulator.http.connections.opened").tag("tls", "false")
-        .description("HTTP connections accepted").register(registry);
-    this.tlsConnections = Counter.builder("simulator.http.connections.opened").tag("tls", "true")
-        .description("HTTP connections accepted").register(registry);
+    this.connections =
+        Counter.builder("simulator.http.connections.opened")
+            .tag("tls", "false")
+            .description("HTTP connections accepted")
+            .register(registry);
+    this.tlsConnections =
+        Counter.builder("simulator.http.connections.opened")
+            .tag("tls", "true")
+            .description("HTTP connections accepted")
+            .register(registry);
   }
 
   /** Starts a plain HTTP listener and returns its port. */
@@ -86,26 +92,29 @@ public final class ApiServer implements AutoCloseable {
     return bind(address, port, ssl);
   }
 
-  private synchronized int bind(String address, int port, SslContext ssl) throws InterruptedException {
-    ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(channelType)
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            if (ssl != null) {
-              tlsConnections.increment();
-              ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-            } else {
-              connections.increment();
-            }
-            ch.pipeline().addLast(new HttpServerCodec(8192, 16384, 65536));
-            ch.pipeline().addLast(new Aggregator(maxRequestSize));
-            ch.pipeline().addLast(new ApiHandler(core, v2, v1, inspection, faults));
-          }
-        });
+  private synchronized int bind(String address, int port, SslContext ssl)
+      throws InterruptedException {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(channelType)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (ssl != null) {
+                      tlsConnections.increment();
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                    } else {
+                      connections.increment();
+                    }
+                    ch.pipeline().addLast(new HttpServerCodec(8192, 16384, 65536));
+                    ch.pipeline().addLast(new Aggregator(maxRequestSize));
+                    ch.pipeline().addLast(new ApiHandler(core, v2, v1, inspection, faults));
+                  }
+                });
     Channel ch = b.bind(new InetSocketAddress(address, port)).sync().channel();
     listeners.add(ch);
     return ((InetSocketAddress) ch.localAddress()).getPort();
@@ -132,10 +141,14 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      byte[] body = ("{\"message\":\"Request body is larger than the limit of " + max + " bytes.\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
+      byte[] body =
+          ("{\"message\":\"Request body is larger than the limit of " + max + " bytes.\"}")
+              .getBytes(StandardCharsets.UTF_8);
+      FullHttpResponse resp =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              Unpooled.wrappedBuffer(body));
       resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
       resp.headers().set("x-amzn-ErrorType", "RequestEntityTooLargeException");
       resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);

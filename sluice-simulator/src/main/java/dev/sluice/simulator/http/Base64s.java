@@ -2,7 +2,10 @@ package dev.sluice.simulator.http;
 
 import java.util.Base64;
 
-/** Strict base64 for API blobs: line breaks and spaces are tolerated, any other stray character is an error. */
+/**
+ * Strict base64 for API blobs: line breaks and spaces are tolerated, any other stray character is
+ * an error.
+ */
 final class Base64s {
   private Base64s() {}
 

@@ -67,22 +67,30 @@ final class InspectionApi {
     switch (method + " " + rest) {
       case "GET messages":
         return messages(query);
-      case "GET counters": {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("messages", core.inbox().total());
-        ObjectNode r = o.putObject("recipients");
-        core.inbox().counters().forEach(r::put);
-        return ApiResponse.json(200, o.toString());
-      }
+      case "GET counters":
+        {
+          ObjectNode o = JSON.createObjectNode();
+          o.put("messages", core.inbox().total());
+          ObjectNode r = o.putObject("recipients");
+          core.inbox().counters().forEach(r::put);
+          return ApiResponse.json(200, o.toString());
+        }
       case "GET quota":
         return quota();
-      case "PUT quota", "POST quota": {
-        QuotaLedger l = core.ledger();
-        double rate = query.get("max-send-rate") == null ? l.maxSendRate() : rate(query.get("max-send-rate"));
-        double daily = query.get("max-24h-send") == null ? l.max24HourSend() : count(query.get("max-24h-send"));
-        l.configure(rate, daily, core.config().burst().toNanos() / 1e9);
-        return quota();
-      }
+      case "PUT quota", "POST quota":
+        {
+          QuotaLedger l = core.ledger();
+          double rate =
+              query.get("max-send-rate") == null
+                  ? l.maxSendRate()
+                  : rate(query.get("max-send-rate"));
+          double daily =
+              query.get("max-24h-send") == null
+                  ? l.max24HourSend()
+                  : count(query.get("max-24h-send"));
+          l.configure(rate, daily, core.config().burst().toNanos() / 1e9);
+          return quota();
+        }
       case "POST reset":
         core.reset();
         return ApiResponse.empty(204);
@@ -110,7 +118,9 @@ final class InspectionApi {
   }
 
   private static double rate(String s) {
-    return s.equalsIgnoreCase("unlimited") || s.equals("-1") ? -1 : dev.sluice.core.Rate.parse(s).perSecond();
+    return s.equalsIgnoreCase("unlimited") || s.equals("-1")
+        ? -1
+        : dev.sluice.core.Rate.parse(s).perSecond();
   }
 
   private static double count(String s) {
@@ -145,7 +155,9 @@ final class InspectionApi {
     String to = q.get("to");
     if (to != null) {
       String t = to.toLowerCase(Locale.ROOT);
-      filter = filter.and(m -> m.recipients().stream().anyMatch(r -> r.toLowerCase(Locale.ROOT).equals(t)));
+      filter =
+          filter.and(
+              m -> m.recipients().stream().anyMatch(r -> r.toLowerCase(Locale.ROOT).equals(t)));
     }
     String from = q.get("from");
     if (from != null) {
@@ -179,7 +191,8 @@ final class InspectionApi {
     n.put("subject", m.subject());
     n.put("size", m.size());
     if (content) {
-      n.put("content", m.content() == null ? null : new String(m.content(), StandardCharsets.UTF_8));
+      n.put(
+          "content", m.content() == null ? null : new String(m.content(), StandardCharsets.UTF_8));
     }
     return n;
   }
@@ -187,5 +200,4 @@ final class InspectionApi {
   private static ApiResponse error(int status, String message) {
     return ApiResponse.json(status, JSON.createObjectNode().put("error", message).toString());
   }
-
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A decoded {@code application/x-www-form-urlencoded} body in the AWS Query protocol's shape:
- * flat dotted names, lists as {@code .member.N} numbered from 1. Both {@code +} and {@code %20}
- * decode to a space.
+ * A decoded {@code application/x-www-form-urlencoded} body in the AWS Query protocol's shape: flat
+ * dotted names, lists as {@code .member.N} numbered from 1. Both {@code +} and {@code %20} decode
+ * to a space.
  */
 final class QueryForm {
   private final Map<String, String> values;
@@ -30,7 +30,9 @@ final class QueryForm {
         int eq = pair.indexOf('=');
         String k = eq < 0 ? pair : pair.substring(0, eq);
         String v = eq < 0 ? "" : pair.substring(eq + 1);
-        values.putIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+        values.putIfAbsent(
+            URLDecoder.decode(k, StandardCharsets.UTF_8),
+            URLDecoder.decode(v, StandardCharsets.UTF_8));
       }
     }
     return new QueryForm(values);

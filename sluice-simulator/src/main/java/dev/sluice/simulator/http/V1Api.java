@@ -42,7 +42,10 @@ final class V1Api {
   }
 
   ApiResponse handle(ApiCall call, String requestId) {
-    String form = call.method().equals("GET") ? call.query() : new String(call.body(), StandardCharsets.UTF_8);
+    String form =
+        call.method().equals("GET")
+            ? call.query()
+            : new String(call.body(), StandardCharsets.UTF_8);
     try {
       QueryForm f;
       try {
@@ -52,39 +55,66 @@ final class V1Api {
       }
       String action = f.get("Action");
       if (action == null || action.isEmpty()) {
-        throw new QueryError(400, "MissingAction", "The request is missing an action or a required parameter.");
+        throw new QueryError(
+            400, "MissingAction", "The request is missing an action or a required parameter.");
       }
       return switch (action) {
         case "SendEmail" -> answer("SendEmail", core.send(sendEmail(call, f)), requestId);
         case "SendRawEmail" -> answer("SendRawEmail", core.send(sendRawEmail(call, f)), requestId);
         case "GetSendQuota" -> getSendQuota(requestId);
         case "GetSendStatistics" -> getSendStatistics(requestId);
-        default -> throw new QueryError(400, "InvalidAction", "The action " + action + " is not valid for this web service.");
+        default ->
+            throw new QueryError(
+                400,
+                "InvalidAction",
+                "The action " + action + " is not valid for this web service.");
       };
     } catch (QueryError e) {
-      return error(e.status, e.status >= 500 ? "Receiver" : "Sender", e.code, e.getMessage(), requestId);
+      return error(
+          e.status, e.status >= 500 ? "Receiver" : "Sender", e.code, e.getMessage(), requestId);
     }
   }
 
   static ApiResponse error(int status, String type, String code, String message, String requestId) {
-    String xml = "<ErrorResponse xmlns=\"" + Xml.NS + "\">\n  <Error>\n    <Type>" + type + "</Type>\n    <Code>"
-        + code + "</Code>\n    <Message>" + Xml.escape(message) + "</Message>\n  </Error>\n  <RequestId>"
-        + requestId + "</RequestId>\n</ErrorResponse>\n";
+    String xml =
+        "<ErrorResponse xmlns=\""
+            + Xml.NS
+            + "\">\n  <Error>\n    <Type>"
+            + type
+            + "</Type>\n    <Code>"
+            + code
+            + "</Code>\n    <Message>"
+            + Xml.escape(message)
+            + "</Message>\n  </Error>\n  <RequestId>"
+            + requestId
+            + "</RequestId>\n</ErrorResponse>\n";
     return ApiResponse.xml(status, xml);
   }
 
   /** The single table from refusal to v1 wire error. */
   static ApiResponse error(SesError e, String message, String requestId) {
     return switch (e) {
-      case RATE_EXCEEDED, DAILY_QUOTA_EXCEEDED -> error(400, "Sender", "Throttling", message, requestId);
+      case RATE_EXCEEDED, DAILY_QUOTA_EXCEEDED ->
+          error(400, "Sender", "Throttling", message, requestId);
       case MESSAGE_REJECTED -> error(400, "Sender", "MessageRejected", message, requestId);
       case INVALID_PARAMETER, RECIPIENT_COUNT, MESSAGE_TOO_LONG ->
           error(400, "Sender", "InvalidParameterValue", message, requestId);
-      case SENDING_PAUSED -> error(400, "Sender", "AccountSendingPausedException", message, requestId);
+      case SENDING_PAUSED ->
+          error(400, "Sender", "AccountSendingPausedException", message, requestId);
       case INTERNAL_FAILURE ->
-          error(500, "Receiver", "InternalFailure", "The request processing has failed because of an unknown error.", requestId);
+          error(
+              500,
+              "Receiver",
+              "InternalFailure",
+              "The request processing has failed because of an unknown error.",
+              requestId);
       case SERVICE_UNAVAILABLE ->
-          error(503, "Receiver", "ServiceUnavailable", "The request has failed due to a temporary failure of the server.", requestId);
+          error(
+              503,
+              "Receiver",
+              "ServiceUnavailable",
+              "The request has failed due to a temporary failure of the server.",
+              requestId);
     };
   }
 
@@ -97,9 +127,22 @@ final class V1Api {
   }
 
   private static ApiResponse ok(String op, String result, String requestId) {
-    String xml = "<" + op + "Response xmlns=\"" + Xml.NS + "\">\n  <" + op + "Result>" + result + "</" + op
-        + "Result>\n  <ResponseMetadata>\n    <RequestId>" + requestId + "</RequestId>\n  </ResponseMetadata>\n</"
-        + op + "Response>\n";
+    String xml =
+        "<"
+            + op
+            + "Response xmlns=\""
+            + Xml.NS
+            + "\">\n  <"
+            + op
+            + "Result>"
+            + result
+            + "</"
+            + op
+            + "Result>\n  <ResponseMetadata>\n    <RequestId>"
+            + requestId
+            + "</RequestId>\n  </ResponseMetadata>\n</"
+            + op
+            + "Response>\n";
     return ApiResponse.xml(200, xml);
   }
 
@@ -113,12 +156,21 @@ final class V1Api {
     String text = f.get("Message.Body.Text.Data");
     String html = f.get("Message.Body.Html.Data");
     if (text == null && html == null) {
-      throw new QueryError(400, "MissingParameter", "The request must contain the parameter Message.Body.");
+      throw new QueryError(
+          400, "MissingParameter", "The request must contain the parameter Message.Body.");
     }
     checkTags(f);
-    String shown = (text == null ? "" : text) + (html == null ? "" : (text == null ? "" : "\n\n") + html);
-    return new SendRequest(SesInterface.V1, call.accessKeyId(), call.region(), source, rcpts, subject,
-        shown.getBytes(StandardCharsets.UTF_8), "SendEmail");
+    String shown =
+        (text == null ? "" : text) + (html == null ? "" : (text == null ? "" : "\n\n") + html);
+    return new SendRequest(
+        SesInterface.V1,
+        call.accessKeyId(),
+        call.region(),
+        source,
+        rcpts,
+        subject,
+        shown.getBytes(StandardCharsets.UTF_8),
+        "SendEmail");
   }
 
   private SendRequest sendRawEmail(ApiCall call, QueryForm f) throws QueryError {
@@ -143,7 +195,14 @@ final class V1Api {
     if (rcpts.isEmpty()) {
       rcpts = h.recipients();
     }
-    return new SendRequest(SesInterface.V1, call.accessKeyId(), call.region(), source, rcpts, h.get("subject"), raw,
+    return new SendRequest(
+        SesInterface.V1,
+        call.accessKeyId(),
+        call.region(),
+        source,
+        rcpts,
+        h.get("subject"),
+        raw,
         "SendRawEmail");
   }
 
@@ -162,10 +221,14 @@ final class V1Api {
   /** The SES rule for message tag names and values, or null when they pass. */
   static String tagProblem(String name, String value) {
     if (name.isEmpty() || name.length() > 256 || !name.matches("[A-Za-z0-9_-]+")) {
-      return "Invalid tag name <" + name + ">: only alphanumeric ASCII characters, '_', '-' are allowed.";
+      return "Invalid tag name <"
+          + name
+          + ">: only alphanumeric ASCII characters, '_', '-' are allowed.";
     }
     if (value.length() > 256 || !value.matches("[A-Za-z0-9_-]*")) {
-      return "Invalid tag value <" + value + ">: only alphanumeric ASCII characters, '_', '-' are allowed.";
+      return "Invalid tag value <"
+          + value
+          + ">: only alphanumeric ASCII characters, '_', '-' are allowed.";
     }
     return null;
   }
@@ -173,25 +236,40 @@ final class V1Api {
   private static String required(QueryForm f, String name) throws QueryError {
     String v = f.get(name);
     if (v == null) {
-      throw new QueryError(400, "MissingParameter", "The request must contain the parameter " + name + ".");
+      throw new QueryError(
+          400, "MissingParameter", "The request must contain the parameter " + name + ".");
     }
     return v;
   }
 
   private ApiResponse getSendQuota(String requestId) {
     QuotaLedger l = core.ledger();
-    return ok("GetSendQuota", "\n    <Max24HourSend>" + l.max24HourSend() + "</Max24HourSend>\n    <MaxSendRate>"
-        + l.maxSendRate() + "</MaxSendRate>\n    <SentLast24Hours>" + (double) l.sentLast24Hours()
-        + "</SentLast24Hours>\n  ", requestId);
+    return ok(
+        "GetSendQuota",
+        "\n    <Max24HourSend>"
+            + l.max24HourSend()
+            + "</Max24HourSend>\n    <MaxSendRate>"
+            + l.maxSendRate()
+            + "</MaxSendRate>\n    <SentLast24Hours>"
+            + (double) l.sentLast24Hours()
+            + "</SentLast24Hours>\n  ",
+        requestId);
   }
 
   private ApiResponse getSendStatistics(String requestId) {
     StringBuilder sb = new StringBuilder("\n    <SendDataPoints>");
     for (SendStatistics.DataPoint p : core.statistics().points(core.clock().millis())) {
-      sb.append("\n      <member><Timestamp>").append(Instant.ofEpochMilli(p.startMillis()))
-          .append("</Timestamp><DeliveryAttempts>").append(p.deliveryAttempts()).append("</DeliveryAttempts><Bounces>")
-          .append(p.bounces()).append("</Bounces><Complaints>").append(p.complaints())
-          .append("</Complaints><Rejects>").append(p.rejects()).append("</Rejects></member>");
+      sb.append("\n      <member><Timestamp>")
+          .append(Instant.ofEpochMilli(p.startMillis()))
+          .append("</Timestamp><DeliveryAttempts>")
+          .append(p.deliveryAttempts())
+          .append("</DeliveryAttempts><Bounces>")
+          .append(p.bounces())
+          .append("</Bounces><Complaints>")
+          .append(p.complaints())
+          .append("</Complaints><Rejects>")
+          .append(p.rejects())
+          .append("</Rejects></member>");
     }
     sb.append("\n    </SendDataPoints>\n  ");
     return ok("GetSendStatistics", sb.toString(), requestId);

@@ -65,7 +65,10 @@ final class V2Api {
     } catch (BadRequest e) {
       return error(400, "BadRequestException", e.getMessage());
     }
-    return error(404, "NotFoundException", "The operation " + m + " " + p + " is not supported by the simulator.");
+    return error(
+        404,
+        "NotFoundException",
+        "The operation " + m + " " + p + " is not supported by the simulator.");
   }
 
   static ApiResponse error(int status, String type, String message) {
@@ -78,10 +81,13 @@ final class V2Api {
     return switch (e) {
       case RATE_EXCEEDED, DAILY_QUOTA_EXCEEDED -> error(429, "TooManyRequestsException", message);
       case MESSAGE_REJECTED -> error(400, "MessageRejected", message);
-      case INVALID_PARAMETER, RECIPIENT_COUNT, MESSAGE_TOO_LONG -> error(400, "BadRequestException", message);
+      case INVALID_PARAMETER, RECIPIENT_COUNT, MESSAGE_TOO_LONG ->
+          error(400, "BadRequestException", message);
       case SENDING_PAUSED -> error(400, "SendingPausedException", message);
-      case INTERNAL_FAILURE -> error(500, "InternalFailure", "We encountered an internal error. Please try again.");
-      case SERVICE_UNAVAILABLE -> error(503, "ServiceUnavailable", "Service is unable to handle request.");
+      case INTERNAL_FAILURE ->
+          error(500, "InternalFailure", "We encountered an internal error. Please try again.");
+      case SERVICE_UNAVAILABLE ->
+          error(503, "ServiceUnavailable", "Service is unable to handle request.");
     };
   }
 
@@ -120,7 +126,10 @@ final class V2Api {
     if (!content.isObject()) {
       throw new BadRequest("Missing required parameter Content.");
     }
-    int kinds = (content.has("Simple") ? 1 : 0) + (content.has("Raw") ? 1 : 0) + (content.has("Template") ? 1 : 0);
+    int kinds =
+        (content.has("Simple") ? 1 : 0)
+            + (content.has("Raw") ? 1 : 0)
+            + (content.has("Template") ? 1 : 0);
     if (kinds != 1) {
       throw new BadRequest("Content must contain exactly one of Simple, Raw or Template.");
     }
@@ -130,7 +139,8 @@ final class V2Api {
     String subject;
     byte[] bytes;
     if (content.has("Template")) {
-      throw new BadRequest("Template content is not supported by the simulator; send Simple or Raw content.");
+      throw new BadRequest(
+          "Template content is not supported by the simulator; send Simple or Raw content.");
     } else if (content.has("Raw")) {
       String data = text(content.path("Raw"), "Data");
       if (data == null) {
@@ -160,20 +170,30 @@ final class V2Api {
       String textPart = text(body.path("Text"), "Data");
       String htmlPart = text(body.path("Html"), "Data");
       if (textPart == null && htmlPart == null) {
-        throw new BadRequest("Missing required parameter Content.Simple.Body: give Text, Html or both.");
+        throw new BadRequest(
+            "Missing required parameter Content.Simple.Body: give Text, Html or both.");
       }
       JsonNode headers = simple.path("Headers");
       if (headers.isArray() && headers.size() > MAX_HEADERS) {
         throw new BadRequest("Too many headers: at most " + MAX_HEADERS + " are allowed.");
       }
       subject = text(subj, "Data");
-      String shown = (textPart == null ? "" : textPart) + (htmlPart == null ? "" : (textPart == null ? "" : "\n\n") + htmlPart);
+      String shown =
+          (textPart == null ? "" : textPart)
+              + (htmlPart == null ? "" : (textPart == null ? "" : "\n\n") + htmlPart);
       bytes = shown.getBytes(StandardCharsets.UTF_8);
     }
     if (from == null) {
       throw new BadRequest("Missing required parameter FromEmailAddress.");
     }
-    return new SendRequest(SesInterface.V2, call.accessKeyId(), call.region(), from, recipients, subject, bytes,
+    return new SendRequest(
+        SesInterface.V2,
+        call.accessKeyId(),
+        call.region(),
+        from,
+        recipients,
+        subject,
+        bytes,
         "SendEmail");
   }
 
@@ -196,14 +216,29 @@ final class V2Api {
     }
     checkTags(req.path("DefaultEmailTags"));
     JsonNode tc = template.path("TemplateContent");
-    String subject = tc.path("Subject").asText(text(template, "TemplateName") == null ? "" : "template " + text(template, "TemplateName"));
-    byte[] bytes = (tc.path("Text").asText("") + tc.path("Html").asText("")).getBytes(StandardCharsets.UTF_8);
+    String subject =
+        tc.path("Subject")
+            .asText(
+                text(template, "TemplateName") == null
+                    ? ""
+                    : "template " + text(template, "TemplateName"));
+    byte[] bytes =
+        (tc.path("Text").asText("") + tc.path("Html").asText("")).getBytes(StandardCharsets.UTF_8);
     ArrayNode results = JSON.createArrayNode();
     for (JsonNode entry : entries) {
       checkTags(entry.path("ReplacementTags"));
       List<String> rcpts = destination(entry.path("Destination"));
-      SendOutcome o = core.send(new SendRequest(SesInterface.V2, call.accessKeyId(), call.region(), from, rcpts,
-          subject, bytes, "SendBulkEmail"));
+      SendOutcome o =
+          core.send(
+              new SendRequest(
+                  SesInterface.V2,
+                  call.accessKeyId(),
+                  call.region(),
+                  from,
+                  rcpts,
+                  subject,
+                  bytes,
+                  "SendBulkEmail"));
       ObjectNode r = results.addObject();
       if (o instanceof SendOutcome.Accepted a) {
         r.put("Status", "SUCCESS").put("MessageId", a.messageId());
@@ -239,7 +274,10 @@ final class V2Api {
     q.put("MaxSendRate", l.maxSendRate());
     q.put("SentLast24Hours", (double) l.sentLast24Hours());
     o.put("SendingEnabled", core.sendingEnabled());
-    o.putObject("SuppressionAttributes").putArray("SuppressedReasons").add("BOUNCE").add("COMPLAINT");
+    o.putObject("SuppressionAttributes")
+        .putArray("SuppressedReasons")
+        .add("BOUNCE")
+        .add("COMPLAINT");
     return ApiResponse.json(200, o.toString());
   }
 

@@ -31,10 +31,13 @@ import javax.net.ssl.SSLContext;
 public final class SesSmtpEndpoint implements AutoCloseable {
   /** The region used when none is given. */
   public static final String DEFAULT_REGION = "us-east-1";
+
   /** SES's SMTP message size limit (spec §6.3). */
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 40L * 1024 * 1024;
+
   /** The host name SES gives in its banner and EHLO reply (spec §5.2). */
   static final String HOSTNAME = "email-smtp.amazonaws.com";
+
   private static final String UPPER_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   private static final String ALNUM = UPPER_DIGITS + "abcdefghijklmnopqrstuvwxyz";
   private static final Reply INVALID_ADDRESS = Reply.of(553, "<{address}> Invalid email address");
@@ -48,32 +51,41 @@ public final class SesSmtpEndpoint implements AutoCloseable {
     if (b.tls != null) {
       extensions.add(SmtpExtension.STARTTLS);
     }
-    SmtpDialect dialect = SmtpDialect.builder()
-        .hostname(HOSTNAME)
-        .greeting(() -> HOSTNAME + " ESMTP " + instance + " " + randomText(random, 20, ALNUM))
-        .extensions(extensions)
-        .authMechanisms(List.of("PLAIN", "LOGIN"))
-        .authRequiresTls(b.tls != null)
-        .authRequired(true)
-        .ehloTrailer("Ok")
-        .reply(ServerReply.AUTH_SUCCEEDED, Reply.of(235, "Authentication successful."))
-        .reply(ServerReply.AUTH_FAILED, Reply.of(535, "Authentication Credentials Invalid"))
-        // SES writes this enhanced code into its text even though it does not offer ENHANCEDSTATUSCODES.
-        .reply(ServerReply.TIMEOUT, Reply.of(451, "4.4.2 Timeout waiting for data from client."))
-        .reply(ServerReply.TOO_MANY_CONNECTIONS, Reply.of(421, "Too many concurrent SMTP connections"))
-        .reply(ServerReply.MESSAGE_TOO_BIG, Reply.of(552, "Message is too long."))
-        .reply(ServerReply.LOCAL_ERROR, SesSmtpReplies.INTERNAL_FAILURE)
-        .reply(ServerReply.INVALID_SENDER, INVALID_ADDRESS)
-        .reply(ServerReply.INVALID_RECIPIENT, INVALID_ADDRESS)
-        .reply(ServerReply.NON_ASCII_ADDRESS, INVALID_ADDRESS)
-        .build();
-    SmtpLimits limits = SmtpLimits.defaults()
-        .withConnections(b.maxConnections, b.maxConnections)
-        .withTimeouts(b.idleTimeout, b.idleTimeout)
-        .withMaxMessageSize(b.maxMessageSize)
-        .withMaxRecipients(b.maxRecipients);
-    SesSmtpHandler handler = new SesSmtpHandler(b.credentials, b.region, b.sendService, b.faults, b.hangLimit);
-    this.server = new SmtpServer(new InetSocketAddress(b.bindAddress, b.port), b.tls, dialect, limits, handler);
+    SmtpDialect dialect =
+        SmtpDialect.builder()
+            .hostname(HOSTNAME)
+            .greeting(() -> HOSTNAME + " ESMTP " + instance + " " + randomText(random, 20, ALNUM))
+            .extensions(extensions)
+            .authMechanisms(List.of("PLAIN", "LOGIN"))
+            .authRequiresTls(b.tls != null)
+            .authRequired(true)
+            .ehloTrailer("Ok")
+            .reply(ServerReply.AUTH_SUCCEEDED, Reply.of(235, "Authentication successful."))
+            .reply(ServerReply.AUTH_FAILED, Reply.of(535, "Authentication Credentials Invalid"))
+            // SES writes this enhanced code into its text even though it does not offer
+            // ENHANCEDSTATUSCODES.
+            .reply(
+                ServerReply.TIMEOUT, Reply.of(451, "4.4.2 Timeout waiting for data from client."))
+            .reply(
+                ServerReply.TOO_MANY_CONNECTIONS,
+                Reply.of(421, "Too many concurrent SMTP connections"))
+            .reply(ServerReply.MESSAGE_TOO_BIG, Reply.of(552, "Message is too long."))
+            .reply(ServerReply.LOCAL_ERROR, SesSmtpReplies.INTERNAL_FAILURE)
+            .reply(ServerReply.INVALID_SENDER, INVALID_ADDRESS)
+            .reply(ServerReply.INVALID_RECIPIENT, INVALID_ADDRESS)
+            .reply(ServerReply.NON_ASCII_ADDRESS, INVALID_ADDRESS)
+            .build();
+    SmtpLimits limits =
+        SmtpLimits.defaults()
+            .withConnections(b.maxConnections, b.maxConnections)
+            .withTimeouts(b.idleTimeout, b.idleTimeout)
+            .withMaxMessageSize(b.maxMessageSize)
+            .withMaxRecipients(b.maxRecipients);
+    SesSmtpHandler handler =
+        new SesSmtpHandler(b.credentials, b.region, b.sendService, b.faults, b.hangLimit);
+    this.server =
+        new SmtpServer(
+            new InetSocketAddress(b.bindAddress, b.port), b.tls, dialect, limits, handler);
   }
 
   /** A builder for an endpoint that sends through {@code sendService}. */
@@ -139,7 +151,9 @@ public final class SesSmtpEndpoint implements AutoCloseable {
       return this;
     }
 
-    /** Sets the TLS context for STARTTLS (default none: no STARTTLS, AUTH allowed in plain text). */
+    /**
+     * Sets the TLS context for STARTTLS (default none: no STARTTLS, AUTH allowed in plain text).
+     */
     public Builder tls(SSLContext context) {
       this.tls = context;
       return this;

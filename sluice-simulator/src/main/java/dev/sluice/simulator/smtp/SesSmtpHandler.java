@@ -40,10 +40,17 @@ final class SesSmtpHandler implements SmtpHandler {
    * @param credentials access key id to secret access key; empty accepts anyone
    */
   SesSmtpHandler(
-      Map<String, String> credentials, String region, SendService sendService, FaultInjector faults, Duration hangLimit) {
+      Map<String, String> credentials,
+      String region,
+      SendService sendService,
+      FaultInjector faults,
+      Duration hangLimit) {
     Map<String, byte[]> derived = new HashMap<>();
-    credentials.forEach((id, secret) -> derived.put(
-        id, SesSmtpCredentials.password(secret, region).getBytes(StandardCharsets.US_ASCII)));
+    credentials.forEach(
+        (id, secret) ->
+            derived.put(
+                id,
+                SesSmtpCredentials.password(secret, region).getBytes(StandardCharsets.US_ASCII)));
     this.passwords = Map.copyOf(derived);
     this.region = region;
     this.sendService = sendService;
@@ -58,7 +65,8 @@ final class SesSmtpHandler implements SmtpHandler {
     }
     byte[] expected = passwords.get(user);
     return expected != null
-        && MessageDigest.isEqual(expected, password.getBytes(StandardCharsets.UTF_8)); // constant time
+        && MessageDigest.isEqual(
+            expected, password.getBytes(StandardCharsets.UTF_8)); // constant time
   }
 
   @Override
@@ -86,15 +94,16 @@ final class SesSmtpHandler implements SmtpHandler {
   }
 
   private SendOutcome send(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
-    SendRequest request = new SendRequest(
-        SesInterface.SMTP,
-        session.authenticatedUser().orElse("anonymous"),
-        region,
-        envelope.reversePath(),
-        envelope.recipients(),
-        subject(message).orElse(""),
-        message,
-        "SendRawEmail");
+    SendRequest request =
+        new SendRequest(
+            SesInterface.SMTP,
+            session.authenticatedUser().orElse("anonymous"),
+            region,
+            envelope.reversePath(),
+            envelope.recipients(),
+            subject(message).orElse(""),
+            message,
+            "SendRawEmail");
     return sendService.send(request);
   }
 
@@ -113,11 +122,16 @@ final class SesSmtpHandler implements SmtpHandler {
   static Optional<String> subject(byte[] message) {
     int end = Math.min(message.length, MAX_HEADER_SCAN);
     String[] lines = new String(message, 0, end, StandardCharsets.ISO_8859_1).split("\r\n", -1);
-    for (int i = 0; i < lines.length && !lines[i].isEmpty(); i++) { // headers end at the first empty line
+    for (int i = 0;
+        i < lines.length && !lines[i].isEmpty();
+        i++) { // headers end at the first empty line
       if (lines[i].regionMatches(true, 0, "Subject:", 0, 8)) {
         StringBuilder value = new StringBuilder(lines[i].substring(8));
-        for (int j = i + 1; j < lines.length && !lines[j].isEmpty()
-            && (lines[j].charAt(0) == ' ' || lines[j].charAt(0) == '\t'); j++) {
+        for (int j = i + 1;
+            j < lines.length
+                && !lines[j].isEmpty()
+                && (lines[j].charAt(0) == ' ' || lines[j].charAt(0) == '\t');
+            j++) {
           value.append(lines[j]); // RFC 5322 §2.2.3: unfolding removes only the CRLF
         }
         byte[] raw = value.toString().strip().getBytes(StandardCharsets.ISO_8859_1);

@@ -84,7 +84,8 @@ final class RawSmtpClient implements AutoCloseable {
 
   /** Upgrades to TLS after the server's 220 to STARTTLS. */
   RawSmtpClient startTls(SSLContext context) throws IOException {
-    SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, "127.0.0.1", raw.getPort(), true);
+    SSLSocket s =
+        (SSLSocket) context.getSocketFactory().createSocket(raw, "127.0.0.1", raw.getPort(), true);
     s.setUseClientMode(true);
     s.setSoTimeout(raw.getSoTimeout());
     s.startHandshake();

@@ -20,7 +20,8 @@ final class RecordingSendService implements SendService {
     if (scripted != null) {
       return scripted;
     }
-    return new SendOutcome.Accepted(String.format(
-        "0100018d0cfe3200-2c3d4e5f-6a7b-4c8d-9e0f-%012d-000000", counter.incrementAndGet()));
+    return new SendOutcome.Accepted(
+        String.format(
+            "0100018d0cfe3200-2c3d4e5f-6a7b-4c8d-9e0f-%012d-000000", counter.incrementAndGet()));
   }
 }

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Angus Mail (Jakarta Mail) sends through the endpoint as it would through SES: STARTTLS required, AUTH. */
+/**
+ * Angus Mail (Jakarta Mail) sends through the endpoint as it would through SES: STARTTLS required,
+ * AUTH.
+ */
 class SesSmtpAngusMailIT {
   private static SelfSignedCertificate certificate;
   private final RecordingSendService sendService = new RecordingSendService();
@@ -37,11 +40,12 @@ class SesSmtpAngusMailIT {
 
   @BeforeEach
   void start() throws IOException {
-    endpoint = SesSmtpEndpoint.builder(sendService)
-        .tls(certificate.serverContext())
-        .credentials(Map.of(SesSmtpEndpointIT.KEY_ID, SesSmtpEndpointIT.SECRET))
-        .region("eu-west-1")
-        .build();
+    endpoint =
+        SesSmtpEndpoint.builder(sendService)
+            .tls(certificate.serverContext())
+            .credentials(Map.of(SesSmtpEndpointIT.KEY_ID, SesSmtpEndpointIT.SECRET))
+            .region("eu-west-1")
+            .build();
     endpoint.start();
   }
 
@@ -80,7 +84,9 @@ class SesSmtpAngusMailIT {
     Session s = session("LOGIN");
     String response;
     try (SMTPTransport t = (SMTPTransport) s.getTransport("smtp")) {
-      t.connect(SesSmtpEndpointIT.KEY_ID, SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "eu-west-1"));
+      t.connect(
+          SesSmtpEndpointIT.KEY_ID,
+          SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "eu-west-1"));
       MimeMessage m = message(s);
       t.sendMessage(m, m.getAllRecipients());
       response = t.getLastServerResponse();
@@ -89,7 +95,8 @@ class SesSmtpAngusMailIT {
     var request = sendService.requests.getFirst();
     assertThat(request.accessKeyId()).isEqualTo(SesSmtpEndpointIT.KEY_ID);
     assertThat(request.region()).isEqualTo("eu-west-1");
-    assertThat(request.recipients()).containsExactly("success@simulator.amazonses.com", "cc@example.com");
+    assertThat(request.recipients())
+        .containsExactly("success@simulator.amazonses.com", "cc@example.com");
     assertThat(request.subject()).isEqualTo("Angus says hi");
     assertThat(new String(request.content(), java.nio.charset.StandardCharsets.UTF_8))
         .contains("\r\n.with a leading dot\r\n");
@@ -97,24 +104,37 @@ class SesSmtpAngusMailIT {
 
   @Test
   void send_strictCredentialsAuthPlain_accepted() throws Exception {
-    Transport.send(message(session("PLAIN")), SesSmtpEndpointIT.KEY_ID,
+    Transport.send(
+        message(session("PLAIN")),
+        SesSmtpEndpointIT.KEY_ID,
         SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "eu-west-1"));
     assertThat(sendService.requests).hasSize(1);
   }
 
   @Test
   void send_wrongRegionPassword_failsAuthentication() {
-    assertThrows(AuthenticationFailedException.class, () -> Transport.send(message(session("LOGIN")),
-        SesSmtpEndpointIT.KEY_ID, SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "us-east-1")));
+    assertThrows(
+        AuthenticationFailedException.class,
+        () ->
+            Transport.send(
+                message(session("LOGIN")),
+                SesSmtpEndpointIT.KEY_ID,
+                SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "us-east-1")));
     assertThat(sendService.requests).isEmpty();
   }
 
   @Test
   void send_throttled_clientSees454() {
-    sendService.next = new SendOutcome.Rejected(SesError.RATE_EXCEEDED, "Maximum sending rate exceeded.");
-    SMTPSendFailedException e = assertThrows(SMTPSendFailedException.class, () -> Transport.send(
-        message(session("PLAIN")), SesSmtpEndpointIT.KEY_ID,
-        SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "eu-west-1")));
+    sendService.next =
+        new SendOutcome.Rejected(SesError.RATE_EXCEEDED, "Maximum sending rate exceeded.");
+    SMTPSendFailedException e =
+        assertThrows(
+            SMTPSendFailedException.class,
+            () ->
+                Transport.send(
+                    message(session("PLAIN")),
+                    SesSmtpEndpointIT.KEY_ID,
+                    SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "eu-west-1")));
     assertThat(e.getReturnCode()).isEqualTo(454);
     assertThat(e.getMessage()).contains("Throttling failure: Maximum sending rate exceeded.");
   }

@@ -9,12 +9,14 @@ class SesSmtpCredentialsTest {
 
   @Test
   void password_tv6UsEast1_matchesVector() {
-    assertThat(SesSmtpCredentials.password(SECRET, "us-east-1")).isEqualTo("BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9");
+    assertThat(SesSmtpCredentials.password(SECRET, "us-east-1"))
+        .isEqualTo("BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9");
   }
 
   @Test
   void password_tv6EuWest1_matchesVector() {
-    assertThat(SesSmtpCredentials.password(SECRET, "eu-west-1")).isEqualTo("BMW5RDrXmmVs0lV7GpI4oLkHXpZ4stDsk6q91z1g38Pk");
+    assertThat(SesSmtpCredentials.password(SECRET, "eu-west-1"))
+        .isEqualTo("BMW5RDrXmmVs0lV7GpI4oLkHXpZ4stDsk6q91z1g38Pk");
   }
 
   @Test

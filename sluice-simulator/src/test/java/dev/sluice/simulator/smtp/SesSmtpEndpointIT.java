@@ -27,10 +27,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The SES SMTP endpoint against raw send/expect scripts: texts as SES gives them (spec §5, TV6). */
+/**
+ * The SES SMTP endpoint against raw send/expect scripts: texts as SES gives them (spec §5, TV6).
+ */
 class SesSmtpEndpointIT {
   static final String KEY_ID = "AKIAIOSFODNN7EXAMPLE";
   static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
   /** TV6: AUTH PLAIN argument for the example key in us-east-1. */
   static final String TV6_PLAIN =
       "AEFLSUFJT1NGT0ROTjdFWEFNUExFAEJMQk0vOWhTVUVMZnE4R3crclUxWWNCamtPeEdiaFQyWEc3NjN4VkxHV0w5";
@@ -49,18 +52,23 @@ class SesSmtpEndpointIT {
     start(credentials, b -> b);
   }
 
-  private void start(Map<String, String> credentials, UnaryOperator<SesSmtpEndpoint.Builder> settings)
+  private void start(
+      Map<String, String> credentials, UnaryOperator<SesSmtpEndpoint.Builder> settings)
       throws IOException {
-    FaultInjector faults = via -> {
-      assertThat(via).isEqualTo(SesInterface.SMTP);
-      return injection.get();
-    };
-    endpoint = settings.apply(SesSmtpEndpoint.builder(sendService)
-        .tls(certificate.serverContext())
-        .credentials(credentials)
-        .faults(faults)
-        .hangLimit(Duration.ofMinutes(1)))
-        .build();
+    FaultInjector faults =
+        via -> {
+          assertThat(via).isEqualTo(SesInterface.SMTP);
+          return injection.get();
+        };
+    endpoint =
+        settings
+            .apply(
+                SesSmtpEndpoint.builder(sendService)
+                    .tls(certificate.serverContext())
+                    .credentials(credentials)
+                    .faults(faults)
+                    .hangLimit(Duration.ofMinutes(1)))
+            .build();
     endpoint.start();
   }
 
@@ -98,20 +106,26 @@ class SesSmtpEndpointIT {
   void session_observedSesTranscript_isReproduced() throws IOException {
     start(Map.of(KEY_ID, SECRET));
     try (RawSmtpClient c = new RawSmtpClient(endpoint.port())) {
-      assertThat(c.reply()).matches(
-          "220 email-smtp\\.amazonaws\\.com ESMTP SimpleEmailService-d-[A-Z0-9]{9} [A-Za-z0-9]{20}");
-      c.send("EHLO client.example").expect(
-          "250-email-smtp.amazonaws.com\n250-8BITMIME\n250-STARTTLS\n250-AUTH PLAIN LOGIN\n250 Ok");
+      assertThat(c.reply())
+          .matches(
+              "220 email-smtp\\.amazonaws\\.com ESMTP SimpleEmailService-d-[A-Z0-9]{9} [A-Za-z0-9]{20}");
+      c.send("EHLO client.example")
+          .expect(
+              "250-email-smtp.amazonaws.com\n250-8BITMIME\n250-STARTTLS\n250-AUTH PLAIN LOGIN\n250 Ok");
       c.send("STARTTLS").expect("220 Ready to start TLS");
       c.startTls(certificate.clientContext());
-      c.send("EHLO client.example").expect("250-email-smtp.amazonaws.com\n250-8BITMIME\n250-AUTH PLAIN LOGIN\n250 Ok");
+      c.send("EHLO client.example")
+          .expect("250-email-smtp.amazonaws.com\n250-8BITMIME\n250-AUTH PLAIN LOGIN\n250 Ok");
       c.send("AUTH LOGIN").expect("334 VXNlcm5hbWU6");
       c.send("QUtJQUlPU0ZPRE5ON0VYQU1QTEU=").expect("334 UGFzc3dvcmQ6");
-      c.send(b64(SesSmtpCredentials.password(SECRET, "us-east-1"))).expect("235 Authentication successful.");
+      c.send(b64(SesSmtpCredentials.password(SECRET, "us-east-1")))
+          .expect("235 Authentication successful.");
       c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
       c.send("RCPT TO:<success@simulator.amazonses.com>").expect("250 Ok");
       c.send("DATA").expect("354 End data with <CR><LF>.<CR><LF>");
-      String done = c.sendRaw("Subject: Test message\r\nFrom: sender@example.com\r\n\r\nHello\r\n.\r\n").reply();
+      String done =
+          c.sendRaw("Subject: Test message\r\nFrom: sender@example.com\r\n\r\nHello\r\n.\r\n")
+              .reply();
       assertThat(done).matches("250 Ok 0100018d0cfe3200-[0-9a-f-]+-000000");
       c.send("QUIT").expect("221 Bye");
     }
@@ -160,9 +174,13 @@ class SesSmtpEndpointIT {
       c.startTls(certificate.clientContext());
       c.send("EHLO client.example").reply();
       // The eu-west-1 password is wrong for a us-east-1 endpoint: passwords are per region.
-      c.send("AUTH PLAIN " + b64("\0" + KEY_ID + "\0" + SesSmtpCredentials.password(SECRET, "eu-west-1")))
+      c.send(
+              "AUTH PLAIN "
+                  + b64("\0" + KEY_ID + "\0" + SesSmtpCredentials.password(SECRET, "eu-west-1")))
           .expect("535 Authentication Credentials Invalid");
-      c.send("AUTH PLAIN " + b64("\0AKIAUNKNOWN\0" + SesSmtpCredentials.password(SECRET, "us-east-1")))
+      c.send(
+              "AUTH PLAIN "
+                  + b64("\0AKIAUNKNOWN\0" + SesSmtpCredentials.password(SECRET, "us-east-1")))
           .expect("535 Authentication Credentials Invalid");
       c.send("AUTH PLAIN " + TV6_PLAIN).expect("235 Authentication successful.");
     }
@@ -177,7 +195,8 @@ class SesSmtpEndpointIT {
       c.send("STARTTLS").reply();
       c.startTls(certificate.clientContext());
       c.send("EHLO client.example").reply();
-      c.send("AUTH PLAIN " + b64("\0AKIAANYTHING\0whatever")).expect("235 Authentication successful.");
+      c.send("AUTH PLAIN " + b64("\0AKIAANYTHING\0whatever"))
+          .expect("235 Authentication successful.");
       assertThat(transaction(c)).startsWith("250 Ok ");
     }
     assertThat(sendService.requests.getFirst().accessKeyId()).isEqualTo("AKIAANYTHING");
@@ -186,7 +205,8 @@ class SesSmtpEndpointIT {
   @Test
   void rcpt_51Recipients_eachAnswered250AndServiceDecides() throws IOException {
     start(Map.of(KEY_ID, SECRET));
-    sendService.next = new SendOutcome.Rejected(SesError.RECIPIENT_COUNT, "Recipient count exceeds 50.");
+    sendService.next =
+        new SendOutcome.Rejected(SesError.RECIPIENT_COUNT, "Recipient count exceeds 50.");
     try (RawSmtpClient c = authenticated()) {
       c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
       for (int i = 0; i < 51; i++) {
@@ -202,29 +222,43 @@ class SesSmtpEndpointIT {
   void address_nonAsciiOrUnbracketed_answers553() throws IOException {
     start(Map.of(KEY_ID, SECRET));
     try (RawSmtpClient c = authenticated()) {
-      c.send("MAIL FROM:sender@example.com").expect("553 <sender@example.com> Invalid email address");
+      c.send("MAIL FROM:sender@example.com")
+          .expect("553 <sender@example.com> Invalid email address");
       c.send("MAIL FROM:<>").expect("553 <> Invalid email address");
       c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
-      c.send("RCPT TO:<j\u00f6rg@example.com>").expect("553 <j?rg@example.com> Invalid email address");
+      c.send("RCPT TO:<j\u00f6rg@example.com>")
+          .expect("553 <j?rg@example.com> Invalid email address");
       c.send("RCPT TO:<a@@example.com>").expect("553 <a@@example.com> Invalid email address");
     }
   }
 
   static Stream<Arguments> outcomes() {
     return Stream.of(
-        Arguments.of(SesError.RATE_EXCEEDED, "Maximum sending rate exceeded.",
+        Arguments.of(
+            SesError.RATE_EXCEEDED,
+            "Maximum sending rate exceeded.",
             "454 Throttling failure: Maximum sending rate exceeded."),
-        Arguments.of(SesError.DAILY_QUOTA_EXCEEDED, "Daily message quota exceeded.",
+        Arguments.of(
+            SesError.DAILY_QUOTA_EXCEEDED,
+            "Daily message quota exceeded.",
             "454 Throttling failure: Daily message quota exceeded."),
-        Arguments.of(SesError.RECIPIENT_COUNT, "Recipient count exceeds 50.",
+        Arguments.of(
+            SesError.RECIPIENT_COUNT,
+            "Recipient count exceeds 50.",
             "554 Transaction failed: Recipient count exceeds 50."),
-        Arguments.of(SesError.MESSAGE_REJECTED,
+        Arguments.of(
+            SesError.MESSAGE_REJECTED,
             "Email address is not verified. The following identities failed the check in region US-EAST-1: a@b.example",
             "554 Message rejected: Email address is not verified. The following identities failed the check in region "
                 + "US-EAST-1: a@b.example"),
-        Arguments.of(SesError.INVALID_PARAMETER, "Illegal address", "554 Transaction failed: Illegal address"),
+        Arguments.of(
+            SesError.INVALID_PARAMETER,
+            "Illegal address",
+            "554 Transaction failed: Illegal address"),
         Arguments.of(SesError.MESSAGE_TOO_LONG, "Message too long", "552 Message is too long."),
-        Arguments.of(SesError.SENDING_PAUSED, "Sending paused for this account.",
+        Arguments.of(
+            SesError.SENDING_PAUSED,
+            "Sending paused for this account.",
             "554 Transaction failed: Sending paused for this account."),
         Arguments.of(SesError.INTERNAL_FAILURE, "boom", "451 Temporary service failure"),
         Arguments.of(SesError.SERVICE_UNAVAILABLE, "busy", "454 Temporary service failure"));
@@ -232,7 +266,8 @@ class SesSmtpEndpointIT {
 
   @ParameterizedTest
   @MethodSource("outcomes")
-  void data_rejectedOutcome_answersSesText(SesError error, String message, String expected) throws IOException {
+  void data_rejectedOutcome_answersSesText(SesError error, String message, String expected)
+      throws IOException {
     start(Map.of(KEY_ID, SECRET));
     sendService.next = new SendOutcome.Rejected(error, message);
     try (RawSmtpClient c = authenticated()) {
@@ -243,7 +278,8 @@ class SesSmtpEndpointIT {
 
   @Test
   void outcomes_coverEverySesError() {
-    assertThat(outcomes().map(a -> a.get()[0])).containsExactlyInAnyOrder((Object[]) SesError.values());
+    assertThat(outcomes().map(a -> a.get()[0]))
+        .containsExactlyInAnyOrder((Object[]) SesError.values());
   }
 
   @Test

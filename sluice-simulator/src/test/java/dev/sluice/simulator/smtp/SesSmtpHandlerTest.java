@@ -12,13 +12,16 @@ class SesSmtpHandlerTest {
 
   @Test
   void subject_foldedHeader_isUnfolded() {
-    assertThat(SesSmtpHandler.subject(bytes("From: a@b\r\nsubject: Hello\r\n world\r\nTo: c@d\r\n\r\nbody\r\n")))
+    assertThat(
+            SesSmtpHandler.subject(
+                bytes("From: a@b\r\nsubject: Hello\r\n world\r\nTo: c@d\r\n\r\nbody\r\n")))
         .contains("Hello world");
   }
 
   @Test
   void subject_onlyInBody_isNotFound() {
-    assertThat(SesSmtpHandler.subject(bytes("From: a@b\r\n\r\nSubject: not a header\r\n"))).isEmpty();
+    assertThat(SesSmtpHandler.subject(bytes("From: a@b\r\n\r\nSubject: not a header\r\n")))
+        .isEmpty();
   }
 
   @Test
