@@ -3,6 +3,7 @@ package dev.sluice.simulator;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Durations;
 import dev.sluice.core.config.ConfigKey;
+import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.ConfigSchema;
 import dev.sluice.core.config.Settings;
 import java.net.URI;
@@ -83,203 +84,6 @@ public record SimulatorConfig(
     latency = Map.copyOf(latency);
     faults = Map.copyOf(faults);
     strictAuth = Map.copyOf(strictAuth);
-  }
-
-  /** Returns a copy with different ports, for tests and embedding. */
-  public SimulatorConfig withPorts(int http, int https, int smtp) {
-    return new SimulatorConfig(
-        bindAddress,
-        http,
-        https,
-        smtp,
-        region,
-        accountId,
-        maxSendRate,
-        max24HourSend,
-        burst,
-        sandbox,
-        verifiedIdentities,
-        sendingEnabled,
-        latency,
-        faults,
-        hangLimit,
-        webhook,
-        notificationDelay,
-        strictAuth,
-        maxRequestSize,
-        inboxSize,
-        inboxBytes,
-        exportCertificate,
-        seed);
-  }
-
-  /** Returns a copy with a different rate and daily quota (negative: unlimited). */
-  public SimulatorConfig withQuota(double rate, double daily) {
-    return new SimulatorConfig(
-        bindAddress,
-        httpPort,
-        httpsPort,
-        smtpPort,
-        region,
-        accountId,
-        rate,
-        daily,
-        burst,
-        sandbox,
-        verifiedIdentities,
-        sendingEnabled,
-        latency,
-        faults,
-        hangLimit,
-        webhook,
-        notificationDelay,
-        strictAuth,
-        maxRequestSize,
-        inboxSize,
-        inboxBytes,
-        exportCertificate,
-        seed);
-  }
-
-  /** Returns a copy with other latency and faults. */
-  public SimulatorConfig withFaults(
-      Map<SesInterface, LatencySpec> l, Map<SesInterface, FaultSpec> f) {
-    return new SimulatorConfig(
-        bindAddress,
-        httpPort,
-        httpsPort,
-        smtpPort,
-        region,
-        accountId,
-        maxSendRate,
-        max24HourSend,
-        burst,
-        sandbox,
-        verifiedIdentities,
-        sendingEnabled,
-        l,
-        f,
-        hangLimit,
-        webhook,
-        notificationDelay,
-        strictAuth,
-        maxRequestSize,
-        inboxSize,
-        inboxBytes,
-        exportCertificate,
-        seed);
-  }
-
-  /** Returns a copy with a webhook and notification delay. */
-  public SimulatorConfig withWebhook(URI hook, Duration delay) {
-    return new SimulatorConfig(
-        bindAddress,
-        httpPort,
-        httpsPort,
-        smtpPort,
-        region,
-        accountId,
-        maxSendRate,
-        max24HourSend,
-        burst,
-        sandbox,
-        verifiedIdentities,
-        sendingEnabled,
-        latency,
-        faults,
-        hangLimit,
-        hook,
-        delay,
-        strictAuth,
-        maxRequestSize,
-        inboxSize,
-        inboxBytes,
-        exportCertificate,
-        seed);
-  }
-
-  /** Returns a copy with strict signature checking against these credentials. */
-  public SimulatorConfig withStrictAuth(Map<String, String> credentials) {
-    return new SimulatorConfig(
-        bindAddress,
-        httpPort,
-        httpsPort,
-        smtpPort,
-        region,
-        accountId,
-        maxSendRate,
-        max24HourSend,
-        burst,
-        sandbox,
-        verifiedIdentities,
-        sendingEnabled,
-        latency,
-        faults,
-        hangLimit,
-        webhook,
-        notificationDelay,
-        credentials,
-        maxRequestSize,
-        inboxSize,
-        inboxBytes,
-        exportCertificate,
-        seed);
-  }
-
-  /** Returns a copy in or out of the sandbox with the given verified identities. */
-  public SimulatorConfig withSandbox(boolean on, List<String> verified) {
-    return new SimulatorConfig(
-        bindAddress,
-        httpPort,
-        httpsPort,
-        smtpPort,
-        region,
-        accountId,
-        maxSendRate,
-        max24HourSend,
-        burst,
-        on,
-        verified,
-        sendingEnabled,
-        latency,
-        faults,
-        hangLimit,
-        webhook,
-        notificationDelay,
-        strictAuth,
-        maxRequestSize,
-        inboxSize,
-        inboxBytes,
-        exportCertificate,
-        seed);
-  }
-
-  /** Returns a copy with different inspection bounds. */
-  public SimulatorConfig withInbox(int size, ByteSize bytes) {
-    return new SimulatorConfig(
-        bindAddress,
-        httpPort,
-        httpsPort,
-        smtpPort,
-        region,
-        accountId,
-        maxSendRate,
-        max24HourSend,
-        burst,
-        sandbox,
-        verifiedIdentities,
-        sendingEnabled,
-        latency,
-        faults,
-        hangLimit,
-        webhook,
-        notificationDelay,
-        strictAuth,
-        maxRequestSize,
-        size,
-        bytes,
-        exportCertificate,
-        seed);
   }
 
   // ---- keys -------------------------------------------------------------------------------------
@@ -609,12 +413,26 @@ public record SimulatorConfig(
         seed);
   }
 
-  /** The built-in defaults with every port set to 0 (free ports), for tests and embedding. */
-  public static SimulatorConfig defaultsOnFreePorts() {
-    var settings =
-        dev.sluice.core.config.ConfigLoader.resolve(
-            SCHEMA, Map.of(), "-", Map.of(), null, Map.of("simulator.seed", "42"));
-    return from(settings).withPorts(0, 0, 0);
+  /**
+   * The built-in defaults on free ports (0) with a fixed seed, changed by {@code "key=value"}
+   * settings whose keys may leave out the {@code simulator.} prefix; for tests and embedding.
+   */
+  public static SimulatorConfig onFreePorts(String... settings) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put(HTTP_PORT.name(), "0");
+    flags.put(HTTPS_PORT.name(), "0");
+    flags.put(SMTP_PORT.name(), "0");
+    flags.put(SEED.name(), "42");
+    for (String kv : settings) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("expected key=value, got '" + kv + "'");
+      }
+      String key = kv.substring(0, eq).strip();
+      flags.put(
+          key.startsWith("simulator.") ? key : "simulator." + key, kv.substring(eq + 1).strip());
+    }
+    return from(ConfigLoader.resolve(SCHEMA, Map.of(), "-", Map.of(), null, flags));
   }
 
   // ---- parsers ----------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ final class SesClients {
   static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
   static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
+  /** The simulator setting that verifies signatures against these credentials. */
+  static final String STRICT = "strict-auth=" + ACCESS_KEY + ":" + SECRET;
+
   private SesClients() {}
 
   static SdkHttpClient http(Simulator sim, Duration socketTimeout) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -16,9 +15,8 @@ class SimulatorAuthIT {
   void strictAuth_realSdkSignatures_passOverHttpAndHttps() {
     try (Simulator sim =
             Simulator.start(
-                SimulatorConfig.defaultsOnFreePorts()
-                    .withStrictAuth(Map.of(SesClients.ACCESS_KEY, SesClients.SECRET))
-                    .withQuota(-1, -1));
+                SimulatorConfig.onFreePorts(
+                    "max-send-rate=unlimited", "max-24h-send=unlimited", SesClients.STRICT));
         SesV2Client http = SesClients.v2(sim, sim.httpEndpoint());
         SesV2Client https = SesClients.v2(sim, sim.httpsEndpoint());
         SesClient v1 = SesClients.v1(sim, sim.httpEndpoint())) {
@@ -31,10 +29,7 @@ class SimulatorAuthIT {
 
   @Test
   void strictAuth_wrongSecret_isRejectedAndNothingIsSent() {
-    try (Simulator sim =
-            Simulator.start(
-                SimulatorConfig.defaultsOnFreePorts()
-                    .withStrictAuth(Map.of(SesClients.ACCESS_KEY, SesClients.SECRET)));
+    try (Simulator sim = Simulator.start(SimulatorConfig.onFreePorts(SesClients.STRICT));
         SesV2Client bad =
             SesClients.v2(sim, sim.httpEndpoint(), "not-the-secret", Duration.ofSeconds(10))) {
       assertThatThrownBy(() -> bad.sendEmail(SimulatorV2IT.simple("a@example.net")))
@@ -51,7 +46,7 @@ class SimulatorAuthIT {
 
   @Test
   void nonStrict_anyCredentials_areAcceptedAndRecorded() {
-    try (Simulator sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts());
+    try (Simulator sim = Simulator.start(SimulatorConfig.onFreePorts());
         SesV2Client c =
             SesClients.v2(sim, sim.httpEndpoint(), "whatever", Duration.ofSeconds(10))) {
       String id = c.sendEmail(SimulatorV2IT.simple("a@example.net")).messageId();

@@ -23,7 +23,9 @@ class SimulatorBadInputIT {
 
   @BeforeAll
   static void start() {
-    sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(-1, -1));
+    sim =
+        Simulator.start(
+            SimulatorConfig.onFreePorts("max-send-rate=unlimited", "max-24h-send=unlimited"));
   }
 
   @AfterAll

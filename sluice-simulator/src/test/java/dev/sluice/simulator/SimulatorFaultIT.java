@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ses.SesClient;
@@ -15,19 +13,17 @@ import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
 
 /** Injected faults reach the real SDK as the failures they imitate. */
 class SimulatorFaultIT {
-  private static SimulatorConfig with(FaultSpec f, String latency) {
-    Map<SesInterface, LatencySpec> l = new EnumMap<>(SesInterface.class);
-    Map<SesInterface, FaultSpec> fs = new EnumMap<>(SesInterface.class);
-    for (SesInterface i : SesInterface.values()) {
-      l.put(i, LatencySpec.parse(latency));
-      fs.put(i, f);
-    }
-    return SimulatorConfig.defaultsOnFreePorts().withQuota(-1, -1).withFaults(l, fs);
+  private static SimulatorConfig with(String... faults) {
+    String[] all = new String[faults.length + 2];
+    all[0] = "max-send-rate=unlimited";
+    all[1] = "max-24h-send=unlimited";
+    System.arraycopy(faults, 0, all, 2, faults.length);
+    return SimulatorConfig.onFreePorts(all);
   }
 
   @Test
   void faultRateOne_everyCallIs500or503AndNothingIsSent() {
-    try (Simulator sim = Simulator.start(with(FaultSpec.of(1.0, 0, 0), "0ms"));
+    try (Simulator sim = Simulator.start(with("fault-rate=1"));
         SesV2Client v2 = SesClients.v2(sim, sim.httpEndpoint());
         SesClient v1 = SesClients.v1(sim, sim.httpEndpoint())) {
       int s500 = 0;
@@ -57,7 +53,7 @@ class SimulatorFaultIT {
 
   @Test
   void resetRateOne_clientSeesConnectionFailure() {
-    try (Simulator sim = Simulator.start(with(new FaultSpec(0, 0, 1.0, 0), "0ms"));
+    try (Simulator sim = Simulator.start(with("reset-rate=1"));
         SesV2Client v2 = SesClients.v2(sim, sim.httpEndpoint())) {
       assertThatThrownBy(() -> v2.sendEmail(SimulatorV2IT.simple("a@example.net")))
           .isInstanceOf(SdkClientException.class);
@@ -67,7 +63,7 @@ class SimulatorFaultIT {
 
   @Test
   void hangRateOne_clientTimesOut() {
-    try (Simulator sim = Simulator.start(with(new FaultSpec(0, 0, 0, 1.0), "0ms"));
+    try (Simulator sim = Simulator.start(with("hang-rate=1"));
         SesV2Client v2 =
             SesClients.v2(sim, sim.httpEndpoint(), SesClients.SECRET, Duration.ofMillis(300))) {
       assertThatThrownBy(() -> v2.sendEmail(SimulatorV2IT.simple("a@example.net")))
@@ -79,7 +75,7 @@ class SimulatorFaultIT {
 
   @Test
   void latency_delaysTheAnswerWithoutFailingIt() {
-    try (Simulator sim = Simulator.start(with(FaultSpec.NONE, "200ms"));
+    try (Simulator sim = Simulator.start(with("latency=200ms"));
         SesV2Client v2 =
             SesClients.v2(sim, sim.httpEndpoint(), SesClients.SECRET, Duration.ofSeconds(10))) {
       v2.getAccount(r -> {});

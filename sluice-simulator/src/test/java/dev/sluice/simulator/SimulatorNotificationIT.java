@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -36,9 +35,11 @@ class SimulatorNotificationIT {
     URI url = URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/sns");
     try (Simulator sim =
             Simulator.start(
-                SimulatorConfig.defaultsOnFreePorts()
-                    .withQuota(-1, -1)
-                    .withWebhook(url, Duration.ofMillis(10)));
+                SimulatorConfig.onFreePorts(
+                    "max-send-rate=unlimited",
+                    "max-24h-send=unlimited",
+                    "webhook=" + url,
+                    "notification-delay=10ms"));
         SesV2Client c = SesClients.v2(sim, sim.httpEndpoint())) {
       String bounceId =
           c.sendEmail(SimulatorV2IT.simple("bounce@simulator.amazonses.com")).messageId();

@@ -19,7 +19,8 @@ class SimulatorQuotaIT {
   void sendEmail_overloadForTwoSeconds_admitsAboutRateTimesWindow() throws Exception {
     double rate = 25;
     try (Simulator sim =
-            Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(rate, -1));
+            Simulator.start(
+                SimulatorConfig.onFreePorts("max-send-rate=" + rate, "max-24h-send=unlimited"));
         SesV2Client c = SesClients.v2(sim, sim.httpEndpoint())) {
       c.getAccount(r -> {}); // warm up the connection pool outside the window
       AtomicInteger ok = new AtomicInteger();
@@ -59,7 +60,9 @@ class SimulatorQuotaIT {
 
   @Test
   void sendEmail_dailyQuotaSpent_isRefusedWithDailyText() {
-    try (Simulator sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(-1, 3));
+    try (Simulator sim =
+            Simulator.start(
+                SimulatorConfig.onFreePorts("max-send-rate=unlimited", "max-24h-send=3"));
         SesV2Client c = SesClients.v2(sim, sim.httpEndpoint())) {
       for (int i = 0; i < 3; i++) {
         c.sendEmail(SimulatorV2IT.simple("r" + i + "@example.net"));

@@ -10,7 +10,6 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -44,9 +43,8 @@ class SimulatorSmtpIT {
   void angusMail_starttlsAndStrictAuth_deliversIntoTheInbox() throws Exception {
     try (Simulator sim =
         Simulator.start(
-            SimulatorConfig.defaultsOnFreePorts()
-                .withQuota(-1, -1)
-                .withStrictAuth(Map.of(SesClients.ACCESS_KEY, SesClients.SECRET)))) {
+            SimulatorConfig.onFreePorts(
+                "max-send-rate=unlimited", "max-24h-send=unlimited", SesClients.STRICT))) {
       Session s = session(sim);
       String password = SesSmtpCredentials.password(SesClients.SECRET, "us-east-1");
       Transport.send(
@@ -69,7 +67,9 @@ class SimulatorSmtpIT {
 
   @Test
   void angusMail_overRate_getsSesThrottlingReply() throws Exception {
-    try (Simulator sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(1, -1))) {
+    try (Simulator sim =
+        Simulator.start(
+            SimulatorConfig.onFreePorts("max-send-rate=1/s", "max-24h-send=unlimited"))) {
       Session s = session(sim);
       // Two recipients at 1/s leave the bucket a recipient in debt for about a second.
       Transport.send(message(s, "a@example.net", "b@example.net"), "AKID", "any");

@@ -24,7 +24,9 @@ class SimulatorV1IT {
 
   @BeforeAll
   static void start() {
-    sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(-1, -1));
+    sim =
+        Simulator.start(
+            SimulatorConfig.onFreePorts("max-send-rate=unlimited", "max-24h-send=unlimited"));
     http = SesClients.v1(sim, sim.httpEndpoint());
     https = SesClients.v1(sim, sim.httpsEndpoint());
   }
@@ -160,9 +162,7 @@ class SimulatorV1IT {
 
   @Test
   void sandbox_unverifiedSender_isMessageRejectedException() {
-    try (Simulator sandbox =
-            Simulator.start(
-                SimulatorConfig.defaultsOnFreePorts().withSandbox(true, java.util.List.of()));
+    try (Simulator sandbox = Simulator.start(SimulatorConfig.onFreePorts("sandbox=true"));
         SesClient c = SesClients.v1(sandbox, sandbox.httpEndpoint())) {
       assertThatThrownBy(() -> c.sendEmail(simple("success@simulator.amazonses.com")))
           .isInstanceOf(MessageRejectedException.class)

@@ -48,7 +48,9 @@ class SimulatorV2IT {
 
   @BeforeAll
   static void start() {
-    sim = Simulator.start(SimulatorConfig.defaultsOnFreePorts().withQuota(-1, -1));
+    sim =
+        Simulator.start(
+            SimulatorConfig.onFreePorts("max-send-rate=unlimited", "max-24h-send=unlimited"));
     http = SesClients.v2(sim, sim.httpEndpoint());
     https = SesClients.v2(sim, sim.httpsEndpoint());
   }
@@ -216,9 +218,11 @@ class SimulatorV2IT {
   void sandbox_unverifiedSender_isMessageRejectedListingIdentities() {
     try (Simulator sandbox =
             Simulator.start(
-                SimulatorConfig.defaultsOnFreePorts()
-                    .withSandbox(true, List.of("verified.example"))
-                    .withQuota(-1, -1));
+                SimulatorConfig.onFreePorts(
+                    "max-send-rate=unlimited",
+                    "max-24h-send=unlimited",
+                    "sandbox=true",
+                    "verified-identities=verified.example"));
         SesV2Client c = SesClients.v2(sandbox, sandbox.httpEndpoint())) {
       assertThatThrownBy(() -> c.sendEmail(simple("someone@example.net")))
           .isInstanceOf(MessageRejectedException.class)
@@ -259,9 +263,11 @@ class SimulatorV2IT {
   void oversizedBody_is413() throws Exception {
     try (Simulator small =
             Simulator.start(
-                SimulatorConfig.defaultsOnFreePorts()
-                    .withQuota(-1, -1)
-                    .withInbox(10, dev.sluice.core.ByteSize.ofBytes(1000)));
+                SimulatorConfig.onFreePorts(
+                    "max-send-rate=unlimited",
+                    "max-24h-send=unlimited",
+                    "inbox-size=10",
+                    "inbox-bytes=1000"));
         SesV2Client c = SesClients.v2(small, small.httpEndpoint())) {
       // The default limit is 56MB; send just over it.
       byte[] big = new byte[small.config().maxRequestSize().toIntExact() + 1];
