@@ -1,6 +1,7 @@
 package dev.sluice.bench.report;
 
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -25,14 +26,17 @@ public final class HtmlReport {
   private static final String CSS =
       """
       body { font-family: sans-serif; font-size: 14px; color: #222222; background: #ffffff;
-             margin: 0 auto; padding: 16px 24px; max-width: 960px; }
+             margin: 0 auto; padding: 16px 24px; max-width: 1040px; }
       h1 { font-size: 22px; margin: 8px 0 4px; }
       h2 { font-size: 17px; margin: 24px 0 8px; }
       p.meta { color: #555555; margin: 0 0 8px; }
       p.knee-note { border-left: 4px solid #e8590c; padding: 4px 10px; background: #fff4e6; }
       table { border-collapse: collapse; }
+      div.scroll { overflow-x: auto; }
       th, td { border: 1px solid #dddddd; padding: 3px 8px; }
       th { background: #f1f3f5; text-align: left; }
+      table.levels { font-size: 13px; }
+      table.levels th, table.levels td { padding: 3px 6px; }
       table.levels td { text-align: right; font-variant-numeric: tabular-nums; }
       table.levels tr.knee-row td { background: #fff4e6; font-weight: bold; }
       table.settings td { font-family: monospace; }
@@ -58,7 +62,10 @@ public final class HtmlReport {
     html.append("<p class=\"meta\">transport ")
         .append(Markup.escape(run.transport()))
         .append(" &#183; started ")
-        .append(Markup.escape(DateTimeFormatter.ISO_INSTANT.format(run.started())))
+        .append(
+            Markup.escape(
+                DateTimeFormatter.ISO_INSTANT.format(
+                    run.started().truncatedTo(ChronoUnit.SECONDS))))
         .append(" &#183; ")
         .append(levels.size())
         .append(levels.size() == 1 ? " level" : " levels")
@@ -127,7 +134,7 @@ public final class HtmlReport {
   }
 
   private static void levelsTable(StringBuilder html, List<LevelResult> levels, OptionalInt knee) {
-    html.append("<h2>Levels</h2>\n<table class=\"levels\">\n<tr>");
+    html.append("<h2>Levels</h2>\n<div class=\"scroll\">\n<table class=\"levels\">\n<tr>");
     for (String header :
         List.of(
             "concurrency",
@@ -170,6 +177,6 @@ public final class HtmlReport {
       }
       html.append("</tr>\n");
     }
-    html.append("</table>\n");
+    html.append("</table>\n</div>\n");
   }
 }

@@ -100,14 +100,24 @@ public final class Knee {
       }
     }
     if (next == null) {
-      return head + "; the ramp ended while throughput was still growing";
+      return head
+          + (levels.size() == 1
+              ? "; only one level was measured"
+              : "; the ramp ended while throughput was still growing");
     }
+    String gain =
+        knee.throughputPerSecond() > 0
+            ? " ("
+                + NumberText.signedPercent(next.throughputPerSecond(), knee.throughputPerSecond())
+                + ")"
+            : "";
     return head
         + String.format(
             Locale.ROOT,
-            "; concurrency %d gave %s calls/s at p99 %s ms",
+            "; concurrency %d gave %s calls/s%s at p99 %s ms",
             next.concurrency(),
-            NumberText.signedPercent(next.throughputPerSecond(), knee.throughputPerSecond()),
+            NumberText.rate(next.throughputPerSecond()),
+            gain,
             NumberText.millis(next.latency().p99Millis()));
   }
 }

@@ -40,9 +40,12 @@ final class NumberText {
     return format("%+.0f%%", (finite(value) - base) / base * 100);
   }
 
-  /** Writes an axis tick value, using k and M suffixes for large numbers. */
+  /** Writes an axis tick value, using k, M and G suffixes for large numbers. */
   static String tick(double value, double step) {
     double v = finite(value);
+    if (Math.abs(v) >= 1_000_000_000 && step >= 100_000_000) {
+      return trim(format("%.2f", v / 1_000_000_000)) + "G";
+    }
     if (Math.abs(v) >= 1_000_000 && step >= 100_000) {
       return trim(format("%.2f", v / 1_000_000)) + "M";
     }

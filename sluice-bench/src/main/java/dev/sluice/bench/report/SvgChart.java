@@ -133,7 +133,7 @@ final class SvgChart {
     for (Series s : series) {
       series(svg, concurrencies, s);
     }
-    legend(svg, series);
+    legend(svg, series, knee.isPresent() && knee.getAsInt() < concurrencies.length);
     svg.append("</svg>\n");
     return svg.toString();
   }
@@ -295,11 +295,11 @@ final class SvgChart {
     }
   }
 
-  private void legend(StringBuilder svg, List<Series> series) {
+  private void legend(StringBuilder svg, List<Series> series, boolean withKnee) {
     // Approximate text width (7 px a character at 12 px) centres the legend under the plot.
-    double total = 0;
+    double total = withKnee ? legendWidth("knee") : 0;
     for (Series s : series) {
-      total += 30 + 7 * s.label().length() + 24;
+      total += legendWidth(s.label());
     }
     double x = (x0 + x1) / 2 - total / 2;
     double y = y1 + 68;
@@ -322,9 +322,27 @@ final class SvgChart {
               n(x + 30),
               n(y + 4),
               Markup.escape(s.label())));
-      x += 30 + 7 * s.label().length() + 24;
+      x += legendWidth(s.label());
+    }
+    if (withKnee) {
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-width=\"1.5\""
+                  + " stroke-dasharray=\"6 4\"/><text x=\"%s\" y=\"%s\">knee</text>\n",
+              n(x),
+              n(y),
+              n(x + 24),
+              n(y),
+              KNEE_COLOR,
+              n(x + 30),
+              n(y + 4)));
     }
     svg.append("</g>\n");
+  }
+
+  private static double legendWidth(String label) {
+    return 30 + 7 * label.length() + 24;
   }
 
   private double x(int concurrency) {

@@ -53,6 +53,8 @@ class HtmlReportTest {
       Element knee = (Element) knees.item(0);
       assertThat(knee.getAttribute("data-concurrency")).isEqualTo("8");
       assertThat(knee.getTextContent()).contains("knee");
+      assertThat(count(page, "//svg[@id='" + chart + "']//g[@class='legend']/text[.='knee']"))
+          .isEqualTo(1);
     }
     assertThat(count(page, "//table[@class='levels']//tr[@class='knee-row']/td[1][.='8']"))
         .isEqualTo(1);
@@ -147,7 +149,7 @@ class HtmlReportTest {
         texts(
             page, "//svg[@id='latency-chart']//g[@class='axis y-axis']/text[@class='tick-label']");
     assertThat(ticks).first().isEqualTo("0");
-    assertThat(ticks).last().asString().endsWith("M");
+    assertThat(ticks).last().isEqualTo("1G");
     assertThat(ticks).allSatisfy(t -> assertThat(t.length()).isLessThanOrEqualTo(6));
     NodeList circles = nodes(page, "//svg[@id='latency-chart']//circle[@class='point']");
     for (int i = 0; i < circles.getLength(); i++) {
@@ -185,6 +187,7 @@ class HtmlReportTest {
 
     assertThat(count(page, "//svg[@id='throughput-chart']//text[@class='empty']")).isEqualTo(1);
     assertThat(count(page, "//*[@class='knee']")).isZero();
+    assertThat(count(page, "//g[@class='legend']/text[.='knee']")).isZero();
     assertFinite(html);
   }
 

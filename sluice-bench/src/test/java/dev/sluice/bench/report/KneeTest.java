@@ -116,7 +116,7 @@ class KneeTest {
     assertThat(note)
         .isEqualTo(
             "knee at concurrency 8: 610.0 calls/s, p99 35.00 ms;"
-                + " concurrency 16 gave +5% calls/s at p99 80.20 ms");
+                + " concurrency 16 gave 640.0 calls/s (+5%) at p99 80.20 ms");
   }
 
   @Test
@@ -124,6 +124,19 @@ class KneeTest {
     assertThat(Knee.describe(curve(100, 200, 400)))
         .startsWith("knee at concurrency 4:")
         .endsWith("the ramp ended while throughput was still growing");
+  }
+
+  @Test
+  void describe_oneLevel_saysOnlyOneWasMeasured() {
+    assertThat(Knee.describe(curve(80))).endsWith("; only one level was measured");
+  }
+
+  @Test
+  void describe_zeroThroughputAtTheKnee_noPercentage() {
+    assertThat(Knee.describe(curve(0, 0)))
+        .isEqualTo(
+            "knee at concurrency 1: 0.0 calls/s, p99 14.00 ms;"
+                + " concurrency 2 gave 0.0 calls/s at p99 17.00 ms");
   }
 
   @Test
