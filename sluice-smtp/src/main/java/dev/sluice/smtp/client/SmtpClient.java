@@ -7,14 +7,7 @@ import dev.sluice.smtp.client.SendResult.RecipientRefusal;
 import dev.sluice.smtp.client.SendResult.Refused;
 import dev.sluice.smtp.client.SendResult.Stage;
 import dev.sluice.smtp.client.SmtpClientConfig.AuthMechanism;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
@@ -27,8 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * One SMTP client connection, made ready for mail by {@link #connect} (greeting, EHLO, STARTTLS,
@@ -61,23 +52,23 @@ import javax.net.ssl.SSLSocket;
  * <p><b>Timeouts.</b> The connect timeout bounds the TCP connect; the read timeout bounds each
  * reply and the TLS handshake; the write timeout bounds each write ({@link TimedOutputStream}).
  *
+ * <p><b>Size.</b> The bytes (socket, buffers, timeouts, the TLS upgrade) live in {@link Wire},
+ * replies in {@link ReplyReader}, content in {@link DataEncoder}; what remains here, a little over
+ * 500 lines, is the whole conversation in the order it happens (set-up, then the stepwise and the
+ * pipelined transaction), which reads best in one place.
+ *
  * <p>Not thread-safe: one connection is used by one thread at a time. Handing it to another thread
  * through a concurrent queue (as the pool does) is safe.
  */
 public final class SmtpClient implements AutoCloseable {
-  private static final int BUFFER = 64 * 1024;
-
   private final SmtpClientConfig config;
-  private Socket socket;
-  private ReplyReader replies;
-  private OutputStream out;
+  private Wire wire;
   private Map<String, String> extensions = Map.of();
   private boolean tls;
   private boolean usable;
   private String heloName;
   private Stage stage = Stage.CONNECT;
   private int messages;
-  private long flushes;
 
   private SmtpClient(SmtpClientConfig config) {
     this.config = config;
@@ -190,14 +181,14 @@ public final class SmtpClient implements AutoCloseable {
 
   /** How many times the client flushed to the network: a count of its round trips, for tests. */
   long flushCount() {
-    return flushes;
+    return wire.flushes();
   }
 
   /** Says QUIT, waits for the reply (at most the read timeout), and closes; never throws. */
   public void quit() {
-    if (socket != null && !socket.isClosed()) {
+    if (wire != null && wire.isOpen()) {
       try {
-        exchange("QUIT");
+        wire.exchange("QUIT");
       } catch (IOException e) {
         // closing anyway
       }
@@ -209,12 +200,8 @@ public final class SmtpClient implements AutoCloseable {
   @Override
   public void close() {
     usable = false;
-    if (socket != null) {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // nothing more to do
-      }
+    if (wire != null) {
+      wire.close();
     }
   }
 
@@ -223,18 +210,17 @@ public final class SmtpClient implements AutoCloseable {
   /** Returns null when ready, or the refusal; throws on I/O failures. */
   private SendResult prepare() throws IOException {
     stage = Stage.CONNECT;
-    Socket s = new Socket();
-    socket = s;
-    s.setTcpNoDelay(true);
-    s.connect(
-        new InetSocketAddress(config.host(), config.port()),
-        (int) config.connectTimeout().toMillis());
-    s.setSoTimeout((int) config.readTimeout().toMillis());
-    attach(s);
-    heloName = config.heloName() != null ? config.heloName() : addressLiteral(s.getLocalAddress());
+    wire =
+        Wire.open(
+            config.host(),
+            config.port(),
+            config.connectTimeout(),
+            config.readTimeout(),
+            config.writeTimeout());
+    heloName = config.heloName() != null ? config.heloName() : wire.localAddressLiteral();
 
     stage = Stage.GREETING;
-    Reply greeting = replies.read();
+    Reply greeting = wire.read();
     if (greeting.code() != 220) {
       return new Refused(Stage.GREETING, greeting, List.of());
     }
@@ -285,19 +271,8 @@ public final class SmtpClient implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       return new Failed(Stage.TLS, "no default TLS context: " + e.getMessage(), false);
     }
-    SSLSocket ssl =
-        (SSLSocket)
-            context.getSocketFactory().createSocket(socket, config.host(), config.port(), true);
-    socket = ssl;
-    ssl.setUseClientMode(true);
-    if (config.verifyHostname()) {
-      SSLParameters p = ssl.getSSLParameters();
-      p.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 6125 name checks, as for HTTPS
-      ssl.setSSLParameters(p);
-    }
-    ssl.startHandshake();
-    // RFC 3207 §4.2: forget everything learnt before TLS, buffered input included.
-    attach(ssl);
+    wire.upgradeToTls(context, config.host(), config.port(), config.verifyHostname());
+    // RFC 3207 §4.2: forget everything learnt before TLS (the wire dropped buffered input).
     tls = true;
     extensions = Map.of();
     return ehlo();
@@ -350,7 +325,7 @@ public final class SmtpClient implements AutoCloseable {
       throws IOException {
     stage = Stage.MAIL;
     Reply r = exchange(mail);
-    if (!r.isPositive()) {
+    if (r.code() / 100 != 2) {
       return abandon(Stage.MAIL, r, List.of());
     }
     stage = Stage.RCPT;
@@ -381,14 +356,14 @@ public final class SmtpClient implements AutoCloseable {
   private SendResult sendPipelined(String mail, List<String> recipients, byte[] content)
       throws IOException {
     stage = Stage.MAIL;
-    command(mail);
+    wire.command(mail);
     for (String rcpt : recipients) {
-      command("RCPT TO:<" + rcpt + ">");
+      wire.command("RCPT TO:<" + rcpt + ">");
     }
-    command("DATA");
-    flush();
+    wire.command("DATA");
+    wire.flush();
 
-    Reply mailReply = replies.read();
+    Reply mailReply = wire.read();
     if (mailReply.code() == 421) {
       return closing(new Refused(Stage.MAIL, mailReply, List.of()));
     }
@@ -396,7 +371,7 @@ public final class SmtpClient implements AutoCloseable {
     List<String> accepted = new ArrayList<>(recipients.size());
     List<RecipientRefusal> refused = new ArrayList<>();
     for (String rcpt : recipients) {
-      Reply r = replies.read();
+      Reply r = wire.read();
       if (r.code() / 100 == 2) {
         accepted.add(rcpt);
       } else {
@@ -407,12 +382,12 @@ public final class SmtpClient implements AutoCloseable {
       }
     }
     stage = Stage.DATA;
-    Reply data = replies.read();
+    Reply data = wire.read();
     if (data.code() == 421) {
       return closing(new Refused(Stage.DATA, data, refused));
     }
     SendResult abandoned = null;
-    if (!mailReply.isPositive()) {
+    if (mailReply.code() / 100 != 2) {
       abandoned = new Refused(Stage.MAIL, mailReply, List.of());
     } else if (accepted.isEmpty() || (config.allRecipientsRequired() && !refused.isEmpty())) {
       abandoned = new Refused(Stage.RCPT, refused.get(0).reply(), refused);
@@ -430,9 +405,9 @@ public final class SmtpClient implements AutoCloseable {
   /** Sends the content after a 354 and reads the verdict; the transaction ends either way. */
   private SendResult content(byte[] content, List<String> accepted, List<RecipientRefusal> refused)
       throws IOException {
-    DataEncoder.write(content, out);
-    flush();
-    Reply r = replies.read();
+    wire.data(content);
+    wire.flush();
+    Reply r = wire.read();
     if (r.code() / 100 == 2) {
       return new Accepted(r, accepted, refused);
     }
@@ -475,30 +450,10 @@ public final class SmtpClient implements AutoCloseable {
     return sb.toString();
   }
 
-  // ---- wire ------------------------------------------------------------------------------------
-
-  private void attach(Socket s) throws IOException {
-    replies = new ReplyReader(new BufferedInputStream(s.getInputStream(), BUFFER));
-    out =
-        new BufferedOutputStream(
-            new TimedOutputStream(s, s.getOutputStream(), config.writeTimeout()), BUFFER);
-  }
+  // ---- helpers -------------------------------------------------------------------------------
 
   private Reply exchange(String line) throws IOException {
-    command(line);
-    flush();
-    return replies.read();
-  }
-
-  private void command(String line) throws IOException {
-    out.write(line.getBytes(StandardCharsets.US_ASCII));
-    out.write('\r');
-    out.write('\n');
-  }
-
-  private void flush() throws IOException {
-    flushes++;
-    out.flush();
+    return wire.exchange(line);
   }
 
   private void requireUsable() throws IOException {
@@ -522,16 +477,6 @@ public final class SmtpClient implements AutoCloseable {
       }
     }
     return Map.copyOf(ext);
-  }
-
-  /** RFC 5321 §4.1.3 address literal for the EHLO name when none is configured. */
-  private static String addressLiteral(InetAddress a) {
-    String host = a.getHostAddress();
-    int scope = host.indexOf('%');
-    if (scope >= 0) {
-      host = host.substring(0, scope);
-    }
-    return a instanceof Inet6Address ? "[IPv6:" + host + "]" : "[" + host + "]";
   }
 
   /** Printable ASCII without spaces or angle brackets: safe inside {@code <...>} on one line. */
