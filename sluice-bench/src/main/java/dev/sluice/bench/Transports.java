@@ -4,6 +4,11 @@ import dev.sluice.core.transport.Transport;
 import dev.sluice.ses.SesApiSettings;
 import dev.sluice.ses.SesV1Transport;
 import dev.sluice.ses.SesV2Transport;
+import dev.sluice.ses.smtp.SmtpTransport;
+import dev.sluice.smtp.client.PoolSettings;
+import dev.sluice.smtp.client.SmtpClientConfig;
+import dev.sluice.smtp.client.SmtpCredentials;
+import java.time.Duration;
 
 /** Opens the transport a target names, sized for a concurrency level. */
 final class Transports {
@@ -28,6 +33,28 @@ final class Transports {
   }
 
   private static Transport smtp(BenchOptions o, int concurrency) {
-    throw new IllegalArgumentException("SMTP targets are wired in the next step");
+    BenchTarget t = o.target();
+    String host = t.endpoint().getHost();
+    int port = t.endpoint().getPort();
+    PoolSettings pool =
+        PoolSettings.defaults()
+            .withMaxConnections(Math.max(1, concurrency))
+            .withReuse(o.keepAlive())
+            .withAcquireTimeout(Duration.ofSeconds(60));
+    SmtpCredentials creds = t.user() == null ? null : new SmtpCredentials(t.user(), t.password());
+    if (t.kind() == BenchTarget.Kind.SES_SMTP) {
+      return SmtpTransport.ses(host, port, o.tls(), creds, Duration.ofSeconds(30), pool);
+    }
+    SmtpClientConfig.Builder c =
+        SmtpClientConfig.builder(host, port)
+            .startTls(SmtpClientConfig.StartTls.IF_OFFERED, o.tls())
+            .connectTimeout(Duration.ofSeconds(10))
+            .readTimeout(Duration.ofSeconds(60))
+            .writeTimeout(Duration.ofSeconds(60));
+    if (creds != null) {
+      c.credentials(creds);
+    }
+    return SmtpTransport.relay(
+        c.build(), SmtpTransport.DEFAULT_RELAY_MAX_RECIPIENTS, 64L * 1024 * 1024, pool);
   }
 }

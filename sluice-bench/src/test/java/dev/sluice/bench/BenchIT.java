@@ -58,6 +58,35 @@ class BenchIT {
   }
 
   @Test
+  void run_sesSmtpEndpoint_deliversOverStarttls() throws Exception {
+    try (Simulator sim = Simulator.start(SimulatorConfig.onFreePorts("max-send-rate=unlimited"))) {
+      BenchOptions base = options(sim, List.of(4), 40, true);
+      BenchOptions o =
+          new BenchOptions(
+              BenchTarget.parse("ses-smtp://AKID:pw@127.0.0.1:" + sim.smtpPort(), "us-east-1"),
+              base.levels(),
+              1,
+              40,
+              base.duration(),
+              base.warmup(),
+              base.recipients(),
+              2,
+              1024,
+              -1,
+              true,
+              false,
+              null,
+              null,
+              sim.certificate().clientContext());
+      LevelResult l = new Bench(o, null, List.of()).run(Bench.describe(o)).levels().get(0);
+      assertThat(l.accepted()).isEqualTo(40);
+      assertThat(l.connectionsOpened()).isLessThanOrEqualTo(4);
+      assertThat(sim.core().inbox().recent(1, m -> true).get(0).via())
+          .isEqualTo(dev.sluice.simulator.SesInterface.SMTP);
+    }
+  }
+
+  @Test
   void run_withoutKeepAlive_opensAConnectionPerCall() throws Exception {
     try (Simulator sim = Simulator.start(SimulatorConfig.onFreePorts("max-send-rate=unlimited"))) {
       BenchOptions o = options(sim, List.of(2), 30, false);
