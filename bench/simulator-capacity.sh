@@ -134,6 +134,7 @@ CLK_TCK=$(getconf CLK_TCK)
 # tree can be stopped, and its CPU summed, by group id.
 PGIDS=()
 WRK_PID=""
+KEEPALIVE=""
 WORK_DIR="$(mktemp -d -t sluice-bench.XXXXXX)"
 
 stop_group() {
@@ -198,7 +199,8 @@ start_server() {
   setsid "$@" > "$logf" 2>&1 < /dev/null &
   SERVER_PG=$!
   PGIDS+=("$SERVER_PG")
-  local deadline=$(( $(date +%s) + START_TIMEOUT )) port=""
+  local started; started=$(date +%s)
+  local deadline=$(( started + START_TIMEOUT )) port="" next_note=$(( started + 30 ))
   while :; do
     port=$(grep -m1 -oE 'http://(127\.0\.0\.1|localhost):[0-9]+' "$logf" 2>/dev/null | head -n1 | sed -E 's/.*:([0-9]+)$/\1/' || true)
     [[ -n "$port" ]] && break
@@ -209,6 +211,10 @@ start_server() {
     if (( $(date +%s) >= deadline )); then
       echo "---- $name output ----" >&2; tail -n 40 "$logf" >&2
       die "$name printed no http://127.0.0.1:PORT within ${START_TIMEOUT}s"
+    fi
+    if (( $(date +%s) >= next_note )); then
+      log "  still waiting for $name to print its URL ($(( $(date +%s) - started ))s; the launcher may be building)"
+      next_note=$(( next_note + 30 ))
     fi
     sleep 0.2
   done
@@ -223,18 +229,41 @@ start_server() {
   [[ "$code" != "000" ]] || die "$name at $SERVER_URL did not answer within 20s"
   log "$name at $SERVER_URL answered the probe: HTTP $code $(head -c 200 "$WORK_DIR/probe-$name.body")"
   [[ "$code" == "200" ]] || log "WARNING: $name did not answer 200 to the TV3 request; wrk counts non-2xx below"
+  local ka; ka=$(keepalive "$SERVER_URL")
+  [[ ",$KEEPALIVE," == *",$name="* ]] || KEEPALIVE+="${KEEPALIVE:+,}$name=$ka"
+  [[ "$ka" == "yes" ]] || log "WARNING: $name closed the connection after a response: the runs below are not keep-alive"
 }
 
-# One TV3-style request with curl; prints the status code.
-probe() {
-  local url="$1" body_out="$2" amz_date
+# curl arguments for one TV3-style request (the same request the Lua script sends).
+tv3_curl_args() {
+  local amz_date
   amz_date=$(date -u +%Y%m%dT%H%M%SZ)
-  curl -s -o "$body_out" -w '%{http_code}' --max-time 5 -X POST "$url/v2/email/outbound-emails" \
-    -H 'Content-Type: application/json' \
-    -H "X-Amz-Date: $amz_date" \
-    -H "Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/${amz_date:0:8}/us-east-1/ses/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=14d5b9a9709eca9d4a54abe9de707ca5277f06020a9003c983dcbf120ab5f605" \
-    --data-binary '{"FromEmailAddress":"sender@example.com","Destination":{"ToAddresses":["success@simulator.amazonses.com"]},"Content":{"Simple":{"Subject":{"Data":"Hello","Charset":"UTF-8"},"Body":{"Text":{"Data":"Hi there","Charset":"UTF-8"}}}},"EmailTags":[{"Name":"campaign","Value":"jan-2024"}],"ConfigurationSetName":"my-config-set"}' \
+  TV3_ARGS=(-X POST
+    -H 'Content-Type: application/json'
+    -H "X-Amz-Date: $amz_date"
+    -H "Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/${amz_date:0:8}/us-east-1/ses/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=14d5b9a9709eca9d4a54abe9de707ca5277f06020a9003c983dcbf120ab5f605"
+    --data-binary '{"FromEmailAddress":"sender@example.com","Destination":{"ToAddresses":["success@simulator.amazonses.com"]},"Content":{"Simple":{"Subject":{"Data":"Hello","Charset":"UTF-8"},"Body":{"Text":{"Data":"Hi there","Charset":"UTF-8"}}}},"EmailTags":[{"Name":"campaign","Value":"jan-2024"}],"ConfigurationSetName":"my-config-set"}')
+}
+
+# One TV3-style request; prints the status code (000 = no answer).
+probe() {
+  local url="$1" body_out="$2"
+  tv3_curl_args
+  curl -s -o "$body_out" -w '%{http_code}' --max-time 5 "${TV3_ARGS[@]}" "$url/v2/email/outbound-emails" \
     || echo "000"
+}
+
+# Two requests in one curl run: does the server keep the connection open?
+keepalive() {
+  local url="$1"
+  tv3_curl_args
+  if curl -sv --max-time 10 -o /dev/null -o /dev/null "${TV3_ARGS[@]}" \
+      "$url/v2/email/outbound-emails" "$url/v2/email/outbound-emails" 2>&1 \
+      | grep -qiE 're-?using existing'; then
+    echo yes
+  else
+    echo no
+  fi
 }
 
 # ---------------------------------------------------------------- setup
@@ -407,7 +436,7 @@ CMDLINE="bench/simulator-capacity.sh --duration $DURATION --repeats $REPEATS --w
 awk -F'\t' -v ncores="$NCORES" -v t1="$TARGET1_RPS" -v t2="$TARGET2_PCT" -v json="$JSON" \
     -v stamp="$STAMP" -v rev="$GIT_REV" -v wrkv="$WRK_VERSION" -v basev="$BASELINE_VERSION" \
     -v cmd="$CMDLINE" -v threads="$THREADS" -v dur="$DURATION" -v reps="$REPEATS" \
-    -v countst="$COUNT_STATUS" -v loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" '
+    -v countst="$COUNT_STATUS" -v keepalive="$KEEPALIVE" -v loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" '
 function median(list,   n, a, i, j, t) {
   n = split(list, a, " ")
   for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -472,6 +501,10 @@ END {
   printf "  \"command\": %s,\n  \"cores\": %d,\n  \"load_average_at_end\": %s,\n", jstr(cmd), ncores, jstr(loadavg) > json
   printf "  \"wrk\": {\"version\": %s, \"threads\": %d, \"duration\": %s, \"repeats\": %d, \"count_status\": %s},\n", jstr(wrkv), threads, jstr(dur), reps, (countst ? "true" : "false") > json
   printf "  \"aws_ses_v2_local_version\": %s,\n", jstr(basev) > json
+  nka = split(keepalive, kas, ",")
+  printf "  \"keepalive_reused\": {" > json
+  for (i = 1; i <= nka; i++) { split(kas[i], kv, "="); printf "%s%s: %s", (i > 1 ? ", " : ""), jstr(kv[1]), (kv[2] == "yes" ? "true" : "false") > json }
+  printf "},\n" > json
   printf "  \"summary\": [\n" > json
   for (k = 1; k <= nk; k++) {
     key = order[k]; split(key, f, SUBSEP); s = rps[key]; sub(/^ /, "", s); gsub(/ /, ", ", s)
