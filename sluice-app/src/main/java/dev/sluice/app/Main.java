@@ -1,11 +1,48 @@
 package dev.sluice.app;
 
-/** Entry point placeholder replaced by the CLI. */
-public final class Main {
-  private Main() {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-  /** Runs the command line. */
+/** The {@code sluice} command line: one program, one subcommand per face. */
+@Command(
+    name = "sluice",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "High-throughput email relay for Amazon SES.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    System.out.println("sluice");
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit status, for tests. */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.addSubcommand("simulator", SimulatorCommand.commandLine());
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Reads the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "sluice " + (v == null ? "(development build)" : v),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+      };
+    }
   }
 }

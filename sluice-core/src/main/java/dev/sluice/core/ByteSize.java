@@ -34,7 +34,8 @@ public record ByteSize(long bytes) {
   public static ByteSize parse(String text) {
     Matcher m = FORM.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("expected a size such as 512, 64KB, 40MB or 1GB, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a size such as 512, 64KB, 40MB or 1GB, got '" + text + "'");
     }
     long amount = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2);

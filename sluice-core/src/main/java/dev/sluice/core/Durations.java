@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints durations in the configuration form {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}. */
+/**
+ * Parses and prints durations in the configuration form {@code 250ms}, {@code 30s}, {@code 5m},
+ * {@code 1h}, {@code 1d}.
+ */
 public final class Durations {
   private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|m|h|d)");
 
@@ -35,13 +38,17 @@ public final class Durations {
     return Duration.ofNanos(Math.round(amount * nanosPerUnit));
   }
 
-  /** Prints a duration in the shortest exact configuration form, e.g. {@code 1500ms} or {@code 30s}. */
+  /**
+   * Prints a duration in the shortest exact configuration form, e.g. {@code 1500ms} or {@code 30s}.
+   */
   public static String format(Duration d) {
     long nanos = d.toNanos();
     if (nanos == 0) {
       return "0ms";
     }
-    long[] sizes = {86400_000_000_000L, 3600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
+    long[] sizes = {
+      86400_000_000_000L, 3600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L
+    };
     String[] units = {"d", "h", "m", "s", "ms", "us"};
     for (int i = 0; i < sizes.length; i++) {
       if (nanos % sizes[i] == 0) {

@@ -42,6 +42,7 @@ public record Rate(double perSecond) {
   @Override
   public String toString() {
     double rounded = Math.rint(perSecond);
-    return (rounded == perSecond ? Long.toString((long) rounded) : Double.toString(perSecond)) + "/s";
+    return (rounded == perSecond ? Long.toString((long) rounded) : Double.toString(perSecond))
+        + "/s";
   }
 }

@@ -21,7 +21,9 @@ public record Injection(Kind kind, Duration latency) {
     ERROR_503,
     /** Reset the connection (TCP RST) instead of answering. */
     RESET,
-    /** Never answer; the connection stays open until the client gives up or the hang limit ends it. */
+    /**
+     * Never answer; the connection stays open until the client gives up or the hang limit ends it.
+     */
     HANG
   }
 

@@ -1,8 +1,8 @@
 package dev.sluice.simulator;
 
 /**
- * The protocol-independent heart of the simulator: validates a send, applies quotas and the
- * mailbox simulator, records it, and answers. Every interface (v2, v1, SMTP) calls this.
+ * The protocol-independent heart of the simulator: validates a send, applies quotas and the mailbox
+ * simulator, records it, and answers. Every interface (v2, v1, SMTP) calls this.
  *
  * <p>Implementations are thread-safe and never block.
  */

@@ -12,9 +12,16 @@ import java.util.function.Function;
  * @param doc what the key controls, one sentence
  * @param parser turns text into a value; throws {@link IllegalArgumentException} saying what was
  *     expected
+ * @param secret whether the value must never be printed or logged
  * @param <T> the value type
  */
-public record ConfigKey<T>(String name, String defaultText, String doc, Function<String, T> parser) {
+public record ConfigKey<T>(
+    String name, String defaultText, String doc, Function<String, T> parser, boolean secret) {
+  /** A key whose value may be printed. */
+  public ConfigKey(String name, String defaultText, String doc, Function<String, T> parser) {
+    this(name, defaultText, doc, parser, false);
+  }
+
   /** Validates the parts. */
   public ConfigKey {
     Objects.requireNonNull(name, "name");

@@ -41,7 +41,8 @@ public final class ConfigLoader {
       }
       int eq = line.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException(where + ":" + (i + 1) + ": expected 'key = value', got '" + line + "'");
+        throw new ConfigException(
+            where + ":" + (i + 1) + ": expected 'key = value', got '" + line + "'");
       }
       String key = line.substring(0, eq).strip();
       String value = line.substring(eq + 1).strip();
@@ -80,9 +81,16 @@ public final class ConfigLoader {
     for (Map.Entry<String, String> e : environment.entrySet()) {
       ConfigKey<?> k = byEnv.get(e.getKey());
       if (k != null) {
-        out.put(k.name(), entry(k, e.getValue(), Settings.Origin.ENVIRONMENT, "environment variable " + e.getKey()));
+        out.put(
+            k.name(),
+            entry(
+                k,
+                e.getValue(),
+                Settings.Origin.ENVIRONMENT,
+                "environment variable " + e.getKey()));
       } else if (envPrefix != null && e.getKey().startsWith(envPrefix)) {
-        throw new ConfigException("unknown environment variable " + e.getKey() + ": it names no configuration key");
+        throw new ConfigException(
+            "unknown environment variable " + e.getKey() + ": it names no configuration key");
       }
     }
     apply(schema, out, flags, Settings.Origin.FLAG, "command line");
@@ -104,7 +112,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static Settings.Entry entry(ConfigKey<?> k, String text, Settings.Origin origin, String where) {
+  private static Settings.Entry entry(
+      ConfigKey<?> k, String text, Settings.Origin origin, String where) {
     try {
       return new Settings.Entry(k, text, k.parser().apply(text.strip()), origin);
     } catch (RuntimeException e) {

@@ -47,7 +47,8 @@ public final class Settings {
   public String render() {
     StringBuilder sb = new StringBuilder();
     for (Entry e : entries.values()) {
-      sb.append(e.key().name()).append(" = ").append(e.text());
+      String shown = e.key().secret() && !e.text().isEmpty() ? "********" : e.text();
+      sb.append(e.key().name()).append(" = ").append(shown);
       if (e.origin() != Origin.DEFAULT) {
         sb.append("   # from ").append(e.origin().name().toLowerCase(java.util.Locale.ROOT));
       }

@@ -35,10 +35,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throwaway server certificate made at start-up (EC P-256, valid for a year), naming
- * {@code localhost}, {@code 127.0.0.1}, {@code ::1} and any extra host names given. Clients trust it
- * by loading the PEM written with {@link #writePem}, or the trust store from {@link
- * #trustStore()}.
+ * A throwaway server certificate made at start-up (EC P-256, valid for a year), naming {@code
+ * localhost}, {@code 127.0.0.1}, {@code ::1} and any extra host names given. Clients trust it by
+ * loading the PEM written with {@link #writePem}, or the trust store from {@link #trustStore()}.
  *
  * <p>Immutable; thread-safe.
  */
@@ -77,12 +76,15 @@ public final class SelfSignedCertificate {
               subject,
               kp.getPublic());
       builder.addExtension(
-          Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(names.toArray(new GeneralName[0])));
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate());
-      X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+      X509Certificate cert =
+          new JcaX509CertificateConverter().getCertificate(builder.build(signer));
       return new SelfSignedCertificate(kp, cert);
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException("cannot generate a self-signed certificate", e);
@@ -105,7 +107,8 @@ public final class SelfSignedCertificate {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       ks.setKeyEntry("sluice", keyPair.getPrivate(), PASSWORD, new X509Certificate[] {certificate});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, PASSWORD);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), null, null);
@@ -130,7 +133,8 @@ public final class SelfSignedCertificate {
   /** A client-side TLS context that trusts only this certificate. */
   public SSLContext clientContext() {
     try {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trustStore());
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, tmf.getTrustManagers(), null);
@@ -145,7 +149,9 @@ public final class SelfSignedCertificate {
     try {
       StringWriter w = new StringWriter();
       w.write("-----BEGIN CERTIFICATE-----\n");
-      w.write(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded()));
+      w.write(
+          Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(certificate.getEncoded()));
       w.write("\n-----END CERTIFICATE-----\n");
       return w.toString();
     } catch (GeneralSecurityException e) {

@@ -1,0 +1,232 @@
+package dev.sluice.app;
+
+import dev.sluice.core.config.ConfigException;
+import dev.sluice.core.config.ConfigKey;
+import dev.sluice.core.config.ConfigLoader;
+import dev.sluice.core.config.Settings;
+import dev.sluice.simulator.FaultSpec;
+import dev.sluice.simulator.SesInterface;
+import dev.sluice.simulator.Simulator;
+import dev.sluice.simulator.SimulatorConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice simulator}: runs the SES-compatible server in the foreground until SIGTERM or
+ * Ctrl-C. Every configuration key {@code simulator.NAME} is also the flag {@code --NAME} (dots
+ * become dashes), generated from the schema so the two can never drift apart.
+ */
+@Command(
+    name = "simulator",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs an SES-compatible server: the v2 REST and v1 Query APIs over HTTP and HTTPS, the SMTP",
+      "endpoint, quotas and throttling, mailbox-simulator addresses, latency and fault injection.",
+      "Every option is also a configuration key simulator.NAME (file: --config, environment:",
+      "SLUICE_SIMULATOR_NAME). Precedence: defaults < file < environment < flags."
+    })
+final class SimulatorCommand implements Callable<Integer> {
+  private static final String PREFIX = "simulator.";
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file of 'key = value' lines.")
+  private Path configFile;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Sets any configuration key; repeatable.")
+  private Map<String, String> sets = new LinkedHashMap<>();
+
+  @Option(names = "--print-config", description = "Prints the effective configuration and exits.")
+  private boolean printConfig;
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  private final Map<String, String> env;
+  private final PrintStream out;
+
+  SimulatorCommand(Map<String, String> env, PrintStream out) {
+    this.env = env;
+    this.out = out;
+  }
+
+  static CommandLine commandLine() {
+    return commandLine(System.getenv(), System.out);
+  }
+
+  static CommandLine commandLine(Map<String, String> env, PrintStream out) {
+    CommandLine cl = new CommandLine(new SimulatorCommand(env, out));
+    cl.setOut(new java.io.PrintWriter(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    for (ConfigKey<?> k : SimulatorConfig.SCHEMA.keys()) {
+      boolean bool = k.defaultText().equals("true") || k.defaultText().equals("false");
+      OptionSpec.Builder b =
+          OptionSpec.builder(flag(k))
+              .paramLabel(label(k))
+              .type(String.class)
+              .description(
+                  k.doc()
+                      + " Default: "
+                      + (k.defaultText().isEmpty() ? "(none)" : k.defaultText())
+                      + ".");
+      if (bool) {
+        b.arity("0..1").fallbackValue("true");
+      }
+      cl.getCommandSpec().addOption(b.build());
+    }
+    return cl;
+  }
+
+  static String flag(ConfigKey<?> k) {
+    return "--" + k.name().substring(PREFIX.length()).replace('.', '-');
+  }
+
+  private static String label(ConfigKey<?> k) {
+    String n = k.name();
+    if (n.endsWith("port")) {
+      return "PORT";
+    }
+    if (n.endsWith("latency")) {
+      return "LATENCY";
+    }
+    if (n.endsWith("rate") && !n.endsWith("send-rate")) {
+      return "P";
+    }
+    return "VALUE";
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    SimulatorConfig config;
+    Settings settings;
+    try {
+      settings = resolve();
+      config = SimulatorConfig.from(settings);
+    } catch (ConfigException e) {
+      System.err.println("sluice simulator: " + e.getMessage());
+      return 2;
+    }
+    if (printConfig) {
+      out.print(settings.render());
+      return 0;
+    }
+    Simulator sim;
+    try {
+      sim = Simulator.start(config);
+    } catch (RuntimeException e) {
+      System.err.println("sluice simulator: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              sim.close();
+              stopped.countDown();
+            },
+            "sluice-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    banner(sim, config);
+    stopped.await();
+    return 0;
+  }
+
+  private Settings resolve() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    sets.forEach((k, v) -> flags.put(k.startsWith(PREFIX) ? k : PREFIX + k, v));
+    var parse = spec.commandLine().getParseResult();
+    for (ConfigKey<?> k : SimulatorConfig.SCHEMA.keys()) {
+      var matched = parse.matchedOption(flag(k));
+      if (matched != null) {
+        flags.put(k.name(), matched.getValue());
+      }
+    }
+    Map<String, String> file = configFile == null ? Map.of() : ConfigLoader.readFile(configFile);
+    return ConfigLoader.resolve(
+        SimulatorConfig.SCHEMA, file, String.valueOf(configFile), env, "SLUICE_SIMULATOR_", flags);
+  }
+
+  private void banner(Simulator sim, SimulatorConfig c) {
+    if (sim.httpEndpoint() != null) {
+      out.println("simulator: v2/v1 API " + sim.httpEndpoint());
+    }
+    if (sim.httpsEndpoint() != null) {
+      out.println(
+          "simulator: v2/v1 API "
+              + sim.httpsEndpoint()
+              + " (self-signed certificate"
+              + (c.exportCertificate() == null
+                  ? "; --export-cert FILE writes it"
+                  : " written to " + c.exportCertificate())
+              + ")");
+    }
+    if (sim.smtpPort() >= 0) {
+      out.println(
+          "simulator: SMTP endpoint smtp://"
+              + c.bindAddress()
+              + ":"
+              + sim.smtpPort()
+              + " (STARTTLS, AUTH PLAIN/LOGIN)");
+    }
+    if (sim.httpEndpoint() != null) {
+      out.println(
+          "simulator: inspect "
+              + sim.httpEndpoint()
+              + "/_sluice/messages, metrics "
+              + sim.httpEndpoint()
+              + "/metrics");
+    }
+    out.println(
+        "simulator: account "
+            + c.accountId()
+            + " in "
+            + c.region()
+            + (c.sandbox() ? " (sandbox)" : "")
+            + ", MaxSendRate "
+            + limit(c.maxSendRate(), "/s")
+            + ", Max24HourSend "
+            + limit(c.max24HourSend(), "")
+            + ", signatures "
+            + (c.strictAuth().isEmpty() ? "not checked" : "verified (strict)"));
+    StringBuilder f = new StringBuilder();
+    for (SesInterface i : SesInterface.values()) {
+      FaultSpec s = c.faults().get(i);
+      f.append(f.length() == 0 ? "" : "; ")
+          .append(i.key())
+          .append(": latency ")
+          .append(c.latency().get(i).text());
+      if (!s.equals(FaultSpec.NONE)) {
+        f.append(
+            String.format(
+                java.util.Locale.ROOT,
+                ", 500 %.4g, 503 %.4g, reset %.4g, hang %.4g",
+                s.error500(),
+                s.error503(),
+                s.reset(),
+                s.hang()));
+      }
+    }
+    out.println(
+        "simulator: " + f + (c.webhook() == null ? "" : "; notifications to " + c.webhook()));
+    out.println("simulator: ready; stop with Ctrl-C or SIGTERM");
+    out.flush();
+  }
+
+  private static String limit(double v, String unit) {
+    if (v < 0) {
+      return "unlimited";
+    }
+    return (v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v)) + unit;
+  }
+}

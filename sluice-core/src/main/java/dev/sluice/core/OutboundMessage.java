@@ -1,0 +1,20 @@
+package dev.sluice.core;
+
+import java.util.Objects;
+
+/**
+ * A message to deliver: an id that names it in logs and outcomes, its envelope, and its content as
+ * a complete RFC 5322 message (headers, blank line, body).
+ *
+ * @param id the caller's identifier (a queue id in the relay)
+ * @param envelope sender and recipients
+ * @param content the raw message bytes; not copied, callers must not change them afterwards
+ */
+public record OutboundMessage(String id, Envelope envelope, byte[] content) {
+  /** Checks for nulls. */
+  public OutboundMessage {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(envelope, "envelope");
+    Objects.requireNonNull(content, "content");
+  }
+}

@@ -1,0 +1,94 @@
+package dev.sluice.core.shape;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.ManualClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class AimdRateTest {
+  private final ManualClock clock = new ManualClock(0);
+
+  private AimdRate aimd(double ceiling) {
+    return new AimdRate(ceiling, 0.7, ceiling * 0.05, 200_000_000L, 1, clock);
+  }
+
+  @Test
+  void onThrottle_cutsOncePerSpacing() {
+    AimdRate a = aimd(1000);
+    assertThat(a.onThrottle()).isTrue();
+    assertThat(a.current()).isEqualTo(700.0);
+    // The in-flight tail throttles too, but does not cut again.
+    for (int i = 0; i < 50; i++) {
+      assertThat(a.onThrottle()).isFalse();
+    }
+    assertThat(a.current()).isEqualTo(700.0);
+    clock.advance(Duration.ofMillis(200));
+    assertThat(a.onThrottle()).isTrue();
+    assertThat(a.current())
+        .isCloseTo(700 * 0.7 + 0.05 * 1000 * 0.2 * 0.7, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(a.throttles()).isEqualTo(52);
+    assertThat(a.cuts()).isEqualTo(2);
+  }
+
+  /**
+   * A sender set to twice the real limit against an upstream that throttles whenever the rate is
+   * above it: the rate must fall below the limit within 5 s and stay near it.
+   */
+  @Test
+  void rateSetTwiceTooHigh_convergesBelowTheLimitWithinFiveSeconds() {
+    double limit = 500;
+    AimdRate a = aimd(2 * limit);
+    double firstBelow = Double.NaN;
+    double sumAfter = 0;
+    int samplesAfter = 0;
+    double maxAfter = 0;
+    for (int ms = 0; ms < 60_000; ms += 10) {
+      double r = a.current();
+      if (r > limit) {
+        a.onThrottle();
+      } else if (Double.isNaN(firstBelow)) {
+        firstBelow = ms;
+      }
+      if (ms >= 10_000) {
+        sumAfter += r;
+        samplesAfter++;
+        maxAfter = Math.max(maxAfter, r);
+      }
+      clock.advance(Duration.ofMillis(10));
+    }
+    assertThat(firstBelow).isLessThan(5_000);
+    // After settling it spends most of its time just under the limit.
+    assertThat(sumAfter / samplesAfter).isBetween(0.85 * limit, limit);
+    assertThat(maxAfter).isLessThan(1.05 * limit);
+  }
+
+  @Test
+  void increase_isCappedAtTheCeiling() {
+    AimdRate a = aimd(100);
+    a.onThrottle();
+    clock.advance(Duration.ofHours(1));
+    assertThat(a.current()).isEqualTo(100.0);
+  }
+
+  @Test
+  void setCeiling_lowerCapsAndUnlimitedPassesThrough() {
+    AimdRate a = aimd(100);
+    a.setCeiling(50);
+    assertThat(a.current()).isEqualTo(50.0);
+    a.setCeiling(-1);
+    assertThat(a.current()).isNegative();
+    assertThat(a.onThrottle()).isFalse();
+    a.setCeiling(20);
+    assertThat(a.current()).isEqualTo(20.0);
+  }
+
+  @Test
+  void floor_isNeverCrossed() {
+    AimdRate a = new AimdRate(10, 0.5, 0, 0, 2, clock);
+    for (int i = 0; i < 20; i++) {
+      a.onThrottle();
+    }
+    assertThat(a.current()).isEqualTo(2.0);
+  }
+}

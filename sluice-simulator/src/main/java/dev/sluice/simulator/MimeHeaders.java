@@ -1,0 +1,111 @@
+package dev.sluice.simulator;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The few header fields of a raw RFC 5322 message that SES reads itself: From (when no source is
+ * given), To/Cc/Bcc (when no destinations are given) and Subject (for inspection). Only the header
+ * section is scanned, folded lines are unfolded (RFC 5322 §2.2.3), and address lists are split on
+ * commas outside quotes and angle brackets; group syntax ({@code name: a, b;}) is flattened.
+ */
+public final class MimeHeaders {
+  private final Map<String, String> fields;
+
+  private MimeHeaders(Map<String, String> fields) {
+    this.fields = fields;
+  }
+
+  /** Parses the header section of a message; the first occurrence of a field wins. */
+  public static MimeHeaders parse(byte[] message) {
+    int end = headerEnd(message);
+    String text = new String(message, 0, end, StandardCharsets.ISO_8859_1);
+    Map<String, String> fields = new LinkedHashMap<>();
+    String name = null;
+    StringBuilder value = new StringBuilder();
+    for (String line : text.split("\r?\n", -1)) {
+      if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
+        value.append(' ').append(line.strip());
+        continue;
+      }
+      if (name != null) {
+        fields.putIfAbsent(name, value.toString().strip());
+      }
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+        value.setLength(0);
+        value.append(line.substring(colon + 1));
+      } else {
+        name = null;
+      }
+    }
+    if (name != null) {
+      fields.putIfAbsent(name, value.toString().strip());
+    }
+    return new MimeHeaders(fields);
+  }
+
+  private static int headerEnd(byte[] m) {
+    for (int i = 0; i + 1 < m.length; i++) {
+      if (m[i] == '\n'
+          && (m[i + 1] == '\n' || (m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n'))) {
+        return i;
+      }
+    }
+    return m.length;
+  }
+
+  /** The value of a field, or empty. */
+  public String get(String name) {
+    return fields.getOrDefault(name.toLowerCase(Locale.ROOT), "");
+  }
+
+  /** The addresses in To, Cc and Bcc, in that order. */
+  public List<String> recipients() {
+    List<String> out = new ArrayList<>();
+    for (String f : List.of("to", "cc", "bcc")) {
+      out.addAll(addresses(get(f)));
+    }
+    return out;
+  }
+
+  /** Splits an address list into bare addresses. */
+  public static List<String> addresses(String list) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    int angle = 0;
+    for (int i = 0; i < list.length(); i++) {
+      char c = list.charAt(i);
+      if (c == '"' && (i == 0 || list.charAt(i - 1) != '\\')) {
+        quoted = !quoted;
+      } else if (!quoted && c == '<') {
+        angle++;
+      } else if (!quoted && c == '>') {
+        angle = Math.max(0, angle - 1);
+      } else if (!quoted && angle == 0 && c == ':') {
+        cur.setLength(0); // group display name
+        continue;
+      } else if (!quoted && angle == 0 && (c == ',' || c == ';')) {
+        add(out, cur);
+        continue;
+      }
+      cur.append(c);
+    }
+    add(out, cur);
+    return out;
+  }
+
+  private static void add(List<String> out, StringBuilder cur) {
+    String a = Addresses.bare(cur.toString());
+    if (!a.isEmpty()) {
+      out.add(a);
+    }
+    cur.setLength(0);
+  }
+}

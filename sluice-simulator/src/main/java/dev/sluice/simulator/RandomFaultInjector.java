@@ -1,0 +1,58 @@
+package dev.sluice.simulator;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Draws latency and faults independently per request from each interface's configured
+ * distributions.
+ *
+ * <p>Thread-safe: each thread splits its own random source from a seeded root, so draws are cheap
+ * and need no lock.
+ */
+public final class RandomFaultInjector implements FaultInjector {
+  private final Map<SesInterface, LatencySpec> latency;
+  private final Map<SesInterface, FaultSpec> faults;
+  private final SplittableRandom root;
+  private final ThreadLocal<SplittableRandom> local;
+
+  /** Creates an injector with one latency spec and one fault spec per interface. */
+  public RandomFaultInjector(
+      Map<SesInterface, LatencySpec> latency, Map<SesInterface, FaultSpec> faults, long seed) {
+    this.latency = new EnumMap<>(latency);
+    this.faults = new EnumMap<>(faults);
+    this.root = new SplittableRandom(seed);
+    this.local = ThreadLocal.withInitial(this::split);
+  }
+
+  private synchronized SplittableRandom split() {
+    return root.split();
+  }
+
+  @Override
+  public Injection next(SesInterface via) {
+    SplittableRandom r = local.get();
+    LatencySpec l = latency.getOrDefault(via, LatencySpec.ZERO);
+    long nanos = l.sampleNanos(r);
+    FaultSpec f = faults.getOrDefault(via, FaultSpec.NONE);
+    Injection.Kind kind = Injection.Kind.NONE;
+    if (f != FaultSpec.NONE) {
+      double x = r.nextDouble();
+      if ((x -= f.error500()) < 0) {
+        kind = Injection.Kind.ERROR_500;
+      } else if ((x -= f.error503()) < 0) {
+        kind = Injection.Kind.ERROR_503;
+      } else if ((x -= f.reset()) < 0) {
+        kind = Injection.Kind.RESET;
+      } else if (x - f.hang() < 0) {
+        kind = Injection.Kind.HANG;
+      }
+    }
+    if (kind == Injection.Kind.NONE && nanos == 0) {
+      return Injection.NONE;
+    }
+    return new Injection(kind, Duration.ofNanos(nanos));
+  }
+}

@@ -1,0 +1,172 @@
+package dev.sluice.simulator;
+
+import dev.sluice.core.Clock;
+import dev.sluice.simulator.http.ApiServer;
+import dev.sluice.simulator.notify.WebhookPublisher;
+import dev.sluice.simulator.smtp.SesSmtpEndpoint;
+import dev.sluice.simulator.tls.SelfSignedCertificate;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * A running SES simulator: the HTTP and HTTPS API listeners, the SMTP endpoint, the shared core,
+ * notifications and metrics. Embeddable (tests, {@code sluice relay}'s default upstream) and run by
+ * {@code sluice simulator}.
+ *
+ * <p>Thread-safe for start and close.
+ */
+public final class Simulator implements AutoCloseable {
+  private final SimulatorConfig config;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final SimulatorCore core;
+  private final WebhookPublisher publisher;
+  private final SelfSignedCertificate certificate;
+  private final ApiServer api;
+  private SesSmtpEndpoint smtp;
+  private int httpPort = -1;
+  private int httpsPort = -1;
+  private int smtpPort = -1;
+
+  private Simulator(SimulatorConfig config, Clock clock) {
+    this.config = config;
+    this.publisher =
+        config.webhook() == null
+            ? null
+            : new WebhookPublisher(
+                config.webhook(), 10_000, config.notificationDelay(), clock, registry);
+    this.core = new SimulatorCore(config, clock, registry, publisher);
+    this.certificate =
+        SelfSignedCertificate.generate(
+            config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
+                ? List.of()
+                : List.of(config.bindAddress()));
+    this.api =
+        new ApiServer(
+            core,
+            new RandomFaultInjector(config.latency(), config.faults(), config.seed()),
+            registry);
+  }
+
+  /** Starts every enabled listener. */
+  public static Simulator start(SimulatorConfig config) {
+    return start(config, Clock.system());
+  }
+
+  /** Starts every enabled listener with the given clock. */
+  public static Simulator start(SimulatorConfig config, Clock clock) {
+    Simulator s = new Simulator(config, clock);
+    try {
+      s.startListeners();
+      return s;
+    } catch (RuntimeException | InterruptedException | IOException e) {
+      s.close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot start the simulator: " + io.getMessage(), io);
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
+  }
+
+  private void startListeners() throws InterruptedException, IOException {
+    if (config.exportCertificate() != null) {
+      certificate.writePem(config.exportCertificate());
+    }
+    if (config.httpPort() >= 0) {
+      httpPort = api.bindHttp(config.bindAddress(), config.httpPort());
+    }
+    if (config.httpsPort() >= 0) {
+      httpsPort = api.bindHttps(config.bindAddress(), config.httpsPort(), nettySsl());
+    }
+    if (config.smtpPort() >= 0) {
+      smtp =
+          SesSmtpEndpoint.builder(core)
+              .bind(InetAddress.getByName(config.bindAddress()), config.smtpPort())
+              .tls(certificate.serverContext())
+              .credentials(config.strictAuth())
+              .region(config.region())
+              .maxMessageSize(SimulatorCore.V2_MAX_BYTES)
+              .faults(new RandomFaultInjector(config.latency(), config.faults(), config.seed() + 1))
+              .hangLimit(config.hangLimit())
+              .build();
+      smtp.start();
+      smtpPort = smtp.port();
+    }
+  }
+
+  private SslContext nettySsl() {
+    try {
+      return SslContextBuilder.forServer(
+              certificate.keyPair().getPrivate(), certificate.certificate())
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the HTTPS context", e);
+    }
+  }
+
+  /** The plain HTTP API address, or null when disabled. */
+  public URI httpEndpoint() {
+    return httpPort < 0 ? null : URI.create("http://" + host() + ":" + httpPort);
+  }
+
+  /** The HTTPS API address, or null when disabled. */
+  public URI httpsEndpoint() {
+    return httpsPort < 0 ? null : URI.create("https://" + host() + ":" + httpsPort);
+  }
+
+  /** The SMTP endpoint's port, or -1 when disabled. */
+  public int smtpPort() {
+    return smtpPort;
+  }
+
+  private String host() {
+    String b = config.bindAddress();
+    if (b.equals("0.0.0.0")) {
+      return "127.0.0.1";
+    }
+    return b.contains(":") ? "[" + b + "]" : b;
+  }
+
+  /** The certificate presented on HTTPS and after STARTTLS. */
+  public SelfSignedCertificate certificate() {
+    return certificate;
+  }
+
+  /** The shared core, for inspection in tests. */
+  public SimulatorCore core() {
+    return core;
+  }
+
+  /** The metrics registry. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The effective configuration. */
+  public SimulatorConfig config() {
+    return config;
+  }
+
+  /** Stops all listeners and the notification sender. */
+  @Override
+  public synchronized void close() {
+    if (smtp != null) {
+      smtp.stop();
+    }
+    api.close();
+    if (publisher != null) {
+      publisher.close();
+    }
+  }
+}

@@ -1,0 +1,601 @@
+package dev.sluice.simulator;
+
+import dev.sluice.core.ByteSize;
+import dev.sluice.core.Durations;
+import dev.sluice.core.config.ConfigKey;
+import dev.sluice.core.config.ConfigLoader;
+import dev.sluice.core.config.ConfigSchema;
+import dev.sluice.core.config.Settings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the simulator can be told, as one immutable value. {@link #SCHEMA} lists every key
+ * with its default and documentation; the CLI turns each key into a flag of the same name.
+ *
+ * @param bindAddress the address every listener binds (loopback by default)
+ * @param httpPort the plain HTTP API port; 0 picks a free port, -1 disables
+ * @param httpsPort the HTTPS API port; 0 picks a free port, -1 disables
+ * @param smtpPort the SMTP endpoint port; 0 picks a free port, -1 disables
+ * @param region the region the simulated account lives in
+ * @param accountId the simulated AWS account id
+ * @param maxSendRate recipients per second; negative means unlimited
+ * @param max24HourSend recipients per rolling 24 hours; negative means unlimited
+ * @param burst how many seconds of rate the bucket holds
+ * @param sandbox whether the account is in the SES sandbox
+ * @param verifiedIdentities addresses and domains that count as verified in the sandbox
+ * @param sendingEnabled whether the account may send at all
+ * @param latency response latency per interface
+ * @param faults fault probabilities per interface
+ * @param hangLimit how long a hung request holds its connection before it is closed
+ * @param webhook where notifications are POSTed, or null
+ * @param notificationDelay how long after a send its notifications are posted
+ * @param strictAuth access key id to secret; when not empty, signatures are verified
+ * @param maxRequestSize the largest HTTP request body read
+ * @param inboxSize how many recent messages inspection keeps
+ * @param inboxBytes how many bytes of recent message content inspection keeps
+ * @param exportCertificate where to write the HTTPS certificate as PEM, or null
+ * @param seed the seed for latency and fault draws
+ */
+public record SimulatorConfig(
+    String bindAddress,
+    int httpPort,
+    int httpsPort,
+    int smtpPort,
+    String region,
+    String accountId,
+    double maxSendRate,
+    double max24HourSend,
+    Duration burst,
+    boolean sandbox,
+    List<String> verifiedIdentities,
+    boolean sendingEnabled,
+    Map<SesInterface, LatencySpec> latency,
+    Map<SesInterface, FaultSpec> faults,
+    Duration hangLimit,
+    URI webhook,
+    Duration notificationDelay,
+    Map<String, String> strictAuth,
+    ByteSize maxRequestSize,
+    int inboxSize,
+    ByteSize inboxBytes,
+    Path exportCertificate,
+    long seed) {
+
+  /** Sandbox limits from the SES documentation. */
+  public static final double SANDBOX_RATE = 1;
+
+  /** Sandbox daily quota from the SES documentation. */
+  public static final double SANDBOX_DAILY = 200;
+
+  /** Copies collections and checks the values. */
+  public SimulatorConfig {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    verifiedIdentities = List.copyOf(verifiedIdentities);
+    latency = Map.copyOf(latency);
+    faults = Map.copyOf(faults);
+    strictAuth = Map.copyOf(strictAuth);
+  }
+
+  // ---- keys -------------------------------------------------------------------------------------
+
+  static final String INHERIT = "inherit";
+
+  /** Binding address of all listeners. */
+  public static final ConfigKey<String> BIND =
+      key(
+          "bind-address",
+          "127.0.0.1",
+          "Address all listeners bind; loopback by default so nothing is reachable from outside.",
+          s -> s);
+
+  /** HTTP port. */
+  public static final ConfigKey<Integer> HTTP_PORT =
+      key(
+          "http-port",
+          "8480",
+          "Port of the plain HTTP API (v2 REST, v1 Query, inspection, /metrics); 0 picks a free port, off disables.",
+          SimulatorConfig::port);
+
+  /** HTTPS port. */
+  public static final ConfigKey<Integer> HTTPS_PORT =
+      key(
+          "https-port",
+          "8443",
+          "Port of the HTTPS API, with a self-signed certificate made at start; 0 picks a free port, off disables.",
+          SimulatorConfig::port);
+
+  /** SMTP port. */
+  public static final ConfigKey<Integer> SMTP_PORT =
+      key(
+          "smtp-port",
+          "2587",
+          "Port of the SES SMTP endpoint (STARTTLS, AUTH PLAIN/LOGIN); 0 picks a free port, off disables.",
+          SimulatorConfig::port);
+
+  /** Region. */
+  public static final ConfigKey<String> REGION =
+      key(
+          "region",
+          "us-east-1",
+          "Region of the simulated account; used in message ids, errors and SMTP passwords.",
+          SimulatorConfig::region);
+
+  /** Account id. */
+  public static final ConfigKey<String> ACCOUNT =
+      key(
+          "account-id",
+          "123456789012",
+          "Simulated AWS account id, used in notification ARNs.",
+          SimulatorConfig::accountId);
+
+  /** Max send rate. */
+  public static final ConfigKey<Double> RATE =
+      key(
+          "max-send-rate",
+          "14/s",
+          "MaxSendRate: recipients per second, e.g. 14/s or 500/s; unlimited turns throttling off.",
+          SimulatorConfig::rate);
+
+  /** Daily quota. */
+  public static final ConfigKey<Double> DAILY =
+      key(
+          "max-24h-send",
+          "50000",
+          "Max24HourSend: recipients per rolling 24 hours; unlimited turns the quota off.",
+          SimulatorConfig::count);
+
+  /** Burst. */
+  public static final ConfigKey<Duration> BURST =
+      key(
+          "burst",
+          "1s",
+          "How much rate the account may burst: the token bucket holds this many seconds of MaxSendRate.",
+          Durations::parse);
+
+  /** Sandbox. */
+  public static final ConfigKey<Boolean> SANDBOX =
+      key(
+          "sandbox",
+          "false",
+          "Sandbox account: 1/s and 200 per day unless set, and only verified or simulator recipients.",
+          SimulatorConfig::bool);
+
+  /** Verified identities. */
+  public static final ConfigKey<List<String>> VERIFIED =
+      key(
+          "verified-identities",
+          "",
+          "Comma-separated addresses and domains verified in the sandbox (any sender is verified outside it).",
+          SimulatorConfig::list);
+
+  /** Sending enabled. */
+  public static final ConfigKey<Boolean> SENDING =
+      key(
+          "sending-enabled",
+          "true",
+          "Whether the account may send; false answers every send with the paused error.",
+          SimulatorConfig::bool);
+
+  /** Latency for all interfaces. */
+  public static final ConfigKey<LatencySpec> LATENCY =
+      key(
+          "latency",
+          "0ms",
+          "Response latency of every interface: 50ms, uniform:20ms..80ms or lognormal:p50=40ms,p99=200ms.",
+          LatencySpec::parse);
+
+  /** Fault rate for all interfaces. */
+  public static final ConfigKey<Double> FAULT_RATE =
+      key(
+          "fault-rate",
+          "0",
+          "Probability that a send is answered with a server error, split evenly between 500 and 503 (SMTP 451/454).",
+          FaultSpec::parseProbability);
+
+  /** Reset rate. */
+  public static final ConfigKey<Double> RESET_RATE =
+      key(
+          "reset-rate",
+          "0",
+          "Probability that a request gets its connection reset instead of an answer.",
+          FaultSpec::parseProbability);
+
+  /** Hang rate. */
+  public static final ConfigKey<Double> HANG_RATE =
+      key(
+          "hang-rate",
+          "0",
+          "Probability that a request is never answered (until the client gives up or hang-limit passes).",
+          FaultSpec::parseProbability);
+
+  /** Hang limit. */
+  public static final ConfigKey<Duration> HANG_LIMIT =
+      key(
+          "hang-limit",
+          "5m",
+          "How long a hung request holds its connection before the simulator closes it.",
+          Durations::parse);
+
+  /** Webhook. */
+  public static final ConfigKey<URI> WEBHOOK =
+      key(
+          "webhook",
+          "",
+          "URL that receives Bounce/Complaint/Delivery notifications as an SNS HTTP subscription would; empty: none.",
+          SimulatorConfig::uri);
+
+  /** Notification delay. */
+  public static final ConfigKey<Duration> NOTIFY_DELAY =
+      key(
+          "notification-delay",
+          "500ms",
+          "How long after a send its notifications are posted.",
+          Durations::parse);
+
+  /** Strict auth. */
+  public static final ConfigKey<Map<String, String>> STRICT =
+      new ConfigKey<>(
+          "simulator.strict-auth",
+          "",
+          "KEY:SECRET[,KEY:SECRET]: verify SigV4 signatures and SMTP passwords against these credentials.",
+          SimulatorConfig::credentials,
+          true);
+
+  /** Body size limit. */
+  public static final ConfigKey<ByteSize> MAX_REQUEST =
+      key(
+          "max-request-size",
+          "56MB",
+          "Largest HTTP request body accepted (a 40MB message is about 54MB in base64); larger gets 413.",
+          ByteSize::parse);
+
+  /** Inbox size. */
+  public static final ConfigKey<Integer> INBOX_SIZE =
+      key(
+          "inbox-size",
+          "1000",
+          "How many recent messages the inspection endpoint keeps (a bounded ring).",
+          SimulatorConfig::positiveInt);
+
+  /** Inbox bytes. */
+  public static final ConfigKey<ByteSize> INBOX_BYTES =
+      key(
+          "inbox-bytes",
+          "64MB",
+          "Most message content kept for inspection; older content is dropped first.",
+          ByteSize::parse);
+
+  /** Certificate export. */
+  public static final ConfigKey<Path> EXPORT_CERT =
+      key(
+          "export-cert",
+          "",
+          "Write the HTTPS/STARTTLS certificate to this file as PEM, so clients can trust it.",
+          s -> s.isBlank() ? null : Path.of(s));
+
+  /** Random seed. */
+  public static final ConfigKey<Long> SEED =
+      key("seed", "0", "Seed for latency and fault draws; 0 picks one at random.", Long::parseLong);
+
+  /** Per-interface latency overrides, in {@link SesInterface} order. */
+  public static final Map<SesInterface, ConfigKey<String>> LATENCY_BY_IFACE =
+      perInterface(
+          "latency",
+          "Response latency of the %s interface; inherit uses latency.",
+          LatencySpec::parse);
+
+  /** Per-interface fault-rate overrides. */
+  public static final Map<SesInterface, ConfigKey<String>> FAULT_BY_IFACE =
+      perInterface(
+          "fault-rate",
+          "Server-error probability of the %s interface; inherit uses fault-rate.",
+          FaultSpec::parseProbability);
+
+  /** Per-interface reset-rate overrides. */
+  public static final Map<SesInterface, ConfigKey<String>> RESET_BY_IFACE =
+      perInterface(
+          "reset-rate",
+          "Connection-reset probability of the %s interface; inherit uses reset-rate.",
+          FaultSpec::parseProbability);
+
+  /** Per-interface hang-rate overrides. */
+  public static final Map<SesInterface, ConfigKey<String>> HANG_BY_IFACE =
+      perInterface(
+          "hang-rate",
+          "Hang probability of the %s interface; inherit uses hang-rate.",
+          FaultSpec::parseProbability);
+
+  /** Every key, in documentation order. */
+  public static final ConfigSchema SCHEMA = schema();
+
+  private static ConfigSchema schema() {
+    List<ConfigKey<?>> keys =
+        new ArrayList<>(
+            List.of(
+                BIND,
+                HTTP_PORT,
+                HTTPS_PORT,
+                SMTP_PORT,
+                REGION,
+                ACCOUNT,
+                RATE,
+                DAILY,
+                BURST,
+                SANDBOX,
+                VERIFIED,
+                SENDING,
+                LATENCY,
+                FAULT_RATE,
+                RESET_RATE,
+                HANG_RATE,
+                HANG_LIMIT,
+                WEBHOOK,
+                NOTIFY_DELAY,
+                STRICT,
+                MAX_REQUEST,
+                INBOX_SIZE,
+                INBOX_BYTES,
+                EXPORT_CERT,
+                SEED));
+    for (SesInterface i : SesInterface.values()) {
+      keys.add(LATENCY_BY_IFACE.get(i));
+      keys.add(FAULT_BY_IFACE.get(i));
+      keys.add(RESET_BY_IFACE.get(i));
+      keys.add(HANG_BY_IFACE.get(i));
+    }
+    return ConfigSchema.of(keys);
+  }
+
+  /** Builds the config from resolved settings. */
+  public static SimulatorConfig from(Settings s) {
+    boolean sandbox = s.get(SANDBOX);
+    double rate = s.get(RATE);
+    double daily = s.get(DAILY);
+    if (sandbox && s.entries().get(RATE.name()).origin() == Settings.Origin.DEFAULT) {
+      rate = SANDBOX_RATE;
+    }
+    if (sandbox && s.entries().get(DAILY.name()).origin() == Settings.Origin.DEFAULT) {
+      daily = SANDBOX_DAILY;
+    }
+    Map<SesInterface, LatencySpec> latency = new EnumMap<>(SesInterface.class);
+    Map<SesInterface, FaultSpec> faults = new EnumMap<>(SesInterface.class);
+    for (SesInterface i : SesInterface.values()) {
+      latency.put(i, inherit(s, LATENCY_BY_IFACE.get(i), s.get(LATENCY), LatencySpec::parse));
+      double err =
+          inherit(s, FAULT_BY_IFACE.get(i), s.get(FAULT_RATE), FaultSpec::parseProbability);
+      double reset =
+          inherit(s, RESET_BY_IFACE.get(i), s.get(RESET_RATE), FaultSpec::parseProbability);
+      double hang = inherit(s, HANG_BY_IFACE.get(i), s.get(HANG_RATE), FaultSpec::parseProbability);
+      try {
+        faults.put(i, FaultSpec.of(err, reset, hang));
+      } catch (IllegalArgumentException e) {
+        throw new dev.sluice.core.config.ConfigException(
+            "fault settings of the " + i.key() + " interface: " + e.getMessage());
+      }
+    }
+    long seed = s.get(SEED);
+    if (seed == 0) {
+      seed = System.nanoTime();
+    }
+    return new SimulatorConfig(
+        s.get(BIND),
+        s.get(HTTP_PORT),
+        s.get(HTTPS_PORT),
+        s.get(SMTP_PORT),
+        s.get(REGION),
+        s.get(ACCOUNT),
+        rate,
+        daily,
+        s.get(BURST),
+        sandbox,
+        s.get(VERIFIED),
+        s.get(SENDING),
+        latency,
+        faults,
+        s.get(HANG_LIMIT),
+        s.get(WEBHOOK),
+        s.get(NOTIFY_DELAY),
+        s.get(STRICT),
+        s.get(MAX_REQUEST),
+        s.get(INBOX_SIZE),
+        s.get(INBOX_BYTES),
+        s.get(EXPORT_CERT),
+        seed);
+  }
+
+  /**
+   * The built-in defaults on free ports (0) with a fixed seed, changed by {@code "key=value"}
+   * settings whose keys may leave out the {@code simulator.} prefix; for tests and embedding.
+   */
+  public static SimulatorConfig onFreePorts(String... settings) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put(HTTP_PORT.name(), "0");
+    flags.put(HTTPS_PORT.name(), "0");
+    flags.put(SMTP_PORT.name(), "0");
+    flags.put(SEED.name(), "42");
+    for (String kv : settings) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("expected key=value, got '" + kv + "'");
+      }
+      String key = kv.substring(0, eq).strip();
+      flags.put(
+          key.startsWith("simulator.") ? key : "simulator." + key, kv.substring(eq + 1).strip());
+    }
+    return from(ConfigLoader.resolve(SCHEMA, Map.of(), "-", Map.of(), null, flags));
+  }
+
+  // ---- parsers ----------------------------------------------------------------------------------
+
+  private static <T> ConfigKey<T> key(
+      String name, String def, String doc, java.util.function.Function<String, T> parser) {
+    return new ConfigKey<>("simulator." + name, def, doc, parser);
+  }
+
+  private static Map<SesInterface, ConfigKey<String>> perInterface(
+      String name, String docFormat, java.util.function.Function<String, ?> check) {
+    Map<SesInterface, ConfigKey<String>> out = new EnumMap<>(SesInterface.class);
+    for (SesInterface i : SesInterface.values()) {
+      out.put(
+          i,
+          new ConfigKey<>(
+              "simulator." + i.key() + "." + name,
+              INHERIT,
+              String.format(Locale.ROOT, docFormat, i.key()),
+              s -> {
+                if (!s.equals(INHERIT)) {
+                  check.apply(s);
+                }
+                return s;
+              }));
+    }
+    return out;
+  }
+
+  private static <T> T inherit(
+      Settings s, ConfigKey<String> k, T parent, java.util.function.Function<String, T> parser) {
+    String v = s.get(k);
+    return v.equals(INHERIT) ? parent : parser.apply(v);
+  }
+
+  static int port(String s) {
+    if (s.equalsIgnoreCase("off")) {
+      return -1;
+    }
+    try {
+      int p = Integer.parseInt(s);
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a port 0..65535 or off, got '" + s + "'", e);
+    }
+  }
+
+  static String region(String s) {
+    if (!s.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
+      throw new IllegalArgumentException("expected a region such as us-east-1, got '" + s + "'");
+    }
+    return s;
+  }
+
+  static String accountId(String s) {
+    if (!s.matches("\\d{12}")) {
+      throw new IllegalArgumentException("expected a 12-digit account id, got '" + s + "'");
+    }
+    return s;
+  }
+
+  static double rate(String s) {
+    if (s.equalsIgnoreCase("unlimited") || s.equals("-1")) {
+      return -1;
+    }
+    return dev.sluice.core.Rate.parse(s).perSecond();
+  }
+
+  static double count(String s) {
+    if (s.equalsIgnoreCase("unlimited") || s.equals("-1")) {
+      return -1;
+    }
+    try {
+      double d = Double.parseDouble(s);
+      if (d < 0 || Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a count >= 0 or unlimited, got '" + s + "'", e);
+    }
+  }
+
+  static boolean bool(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new IllegalArgumentException("expected true or false, got '" + s + "'");
+    };
+  }
+
+  static int positiveInt(String s) {
+    try {
+      int n = Integer.parseInt(s);
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a whole number >= 1, got '" + s + "'", e);
+    }
+  }
+
+  static List<String> list(String s) {
+    return s.isBlank()
+        ? List.of()
+        : Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+  }
+
+  static URI uri(String s) {
+    if (s.isBlank()) {
+      return null;
+    }
+    URI u;
+    try {
+      u = URI.create(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected an http(s) URL, got '" + s + "'", e);
+    }
+    if (u.getScheme() == null
+        || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+        || u.getHost() == null) {
+      throw new IllegalArgumentException("expected an http(s) URL, got '" + s + "'");
+    }
+    return u;
+  }
+
+  static Map<String, String> credentials(String s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : list(s)) {
+      int colon = pair.indexOf(':');
+      if (colon <= 0 || colon == pair.length() - 1) {
+        throw new IllegalArgumentException("expected KEY:SECRET pairs separated by commas");
+      }
+      out.put(pair.substring(0, colon), pair.substring(colon + 1));
+    }
+    return out;
+  }
+
+  /** Never prints secrets. */
+  @Override
+  public String toString() {
+    return "SimulatorConfig["
+        + bindAddress
+        + " http="
+        + httpPort
+        + " https="
+        + httpsPort
+        + " smtp="
+        + smtpPort
+        + " region="
+        + region
+        + " rate="
+        + maxSendRate
+        + " daily="
+        + max24HourSend
+        + " sandbox="
+        + sandbox
+        + " strictAuth="
+        + strictAuth.keySet()
+        + "]";
+  }
+}

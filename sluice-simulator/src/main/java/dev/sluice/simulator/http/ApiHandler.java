@@ -1,0 +1,304 @@
+package dev.sluice.simulator.http;
+
+import dev.sluice.simulator.FaultInjector;
+import dev.sluice.simulator.Injection;
+import dev.sluice.simulator.SesError;
+import dev.sluice.simulator.SesInterface;
+import dev.sluice.simulator.SimulatorCore;
+import dev.sluice.simulator.auth.SigV4Credential;
+import dev.sluice.simulator.auth.SigV4Exception;
+import dev.sluice.simulator.auth.SigV4Verifier;
+import dev.sluice.simulator.mailbox.MessageIds;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection's HTTP requests: authentication, latency and fault injection, and dispatch to the
+ * v2, v1 or inspection API.
+ *
+ * <p>Design: everything runs on the connection's event loop. Injected latency is a timer on that
+ * loop ({@code schedule}), not a sleeping thread, so a thousand connections each waiting 50 ms cost
+ * a thousand timer entries and no threads. Requests on one connection are answered strictly in
+ * order (HTTP/1.1 pipelining): while one is pending, later ones wait in a small queue and reading
+ * pauses, which also bounds memory per connection. A hung request holds its connection until the
+ * client closes it or the hang limit passes.
+ *
+ * <p>Confined to the channel's event loop.
+ */
+final class ApiHandler extends ChannelInboundHandlerAdapter {
+  private static final int MAX_QUEUED = 16;
+
+  private final SimulatorCore core;
+  private final V2Api v2;
+  private final V1Api v1;
+  private final InspectionApi inspection;
+  private final FaultInjector faults;
+  private final Duration hangLimit;
+  private final Map<String, String> strictAuth;
+  private final String region;
+  private final ArrayDeque<FullHttpRequest> queue = new ArrayDeque<>();
+  private boolean busy;
+  private ScheduledFuture<?> hang;
+
+  ApiHandler(
+      SimulatorCore core, V2Api v2, V1Api v1, InspectionApi inspection, FaultInjector faults) {
+    this.core = core;
+    this.v2 = v2;
+    this.v1 = v1;
+    this.inspection = inspection;
+    this.faults = faults;
+    this.hangLimit = core.config().hangLimit();
+    this.strictAuth = core.config().strictAuth();
+    this.region = core.config().region();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest req)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (busy) {
+      queue.add(req);
+      if (queue.size() >= MAX_QUEUED) {
+        ctx.channel().config().setAutoRead(false);
+      }
+      return;
+    }
+    process(ctx, req);
+  }
+
+  private void process(ChannelHandlerContext ctx, FullHttpRequest req) {
+    busy = true;
+    try {
+      dispatch(ctx, req);
+    } finally {
+      req.release();
+    }
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, FullHttpRequest req) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    if (!req.decoderResult().isSuccess()) {
+      write(
+          ctx,
+          V2Api.error(400, "BadRequestException", "The request could not be parsed as HTTP."),
+          false,
+          0);
+      return;
+    }
+    String uri = req.uri();
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    String query = q < 0 ? null : uri.substring(q + 1);
+    String method = req.method().name();
+    if (InspectionApi.owns(path)) {
+      QueryForm form;
+      try {
+        form = QueryForm.parse(query);
+      } catch (IllegalArgumentException e) {
+        write(ctx, ApiResponse.json(400, "{\"error\":\"malformed query string\"}"), keepAlive, 0);
+        return;
+      }
+      write(ctx, inspection.handle(method, path, form), keepAlive, 0);
+      return;
+    }
+    boolean isV2 = path.startsWith(V2Api.PREFIX);
+    if (!isV2 && !path.equals("/")) {
+      write(
+          ctx,
+          V2Api.error(
+              404, "UnknownOperationException", "No operation at " + method + " " + path + "."),
+          keepAlive,
+          0);
+      return;
+    }
+    SesInterface via = isV2 ? SesInterface.V2 : SesInterface.V1;
+    String requestId = MessageIds.requestId();
+    byte[] body = ByteBufUtil.getBytes(req.content());
+    String accessKey;
+    String callerRegion;
+    try {
+      SigV4Credential cred =
+          SigV4Credential.parse(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+      accessKey = cred.accessKeyId();
+      callerRegion = cred.region();
+      if (!strictAuth.isEmpty()) {
+        String secret = strictAuth.get(accessKey);
+        if (secret == null) {
+          write(
+              ctx,
+              authError(
+                  via,
+                  403,
+                  isV2 ? "UnrecognizedClientException" : "InvalidClientTokenId",
+                  "The security token included in the request is invalid.",
+                  requestId),
+              keepAlive,
+              0);
+          return;
+        }
+        String amzDate = req.headers().get("x-amz-date");
+        boolean ok =
+            amzDate != null
+                && SigV4Verifier.verify(
+                    cred,
+                    method,
+                    path,
+                    query,
+                    name -> req.headers().get(name),
+                    body,
+                    secret,
+                    amzDate);
+        if (!ok) {
+          write(
+              ctx,
+              authError(
+                  via,
+                  403,
+                  isV2 ? "InvalidSignatureException" : "SignatureDoesNotMatch",
+                  "The request signature we calculated does not match the signature you provided.",
+                  requestId),
+              keepAlive,
+              0);
+          return;
+        }
+      }
+    } catch (SigV4Exception e) {
+      int status = e.code().equals("IncompleteSignature") ? 400 : 403;
+      write(ctx, authError(via, status, e.code(), e.getMessage(), requestId), keepAlive, 0);
+      return;
+    }
+    Injection inj = faults.next(via);
+    long delay = inj.latency().toNanos();
+    ApiResponse resp;
+    switch (inj.kind()) {
+      case RESET -> {
+        ctx.executor().schedule(() -> reset(ctx), delay, TimeUnit.NANOSECONDS);
+        return;
+      }
+      case HANG -> {
+        hang =
+            ctx.executor().schedule(() -> ctx.close(), hangLimit.toNanos(), TimeUnit.NANOSECONDS);
+        return;
+      }
+      case ERROR_500 -> {
+        core.countFault(via, SesError.INTERNAL_FAILURE);
+        resp =
+            isV2
+                ? V2Api.error(SesError.INTERNAL_FAILURE, "")
+                : V1Api.error(SesError.INTERNAL_FAILURE, "", requestId);
+      }
+      case ERROR_503 -> {
+        core.countFault(via, SesError.SERVICE_UNAVAILABLE);
+        resp =
+            isV2
+                ? V2Api.error(SesError.SERVICE_UNAVAILABLE, "")
+                : V1Api.error(SesError.SERVICE_UNAVAILABLE, "", requestId);
+      }
+      default -> {
+        ApiCall call =
+            new ApiCall(
+                method,
+                path,
+                query,
+                name -> req.headers().get(name),
+                body,
+                accessKey,
+                callerRegion == null ? region : callerRegion);
+        resp = isV2 ? v2.handle(call) : v1.handle(call, requestId);
+      }
+    }
+    resp.header("x-amzn-RequestId", requestId);
+    write(ctx, resp, keepAlive, delay);
+  }
+
+  private static ApiResponse authError(
+      SesInterface via, int status, String code, String message, String requestId) {
+    return via == SesInterface.V2
+        ? V2Api.error(status, code, message).header("x-amzn-RequestId", requestId)
+        : V1Api.error(status, "Sender", code, message, requestId)
+            .header("x-amzn-RequestId", requestId);
+  }
+
+  private void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, long delayNanos) {
+    if (delayNanos > 0) {
+      ctx.executor().schedule(() -> writeNow(ctx, r, keepAlive), delayNanos, TimeUnit.NANOSECONDS);
+    } else {
+      writeNow(ctx, r, keepAlive);
+    }
+  }
+
+  private void writeNow(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    FullHttpResponse resp =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(r.status()),
+            Unpooled.wrappedBuffer(r.body()));
+    if (r.contentType() != null) {
+      resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+    }
+    r.headers().forEach((k, v) -> resp.headers().set(k, v));
+    resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    if (keepAlive) {
+      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(resp);
+      busy = false;
+      FullHttpRequest next = queue.poll();
+      if (next != null) {
+        process(ctx, next);
+      } else if (!ctx.channel().config().isAutoRead()) {
+        ctx.channel().config().setAutoRead(true);
+      }
+    } else {
+      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private static void reset(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (hang != null) {
+      hang.cancel(false);
+    }
+    FullHttpRequest r;
+    while ((r = queue.poll()) != null) {
+      r.release();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Resets and TLS failures from clients are routine; the connection is simply closed.
+    ctx.close();
+  }
+}

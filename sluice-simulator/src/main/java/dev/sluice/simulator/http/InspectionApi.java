@@ -1,0 +1,203 @@
+package dev.sluice.simulator.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.simulator.QuotaLedger;
+import dev.sluice.simulator.ReceivedMessage;
+import dev.sluice.simulator.SimulatorCore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * The simulator's own endpoints, outside the SES API: recent messages, per-address counters, quota
+ * state, reset, runtime quota changes, health and Prometheus metrics. None of them is subject to
+ * injected latency or faults.
+ *
+ * <pre>
+ * GET  /_sluice/messages[?limit=N&amp;to=ADDR&amp;from=ADDR&amp;via=v2|v1|smtp]   newest first
+ * GET  /_sluice/messages/{messageId}                                 one message, content as text
+ * GET  /_sluice/messages/{messageId}/raw                             the content as sent
+ * GET  /_sluice/counters                                             recipients per address
+ * GET  /_sluice/quota                                                limits and usage
+ * PUT  /_sluice/quota?max-send-rate=R&amp;max-24h-send=N                 change limits while running
+ * POST /_sluice/reset                                                forget messages, counters, usage
+ * GET  /health                                                       200 "ok"
+ * GET  /metrics                                                      Prometheus text format
+ * </pre>
+ *
+ * <p>Thread-safe.
+ */
+final class InspectionApi {
+  static final String PREFIX = "/_sluice/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_LIMIT = 10_000;
+
+  private final SimulatorCore core;
+  private final PrometheusMeterRegistry registry;
+
+  InspectionApi(SimulatorCore core, PrometheusMeterRegistry registry) {
+    this.core = core;
+    this.registry = registry;
+  }
+
+  static boolean owns(String path) {
+    return path.startsWith(PREFIX) || path.equals("/metrics") || path.equals("/health");
+  }
+
+  ApiResponse handle(String method, String path, QueryForm query) {
+    try {
+      return route(method, path, query);
+    } catch (IllegalArgumentException e) {
+      return error(400, e.getMessage());
+    }
+  }
+
+  private ApiResponse route(String method, String path, QueryForm query) {
+    if (path.equals("/health")) {
+      return ApiResponse.text(200, "text/plain; charset=utf-8", "ok\n");
+    }
+    if (path.equals("/metrics")) {
+      return ApiResponse.text(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+    }
+    String rest = path.substring(PREFIX.length());
+    switch (method + " " + rest) {
+      case "GET messages":
+        return messages(query);
+      case "GET counters":
+        {
+          ObjectNode o = JSON.createObjectNode();
+          o.put("messages", core.inbox().total());
+          ObjectNode r = o.putObject("recipients");
+          core.inbox().counters().forEach(r::put);
+          return ApiResponse.json(200, o.toString());
+        }
+      case "GET quota":
+        return quota();
+      case "PUT quota", "POST quota":
+        {
+          QuotaLedger l = core.ledger();
+          double rate =
+              query.get("max-send-rate") == null
+                  ? l.maxSendRate()
+                  : rate(query.get("max-send-rate"));
+          double daily =
+              query.get("max-24h-send") == null
+                  ? l.max24HourSend()
+                  : count(query.get("max-24h-send"));
+          l.configure(rate, daily, core.config().burst().toNanos() / 1e9);
+          return quota();
+        }
+      case "POST reset":
+        core.reset();
+        return ApiResponse.empty(204);
+      default:
+        break;
+    }
+    if (method.equals("GET") && rest.startsWith("messages/")) {
+      String id = rest.substring("messages/".length());
+      boolean raw = id.endsWith("/raw");
+      if (raw) {
+        id = id.substring(0, id.length() - "/raw".length());
+      }
+      ReceivedMessage m = core.inbox().find(id);
+      if (m == null) {
+        return error(404, "no message " + id + " is kept (it may have been evicted from the ring)");
+      }
+      if (raw) {
+        return m.content() == null
+            ? error(410, "the content of " + id + " was dropped to stay within inbox-bytes")
+            : new ApiResponse(200, "message/rfc822", new java.util.LinkedHashMap<>(), m.content());
+      }
+      return ApiResponse.json(200, describe(m, true).toString());
+    }
+    return error(404, "unknown inspection endpoint " + method + " " + path);
+  }
+
+  private static double rate(String s) {
+    return s.equalsIgnoreCase("unlimited") || s.equals("-1")
+        ? -1
+        : dev.sluice.core.Rate.parse(s).perSecond();
+  }
+
+  private static double count(String s) {
+    if (s.equalsIgnoreCase("unlimited") || s.equals("-1")) {
+      return -1;
+    }
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a count or unlimited, got '" + s + "'", e);
+    }
+  }
+
+  private ApiResponse quota() {
+    QuotaLedger l = core.ledger();
+    ObjectNode o = JSON.createObjectNode();
+    o.put("MaxSendRate", l.maxSendRate());
+    o.put("Max24HourSend", l.max24HourSend());
+    o.put("SentLast24Hours", (double) l.sentLast24Hours());
+    o.put("tokens", l.tokens());
+    o.put("sendingEnabled", core.sendingEnabled());
+    o.put("sandbox", core.config().sandbox());
+    return ApiResponse.json(200, o.toString());
+  }
+
+  private ApiResponse messages(QueryForm q) {
+    int limit = q.get("limit") == null ? 100 : Integer.parseInt(q.get("limit"));
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT);
+    }
+    Predicate<ReceivedMessage> filter = m -> true;
+    String to = q.get("to");
+    if (to != null) {
+      String t = to.toLowerCase(Locale.ROOT);
+      filter =
+          filter.and(
+              m -> m.recipients().stream().anyMatch(r -> r.toLowerCase(Locale.ROOT).equals(t)));
+    }
+    String from = q.get("from");
+    if (from != null) {
+      filter = filter.and(m -> m.from().equalsIgnoreCase(from));
+    }
+    String via = q.get("via");
+    if (via != null) {
+      filter = filter.and(m -> m.via().key().equals(via.toLowerCase(Locale.ROOT)));
+    }
+    boolean content = "true".equals(q.get("content"));
+    ObjectNode o = JSON.createObjectNode();
+    ArrayNode arr = o.putArray("messages");
+    for (ReceivedMessage m : core.inbox().recent(limit, filter)) {
+      arr.add(describe(m, content));
+    }
+    o.put("kept", core.inbox().size());
+    o.put("total", core.inbox().total());
+    return ApiResponse.json(200, o.toString());
+  }
+
+  private static ObjectNode describe(ReceivedMessage m, boolean content) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("messageId", m.messageId());
+    n.put("timestamp", Instant.ofEpochMilli(m.timestampMillis()).toString());
+    n.put("via", m.via().key());
+    n.put("operation", m.operation());
+    n.put("accessKeyId", m.accessKeyId());
+    n.put("from", m.from());
+    ArrayNode r = n.putArray("recipients");
+    m.recipients().forEach(r::add);
+    n.put("subject", m.subject());
+    n.put("size", m.size());
+    if (content) {
+      n.put(
+          "content", m.content() == null ? null : new String(m.content(), StandardCharsets.UTF_8));
+    }
+    return n;
+  }
+
+  private static ApiResponse error(int status, String message) {
+    return ApiResponse.json(status, JSON.createObjectNode().put("error", message).toString());
+  }
+}

@@ -1,0 +1,334 @@
+package dev.sluice.simulator.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.simulator.MimeHeaders;
+import dev.sluice.simulator.QuotaLedger;
+import dev.sluice.simulator.SendOutcome;
+import dev.sluice.simulator.SendRequest;
+import dev.sluice.simulator.SesError;
+import dev.sluice.simulator.SesInterface;
+import dev.sluice.simulator.SimulatorCore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SES v2 REST-JSON API: SendEmail, SendBulkEmail, GetAccount and PutAccountSendingAttributes.
+ * Errors carry {@code x-amzn-ErrorType} and a {@code {"message":…}} body, as SES sends them, so the
+ * AWS SDKs raise their modelled exception classes.
+ *
+ * <p>Thread-safe; stateless apart from the core it calls.
+ */
+final class V2Api {
+  static final String PREFIX = "/v2/email/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_HEADERS = 15;
+
+  private final SimulatorCore core;
+
+  V2Api(SimulatorCore core) {
+    this.core = core;
+  }
+
+  /** Thrown while decoding a request; carries the v2 error to answer. */
+  static final class BadRequest extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  ApiResponse handle(ApiCall call) {
+    String p = call.path();
+    String m = call.method();
+    try {
+      if (m.equals("POST") && p.equals("/v2/email/outbound-emails")) {
+        return sendEmail(call);
+      }
+      if (m.equals("POST") && p.equals("/v2/email/outbound-bulk-emails")) {
+        return sendBulkEmail(call);
+      }
+      if (m.equals("GET") && p.equals("/v2/email/account")) {
+        return getAccount();
+      }
+      if (m.equals("PUT") && p.equals("/v2/email/account/sending")) {
+        JsonNode body = parse(call.body());
+        core.sendingEnabled(body.path("SendingEnabled").asBoolean(true));
+        return ApiResponse.json(200, "{}");
+      }
+    } catch (BadRequest e) {
+      return error(400, "BadRequestException", e.getMessage());
+    }
+    return error(
+        404,
+        "NotFoundException",
+        "The operation " + m + " " + p + " is not supported by the simulator.");
+  }
+
+  static ApiResponse error(int status, String type, String message) {
+    ObjectNode o = JSON.createObjectNode().put("message", message);
+    return ApiResponse.json(status, o.toString()).header("x-amzn-ErrorType", type);
+  }
+
+  /** The single table from refusal to v2 wire error. */
+  static ApiResponse error(SesError e, String message) {
+    return switch (e) {
+      case RATE_EXCEEDED, DAILY_QUOTA_EXCEEDED -> error(429, "TooManyRequestsException", message);
+      case MESSAGE_REJECTED -> error(400, "MessageRejected", message);
+      case INVALID_PARAMETER, RECIPIENT_COUNT, MESSAGE_TOO_LONG ->
+          error(400, "BadRequestException", message);
+      case SENDING_PAUSED -> error(400, "SendingPausedException", message);
+      case INTERNAL_FAILURE ->
+          error(500, "InternalFailure", "We encountered an internal error. Please try again.");
+      case SERVICE_UNAVAILABLE ->
+          error(503, "ServiceUnavailable", "Service is unable to handle request.");
+    };
+  }
+
+  private static JsonNode parse(byte[] body) throws BadRequest {
+    if (body.length == 0) {
+      throw new BadRequest("Request body is empty.");
+    }
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (n == null || !n.isObject()) {
+        throw new BadRequest("Request body must be a JSON object.");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new BadRequest("Request body is not valid JSON.");
+    } catch (IOException e) {
+      throw new BadRequest("Request body cannot be read.");
+    }
+  }
+
+  private ApiResponse sendEmail(ApiCall call) throws BadRequest {
+    JsonNode req = parse(call.body());
+    SendRequest send = decodeSend(call, req, req.path("Content"));
+    return answer(core.send(send));
+  }
+
+  private static ApiResponse answer(SendOutcome o) {
+    if (o instanceof SendOutcome.Accepted a) {
+      return ApiResponse.json(200, "{\"MessageId\":\"" + a.messageId() + "\"}");
+    }
+    SendOutcome.Rejected r = (SendOutcome.Rejected) o;
+    return error(r.error(), r.message());
+  }
+
+  private SendRequest decodeSend(ApiCall call, JsonNode req, JsonNode content) throws BadRequest {
+    if (!content.isObject()) {
+      throw new BadRequest("Missing required parameter Content.");
+    }
+    int kinds =
+        (content.has("Simple") ? 1 : 0)
+            + (content.has("Raw") ? 1 : 0)
+            + (content.has("Template") ? 1 : 0);
+    if (kinds != 1) {
+      throw new BadRequest("Content must contain exactly one of Simple, Raw or Template.");
+    }
+    checkTags(req.path("EmailTags"));
+    String from = text(req, "FromEmailAddress");
+    List<String> recipients = destination(req.path("Destination"));
+    String subject;
+    byte[] bytes;
+    if (content.has("Template")) {
+      throw new BadRequest(
+          "Template content is not supported by the simulator; send Simple or Raw content.");
+    } else if (content.has("Raw")) {
+      String data = text(content.path("Raw"), "Data");
+      if (data == null) {
+        throw new BadRequest("Missing required parameter Content.Raw.Data.");
+      }
+      try {
+        bytes = Base64s.decode(data);
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest("Content.Raw.Data is not valid base64.");
+      }
+      MimeHeaders h = MimeHeaders.parse(bytes);
+      subject = h.get("subject");
+      if (from == null) {
+        List<String> f = MimeHeaders.addresses(h.get("from"));
+        from = f.isEmpty() ? null : f.get(0);
+      }
+      if (!req.path("Destination").isObject()) {
+        recipients = h.recipients();
+      }
+    } else {
+      JsonNode simple = content.path("Simple");
+      JsonNode subj = simple.path("Subject");
+      if (text(subj, "Data") == null) {
+        throw new BadRequest("Missing required parameter Content.Simple.Subject.Data.");
+      }
+      JsonNode body = simple.path("Body");
+      String textPart = text(body.path("Text"), "Data");
+      String htmlPart = text(body.path("Html"), "Data");
+      if (textPart == null && htmlPart == null) {
+        throw new BadRequest(
+            "Missing required parameter Content.Simple.Body: give Text, Html or both.");
+      }
+      JsonNode headers = simple.path("Headers");
+      if (headers.isArray() && headers.size() > MAX_HEADERS) {
+        throw new BadRequest("Too many headers: at most " + MAX_HEADERS + " are allowed.");
+      }
+      subject = text(subj, "Data");
+      String shown =
+          (textPart == null ? "" : textPart)
+              + (htmlPart == null ? "" : (textPart == null ? "" : "\n\n") + htmlPart);
+      bytes = shown.getBytes(StandardCharsets.UTF_8);
+    }
+    if (from == null) {
+      throw new BadRequest("Missing required parameter FromEmailAddress.");
+    }
+    return new SendRequest(
+        SesInterface.V2,
+        call.accessKeyId(),
+        call.region(),
+        from,
+        recipients,
+        subject,
+        bytes,
+        "SendEmail");
+  }
+
+  private ApiResponse sendBulkEmail(ApiCall call) throws BadRequest {
+    JsonNode req = parse(call.body());
+    JsonNode entries = req.path("BulkEmailEntries");
+    if (!entries.isArray() || entries.isEmpty()) {
+      throw new BadRequest("Missing required parameter BulkEmailEntries.");
+    }
+    if (entries.size() > SimulatorCore.MAX_RECIPIENTS) {
+      throw new BadRequest("BulkEmailEntries may hold at most 50 entries.");
+    }
+    JsonNode template = req.path("DefaultContent").path("Template");
+    if (!template.isObject()) {
+      throw new BadRequest("Missing required parameter DefaultContent.Template.");
+    }
+    String from = text(req, "FromEmailAddress");
+    if (from == null) {
+      throw new BadRequest("Missing required parameter FromEmailAddress.");
+    }
+    checkTags(req.path("DefaultEmailTags"));
+    JsonNode tc = template.path("TemplateContent");
+    String subject =
+        tc.path("Subject")
+            .asText(
+                text(template, "TemplateName") == null
+                    ? ""
+                    : "template " + text(template, "TemplateName"));
+    byte[] bytes =
+        (tc.path("Text").asText("") + tc.path("Html").asText("")).getBytes(StandardCharsets.UTF_8);
+    ArrayNode results = JSON.createArrayNode();
+    for (JsonNode entry : entries) {
+      checkTags(entry.path("ReplacementTags"));
+      List<String> rcpts = destination(entry.path("Destination"));
+      SendOutcome o =
+          core.send(
+              new SendRequest(
+                  SesInterface.V2,
+                  call.accessKeyId(),
+                  call.region(),
+                  from,
+                  rcpts,
+                  subject,
+                  bytes,
+                  "SendBulkEmail"));
+      ObjectNode r = results.addObject();
+      if (o instanceof SendOutcome.Accepted a) {
+        r.put("Status", "SUCCESS").put("MessageId", a.messageId());
+      } else {
+        SendOutcome.Rejected rej = (SendOutcome.Rejected) o;
+        r.put("Status", bulkStatus(rej.error())).put("Error", rej.message());
+      }
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.set("BulkEmailEntryResults", results);
+    return ApiResponse.json(200, out.toString());
+  }
+
+  private static String bulkStatus(SesError e) {
+    return switch (e) {
+      case RATE_EXCEEDED -> "ACCOUNT_THROTTLED";
+      case DAILY_QUOTA_EXCEEDED -> "ACCOUNT_DAILY_QUOTA_EXCEEDED";
+      case MESSAGE_REJECTED -> "MESSAGE_REJECTED";
+      case INVALID_PARAMETER, RECIPIENT_COUNT, MESSAGE_TOO_LONG -> "INVALID_PARAMETER";
+      case SENDING_PAUSED -> "ACCOUNT_SENDING_PAUSED";
+      case INTERNAL_FAILURE, SERVICE_UNAVAILABLE -> "TRANSIENT_FAILURE";
+    };
+  }
+
+  private ApiResponse getAccount() {
+    QuotaLedger l = core.ledger();
+    ObjectNode o = JSON.createObjectNode();
+    o.put("DedicatedIpAutoWarmupEnabled", false);
+    o.put("EnforcementStatus", "HEALTHY");
+    o.put("ProductionAccessEnabled", !core.config().sandbox());
+    ObjectNode q = o.putObject("SendQuota");
+    q.put("Max24HourSend", l.max24HourSend());
+    q.put("MaxSendRate", l.maxSendRate());
+    q.put("SentLast24Hours", (double) l.sentLast24Hours());
+    o.put("SendingEnabled", core.sendingEnabled());
+    o.putObject("SuppressionAttributes")
+        .putArray("SuppressedReasons")
+        .add("BOUNCE")
+        .add("COMPLAINT");
+    return ApiResponse.json(200, o.toString());
+  }
+
+  private static List<String> destination(JsonNode d) throws BadRequest {
+    List<String> out = new ArrayList<>();
+    if (d.isMissingNode() || d.isNull()) {
+      return out;
+    }
+    if (!d.isObject()) {
+      throw new BadRequest("Destination must be an object.");
+    }
+    for (String f : List.of("ToAddresses", "CcAddresses", "BccAddresses")) {
+      JsonNode list = d.path(f);
+      if (list.isMissingNode() || list.isNull()) {
+        continue;
+      }
+      if (!list.isArray()) {
+        throw new BadRequest("Destination." + f + " must be a list of strings.");
+      }
+      for (JsonNode a : list) {
+        if (!a.isTextual()) {
+          throw new BadRequest("Destination." + f + " must be a list of strings.");
+        }
+        out.add(a.asText());
+      }
+    }
+    return out;
+  }
+
+  private static void checkTags(JsonNode tags) throws BadRequest {
+    if (tags.isMissingNode() || tags.isNull()) {
+      return;
+    }
+    if (!tags.isArray()) {
+      throw new BadRequest("Tags must be a list.");
+    }
+    for (JsonNode t : tags) {
+      String name = text(t, "Name");
+      String value = text(t, "Value");
+      if (name == null || value == null) {
+        throw new BadRequest("Each tag needs a Name and a Value.");
+      }
+      String problem = V1Api.tagProblem(name, value);
+      if (problem != null) {
+        throw new BadRequest(problem);
+      }
+    }
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
+  }
+}

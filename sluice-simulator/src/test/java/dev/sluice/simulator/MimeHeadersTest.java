@@ -1,0 +1,41 @@
+package dev.sluice.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MimeHeadersTest {
+  @Test
+  void parse_foldedHeadersAndAddressLists_giveBareRecipients() {
+    String raw =
+        "From: \"Doe, Jane\" <jane@example.com>\r\nTo: a@example.com,\r\n  \"B, b\" <b@example.com>\r\n"
+            + "Cc: team: c@example.com, d@example.com;\r\nSubject: Hello\r\n world\r\n\r\nTo: not@header.com\r\n";
+    MimeHeaders h = MimeHeaders.parse(raw.getBytes(StandardCharsets.US_ASCII));
+    assertThat(h.get("subject")).isEqualTo("Hello world");
+    assertThat(MimeHeaders.addresses(h.get("from"))).containsExactly("jane@example.com");
+    assertThat(h.recipients())
+        .containsExactly("a@example.com", "b@example.com", "c@example.com", "d@example.com");
+  }
+
+  @Test
+  void parse_bareLfAndNoBody_stillWorks() {
+    MimeHeaders h = MimeHeaders.parse("Subject: x\nTo: a@b.c".getBytes(StandardCharsets.US_ASCII));
+    assertThat(h.get("Subject")).isEqualTo("x");
+    assertThat(h.recipients()).containsExactly("a@b.c");
+    assertThat(h.get("missing")).isEmpty();
+  }
+
+  @Test
+  void addressesProblem_sesRules() {
+    assertThat(Addresses.problem("a@example.com")).isNull();
+    assertThat(Addresses.problem("Name <a@example.com>")).isNull();
+    assertThat(Addresses.problem("a@xn--bcher-kva.example")).isNull();
+    assertThat(Addresses.problem("nobody")).isEqualTo("Missing final '@domain'");
+    assertThat(Addresses.problem("ü@example.com")).startsWith("Invalid email address");
+    assertThat(Addresses.problem("a@bücher.example")).startsWith("Invalid email address");
+    assertThat(Addresses.problem("a b@example.com")).startsWith("Invalid email address");
+    assertThat(Addresses.problem("@example.com")).startsWith("Invalid email address");
+    assertThat(Addresses.problem("a@.example.com")).startsWith("Invalid email address");
+  }
+}

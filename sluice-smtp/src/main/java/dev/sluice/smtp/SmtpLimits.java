@@ -1,0 +1,157 @@
+package dev.sluice.smtp;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The bounds of one server: connections, timeouts, line lengths, message size, recipients and
+ * errors per session. Defaults follow RFC 5321 §4.5.3.
+ *
+ * <p>Immutable; thread-safe.
+ *
+ * @param maxConnections sessions open at once; more are answered 421 and closed
+ * @param maxConnectionsPerClient sessions open at once from one client IP address
+ * @param commandTimeout how long to wait for a command (RFC 5321 §4.5.3.2.7: 5 minutes)
+ * @param dataTimeout how long to wait for each block of message data (§4.5.3.2.5: 3 minutes)
+ * @param maxCommandLine the longest command line, CRLF included (§4.5.3.1.4: 512)
+ * @param maxTextLine the longest message text line, CRLF included (§4.5.3.1.6: 1000)
+ * @param maxMessageSize the largest message in octets, advertised with SIZE
+ * @param maxRecipients RCPT commands accepted per transaction (§4.5.3.1.8: at least 100)
+ * @param maxErrors refused commands per session before the server closes it
+ */
+public record SmtpLimits(
+    int maxConnections,
+    int maxConnectionsPerClient,
+    Duration commandTimeout,
+    Duration dataTimeout,
+    int maxCommandLine,
+    int maxTextLine,
+    long maxMessageSize,
+    int maxRecipients,
+    int maxErrors) {
+
+  /** The largest message size this server can hold in one array. */
+  public static final long MAX_MESSAGE_SIZE_CEILING = Integer.MAX_VALUE - 16;
+
+  /** Checks every bound. */
+  public SmtpLimits {
+    positive(maxConnections, "maxConnections");
+    positive(maxConnectionsPerClient, "maxConnectionsPerClient");
+    timeout(commandTimeout, "commandTimeout");
+    timeout(dataTimeout, "dataTimeout");
+    if (maxCommandLine < 512) {
+      throw new IllegalArgumentException(
+          "maxCommandLine must be >= 512 (RFC 5321), got " + maxCommandLine);
+    }
+    if (maxTextLine < 1000) {
+      throw new IllegalArgumentException(
+          "maxTextLine must be >= 1000 (RFC 5321), got " + maxTextLine);
+    }
+    if (maxMessageSize < 1 || maxMessageSize > MAX_MESSAGE_SIZE_CEILING) {
+      throw new IllegalArgumentException(
+          "maxMessageSize must be 1.." + MAX_MESSAGE_SIZE_CEILING + ", got " + maxMessageSize);
+    }
+    positive(maxRecipients, "maxRecipients");
+    positive(maxErrors, "maxErrors");
+  }
+
+  /**
+   * 1000 connections, 100 per client, RFC timeouts and line lengths, 40 MB, 100 recipients, 20
+   * errors.
+   */
+  public static SmtpLimits defaults() {
+    return new SmtpLimits(
+        1000,
+        100,
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(3),
+        512,
+        1000,
+        40L * 1024 * 1024,
+        100,
+        20);
+  }
+
+  /** These limits with other connection bounds. */
+  public SmtpLimits withConnections(int total, int perClient) {
+    return new SmtpLimits(
+        total,
+        perClient,
+        commandTimeout,
+        dataTimeout,
+        maxCommandLine,
+        maxTextLine,
+        maxMessageSize,
+        maxRecipients,
+        maxErrors);
+  }
+
+  /** These limits with other timeouts. */
+  public SmtpLimits withTimeouts(Duration command, Duration data) {
+    return new SmtpLimits(
+        maxConnections,
+        maxConnectionsPerClient,
+        command,
+        data,
+        maxCommandLine,
+        maxTextLine,
+        maxMessageSize,
+        maxRecipients,
+        maxErrors);
+  }
+
+  /** These limits with another message size. */
+  public SmtpLimits withMaxMessageSize(long octets) {
+    return new SmtpLimits(
+        maxConnections,
+        maxConnectionsPerClient,
+        commandTimeout,
+        dataTimeout,
+        maxCommandLine,
+        maxTextLine,
+        octets,
+        maxRecipients,
+        maxErrors);
+  }
+
+  /** These limits with another recipient bound. */
+  public SmtpLimits withMaxRecipients(int count) {
+    return new SmtpLimits(
+        maxConnections,
+        maxConnectionsPerClient,
+        commandTimeout,
+        dataTimeout,
+        maxCommandLine,
+        maxTextLine,
+        maxMessageSize,
+        count,
+        maxErrors);
+  }
+
+  /** These limits with another error bound. */
+  public SmtpLimits withMaxErrors(int count) {
+    return new SmtpLimits(
+        maxConnections,
+        maxConnectionsPerClient,
+        commandTimeout,
+        dataTimeout,
+        maxCommandLine,
+        maxTextLine,
+        maxMessageSize,
+        maxRecipients,
+        count);
+  }
+
+  private static void positive(int value, String name) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+    }
+  }
+
+  private static void timeout(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+    }
+  }
+}

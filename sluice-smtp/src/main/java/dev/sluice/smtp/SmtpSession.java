@@ -1,0 +1,618 @@
+package dev.sluice.smtp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP connection, from greeting to close: reads commands, keeps the session and transaction
+ * state, and asks the {@link SmtpHandler} at each decision.
+ *
+ * <h2>Design note</h2>
+ *
+ * <p><b>Blocking I/O, one virtual thread per connection.</b> SMTP is a strict conversation, so the
+ * session reads like the RFC: read a line, act, answer. Virtual threads make a blocked read cost a
+ * few hundred bytes rather than a platform thread, so ten thousand idle clients are cheap, and the
+ * handler may block (a durable spool write, injected latency) without callbacks. Rejected: a Netty
+ * or NIO state machine (each step becomes a callback; the handler could not block without a second
+ * thread pool), and platform thread pools (a fixed pool caps concurrent sessions at the pool size,
+ * which is the very limit SES throughput tests need to exceed).
+ *
+ * <p><b>Pipelining.</b> Replies are buffered and flushed only when the next read would block, i.e.
+ * when the client's batch is used up (RFC 2920 §3.2). A client that does not pipeline sees no
+ * difference. Commands are taken in order even when PIPELINING is not offered.
+ *
+ * <p><b>Line endings.</b> Commands may end in CRLF or bare LF (lenient, harmless: a command is one
+ * line). In message data only {@code CRLF . CRLF} ends the message, and a message with any bare LF
+ * or bare CR is read to its end and refused with {@link ServerReply#BARE_NEWLINE} (550 5.6.2): RFC
+ * 5321 §2.3.8 forbids them, and accepting them is what made 2023's SMTP smuggling possible when
+ * another hop reads the line ends differently. Rejected: silently converting to CRLF (changes
+ * signed content) and disconnecting (the client never learns why).
+ *
+ * <p><b>Limits.</b> Socket read timeouts give the command and data timeouts; every buffer has a
+ * bound (line lengths, message size, recipients); refused commands are counted and the session
+ * closed after too many. Writes have no timeout of their own: a client that never reads its replies
+ * blocks the session until it closes or the server stops (the kernel's send buffer bounds the
+ * memory).
+ *
+ * <p><b>STARTTLS</b> discards any input buffered after the command (RFC 3207 §4.2; the 2011
+ * STARTTLS command injection), upgrades the socket, and forgets HELO, AUTH and the transaction.
+ *
+ * <p><b>Size.</b> This file is longer than most because it is the whole RFC 5321 command set as one
+ * state machine, read top to bottom; parsing lives beside it ({@link PathArgument}, {@link
+ * MailParameters}, {@link AuthExchange}, {@link DataReader}), so what remains here is sequence,
+ * state and replies.
+ *
+ * <p>Confined to its own thread, except {@link #abort()}, which any thread may call.
+ */
+final class SmtpSession implements SessionInfo {
+  private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+
+  /** RFC 4954 §4: a SASL response line may hold 12288 octets. */
+  private static final int MAX_AUTH_LINE = 12288;
+
+  private final long id;
+  private final Socket raw;
+  private final SSLContext tlsContext;
+  private final SmtpDialect dialect;
+  private final SmtpLimits limits;
+  private final SmtpHandler handler;
+  private final InetSocketAddress remote;
+  private final LineReader in;
+  private final ReplyWriter out;
+  private volatile Socket socket;
+  private volatile Thread thread;
+
+  private boolean tls;
+  private String heloName;
+  private boolean extended;
+  private String user;
+  private int errors;
+  private boolean closing;
+
+  // The mail transaction: reversePath != null while one is open.
+  private String reversePath;
+  private Map<String, String> mailParameters = Map.of();
+  private final List<String> recipients = new ArrayList<>();
+  private DataReader.MessageBuffer chunks;
+
+  SmtpSession(
+      long id,
+      Socket raw,
+      SSLContext tlsContext,
+      SmtpDialect dialect,
+      SmtpLimits limits,
+      SmtpHandler handler)
+      throws IOException {
+    this.id = id;
+    this.raw = raw;
+    this.socket = raw;
+    this.tlsContext = tlsContext;
+    this.dialect = dialect;
+    this.limits = limits;
+    this.handler = handler;
+    this.remote = (InetSocketAddress) raw.getRemoteSocketAddress();
+    this.out =
+        new ReplyWriter(raw.getOutputStream(), dialect.offers(SmtpExtension.ENHANCEDSTATUSCODES));
+    this.in = new LineReader(raw.getInputStream(), this.out::flush);
+  }
+
+  /** Runs the session to its end; never throws. */
+  void run() {
+    thread = Thread.currentThread();
+    try {
+      raw.setTcpNoDelay(true);
+      setTimeout(limits.commandTimeout());
+      out.sendPlain(Reply.of(220, dialect.greeting()));
+      while (!closing) {
+        if (!in.readLine(limits.maxCommandLine())) {
+          break;
+        }
+        if (in.overflowed()) {
+          error(ServerReply.LINE_TOO_LONG);
+          continue;
+        }
+        command(new String(in.line(), 0, in.length(), StandardCharsets.UTF_8));
+      }
+      out.flush();
+    } catch (SocketTimeoutException e) {
+      log.debug("session {}: timeout", id);
+      sendFinal(dialect.reply(ServerReply.TIMEOUT));
+    } catch (IOException e) {
+      log.debug("session {}: connection ended: {}", id, e.toString());
+    } catch (RuntimeException e) {
+      log.warn("session {}: internal error", id, e);
+      sendFinal(Reply.of(421, "4.3.0", "Internal error, closing connection"));
+    } finally {
+      closeQuietly(socket);
+      closeQuietly(raw);
+    }
+  }
+
+  /** Closes the connection from another thread (server stop) and wakes the session thread. */
+  void abort() {
+    closeQuietly(socket);
+    closeQuietly(raw);
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  /** The session's thread once running, for joining on stop. */
+  Thread thread() {
+    return thread;
+  }
+
+  private void command(String line) throws IOException {
+    int sp = line.indexOf(' ');
+    String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
+    String args = sp < 0 ? "" : line.substring(sp + 1).strip();
+    switch (verb) {
+      case "EHLO" -> helo(args, true);
+      case "HELO" -> helo(args, false);
+      case "MAIL" -> mail(args);
+      case "RCPT" -> rcpt(args);
+      case "DATA" -> data(args);
+      case "BDAT" -> bdat(args);
+      case "RSET" -> simple(args, true);
+      case "NOOP" -> simple("", false);
+      case "QUIT" -> quit(args);
+      case "HELP" -> reply(ServerReply.HELP);
+      case "VRFY" -> reply(args.isEmpty() ? ServerReply.SYNTAX : ServerReply.VRFY);
+      case "EXPN" -> error(ServerReply.NOT_IMPLEMENTED);
+      case "STARTTLS" -> startTls(args);
+      case "AUTH" -> auth(args);
+      default -> error(ServerReply.UNKNOWN_COMMAND);
+    }
+  }
+
+  private void helo(String args, boolean ehlo) throws IOException {
+    String name = args.split(" ", 2)[0];
+    if (name.isEmpty()) {
+      error(
+          dialect
+              .reply(ServerReply.SYNTAX)
+              .withText(ehlo ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
+      return;
+    }
+    resetTransaction(); // RFC 5321 §4.1.4: EHLO/HELO mid-session acts as RSET
+    heloName = name;
+    extended = ehlo;
+    if (!ehlo) {
+      out.sendPlain(Reply.of(250, dialect.hostname()));
+      return;
+    }
+    out.sendPlain(dialect.ehloReply(tlsContext != null && !tls, limits.maxMessageSize()));
+  }
+
+  private void mail(String args) throws IOException {
+    if (heloName == null) {
+      error(ServerReply.HELO_FIRST);
+      return;
+    }
+    if (dialect.authRequired() && user == null) {
+      boolean tlsFirst = dialect.authRequiresTls() && !tls && tlsContext != null;
+      error(tlsFirst ? ServerReply.TLS_REQUIRED : ServerReply.AUTH_REQUIRED);
+      return;
+    }
+    if (reversePath != null) {
+      error(ServerReply.NESTED_MAIL);
+      return;
+    }
+    PathArgument path = PathArgument.parse(args, "FROM");
+    if (refusedPath(path, ServerReply.INVALID_SENDER)) {
+      return;
+    }
+    ServerReply bad = MailParameters.check(path.parameters(), dialect, limits.maxMessageSize());
+    if (bad != null) {
+      error(bad);
+      return;
+    }
+    Reply decision = ask(() -> handler.mailFrom(this, path.address(), path.parameters()));
+    if (decision.code() / 100 == 2) {
+      reversePath = path.address();
+      mailParameters = path.parameters();
+    }
+    out.send(decision);
+  }
+
+  private void rcpt(String args) throws IOException {
+    if (reversePath == null) {
+      error(ServerReply.NEED_MAIL);
+      return;
+    }
+    PathArgument path = PathArgument.parse(args, "TO");
+    if (path.problem() == PathArgument.Problem.NONE && path.address().isEmpty()) {
+      error(addressReply(ServerReply.INVALID_RECIPIENT, ""));
+      return;
+    }
+    if (refusedPath(path, ServerReply.INVALID_RECIPIENT)) {
+      return;
+    }
+    if (!path.parameters().isEmpty()) {
+      error(ServerReply.UNSUPPORTED_PARAMETER);
+      return;
+    }
+    if (recipients.size() >= limits.maxRecipients()) {
+      reply(ServerReply.TOO_MANY_RECIPIENTS); // RFC 5321 §4.5.3.1.10
+      return;
+    }
+    Reply decision = ask(() -> handler.rcptTo(this, path.address()));
+    if (decision.code() / 100 == 2) {
+      recipients.add(path.address());
+    }
+    out.send(decision);
+  }
+
+  /** Answers a path problem; true if there was one. */
+  private boolean refusedPath(PathArgument path, ServerReply invalid) throws IOException {
+    switch (path.problem()) {
+      case NONE -> {
+        return false;
+      }
+      case SYNTAX ->
+          error(
+              dialect
+                  .reply(ServerReply.SYNTAX)
+                  .withText(
+                      invalid == ServerReply.INVALID_SENDER
+                          ? "Syntax: MAIL FROM:<address>"
+                          : "Syntax: RCPT TO:<address>"));
+      case INVALID_ADDRESS -> error(addressReply(invalid, path.address()));
+      case NON_ASCII -> error(addressReply(ServerReply.NON_ASCII_ADDRESS, path.address()));
+    }
+    return true;
+  }
+
+  private Reply addressReply(ServerReply which, String address) {
+    Reply r = dialect.reply(which);
+    return r.withText(r.text().replace("{address}", address));
+  }
+
+  private void data(String args) throws IOException {
+    if (!transactionReady(args)) {
+      return;
+    }
+    if (chunks != null) {
+      error(ServerReply.DATA_AFTER_BDAT);
+      return;
+    }
+    out.send(dialect.reply(ServerReply.DATA_START));
+    setTimeout(limits.dataTimeout());
+    DataReader.Body body = DataReader.read(in, limits.maxTextLine(), limits.maxMessageSize());
+    setTimeout(limits.commandTimeout());
+    if (body == null) {
+      throw new EOFException("client went away during DATA");
+    }
+    switch (body.problem()) {
+      case NONE -> deliver(body.message());
+      case TOO_BIG -> finishWith(ServerReply.MESSAGE_TOO_BIG);
+      case LINE_TOO_LONG -> finishWith(ServerReply.MESSAGE_LINE_TOO_LONG);
+      case BARE_NEWLINE -> finishWith(ServerReply.BARE_NEWLINE);
+    }
+  }
+
+  /** BDAT (RFC 3030): a chunk of exactly the given size, the last one marked LAST. */
+  private void bdat(String args) throws IOException {
+    if (!dialect.offers(SmtpExtension.CHUNKING)) {
+      error(ServerReply.NOT_IMPLEMENTED);
+      return;
+    }
+    String[] parts = args.split(" +");
+    boolean last = parts.length == 2 && parts[1].equalsIgnoreCase("LAST");
+    if (parts.length > 2 || (parts.length == 2 && !last) || !parts[0].matches("\\d{1,18}")) {
+      error(dialect.reply(ServerReply.SYNTAX).withText("Syntax: BDAT size [LAST]"));
+      return;
+    }
+    long size = Long.parseLong(parts[0]);
+    // The chunk's octets follow whatever the answer, so read them before deciding (§2).
+    DataReader.MessageBuffer target =
+        reversePath != null && !recipients.isEmpty()
+            ? (chunks != null ? chunks : new DataReader.MessageBuffer(limits.maxMessageSize()))
+            : null;
+    setTimeout(limits.dataTimeout());
+    boolean whole =
+        in.readExactly(
+            size,
+            (b, off, n) -> {
+              if (target != null) {
+                target.append(b, off, n);
+              }
+            });
+    setTimeout(limits.commandTimeout());
+    if (!whole) {
+      throw new EOFException("client went away during BDAT");
+    }
+    if (target == null) {
+      error(reversePath == null ? ServerReply.NEED_MAIL : ServerReply.NEED_RCPT);
+      return;
+    }
+    chunks = target;
+    if (!last) {
+      out.send(dialect.reply(ServerReply.CHUNK_RECEIVED));
+    } else if (target.overflowed()) {
+      finishWith(ServerReply.MESSAGE_TOO_BIG);
+    } else {
+      deliver(target.toByteArray());
+    }
+  }
+
+  private boolean transactionReady(String args) throws IOException {
+    if (!args.isEmpty()) {
+      error(ServerReply.SYNTAX);
+    } else if (reversePath == null) {
+      error(ServerReply.NEED_MAIL);
+    } else if (recipients.isEmpty()) {
+      error(ServerReply.NEED_RCPT);
+    } else {
+      return true;
+    }
+    return false;
+  }
+
+  private void finishWith(ServerReply which) throws IOException {
+    resetTransaction();
+    reply(which);
+  }
+
+  private void deliver(byte[] message) throws IOException {
+    SmtpEnvelope envelope = new SmtpEnvelope(reversePath, mailParameters, recipients);
+    resetTransaction();
+    DataResult result;
+    try {
+      result = handler.data(this, envelope, message);
+    } catch (RuntimeException e) {
+      log.warn("session {}: handler failed on data", id, e);
+      result = DataResult.respond(dialect.reply(ServerReply.LOCAL_ERROR));
+    }
+    switch (result) {
+      case DataResult.Respond r -> out.send(r.reply());
+      case DataResult.Reset r -> resetConnection();
+      case DataResult.Hang h -> hang(h.limit());
+    }
+  }
+
+  private void resetConnection() throws IOException {
+    log.debug("session {}: resetting the connection as the handler asked", id);
+    closing = true;
+    raw.setSoLinger(true, 0); // close() now sends RST, not FIN
+    raw.close();
+  }
+
+  private void hang(Duration limit) throws IOException {
+    log.debug("session {}: hanging for up to {} as the handler asked", id, limit);
+    closing = true;
+    out.flush();
+    long deadline = System.nanoTime() + limit.toNanos();
+    try {
+      while (true) {
+        long left = Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000);
+        if (left <= 0) {
+          break;
+        }
+        socket.setSoTimeout((int) left);
+        if (!in.skipSome()) {
+          break; // the client closed
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      // the hang limit passed
+    }
+    closeQuietly(socket);
+  }
+
+  private void simple(String args, boolean rset) throws IOException {
+    if (rset && !args.isEmpty()) {
+      error(ServerReply.SYNTAX);
+      return;
+    }
+    if (rset) {
+      resetTransaction();
+    }
+    reply(ServerReply.OK);
+  }
+
+  private void quit(String args) throws IOException {
+    reply(ServerReply.BYE);
+    out.flush();
+    closing = true;
+  }
+
+  private void startTls(String args) throws IOException {
+    if (!dialect.offers(SmtpExtension.STARTTLS) || tlsContext == null) {
+      error(ServerReply.TLS_NOT_AVAILABLE);
+      return;
+    }
+    if (tls) {
+      error(ServerReply.TLS_ALREADY_ACTIVE);
+      return;
+    }
+    if (!args.isEmpty()) {
+      error(ServerReply.SYNTAX);
+      return;
+    }
+    in.discardBuffered(); // RFC 3207 §4.2 / command injection: nothing sent in plain text counts
+    reply(ServerReply.START_TLS);
+    out.flush();
+    SSLSocket s =
+        (SSLSocket)
+            tlsContext
+                .getSocketFactory()
+                .createSocket(raw, remote.getHostString(), remote.getPort(), true);
+    s.setUseClientMode(false);
+    socket = s;
+    s.setSoTimeout((int) limits.commandTimeout().toMillis());
+    s.startHandshake();
+    in.setInput(s.getInputStream());
+    out.setOutput(s.getOutputStream());
+    tls = true;
+    heloName = null; // RFC 3207 §4.2: forget everything; the client must EHLO again
+    extended = false;
+    user = null;
+    resetTransaction();
+  }
+
+  private void auth(String args) throws IOException {
+    if (!dialect.offers(SmtpExtension.AUTH)) {
+      error(ServerReply.NOT_IMPLEMENTED);
+      return;
+    }
+    if (heloName == null || !extended) {
+      error(ServerReply.HELO_FIRST);
+      return;
+    }
+    if (dialect.authRequiresTls() && !tls) {
+      error(ServerReply.TLS_REQUIRED);
+      return;
+    }
+    if (user != null) {
+      error(ServerReply.AUTH_ALREADY_DONE);
+      return;
+    }
+    if (reversePath != null) {
+      error(ServerReply.AUTH_IN_TRANSACTION);
+      return;
+    }
+    String[] parts = args.split(" +");
+    String mechanism = parts[0].toUpperCase(Locale.ROOT);
+    if (mechanism.isEmpty() || parts.length > 2) {
+      error(
+          dialect.reply(ServerReply.SYNTAX).withText("Syntax: AUTH mechanism [initial-response]"));
+      return;
+    }
+    if (!dialect.authMechanisms().contains(mechanism)) {
+      error(ServerReply.AUTH_MECHANISM_UNKNOWN);
+      return;
+    }
+    AuthExchange.Result result =
+        AuthExchange.run(mechanism, parts.length == 2 ? parts[1] : null, this::challenge);
+    switch (result) {
+      case AuthExchange.Refused r -> error(r.reply());
+      case AuthExchange.Credentials c -> checkCredentials(c);
+    }
+  }
+
+  private void checkCredentials(AuthExchange.Credentials c) throws IOException {
+    boolean ok;
+    try {
+      ok = handler.authenticate(this, c.mechanism(), c.user(), c.password());
+    } catch (RuntimeException e) {
+      log.warn("session {}: authenticator failed", id, e);
+      reply(ServerReply.AUTH_TEMPORARY_FAILURE);
+      return;
+    }
+    if (ok) {
+      user = c.user();
+      reply(ServerReply.AUTH_SUCCEEDED);
+    } else {
+      log.debug("session {}: AUTH {} failed for user '{}'", id, c.mechanism(), c.user());
+      error(ServerReply.AUTH_FAILED);
+    }
+  }
+
+  private String challenge(String prompt) throws IOException {
+    out.send(Reply.of(334, prompt));
+    if (!in.readLine(MAX_AUTH_LINE)) {
+      throw new EOFException("client went away during AUTH");
+    }
+    return in.overflowed()
+        ? null
+        : new String(in.line(), 0, in.length(), StandardCharsets.US_ASCII);
+  }
+
+  private Reply ask(Supplier<Reply> decision) {
+    try {
+      return decision.get();
+    } catch (RuntimeException e) {
+      log.warn("session {}: handler failed", id, e);
+      return dialect.reply(ServerReply.LOCAL_ERROR);
+    }
+  }
+
+  private void reply(ServerReply which) throws IOException {
+    out.send(dialect.reply(which));
+  }
+
+  private void error(ServerReply which) throws IOException {
+    error(dialect.reply(which));
+  }
+
+  /** Sends a refusal and counts it; too many end the session. */
+  private void error(Reply reply) throws IOException {
+    out.send(reply);
+    if (++errors >= limits.maxErrors()) {
+      log.debug("session {}: too many errors", id);
+      out.send(dialect.reply(ServerReply.TOO_MANY_ERRORS));
+      out.flush();
+      closing = true;
+    }
+  }
+
+  private void resetTransaction() {
+    reversePath = null;
+    mailParameters = Map.of();
+    recipients.clear();
+    chunks = null;
+  }
+
+  private void setTimeout(Duration d) throws IOException {
+    socket.setSoTimeout((int) d.toMillis());
+  }
+
+  private void sendFinal(Reply reply) {
+    try {
+      out.send(reply);
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      log.debug("session {}: could not send final reply: {}", id, e.toString());
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return remote;
+  }
+
+  @Override
+  public boolean tlsActive() {
+    return tls;
+  }
+
+  @Override
+  public Optional<String> authenticatedUser() {
+    return Optional.ofNullable(user);
+  }
+
+  @Override
+  public Optional<String> heloName() {
+    return Optional.ofNullable(heloName);
+  }
+}

@@ -1,0 +1,116 @@
+package dev.sluice.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PathArgumentTest {
+  @Test
+  void parse_addressWithParameters_splitsThem() {
+    PathArgument p = PathArgument.parse("FROM:<a@b.example> SIZE=100 body=8BITMIME", "FROM");
+    assertThat(p.problem()).isEqualTo(PathArgument.Problem.NONE);
+    assertThat(p.address()).isEqualTo("a@b.example");
+    assertThat(p.parameters()).isEqualTo(Map.of("SIZE", "100", "BODY", "8BITMIME"));
+  }
+
+  @Test
+  void parse_nullPath_isEmptyAddress() {
+    PathArgument p = PathArgument.parse("FROM:<>", "FROM");
+    assertThat(p.problem()).isEqualTo(PathArgument.Problem.NONE);
+    assertThat(p.address()).isEmpty();
+  }
+
+  @Test
+  void parse_spaceAfterColonAndLowerCaseKeyword_isTolerated() {
+    assertThat(PathArgument.parse("from: <a@b.example>", "FROM").address())
+        .isEqualTo("a@b.example");
+  }
+
+  @Test
+  void parse_sourceRoute_isDropped() {
+    assertThat(PathArgument.parse("TO:<@relay.example,@r2.example:u@d.example>", "TO").address())
+        .isEqualTo("u@d.example");
+  }
+
+  @Test
+  void parse_postmasterWithoutDomain_isValidRecipient() {
+    assertThat(PathArgument.parse("TO:<Postmaster>", "TO").problem())
+        .isEqualTo(PathArgument.Problem.NONE);
+    assertThat(PathArgument.parse("FROM:<Postmaster>", "FROM").problem())
+        .isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
+  }
+
+  @Test
+  void parse_quotedLocalPartWithBracket_findsRealClosingBracket() {
+    PathArgument p = PathArgument.parse("TO:<\"a>b c\"@d.example>", "TO");
+    assertThat(p.problem()).isEqualTo(PathArgument.Problem.NONE);
+    assertThat(p.address()).isEqualTo("\"a>b c\"@d.example");
+  }
+
+  @Test
+  void parse_nonAsciiAddress_isNonAscii() {
+    assertThat(PathArgument.parse("TO:<j\u00f6rg@d.example>", "TO").problem())
+        .isEqualTo(PathArgument.Problem.NON_ASCII);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "TO:a@b.example",
+        "TO:<a@b.example",
+        "TO:<a@>",
+        "TO:<@b.example>",
+        "TO:<a..b@c.example>",
+        "TO:<a@-b.example>",
+        "TO:<a b@c.example>",
+        "TO:<a@b..example>",
+        "TO:<a@b.example.>"
+      })
+  void parse_badPath_isInvalidAddress(String args) {
+    assertThat(PathArgument.parse(args, "TO").problem())
+        .isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "TO",
+        "FROM:<a@b.example>",
+        "TO:",
+        "TO:<a@b.example>x",
+        "TO:<a@b.example> A=1 A=2",
+        "TO:<a@b.example> =1"
+      })
+  void parse_badSyntax_isSyntax(String args) {
+    assertThat(PathArgument.parse(args, "TO").problem()).isEqualTo(PathArgument.Problem.SYNTAX);
+  }
+
+  @Test
+  void parse_randomInput_neverThrows() {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    String alphabet = "<>@\":., =\\abcAB09-[]\u00e9\0\t";
+    try {
+      for (int i = 0; i < 20_000; i++) {
+        StringBuilder sb = new StringBuilder(random.nextBoolean() ? "TO:" : "");
+        int n = random.nextInt(40);
+        for (int j = 0; j < n; j++) {
+          sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        PathArgument p = PathArgument.parse(sb.toString(), "TO");
+        if (p.problem() == PathArgument.Problem.NONE
+            && !p.address().isEmpty()
+            && !p.address().equalsIgnoreCase("postmaster")) {
+          assertThat(PathArgument.isMailbox(p.address())).isTrue();
+        }
+      }
+    } catch (RuntimeException | AssertionError e) {
+      throw new AssertionError("failed with seed " + seed, e);
+    }
+  }
+}
