@@ -11,7 +11,7 @@ LUA_SCRIPT="$BENCH_DIR/lua/ses-v2-send-email.lua"
 # ---------------------------------------------------------------- options
 DURATION="10s"
 REPEATS=3
-WARMUP="5s"
+WARMUP="10s"
 ZERO_CONNS="100"
 LAT_CONNS="1000"
 LATENCY="50ms"
@@ -190,6 +190,14 @@ group_cpu() {
 
 now() { date +%s.%N; }
 
+# Machine-wide CPU ticks from /proc/stat: "busy total" (busy = user + nice +
+# system + irq + softirq + steal). Shows how much else ran on the machine.
+machine_ticks() {
+  local _cpu user nice system idle iowait irq softirq steal _rest
+  read -r _cpu user nice system idle iowait irq softirq steal _rest < /proc/stat
+  echo "$(( user + nice + system + irq + softirq + steal )) $(( user + nice + system + idle + iowait + irq + softirq + steal ))"
+}
+
 # start_server NAME LOGFILE CMD... : starts CMD in a new session, waits for the
 # first http://127.0.0.1:PORT (or http://localhost:PORT) it prints, and sets
 # SERVER_PG and SERVER_URL.
@@ -323,10 +331,11 @@ RAW="$WORK_DIR/runs.tsv"
 run_wrk() {
   local scenario="$1" server="$2" pg="$3" url="$4" conns="$5" lat="$6" rep="$7" dur="$8"
   local out="$WORK_DIR/wrk-$server-$scenario-$conns-$rep.out" statf="$WORK_DIR/wrk-$server-$scenario-$conns-$rep.stat"
-  local load1 s0 s1 t0 t1 rc=0 limit
+  local load1 s0 s1 m0 m1 t0 t1 rc=0 limit
   limit=$(( $(to_ms "$dur") / 1000 + TIMEOUT_MS / 1000 + 60 ))
   load1=$(cut -d' ' -f1 /proc/loadavg)
   s0=$(group_cpu "$pg")
+  m0=$(machine_ticks)
   t0=$(now)
   # The wrapper shell reads its own cutime/cstime once it has waited for wrk:
   # that is the CPU time wrk used.
@@ -339,27 +348,30 @@ run_wrk() {
   wait "$WRK_PID" || rc=$?
   WRK_PID=""
   t1=$(now)
+  m1=$(machine_ticks)
   s1=$(group_cpu "$pg")
   if (( rc != 0 )) || ! grep -q '^BENCH_RESULT ' "$out"; then
     echo "---- wrk output ----" >&2; cat "$out" >&2 || true
     die "wrk failed (exit $rc) against $server at $url with $conns connections"
   fi
   [[ "$rep" == "warmup" ]] && { log "  warm-up $server c=$conns: $(grep -oE 'rps=[0-9.]+' "$out")"; return 0; }
-  local client_cpu wall server_cpu res
+  local client_cpu wall server_cpu res machine_pct
   client_cpu=$(awk -v hz="$CLK_TCK" '{ s = $0; sub(/.*\) /, "", s); split(s, a, " "); printf "%.3f", (a[14] + a[15]) / hz }' "$statf")
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
   server_cpu=$(awk -v a="$s0" -v b="$s1" 'BEGIN { printf "%.3f", b - a }')
+  machine_pct=$(awk -v a="$m0" -v b="$m1" 'BEGIN { split(a, x, " "); split(b, y, " ");
+    d = y[2] - x[2]; printf "%.1f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }')
   res=$(grep -m1 '^BENCH_RESULT ' "$out")
   # key=value -> TSV row in the column order the report expects.
   awk -v sc="$scenario" -v sv="$server" -v c="$conns" -v l="$lat" -v r="$rep" \
-      -v scpu="$server_cpu" -v ccpu="$client_cpu" -v w="$wall" -v ld="$load1" '
+      -v scpu="$server_cpu" -v ccpu="$client_cpu" -v w="$wall" -v ld="$load1" -v mp="$machine_pct" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       err = v["connect"] + v["read"] + v["write"] + v["timeout"]
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
         sc, sv, c, l, r, v["rps"], v["p50_us"], v["p99_us"], v["non2xx"], v["non200"], err,
-        v["connect"], v["read"], v["write"], v["timeout"], v["requests"], scpu, ccpu, w, ld }' \
+        v["connect"], v["read"], v["write"], v["timeout"], v["requests"], scpu, ccpu, w, ld, mp }' \
     <<< "$res" >> "$RAW"
-  log "  run $rep $server c=$conns latency=${lat}ms: $(sed -E 's/^BENCH_RESULT //' <<< "$res") server_cpu=${server_cpu}s client_cpu=${client_cpu}s wall=${wall}s load1=$load1"
+  log "  run $rep $server c=$conns latency=${lat}ms: $(sed -E 's/^BENCH_RESULT //' <<< "$res") server_cpu=${server_cpu}s client_cpu=${client_cpu}s wall=${wall}s machine_busy=${machine_pct}% load1=$load1"
 }
 
 clear_store() {
@@ -453,23 +465,25 @@ function ms(us) { return sprintf("%.2f", us / 1000) }
   non2xx[key] += $9; if ($10 < 0) non200[key] = -1; else if (non200[key] >= 0) non200[key] += $10
   errs[key] += $11; conn[key] += $12; rd[key] += $13; wr[key] += $14; to[key] += $15
   scpu[key] = scpu[key] " " pct($17, $19); ccpu[key] = ccpu[key] " " pct($18, $19)
-  scs[key] = scs[key] " " $17; ccs[key] = ccs[key] " " $18
+  o = $21 - pct($17, $19) - pct($18, $19); if (o < 0) o = 0
+  ocpu[key] = ocpu[key] " " o
   raw[++nr] = $0
 }
 END {
-  fmt = "%-13s %-17s %6s %8s %10s %9s %9s %8s %7s %8s %8s\n"
-  printf "\n" fmt, "scenario", "server", "conns", "latency", "req/s(med)", "p50 ms", "p99 ms", "non-2xx", "errors", "srv CPU%", "cli CPU%"
+  fmt = "%-13s %-17s %6s %8s %10s %9s %9s %8s %7s %8s %8s %8s\n"
+  printf "\n" fmt, "scenario", "server", "conns", "latency", "req/s(med)", "p50 ms", "p99 ms", "non-2xx", "errors", "srv CPU%", "cli CPU%", "oth CPU%"
   for (k = 1; k <= nk; k++) {
     key = order[k]; split(key, f, SUBSEP)
     m_rps[key] = median(rps[key]); m_p50[key] = median(p50[key]); m_p99[key] = median(p99[key])
-    m_s[key] = median(scpu[key]); m_c[key] = median(ccpu[key])
+    m_s[key] = median(scpu[key]); m_c[key] = median(ccpu[key]); m_o[key] = median(ocpu[key])
     printf fmt, f[1], f[2], f[3], f[4] "ms", sprintf("%.0f", m_rps[key]), ms(m_p50[key]), ms(m_p99[key]), \
-      non2xx[key], errs[key], sprintf("%.0f", m_s[key]), sprintf("%.0f", m_c[key])
+      non2xx[key], errs[key], sprintf("%.0f", m_s[key]), sprintf("%.0f", m_c[key]), sprintf("%.0f", m_o[key])
     if (f[1] == "zero-latency" && f[2] == "simulator" && m_rps[key] > best0) best0 = m_rps[key]
   }
   printf "\nreq/s of each repeat:\n"
   for (k = 1; k <= nk; k++) { key = order[k]; split(key, f, SUBSEP); printf "  %-13s %-17s c=%-5s %s\n", f[1], f[2], f[3], rps[key] }
-  printf "CPU%% is the share of all %d cores (100%% = every core busy), median of the repeats.\n", ncores
+  printf "CPU%% is the share of all %d cores (100%% = every core busy), median of the repeats;\n", ncores
+  printf "oth = every other process on the machine (from /proc/stat) during the run.\n"
   printf "non-2xx is wrk'"'"'s count of statuses >= 400; errors = connect+read+write+timeout, summed over the repeats.\n"
   printf "\n"
   nratio = 0
@@ -508,8 +522,8 @@ END {
   printf "  \"summary\": [\n" > json
   for (k = 1; k <= nk; k++) {
     key = order[k]; split(key, f, SUBSEP); s = rps[key]; sub(/^ /, "", s); gsub(/ /, ", ", s)
-    printf "    {\"scenario\": %s, \"server\": %s, \"connections\": %d, \"latency_ms\": %d, \"rps_median\": %.1f, \"rps_raw\": [%s], \"p50_ms_median\": %s, \"p99_ms_median\": %s, \"non2xx_total\": %d, \"non200_total\": %s, \"socket_errors_total\": %d, \"errors\": {\"connect\": %d, \"read\": %d, \"write\": %d, \"timeout\": %d}, \"server_cpu_pct_median\": %.1f, \"client_cpu_pct_median\": %.1f}%s\n", \
-      jstr(f[1]), jstr(f[2]), f[3], f[4], m_rps[key], s, ms(m_p50[key]), ms(m_p99[key]), non2xx[key], (non200[key] < 0 ? "null" : non200[key]), errs[key], conn[key], rd[key], wr[key], to[key], m_s[key], m_c[key], (k < nk ? "," : "") > json
+    printf "    {\"scenario\": %s, \"server\": %s, \"connections\": %d, \"latency_ms\": %d, \"rps_median\": %.1f, \"rps_raw\": [%s], \"p50_ms_median\": %s, \"p99_ms_median\": %s, \"non2xx_total\": %d, \"non200_total\": %s, \"socket_errors_total\": %d, \"errors\": {\"connect\": %d, \"read\": %d, \"write\": %d, \"timeout\": %d}, \"server_cpu_pct_median\": %.1f, \"client_cpu_pct_median\": %.1f, \"other_cpu_pct_median\": %.1f}%s\n", \
+      jstr(f[1]), jstr(f[2]), f[3], f[4], m_rps[key], s, ms(m_p50[key]), ms(m_p99[key]), non2xx[key], (non200[key] < 0 ? "null" : non200[key]), errs[key], conn[key], rd[key], wr[key], to[key], m_s[key], m_c[key], m_o[key], (k < nk ? "," : "") > json
   }
   printf "  ],\n  \"ratio_simulator_over_baseline_zero_latency\": [" > json
   for (i = 1; i <= nratio; i++) printf "%s{\"connections\": %d, \"ratio\": %.3f}", (i > 1 ? ", " : ""), ratio_c[i], ratio_v[i] > json
@@ -520,8 +534,8 @@ END {
   printf "],\n  \"runs\": [\n" > json
   for (i = 1; i <= nr; i++) {
     split(raw[i], g, "\t")
-    printf "    {\"scenario\": %s, \"server\": %s, \"connections\": %d, \"latency_ms\": %d, \"repeat\": %d, \"rps\": %s, \"p50_us\": %d, \"p99_us\": %d, \"non2xx\": %d, \"non200\": %s, \"connect_errors\": %d, \"read_errors\": %d, \"write_errors\": %d, \"timeouts\": %d, \"requests\": %d, \"server_cpu_s\": %s, \"client_cpu_s\": %s, \"wall_s\": %s, \"load1_before\": %s}%s\n", \
-      jstr(g[1]), jstr(g[2]), g[3], g[4], g[5], g[6], g[7], g[8], g[9], (g[10] < 0 ? "null" : g[10]), g[12], g[13], g[14], g[15], g[16], g[17], g[18], g[19], g[20], (i < nr ? "," : "") > json
+    printf "    {\"scenario\": %s, \"server\": %s, \"connections\": %d, \"latency_ms\": %d, \"repeat\": %d, \"rps\": %s, \"p50_us\": %d, \"p99_us\": %d, \"non2xx\": %d, \"non200\": %s, \"connect_errors\": %d, \"read_errors\": %d, \"write_errors\": %d, \"timeouts\": %d, \"requests\": %d, \"server_cpu_s\": %s, \"client_cpu_s\": %s, \"wall_s\": %s, \"machine_busy_pct\": %s, \"load1_before\": %s}%s\n", \
+      jstr(g[1]), jstr(g[2]), g[3], g[4], g[5], g[6], g[7], g[8], g[9], (g[10] < 0 ? "null" : g[10]), g[12], g[13], g[14], g[15], g[16], g[17], g[18], g[19], g[21], g[20], (i < nr ? "," : "") > json
   }
   printf "  ]\n}\n" > json
 }' "$RAW"
