@@ -26,6 +26,7 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("simulator", SimulatorCommand.commandLine());
+    cl.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, System.err)));
     return cl;
   }
 

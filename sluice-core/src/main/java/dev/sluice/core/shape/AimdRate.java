@@ -9,18 +9,18 @@ import dev.sluice.core.Clock;
  * <p>Design: SES answers a throttle only after the fact, and several calls already in flight will
  * be throttled together; so a throttle cuts the rate by {@code cutFactor} at most once per {@code
  * cutSpacing}, letting the in-flight tail drain before judging again. Between throttles the rate
- * climbs back by {@code increasePerSecond}; once it is within 10% of the rate at which the last
- * throttle came, it climbs ten times slower, so a sender sharing the account with others settles
- * just under the real limit instead of sawing across it. A rate set twice too high converges below
- * the limit in a few cuts (1.0 → 0.7 → 0.49 of the set rate). The rate never drops under {@code
- * floor}.
+ * climbs back by {@code increaseFraction} of the ceiling per second; once it is within 10% of the
+ * rate at which the last throttle came, it climbs ten times slower, so a sender sharing the account
+ * with others settles just under the real limit instead of sawing across it. A rate set twice too
+ * high converges below the limit in a few cuts (1.0 → 0.7 → 0.49 of the set rate). The rate never
+ * drops under {@code floor}.
  *
  * <p>Thread-safe.
  */
 public final class AimdRate {
   private final Clock clock;
   private final double cutFactor;
-  private final double increasePerSecond;
+  private final double increaseFraction;
   private final long cutSpacingNanos;
   private final double floor;
   private double ceiling;
@@ -36,7 +36,8 @@ public final class AimdRate {
    *
    * @param ceiling the highest rate (recipients per second); negative for unlimited
    * @param cutFactor the multiplier applied on a throttle, e.g. 0.7
-   * @param increasePerSecond how much the rate climbs per second between throttles
+   * @param increaseFraction how much the rate climbs per second between throttles, as a fraction of
+   *     the ceiling
    * @param cutSpacingNanos the least time between two cuts
    * @param floor the lowest rate
    * @param clock the time source
@@ -44,7 +45,7 @@ public final class AimdRate {
   public AimdRate(
       double ceiling,
       double cutFactor,
-      double increasePerSecond,
+      double increaseFraction,
       long cutSpacingNanos,
       double floor,
       Clock clock) {
@@ -53,7 +54,7 @@ public final class AimdRate {
     }
     this.clock = clock;
     this.cutFactor = cutFactor;
-    this.increasePerSecond = increasePerSecond;
+    this.increaseFraction = increaseFraction;
     this.cutSpacingNanos = cutSpacingNanos;
     this.floor = floor;
     this.ceiling = ceiling;
@@ -116,6 +117,10 @@ public final class AimdRate {
       return;
     }
     double seconds = elapsed / 1e9;
+    double increasePerSecond = ceiling * increaseFraction;
+    if (increasePerSecond <= 0) {
+      return;
+    }
     double slowFrom = Double.isNaN(lastThrottledAt) ? Double.MAX_VALUE : lastThrottledAt * 0.9;
     double x = current;
     if (x < slowFrom) {

@@ -10,7 +10,7 @@ class AimdRateTest {
   private final ManualClock clock = new ManualClock(0);
 
   private AimdRate aimd(double ceiling) {
-    return new AimdRate(ceiling, 0.7, ceiling * 0.05, 200_000_000L, 1, clock);
+    return new AimdRate(ceiling, 0.7, 0.05, 200_000_000L, 1, clock);
   }
 
   @Test

@@ -1,0 +1,126 @@
+package dev.sluice.ses;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.TlsTrustManagersProvider;
+
+/**
+ * How to reach the SES API: region, an optional endpoint override (the simulator, LocalStack, a
+ * proxy), credentials, the connection pool size and timeouts.
+ *
+ * @param region the AWS region, e.g. {@code us-east-1}
+ * @param endpoint an endpoint override, or null for the region's real SES endpoint
+ * @param credentials the credentials provider (the SDK's default chain when null)
+ * @param maxConnections the connection pool size; match it to the concurrency
+ * @param connectTimeout the TCP connect timeout
+ * @param callTimeout the whole-call timeout
+ * @param keepAlive false to open a new connection for every call (for measurement only)
+ * @param trust extra trust (e.g. the simulator's self-signed certificate), or null for the JDK's
+ * @param asyncClient true to use the SDK's asynchronous Netty client instead of the blocking one
+ */
+public record SesApiSettings(
+    String region,
+    URI endpoint,
+    AwsCredentialsProvider credentials,
+    int maxConnections,
+    Duration connectTimeout,
+    Duration callTimeout,
+    boolean keepAlive,
+    TlsTrustManagersProvider trust,
+    boolean asyncClient) {
+  /** Checks the values. */
+  public SesApiSettings {
+    Objects.requireNonNull(region, "region");
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be >= 1");
+    }
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(callTimeout, "callTimeout");
+  }
+
+  /** Settings for a region or endpoint with defaults: 64 connections, 5 s connect, 30 s call. */
+  public static SesApiSettings of(String region, URI endpoint, AwsCredentialsProvider credentials) {
+    return new SesApiSettings(
+        region,
+        endpoint,
+        credentials,
+        64,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30),
+        true,
+        null,
+        false);
+  }
+
+  /** A copy with another pool size. */
+  public SesApiSettings withMaxConnections(int n) {
+    return new SesApiSettings(
+        region,
+        endpoint,
+        credentials,
+        n,
+        connectTimeout,
+        callTimeout,
+        keepAlive,
+        trust,
+        asyncClient);
+  }
+
+  /** A copy with keep-alive on or off. */
+  public SesApiSettings withKeepAlive(boolean on) {
+    return new SesApiSettings(
+        region,
+        endpoint,
+        credentials,
+        maxConnections,
+        connectTimeout,
+        callTimeout,
+        on,
+        trust,
+        asyncClient);
+  }
+
+  /** A copy that trusts extra certificates. */
+  public SesApiSettings withTrust(TlsTrustManagersProvider t) {
+    return new SesApiSettings(
+        region,
+        endpoint,
+        credentials,
+        maxConnections,
+        connectTimeout,
+        callTimeout,
+        keepAlive,
+        t,
+        asyncClient);
+  }
+
+  /** A copy with another call timeout. */
+  public SesApiSettings withCallTimeout(Duration d) {
+    return new SesApiSettings(
+        region,
+        endpoint,
+        credentials,
+        maxConnections,
+        connectTimeout,
+        d,
+        keepAlive,
+        trust,
+        asyncClient);
+  }
+
+  /** A copy using the asynchronous or the blocking SDK client. */
+  public SesApiSettings withAsyncClient(boolean async) {
+    return new SesApiSettings(
+        region,
+        endpoint,
+        credentials,
+        maxConnections,
+        connectTimeout,
+        callTimeout,
+        keepAlive,
+        trust,
+        async);
+  }
+}

@@ -1,0 +1,421 @@
+package dev.sluice.ses;
+
+import dev.sluice.core.Clock;
+import dev.sluice.core.Envelope;
+import dev.sluice.core.OutboundMessage;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.shape.AimdRate;
+import dev.sluice.core.shape.TokenBucket;
+import dev.sluice.core.transport.AccountQuota;
+import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.Transport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery engine: sends messages through one {@link Transport} as fast as the account allows,
+ * from any number of threads, and says what became of each.
+ *
+ * <p>Design: each message runs on its own virtual thread, so the code stays blocking and readable
+ * while thousands wait on the network; a semaphore bounds calls in flight and a second bounds
+ * unfinished messages (so {@code send} pushes back instead of queueing without limit). Before each
+ * call the message reserves one token per recipient from a {@link TokenBucket} refilled at the
+ * current rate, and sleeps until its reservation is due — shaping costs a timer, not a polling
+ * loop. The rate follows the account's MaxSendRate, read at start and every {@code quotaRefresh},
+ * through an {@link AimdRate}: a throttle cuts it at once and it recovers additively, so a rate set
+ * too high by hand, or shared with other senders, converges instead of hammering. A rate throttle
+ * is retried (it never uses up an attempt); the daily quota pauses all sending until a refresh
+ * shows the rolling window has room again. Transient failures back off with full jitter, bounded in
+ * attempts and time. More than {@code maxRecipients} recipients become several calls, each charged
+ * its own recipients; if a later call fails, the outcome lists who already got the message, so
+ * nobody receives it twice. The SDK's own retries are off (see {@link SesErrors}).
+ *
+ * <p>Thread-safe.
+ */
+public final class SesSender implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SesSender.class);
+  private static final String SIMULATOR_DOMAIN = "@simulator.amazonses.com";
+
+  private final Transport transport;
+  private final SenderConfig config;
+  private final Clock clock;
+  private final TokenBucket bucket;
+  private final AimdRate aimd;
+  private final Semaphore inFlight;
+  private final Semaphore pending;
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final AtomicInteger inFlightCount = new AtomicInteger();
+  private final AtomicLong sentSinceRefresh = new AtomicLong();
+  private volatile AccountQuota quota;
+  private volatile boolean dailyPaused;
+  private volatile boolean closed;
+  private final Thread refresher;
+  private final Counter accepted;
+  private final Counter throttled;
+  private final Counter transientFailures;
+  private final Counter permanentFailures;
+
+  private SesSender(Transport transport, SenderConfig config, Clock clock, MeterRegistry registry) {
+    this.transport = transport;
+    this.config = config;
+    this.clock = clock;
+    this.inFlight = new Semaphore(config.maxInFlight(), true);
+    this.pending = new Semaphore(config.maxPending(), true);
+    double initial = Double.isNaN(config.rateOverride()) ? -1 : config.rateOverride();
+    this.aimd =
+        new AimdRate(
+            initial,
+            config.cutFactor(),
+            config.increasePerSecondFraction(),
+            config.cutSpacing().toNanos(),
+            0.1,
+            clock);
+    this.bucket = new TokenBucket(initial, config.burst().toNanos() / 1e9, clock);
+    this.accepted = call(registry, "accepted");
+    this.throttled = call(registry, "throttled");
+    this.transientFailures = call(registry, "transient");
+    this.permanentFailures = call(registry, "permanent");
+    Gauge.builder("sluice.sender.in.flight", inFlightCount, AtomicInteger::get)
+        .description("Upstream calls in flight")
+        .register(registry);
+    Gauge.builder("sluice.sender.rate", this, SesSender::currentRate)
+        .description("The shaped rate in recipients per second (negative: unlimited)")
+        .register(registry);
+    Gauge.builder("sluice.sender.rate.ceiling", this, s -> s.aimd.ceiling())
+        .description("MaxSendRate, or the rate set by hand")
+        .register(registry);
+    Gauge.builder("sluice.sender.connections.opened", transport, Transport::connectionsOpened)
+        .description("Connections opened to the upstream")
+        .register(registry);
+    this.refresher = Thread.ofVirtual().name("sluice-quota-refresh").unstarted(this::refreshLoop);
+  }
+
+  private static Counter call(MeterRegistry r, String result) {
+    return Counter.builder("sluice.sender.calls")
+        .tag("result", result)
+        .description("Upstream calls by result")
+        .register(r);
+  }
+
+  /**
+   * Starts a sender: reads the account's limits once (so the first messages are already shaped),
+   * then keeps them fresh in the background. The sender owns the transport and closes it.
+   */
+  public static SesSender start(
+      Transport transport, SenderConfig config, Clock clock, MeterRegistry registry) {
+    SesSender s = new SesSender(transport, config, clock, registry);
+    s.refreshQuota();
+    s.refresher.start();
+    return s;
+  }
+
+  /**
+   * Sends one message; the future completes with its outcome and never exceptionally. Blocks the
+   * caller while {@code maxPending} messages are unfinished.
+   */
+  public CompletableFuture<Outcome> send(OutboundMessage message) {
+    if (closed) {
+      return CompletableFuture.completedFuture(
+          new Outcome.Deferred(
+              Outcome.Scope.UPSTREAM, "sender is closed", Duration.ZERO, List.of()));
+    }
+    pending.acquireUninterruptibly();
+    CompletableFuture<Outcome> f = new CompletableFuture<>();
+    try {
+      threads.execute(
+          () -> {
+            try {
+              f.complete(deliver(message));
+            } catch (RuntimeException | Error e) {
+              LOG.error("unexpected failure delivering {}", message.id(), e);
+              f.complete(
+                  new Outcome.Deferred(
+                      Outcome.Scope.MESSAGE,
+                      "internal error: " + e,
+                      Duration.ofMinutes(1),
+                      List.of()));
+            } finally {
+              pending.release();
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pending.release();
+      f.complete(
+          new Outcome.Deferred(
+              Outcome.Scope.UPSTREAM, "sender is closed", Duration.ZERO, List.of()));
+    }
+    return f;
+  }
+
+  private Outcome deliver(OutboundMessage m) {
+    if (m.content().length > transport.maxMessageSize()) {
+      return new Outcome.Failed(
+          "message is "
+              + m.content().length
+              + " bytes, over the "
+              + transport.name()
+              + " limit of "
+              + transport.maxMessageSize(),
+          List.of());
+    }
+    long deadline = clock.nanos() + config.maxTime().toNanos();
+    List<String> ids = new ArrayList<>();
+    List<String> delivered = new ArrayList<>();
+    int[] attempts = {0};
+    for (Envelope chunk : m.envelope().split(transport.maxRecipients())) {
+      Outcome o = deliverChunk(chunk, m.content(), deadline, attempts);
+      if (o instanceof Outcome.Delivered d) {
+        ids.addAll(d.upstreamIds());
+        delivered.addAll(chunk.recipients());
+      } else if (o instanceof Outcome.Deferred d) {
+        return new Outcome.Deferred(d.scope(), d.reason(), d.retryAfter(), delivered);
+      } else {
+        return new Outcome.Failed(((Outcome.Failed) o).reason(), delivered);
+      }
+    }
+    return new Outcome.Delivered(ids, attempts[0]);
+  }
+
+  private Outcome deliverChunk(Envelope chunk, byte[] content, long deadline, int[] attempts) {
+    int n = chunk.recipients().size();
+    int failures = 0;
+    while (true) {
+      if (dailyPaused) {
+        return dailyDeferral("Daily message quota exceeded.");
+      }
+      if (closed) {
+        return new Outcome.Deferred(
+            Outcome.Scope.UPSTREAM, "sender is closing", Duration.ZERO, List.of());
+      }
+      Attempt a;
+      inFlight.acquireUninterruptibly();
+      try {
+        syncRate();
+        long wait = bucket.reserve(n);
+        if (wait > 0 && !sleep(wait)) {
+          bucket.refund(n);
+          continue;
+        }
+        inFlightCount.incrementAndGet();
+        long t0 = System.nanoTime();
+        try {
+          a = transport.send(chunk, content);
+        } finally {
+          inFlightCount.decrementAndGet();
+        }
+        attempts[0]++;
+        if (config.listener() != null) {
+          config.listener().onCall(a, n, System.nanoTime() - t0);
+        }
+      } finally {
+        inFlight.release();
+      }
+      switch (a) {
+        case Attempt.Accepted ok -> {
+          accepted.increment();
+          sentSinceRefresh.addAndGet(dailyCount(chunk));
+          checkDaily();
+          return new Outcome.Delivered(List.of(ok.upstreamId()), 1);
+        }
+        case Attempt.Throttled t when t.kind() == Attempt.ThrottleKind.DAILY -> {
+          throttled.increment();
+          dailyPaused = true;
+          LOG.warn("daily sending quota spent; pausing until the rolling window has room");
+          return dailyDeferral(t.text());
+        }
+        case Attempt.Throttled t -> {
+          throttled.increment();
+          if (aimd.onThrottle()) {
+            LOG.info(
+                "throttled ({}); rate cut to {}/s",
+                t.text(),
+                String.format(Locale.ROOT, "%.1f", aimd.current()));
+          }
+          if (clock.nanos() > deadline) {
+            return new Outcome.Deferred(
+                Outcome.Scope.ACCOUNT, t.text(), Duration.ofSeconds(1), List.of());
+          }
+        }
+        case Attempt.Transient t -> {
+          transientFailures.increment();
+          failures++;
+          long backoff = backoffNanos(failures);
+          if (failures >= config.maxAttempts() || clock.nanos() + backoff > deadline) {
+            return new Outcome.Deferred(
+                Outcome.Scope.UPSTREAM, t.text(), Duration.ofNanos(backoff), List.of());
+          }
+          sleep(backoff);
+        }
+        case Attempt.Permanent p -> {
+          permanentFailures.increment();
+          return p.accountWide()
+              ? new Outcome.Deferred(
+                  Outcome.Scope.ACCOUNT, p.text(), config.accountRetry(), List.of())
+              : new Outcome.Failed(p.text(), List.of());
+        }
+      }
+    }
+  }
+
+  private Outcome dailyDeferral(String text) {
+    return new Outcome.Deferred(Outcome.Scope.ACCOUNT, text, config.quotaRefresh(), List.of());
+  }
+
+  /** Full jitter: a uniform delay between zero and the capped exponential bound. */
+  private long backoffNanos(int failures) {
+    double bound =
+        Math.min(
+            config.backoffCap().toNanos(),
+            config.backoffBase().toNanos() * Math.pow(2, Math.min(30, failures - 1)));
+    return (long) (ThreadLocalRandom.current().nextDouble() * bound);
+  }
+
+  private static int dailyCount(Envelope chunk) {
+    int n = 0;
+    for (String r : chunk.recipients()) {
+      if (!r.toLowerCase(Locale.ROOT).endsWith(SIMULATOR_DOMAIN)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void checkDaily() {
+    AccountQuota q = quota;
+    if (q != null
+        && q.max24HourSend() >= 0
+        && q.sentLast24Hours() + sentSinceRefresh.get() >= q.max24HourSend()) {
+      if (!dailyPaused) {
+        LOG.warn("daily sending quota reached ({}); pausing", (long) q.max24HourSend());
+      }
+      dailyPaused = true;
+    }
+  }
+
+  private void syncRate() {
+    double r = aimd.current();
+    if (r != bucket.rate()) {
+      bucket.setRate(r);
+    }
+  }
+
+  private static boolean sleep(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void refreshLoop() {
+    while (!closed) {
+      Duration every =
+          dailyPaused ? min(config.quotaRefresh(), Duration.ofSeconds(10)) : config.quotaRefresh();
+      if (!sleep(every.toNanos())) {
+        return;
+      }
+      refreshQuota();
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Reads the account's limits now and applies them. */
+  public void refreshQuota() {
+    Optional<AccountQuota> q = transport.quota();
+    if (q.isEmpty()) {
+      return;
+    }
+    AccountQuota fresh = q.get();
+    quota = fresh;
+    sentSinceRefresh.set(0);
+    if (Double.isNaN(config.rateOverride())) {
+      aimd.setCeiling(fresh.maxSendRate());
+    }
+    boolean spent = fresh.dailySpent();
+    if (dailyPaused && !spent) {
+      LOG.info("daily quota has room again; resuming");
+    }
+    dailyPaused = spent;
+  }
+
+  /** The rate sending is shaped to now, in recipients per second; negative when unlimited. */
+  public double currentRate() {
+    return aimd.current();
+  }
+
+  /** The ceiling: MaxSendRate, or the rate set by hand. */
+  public double rateCeiling() {
+    return aimd.ceiling();
+  }
+
+  /** The account's limits as last read, if any. */
+  public Optional<AccountQuota> quota() {
+    return Optional.ofNullable(quota);
+  }
+
+  /** Whether sending is paused because the daily quota is spent. */
+  public boolean dailyPaused() {
+    return dailyPaused;
+  }
+
+  /** Throttles seen so far. */
+  public long throttles() {
+    return aimd.throttles();
+  }
+
+  /** Upstream calls in flight now. */
+  public int inFlight() {
+    return inFlightCount.get();
+  }
+
+  /** The transport. */
+  public Transport transport() {
+    return transport;
+  }
+
+  /**
+   * Stops accepting messages, lets unfinished ones end (waiting at most {@code grace}), then closes
+   * the transport. Messages cut short complete as deferred.
+   */
+  public void close(Duration grace) {
+    closed = true;
+    refresher.interrupt();
+    threads.shutdown();
+    try {
+      if (!threads.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        threads.shutdownNow();
+        threads.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    transport.close();
+  }
+
+  /** Closes with a 30-second grace period. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,94 @@
+package dev.sluice.ses;
+
+import dev.sluice.core.Envelope;
+import dev.sluice.core.transport.AccountQuota;
+import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.Transport;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.model.GetSendQuotaResponse;
+
+/**
+ * The SES v1 Query API ({@code SendRawEmail}, {@code GetSendQuota}) through the AWS SDK, for
+ * accounts and proxies that only speak v1. The envelope goes in {@code Source} and {@code
+ * Destinations}.
+ *
+ * <p>Thread-safe.
+ */
+public final class SesV1Transport implements Transport {
+  /** SES v1's message size limit. */
+  public static final long MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SesV1Transport.class);
+  private final SesClient client;
+  private final AtomicLong connections = new AtomicLong();
+
+  private SesV1Transport(SesApiSettings s) {
+    this.client =
+        SdkClients.configure(SesClient.builder(), s)
+            .httpClient(SdkClients.blockingHttp(s, connections))
+            .build();
+  }
+
+  /** Creates the transport; the asynchronous-client setting is ignored for v1. */
+  public static SesV1Transport create(SesApiSettings settings) {
+    return new SesV1Transport(settings);
+  }
+
+  @Override
+  public String name() {
+    return "ses-v1";
+  }
+
+  @Override
+  public int maxRecipients() {
+    return 50;
+  }
+
+  @Override
+  public long maxMessageSize() {
+    return MAX_MESSAGE_SIZE;
+  }
+
+  @Override
+  public Attempt send(Envelope envelope, byte[] content) {
+    try {
+      String id =
+          client
+              .sendRawEmail(
+                  r ->
+                      r.source(envelope.from())
+                          .destinations(envelope.recipients())
+                          .rawMessage(m -> m.data(SdkBytes.fromByteArrayUnsafe(content))))
+              .messageId();
+      return new Attempt.Accepted(id);
+    } catch (RuntimeException e) {
+      return SesErrors.classify(e);
+    }
+  }
+
+  @Override
+  public Optional<AccountQuota> quota() {
+    try {
+      GetSendQuotaResponse q = client.getSendQuota();
+      return Optional.of(new AccountQuota(q.maxSendRate(), q.max24HourSend(), q.sentLast24Hours()));
+    } catch (RuntimeException e) {
+      LOG.warn("GetSendQuota failed: {}", SesErrors.classify(e));
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public long connectionsOpened() {
+    return connections.get();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,255 @@
+package dev.sluice.ses;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.Clock;
+import dev.sluice.core.Envelope;
+import dev.sluice.core.OutboundMessage;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.transport.Transport;
+import dev.sluice.simulator.ReceivedMessage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The delivery engine against the simulator through the real AWS SDK. */
+class SesSenderIT {
+  static OutboundMessage message(int i, String... to) {
+    String raw =
+        "From: sender@example.com\r\nTo: "
+            + String.join(", ", to)
+            + "\r\nSubject: test "
+            + i
+            + "\r\n\r\nHello "
+            + i
+            + "\r\n";
+    return new OutboundMessage(
+        "m" + i,
+        new Envelope("sender@example.com", List.of(to)),
+        raw.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static SesSender sender(Transport t, SenderConfig c) {
+    return SesSender.start(t, c, Clock.system(), new SimpleMeterRegistry());
+  }
+
+  static List<Outcome> sendAll(SesSender s, List<OutboundMessage> ms) {
+    List<CompletableFuture<Outcome>> fs = new ArrayList<>();
+    for (OutboundMessage m : ms) {
+      fs.add(s.send(m));
+    }
+    return fs.stream().map(CompletableFuture::join).toList();
+  }
+
+  @Test
+  void send_v2AndV1OverHttps_deliversAndReusesOneConnection() throws Exception {
+    try (SimulatorHarness h =
+        new SimulatorHarness("max-send-rate=unlimited", "max-24h-send=unlimited")) {
+      for (boolean v1 : new boolean[] {false, true}) {
+        SesApiSettings api = h.api(true).withMaxConnections(1);
+        Transport t = v1 ? SesV1Transport.create(api) : SesV2Transport.create(api);
+        try (SesSender s = sender(t, SenderConfig.builder().maxInFlight(1).build())) {
+          for (int i = 0; i < 20; i++) {
+            Outcome o = s.send(message(i, "success@simulator.amazonses.com")).join();
+            assertThat(o).isInstanceOf(Outcome.Delivered.class);
+            String id = ((Outcome.Delivered) o).upstreamIds().get(0);
+            assertThat(h.sim.core().inbox().find(id)).isNotNull();
+          }
+          // GetAccount at start and 20 sends: all on one connection.
+          assertThat(t.connectionsOpened()).isEqualTo(1);
+        }
+      }
+      assertThat(h.metric("simulator_http_connections_opened_total", "tls=\"true\""))
+          .isEqualTo(2.0);
+    }
+  }
+
+  @Test
+  void send_asyncClient_delivers() {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=unlimited")) {
+      try (SesSender s =
+          sender(
+              SesV2Transport.create(h.api(false).withAsyncClient(true)), SenderConfig.defaults())) {
+        List<Outcome> os =
+            sendAll(s, List.of(message(1, "a@example.net"), message(2, "b@example.net")));
+        assertThat(os).allMatch(o -> o instanceof Outcome.Delivered);
+        assertThat(s.transport().connectionsOpened()).isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
+  void send_followsTheAccountsRate_withoutThrottles() {
+    double rate = 40;
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=" + (int) rate + "/s")) {
+      try (SesSender s =
+          sender(
+              SesV2Transport.create(h.api(false)),
+              SenderConfig.builder().maxInFlight(16).build())) {
+        assertThat(s.rateCeiling()).isEqualTo(rate);
+        List<OutboundMessage> ms = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+          ms.add(message(i, "r" + i + "@example.net"));
+        }
+        long t0 = System.nanoTime();
+        List<Outcome> os = sendAll(s, ms);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(os).allMatch(o -> o instanceof Outcome.Delivered);
+        assertThat(s.throttles()).isZero();
+        // Shaping can only slow sending down: 120 recipients at 40/s, less the 0.2 s burst.
+        assertThat(seconds).isGreaterThan((120 - rate * 0.2 - 1) / rate * 0.98);
+        assertThat(h.sim.core().inbox().total()).isEqualTo(120);
+      }
+    }
+  }
+
+  @Test
+  void send_rateSetTwiceTooHigh_convergesAndLosesNothing() {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=20/s")) {
+      SenderConfig c = SenderConfig.builder().maxInFlight(8).rateOverride(40).build();
+      try (SesSender s = sender(SesV2Transport.create(h.api(false)), c)) {
+        List<OutboundMessage> ms = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+          ms.add(message(i, "r" + i + "@example.net"));
+        }
+        List<Outcome> os = sendAll(s, ms);
+        assertThat(os).allMatch(o -> o instanceof Outcome.Delivered);
+        assertThat(s.throttles()).isPositive();
+        assertThat(s.currentRate()).isLessThan(40);
+        assertThat(h.sim.core().inbox().total()).isEqualTo(100);
+      }
+    }
+  }
+
+  @Test
+  void send_dailyQuotaSpent_pausesThenResumesWhenTheWindowHasRoom() throws Exception {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=unlimited", "max-24h-send=5")) {
+      try (SesSender s =
+          sender(
+              SesV2Transport.create(h.api(false)), SenderConfig.builder().maxInFlight(1).build())) {
+        List<Outcome> first = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          first.add(s.send(message(i, "r" + i + "@example.net")).join());
+        }
+        assertThat(first.subList(0, 5)).allMatch(o -> o instanceof Outcome.Delivered);
+        assertThat(first.subList(5, 8))
+            .allSatisfy(
+                o ->
+                    assertThat(o)
+                        .isInstanceOfSatisfying(
+                            Outcome.Deferred.class,
+                            d -> {
+                              assertThat(d.scope()).isEqualTo(Outcome.Scope.ACCOUNT);
+                              assertThat(d.reason()).contains("Daily message quota exceeded");
+                            }));
+        assertThat(s.dailyPaused()).isTrue();
+        // Nothing more reached the upstream while paused: the pause is local.
+        assertThat(h.sim.core().inbox().total()).isEqualTo(5);
+        h.setQuota("max-24h-send=100");
+        s.refreshQuota();
+        assertThat(s.dailyPaused()).isFalse();
+        assertThat(s.send(message(9, "late@example.net")).join())
+            .isInstanceOf(Outcome.Delivered.class);
+      }
+    }
+  }
+
+  @Test
+  void send_injected5xxAndResets_retriesAndLosesNothing() {
+    try (SimulatorHarness h =
+        new SimulatorHarness("max-send-rate=unlimited", "v2.fault-rate=0.3", "v2.reset-rate=0.1")) {
+      SenderConfig c =
+          SenderConfig.builder()
+              .maxInFlight(8)
+              .retries(20, Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofMinutes(1))
+              .build();
+      try (SesSender s = sender(SesV2Transport.create(h.api(false)), c)) {
+        List<OutboundMessage> ms = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+          ms.add(message(i, "r" + i + "@example.net"));
+        }
+        List<Outcome> os = sendAll(s, ms);
+        assertThat(os).allMatch(o -> o instanceof Outcome.Delivered);
+        assertThat(os.stream().mapToInt(o -> ((Outcome.Delivered) o).attempts()).sum())
+            .isGreaterThan(100);
+        // Faults are injected before the simulator accepts, so each message arrived exactly once.
+        assertThat(h.sim.core().inbox().total()).isEqualTo(100);
+      }
+    }
+  }
+
+  @Test
+  void send_permanentRefusal_isSurfacedOnceWithoutRetry() throws Exception {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=unlimited")) {
+      try (SesSender s = sender(SesV2Transport.create(h.api(false)), SenderConfig.defaults())) {
+        Outcome o = s.send(message(1, "not-an-address")).join();
+        assertThat(o)
+            .isInstanceOfSatisfying(
+                Outcome.Failed.class, f -> assertThat(f.reason()).contains("@domain"));
+        assertThat(h.metric("simulator_sends_total", "outcome=\"invalid_parameter\""))
+            .isEqualTo(1.0);
+      }
+    }
+  }
+
+  @Test
+  void send_hungUpstream_isDeferredAfterBoundedAttempts() {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=unlimited", "v2.hang-rate=1")) {
+      SenderConfig c =
+          SenderConfig.builder()
+              .retries(2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(30))
+              .build();
+      try (SesSender s =
+          sender(SesV2Transport.create(h.api(false).withCallTimeout(Duration.ofMillis(300))), c)) {
+        Outcome o = s.send(message(1, "a@example.net")).join();
+        assertThat(o)
+            .isInstanceOfSatisfying(
+                Outcome.Deferred.class,
+                d -> assertThat(d.scope()).isEqualTo(Outcome.Scope.UPSTREAM));
+      }
+    }
+  }
+
+  @Test
+  void send_moreThan50Recipients_isSplitAndEachCallChargedItsOwn() {
+    try (SimulatorHarness h =
+        new SimulatorHarness("max-send-rate=unlimited", "max-24h-send=unlimited")) {
+      try (SesSender s = sender(SesV2Transport.create(h.api(false)), SenderConfig.defaults())) {
+        String[] to = new String[120];
+        for (int i = 0; i < to.length; i++) {
+          to[i] = "r" + i + "@example.net";
+        }
+        Outcome o = s.send(message(1, to)).join();
+        assertThat(o)
+            .isInstanceOfSatisfying(
+                Outcome.Delivered.class, d -> assertThat(d.upstreamIds()).hasSize(3));
+        List<ReceivedMessage> got = h.sim.core().inbox().recent(10, m -> true);
+        assertThat(got)
+            .extracting(m -> m.recipients().size())
+            .containsExactlyInAnyOrder(50, 50, 20);
+        assertThat(h.sim.core().ledger().sentLast24Hours()).isEqualTo(120);
+      }
+    }
+  }
+
+  @Test
+  void send_splitWithLaterChunkRefused_reportsWhoAlreadyGotIt() {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=unlimited")) {
+      try (SesSender s = sender(SesV2Transport.create(h.api(false)), SenderConfig.defaults())) {
+        String[] to = new String[60];
+        for (int i = 0; i < to.length; i++) {
+          to[i] = i == 55 ? "broken" : "r" + i + "@example.net";
+        }
+        Outcome o = s.send(message(1, to)).join();
+        assertThat(o)
+            .isInstanceOfSatisfying(
+                Outcome.Failed.class,
+                f -> assertThat(f.delivered()).hasSize(50).contains("r0@example.net"));
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.sluice.ses.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.simulator.smtp.SesSmtpCredentials;
+import org.junit.jupiter.api.Test;
+
+class SesSmtpPasswordTest {
+  private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+  @Test
+  void derive_specVectors_matchTv6() {
+    assertThat(SesSmtpPassword.derive(SECRET, "us-east-1"))
+        .isEqualTo("BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9");
+    assertThat(SesSmtpPassword.derive(SECRET, "eu-west-1"))
+        .isEqualTo("BMW5RDrXmmVs0lV7GpI4oLkHXpZ4stDsk6q91z1g38Pk");
+  }
+
+  @Test
+  void derive_anySecret_agreesWithSimulatorAndHasVersionPrefix() {
+    for (String secret : new String[] {"x", "secret/with+chars", SECRET + SECRET}) {
+      String p = SesSmtpPassword.derive(secret, "ap-south-1");
+      assertThat(p).hasSize(44).startsWith("B");
+      assertThat(p).isEqualTo(SesSmtpCredentials.password(secret, "ap-south-1"));
+    }
+  }
+}
