@@ -92,7 +92,7 @@ def target1(a, results):
     try:
         t = "ses-v2+" + sim.https
         for i in range(a.repeats):
-            big = bench(t, sim.cert, "--concurrency", "256", "--duration", a.duration, "--warmup", "3s",
+            big = bench(t, sim.cert, "--concurrency", "256", "--duration", a.duration, "--warmup", "20s",
                         "--max-send-rate", "unlimited")
             naive = bench(t, sim.cert, "--concurrency", "1", "--no-keepalive", "--duration", a.duration,
                           "--warmup", "1s", "--max-send-rate", "unlimited")

@@ -97,7 +97,7 @@ final class LevelRunner {
                         if (options.messages() >= 0 && n >= options.messages()) {
                           return;
                         }
-                        Outcome o = sender.send(messages.message(n)).join();
+                        Outcome o = sender.sendNow(messages.message(n));
                         if (o instanceof Outcome.Failed f && permanent.sum() == 1) {
                           progress.println("bench: first permanent failure: " + f.reason());
                         }

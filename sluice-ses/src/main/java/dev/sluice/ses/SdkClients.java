@@ -78,10 +78,10 @@ final class SdkClients {
     if (s.endpoint() != null) {
       builder.endpointOverride(s.endpoint());
     }
+    // No apiCallTimeout: the SDK would schedule a timer task for every call, which measurably
+    // costs throughput; the HTTP client's connect and socket timeouts bound each call instead.
     ClientOverrideConfiguration.Builder o =
-        ClientOverrideConfiguration.builder()
-            .retryStrategy(AwsRetryStrategy.doNotRetry())
-            .apiCallTimeout(s.callTimeout());
+        ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry());
     if (!s.keepAlive()) {
       o.addExecutionInterceptor(new CloseAfterCall());
     }

@@ -64,6 +64,8 @@ public final class SesSender implements AutoCloseable {
   private final AtomicLong sentSinceRefresh = new AtomicLong();
   private volatile AccountQuota quota;
   private volatile boolean dailyPaused;
+  // False while the rate is unlimited, so unshaped sending skips the bucket's lock entirely.
+  private volatile boolean shaped;
   private volatile boolean closed;
   private final Thread refresher;
   private final Counter accepted;
@@ -87,6 +89,7 @@ public final class SesSender implements AutoCloseable {
             0.1,
             clock);
     this.bucket = new TokenBucket(initial, config.burst().toNanos() / 1e9, clock);
+    this.shaped = initial >= 0;
     this.accepted = call(registry, "accepted");
     this.throttled = call(registry, "throttled");
     this.transientFailures = call(registry, "transient");
@@ -163,6 +166,18 @@ public final class SesSender implements AutoCloseable {
     return f;
   }
 
+  /**
+   * Sends one message on the calling thread and returns its outcome; for callers that already run
+   * on their own (virtual) threads. Calls in flight are bounded as for {@link #send}.
+   */
+  public Outcome sendNow(OutboundMessage message) {
+    if (closed) {
+      return new Outcome.Deferred(
+          Outcome.Scope.UPSTREAM, "sender is closed", Duration.ZERO, List.of());
+    }
+    return deliver(message);
+  }
+
   private Outcome deliver(OutboundMessage m) {
     if (m.content().length > transport.maxMessageSize()) {
       return new Outcome.Failed(
@@ -206,11 +221,13 @@ public final class SesSender implements AutoCloseable {
       Attempt a;
       inFlight.acquireUninterruptibly();
       try {
-        syncRate();
-        long wait = bucket.reserve(n);
-        if (wait > 0 && !sleep(wait)) {
-          bucket.refund(n);
-          continue;
+        if (shaped) {
+          syncRate();
+          long wait = bucket.reserve(n);
+          if (wait > 0 && !sleep(wait)) {
+            bucket.refund(n);
+            continue;
+          }
         }
         inFlightCount.incrementAndGet();
         long t0 = System.nanoTime();
@@ -351,6 +368,7 @@ public final class SesSender implements AutoCloseable {
     sentSinceRefresh.set(0);
     if (Double.isNaN(config.rateOverride())) {
       aimd.setCeiling(fresh.maxSendRate());
+      shaped = fresh.maxSendRate() >= 0;
     }
     boolean spent = fresh.dailySpent();
     if (dailyPaused && !spent) {

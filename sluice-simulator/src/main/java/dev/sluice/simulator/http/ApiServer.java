@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
   private final V2Api v2;
   private final V1Api v1;
   private final InspectionApi inspection;
+  private final EventLoopGroup acceptor;
   private final EventLoopGroup group;
   private final Class<? extends ServerChannel> channelType;
   private final int maxRequestSize;
@@ -62,10 +63,14 @@ public final class ApiServer implements AutoCloseable {
     this.v1 = new V1Api(core);
     this.inspection = new InspectionApi(core, registry);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    // One thread only accepts, so a burst of new connections is taken off the listen queue at
+    // once instead of waiting behind the loops that serve open connections.
     if (Epoll.isAvailable()) {
+      this.acceptor = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
       this.group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
       this.channelType = EpollServerSocketChannel.class;
     } else {
+      this.acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
       this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
       this.channelType = NioServerSocketChannel.class;
     }
@@ -96,7 +101,7 @@ public final class ApiServer implements AutoCloseable {
       throws InterruptedException {
     ServerBootstrap b =
         new ServerBootstrap()
-            .group(group)
+            .group(acceptor, group)
             .channel(channelType)
             .option(ChannelOption.SO_BACKLOG, 4096)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -127,6 +132,7 @@ public final class ApiServer implements AutoCloseable {
       c.close().syncUninterruptibly();
     }
     listeners.clear();
+    acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
