@@ -3,7 +3,7 @@ package dev.sluice.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.simulator.smtp.SesSmtpCredentials;
+import dev.sluice.core.SesSmtpPassword;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -46,7 +46,7 @@ class SimulatorSmtpIT {
             SimulatorConfig.onFreePorts(
                 "max-send-rate=unlimited", "max-24h-send=unlimited", SesClients.STRICT))) {
       Session s = session(sim);
-      String password = SesSmtpCredentials.password(SesClients.SECRET, "us-east-1");
+      String password = SesSmtpPassword.derive(SesClients.SECRET, "us-east-1");
       Transport.send(
           message(s, "success@simulator.amazonses.com", "x@example.net"),
           SesClients.ACCESS_KEY,

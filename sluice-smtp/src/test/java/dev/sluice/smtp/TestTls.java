@@ -13,30 +13,42 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A throwaway certificate for 127.0.0.1 and localhost made once per test run with the JDK's {@code
- * keytool}, with server and client TLS contexts.
+ * A throwaway certificate for TLS tests, made with the JDK's {@code keytool} (no extra library),
+ * with a server context presenting it and a client context that trusts only it.
  */
-final class TestTls {
+public final class TestTls {
   private static final char[] PASSWORD = "changeit".toCharArray();
   private static TestTls instance;
+  private static TestTls otherName;
 
-  final SSLContext server;
-  final SSLContext client;
+  /** Presents the test certificate. */
+  public final SSLContext server;
+
+  /** Trusts only the test certificate. */
+  public final SSLContext client;
 
   private TestTls(SSLContext server, SSLContext client) {
     this.server = server;
     this.client = client;
   }
 
-  /** The shared instance, made on first use. */
-  static synchronized TestTls get() {
+  /** The shared certificate for localhost and 127.0.0.1, made on first use with keytool. */
+  public static synchronized TestTls get() {
     if (instance == null) {
-      instance = create();
+      instance = create("dns:localhost,ip:127.0.0.1");
     }
     return instance;
   }
 
-  private static TestTls create() {
+  /** A certificate for {@code mail.other.example} only, to test hostname verification. */
+  public static synchronized TestTls forOtherName() {
+    if (otherName == null) {
+      otherName = create("dns:mail.other.example");
+    }
+    return otherName;
+  }
+
+  private static TestTls create(String subjectAltNames) {
     try {
       Path dir = Files.createTempDirectory("sluice-smtp-tls");
       Path store = dir.resolve("server.p12");
@@ -55,7 +67,7 @@ final class TestTls {
                       "-dname",
                       "CN=localhost",
                       "-ext",
-                      "SAN=dns:localhost,ip:127.0.0.1",
+                      "SAN=" + subjectAltNames,
                       "-validity",
                       "2",
                       "-storetype",

@@ -1,6 +1,7 @@
 package dev.sluice.ses.smtp;
 
 import dev.sluice.core.Envelope;
+import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
 import dev.sluice.core.transport.Transport;

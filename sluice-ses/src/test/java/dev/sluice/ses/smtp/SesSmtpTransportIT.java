@@ -3,6 +3,7 @@ package dev.sluice.ses.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Envelope;
+import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.core.transport.Attempt;
 import dev.sluice.core.transport.Attempt.ThrottleKind;
 import dev.sluice.simulator.ReceivedMessage;

@@ -1,5 +1,6 @@
 package dev.sluice.simulator.smtp;
 
+import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.simulator.FaultInjector;
 import dev.sluice.simulator.Injection;
 import dev.sluice.simulator.SendOutcome;
@@ -49,8 +50,7 @@ final class SesSmtpHandler implements SmtpHandler {
     credentials.forEach(
         (id, secret) ->
             derived.put(
-                id,
-                SesSmtpCredentials.password(secret, region).getBytes(StandardCharsets.US_ASCII)));
+                id, SesSmtpPassword.derive(secret, region).getBytes(StandardCharsets.US_ASCII)));
     this.passwords = Map.copyOf(derived);
     this.region = region;
     this.sendService = sendService;

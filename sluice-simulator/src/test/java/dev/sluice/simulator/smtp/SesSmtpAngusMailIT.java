@@ -3,6 +3,7 @@ package dev.sluice.simulator.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.simulator.SendOutcome;
 import dev.sluice.simulator.SesError;
 import dev.sluice.simulator.tls.SelfSignedCertificate;
@@ -85,8 +86,7 @@ class SesSmtpAngusMailIT {
     String response;
     try (SMTPTransport t = (SMTPTransport) s.getTransport("smtp")) {
       t.connect(
-          SesSmtpEndpointIT.KEY_ID,
-          SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "eu-west-1"));
+          SesSmtpEndpointIT.KEY_ID, SesSmtpPassword.derive(SesSmtpEndpointIT.SECRET, "eu-west-1"));
       MimeMessage m = message(s);
       t.sendMessage(m, m.getAllRecipients());
       response = t.getLastServerResponse();
@@ -107,7 +107,7 @@ class SesSmtpAngusMailIT {
     Transport.send(
         message(session("PLAIN")),
         SesSmtpEndpointIT.KEY_ID,
-        SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "eu-west-1"));
+        SesSmtpPassword.derive(SesSmtpEndpointIT.SECRET, "eu-west-1"));
     assertThat(sendService.requests).hasSize(1);
   }
 
@@ -119,7 +119,7 @@ class SesSmtpAngusMailIT {
             Transport.send(
                 message(session("LOGIN")),
                 SesSmtpEndpointIT.KEY_ID,
-                SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "us-east-1")));
+                SesSmtpPassword.derive(SesSmtpEndpointIT.SECRET, "us-east-1")));
     assertThat(sendService.requests).isEmpty();
   }
 
@@ -134,7 +134,7 @@ class SesSmtpAngusMailIT {
                 Transport.send(
                     message(session("PLAIN")),
                     SesSmtpEndpointIT.KEY_ID,
-                    SesSmtpCredentials.password(SesSmtpEndpointIT.SECRET, "eu-west-1")));
+                    SesSmtpPassword.derive(SesSmtpEndpointIT.SECRET, "eu-west-1")));
     assertThat(e.getReturnCode()).isEqualTo(454);
     assertThat(e.getMessage()).contains("Throttling failure: Maximum sending rate exceeded.");
   }

@@ -3,6 +3,7 @@ package dev.sluice.simulator.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.simulator.FaultInjector;
 import dev.sluice.simulator.Injection;
 import dev.sluice.simulator.SendOutcome;
@@ -118,7 +119,7 @@ class SesSmtpEndpointIT {
           .expect("250-email-smtp.amazonaws.com\n250-8BITMIME\n250-AUTH PLAIN LOGIN\n250 Ok");
       c.send("AUTH LOGIN").expect("334 VXNlcm5hbWU6");
       c.send("QUtJQUlPU0ZPRE5ON0VYQU1QTEU=").expect("334 UGFzc3dvcmQ6");
-      c.send(b64(SesSmtpCredentials.password(SECRET, "us-east-1")))
+      c.send(b64(SesSmtpPassword.derive(SECRET, "us-east-1")))
           .expect("235 Authentication successful.");
       c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
       c.send("RCPT TO:<success@simulator.amazonses.com>").expect("250 Ok");
@@ -176,11 +177,9 @@ class SesSmtpEndpointIT {
       // The eu-west-1 password is wrong for a us-east-1 endpoint: passwords are per region.
       c.send(
               "AUTH PLAIN "
-                  + b64("\0" + KEY_ID + "\0" + SesSmtpCredentials.password(SECRET, "eu-west-1")))
+                  + b64("\0" + KEY_ID + "\0" + SesSmtpPassword.derive(SECRET, "eu-west-1")))
           .expect("535 Authentication Credentials Invalid");
-      c.send(
-              "AUTH PLAIN "
-                  + b64("\0AKIAUNKNOWN\0" + SesSmtpCredentials.password(SECRET, "us-east-1")))
+      c.send("AUTH PLAIN " + b64("\0AKIAUNKNOWN\0" + SesSmtpPassword.derive(SECRET, "us-east-1")))
           .expect("535 Authentication Credentials Invalid");
       c.send("AUTH PLAIN " + TV6_PLAIN).expect("235 Authentication successful.");
     }

@@ -7,6 +7,7 @@ import dev.sluice.smtp.DataResult;
 import dev.sluice.smtp.Reply;
 import dev.sluice.smtp.SmtpDialect;
 import dev.sluice.smtp.SmtpLimits;
+import dev.sluice.smtp.TestTls;
 import dev.sluice.smtp.client.SendResult.Accepted;
 import dev.sluice.smtp.client.SendResult.Failed;
 import dev.sluice.smtp.client.SendResult.RecipientRefusal;
@@ -117,10 +118,9 @@ class SmtpClientIT {
 
   @Test
   void connect_startTls_upgradesVerifiesHostAndSends() throws Exception {
-    server =
-        TestServer.start(ClientTestTls.get().server, SmtpDialect.standard(), SmtpLimits.defaults());
+    server = TestServer.start(TestTls.get().server, SmtpDialect.standard(), SmtpLimits.defaults());
     SmtpClientConfig config =
-        server.config().startTls(StartTls.REQUIRED, ClientTestTls.get().client).build();
+        server.config().startTls(StartTls.REQUIRED, TestTls.get().client).build();
     try (SmtpClient c = connect(config)) {
       assertThat(c.tlsActive()).isTrue();
       assertThat(c.extensions()).doesNotContainKey("STARTTLS").containsKey("AUTH");
@@ -134,7 +134,7 @@ class SmtpClientIT {
   void connect_startTlsIfOfferedWithoutServerTls_staysPlain() throws Exception {
     server = TestServer.start();
     SmtpClientConfig config =
-        server.config().startTls(StartTls.IF_OFFERED, ClientTestTls.get().client).build();
+        server.config().startTls(StartTls.IF_OFFERED, TestTls.get().client).build();
     try (SmtpClient c = connect(config)) {
       assertThat(c.tlsActive()).isFalse();
       assertThat(c.send("a@example.com", List.of("b@example.com"), MESSAGE))
@@ -146,7 +146,7 @@ class SmtpClientIT {
   void connect_startTlsRequiredButNotOffered_failsNotRetryable() throws Exception {
     server = TestServer.start();
     SmtpClientConfig config =
-        server.config().startTls(StartTls.REQUIRED, ClientTestTls.get().client).build();
+        server.config().startTls(StartTls.REQUIRED, TestTls.get().client).build();
     assertThatThrownBy(() -> connect(config))
         .isInstanceOfSatisfying(
             SmtpConnectException.class,
@@ -157,8 +157,7 @@ class SmtpClientIT {
 
   @Test
   void connect_untrustedCertificate_failsAtTlsNotRetryable() throws Exception {
-    server =
-        TestServer.start(ClientTestTls.get().server, SmtpDialect.standard(), SmtpLimits.defaults());
+    server = TestServer.start(TestTls.get().server, SmtpDialect.standard(), SmtpLimits.defaults());
     SmtpClientConfig config =
         server.config().startTls(StartTls.REQUIRED, SSLContext.getDefault()).build();
     assertThatThrownBy(() -> connect(config))
@@ -174,7 +173,7 @@ class SmtpClientIT {
 
   @Test
   void connect_certificateForAnotherHost_failsUnlessVerificationOff() throws Exception {
-    ClientTestTls other = ClientTestTls.forOtherName();
+    TestTls other = TestTls.forOtherName();
     server = TestServer.start(other.server, SmtpDialect.standard(), SmtpLimits.defaults());
     SmtpClientConfig verifying = server.config().startTls(StartTls.REQUIRED, other.client).build();
     assertThatThrownBy(() -> connect(verifying))
@@ -247,12 +246,11 @@ class SmtpClientIT {
 
   @Test
   void auth_afterStartTls_succeeds() throws Exception {
-    server =
-        TestServer.start(ClientTestTls.get().server, SmtpDialect.standard(), SmtpLimits.defaults());
+    server = TestServer.start(TestTls.get().server, SmtpDialect.standard(), SmtpLimits.defaults());
     SmtpClientConfig config =
         server
             .config()
-            .startTls(StartTls.REQUIRED, ClientTestTls.get().client)
+            .startTls(StartTls.REQUIRED, TestTls.get().client)
             .credentials(new SmtpCredentials("alice", "secret"))
             .build();
     try (SmtpClient c = connect(config)) {

@@ -1,8 +1,8 @@
-package dev.sluice.ses.smtp;
+package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.simulator.smtp.SesSmtpCredentials;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class SesSmtpPasswordTest {
@@ -17,11 +17,14 @@ class SesSmtpPasswordTest {
   }
 
   @Test
-  void derive_anySecret_agreesWithSimulatorAndHasVersionPrefix() {
+  void derive_anySecret_isVersionFourAnd33Bytes() {
     for (String secret : new String[] {"x", "secret/with+chars", SECRET + SECRET}) {
       String p = SesSmtpPassword.derive(secret, "ap-south-1");
       assertThat(p).hasSize(44).startsWith("B");
-      assertThat(p).isEqualTo(SesSmtpCredentials.password(secret, "ap-south-1"));
+      byte[] raw = Base64.getDecoder().decode(p);
+      assertThat(raw).hasSize(33);
+      assertThat(raw[0]).isEqualTo((byte) 4);
+      assertThat(p).isNotEqualTo(SesSmtpPassword.derive(secret, "us-east-1"));
     }
   }
 }

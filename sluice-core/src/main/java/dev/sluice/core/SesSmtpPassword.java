@@ -1,4 +1,4 @@
-package dev.sluice.ses.smtp;
+package dev.sluice.core;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
