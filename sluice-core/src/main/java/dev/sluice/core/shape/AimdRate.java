@@ -7,12 +7,14 @@ import dev.sluice.core.Clock;
  * (the account's MaxSendRate, or a rate set by hand).
  *
  * <p>Design: SES answers a throttle only after the fact, and several calls already in flight will
- * be throttled together; so a throttle cuts the rate by {@code cutFactor} at most once per {@code
- * cutSpacing}, letting the in-flight tail drain before judging again. Between throttles the rate
- * climbs back by {@code increaseFraction} of the ceiling per second; once it is within 10% of the
- * rate at which the last throttle came, it climbs ten times slower, so a sender sharing the account
- * with others settles just under the real limit instead of sawing across it. A rate set twice too
- * high converges below the limit in a few cuts (1.0 → 0.7 → 0.49 of the set rate). The rate never
+ * be throttled together; so a throttle cuts the rate at most once per {@code cutSpacing}, letting
+ * the in-flight tail drain before judging again. The first cut is deep ({@code cutFactor}); a
+ * throttle at or below the rate of the previous one means the limit is near, so later cuts are
+ * three times gentler. After a cut the rate climbs back slowly (a tenth of {@code increaseFraction}
+ * of the ceiling per second), because the rate that was just throttled is the best estimate of the
+ * limit; after {@link #QUIET_NANOS} without a throttle it climbs at full speed again, so a sender
+ * that shared the account with others takes the room back when they stop. A rate set twice too high
+ * falls below the real limit within a few cuts and then saws gently just under it. The rate never
  * drops under {@code floor}.
  *
  * <p>Thread-safe.
@@ -25,6 +27,10 @@ public final class AimdRate {
   private final double floor;
   private double ceiling;
   private double current;
+
+  /** How long without a throttle before the rate climbs at full speed again. */
+  public static final long QUIET_NANOS = 30_000_000_000L;
+
   private double lastThrottledAt = Double.NaN;
   private long updatedAt;
   private long lastCut = Long.MIN_VALUE / 2;
@@ -93,8 +99,10 @@ public final class AimdRate {
     if (current < 0 || now - lastCut < cutSpacingNanos) {
       return false;
     }
+    boolean nearLimit = !Double.isNaN(lastThrottledAt) && current <= lastThrottledAt;
+    double factor = nearLimit ? 1 - (1 - cutFactor) / 3 : cutFactor;
     lastThrottledAt = current;
-    current = Math.max(floor, current * cutFactor);
+    current = Math.max(floor, current * factor);
     lastCut = now;
     cuts++;
     return true;
@@ -116,21 +124,15 @@ public final class AimdRate {
     if (elapsed <= 0 || current < 0 || current >= ceiling) {
       return;
     }
-    double seconds = elapsed / 1e9;
-    double increasePerSecond = ceiling * increaseFraction;
-    if (increasePerSecond <= 0) {
+    double fast = ceiling * increaseFraction;
+    if (Double.isNaN(lastThrottledAt)) {
+      current = Math.min(ceiling, current + fast * elapsed / 1e9);
       return;
     }
-    double slowFrom = Double.isNaN(lastThrottledAt) ? Double.MAX_VALUE : lastThrottledAt * 0.9;
-    double x = current;
-    if (x < slowFrom) {
-      double fast = Math.min(slowFrom - x, increasePerSecond * seconds);
-      x += fast;
-      seconds -= fast / increasePerSecond;
-    }
-    if (seconds > 0) {
-      x += increasePerSecond / 10 * seconds;
-    }
-    current = Math.min(ceiling, x);
+    // Slow until QUIET_NANOS after the last cut, full speed from then on.
+    long from = now - elapsed;
+    long slowEnd = Math.min(now, Math.max(from, lastCut + QUIET_NANOS));
+    double gain = fast / 10 * (slowEnd - from) / 1e9 + fast * (now - slowEnd) / 1e9;
+    current = Math.min(ceiling, current + gain);
   }
 }
