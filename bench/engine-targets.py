@@ -5,7 +5,8 @@
      fraction of the bound (in-flight / latency), and the ratio to the naive baseline (one thread,
      a new connection per call) measured in the same run.
   2. MaxSendRate 500/s: sustained rate over 60 s and throttles as a share of calls; then the rate
-     set by hand to 2x the limit: how long until a full second passes without a throttle.
+     set by hand to 2x the limit: how long from the first throttle until a full second passes
+     without one.
   3. Keep-alive vs a new connection per call over HTTPS at the same concurrency.
   4. The v2 API vs the SES SMTP endpoint at the same concurrency and latency.
 
@@ -143,8 +144,11 @@ def target2c(a, results):
             stop.set()
             th.join()
             # The first moment after which a whole second passed without a throttle.
+            # Measured from the last sample before the first throttle, i.e. from when the sender first
+            # exceeded the limit; the JIT-cold first seconds of a new JVM may not reach 500/s at all.
             converged = None
-            started = next((s[0] for s in samples if s[2] > 0), 0.0)
+            first = next((j for j, s in enumerate(samples) if s[1] > 0), None)
+            started = samples[max(0, first - 1)][0] if first is not None else 0.0
             for j, (ts, thr, _) in enumerate(samples):
                 after = next((s for s in samples[j:] if s[0] >= ts + 1.0), None)
                 if after is not None and after[1] == thr and thr > 0:
@@ -218,7 +222,8 @@ def main():
         print(f"2. MaxSendRate 500/s over 60 s: {r:.1f}/s ({(r - 500) / 500:+.2%}), throttles {thr:.3%} of calls")
     if results["t2c"]:
         cs = [x["converged_s"] for x in results["t2c"] if x["converged_s"] is not None]
-        print(f"   set by hand to 1000/s: below the limit after {median(cs):.2f} s (median of {len(cs)})")
+        print(f"   set by hand to 1000/s: below the limit {median(cs):.2f} s after the first throttle"
+              f" (median of {len(cs)})")
     if results["t3"]:
         ka = median([x["keepalive"] for x in results["t3"]])
         nk = median([x["new_conn"] for x in results["t3"]])
