@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param subject the subject, or empty when not known without parsing MIME
  * @param content the message bytes (raw MIME, or the simple content's text), for inspection
  * @param operation the operation name as the client called it, e.g. {@code SendEmail}
+ * @param configurationSet the configuration set named by the request, or null
  */
 public record SendRequest(
     SesInterface via,
@@ -23,7 +24,8 @@ public record SendRequest(
     List<String> recipients,
     String subject,
     byte[] content,
-    String operation) {
+    String operation,
+    String configurationSet) {
   /** Copies the recipient list and checks for nulls. */
   public SendRequest {
     Objects.requireNonNull(via, "via");
@@ -34,5 +36,25 @@ public record SendRequest(
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(operation, "operation");
+  }
+
+  /** A request that names no configuration set. */
+  public SendRequest(
+      SesInterface via,
+      String accessKeyId,
+      String region,
+      String from,
+      List<String> recipients,
+      String subject,
+      byte[] content,
+      String operation) {
+    this(via, accessKeyId, region, from, recipients, subject, content, operation, null);
+  }
+
+  /** A copy naming a configuration set (null or blank for none). */
+  public SendRequest withConfigurationSet(String name) {
+    String set = name == null || name.isBlank() ? null : name.strip();
+    return new SendRequest(
+        via, accessKeyId, region, from, recipients, subject, content, operation, set);
   }
 }

@@ -17,6 +17,8 @@ public enum SesError {
   RECIPIENT_COUNT,
   /** The message is over the interface's size limit. */
   MESSAGE_TOO_LONG,
+  /** The request names a configuration set that does not exist. */
+  CONFIGURATION_SET_DOES_NOT_EXIST,
   /** Sending is paused for the account. */
   SENDING_PAUSED,
   /** An injected server fault (500). */

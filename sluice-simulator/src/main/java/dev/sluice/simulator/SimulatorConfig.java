@@ -33,6 +33,7 @@ import java.util.Objects;
  * @param burst how many seconds of rate the bucket holds
  * @param sandbox whether the account is in the SES sandbox
  * @param verifiedIdentities addresses and domains that count as verified in the sandbox
+ * @param configurationSets the configuration sets that exist; {@code *} for any
  * @param sendingEnabled whether the account may send at all
  * @param latency response latency per interface
  * @param faults fault probabilities per interface
@@ -58,6 +59,7 @@ public record SimulatorConfig(
     Duration burst,
     boolean sandbox,
     List<String> verifiedIdentities,
+    List<String> configurationSets,
     boolean sendingEnabled,
     Map<SesInterface, LatencySpec> latency,
     Map<SesInterface, FaultSpec> faults,
@@ -81,6 +83,7 @@ public record SimulatorConfig(
   public SimulatorConfig {
     Objects.requireNonNull(bindAddress, "bindAddress");
     verifiedIdentities = List.copyOf(verifiedIdentities);
+    configurationSets = List.copyOf(configurationSets);
     latency = Map.copyOf(latency);
     faults = Map.copyOf(faults);
     strictAuth = Map.copyOf(strictAuth);
@@ -176,6 +179,14 @@ public record SimulatorConfig(
           "verified-identities",
           "",
           "Comma-separated addresses and domains verified in the sandbox (any sender is verified outside it).",
+          SimulatorConfig::list);
+
+  /** Configuration sets. */
+  public static final ConfigKey<List<String>> CONFIG_SETS =
+      key(
+          "configuration-sets",
+          "*",
+          "Comma-separated configuration sets that exist; * accepts any name, empty accepts none.",
           SimulatorConfig::list);
 
   /** Sending enabled. */
@@ -333,6 +344,7 @@ public record SimulatorConfig(
                 BURST,
                 SANDBOX,
                 VERIFIED,
+                CONFIG_SETS,
                 SENDING,
                 LATENCY,
                 FAULT_RATE,
@@ -399,6 +411,7 @@ public record SimulatorConfig(
         s.get(BURST),
         sandbox,
         s.get(VERIFIED),
+        s.get(CONFIG_SETS),
         s.get(SENDING),
         latency,
         faults,

@@ -22,11 +22,11 @@ import java.util.stream.Collectors;
  * The simulator's decision for every send, whatever interface carried it.
  *
  * <p>Design: checks run in the order SES appears to apply them — recipient count, addresses, size,
- * account paused, identity verification, daily quota, rate — so the first failing check decides the
- * error, as it would at SES. Only then is the message given an id, recorded for inspection, counted
- * per address and, for mailbox-simulator addresses, followed by the notifications SES would
- * publish. Nothing here blocks: notification delivery is handed to the {@link WebhookPublisher}'s
- * bounded queue.
+ * account paused, identity verification, configuration set, daily quota, rate — so the first
+ * failing check decides the error, as it would at SES. Only then is the message given an id,
+ * recorded for inspection, counted per address and, for mailbox-simulator addresses, followed by
+ * the notifications SES would publish. Nothing here blocks: notification delivery is handed to the
+ * {@link WebhookPublisher}'s bounded queue.
  *
  * <p>Thread-safe.
  */
@@ -48,6 +48,7 @@ public final class SimulatorCore implements SendService {
   private final WebhookPublisher publisher;
   private final NotificationFactory notifications;
   private final Set<String> verified;
+  private final Set<String> configurationSets;
   private volatile boolean sendingEnabled;
   private final Map<SesInterface, Counter> accepted = new EnumMap<>(SesInterface.class);
   private final Map<SesInterface, Map<SesError, Counter>> rejected =
@@ -73,6 +74,7 @@ public final class SimulatorCore implements SendService {
         config.verifiedIdentities().stream()
             .map(s -> s.toLowerCase(Locale.ROOT))
             .collect(Collectors.toSet());
+    this.configurationSets = Set.copyOf(config.configurationSets());
     this.sendingEnabled = config.sendingEnabled();
     for (SesInterface i : SesInterface.values()) {
       accepted.put(
@@ -159,6 +161,12 @@ public final class SimulatorCore implements SendService {
               + config.region().toUpperCase(Locale.ROOT)
               + ": "
               + String.join(", ", unverified));
+    }
+    String set = r.configurationSet();
+    if (set != null && !configurationSets.contains("*") && !configurationSets.contains(set)) {
+      return new SendOutcome.Rejected(
+          SesError.CONFIGURATION_SET_DOES_NOT_EXIST,
+          "Configuration set " + set + " does not exist.");
     }
     List<Optional<Scenario>> scenarios = new ArrayList<>(n);
     int daily = 0;

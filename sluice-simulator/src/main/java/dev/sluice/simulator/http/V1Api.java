@@ -101,6 +101,8 @@ final class V1Api {
           error(400, "Sender", "InvalidParameterValue", message, requestId);
       case SENDING_PAUSED ->
           error(400, "Sender", "AccountSendingPausedException", message, requestId);
+      case CONFIGURATION_SET_DOES_NOT_EXIST ->
+          error(400, "Sender", "ConfigurationSetDoesNotExist", message, requestId);
       case INTERNAL_FAILURE ->
           error(
               500,
@@ -163,14 +165,15 @@ final class V1Api {
     String shown =
         (text == null ? "" : text) + (html == null ? "" : (text == null ? "" : "\n\n") + html);
     return new SendRequest(
-        SesInterface.V1,
-        call.accessKeyId(),
-        call.region(),
-        source,
-        rcpts,
-        subject,
-        shown.getBytes(StandardCharsets.UTF_8),
-        "SendEmail");
+            SesInterface.V1,
+            call.accessKeyId(),
+            call.region(),
+            source,
+            rcpts,
+            subject,
+            shown.getBytes(StandardCharsets.UTF_8),
+            "SendEmail")
+        .withConfigurationSet(f.get("ConfigurationSetName"));
   }
 
   private SendRequest sendRawEmail(ApiCall call, QueryForm f) throws QueryError {
@@ -196,14 +199,15 @@ final class V1Api {
       rcpts = h.recipients();
     }
     return new SendRequest(
-        SesInterface.V1,
-        call.accessKeyId(),
-        call.region(),
-        source,
-        rcpts,
-        h.get("subject"),
-        raw,
-        "SendRawEmail");
+            SesInterface.V1,
+            call.accessKeyId(),
+            call.region(),
+            source,
+            rcpts,
+            h.get("subject"),
+            raw,
+            "SendRawEmail")
+        .withConfigurationSet(f.get("ConfigurationSetName"));
   }
 
   private static void checkTags(QueryForm f) throws QueryError {

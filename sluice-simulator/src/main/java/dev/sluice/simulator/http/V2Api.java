@@ -83,6 +83,7 @@ final class V2Api {
       case MESSAGE_REJECTED -> error(400, "MessageRejected", message);
       case INVALID_PARAMETER, RECIPIENT_COUNT, MESSAGE_TOO_LONG ->
           error(400, "BadRequestException", message);
+      case CONFIGURATION_SET_DOES_NOT_EXIST -> error(404, "NotFoundException", message);
       case SENDING_PAUSED -> error(400, "SendingPausedException", message);
       case INTERNAL_FAILURE ->
           error(500, "InternalFailure", "We encountered an internal error. Please try again.");
@@ -187,14 +188,15 @@ final class V2Api {
       throw new BadRequest("Missing required parameter FromEmailAddress.");
     }
     return new SendRequest(
-        SesInterface.V2,
-        call.accessKeyId(),
-        call.region(),
-        from,
-        recipients,
-        subject,
-        bytes,
-        "SendEmail");
+            SesInterface.V2,
+            call.accessKeyId(),
+            call.region(),
+            from,
+            recipients,
+            subject,
+            bytes,
+            "SendEmail")
+        .withConfigurationSet(text(req, "ConfigurationSetName"));
   }
 
   private ApiResponse sendBulkEmail(ApiCall call) throws BadRequest {
@@ -231,14 +233,15 @@ final class V2Api {
       SendOutcome o =
           core.send(
               new SendRequest(
-                  SesInterface.V2,
-                  call.accessKeyId(),
-                  call.region(),
-                  from,
-                  rcpts,
-                  subject,
-                  bytes,
-                  "SendBulkEmail"));
+                      SesInterface.V2,
+                      call.accessKeyId(),
+                      call.region(),
+                      from,
+                      rcpts,
+                      subject,
+                      bytes,
+                      "SendBulkEmail")
+                  .withConfigurationSet(text(req, "ConfigurationSetName")));
       ObjectNode r = results.addObject();
       if (o instanceof SendOutcome.Accepted a) {
         r.put("Status", "SUCCESS").put("MessageId", a.messageId());
@@ -257,6 +260,7 @@ final class V2Api {
       case RATE_EXCEEDED -> "ACCOUNT_THROTTLED";
       case DAILY_QUOTA_EXCEEDED -> "ACCOUNT_DAILY_QUOTA_EXCEEDED";
       case MESSAGE_REJECTED -> "MESSAGE_REJECTED";
+      case CONFIGURATION_SET_DOES_NOT_EXIST -> "CONFIGURATION_SET_NOT_FOUND";
       case INVALID_PARAMETER, RECIPIENT_COUNT, MESSAGE_TOO_LONG -> "INVALID_PARAMETER";
       case SENDING_PAUSED -> "ACCOUNT_SENDING_PAUSED";
       case INTERNAL_FAILURE, SERVICE_UNAVAILABLE -> "TRANSIENT_FAILURE";

@@ -3,6 +3,7 @@ package dev.sluice.simulator.smtp;
 import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.simulator.FaultInjector;
 import dev.sluice.simulator.Injection;
+import dev.sluice.simulator.MimeHeaders;
 import dev.sluice.simulator.SendOutcome;
 import dev.sluice.simulator.SendRequest;
 import dev.sluice.simulator.SendService;
@@ -104,7 +105,9 @@ final class SesSmtpHandler implements SmtpHandler {
             subject(message).orElse(""),
             message,
             "SendRawEmail");
-    return sendService.send(request);
+    // SES reads the configuration set of SMTP mail from this header (spec §5.4).
+    String set = MimeHeaders.parse(message).get("X-SES-CONFIGURATION-SET");
+    return sendService.send(request.withConfigurationSet(set));
   }
 
   private static void pause(Duration latency) {

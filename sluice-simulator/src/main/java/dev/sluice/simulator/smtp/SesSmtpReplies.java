@@ -38,6 +38,9 @@ final class SesSmtpReplies {
             case INVALID_PARAMETER ->
                 Reply.of(554, "Transaction failed: " + text(r, "Invalid parameter."));
             case MESSAGE_TOO_LONG -> Reply.of(552, "Message is too long.");
+            case CONFIGURATION_SET_DOES_NOT_EXIST ->
+                Reply.of(
+                    554, "Transaction failed: " + text(r, "Configuration set does not exist."));
             case SENDING_PAUSED ->
                 Reply.of(
                     554, "Transaction failed: " + text(r, "Sending is paused for this account."));
