@@ -256,6 +256,10 @@ class SesSmtpEndpointIT {
             "554 Transaction failed: Illegal address"),
         Arguments.of(SesError.MESSAGE_TOO_LONG, "Message too long", "552 Message is too long."),
         Arguments.of(
+            SesError.CONFIGURATION_SET_DOES_NOT_EXIST,
+            "Configuration set x does not exist.",
+            "554 Transaction failed: Configuration set x does not exist."),
+        Arguments.of(
             SesError.SENDING_PAUSED,
             "Sending paused for this account.",
             "554 Transaction failed: Sending paused for this account."),
