@@ -176,6 +176,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  private TrustManagerFactory trust;
 
   BenchCommand(PrintStream out, PrintStream err) {
     this.out = out;
@@ -306,25 +307,29 @@ final class BenchCommand implements Callable<Integer> {
     return ks;
   }
 
-  private TlsTrustManagersProvider trustProvider() throws IOException, GeneralSecurityException {
-    KeyStore ks = trustStore();
-    if (ks == null) {
-      return null;
+  /** Trust for --ca-cert, read once and shared by the HTTPS and SMTP clients; null without it. */
+  private TrustManagerFactory trust() throws IOException, GeneralSecurityException {
+    if (trust == null) {
+      KeyStore ks = trustStore();
+      if (ks == null) {
+        return null;
+      }
+      trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(ks);
     }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    return tmf::getTrustManagers;
+    return trust;
+  }
+
+  private TlsTrustManagersProvider trustProvider() throws IOException, GeneralSecurityException {
+    TrustManagerFactory tmf = trust();
+    return tmf == null ? null : tmf::getTrustManagers;
   }
 
   private SSLContext tlsContext() throws IOException, GeneralSecurityException {
-    KeyStore ks = trustStore();
-    if (ks == null) {
+    TrustManagerFactory tmf = trust();
+    if (tmf == null) {
       return null;
     }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);
     return ctx;
