@@ -15,7 +15,7 @@ import software.amazon.awssdk.http.TlsTrustManagersProvider;
  * @param credentials the credentials provider (the SDK's default chain when null)
  * @param maxConnections the connection pool size; match it to the concurrency
  * @param connectTimeout the TCP connect timeout
- * @param callTimeout the whole-call timeout
+ * @param callTimeout how long a call may wait on the network (socket read and pool acquisition)
  * @param keepAlive false to open a new connection for every call (for measurement only)
  * @param trust extra trust (e.g. the simulator's self-signed certificate), or null for the JDK's
  * @param asyncClient true to use the SDK's asynchronous Netty client instead of the blocking one

@@ -14,6 +14,9 @@ import java.util.Map;
  * commas outside quotes and angle brackets; group syntax ({@code name: a, b;}) is flattened.
  */
 public final class MimeHeaders {
+  /** Header sections larger than this are read only this far. */
+  static final int MAX_HEADER_SCAN = 256 * 1024;
+
   private final Map<String, String> fields;
 
   private MimeHeaders(Map<String, String> fields) {
@@ -22,14 +25,15 @@ public final class MimeHeaders {
 
   /** Parses the header section of a message; the first occurrence of a field wins. */
   public static MimeHeaders parse(byte[] message) {
-    int end = headerEnd(message);
-    String text = new String(message, 0, end, StandardCharsets.ISO_8859_1);
+    int end = headerEnd(message, Math.min(message.length, MAX_HEADER_SCAN));
+    // Header text is decoded as UTF-8: 8BITMIME and raw API mail may carry UTF-8 in subjects.
+    String text = new String(message, 0, end, StandardCharsets.UTF_8);
     Map<String, String> fields = new LinkedHashMap<>();
     String name = null;
     StringBuilder value = new StringBuilder();
     for (String line : text.split("\r?\n", -1)) {
       if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
-        value.append(' ').append(line.strip());
+        value.append(line); // RFC 5322 §2.2.3: unfolding removes only the line break
         continue;
       }
       if (name != null) {
@@ -50,14 +54,14 @@ public final class MimeHeaders {
     return new MimeHeaders(fields);
   }
 
-  private static int headerEnd(byte[] m) {
-    for (int i = 0; i + 1 < m.length; i++) {
+  private static int headerEnd(byte[] m, int limit) {
+    for (int i = 0; i + 1 < limit; i++) {
       if (m[i] == '\n'
-          && (m[i + 1] == '\n' || (m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n'))) {
+          && (m[i + 1] == '\n' || (m[i + 1] == '\r' && i + 2 < limit && m[i + 2] == '\n'))) {
         return i;
       }
     }
-    return m.length;
+    return limit;
   }
 
   /** The value of a field, or empty. */

@@ -38,4 +38,28 @@ class MimeHeadersTest {
     assertThat(Addresses.problem("@example.com")).startsWith("Invalid email address");
     assertThat(Addresses.problem("a@.example.com")).startsWith("Invalid email address");
   }
+
+  @Test
+  void parse_foldedSubject_isUnfolded() {
+    MimeHeaders h =
+        MimeHeaders.parse(
+            "From: a@b\r\nsubject: Hello\r\n world\r\nTo: c@d\r\n\r\nbody\r\n"
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(h.get("Subject")).isEqualTo("Hello world");
+  }
+
+  @Test
+  void parse_subjectOnlyInBody_isNotFound() {
+    MimeHeaders h =
+        MimeHeaders.parse(
+            "From: a@b\r\n\r\nSubject: not a header\r\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(h.get("subject")).isEmpty();
+  }
+
+  @Test
+  void parse_utf8Subject_isDecoded() {
+    MimeHeaders h =
+        MimeHeaders.parse("Subject: caf\u00e9\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(h.get("subject")).isEqualTo("caf\u00e9");
+  }
 }

@@ -18,7 +18,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The SES side of an SMTP session: checks SMTP credentials, then hands each message to the
@@ -28,7 +27,6 @@ import java.util.Optional;
  * <p>Thread-safe: immutable after construction; it sleeps only on the calling session's thread.
  */
 final class SesSmtpHandler implements SmtpHandler {
-  private static final int MAX_HEADER_SCAN = 256 * 1024;
 
   private final Map<String, byte[]> passwords;
   private final String region;
@@ -95,6 +93,7 @@ final class SesSmtpHandler implements SmtpHandler {
   }
 
   private SendOutcome send(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
+    MimeHeaders headers = MimeHeaders.parse(message);
     SendRequest request =
         new SendRequest(
             SesInterface.SMTP,
@@ -102,12 +101,11 @@ final class SesSmtpHandler implements SmtpHandler {
             region,
             envelope.reversePath(),
             envelope.recipients(),
-            subject(message).orElse(""),
+            headers.get("subject"),
             message,
             "SendRawEmail");
     // SES reads the configuration set of SMTP mail from this header (spec §5.4).
-    String set = MimeHeaders.parse(message).get("X-SES-CONFIGURATION-SET");
-    return sendService.send(request.withConfigurationSet(set));
+    return sendService.send(request.withConfigurationSet(headers.get("X-SES-CONFIGURATION-SET")));
   }
 
   private static void pause(Duration latency) {
@@ -119,28 +117,5 @@ final class SesSmtpHandler implements SmtpHandler {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the server is stopping; answer at once
     }
-  }
-
-  /** The Subject header's raw text (unfolded, not MIME-decoded), if the header block has one. */
-  static Optional<String> subject(byte[] message) {
-    int end = Math.min(message.length, MAX_HEADER_SCAN);
-    String[] lines = new String(message, 0, end, StandardCharsets.ISO_8859_1).split("\r\n", -1);
-    for (int i = 0;
-        i < lines.length && !lines[i].isEmpty();
-        i++) { // headers end at the first empty line
-      if (lines[i].regionMatches(true, 0, "Subject:", 0, 8)) {
-        StringBuilder value = new StringBuilder(lines[i].substring(8));
-        for (int j = i + 1;
-            j < lines.length
-                && !lines[j].isEmpty()
-                && (lines[j].charAt(0) == ' ' || lines[j].charAt(0) == '\t');
-            j++) {
-          value.append(lines[j]); // RFC 5322 §2.2.3: unfolding removes only the CRLF
-        }
-        byte[] raw = value.toString().strip().getBytes(StandardCharsets.ISO_8859_1);
-        return Optional.of(new String(raw, StandardCharsets.UTF_8));
-      }
-    }
-    return Optional.empty();
   }
 }
