@@ -1,5 +1,6 @@
 package dev.sluice.smtp;
 
+import java.net.IDN;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,9 @@ record PathArgument(String address, Map<String, String> parameters, Problem prob
     SYNTAX,
     /** The path is not a valid mailbox (or not in brackets). */
     INVALID_ADDRESS,
-    /** The mailbox has non-ASCII characters. */
+    /**
+     * The mailbox has non-ASCII characters that cannot be converted (a local part, or a bad IDN).
+     */
     NON_ASCII
   }
 
@@ -39,6 +42,14 @@ record PathArgument(String address, Map<String, String> parameters, Problem prob
    * @param keyword {@code FROM} or {@code TO}
    */
   static PathArgument parse(String args, String keyword) {
+    return parse(args, keyword, false);
+  }
+
+  /**
+   * Parses the text after the verb, converting an internationalized domain to its ASCII form (IDNA,
+   * "xn--" labels) when {@code convertIdn} is set and the local part is ASCII.
+   */
+  static PathArgument parse(String args, String keyword, boolean convertIdn) {
     String prefix = keyword + ":";
     if (args.length() < prefix.length()
         || !args.regionMatches(true, 0, prefix, 0, prefix.length())) {
@@ -66,13 +77,36 @@ record PathArgument(String address, Map<String, String> parameters, Problem prob
       return new PathArgument("", params, Problem.NONE);
     }
     if (!mailbox.chars().allMatch(c -> c < 0x80)) {
-      return new PathArgument(mailbox, params, Problem.NON_ASCII);
+      String ascii = convertIdn ? asciiDomain(mailbox) : null;
+      if (ascii == null) {
+        return new PathArgument(mailbox, params, Problem.NON_ASCII);
+      }
+      mailbox = ascii;
     }
     // RFC 5321 §4.1.1.3: <Postmaster> without a domain is a valid recipient.
     boolean postmaster = keyword.equals("TO") && mailbox.equalsIgnoreCase("postmaster");
     boolean valid = path.length() <= MAX_PATH && (postmaster || isMailbox(mailbox));
     Problem p = valid ? Problem.NONE : Problem.INVALID_ADDRESS;
     return new PathArgument(mailbox, params, p);
+  }
+
+  /**
+   * The mailbox with its domain in ASCII form, or null when the local part is not ASCII or the
+   * domain is not a valid internationalized domain name.
+   */
+  private static String asciiDomain(String mailbox) {
+    int at = mailbox.lastIndexOf('@');
+    if (at <= 0 || !mailbox.substring(0, at).chars().allMatch(c -> c < 0x80)) {
+      return null;
+    }
+    try {
+      String domain = IDN.toASCII(mailbox.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
+      return isDomain(domain)
+          ? mailbox.substring(0, at + 1) + domain.toLowerCase(Locale.ROOT)
+          : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static PathArgument failed(String address, Problem problem) {

@@ -23,7 +23,9 @@ public final class SmtpDialect {
   private final Set<SmtpExtension> extensions;
   private final List<String> authMechanisms;
   private final boolean authRequiresTls;
+  private final boolean authWithoutTlsOnLoopback;
   private final boolean authRequired;
+  private final boolean convertIdnDomains;
   private final String ehloTrailer;
   private final Map<ServerReply, Reply> replies;
 
@@ -34,7 +36,9 @@ public final class SmtpDialect {
     this.extensions = b.extensions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(b.extensions));
     this.authMechanisms = List.copyOf(b.authMechanisms);
     this.authRequiresTls = b.authRequiresTls;
+    this.authWithoutTlsOnLoopback = b.authWithoutTlsOnLoopback;
     this.authRequired = b.authRequired;
+    this.convertIdnDomains = b.convertIdnDomains;
     this.ehloTrailer = b.ehloTrailer;
     Map<ServerReply, Reply> all = new EnumMap<>(ServerReply.class);
     for (ServerReply r : ServerReply.values()) {
@@ -43,7 +47,10 @@ public final class SmtpDialect {
     this.replies = all;
   }
 
-  /** The defaults: every extension, AUTH PLAIN LOGIN only over TLS, AUTH optional. */
+  /**
+   * The defaults: every extension, AUTH PLAIN LOGIN only over TLS (loopback too), AUTH optional,
+   * internationalized domains converted to ASCII.
+   */
   public static SmtpDialect standard() {
     return builder().build();
   }
@@ -76,6 +83,23 @@ public final class SmtpDialect {
   /** Whether AUTH is refused until STARTTLS has succeeded. */
   public boolean authRequiresTls() {
     return authRequiresTls;
+  }
+
+  /**
+   * Whether a client on a loopback address may AUTH without TLS even when {@link
+   * #authRequiresTls()}: its password never crosses a network.
+   */
+  public boolean authWithoutTlsOnLoopback() {
+    return authWithoutTlsOnLoopback;
+  }
+
+  /**
+   * Whether an address with a non-ASCII (internationalized) domain and an ASCII local part is
+   * converted to its ASCII form ({@code xn--} labels) rather than refused. Addresses with a
+   * non-ASCII local part are refused either way: SMTPUTF8 is not offered.
+   */
+  public boolean convertsIdnDomains() {
+    return convertIdnDomains;
   }
 
   /** Whether MAIL is refused until AUTH has succeeded. */
@@ -125,7 +149,9 @@ public final class SmtpDialect {
     private Set<SmtpExtension> extensions = EnumSet.allOf(SmtpExtension.class);
     private List<String> authMechanisms = List.of("PLAIN", "LOGIN");
     private boolean authRequiresTls = true;
+    private boolean authWithoutTlsOnLoopback;
     private boolean authRequired;
+    private boolean convertIdnDomains = true;
     private String ehloTrailer;
     private final Map<ServerReply, Reply> replies = new EnumMap<>(ServerReply.class);
 
@@ -173,6 +199,18 @@ public final class SmtpDialect {
     /** Sets whether AUTH needs TLS first (default true). */
     public Builder authRequiresTls(boolean required) {
       this.authRequiresTls = required;
+      return this;
+    }
+
+    /** Sets whether loopback clients may AUTH without TLS (default false). */
+    public Builder authWithoutTlsOnLoopback(boolean allowed) {
+      this.authWithoutTlsOnLoopback = allowed;
+      return this;
+    }
+
+    /** Sets whether internationalized domains are converted to ASCII (default true). */
+    public Builder convertIdnDomains(boolean convert) {
+      this.convertIdnDomains = convert;
       return this;
     }
 

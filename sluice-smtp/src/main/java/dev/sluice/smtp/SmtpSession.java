@@ -206,7 +206,7 @@ final class SmtpSession implements SessionInfo {
       return;
     }
     if (dialect.authRequired() && user == null) {
-      boolean tlsFirst = dialect.authRequiresTls() && !tls && tlsContext != null;
+      boolean tlsFirst = authNeedsTls() && tlsContext != null;
       error(tlsFirst ? ServerReply.TLS_REQUIRED : ServerReply.AUTH_REQUIRED);
       return;
     }
@@ -214,7 +214,7 @@ final class SmtpSession implements SessionInfo {
       error(ServerReply.NESTED_MAIL);
       return;
     }
-    PathArgument path = PathArgument.parse(args, "FROM");
+    PathArgument path = PathArgument.parse(args, "FROM", dialect.convertsIdnDomains());
     if (refusedPath(path, ServerReply.INVALID_SENDER)) {
       return;
     }
@@ -236,7 +236,7 @@ final class SmtpSession implements SessionInfo {
       error(ServerReply.NEED_MAIL);
       return;
     }
-    PathArgument path = PathArgument.parse(args, "TO");
+    PathArgument path = PathArgument.parse(args, "TO", dialect.convertsIdnDomains());
     if (path.problem() == PathArgument.Problem.NONE && path.address().isEmpty()) {
       error(addressReply(ServerReply.INVALID_RECIPIENT, ""));
       return;
@@ -476,7 +476,7 @@ final class SmtpSession implements SessionInfo {
       error(ServerReply.HELO_FIRST);
       return;
     }
-    if (dialect.authRequiresTls() && !tls) {
+    if (authNeedsTls()) {
       error(ServerReply.TLS_REQUIRED);
       return;
     }
@@ -505,6 +505,13 @@ final class SmtpSession implements SessionInfo {
       case AuthExchange.Refused r -> error(r.reply());
       case AuthExchange.Credentials c -> checkCredentials(c);
     }
+  }
+
+  /** Whether AUTH must wait for STARTTLS on this connection now. */
+  private boolean authNeedsTls() {
+    return dialect.authRequiresTls()
+        && !tls
+        && !(dialect.authWithoutTlsOnLoopback() && remote.getAddress().isLoopbackAddress());
   }
 
   private void checkCredentials(AuthExchange.Credentials c) throws IOException {

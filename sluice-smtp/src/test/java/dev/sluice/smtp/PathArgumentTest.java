@@ -57,6 +57,25 @@ class PathArgumentTest {
         .isEqualTo(PathArgument.Problem.NON_ASCII);
   }
 
+  @Test
+  void parse_internationalizedDomain_isConvertedWhenAsked() {
+    PathArgument p = PathArgument.parse("TO:<joerg@B\u00fccher.example>", "TO", true);
+    assertThat(p.problem()).isEqualTo(PathArgument.Problem.NONE);
+    assertThat(p.address()).isEqualTo("joerg@xn--bcher-kva.example");
+    assertThat(PathArgument.parse("TO:<joerg@b\u00fccher.example>", "TO", false).problem())
+        .isEqualTo(PathArgument.Problem.NON_ASCII);
+  }
+
+  @Test
+  void parse_nonAsciiLocalPartOrBadIdn_isRefusedEvenWhenConverting() {
+    assertThat(PathArgument.parse("TO:<j\u00f6rg@b\u00fccher.example>", "TO", true).problem())
+        .isEqualTo(PathArgument.Problem.NON_ASCII);
+    assertThat(PathArgument.parse("TO:<a@b\u00fc_cher.example>", "TO", true).problem())
+        .isEqualTo(PathArgument.Problem.NON_ASCII);
+    assertThat(PathArgument.parse("TO:<a@b\u00fccher..example>", "TO", true).problem())
+        .isEqualTo(PathArgument.Problem.NON_ASCII);
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

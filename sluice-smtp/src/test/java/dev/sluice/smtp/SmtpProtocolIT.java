@@ -224,6 +224,18 @@ class SmtpProtocolIT {
   }
 
   @Test
+  void rcpt_internationalizedDomain_isTakenInAsciiForm() throws IOException, InterruptedException {
+    try (SmtpScript s = inTransaction()) {
+      s.send("RCPT TO:<user@b\u00fccher.example>").expect("250 2.1.5");
+      s.send("RCPT TO:<j\u00f6rg@b\u00fccher.example>").expect("553 5.6.7");
+      s.send("DATA").expect("354");
+      s.sendRaw("Subject: idn\r\n\r\nbody\r\n.\r\n").expect("250");
+    }
+    assertThat(handler.next().envelope().recipients())
+        .containsExactly("c@d.example", "user@xn--bcher-kva.example");
+  }
+
+  @Test
   void commands_badSyntax_answer501AndUnknownAnswers500() throws IOException {
     try (SmtpScript s = greeted()) {
       s.send("EHLO c").expect("250");

@@ -88,6 +88,16 @@ class SmtpTlsAuthIT {
   }
 
   @Test
+  void auth_withoutTlsFromLoopback_succeedsWhenTheDialectAllowsIt() throws IOException {
+    start(SmtpDialect.builder().authWithoutTlsOnLoopback(true).build());
+    try (SmtpScript s = SmtpScript.connect(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("AUTH PLAIN " + b64("\0alice\0secret")).expect("235 2.7.0");
+    }
+  }
+
+  @Test
   void authPlain_initialResponse_succeeds() throws IOException, InterruptedException {
     start(SmtpDialect.standard());
     try (SmtpScript s = tlsSession()) {

@@ -59,6 +59,7 @@ public final class SesSmtpEndpoint implements AutoCloseable {
             .authMechanisms(List.of("PLAIN", "LOGIN"))
             .authRequiresTls(b.tls != null)
             .authRequired(true)
+            .convertIdnDomains(false) // SES takes punycode domains only
             .ehloTrailer("Ok")
             .reply(ServerReply.AUTH_SUCCEEDED, Reply.of(235, "Authentication successful."))
             .reply(ServerReply.AUTH_FAILED, Reply.of(535, "Authentication Credentials Invalid"))
