@@ -1,0 +1,173 @@
+package dev.sluice.ingress;
+
+import dev.sluice.core.Clock;
+import dev.sluice.core.Envelope;
+import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.spool.Spool;
+import dev.sluice.core.spool.SpoolException;
+import dev.sluice.core.spool.Submission;
+import dev.sluice.smtp.DataResult;
+import dev.sluice.smtp.Reply;
+import dev.sluice.smtp.SessionInfo;
+import dev.sluice.smtp.SmtpEnvelope;
+import dev.sluice.smtp.SmtpHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's SMTP front door: decides who may send, refuses what SES could not deliver, applies
+ * back-pressure, and answers {@code 250} only once the spool has made the message durable.
+ *
+ * <p>The message is stored as received with one {@code Received:} trace field prepended (RFC 5321
+ * §4.4). A spool failure is answered {@code 451 4.3.0}: the client keeps the message and retries.
+ *
+ * <p>Thread-safe: one instance serves every session.
+ */
+public final class SmtpIngress implements SmtpHandler {
+  private static final Logger log = LoggerFactory.getLogger(SmtpIngress.class);
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  /** Not allowed to send: neither in the relay networks nor logged in. */
+  static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
+
+  private final Spool spool;
+  private final AccessPolicy access;
+  private final Admission admission;
+  private final String hostname;
+  private final Clock clock;
+
+  /**
+   * @param hostname the name this relay gives itself in trace fields
+   */
+  public SmtpIngress(
+      Spool spool, AccessPolicy access, Admission admission, String hostname, Clock clock) {
+    this.spool = Objects.requireNonNull(spool, "spool");
+    this.access = Objects.requireNonNull(access, "access");
+    this.admission = Objects.requireNonNull(admission, "admission");
+    this.hostname = Objects.requireNonNull(hostname, "hostname");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public boolean authenticate(SessionInfo session, String mechanism, String user, String password) {
+    boolean ok = access.users().verify(user, password);
+    if (!ok) {
+      log.info(
+          "AUTH {} failed for user '{}' from {}",
+          mechanism,
+          user,
+          session.remoteAddress().getAddress().getHostAddress());
+    }
+    return ok;
+  }
+
+  @Override
+  public Reply mailFrom(SessionInfo session, String reversePath, Map<String, String> parameters) {
+    if (!access.maySend(session.remoteAddress().getAddress(), session.authenticatedUser())) {
+      return RELAY_DENIED;
+    }
+    long declared = parseSize(parameters.get("SIZE"));
+    String wait = admission.refusal(declared);
+    if (wait != null) {
+      return Reply.of(452, "4.3.1", wait);
+    }
+    return SENDER_OK;
+  }
+
+  @Override
+  public Reply rcptTo(SessionInfo session, String forwardPath) {
+    String problem = Deliverability.problem(forwardPath);
+    return problem == null ? RECIPIENT_OK : Reply.of(553, "5.1.3", problem);
+  }
+
+  @Override
+  public DataResult data(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
+    Instant now = Instant.ofEpochMilli(clock.millis());
+    byte[] trace = received(session, envelope, now).getBytes(StandardCharsets.US_ASCII);
+    byte[] content = new byte[trace.length + message.length];
+    System.arraycopy(trace, 0, content, 0, trace.length);
+    System.arraycopy(message, 0, content, trace.length, message.length);
+    Submission s =
+        new Submission(
+            new Envelope(envelope.reversePath(), envelope.recipients()),
+            content,
+            now,
+            origin(session));
+    try {
+      QueueId id = spool.append(s).get();
+      return DataResult.respond(Reply.of(250, "2.0.0", "Ok: queued as " + id));
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (!(cause instanceof SpoolException)) {
+        log.error("session {}: spool append failed", session.id(), cause);
+      } else {
+        log.warn("session {}: message not stored: {}", session.id(), cause.getMessage());
+      }
+      return DataResult.respond(
+          Reply.of(451, "4.3.0", "Message not stored (local error), try again later"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      // The relay is stopping: the client hears nothing and will retry; a message the spool
+      // kept anyway is delivered once more, never lost.
+      return DataResult.respond(Reply.of(421, "4.3.2", "Shutting down, try again later"));
+    }
+  }
+
+  private String received(SessionInfo session, SmtpEnvelope envelope, Instant now) {
+    String helo = session.heloName().map(SmtpIngress::printable).orElse("unknown");
+    String ip = session.remoteAddress().getAddress().getHostAddress();
+    String with =
+        "ESMTP"
+            + (session.tlsActive() ? "S" : "")
+            + (session.authenticatedUser().isPresent() ? "A" : "");
+    StringBuilder b = new StringBuilder(160);
+    b.append("Received: from ").append(helo).append(" ([").append(ip).append("])\r\n");
+    b.append("\tby ").append(hostname).append(" (Sluice) with ").append(with);
+    if (envelope.recipients().size() == 1) {
+      b.append("\r\n\tfor <").append(envelope.recipients().get(0)).append('>');
+    }
+    b.append("; ").append(DATE.format(now)).append("\r\n");
+    return b.toString();
+  }
+
+  private static String origin(SessionInfo session) {
+    StringBuilder b = new StringBuilder("smtp ");
+    b.append(session.remoteAddress().getAddress().getHostAddress());
+    session.authenticatedUser().ifPresent(u -> b.append(" user=").append(printable(u)));
+    if (session.tlsActive()) {
+      b.append(" tls");
+    }
+    return b.toString();
+  }
+
+  /** Keeps client-chosen text to printable ASCII so it cannot break a header or a log line. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder(Math.min(s.length(), 64));
+    for (int i = 0; i < s.length() && b.length() < 64; i++) {
+      char c = s.charAt(i);
+      b.append(c > ' ' && c < 0x7f && c != '(' && c != ')' ? c : '?');
+    }
+    return b.toString();
+  }
+
+  private static long parseSize(String size) {
+    if (size == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(size);
+    } catch (NumberFormatException e) {
+      return 0; // the server has already checked SIZE's syntax
+    }
+  }
+}
