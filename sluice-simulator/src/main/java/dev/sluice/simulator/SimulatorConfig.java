@@ -5,12 +5,12 @@ import dev.sluice.core.Durations;
 import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.ConfigSchema;
+import dev.sluice.core.config.Parsers;
 import dev.sluice.core.config.Settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +107,7 @@ public record SimulatorConfig(
           "http-port",
           "8480",
           "Port of the plain HTTP API (v2 REST, v1 Query, inspection, /metrics); 0 picks a free port, off disables.",
-          SimulatorConfig::port);
+          Parsers::port);
 
   /** HTTPS port. */
   public static final ConfigKey<Integer> HTTPS_PORT =
@@ -115,7 +115,7 @@ public record SimulatorConfig(
           "https-port",
           "8443",
           "Port of the HTTPS API, with a self-signed certificate made at start; 0 picks a free port, off disables.",
-          SimulatorConfig::port);
+          Parsers::port);
 
   /** SMTP port. */
   public static final ConfigKey<Integer> SMTP_PORT =
@@ -123,7 +123,7 @@ public record SimulatorConfig(
           "smtp-port",
           "2587",
           "Port of the SES SMTP endpoint (STARTTLS, AUTH PLAIN/LOGIN); 0 picks a free port, off disables.",
-          SimulatorConfig::port);
+          Parsers::port);
 
   /** Region. */
   public static final ConfigKey<String> REGION =
@@ -155,7 +155,7 @@ public record SimulatorConfig(
           "max-24h-send",
           "50000",
           "Max24HourSend: recipients per rolling 24 hours; unlimited turns the quota off.",
-          SimulatorConfig::count);
+          Parsers::count);
 
   /** Burst. */
   public static final ConfigKey<Duration> BURST =
@@ -171,7 +171,7 @@ public record SimulatorConfig(
           "sandbox",
           "false",
           "Sandbox account: 1/s and 200 per day unless set, and only verified or simulator recipients.",
-          SimulatorConfig::bool);
+          Parsers::bool);
 
   /** Verified identities. */
   public static final ConfigKey<List<String>> VERIFIED =
@@ -179,7 +179,7 @@ public record SimulatorConfig(
           "verified-identities",
           "",
           "Comma-separated addresses and domains verified in the sandbox (any sender is verified outside it).",
-          SimulatorConfig::list);
+          Parsers::list);
 
   /** Configuration sets. */
   public static final ConfigKey<List<String>> CONFIG_SETS =
@@ -187,7 +187,7 @@ public record SimulatorConfig(
           "configuration-sets",
           "*",
           "Comma-separated configuration sets that exist; * accepts any name, empty accepts none.",
-          SimulatorConfig::list);
+          Parsers::list);
 
   /** Sending enabled. */
   public static final ConfigKey<Boolean> SENDING =
@@ -195,7 +195,7 @@ public record SimulatorConfig(
           "sending-enabled",
           "true",
           "Whether the account may send; false answers every send with the paused error.",
-          SimulatorConfig::bool);
+          Parsers::bool);
 
   /** Latency for all interfaces. */
   public static final ConfigKey<LatencySpec> LATENCY =
@@ -243,7 +243,7 @@ public record SimulatorConfig(
           "webhook",
           "",
           "URL that receives Bounce/Complaint/Delivery notifications as an SNS HTTP subscription would; empty: none.",
-          SimulatorConfig::uri);
+          Parsers::uri);
 
   /** Notification delay. */
   public static final ConfigKey<Duration> NOTIFY_DELAY =
@@ -276,7 +276,7 @@ public record SimulatorConfig(
           "inbox-size",
           "1000",
           "How many recent messages the inspection endpoint keeps (a bounded ring).",
-          SimulatorConfig::positiveInt);
+          Parsers::positiveInt);
 
   /** Inbox bytes. */
   public static final ConfigKey<ByteSize> INBOX_BYTES =
@@ -481,21 +481,6 @@ public record SimulatorConfig(
     return v.equals(INHERIT) ? parent : parser.apply(v);
   }
 
-  static int port(String s) {
-    if (s.equalsIgnoreCase("off")) {
-      return -1;
-    }
-    try {
-      int p = Integer.parseInt(s);
-      if (p < 0 || p > 65535) {
-        throw new NumberFormatException();
-      }
-      return p;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a port 0..65535 or off, got '" + s + "'", e);
-    }
-  }
-
   static String region(String s) {
     if (!s.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
       throw new IllegalArgumentException("expected a region such as us-east-1, got '" + s + "'");
@@ -517,68 +502,9 @@ public record SimulatorConfig(
     return dev.sluice.core.Rate.parse(s).perSecond();
   }
 
-  static double count(String s) {
-    if (s.equalsIgnoreCase("unlimited") || s.equals("-1")) {
-      return -1;
-    }
-    try {
-      double d = Double.parseDouble(s);
-      if (d < 0 || Double.isNaN(d) || Double.isInfinite(d)) {
-        throw new NumberFormatException();
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a count >= 0 or unlimited, got '" + s + "'", e);
-    }
-  }
-
-  static boolean bool(String s) {
-    return switch (s.toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> throw new IllegalArgumentException("expected true or false, got '" + s + "'");
-    };
-  }
-
-  static int positiveInt(String s) {
-    try {
-      int n = Integer.parseInt(s);
-      if (n < 1) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a whole number >= 1, got '" + s + "'", e);
-    }
-  }
-
-  static List<String> list(String s) {
-    return s.isBlank()
-        ? List.of()
-        : Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
-  }
-
-  static URI uri(String s) {
-    if (s.isBlank()) {
-      return null;
-    }
-    URI u;
-    try {
-      u = URI.create(s);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected an http(s) URL, got '" + s + "'", e);
-    }
-    if (u.getScheme() == null
-        || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-        || u.getHost() == null) {
-      throw new IllegalArgumentException("expected an http(s) URL, got '" + s + "'");
-    }
-    return u;
-  }
-
   static Map<String, String> credentials(String s) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String pair : list(s)) {
+    for (String pair : Parsers.list(s)) {
       int colon = pair.indexOf(':');
       if (colon <= 0 || colon == pair.length() - 1) {
         throw new IllegalArgumentException("expected KEY:SECRET pairs separated by commas");
