@@ -27,6 +27,9 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("simulator", SimulatorCommand.commandLine());
     cl.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, System.err)));
+    cl.addSubcommand(
+        "passwd",
+        new CommandLine(new PasswdCommand(System.in, System.out, System.err, System.console())));
     return cl;
   }
 
