@@ -26,6 +26,7 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("simulator", SimulatorCommand.commandLine());
+    cl.addSubcommand("relay", RelayCommand.commandLine(System.getenv(), System.out, System.err));
     cl.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, System.err)));
     cl.addSubcommand(
         "passwd",

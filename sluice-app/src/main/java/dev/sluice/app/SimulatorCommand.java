@@ -2,7 +2,6 @@ package dev.sluice.app;
 
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
-import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.Settings;
 import dev.sluice.simulator.FaultSpec;
 import dev.sluice.simulator.SesInterface;
@@ -16,7 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,7 +33,8 @@ import picocli.CommandLine.Option;
       "SLUICE_SIMULATOR_NAME). Precedence: defaults < file < environment < flags."
     })
 final class SimulatorCommand implements Callable<Integer> {
-  private static final String PREFIX = "simulator.";
+  private static final SchemaOptions OPTIONS =
+      new SchemaOptions(SimulatorConfig.SCHEMA, "simulator.", "SLUICE_SIMULATOR_");
 
   @Option(
       names = "--config",
@@ -69,41 +68,12 @@ final class SimulatorCommand implements Callable<Integer> {
   static CommandLine commandLine(Map<String, String> env, PrintStream out) {
     CommandLine cl = new CommandLine(new SimulatorCommand(env, out));
     cl.setOut(new java.io.PrintWriter(out, true, java.nio.charset.StandardCharsets.UTF_8));
-    for (ConfigKey<?> k : SimulatorConfig.SCHEMA.keys()) {
-      boolean bool = k.defaultText().equals("true") || k.defaultText().equals("false");
-      OptionSpec.Builder b =
-          OptionSpec.builder(flag(k))
-              .paramLabel(label(k))
-              .type(String.class)
-              .description(
-                  k.doc()
-                      + " Default: "
-                      + (k.defaultText().isEmpty() ? "(none)" : k.defaultText())
-                      + ".");
-      if (bool) {
-        b.arity("0..1").fallbackValue("true");
-      }
-      cl.getCommandSpec().addOption(b.build());
-    }
+    OPTIONS.addTo(cl);
     return cl;
   }
 
   static String flag(ConfigKey<?> k) {
-    return "--" + k.name().substring(PREFIX.length()).replace('.', '-');
-  }
-
-  private static String label(ConfigKey<?> k) {
-    String n = k.name();
-    if (n.endsWith("port")) {
-      return "PORT";
-    }
-    if (n.endsWith("latency")) {
-      return "LATENCY";
-    }
-    if (n.endsWith("rate") && !n.endsWith("send-rate")) {
-      return "P";
-    }
-    return "VALUE";
+    return OPTIONS.flag(k);
   }
 
   @Override
@@ -143,18 +113,7 @@ final class SimulatorCommand implements Callable<Integer> {
   }
 
   private Settings resolve() {
-    Map<String, String> flags = new LinkedHashMap<>();
-    sets.forEach((k, v) -> flags.put(k.startsWith(PREFIX) ? k : PREFIX + k, v));
-    var parse = spec.commandLine().getParseResult();
-    for (ConfigKey<?> k : SimulatorConfig.SCHEMA.keys()) {
-      var matched = parse.matchedOption(flag(k));
-      if (matched != null) {
-        flags.put(k.name(), matched.getValue());
-      }
-    }
-    Map<String, String> file = configFile == null ? Map.of() : ConfigLoader.readFile(configFile);
-    return ConfigLoader.resolve(
-        SimulatorConfig.SCHEMA, file, String.valueOf(configFile), env, "SLUICE_SIMULATOR_", flags);
+    return OPTIONS.resolve(spec.commandLine().getParseResult(), configFile, sets, env);
   }
 
   private void banner(Simulator sim, SimulatorConfig c) {

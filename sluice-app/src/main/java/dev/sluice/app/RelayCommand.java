@@ -1,0 +1,149 @@
+package dev.sluice.app;
+
+import dev.sluice.app.relay.Relay;
+import dev.sluice.app.relay.RelayConfig;
+import dev.sluice.core.config.ConfigException;
+import dev.sluice.core.config.Settings;
+import dev.sluice.core.spool.SpoolStats;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice relay}: runs the relay in the foreground until SIGTERM or Ctrl-C. Every
+ * configuration key {@code relay.NAME} is also the flag {@code --NAME}.
+ */
+@Command(
+    name = "relay",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs the relay: SMTP and HTTP submission on loopback into a durable spool.",
+      "Every option is also a configuration key relay.NAME (file: --config, environment:",
+      "SLUICE_RELAY_NAME). Precedence: defaults < file < environment < flags."
+    })
+final class RelayCommand implements Callable<Integer> {
+  private static final SchemaOptions OPTIONS =
+      new SchemaOptions(RelayConfig.SCHEMA, "relay.", "SLUICE_RELAY_");
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file of 'key = value' lines.")
+  private Path configFile;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Sets any configuration key; repeatable.")
+  private Map<String, String> sets = new LinkedHashMap<>();
+
+  @Option(names = "--print-config", description = "Prints the effective configuration and exits.")
+  private boolean printConfig;
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  RelayCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+  }
+
+  static CommandLine commandLine(Map<String, String> env, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new RelayCommand(env, out, err));
+    cl.setOut(new java.io.PrintWriter(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    OPTIONS.addTo(cl);
+    return cl;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings;
+    RelayConfig config;
+    try {
+      settings = OPTIONS.resolve(spec.commandLine().getParseResult(), configFile, sets, env);
+      config = RelayConfig.from(settings);
+    } catch (ConfigException e) {
+      err.println("sluice relay: " + e.getMessage());
+      return 2;
+    }
+    if (printConfig) {
+      out.print(settings.render());
+      return 0;
+    }
+    if (!config.hold()) {
+      err.println(
+          "sluice relay: "
+              + RelayConfig.HOLD.name()
+              + "=false: delivery to SES is not available in this version; accepted mail is held"
+              + " in the spool");
+      return 2;
+    }
+    Relay relay;
+    try {
+      relay = Relay.start(config);
+    } catch (IllegalArgumentException | UncheckedIOException | IllegalStateException e) {
+      err.println("sluice relay: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  relay.close();
+                  stopped.countDown();
+                },
+                "sluice-shutdown"));
+    banner(relay);
+    stopped.await();
+    return 0;
+  }
+
+  private void banner(Relay relay) {
+    RelayConfig c = relay.config();
+    if (relay.smtpPort() >= 0) {
+      out.println(
+          "relay: SMTP smtp://"
+              + c.smtpBind()
+              + ":"
+              + relay.smtpPort()
+              + " ("
+              + (c.tlsCertificate() == null ? "no STARTTLS" : "STARTTLS")
+              + ", max "
+              + c.smtpLimits().maxMessageSize()
+              + " octets, "
+              + c.smtpLimits().maxRecipients()
+              + " recipients)");
+    }
+    out.println(
+        "relay: may send: networks "
+            + (c.relayNetworks().isEmpty() ? "(none)" : c.relayNetworks())
+            + "; logins "
+            + (c.usersFile() == null ? "(none)" : "from " + c.usersFile())
+            + (c.tlsCertificate() == null ? " (loopback only, no TLS)" : ""));
+    SpoolStats s = relay.spool().stats();
+    out.println(
+        "relay: spool "
+            + c.spoolDir().toAbsolutePath()
+            + " ("
+            + relay.spool().buckets()
+            + " buckets, "
+            + s.total()
+            + " messages held)");
+    out.println("relay: delivery held: accepted mail stays in the spool (relay.hold)");
+    out.println("relay: ready; stop with Ctrl-C or SIGTERM");
+    out.flush();
+  }
+}

@@ -1,0 +1,354 @@
+package dev.sluice.app.relay;
+
+import dev.sluice.core.ByteSize;
+import dev.sluice.core.Durations;
+import dev.sluice.core.config.ConfigException;
+import dev.sluice.core.config.ConfigKey;
+import dev.sluice.core.config.ConfigLoader;
+import dev.sluice.core.config.ConfigSchema;
+import dev.sluice.core.config.Parsers;
+import dev.sluice.core.config.Settings;
+import dev.sluice.ingress.Networks;
+import dev.sluice.smtp.SmtpLimits;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the relay can be told, as one immutable value. {@link #SCHEMA} lists every key with
+ * its default and documentation; each key {@code relay.NAME} is also the flag {@code --NAME} and
+ * the environment variable {@code SLUICE_RELAY_NAME}.
+ *
+ * @param hostname the name the relay gives itself (SMTP greeting, trace fields)
+ * @param smtpBind the SMTP listener's address
+ * @param smtpPort the SMTP port; 0 picks a free port, -1 disables
+ * @param smtpLimits connections, timeouts, sizes and recipients for SMTP
+ * @param tlsCertificate the STARTTLS certificate chain (PEM), or null for no STARTTLS
+ * @param tlsKey the STARTTLS private key (PEM, PKCS#8), or null
+ * @param httpBind the HTTP submit API's address
+ * @param httpPort the HTTP submit API's port; 0 picks a free port, -1 disables
+ * @param maxBatch the most messages in one HTTP batch
+ * @param relayNetworks clients that may send without logging in
+ * @param usersFile the users who may log in, or null for none
+ * @param spoolDir where the spool keeps its files
+ * @param buckets how many buckets the spool shards messages into (fixed when it is created)
+ * @param highWater the most messages held before new mail is refused with 452 4.3.1
+ * @param minFreeDisk the free space kept on the spool's disk; below it new mail is refused
+ * @param hold whether to keep mail in the spool without delivering it
+ */
+public record RelayConfig(
+    String hostname,
+    String smtpBind,
+    int smtpPort,
+    SmtpLimits smtpLimits,
+    Path tlsCertificate,
+    Path tlsKey,
+    String httpBind,
+    int httpPort,
+    int maxBatch,
+    Networks relayNetworks,
+    Path usersFile,
+    Path spoolDir,
+    int buckets,
+    long highWater,
+    ByteSize minFreeDisk,
+    boolean hold) {
+
+  /** Checks what the types cannot. */
+  public RelayConfig {
+    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(smtpLimits, "smtpLimits");
+    Objects.requireNonNull(relayNetworks, "relayNetworks");
+    Objects.requireNonNull(spoolDir, "spoolDir");
+    if ((tlsCertificate == null) != (tlsKey == null)) {
+      throw new ConfigException(
+          TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
+    }
+  }
+
+  private static final String PREFIX = "relay.";
+
+  /** Host name. */
+  public static final ConfigKey<String> HOSTNAME =
+      key(
+          "hostname",
+          "",
+          "Name the relay gives itself in its SMTP greeting and Received: fields; empty uses this machine's name.",
+          s -> s);
+
+  /** SMTP bind address. */
+  public static final ConfigKey<String> SMTP_BIND =
+      key(
+          "smtp.bind-address",
+          "127.0.0.1",
+          "Address the SMTP listener binds; loopback by default so nothing outside can reach it.",
+          s -> s);
+
+  /** SMTP port. */
+  public static final ConfigKey<Integer> SMTP_PORT =
+      key(
+          "smtp.port",
+          "2525",
+          "SMTP port applications submit to; 0 picks a free port, off disables.",
+          Parsers::port);
+
+  /** Max message size. */
+  public static final ConfigKey<ByteSize> MAX_SIZE =
+      key(
+          "max-message-size",
+          "40MB",
+          "Largest message accepted over SMTP (advertised with SIZE) and HTTP; SES takes up to 40MB.",
+          ByteSize::parse);
+
+  /** Max recipients. */
+  public static final ConfigKey<Integer> MAX_RCPT =
+      key(
+          "max-recipients",
+          "100",
+          "Recipients per message; more are answered 452 4.5.3. Messages over SES's 50 are split when sent.",
+          Parsers::positiveInt);
+
+  /** Max connections. */
+  public static final ConfigKey<Integer> MAX_CONN =
+      key(
+          "smtp.max-connections",
+          "2000",
+          "SMTP sessions open at once; more are answered 421 4.7.0 and closed.",
+          Parsers::positiveInt);
+
+  /** Max connections per client. */
+  public static final ConfigKey<Integer> MAX_CONN_CLIENT =
+      key(
+          "smtp.max-connections-per-client",
+          "500",
+          "SMTP sessions open at once from one client address; more are answered 421 4.7.0.",
+          Parsers::positiveInt);
+
+  /** Command timeout. */
+  public static final ConfigKey<Duration> CMD_TIMEOUT =
+      key(
+          "smtp.command-timeout",
+          "5m",
+          "How long a session may wait for the next command (RFC 5321: 5 minutes).",
+          Durations::parse);
+
+  /** Data timeout. */
+  public static final ConfigKey<Duration> DATA_TIMEOUT =
+      key(
+          "smtp.data-timeout",
+          "3m",
+          "How long a session may wait for each block of message data (RFC 5321: 3 minutes).",
+          Durations::parse);
+
+  /** TLS certificate. */
+  public static final ConfigKey<Path> TLS_CERT =
+      key(
+          "tls.certificate",
+          "",
+          "PEM certificate chain for STARTTLS (and HTTPS); empty offers no TLS, so only loopback clients may log in.",
+          RelayConfig::path);
+
+  /** TLS key. */
+  public static final ConfigKey<Path> TLS_KEY =
+      key(
+          "tls.key",
+          "",
+          "PEM private key (unencrypted PKCS#8) for tls.certificate.",
+          RelayConfig::path);
+
+  /** HTTP bind address. */
+  public static final ConfigKey<String> HTTP_BIND =
+      key(
+          "http.bind-address",
+          "127.0.0.1",
+          "Address the HTTP submit API binds; loopback by default.",
+          s -> s);
+
+  /** HTTP port. */
+  public static final ConfigKey<Integer> HTTP_PORT =
+      key(
+          "http.port",
+          "8025",
+          "Port of the HTTP submit API (POST /v1/messages); 0 picks a free port, off disables.",
+          Parsers::port);
+
+  /** HTTP batch. */
+  public static final ConfigKey<Integer> MAX_BATCH =
+      key(
+          "http.max-batch",
+          "500",
+          "Most messages in one POST /v1/messages/batch call.",
+          Parsers::positiveInt);
+
+  /** Relay networks. */
+  public static final ConfigKey<Networks> NETWORKS =
+      key(
+          "access.relay-networks",
+          "127.0.0.0/8, ::1/128",
+          "Client networks (CIDR) that may send without logging in; empty: only logged-in users.",
+          Networks::parse);
+
+  /** Users file. */
+  public static final ConfigKey<Path> USERS =
+      key(
+          "access.users-file",
+          "",
+          "File of name:hash lines (made by 'sluice passwd') for SMTP AUTH and HTTP Basic; empty: no logins.",
+          RelayConfig::path);
+
+  /** Spool directory. */
+  public static final ConfigKey<Path> SPOOL_DIR =
+      key(
+          "spool.dir",
+          "sluice-data/spool",
+          "Directory of the durable spool; created if missing.",
+          s -> Path.of(s.isBlank() ? "sluice-data/spool" : s));
+
+  /** Buckets. */
+  public static final ConfigKey<Integer> BUCKETS =
+      key(
+          "spool.buckets",
+          "16",
+          "Buckets the spool shards messages into; fixed when the spool is created.",
+          Parsers::positiveInt);
+
+  /** High water. */
+  public static final ConfigKey<Long> HIGH_WATER =
+      key(
+          "spool.high-water",
+          "1000000",
+          "Messages the spool may hold before new mail is refused with 452 4.3.1 (HTTP 503).",
+          RelayConfig::positiveLong);
+
+  /** Disk floor. */
+  public static final ConfigKey<ByteSize> MIN_FREE =
+      key(
+          "spool.min-free-disk",
+          "512MB",
+          "Free space kept on the spool's disk; below it new mail is refused with 452 4.3.1 (HTTP 503).",
+          ByteSize::parse);
+
+  /** Hold. */
+  public static final ConfigKey<Boolean> HOLD =
+      key(
+          "hold",
+          "true",
+          "Keep accepted mail in the spool without delivering it (like Postfix's hold queue).",
+          Parsers::bool);
+
+  /** Every key, in documentation order. */
+  public static final ConfigSchema SCHEMA =
+      ConfigSchema.of(
+          List.of(
+              HOSTNAME,
+              SMTP_BIND,
+              SMTP_PORT,
+              MAX_SIZE,
+              MAX_RCPT,
+              MAX_CONN,
+              MAX_CONN_CLIENT,
+              CMD_TIMEOUT,
+              DATA_TIMEOUT,
+              TLS_CERT,
+              TLS_KEY,
+              HTTP_BIND,
+              HTTP_PORT,
+              MAX_BATCH,
+              NETWORKS,
+              USERS,
+              SPOOL_DIR,
+              BUCKETS,
+              HIGH_WATER,
+              MIN_FREE,
+              HOLD));
+
+  /** Builds the config from resolved settings. */
+  public static RelayConfig from(Settings s) {
+    SmtpLimits limits;
+    try {
+      limits =
+          SmtpLimits.defaults()
+              .withConnections(s.get(MAX_CONN), s.get(MAX_CONN_CLIENT))
+              .withTimeouts(s.get(CMD_TIMEOUT), s.get(DATA_TIMEOUT))
+              .withMaxMessageSize(s.get(MAX_SIZE).bytes())
+              .withMaxRecipients(s.get(MAX_RCPT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("SMTP limits: " + e.getMessage());
+    }
+    String host = s.get(HOSTNAME);
+    return new RelayConfig(
+        host.isBlank() ? machineName() : host,
+        s.get(SMTP_BIND),
+        s.get(SMTP_PORT),
+        limits,
+        s.get(TLS_CERT),
+        s.get(TLS_KEY),
+        s.get(HTTP_BIND),
+        s.get(HTTP_PORT),
+        s.get(MAX_BATCH),
+        s.get(NETWORKS),
+        s.get(USERS),
+        s.get(SPOOL_DIR),
+        s.get(BUCKETS),
+        s.get(HIGH_WATER),
+        s.get(MIN_FREE),
+        s.get(HOLD));
+  }
+
+  /**
+   * The defaults with both listeners on free ports and the spool in {@code spoolDir}, changed by
+   * {@code "key=value"} settings whose keys may leave out the {@code relay.} prefix; for tests and
+   * embedding.
+   */
+  public static RelayConfig onFreePorts(Path spoolDir, String... settings) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put(SMTP_PORT.name(), "0");
+    flags.put(HTTP_PORT.name(), "0");
+    flags.put(SPOOL_DIR.name(), spoolDir.toString());
+    flags.put(HOSTNAME.name(), "relay.test");
+    for (String kv : settings) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("expected key=value, got '" + kv + "'");
+      }
+      String key = kv.substring(0, eq).strip();
+      flags.put(key.startsWith(PREFIX) ? key : PREFIX + key, kv.substring(eq + 1).strip());
+    }
+    return from(ConfigLoader.resolve(SCHEMA, Map.of(), "-", Map.of(), null, flags));
+  }
+
+  private static <T> ConfigKey<T> key(
+      String name, String def, String doc, java.util.function.Function<String, T> parser) {
+    return new ConfigKey<>(PREFIX + name, def, doc, parser);
+  }
+
+  private static Path path(String s) {
+    return s.isBlank() ? null : Path.of(s);
+  }
+
+  private static long positiveLong(String s) {
+    try {
+      long n = Long.parseLong(s);
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a whole number >= 1, got '" + s + "'", e);
+    }
+  }
+
+  private static String machineName() {
+    try {
+      String n = InetAddress.getLocalHost().getHostName();
+      return n.chars().allMatch(c -> c > ' ' && c < 0x7f) ? n : "localhost";
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}
