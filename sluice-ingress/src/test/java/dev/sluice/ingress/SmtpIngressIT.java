@@ -1,0 +1,283 @@
+package dev.sluice.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.ByteSize;
+import dev.sluice.core.Clock;
+import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.spool.SpoolEntry;
+import dev.sluice.smtp.SmtpDialect;
+import dev.sluice.smtp.SmtpLimits;
+import dev.sluice.smtp.SmtpServer;
+import dev.sluice.smtp.client.SendResult;
+import dev.sluice.smtp.client.SmtpClient;
+import dev.sluice.smtp.client.SmtpClientConfig;
+import dev.sluice.smtp.client.SmtpCredentials;
+import dev.sluice.spool.RocksSpool;
+import dev.sluice.spool.RocksSpoolConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The relay's SMTP door over real sockets, in front of a real RocksDB spool. */
+class SmtpIngressIT {
+  @TempDir Path dir;
+  private RocksSpool spool;
+  private SmtpServer server;
+
+  @BeforeEach
+  void openSpool() {
+    spool = RocksSpool.open(RocksSpoolConfig.builder(dir.resolve("spool")).buckets(4).build());
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop();
+    }
+    spool.close();
+  }
+
+  private void start(AccessPolicy access, Admission admission, SSLContext tls) throws IOException {
+    SmtpDialect dialect =
+        SmtpDialect.builder().hostname("relay.test").authWithoutTlsOnLoopback(true).build();
+    server =
+        new SmtpServer(
+            SmtpServer.loopback(0),
+            tls,
+            dialect,
+            SmtpLimits.defaults(),
+            new SmtpIngress(spool, access, admission, "relay.test", Clock.system()));
+    server.start();
+  }
+
+  private void start(AccessPolicy access) throws IOException {
+    start(access, new Admission(spool, 1_000_000, ByteSize.ofBytes(0)), null);
+  }
+
+  private UserStore users() throws IOException {
+    Path f = dir.resolve("users");
+    Files.writeString(f, "app:" + UserStore.hash("s3cret".toCharArray(), 1000) + "\n");
+    return UserStore.load(f);
+  }
+
+  private SmtpClientConfig.Builder client() {
+    return SmtpClientConfig.builder("127.0.0.1", server.port())
+        .startTls(SmtpClientConfig.StartTls.NEVER, null);
+  }
+
+  private static byte[] message(String subject) {
+    return ("From: app@example.com\r\nSubject: " + subject + "\r\n\r\nHello.\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static QueueId queued(SendResult r) {
+    assertThat(r).isInstanceOf(SendResult.Accepted.class);
+    String text = ((SendResult.Accepted) r).reply().text();
+    assertThat(text).startsWith("Ok: queued as ");
+    return new QueueId(text.substring("Ok: queued as ".length()));
+  }
+
+  @Test
+  void loopbackClient_isQueuedDurablyWithATraceField() throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (SmtpClient c = SmtpClient.connect(client().heloName("app.example").build())) {
+      QueueId id = queued(c.send("app@example.com", List.of("to@example.net"), message("hi")));
+      SpoolEntry e = spool.find(id).orElseThrow();
+      assertThat(e.envelope().from()).isEqualTo("app@example.com");
+      assertThat(e.envelope().recipients()).containsExactly("to@example.net");
+      assertThat(e.origin()).isEqualTo("smtp 127.0.0.1");
+      String stored = new String(spool.content(id).orElseThrow(), StandardCharsets.US_ASCII);
+      assertThat(stored)
+          .startsWith(
+              "Received: from app.example ([127.0.0.1])\r\n\tby relay.test (Sluice) with ESMTP")
+          .contains("\r\n\tfor <to@example.net>; ")
+          .endsWith(new String(message("hi"), StandardCharsets.US_ASCII));
+      assertThat(e.size()).isEqualTo(stored.length());
+    }
+  }
+
+  @Test
+  void clientOutsideTheRelayNetworks_isDeniedUntilItLogsIn() throws Exception {
+    start(new AccessPolicy(Networks.parse("10.0.0.0/8"), users()));
+    try (SmtpClient c = SmtpClient.connect(client().build())) {
+      SendResult r = c.send("app@example.com", List.of("to@example.net"), message("x"));
+      assertThat(r).isInstanceOf(SendResult.Refused.class);
+      assertThat(((SendResult.Refused) r).reply().code()).isEqualTo(554);
+      assertThat(((SendResult.Refused) r).reply().enhanced()).isEqualTo("5.7.1");
+    }
+    try (SmtpClient c =
+        SmtpClient.connect(client().credentials(new SmtpCredentials("app", "wrong")).build())) {
+      throw new AssertionError("a wrong password must not connect: " + c);
+    } catch (Exception expected) {
+      assertThat(expected).hasMessageContaining("535");
+    }
+    try (SmtpClient c =
+        SmtpClient.connect(client().credentials(new SmtpCredentials("app", "s3cret")).build())) {
+      QueueId id = queued(c.send("app@example.com", List.of("to@example.net"), message("x")));
+      assertThat(spool.find(id).orElseThrow().origin()).isEqualTo("smtp 127.0.0.1 user=app");
+    }
+    assertThat(spool.stats().total()).isEqualTo(1);
+  }
+
+  @Test
+  void startTlsAndAuth_withARealTlsClient() throws Exception {
+    TestPem pem = TestPem.get();
+    start(
+        new AccessPolicy(Networks.NONE, users()),
+        new Admission(spool, 100, ByteSize.ofBytes(0)),
+        pem.server);
+    SmtpClientConfig config =
+        SmtpClientConfig.builder("localhost", server.port())
+            .startTls(SmtpClientConfig.StartTls.REQUIRED, pem.client)
+            .credentials(new SmtpCredentials("app", "s3cret"))
+            .build();
+    try (SmtpClient c = SmtpClient.connect(config)) {
+      assertThat(c.tlsActive()).isTrue();
+      QueueId id = queued(c.send("app@example.com", List.of("to@example.net"), message("tls")));
+      assertThat(spool.find(id).orElseThrow().origin()).isEqualTo("smtp 127.0.0.1 user=app tls");
+      assertThat(new String(spool.content(id).orElseThrow(), StandardCharsets.US_ASCII))
+          .contains("with ESMTPSA");
+    }
+  }
+
+  @Test
+  void fullSpool_answers452BeforeTakingAnything() throws Exception {
+    start(AccessPolicy.loopbackOnly(), new Admission(spool, 1, ByteSize.ofBytes(0)), null);
+    try (SmtpClient c = SmtpClient.connect(client().build())) {
+      queued(c.send("app@example.com", List.of("to@example.net"), message("first")));
+      SendResult r = c.send("app@example.com", List.of("to@example.net"), message("second"));
+      assertThat(r).isInstanceOf(SendResult.Refused.class);
+      SendResult.Refused refused = (SendResult.Refused) r;
+      assertThat(refused.stage()).isEqualTo(SendResult.Stage.MAIL);
+      assertThat(refused.reply().code()).isEqualTo(452);
+      assertThat(refused.reply().enhanced()).isEqualTo("4.3.1");
+      assertThat(refused.reply().text()).contains("Queue full");
+    }
+    assertThat(spool.stats().total()).isEqualTo(1);
+  }
+
+  @Test
+  void diskUnderItsFloor_answers452() throws Exception {
+    start(
+        AccessPolicy.loopbackOnly(),
+        new Admission(spool, 100, ByteSize.ofBytes(Long.MAX_VALUE / 2)),
+        null);
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("MAIL FROM:<a@example.com>").expect("452 4.3.1 Insufficient disk space");
+    }
+  }
+
+  @Test
+  void addresses_sesCannotDeliverAreRefusedAtRcpt_idnIsConverted() throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("MAIL FROM:<a@example.com>").expect("250");
+      s.send("RCPT TO:<x@[192.0.2.1]>").expect("553 5.1.3 Address literals");
+      s.send("RCPT TO:<Postmaster>").expect("553 5.1.3 Address needs a domain");
+      s.send("RCPT TO:<j\u00f6rg@example.com>").expect("553 5.6.7");
+      s.send("RCPT TO:<user@b\u00fccher.example>").expect("250");
+      s.send("DATA").expect("354");
+      String reply = s.send("Subject: idn\r\n\r\nbody\r\n.").expect("250 2.0.0 Ok: queued as ");
+      QueueId id = new QueueId(reply.substring(reply.lastIndexOf(' ') + 1));
+      assertThat(spool.find(id).orElseThrow().envelope().recipients())
+          .containsExactly("user@xn--bcher-kva.example");
+    }
+  }
+
+  @Test
+  void clientVanishingMidData_storesNothing() throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("MAIL FROM:<a@example.com>").expect("250");
+      s.send("RCPT TO:<b@example.com>").expect("250");
+      s.send("DATA").expect("354");
+      s.out.write(
+          "Subject: half\r\n\r\nthe first half of a mess".getBytes(StandardCharsets.US_ASCII));
+      s.out.flush();
+    }
+    awaitNoSessions();
+    assertThat(spool.stats().total()).isZero();
+    try (SmtpClient c = SmtpClient.connect(client().build())) {
+      queued(c.send("a@example.com", List.of("b@example.com"), message("whole")));
+    }
+    assertThat(spool.stats().total()).isEqualTo(1);
+  }
+
+  @Test
+  void spoolFailure_answers451AndTheClientKeepsTheMessage() throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("MAIL FROM:<a@example.com>").expect("250");
+      s.send("RCPT TO:<b@example.com>").expect("250");
+      s.send("DATA").expect("354");
+      spool.close();
+      s.send("Subject: lost?\r\n\r\nno\r\n.").expect("451 4.3.0 Message not stored");
+    }
+  }
+
+  private void awaitNoSessions() throws InterruptedException {
+    for (int i = 0; i < 500 && server.activeSessions() > 0; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(server.activeSessions()).isZero();
+  }
+
+  /** A plain-text SMTP conversation, line by line. */
+  private static final class Raw implements AutoCloseable {
+    final Socket socket;
+    final BufferedReader in;
+    final OutputStream out;
+
+    Raw(int port) throws IOException {
+      socket = new Socket(InetAddress.getLoopbackAddress(), port);
+      socket.setSoTimeout(10_000);
+      in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      out = socket.getOutputStream();
+    }
+
+    Raw send(String line) throws IOException {
+      out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return this;
+    }
+
+    /** Reads one reply (all its lines) and checks its last line starts with {@code prefix}. */
+    String expect(String prefix) throws IOException {
+      String line;
+      do {
+        line = in.readLine();
+        assertThat(line).as("reply expected: " + prefix).isNotNull();
+      } while (line.length() > 3 && line.charAt(3) == '-');
+      assertThat(line).startsWith(prefix);
+      return line;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
