@@ -58,6 +58,16 @@ public final class Networks {
     return cidrs.isEmpty();
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Networks n && n.cidrs.equals(cidrs);
+  }
+
+  @Override
+  public int hashCode() {
+    return cidrs.hashCode();
+  }
+
   /** The networks in canonical CIDR form, comma-separated. */
   @Override
   public String toString() {

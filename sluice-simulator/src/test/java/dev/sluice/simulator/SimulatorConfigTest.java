@@ -20,22 +20,7 @@ class SimulatorConfigTest {
 
   /** The example file as it must read: every key, documented, set to its default. */
   static String expectedExample() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("# sluice simulator: every configuration key with its built-in default.\n")
-        .append("# Use with: ./sluice simulator --config config/simulator.conf\n")
-        .append(
-            "# Each key is also a flag (--NAME) and an environment variable (SLUICE_SIMULATOR_NAME).\n");
-    for (ConfigKey<?> k : SimulatorConfig.SCHEMA.keys()) {
-      sb.append('\n')
-          .append("# ")
-          .append(k.doc())
-          .append('\n')
-          .append(k.name())
-          .append(" = ")
-          .append(k.defaultText())
-          .append('\n');
-    }
-    return sb.toString();
+    return SimulatorConfig.SCHEMA.exampleFile("simulator");
   }
 
   @Test

@@ -35,6 +35,38 @@ public final class ConfigSchema {
     return new ArrayList<>(keys.values());
   }
 
+  /**
+   * A configuration file setting every key to its default, each under its documentation: the
+   * example a command ships as {@code config/COMMAND.conf}.
+   *
+   * @param command the subcommand, e.g. {@code relay}
+   */
+  public String exampleFile(String command) {
+    String env = "SLUICE_" + command.toUpperCase(java.util.Locale.ROOT) + "_NAME";
+    StringBuilder sb = new StringBuilder();
+    sb.append("# sluice ")
+        .append(command)
+        .append(": every configuration key with its built-in default.\n")
+        .append("# Use with: ./sluice ")
+        .append(command)
+        .append(" --config config/")
+        .append(command)
+        .append(".conf\n")
+        .append("# Each key is also a flag (--NAME) and an environment variable (")
+        .append(env)
+        .append(").\n");
+    for (ConfigKey<?> k : keys.values()) {
+      sb.append("\n# ")
+          .append(k.doc())
+          .append('\n')
+          .append(k.name())
+          .append(" = ")
+          .append(k.secret() ? "" : k.defaultText())
+          .append('\n');
+    }
+    return sb.toString();
+  }
+
   /** Returns the key of that name, or null. */
   public ConfigKey<?> key(String name) {
     return keys.get(name);
