@@ -202,8 +202,7 @@ ensure_postfix() {
   if (( $(port25_listeners) > before )); then
     log "the package started a system-wide Postfix on port 25; stopping it"
     postfix stop >/dev/null 2>&1 || invoke-rc.d postfix stop >/dev/null 2>&1 || service postfix stop >/dev/null 2>&1 || true
-    local i
-    for i in $(seq 1 50); do (( $(port25_listeners) <= before )) && break; sleep 0.2; done
+    for _ in $(seq 1 50); do (( $(port25_listeners) <= before )) && break; sleep 0.2; done
     (( $(port25_listeners) <= before )) || die "could not stop the system-wide Postfix the install started on port 25"
   fi
 }
@@ -256,10 +255,10 @@ group_alive() {
 }
 
 stop_group() {
-  local pg="$1" i
+  local pg="$1"
   group_alive "$pg" || return 0
   kill -TERM -- "-$pg" 2>/dev/null || true
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     group_alive "$pg" || return 0
     sleep 0.1
   done
@@ -271,11 +270,11 @@ postfix_master_pid() { cat "$PF_QUEUE/pid/master.pid" 2>/dev/null | tr -d ' ' ||
 
 stop_postfix() {
   (( PF_STARTED )) || return 0
-  local pid i
+  local pid
   pid=$(postfix_master_pid)
   "$POSTFIX" -c "$PF_ETC" stop >/dev/null 2>&1 || true
   if [[ -n "$pid" ]]; then
-    for i in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
     # Whatever is left of the instance (master and its children share a group).
     alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null || true
   fi
@@ -329,8 +328,8 @@ machine_ticks() {
 }
 
 free_port() {
-  local p i
-  for i in $(seq 1 200); do
+  local p
+  for _ in $(seq 1 200); do
     p=$(( 20000 + RANDOM % 40000 ))
     ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
   done
@@ -396,8 +395,8 @@ EOF
   "$POSTFIX" -c "$PF_ETC" start > "$WORK_DIR/logs/postfix-start.log" 2>&1 \
     || { cat "$WORK_DIR/logs/postfix-start.log" "$PF_LOG" >&2 2>/dev/null; die "postfix start failed"; }
   PF_STARTED=1
-  local i banner=""
-  for i in $(seq 1 100); do
+  local banner=""
+  for _ in $(seq 1 100); do
     banner=$(smtp_banner "$PF_PORT")
     [[ "$banner" == 220* ]] && break
     sleep 0.1
