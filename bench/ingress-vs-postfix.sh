@@ -1,0 +1,690 @@
+#!/usr/bin/env bash
+# SMTP acceptance with a durable spool: Sluice's relay side by side with a
+# private Postfix instance (Debian package), both driven by Postfix's own load
+# generator smtp-source with the same flags, in the same run.
+# Reports; asserts nothing. See bench/README.md.
+#
+# Options are environment variables:
+#   SESSIONS="20 100"   concurrent SMTP sessions (smtp-source -s), one cell each
+#   RUNS=3              measured runs per server and session count; medians reported
+#   MESSAGES=20000      messages per measured run against Sluice
+#   POSTFIX_MESSAGES=5000
+#                       messages per measured run against Postfix (about 5-10 s
+#                       at its rate on a 2-core machine)
+#   MSG_SIZE=2048       payload bytes per message (smtp-source -l)
+#   WARMUP=2000         untimed messages sent right before each measured run, same
+#                       flags; they stay in the queue and are counted by the checks
+#   KEEP=0              1 = keep the work directory (configs, logs, queues) at exit
+#   SIDES="postfix sluice"
+#                       which servers to run
+#   SLUICE_CMD          command that starts the Sluice side; {port} and {dir} are
+#                       replaced by a free port on 127.0.0.1 and an empty spool
+#                       directory (default below). Any SMTP server works for
+#                       testing the script, e.g.
+#                       SLUICE_CMD='smtp-sink -u nobody 127.0.0.1:{port} 1000'
+#   SLUICE_COUNT_CMD    optional command ({dir}, {port} replaced) whose output's
+#                       first integer is the number of messages in the spool;
+#                       unset = trust smtp-source's exit status (see sluice_spool_count)
+#   START_TIMEOUT=600   seconds to wait for the Sluice side to accept connections
+#                       (the launcher builds the jar on first use)
+#   WORK_PARENT=/var/tmp
+#                       where queues and spools go; must be a disk file system
+#                       (fsync on tmpfs proves nothing, so tmpfs is refused)
+#   OUT_DIR=bench/out   where the JSON result goes
+#
+# ---------------------------------------------------------------- load
+# smtp-source flags, the same for both servers:
+#   -4                      IPv4, to 127.0.0.1
+#   -s N                    N concurrent sessions
+#   -m M                    M messages in all, spread over the sessions
+#   -l MSG_SIZE             payload bytes; smtp-source adds From/To/Date/
+#                           Message-Id headers (about 150 bytes)
+#   -d                      keep each session open and send the next message on it
+#                           (RSET, MAIL, RCPT, DATA), as an application with an SMTP
+#                           connection pool does when it relays through a local MTA.
+#                           Without -d every message pays a new TCP connection, a
+#                           banner and HELO; that cost Postfix 25-30 % here.
+#   -f sender@example.com   one envelope sender
+#   -t rcpt@example.net     one recipient per message, in a domain that is not
+#                           local to either server: relayed mail. No -N (numbered
+#                           recipients), which would defeat Postfix's address
+#                           rewriting caches.
+# smtp-source has no command pipelining; both servers get the same dialogue.
+#
+# ---------------------------------------------------------------- Postfix
+# A private instance under the work directory: its own config_directory,
+# queue_directory and data_directory, started with `postfix -c DIR start` and
+# stopped at exit. master.cf is the package's stock file with two changes; main.cf
+# holds Debian's stock settings plus what the instance and the test need. Every
+# setting that differs from the Postfix default ("postconf -n") is listed here and
+# copied into the JSON result.
+#
+# Debian's stock main.cf (/usr/share/postfix/main.cf.debian), kept as it is:
+#   compatibility_level = 3.6       also turns off the per-message "backwards-
+#                                   compatible default" log lines
+#   biff = no, append_dot_mydomain = no, readme_directory = no
+# The instance:
+#   queue_directory, data_directory = under the work directory
+#   maillog_file = <work>/postfix/maillog (Postfix's own logger, postlogd): the
+#                  machine may have no syslog daemon, and the script reads the log
+#                  for warnings and errors. Logging to a file or to nowhere made
+#                  no difference in the measured rate.
+#   myhostname = sluice-bench.localdomain   a fixed fully qualified name
+#   inet_interfaces = 127.0.0.1, inet_protocols = ipv4   loopback only
+#   master.cf: the "smtp inet" service listens on 127.0.0.1:<free port> instead
+#                  of port 25; chroot is off for every service (Debian's file
+#                  chroots some; a chroot would need files copied into the queue
+#                  directory and does not change the work done per message)
+#   alias_maps =, alias_database =   no local delivery; the default maps are
+#                  missing files (/etc/aliases.db) and NIS, which only log errors
+# The test:
+#   mynetworks = 127.0.0.0/8        relay is allowed from loopback
+#                                   (smtpd_relay_restrictions at level 3.6 is
+#                                   permit_mynetworks, ..., defer_unauth_destination)
+#   smtpd_recipient_restrictions = check_client_access static:HOLD,
+#                                  permit_mynetworks, reject
+#       Every accepted message goes to the hold queue, so nothing is delivered and
+#       the queue manager never touches it: acceptance only. cleanup writes the
+#       queue file and fsyncs it before smtpd answers 250 to the end of DATA;
+#       that is built in (no setting turns it off) and is what "durable" means
+#       here. The script counts the files in queue/hold after each run.
+#       The other way to accept without delivering, defer_transports = smtp,
+#       relay, lets the queue manager move each message to the active queue, try
+#       it and move it to the deferred queue with a defer log: more work on the
+#       same 2 cores. It measured about 40 % slower at 20 sessions, so the hold
+#       queue is the fairer choice.
+# Left at their defaults, after checking that they do not throttle this load:
+#   in_flow_delay = 1s              cleanup takes one token from the queue
+#                                   manager's pipe per message, and gives it back
+#                                   at once when the message goes to the hold queue
+#                                   (it is not meant for the queue manager), so
+#                                   the pool never runs dry; runs with 0s were no
+#                                   faster.
+#   default_process_limit = 100     enough smtpd, cleanup and trivial-rewrite
+#                                   processes for 100 sessions; 200 was no faster.
+#                                   Raised to the largest SESSIONS value if that
+#                                   is above 100 (the listen backlog follows it).
+#   smtpd_client_connection_count_limit = 50, smtpd_client_connection_rate_limit
+#                                   = 0, anvil: loopback is in mynetworks and so in
+#                                   smtpd_client_event_limit_exceptions: no limit
+#                                   applies to these sessions.
+#   max_use = 100, max_idle = 100s  process reuse; the warm-up starts the processes
+#   smtpd_peername_lookup = yes     one /etc/hosts lookup per session
+# No TLS on either side (smtp-source does not use STARTTLS).
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+
+# ---------------------------------------------------------------- options
+SESSIONS="${SESSIONS:-20 100}"
+RUNS="${RUNS:-3}"
+MESSAGES="${MESSAGES:-20000}"
+POSTFIX_MESSAGES="${POSTFIX_MESSAGES:-5000}"
+MSG_SIZE="${MSG_SIZE:-2048}"
+WARMUP="${WARMUP:-2000}"
+KEEP="${KEEP:-0}"
+SIDES="${SIDES:-postfix sluice}"
+SLUICE_CMD_DEFAULT='./sluice relay --hold --smtp-port {port} --spool-dir {dir}'
+SLUICE_CMD="${SLUICE_CMD:-$SLUICE_CMD_DEFAULT}"
+SLUICE_COUNT_CMD="${SLUICE_COUNT_CMD:-}"
+START_TIMEOUT="${START_TIMEOUT:-600}"
+WORK_PARENT="${WORK_PARENT:-/var/tmp}"
+OUT_DIR="${OUT_DIR:-$BENCH_DIR/out}"
+SENDER="sender@example.com"
+RECIPIENT="rcpt@example.net"
+MIN_SECONDS=5
+TARGET_RATIO=5
+
+usage() {
+  sed -n '2,/^# ------.* load$/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+}
+
+die() { echo "ingress-vs-postfix: $*" >&2; exit 2; }
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  "") ;;
+  *) usage >&2; die "options are environment variables; unknown argument: $1" ;;
+esac
+
+read -ra SESSION_LIST <<< "$SESSIONS"
+read -ra SIDE_LIST <<< "$SIDES"
+(( ${#SESSION_LIST[@]} > 0 )) || die "SESSIONS is empty"
+(( ${#SIDE_LIST[@]} > 0 )) || die "SIDES is empty"
+for s in "${SESSION_LIST[@]}"; do is_uint "$s" && (( s >= 1 )) || die "bad SESSIONS value: $s"; done
+for s in "${SIDE_LIST[@]}"; do [[ "$s" == postfix || "$s" == sluice ]] || die "bad SIDES value: $s (postfix, sluice)"; done
+for v in RUNS MESSAGES POSTFIX_MESSAGES MSG_SIZE WARMUP START_TIMEOUT; do
+  is_uint "${!v}" || die "bad $v: ${!v}"
+done
+(( RUNS >= 1 )) || die "RUNS must be at least 1"
+(( MESSAGES >= 1 && POSTFIX_MESSAGES >= 1 )) || die "MESSAGES and POSTFIX_MESSAGES must be at least 1"
+[[ "$KEEP" == 0 || "$KEEP" == 1 ]] || die "KEEP must be 0 or 1"
+want_side() { [[ " ${SIDE_LIST[*]} " == *" $1 "* ]]; }
+MAX_SESSIONS=0
+for s in "${SESSION_LIST[@]}"; do (( s > MAX_SESSIONS )) && MAX_SESSIONS=$s; done
+NCORES=$(nproc)
+CLK_TCK=$(getconf CLK_TCK)
+
+# ---------------------------------------------------------------- tools
+# smtp-source, smtp-sink, postfix, postconf, postsuper all come with the postfix
+# package; Debian puts them in /usr/sbin, other builds in the daemon directory.
+find_tool() {
+  local name="$1" d
+  for d in /usr/sbin /usr/lib/postfix/sbin /usr/libexec/postfix /usr/local/sbin; do
+    [[ -x "$d/$name" ]] && { echo "$d/$name"; return 0; }
+  done
+  command -v "$name" 2>/dev/null || return 1
+}
+
+port25_listeners() { ss -Htln 'sport = :25' 2>/dev/null | wc -l; }
+
+ensure_postfix() {
+  if find_tool smtp-source >/dev/null && find_tool postfix >/dev/null \
+      && find_tool postconf >/dev/null && find_tool postsuper >/dev/null; then
+    return 0
+  fi
+  log "postfix (smtp-source, smtp-sink) not found; installing the Debian package"
+  [[ $(id -u) -eq 0 ]] || die "postfix is missing and we are not root: apt-get install postfix"
+  local before; before=$(port25_listeners)
+  # "No configuration": the package writes no main.cf and sets up no mail system.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  timeout 600 apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq postfix >&2
+  find_tool smtp-source >/dev/null && find_tool postfix >/dev/null || die "postfix install failed"
+  # The package enables its system-wide service; this script only needs the
+  # programs. Stop and disable what the install may have started.
+  if [[ -d /run/systemd/system ]]; then
+    systemctl disable --now postfix.service >/dev/null 2>&1 || true
+  fi
+  if (( $(port25_listeners) > before )); then
+    log "the package started a system-wide Postfix on port 25; stopping it"
+    postfix stop >/dev/null 2>&1 || invoke-rc.d postfix stop >/dev/null 2>&1 || service postfix stop >/dev/null 2>&1 || true
+    for _ in $(seq 1 50); do (( $(port25_listeners) <= before )) && break; sleep 0.2; done
+    (( $(port25_listeners) <= before )) || die "could not stop the system-wide Postfix the install started on port 25"
+  fi
+}
+
+ensure_postfix
+SMTP_SOURCE=$(find_tool smtp-source)
+POSTFIX=$(find_tool postfix)
+POSTCONF=$(find_tool postconf)
+POSTSUPER=$(find_tool postsuper)
+POSTFIX_VERSION=$("$POSTCONF" -h -d mail_version 2>/dev/null || echo unknown)
+if want_side postfix; then
+  [[ $(id -u) -eq 0 ]] || die "a private Postfix instance has to be started as root"
+  id postfix >/dev/null 2>&1 || die "user 'postfix' does not exist (the package creates it)"
+fi
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+mkdir -p "$WORK_PARENT"
+WORK_DIR="$(mktemp -d "$WORK_PARENT/sluice-ingress.XXXXXX")"
+# Postfix daemons run as user postfix and must reach the queue below this.
+chmod 755 "$WORK_DIR"
+FS_TYPE=$(stat -f -c %T "$WORK_DIR")
+if [[ "$FS_TYPE" == tmpfs || "$FS_TYPE" == ramfs ]]; then
+  rm -rf "$WORK_DIR"
+  die "WORK_PARENT=$WORK_PARENT is on $FS_TYPE, where fsync does nothing; use a disk file system"
+fi
+mkdir -p "$WORK_DIR/logs"
+
+# ---------------------------------------------------------------- processes
+SLUICE_PG=""
+PF_ETC=""
+PF_STARTED=0
+SRC_PID=""
+
+# Alive and not a zombie.
+alive() {
+  local st
+  st=$(awk '{ s = $0; sub(/.*\) /, "", s); split(s, a, " "); print a[1] }' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n "$st" && "$st" != Z ]]
+}
+
+group_alive() {
+  local f line rest
+  local -a a
+  for f in /proc/[0-9]*/stat; do
+    { read -r line < "$f"; } 2>/dev/null || continue
+    rest="${line##*) }"; read -ra a <<< "$rest"
+    [[ "${a[2]:-}" == "$1" && "${a[0]}" != Z ]] && return 0
+  done
+  return 1
+}
+
+stop_group() {
+  local pg="$1"
+  group_alive "$pg" || return 0
+  kill -TERM -- "-$pg" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    group_alive "$pg" || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$pg" 2>/dev/null || true
+  sleep 0.2
+}
+
+postfix_master_pid() { cat "$PF_QUEUE/pid/master.pid" 2>/dev/null | tr -d ' ' || true; }
+
+stop_postfix() {
+  (( PF_STARTED )) || return 0
+  local pid
+  pid=$(postfix_master_pid)
+  "$POSTFIX" -c "$PF_ETC" stop >/dev/null 2>&1 || true
+  if [[ -n "$pid" ]]; then
+    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+    # Whatever is left of the instance (master and its children share a group).
+    alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  PF_STARTED=0
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n "$SRC_PID" ]]; then
+    kill -TERM -- "-$SRC_PID" 2>/dev/null || kill -TERM "$SRC_PID" 2>/dev/null || true
+  fi
+  [[ -n "$SLUICE_PG" ]] && stop_group "$SLUICE_PG"
+  stop_postfix
+  if (( KEEP )); then
+    echo "ingress-vs-postfix: work directory kept: $WORK_DIR" >&2
+  else
+    rm -rf "$WORK_DIR"
+    (( rc == 0 )) || echo "ingress-vs-postfix: failed (exit $rc); KEEP=1 keeps the configs, logs and queues" >&2
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# CPU seconds (user + system) of process group $1: every live member, plus the
+# leader's reaped children (Postfix's master reaps the daemons that exit after
+# max_use), so processes that come and go during a run are counted.
+group_cpu() {
+  local pg="$1" f line rest total=0
+  local -a a
+  for f in /proc/[0-9]*/stat; do
+    { read -r line < "$f"; } 2>/dev/null || continue
+    rest="${line##*) }"
+    read -ra a <<< "$rest"
+    # a[0]=state a[1]=ppid a[2]=pgrp ... a[11]=utime a[12]=stime a[13]=cutime a[14]=cstime
+    if [[ "${a[2]:-}" == "$pg" ]]; then
+      total=$(( total + a[11] + a[12] ))
+      [[ "${f#/proc/}" == "$pg/stat" ]] && total=$(( total + a[13] + a[14] ))
+    fi
+  done
+  awk -v t="$total" -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", t / hz }'
+}
+
+# Machine-wide "busy total" ticks from /proc/stat.
+machine_ticks() {
+  local _cpu user nice system idle iowait irq softirq steal _rest
+  read -r _cpu user nice system idle iowait irq softirq steal _rest < /proc/stat
+  echo "$(( user + nice + system + irq + softirq + steal )) $(( user + nice + system + idle + iowait + irq + softirq + steal ))"
+}
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + RANDOM % 40000 ))
+    ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
+  done
+  die "no free port found"
+}
+
+# Prints the server's greeting line, or nothing when nobody answers.
+smtp_banner() {
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    IFS= read -r -t 2 line <&3 || exit 1
+    printf "QUIT\r\n" >&3
+    printf "%s\n" "$line"' _ "$1" 2>/dev/null | tr -d '\r' || true
+}
+
+# ---------------------------------------------------------------- Postfix
+PF_DIR="$WORK_DIR/postfix"
+PF_ETC="$PF_DIR/etc"
+PF_QUEUE="$PF_DIR/queue"
+PF_DATA="$PF_DIR/data"
+PF_LOG="$PF_DIR/maillog"
+PF_PORT=""
+
+setup_postfix() {
+  mkdir -p "$PF_ETC" "$PF_QUEUE" "$PF_DATA"
+  chmod 755 "$PF_DIR"
+  chown postfix "$PF_DATA"
+  local master_src=/usr/share/postfix/master.cf.dist
+  [[ -f "$master_src" ]] || master_src=/etc/postfix/master.cf
+  [[ -f "$master_src" ]] || die "no stock master.cf found (/usr/share/postfix/master.cf.dist, /etc/postfix/master.cf)"
+  cp "$master_src" "$PF_ETC/master.cf"
+  PF_PORT=$(free_port)
+  local procs=100
+  (( MAX_SESSIONS > procs )) && procs=$MAX_SESSIONS
+  cat > "$PF_ETC/main.cf" <<EOF
+# Private instance of bench/ingress-vs-postfix.sh; see the comment block there.
+# Debian's stock main.cf
+smtpd_banner = \$myhostname ESMTP \$mail_name (Debian/GNU)
+biff = no
+append_dot_mydomain = no
+readme_directory = no
+compatibility_level = 3.6
+# this instance
+queue_directory = $PF_QUEUE
+data_directory = $PF_DATA
+maillog_file = $PF_LOG
+myhostname = sluice-bench.localdomain
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+alias_maps =
+alias_database =
+# the test: relay from loopback, every message to the hold queue
+mynetworks = 127.0.0.0/8
+smtpd_recipient_restrictions = check_client_access static:HOLD, permit_mynetworks, reject
+EOF
+  (( procs != 100 )) && echo "default_process_limit = $procs" >> "$PF_ETC/main.cf"
+  # Listen on loopback at a free port instead of port 25; no chroot anywhere.
+  "$POSTCONF" -c "$PF_ETC" -MX smtp/inet
+  "$POSTCONF" -c "$PF_ETC" -M "127.0.0.1:$PF_PORT/inet = 127.0.0.1:$PF_PORT inet n - n - - smtpd"
+  "$POSTCONF" -c "$PF_ETC" -F '*/*/chroot = n'
+  "$POSTFIX" -c "$PF_ETC" check > "$WORK_DIR/logs/postfix-check.log" 2>&1 \
+    || { cat "$WORK_DIR/logs/postfix-check.log" >&2; die "postfix check failed"; }
+  log "starting Postfix $POSTFIX_VERSION: postfix -c $PF_ETC start (127.0.0.1:$PF_PORT)"
+  "$POSTFIX" -c "$PF_ETC" start > "$WORK_DIR/logs/postfix-start.log" 2>&1 \
+    || { cat "$WORK_DIR/logs/postfix-start.log" "$PF_LOG" >&2 2>/dev/null; die "postfix start failed"; }
+  PF_STARTED=1
+  local banner=""
+  for _ in $(seq 1 100); do
+    banner=$(smtp_banner "$PF_PORT")
+    [[ "$banner" == 220* ]] && break
+    sleep 0.1
+  done
+  [[ "$banner" == 220* ]] || { tail -n 20 "$PF_LOG" >&2 2>/dev/null; die "Postfix did not answer on 127.0.0.1:$PF_PORT within 10 s"; }
+  PF_PG=$(postfix_master_pid)
+  [[ -n "$PF_PG" ]] || die "Postfix master pid not found"
+  log "Postfix answers: $banner"
+  PF_SETTINGS=$("$POSTCONF" -c "$PF_ETC" -n)
+  PF_MASTER_SMTPD=$("$POSTCONF" -c "$PF_ETC" -M "127.0.0.1:$PF_PORT/inet")
+}
+
+pf_queue_count() { find "$PF_QUEUE/$1" -type f 2>/dev/null | wc -l; }
+
+# Deletes every queued message; each run starts from an empty queue.
+empty_postfix() {
+  "$POSTSUPER" -c "$PF_ETC" -d ALL >/dev/null 2>&1 || true
+  local n; n=$(( $(pf_queue_count hold) + $(pf_queue_count incoming) + $(pf_queue_count active) + $(pf_queue_count deferred) ))
+  (( n == 0 )) || die "Postfix queue not empty after postsuper -d ALL ($n files)"
+}
+
+pf_log_lines() { [[ -f "$PF_LOG" ]] && wc -l < "$PF_LOG" || echo 0; }
+
+# ---------------------------------------------------------------- Sluice side
+SLUICE_LOG=""
+SLUICE_PORT=""
+SLUICE_SPOOL=""
+SLUICE_STARTS=0
+
+expand_cmd() {
+  local c="$1"
+  c="${c//\{port\}/$SLUICE_PORT}"
+  c="${c//\{dir\}/$SLUICE_SPOOL}"
+  printf '%s' "$c"
+}
+
+# Starts SLUICE_CMD with a fresh spool directory and a free port, in its own
+# session, and waits until it greets on the port.
+start_sluice() {
+  SLUICE_STARTS=$(( SLUICE_STARTS + 1 ))
+  SLUICE_PORT=$(free_port)
+  SLUICE_SPOOL="$WORK_DIR/spool-$SLUICE_STARTS"
+  mkdir -p "$SLUICE_SPOOL"
+  SLUICE_LOG="$WORK_DIR/logs/sluice-$SLUICE_STARTS.log"
+  local cmd; cmd=$(expand_cmd "$SLUICE_CMD")
+  log "starting the Sluice side: $cmd"
+  ( cd "$REPO_DIR" && exec setsid bash -c "exec $cmd" ) > "$SLUICE_LOG" 2>&1 < /dev/null &
+  SLUICE_PG=$!
+  local started; started=$(date +%s)
+  local next_note=$(( started + 30 )) banner=""
+  while :; do
+    banner=$(smtp_banner "$SLUICE_PORT")
+    [[ "$banner" == 220* ]] && break
+    if ! group_alive "$SLUICE_PG"; then
+      echo "---- Sluice side output ($SLUICE_LOG) ----" >&2; tail -n 40 "$SLUICE_LOG" >&2
+      die "the Sluice side exited before accepting connections on 127.0.0.1:$SLUICE_PORT: $cmd"
+    fi
+    if (( $(date +%s) - started >= START_TIMEOUT )); then
+      echo "---- Sluice side output ($SLUICE_LOG) ----" >&2; tail -n 40 "$SLUICE_LOG" >&2
+      die "the Sluice side did not greet with 220 on 127.0.0.1:$SLUICE_PORT within ${START_TIMEOUT}s (START_TIMEOUT): $cmd"
+    fi
+    if (( $(date +%s) >= next_note )); then
+      log "  still waiting for 127.0.0.1:$SLUICE_PORT ($(( $(date +%s) - started ))s; the launcher may be building)"
+      next_note=$(( next_note + 30 ))
+    fi
+    sleep 0.2
+  done
+  log "  Sluice side answers on 127.0.0.1:$SLUICE_PORT: $banner"
+}
+
+stop_sluice() {
+  [[ -n "$SLUICE_PG" ]] && stop_group "$SLUICE_PG"
+  SLUICE_PG=""
+  (( KEEP )) || rm -rf "$SLUICE_SPOOL"
+}
+
+# Number of messages in the Sluice spool, or nothing when it cannot be told.
+# `./sluice queue stats` will report it; until then SLUICE_COUNT_CMD can name
+# any command whose output's first integer is that count, and without it the
+# check relies on smtp-source, which exits non-zero on the first reply that is
+# not the expected 2xx/3xx.
+sluice_spool_count() {
+  [[ -n "$SLUICE_COUNT_CMD" ]] || return 0
+  local out
+  out=$(cd "$REPO_DIR" && bash -c "$(expand_cmd "$SLUICE_COUNT_CMD")" 2>&1) \
+    || { log "WARNING: SLUICE_COUNT_CMD failed: $out"; return 0; }
+  grep -oE '[0-9]+' <<< "$out" | head -n1 || true
+}
+
+# ---------------------------------------------------------------- one run
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RAW="$WORK_DIR/runs.tsv"
+: > "$RAW"
+mkdir -p "$OUT_DIR"
+
+# smtp_source PORT SESSIONS COUNT OUTFILE STATFILE: runs smtp-source through a
+# shell that records its own stat line afterwards (its cutime/cstime are
+# smtp-source's CPU time). Returns smtp-source's exit status.
+smtp_source() {
+  local port="$1" sessions="$2" count="$3" out="$4" statf="$5" rc=0
+  local limit=$(( 600 + count / 20 ))
+  OUT="$out" STATF="$statf" timeout --kill-after=5 "$limit" \
+    bash -c '"$@" > "$OUT" 2>&1; rc=$?; cat /proc/$$/stat > "$STATF"; exit $rc' _ \
+    "$SMTP_SOURCE" -4 -s "$sessions" -m "$count" -l "$MSG_SIZE" -d \
+    -f "$SENDER" -t "$RECIPIENT" "127.0.0.1:$port" &
+  SRC_PID=$!
+  wait "$SRC_PID" || rc=$?
+  SRC_PID=""
+  return "$rc"
+}
+SOURCE_FLAGS="-4 -s <sessions> -m <messages> -l $MSG_SIZE -d -f $SENDER -t $RECIPIENT 127.0.0.1:<port>"
+
+# measure SERVER PORT PG SESSIONS COUNT REP: warm-up, then one timed run.
+# Appends a row to $RAW.
+measure() {
+  local server="$1" port="$2" pg="$3" sessions="$4" count="$5" rep="$6"
+  local tag="$server-s$sessions-r$rep"
+  local out="$WORK_DIR/logs/source-$tag.out" statf="$WORK_DIR/logs/source-$tag.stat"
+  local rc=0
+  if (( WARMUP > 0 )); then
+    smtp_source "$port" "$sessions" "$WARMUP" "$WORK_DIR/logs/source-$tag-warmup.out" /dev/null || rc=$?
+    (( rc == 0 )) || { cat "$WORK_DIR/logs/source-$tag-warmup.out" >&2; die "smtp-source warm-up failed (exit $rc) against $server with $sessions sessions"; }
+  fi
+  # Flush the previous run's and the warm-up's dirty pages, so they are not
+  # written back during the timed run.
+  sync -f "$WORK_DIR" 2>/dev/null || sync
+  sleep 1
+  local load1 s0 s1 m0 m1 t0 t1
+  load1=$(cut -d' ' -f1 /proc/loadavg)
+  s0=$(group_cpu "$pg"); m0=$(machine_ticks)
+  t0=$(date +%s%N)
+  smtp_source "$port" "$sessions" "$count" "$out" "$statf" || rc=$?
+  t1=$(date +%s%N)
+  m1=$(machine_ticks); s1=$(group_cpu "$pg")
+  if (( rc != 0 )); then
+    echo "---- smtp-source output ----" >&2; cat "$out" >&2
+    die "smtp-source failed (exit $rc) against $server on 127.0.0.1:$port with $sessions sessions"
+  fi
+  [[ -s "$out" ]] && { log "  smtp-source printed:"; sed 's/^/    /' "$out" >&2; }
+  local expected=$(( WARMUP + count )) counted="" verified
+  if [[ "$server" == postfix ]]; then
+    counted=$(pf_queue_count hold)
+  else
+    counted=$(sluice_spool_count)
+  fi
+  if [[ -z "$counted" ]]; then
+    verified="smtp-source"
+  elif (( counted == expected )); then
+    verified="count"
+  else
+    die "$server: $counted messages queued after the run, expected $expected (warm-up $WARMUP + $count)"
+  fi
+  local wall_ns=$(( t1 - t0 ))
+  local row
+  row=$(awk -v sv="$server" -v s="$sessions" -v r="$rep" -v n="$count" -v w="$WARMUP" -v ns="$wall_ns" \
+      -v a="$s0" -v b="$s1" -v ma="$m0" -v mb="$m1" -v ld="$load1" -v q="${counted:--1}" -v vf="$verified" \
+      -v hz="$CLK_TCK" -v stat="$(cat "$statf" 2>/dev/null)" '
+    BEGIN {
+      wall = ns / 1e9; rate = n / wall; scpu = b - a
+      x = stat; sub(/.*\) /, "", x); split(x, f, " "); ccpu = (f[14] + f[15]) / hz
+      split(ma, p, " "); split(mb, q2, " "); d = q2[2] - p[2]
+      busy = d > 0 ? 100 * (q2[1] - p[1]) / d : 0
+      printf "%s\t%d\t%d\t%d\t%d\t%.6f\t%.1f\t%.3f\t%.3f\t%.1f\t%s\t%d\t%s\n", sv, s, r, n, w, wall, rate, scpu, ccpu, busy, ld, q, vf
+    }')
+  echo "$row" >> "$RAW"
+  local rate; rate=$(cut -f7 <<< "$row")
+  log "  run $rep $server s=$sessions: $count msgs in $(cut -f6 <<< "$row" | xargs printf '%.2f')s = $rate msg/s; queued $( [[ -n "$counted" ]] && echo "$counted/$expected" || echo "n/a (smtp-source exit 0)" ); server_cpu=$(cut -f8 <<< "$row")s client_cpu=$(cut -f9 <<< "$row")s machine_busy=$(cut -f10 <<< "$row")% load1=$load1"
+  if awk -v w="$(cut -f6 <<< "$row")" -v m="$MIN_SECONDS" 'BEGIN { exit !(w < m) }'; then
+    log "  WARNING: the run took under ${MIN_SECONDS}s; raise $( [[ "$server" == postfix ]] && echo POSTFIX_MESSAGES || echo MESSAGES ) for a steadier rate"
+  fi
+}
+
+run_postfix() {
+  local sessions="$1" rep="$2" before issues
+  empty_postfix
+  before=$(pf_log_lines)
+  measure postfix "$PF_PORT" "$PF_PG" "$sessions" "$POSTFIX_MESSAGES" "$rep"
+  issues=$(tail -n +"$(( before + 1 ))" "$PF_LOG" | grep -E 'warning:|error:|fatal:|panic:|reject:' | grep -v 'hold: RCPT' || true)
+  if [[ -n "$issues" ]]; then
+    log "  WARNING: Postfix logged problems during the run:"
+    head -n 10 <<< "$issues" | sed 's/^/    /' >&2
+  fi
+}
+
+run_sluice() {
+  local sessions="$1" rep="$2"
+  start_sluice
+  measure sluice "$SLUICE_PORT" "$SLUICE_PG" "$sessions" "$MESSAGES" "$rep"
+  stop_sluice
+}
+
+# ---------------------------------------------------------------- main
+cd "$REPO_DIR"
+PF_PG=""; PF_SETTINGS=""; PF_MASTER_SMTPD=""
+want_side postfix && setup_postfix
+log "smtp-source $SOURCE_FLAGS; sessions: ${SESSION_LIST[*]}; $RUNS runs; warm-up $WARMUP; Postfix $POSTFIX_MESSAGES msgs/run, Sluice $MESSAGES msgs/run; work dir $WORK_DIR ($FS_TYPE); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Servers alternate inside each repetition (postfix 20, sluice 20, postfix 100,
+# sluice 100, then again), so a slow phase of a shared machine hits both.
+for rep in $(seq 1 "$RUNS"); do
+  for s in "${SESSION_LIST[@]}"; do
+    want_side postfix && run_postfix "$s" "$rep"
+    want_side sluice && run_sluice "$s" "$rep"
+  done
+done
+stop_postfix
+
+# ---------------------------------------------------------------- report
+JSON="$OUT_DIR/ingress-vs-postfix-$STAMP.json"
+GIT_REV=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+SLUICE_DEFAULT=0; [[ "$SLUICE_CMD" == "$SLUICE_CMD_DEFAULT" ]] && SLUICE_DEFAULT=1
+
+awk -F'\t' -v json="$JSON" -v stamp="$STAMP" -v rev="$GIT_REV" -v ncores="$NCORES" \
+    -v pfv="$POSTFIX_VERSION" -v src="$SMTP_SOURCE" -v flags="$SOURCE_FLAGS" -v runs="$RUNS" \
+    -v warm="$WARMUP" -v size="$MSG_SIZE" -v slcmd="$SLUICE_CMD" -v sldef="$SLUICE_DEFAULT" \
+    -v countcmd="$SLUICE_COUNT_CMD" -v pfset="$PF_SETTINGS" -v pfsmtpd="$PF_MASTER_SMTPD" \
+    -v fstype="$FS_TYPE" -v target="$TARGET_RATIO" -v sessions="$SESSIONS" \
+    -v loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" '
+function median(list,   n, a, i, j, t) {
+  n = split(list, a, " ")
+  for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+  if (n % 2) return a[(n + 1) / 2] + 0
+  return (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s); return "\"" s "\"" }
+function jlist(s) { sub(/^ /, "", s); gsub(/ /, ", ", s); return "[" s "]" }
+{
+  key = $1 SUBSEP $2
+  rate[key] = rate[key] " " $7
+  # server CPU per accepted message (ms) and the share of the machine used by
+  # neither server nor client
+  cpu_ms[key] = cpu_ms[key] " " sprintf("%.4f", 1000 * $8 / $4)
+  srv_pct[key] = srv_pct[key] " " sprintf("%.1f", 100 * $8 / $6 / ncores)
+  cli_pct[key] = cli_pct[key] " " sprintf("%.1f", 100 * $9 / $6 / ncores)
+  o = $10 - 100 * ($8 + $9) / $6 / ncores; if (o < 0) o = 0
+  oth_pct[key] = oth_pct[key] " " sprintf("%.1f", o)
+  raw[++nr] = $0
+  has[$1] = 1
+}
+END {
+  ns = split(sessions, sl, " ")
+  printf "\nSMTP acceptance, %d-byte payload, smtp-source -d, medians of %d runs (msg/s)\n\n", size, runs
+  fmt = "%8s %14s %14s %9s %9s %13s %13s\n"
+  printf fmt, "sessions", "postfix msg/s", "sluice msg/s", "ratio", ">=" target "x", "pf CPU ms/msg", "sl CPU ms/msg"
+  for (i = 1; i <= ns; i++) {
+    s = sl[i]; pk = "postfix" SUBSEP s; sk = "sluice" SUBSEP s
+    pm = (pk in rate) ? median(rate[pk]) : 0; sm = (sk in rate) ? median(rate[sk]) : 0
+    r = (pm > 0 && sm > 0) ? sm / pm : 0
+    med_p[s] = pm; med_s[s] = sm; ratio[s] = r
+    printf fmt, s, (pm > 0 ? sprintf("%.0f", pm) : "-"), (sm > 0 ? sprintf("%.0f", sm) : "-"), \
+      (r > 0 ? sprintf("%.2fx", r) : "-"), (r > 0 ? (r >= target ? "met" : "NOT met") : "-"), \
+      ((pk in rate) ? sprintf("%.3f", median(cpu_ms[pk])) : "-"), ((sk in rate) ? sprintf("%.3f", median(cpu_ms[sk])) : "-")
+  }
+  printf "\nmsg/s of each run, and CPU share of the 2 sides and of everything else (medians):\n"
+  for (i = 1; i <= ns; i++) for (v = 1; v <= 2; v++) {
+    sv = (v == 1 ? "postfix" : "sluice"); k = sv SUBSEP sl[i]
+    if (!(k in rate)) continue
+    printf "  %-8s s=%-4s %-28s server %3.0f%%  smtp-source %3.0f%%  other %3.0f%%\n", sv, sl[i], rate[k], \
+      median(srv_pct[k]), median(cli_pct[k]), median(oth_pct[k])
+  }
+  printf "CPU %% is the share of all %d cores; when server + smtp-source + other is near 100 %%,\n", ncores
+  printf "the machine, not the server, was the limit.\n"
+  if (has["sluice"] && !sldef) printf "NOTE: the Sluice column ran SLUICE_CMD=%s\n", slcmd
+
+  printf "{\n  \"benchmark\": \"ingress-vs-postfix\",\n  \"timestamp\": %s,\n  \"git_revision\": %s,\n", jstr(stamp), jstr(rev) > json
+  printf "  \"cores\": %d,\n  \"load_average_at_end\": %s,\n  \"spool_fs\": %s,\n", ncores, jstr(loadavg), jstr(fstype) > json
+  printf "  \"smtp_source\": {\"path\": %s, \"flags\": %s, \"payload_bytes\": %d, \"warmup_messages\": %d},\n", jstr(src), jstr(flags), size, warm > json
+  printf "  \"postfix\": {\"version\": %s, \"smtpd_service\": %s, \"main_cf_non_default\": [", jstr(pfv), jstr(pfsmtpd) > json
+  n = split(pfset, ps, "\n")
+  for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? ", " : ""), jstr(ps[i]) > json
+  printf "]},\n  \"sluice\": {\"command\": %s, \"default_command\": %s, \"count_command\": %s},\n", jstr(slcmd), (sldef ? "true" : "false"), jstr(countcmd) > json
+  printf "  \"target_ratio\": %d,\n  \"summary\": [\n", target > json
+  for (i = 1; i <= ns; i++) {
+    s = sl[i]; pk = "postfix" SUBSEP s; sk = "sluice" SUBSEP s
+    printf "    {\"sessions\": %d, \"postfix_rate_median\": %s, \"sluice_rate_median\": %s, \"ratio\": %s, \"met\": %s, ", s, \
+      (med_p[s] > 0 ? sprintf("%.1f", med_p[s]) : "null"), (med_s[s] > 0 ? sprintf("%.1f", med_s[s]) : "null"), \
+      (ratio[s] > 0 ? sprintf("%.3f", ratio[s]) : "null"), (ratio[s] > 0 ? (ratio[s] >= target ? "true" : "false") : "null") > json
+    printf "\"postfix_rates\": %s, \"sluice_rates\": %s, \"postfix_cpu_ms_per_msg_median\": %s, \"sluice_cpu_ms_per_msg_median\": %s}%s\n", \
+      ((pk in rate) ? jlist(rate[pk]) : "[]"), ((sk in rate) ? jlist(rate[sk]) : "[]"), \
+      ((pk in rate) ? sprintf("%.4f", median(cpu_ms[pk])) : "null"), ((sk in rate) ? sprintf("%.4f", median(cpu_ms[sk])) : "null"), (i < ns ? "," : "") > json
+  }
+  printf "  ],\n  \"runs\": [\n" > json
+  for (i = 1; i <= nr; i++) {
+    split(raw[i], g, "\t")
+    printf "    {\"server\": %s, \"sessions\": %d, \"run\": %d, \"messages\": %d, \"warmup\": %d, \"wall_s\": %.3f, \"rate\": %s, \"server_cpu_s\": %s, \"client_cpu_s\": %s, \"machine_busy_pct\": %s, \"load1_before\": %s, \"queued_after\": %s, \"verified_by\": %s}%s\n", \
+      jstr(g[1]), g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], (g[12] < 0 ? "null" : g[12]), jstr(g[13]), (i < nr ? "," : "") > json
+  }
+  printf "  ]\n}\n" > json
+}' "$RAW"
+echo
+echo "JSON: ${JSON#"$REPO_DIR"/}"
