@@ -267,12 +267,6 @@ public final class RocksSpool implements Spool {
     return change(PendingOp.Kind.FAIL, id, at, 0, reason);
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>The message becomes QUEUED if it was never tried, DEFERRED otherwise; its attempts and last
-   * error are kept.
-   */
   @Override
   public CompletableFuture<Boolean> retryNow(QueueId id, Instant now) {
     Objects.requireNonNull(now, "now");
