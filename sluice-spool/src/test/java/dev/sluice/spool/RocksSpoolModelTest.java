@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RocksSpoolModelTest {
   private static final int BUCKETS = 3;
-  private static final int STEPS = 300;
+  private static final int STEPS = 250;
   private static final String[] DOMAINS = {"example.net", "Example.org", "mail.example.com"};
 
   @TempDir Path dir;
