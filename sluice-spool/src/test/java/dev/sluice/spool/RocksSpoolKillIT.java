@@ -24,6 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Crash safety: a child JVM appends from many threads and prints each id once its append has
  * completed; the test SIGKILLs it at a random moment, reopens the spool and finds every printed
  * message, intact. Three crashes in a row on the same spool.
+ *
+ * <p>A killed process loses nothing the kernel already has, so this proves that no append is
+ * acknowledged before RocksDB has written it, and that a spool left by a killed process reopens
+ * whole. That the sync reaches the disk (what a power cut would test) it cannot show.
  */
 class RocksSpoolKillIT {
   private static final long SEED = 20261128L;
