@@ -82,6 +82,8 @@ final class SubmitApi {
       return route(r);
     } catch (Refusal e) {
       return CompletableFuture.completedFuture(ApiResponse.error(e));
+    } catch (SpoolException e) {
+      return CompletableFuture.completedFuture(notStored(e)); // e.g. reading its size for admission
     } catch (RuntimeException e) {
       log.error("{} {} from {} failed", r.method(), r.uri(), r.client().getHostAddress(), e);
       return CompletableFuture.completedFuture(internalError());
