@@ -13,6 +13,7 @@ import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -120,6 +121,19 @@ final class IngressFixture implements AutoCloseable {
     JsonNode json = JSON.readTree(r.body());
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
     return new Reply(r.statusCode(), r, json);
+  }
+
+  /**
+   * Writes bytes on a new connection and reads until the server closes it: for requests the JDK
+   * client refuses to send.
+   */
+  String exchange(String request) throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ingress.port())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   static String basic(String user, String password) {
