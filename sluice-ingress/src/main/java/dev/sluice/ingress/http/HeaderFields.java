@@ -62,6 +62,23 @@ final class HeaderFields {
     return foldPieces(name, encodedWords(value, LINE - name.length() - 2));
   }
 
+  /**
+   * A field the client named, CRLF-terminated, or {@code null} when an ASCII value has a run of
+   * text too long to fold under 998 characters. ASCII is written as given, folded at white space
+   * only, since the relay cannot know whether the field is structured (a {@code List-Unsubscribe}
+   * URL must not become an encoded-word); non-ASCII, which no field may carry raw, becomes
+   * encoded-words, as suits the unstructured fields custom headers usually are.
+   */
+  static String custom(String name, String value) {
+    if (value.isEmpty()) {
+      return name + ":\r\n";
+    }
+    if (value.chars().allMatch(c -> c < 0x80)) {
+      return foldText(name, value);
+    }
+    return foldPieces(name, encodedWords(value, LINE - name.length() - 2));
+  }
+
   /** An address field ({@code From}, {@code To}, ...), CRLF-terminated. */
   static String addresses(String name, List<Mailbox> mailboxes) {
     List<String> pieces = new ArrayList<>();

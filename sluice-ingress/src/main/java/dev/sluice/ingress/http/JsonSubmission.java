@@ -207,6 +207,15 @@ final class JsonSubmission {
                 + name
                 + "' must not contain line breaks or control characters");
       }
+      if (HeaderFields.custom(name, value) == null) {
+        throw new Refusal(
+            ErrorCode.INVALID_HEADER,
+            "The value of header '"
+                + name
+                + "' has a run of text too long to fold into lines of "
+                + HeaderFields.MAX_LINE
+                + " characters");
+      }
       out.add(new MessageSpec.Field(name, value));
     }
     return out;

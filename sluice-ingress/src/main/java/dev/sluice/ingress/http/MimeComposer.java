@@ -69,7 +69,11 @@ final class MimeComposer {
     h.append("Message-ID: ").append(messageId).append("\r\n");
     h.append("MIME-Version: 1.0\r\n");
     for (MessageSpec.Field f : m.fields()) {
-      h.append(HeaderFields.unstructured(f.name(), f.value()));
+      String field = HeaderFields.custom(f.name(), f.value());
+      if (field == null) {
+        throw new IllegalArgumentException("header " + f.name() + " cannot be folded");
+      }
+      h.append(field);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(h.length() + 1024);
     if (m.text() != null && m.html() != null) {

@@ -48,6 +48,20 @@ class HeaderFieldsTest {
     assertThat(MimeUtility.decodeText(value(field, "X-Long"))).isEqualTo(value);
   }
 
+  @Test
+  void custom_asciiIsKeptAsGiven_nonAsciiEncoded_unfoldableRefused() throws Exception {
+    String url = "<https://example.com/unsubscribe?a=?b&id=" + "9".repeat(100) + ">";
+    assertThat(HeaderFields.custom("List-Unsubscribe", url))
+        .isEqualTo("List-Unsubscribe: " + url + "\r\n");
+    String field = HeaderFields.custom("X-Note", "Grüße");
+    assertThat(MimeUtility.decodeText(value(field, "X-Note"))).isEqualTo("Grüße");
+    assertThat(HeaderFields.custom("X-Id", "x".repeat(992))).isNotNull(); // 998 in all
+    assertThat(HeaderFields.custom("X-Id", "x".repeat(993))).isNull();
+    assertThat(HeaderFields.custom("X-Id", "x".repeat(500) + " " + "y".repeat(500)))
+        .isEqualTo("X-Id: " + "x".repeat(500) + "\r\n " + "y".repeat(500) + "\r\n");
+    assertThat(HeaderFields.custom("X-Empty", "")).isEqualTo("X-Empty:\r\n");
+  }
+
   @RepeatedTest(300)
   void unstructured_randomText_comesBackExactly(RepetitionInfo info) throws Exception {
     long seed = 0xF1E1DL + info.getCurrentRepetition();

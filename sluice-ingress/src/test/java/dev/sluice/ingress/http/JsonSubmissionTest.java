@@ -67,6 +67,9 @@ class JsonSubmissionTest {
     refused("{" + ok + ",\"headers\":{\"X-A\":1}}", ErrorCode.INVALID_HEADER);
     refused("{" + ok + ",\"headers\":{\"x-a:b\":\"1\"}}", ErrorCode.INVALID_HEADER);
     refused("{" + ok + ",\"headers\":[\"X-A: 1\"]}", ErrorCode.INVALID_FIELD);
+    refused(
+        "{" + ok + ",\"headers\":{\"X-A\":\"" + "x".repeat(1000) + "\"}}",
+        ErrorCode.INVALID_HEADER);
     for (String reserved :
         List.of("From", "bcc", "Date", "Message-ID", "MIME-Version", "content-type", "Received")) {
       refused("{" + ok + ",\"headers\":{\"" + reserved + "\":\"x\"}}", ErrorCode.INVALID_HEADER);
