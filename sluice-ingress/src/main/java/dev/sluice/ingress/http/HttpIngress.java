@@ -160,7 +160,7 @@ public final class HttpIngress implements AutoCloseable {
         .addLast(
             new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     // Initial line: room for the envelope of a raw submission in the query string.
-    int initialLine = Math.max(8192, 64 + settings.maxRecipients() * 3 * 256);
+    int initialLine = (int) Math.min(1 << 20, Math.max(8192, 64 + settings.maxRecipients() * 768L));
     ch.pipeline().addLast(new HttpServerCodec(initialLine, 16384, 65536));
     ch.pipeline().addLast(new BoundedAggregator((int) settings.maxRequestSize().bytes()));
     ch.pipeline().addLast(new SubmitHandler(api, workers, tls != null));

@@ -300,6 +300,18 @@ class HttpRefusalIT {
 
     assertThat(f.spool.stats().total()).isZero();
     assertThat(json(OK_JSON).status()).isEqualTo(202);
+
+    // A declared oversized body is read and dropped; the connection serves the next request.
+    String next =
+        f.exchange(
+            "POST /v1/messages"
+                + OK_QUERY
+                + " HTTP/1.1\r\nHost: x\r\nContent-Type: message/rfc822\r\nContent-Length: "
+                + huge.length
+                + "\r\n\r\n"
+                + new String(huge, StandardCharsets.ISO_8859_1)
+                + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(IngressFixture.statuses(next)).containsExactly("413", "200");
   }
 
   @Test

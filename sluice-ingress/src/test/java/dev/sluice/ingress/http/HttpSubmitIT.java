@@ -188,6 +188,26 @@ class HttpSubmitIT {
   }
 
   @Test
+  void pipelinedRequests_areAnsweredInOrder() throws Exception {
+    String json = "{\"from\":\"a@example.com\",\"to\":\"b@example.com\",\"text\":\"x\"}";
+    String submit =
+        "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: "
+            + json.length()
+            + "\r\n\r\n"
+            + json;
+    String answers =
+        f.exchange(
+            submit
+                + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                + submit
+                + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+    assertThat(IngressFixture.statuses(answers)).containsExactly("202", "404", "202", "200");
+    assertThat(f.spool.stats().total()).isEqualTo(2);
+  }
+
+  @Test
   void health_answers200() throws Exception {
     IngressFixture.Reply r = f.send(f.request("/health").GET());
     assertThat(r.status()).isEqualTo(200);

@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -134,6 +136,15 @@ final class IngressFixture implements AutoCloseable {
       s.getOutputStream().flush();
       return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /** The status codes of the responses in a raw exchange, in order. */
+  static List<String> statuses(String exchange) {
+    return Pattern.compile("HTTP/1\\.1 (\\d{3}) ")
+        .matcher(exchange)
+        .results()
+        .map(m -> m.group(1))
+        .toList();
   }
 
   static String basic(String user, String password) {
