@@ -52,7 +52,7 @@ final class SubmitApi {
 
   private final HttpIngressSettings settings;
   private final Spool spool;
-  private final AccessPolicy access;
+  private final HttpAccess access;
   private final Admission admission;
   private final Clock clock;
   private final JsonSubmission json;
@@ -66,7 +66,7 @@ final class SubmitApi {
       Clock clock) {
     this.settings = settings;
     this.spool = spool;
-    this.access = access;
+    this.access = new HttpAccess(access, settings.basicAuthWithoutTlsOnLoopback());
     this.admission = admission;
     this.clock = clock;
     this.json = new JsonSubmission(settings.maxRequestSize().bytes(), settings.maxRecipients());
@@ -112,7 +112,7 @@ final class SubmitApi {
   }
 
   private CompletableFuture<ApiResponse> submitOne(SubmitRequest r, QueryStringDecoder uri) {
-    Optional<String> user = authorize(r);
+    Optional<String> user = access.authorize(r);
     Instant now = Instant.ofEpochMilli(clock.millis());
     Prepared p =
         switch (mediaType(r.contentType())) {
@@ -134,7 +134,7 @@ final class SubmitApi {
   }
 
   private CompletableFuture<ApiResponse> submitBatch(SubmitRequest r, QueryStringDecoder uri) {
-    Optional<String> user = authorize(r);
+    Optional<String> user = access.authorize(r);
     if (!mediaType(r.contentType()).equals(JSON)) {
       throw unsupported(r.contentType(), JSON);
     }
@@ -179,49 +179,6 @@ final class SubmitApi {
                     ? ApiResponse.json(
                         202, Map.of("ids", ids.stream().map(QueueId::value).toList()))
                     : notStored(failure));
-  }
-
-  /**
-   * Who is sending: the user who logged in, or nobody for a client in the relay networks. Basic
-   * credentials count only over TLS, or from loopback when the settings allow (the SMTP AUTH rule);
-   * credentials that do not count are refused rather than ignored.
-   */
-  private Optional<String> authorize(SubmitRequest r) {
-    boolean basicAllowed =
-        r.tls() || (settings.basicAuthWithoutTlsOnLoopback() && r.client().isLoopbackAddress());
-    if (r.authorization() != null) {
-      if (!basicAllowed) {
-        throw new Refusal(ErrorCode.TLS_REQUIRED, "Credentials are accepted only over TLS (https)");
-      }
-      BasicCredentials c = BasicCredentials.parse(r.authorization());
-      if (c == null) {
-        throw new Refusal(
-            ErrorCode.INVALID_CREDENTIALS,
-            "The Authorization header must hold Basic credentials",
-            Map.of("WWW-Authenticate", BasicCredentials.CHALLENGE));
-      }
-      if (!access.users().verify(c.user(), c.password())) {
-        log.info(
-            "HTTP Basic login failed for user '{}' from {}",
-            Trace.printable(c.user()),
-            r.client().getHostAddress());
-        throw new Refusal(
-            ErrorCode.INVALID_CREDENTIALS,
-            "Wrong user name or password",
-            Map.of("WWW-Authenticate", BasicCredentials.CHALLENGE));
-      }
-      return Optional.of(c.user());
-    }
-    if (access.maySend(r.client(), Optional.empty())) {
-      return Optional.empty();
-    }
-    if (basicAllowed && access.users().size() > 0) {
-      throw new Refusal(
-          ErrorCode.AUTH_REQUIRED,
-          "Log in with HTTP Basic authentication",
-          Map.of("WWW-Authenticate", BasicCredentials.CHALLENGE));
-    }
-    throw new Refusal(ErrorCode.RELAY_DENIED, "Relay access denied");
   }
 
   /** The raw form: the body is the message, the envelope is in the query string. */
