@@ -11,11 +11,7 @@ import dev.sluice.smtp.Reply;
 import dev.sluice.smtp.SessionInfo;
 import dev.sluice.smtp.SmtpEnvelope;
 import dev.sluice.smtp.SmtpHandler;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -33,9 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpIngress implements SmtpHandler {
   private static final Logger log = LoggerFactory.getLogger(SmtpIngress.class);
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT)
-          .withZone(ZoneOffset.UTC);
 
   /** Not allowed to send: neither in the relay networks nor logged in. */
   static final Reply RELAY_DENIED = Reply.of(554, "5.7.1", "Relay access denied");
@@ -93,10 +86,7 @@ public final class SmtpIngress implements SmtpHandler {
   @Override
   public DataResult data(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
     Instant now = Instant.ofEpochMilli(clock.millis());
-    byte[] trace = received(session, envelope, now).getBytes(StandardCharsets.US_ASCII);
-    byte[] content = new byte[trace.length + message.length];
-    System.arraycopy(trace, 0, content, 0, trace.length);
-    System.arraycopy(message, 0, content, trace.length, message.length);
+    byte[] content = Trace.prepend(received(session, envelope, now), message);
     Submission s =
         new Submission(
             new Envelope(envelope.reversePath(), envelope.recipients()),
@@ -124,40 +114,25 @@ public final class SmtpIngress implements SmtpHandler {
   }
 
   private String received(SessionInfo session, SmtpEnvelope envelope, Instant now) {
-    String helo = session.heloName().map(SmtpIngress::printable).orElse("unknown");
-    String ip = session.remoteAddress().getAddress().getHostAddress();
     String with =
         "ESMTP"
             + (session.tlsActive() ? "S" : "")
             + (session.authenticatedUser().isPresent() ? "A" : "");
-    StringBuilder b = new StringBuilder(160);
-    b.append("Received: from ").append(helo).append(" ([").append(ip).append("])\r\n");
-    b.append("\tby ").append(hostname).append(" (Sluice) with ").append(with);
-    if (envelope.recipients().size() == 1) {
-      b.append("\r\n\tfor <").append(envelope.recipients().get(0)).append('>');
-    }
-    b.append("; ").append(DATE.format(now)).append("\r\n");
-    return b.toString();
+    return Trace.received(
+        session.heloName().orElse(null),
+        session.remoteAddress().getAddress(),
+        hostname,
+        with,
+        envelope.recipients(),
+        now);
   }
 
   private static String origin(SessionInfo session) {
-    StringBuilder b = new StringBuilder("smtp ");
-    b.append(session.remoteAddress().getAddress().getHostAddress());
-    session.authenticatedUser().ifPresent(u -> b.append(" user=").append(printable(u)));
-    if (session.tlsActive()) {
-      b.append(" tls");
-    }
-    return b.toString();
-  }
-
-  /** Keeps client-chosen text to printable ASCII so it cannot break a header or a log line. */
-  private static String printable(String s) {
-    StringBuilder b = new StringBuilder(Math.min(s.length(), 64));
-    for (int i = 0; i < s.length() && b.length() < 64; i++) {
-      char c = s.charAt(i);
-      b.append(c > ' ' && c < 0x7f && c != '(' && c != ')' ? c : '?');
-    }
-    return b.toString();
+    return Trace.origin(
+        "smtp",
+        session.remoteAddress().getAddress(),
+        session.authenticatedUser(),
+        session.tlsActive());
   }
 
   private static long parseSize(String size) {

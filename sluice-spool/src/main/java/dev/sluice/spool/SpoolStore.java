@@ -72,6 +72,10 @@ final class SpoolStore implements AutoCloseable {
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setMaxBackgroundJobs(2)
+            // The entries and due families fill their memtables slowly, and a log file is kept
+            // until every family has flushed what it holds; without a cap the log would grow to
+            // gigabytes, and a reopen after a crash would replay all of it.
+            .setMaxTotalWalSize(256L << 20)
             .setKeepLogFileNum(4)
             .setMaxLogFileSize(8L << 20);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();

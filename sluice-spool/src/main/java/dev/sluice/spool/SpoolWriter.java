@@ -132,7 +132,8 @@ final class SpoolWriter implements Runnable {
       for (PendingOp.Take t : takes) {
         try {
           take(t, completions);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+          log.error("spool writer failed to take due messages of bucket {}", t.bucket(), e);
           completions.add(() -> t.fail(wrap("take due messages", e)));
         }
       }
@@ -170,6 +171,7 @@ final class SpoolWriter implements Runnable {
         try {
           store.writeSynced(batch);
         } catch (RocksDBException e) {
+          log.error("spool write failed; {} operations refused", accepted.size(), e);
           SpoolException failure = SpoolStore.failure("write", e);
           accepted.forEach(op -> completions.add(() -> op.fail(failure)));
           return;

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  *       {@link #retryNow}) are durable once their future completes.
  *   <li>After a crash and reopen, every appended message not yet completed or deleted is there
  *       again; messages that were {@link SpoolState#ACTIVE} are due at once (delivered at least
- *       once, possibly twice).
+ *       once, possibly twice), QUEUED or DEFERRED as {@link #retryNow} would make them.
  * </ul>
  *
  * <h2>Buckets</h2>
@@ -43,7 +43,10 @@ public interface Spool extends AutoCloseable {
   /** The number of buckets messages are sharded into; fixed for the life of the spool. */
   int buckets();
 
-  /** Stores one message durably and names it. */
+  /**
+   * Stores one message durably and names it. A new message is {@link SpoolState#QUEUED}, due at its
+   * {@link Submission#received() received} time.
+   */
   CompletableFuture<QueueId> append(Submission message);
 
   /**
@@ -76,14 +79,17 @@ public interface Spool extends AutoCloseable {
   CompletableFuture<Boolean> reschedule(QueueId id, Instant due, int attempts, String lastError);
 
   /**
-   * Gives up on a message ({@link SpoolState#FAILED}), keeping it and the reason for operators.
-   * Completes with false if it was no longer in the spool.
+   * Gives up on a message ({@link SpoolState#FAILED}), keeping it and the reason for operators. If
+   * it was {@link SpoolState#ACTIVE}, the attempt that ended in this failure is counted (attempts
+   * goes up by one). Completes with false if it was no longer in the spool.
    */
   CompletableFuture<Boolean> fail(QueueId id, String reason, Instant at);
 
   /**
-   * Makes a waiting or failed message due now (operator retry); an active one is left alone.
-   * Completes with false if it is not in the spool or active.
+   * Makes a waiting or failed message due now (operator retry); an active one is left alone. It
+   * becomes {@link SpoolState#QUEUED} if it was never attempted, {@link SpoolState#DEFERRED}
+   * otherwise, keeping its attempts and last error. Completes with false if it is not in the spool
+   * or active.
    */
   CompletableFuture<Boolean> retryNow(QueueId id, Instant now);
 

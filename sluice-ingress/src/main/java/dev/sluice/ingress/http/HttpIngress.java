@@ -1,0 +1,207 @@
+package dev.sluice.ingress.http;
+
+import dev.sluice.core.Clock;
+import dev.sluice.core.spool.Spool;
+import dev.sluice.ingress.AccessPolicy;
+import dev.sluice.ingress.Admission;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's HTTP front door: {@code POST /v1/messages} takes one message, raw ({@code
+ * message/rfc822}, envelope in the query string) or as JSON fields the relay writes as MIME; {@code
+ * POST /v1/messages/batch} takes many in one call, stored all or none; {@code GET /health} answers
+ * 200. The same access rules, limits and back-pressure as the SMTP door, and the same promise:
+ * {@code 202} with the queue id only once the spool has made the message durable. Errors are JSON
+ * with a stable code ({@link ErrorCode}); {@code docs/http-submit.md} is the reference.
+ *
+ * <h2>Design note</h2>
+ *
+ * <p>Netty, as the simulator's API uses, with one thread that only accepts and one event loop per
+ * core (epoll where available). The loops only move bytes: each request, its body gathered up to
+ * {@link HttpIngressSettings#maxRequestSize()}, is handed to a virtual thread, which checks the
+ * password (a slow key derivation on first use), reads and builds the message and calls the spool;
+ * the answer is written back on the loop when the spool's future completes. Nothing blocks a loop,
+ * and no thread waits on a sync: the spool's group commit completes many futures at once. Rejected:
+ * handling requests on the loops (one password check would stall every connection on that loop) and
+ * a thread per connection (the blocking SMTP shape; HTTP keep-alive connections sit idle most of
+ * the time).
+ *
+ * <p>A request is held whole in memory, so memory is bounded by the request size times the number
+ * of connections ({@link HttpIngressSettings#maxConnections()}), as it is for SMTP.
+ *
+ * <p>When the server stops, answers not yet written are lost with their connections; a message the
+ * spool stored anyway is delivered, and the client, having no answer, may send it again.
+ *
+ * <p>Thread-safe.
+ */
+public final class HttpIngress implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpIngress.class);
+
+  private final HttpIngressSettings settings;
+  private final SubmitApi api;
+  private final SSLContext tls;
+  private final AtomicInteger open = new AtomicInteger();
+  private EventLoopGroup acceptor;
+  private EventLoopGroup loops;
+  private ExecutorService workers;
+  private Channel listener;
+
+  /**
+   * @param tls the server context for HTTPS, or {@code null} for plain HTTP
+   */
+  public HttpIngress(
+      HttpIngressSettings settings,
+      Spool spool,
+      AccessPolicy access,
+      Admission admission,
+      Clock clock,
+      SSLContext tls) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.api =
+        new SubmitApi(
+            settings,
+            Objects.requireNonNull(spool, "spool"),
+            Objects.requireNonNull(access, "access"),
+            Objects.requireNonNull(admission, "admission"),
+            Objects.requireNonNull(clock, "clock"));
+    this.tls = tls;
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @throws IOException when the address cannot be bound
+   * @throws IllegalStateException when already started
+   */
+  public synchronized void start() throws IOException {
+    if (listener != null) {
+      throw new IllegalStateException("already started");
+    }
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    Class<? extends ServerChannel> channelType;
+    if (Epoll.isAvailable()) {
+      acceptor = new MultiThreadIoEventLoopGroup(1, threads("accept"), EpollIoHandler.newFactory());
+      loops = new MultiThreadIoEventLoopGroup(threads, threads("io"), EpollIoHandler.newFactory());
+      channelType = EpollServerSocketChannel.class;
+    } else {
+      acceptor = new MultiThreadIoEventLoopGroup(1, threads("accept"), NioIoHandler.newFactory());
+      loops = new MultiThreadIoEventLoopGroup(threads, threads("io"), NioIoHandler.newFactory());
+      channelType = NioServerSocketChannel.class;
+    }
+    workers =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-submit-", 0).factory());
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(acceptor, loops)
+            .channel(channelType)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    configure(ch);
+                  }
+                });
+    try {
+      listener = b.bind(settings.bind()).sync().channel();
+    } catch (Exception e) {
+      shutDown();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("cannot listen for HTTP on " + settings.bind() + ": " + e, e);
+    }
+    log.info(
+        "HTTP submit API listening on {}{}", listener.localAddress(), tls == null ? "" : " (TLS)");
+  }
+
+  private void configure(SocketChannel ch) {
+    if (open.incrementAndGet() > settings.maxConnections()) {
+      open.decrementAndGet();
+      log.warn("HTTP connection from {} refused: too many connections", ch.remoteAddress());
+      ch.close();
+      return;
+    }
+    ch.closeFuture().addListener(f -> open.decrementAndGet());
+    if (tls != null) {
+      SSLEngine engine = tls.createSSLEngine();
+      engine.setUseClientMode(false);
+      ch.pipeline().addLast(new SslHandler(engine));
+    }
+    ch.pipeline()
+        .addLast(
+            new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    // Initial line: room for the envelope of a raw submission in the query string.
+    int initialLine = (int) Math.min(1 << 20, Math.max(8192, 64 + settings.maxRecipients() * 768L));
+    ch.pipeline().addLast(new HttpServerCodec(initialLine, 16384, 65536));
+    ch.pipeline().addLast(new BoundedAggregator((int) settings.maxRequestSize().bytes()));
+    ch.pipeline().addLast(new SubmitHandler(api, workers, tls != null));
+  }
+
+  /** The port listened on, once started. */
+  public synchronized int port() {
+    if (listener == null) {
+      throw new IllegalStateException("not started");
+    }
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /** Stops listening and closes every connection; idempotent. */
+  public synchronized void stop() {
+    if (listener != null) {
+      listener.close().syncUninterruptibly();
+      listener = null;
+    }
+    shutDown();
+  }
+
+  private void shutDown() {
+    if (acceptor != null) {
+      acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      acceptor = null;
+      loops = null;
+    }
+    if (workers != null) {
+      workers.close();
+      workers = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static DefaultThreadFactory threads(String role) {
+    return new DefaultThreadFactory("http-ingress-" + role, true);
+  }
+}

@@ -1,0 +1,257 @@
+package dev.sluice.ingress.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the JSON form of a submission into a {@link MessageSpec}, refusing anything it would have
+ * to guess about: unknown fields, wrong types, bad addresses, header fields the relay writes
+ * itself.
+ *
+ * <pre>{@code
+ * {"from": "Shop <shop@example.com>", "to": ["a@example.org"], "cc": [], "bcc": [],
+ *  "replyTo": [], "subject": "...", "text": "...", "html": "...", "headers": {"X-Tag": "1"}}
+ * }</pre>
+ *
+ * <p>{@code to}, {@code cc}, {@code bcc} and {@code replyTo} take one address or a list; a {@code
+ * null} field counts as absent.
+ *
+ * <p>Thread-safe.
+ */
+final class JsonSubmission {
+  private static final Set<String> FIELDS =
+      Set.of("from", "to", "cc", "bcc", "replyTo", "subject", "text", "html", "headers");
+
+  /** Header fields the relay writes from the message's own fields, or must not be overridden. */
+  private static final Set<String> RESERVED =
+      Set.of(
+          "from",
+          "to",
+          "cc",
+          "bcc",
+          "reply-to",
+          "subject",
+          "date",
+          "message-id",
+          "mime-version",
+          "received",
+          "return-path");
+
+  /** The longest custom field name: leaves room for the value on a 76-character line. */
+  private static final int MAX_FIELD_NAME = 64;
+
+  private final ObjectMapper mapper;
+  private final int maxRecipients;
+
+  /**
+   * @param maxRequestSize the request bound, which also bounds each JSON string
+   * @param maxRecipients the most envelope recipients per message
+   */
+  JsonSubmission(long maxRequestSize, int maxRecipients) {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxRequestSize))
+                    .maxNestingDepth(16)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.maxRecipients = maxRecipients;
+  }
+
+  /**
+   * Parses a body that must be one JSON object.
+   *
+   * @throws Refusal with {@link ErrorCode#INVALID_JSON}
+   */
+  JsonNode readObject(byte[] body) {
+    JsonNode node;
+    try {
+      node = mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new Refusal(
+          ErrorCode.INVALID_JSON, "The body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new Refusal(ErrorCode.INVALID_JSON, "The body is not valid JSON");
+    }
+    if (node == null || !node.isObject()) {
+      throw new Refusal(ErrorCode.INVALID_JSON, "The body must be a JSON object");
+    }
+    return node;
+  }
+
+  /**
+   * Checks one message object.
+   *
+   * @throws Refusal naming the field at fault
+   */
+  MessageSpec message(JsonNode node) {
+    if (!node.isObject()) {
+      throw new Refusal(ErrorCode.INVALID_FIELD, "A message must be a JSON object");
+    }
+    onlyFields(node, FIELDS);
+    String fromText = string(node, "from");
+    if (fromText == null) {
+      throw new Refusal(ErrorCode.MISSING_FIELD, "'from' is required");
+    }
+    Mailbox from = Mailbox.parse(fromText);
+    List<Mailbox> to = mailboxes(node, "to");
+    List<Mailbox> cc = mailboxes(node, "cc");
+    List<Mailbox> bcc = mailboxes(node, "bcc");
+    List<Mailbox> replyTo = mailboxes(node, "replyTo");
+    if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
+      throw new Refusal(
+          ErrorCode.MISSING_FIELD, "'to', 'cc' or 'bcc' must name at least one recipient");
+    }
+    String subject = string(node, "subject");
+    if (subject != null && hasControl(subject)) {
+      throw new Refusal(
+          ErrorCode.INVALID_FIELD, "'subject' must not contain line breaks or control characters");
+    }
+    String text = string(node, "text");
+    String html = string(node, "html");
+    if (text == null && html == null) {
+      throw new Refusal(ErrorCode.MISSING_FIELD, "'text' or 'html' is required");
+    }
+    MessageSpec spec =
+        new MessageSpec(from, to, cc, bcc, replyTo, subject, text, html, fields(node));
+    int count = spec.recipients().size();
+    if (count > maxRecipients) {
+      throw new Refusal(
+          ErrorCode.TOO_MANY_RECIPIENTS,
+          count + " recipients, more than the limit of " + maxRecipients + " per message");
+    }
+    return spec;
+  }
+
+  /** Refuses fields a JSON object should not have. */
+  static void onlyFields(JsonNode node, Set<String> allowed) {
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        throw new Refusal(ErrorCode.UNKNOWN_FIELD, "Unknown field '" + Mailbox.shorten(name) + "'");
+      }
+    }
+  }
+
+  private static String string(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new Refusal(ErrorCode.INVALID_FIELD, "'" + field + "' must be a string");
+    }
+    return v.textValue();
+  }
+
+  private static List<Mailbox> mailboxes(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (v.isTextual()) {
+      return List.of(Mailbox.parse(v.textValue()));
+    }
+    if (!v.isArray()) {
+      throw new Refusal(
+          ErrorCode.INVALID_FIELD, "'" + field + "' must be an address or a list of addresses");
+    }
+    List<Mailbox> out = new ArrayList<>(v.size());
+    for (JsonNode item : v) {
+      if (!item.isTextual()) {
+        throw new Refusal(
+            ErrorCode.INVALID_FIELD, "'" + field + "' must hold only strings (addresses)");
+      }
+      out.add(Mailbox.parse(item.textValue()));
+    }
+    return out;
+  }
+
+  private static List<MessageSpec.Field> fields(JsonNode node) {
+    JsonNode v = node.get("headers");
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isObject()) {
+      throw new Refusal(ErrorCode.INVALID_FIELD, "'headers' must be an object of strings");
+    }
+    List<MessageSpec.Field> out = new ArrayList<>(v.size());
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
+      String name = e.getKey();
+      checkFieldName(name);
+      if (!e.getValue().isTextual()) {
+        throw new Refusal(
+            ErrorCode.INVALID_HEADER, "The value of header '" + name + "' must be a string");
+      }
+      String value = e.getValue().textValue();
+      if (hasControl(value)) {
+        throw new Refusal(
+            ErrorCode.INVALID_HEADER,
+            "The value of header '"
+                + name
+                + "' must not contain line breaks or control characters");
+      }
+      if (HeaderFields.custom(name, value) == null) {
+        throw new Refusal(
+            ErrorCode.INVALID_HEADER,
+            "The value of header '"
+                + name
+                + "' has a run of text too long to fold into lines of "
+                + HeaderFields.MAX_LINE
+                + " characters");
+      }
+      out.add(new MessageSpec.Field(name, value));
+    }
+    return out;
+  }
+
+  private static void checkFieldName(String name) {
+    boolean ok = !name.isEmpty() && name.length() <= MAX_FIELD_NAME;
+    for (int i = 0; ok && i < name.length(); i++) {
+      char c = name.charAt(i);
+      ok = c >= 33 && c <= 126 && c != ':'; // ftext, RFC 5322 §3.6.8
+    }
+    if (!ok) {
+      throw new Refusal(
+          ErrorCode.INVALID_HEADER,
+          "'"
+              + Mailbox.shorten(name)
+              + "' is not a header name (1 to "
+              + MAX_FIELD_NAME
+              + " printable ASCII characters, no colon)");
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (RESERVED.contains(lower) || lower.startsWith("content-")) {
+      throw new Refusal(
+          ErrorCode.INVALID_HEADER,
+          "Header '" + name + "' is written by the relay; use the message's own fields");
+    }
+  }
+
+  /** Whether text holds a control character other than tab (CR and LF included). */
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < ' ' && c != '\t') || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

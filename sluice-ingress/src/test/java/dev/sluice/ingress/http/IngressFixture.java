@@ -1,0 +1,161 @@
+package dev.sluice.ingress.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.ByteSize;
+import dev.sluice.core.Clock;
+import dev.sluice.core.spool.QueueId;
+import dev.sluice.ingress.AccessPolicy;
+import dev.sluice.ingress.Admission;
+import dev.sluice.spool.RocksSpool;
+import dev.sluice.spool.RocksSpoolConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A real RocksSpool in a temporary directory with an {@link HttpIngress} in front of it on
+ * 127.0.0.1 port 0, and a JDK HTTP client to call it.
+ */
+final class IngressFixture implements AutoCloseable {
+  static final String HOST = "relay.test";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final RocksSpool spool;
+  final HttpIngress ingress;
+  final HttpClient client;
+  final String base;
+
+  private IngressFixture(
+      Path dir,
+      HttpIngressSettings settings,
+      AccessPolicy access,
+      long highWater,
+      SSLContext serverTls,
+      SSLContext clientTls)
+      throws Exception {
+    spool = RocksSpool.open(RocksSpoolConfig.builder(dir).buckets(4).build());
+    ingress =
+        new HttpIngress(
+            settings,
+            spool,
+            access,
+            new Admission(spool, highWater, ByteSize.ofBytes(0)),
+            Clock.system(),
+            serverTls);
+    ingress.start();
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10));
+    if (clientTls != null) {
+      b.sslContext(clientTls);
+    }
+    client = b.build();
+    base = (serverTls == null ? "http" : "https") + "://127.0.0.1:" + ingress.port();
+  }
+
+  /** Loopback relay network, default limits, no TLS. */
+  static IngressFixture start(Path dir) throws Exception {
+    return start(dir, settings(), AccessPolicy.loopbackOnly(), 1_000_000);
+  }
+
+  static IngressFixture start(
+      Path dir, HttpIngressSettings settings, AccessPolicy access, long highWater)
+      throws Exception {
+    return new IngressFixture(dir, settings, access, highWater, null, null);
+  }
+
+  static IngressFixture startTls(Path dir, HttpIngressSettings settings, AccessPolicy access)
+      throws Exception {
+    TestCertificate cert = TestCertificate.get();
+    return new IngressFixture(dir, settings, access, 1_000_000, cert.server, cert.client);
+  }
+
+  /** The default settings on 127.0.0.1 port 0. */
+  static HttpIngressSettings settings() {
+    return HttpIngressSettings.defaults(HOST)
+        .withBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  }
+
+  /** A response with its body read as JSON. */
+  record Reply(int status, HttpResponse<String> raw, JsonNode json) {
+    String code() {
+      return json.path("error").path("code").asText();
+    }
+
+    QueueId id() {
+      return new QueueId(json.path("id").asText());
+    }
+  }
+
+  HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(30));
+  }
+
+  Reply post(String pathAndQuery, String contentType, byte[] body) throws Exception {
+    return send(
+        request(pathAndQuery)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  Reply postJson(String path, String json) throws Exception {
+    return post(path, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  Reply send(HttpRequest.Builder request) throws Exception {
+    HttpResponse<String> r =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    JsonNode json = JSON.readTree(r.body());
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+    return new Reply(r.statusCode(), r, json);
+  }
+
+  /**
+   * Writes bytes on a new connection and reads until the server closes it: for requests the JDK
+   * client refuses to send.
+   */
+  String exchange(String request) throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ingress.port())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The status codes of the responses in a raw exchange, in order. */
+  static List<String> statuses(String exchange) {
+    return Pattern.compile("HTTP/1\\.1 (\\d{3}) ")
+        .matcher(exchange)
+        .results()
+        .map(m -> m.group(1))
+        .toList();
+  }
+
+  static String basic(String user, String password) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void close() {
+    ingress.stop();
+    spool.close();
+  }
+}
