@@ -127,6 +127,15 @@ final class RelayCommand implements Callable<Integer> {
               + c.smtpLimits().maxRecipients()
               + " recipients)");
     }
+    if (relay.httpPort() >= 0) {
+      out.println(
+          "relay: HTTP "
+              + (c.httpTls() ? "https://" : "http://")
+              + c.httpBind()
+              + ":"
+              + relay.httpPort()
+              + "/v1/messages (message/rfc822 or JSON; /v1/messages/batch)");
+    }
     out.println(
         "relay: may send: networks "
             + (c.relayNetworks().isEmpty() ? "(none)" : c.relayNetworks())

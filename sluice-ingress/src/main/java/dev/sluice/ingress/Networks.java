@@ -132,10 +132,37 @@ public final class Networks {
     @Override
     public String toString() {
       try {
-        return InetAddress.getByAddress(network).getHostAddress() + "/" + prefix;
+        String host = InetAddress.getByAddress(network).getHostAddress();
+        return (network.length == 16 ? compress(host) : host) + "/" + prefix;
       } catch (UnknownHostException e) {
         throw new IllegalStateException(e);
       }
+    }
+
+    /** Writes the longest run of zero groups as {@code ::} (RFC 5952). */
+    private static String compress(String full) {
+      String[] groups = full.split(":");
+      int bestStart = -1;
+      int bestLen = 1;
+      for (int i = 0; i < groups.length; ) {
+        int j = i;
+        while (j < groups.length && groups[j].equals("0")) {
+          j++;
+        }
+        if (j - i > bestLen) {
+          bestStart = i;
+          bestLen = j - i;
+        }
+        i = Math.max(j, i + 1);
+      }
+      if (bestStart < 0) {
+        return full;
+      }
+      String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+      String tail =
+          String.join(
+              ":", java.util.Arrays.copyOfRange(groups, bestStart + bestLen, groups.length));
+      return head + "::" + tail;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sluice.app.relay;
 
+import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.ingress.AccessPolicy;
@@ -7,6 +8,8 @@ import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.PemTls;
 import dev.sluice.ingress.SmtpIngress;
 import dev.sluice.ingress.UserStore;
+import dev.sluice.ingress.http.HttpIngress;
+import dev.sluice.ingress.http.HttpIngressSettings;
 import dev.sluice.smtp.SmtpDialect;
 import dev.sluice.smtp.SmtpServer;
 import dev.sluice.spool.RocksSpool;
@@ -31,12 +34,14 @@ public final class Relay implements AutoCloseable {
   private final RelayConfig config;
   private final RocksSpool spool;
   private final SmtpServer smtp;
+  private final HttpIngress http;
   private boolean closed;
 
-  private Relay(RelayConfig config, RocksSpool spool, SmtpServer smtp) {
+  private Relay(RelayConfig config, RocksSpool spool, SmtpServer smtp, HttpIngress http) {
     this.config = config;
     this.spool = spool;
     this.smtp = smtp;
+    this.http = http;
   }
 
   /**
@@ -56,6 +61,8 @@ public final class Relay implements AutoCloseable {
         RocksSpool.open(
             RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
     SmtpServer smtp = null;
+    HttpIngress http = null;
+    String listening = "SMTP on " + config.smtpBind() + ":" + config.smtpPort();
     try {
       Admission admission = new Admission(spool, config.highWater(), config.minFreeDisk());
       if (config.smtpPort() >= 0) {
@@ -73,21 +80,30 @@ public final class Relay implements AutoCloseable {
                 new SmtpIngress(spool, access, admission, config.hostname(), Clock.system()));
         smtp.start();
       }
-      return new Relay(config, spool, smtp);
+      if (config.httpPort() >= 0) {
+        listening = "HTTP on " + config.httpBind() + ":" + config.httpPort();
+        HttpIngressSettings settings =
+            HttpIngressSettings.defaults(config.hostname())
+                .withBind(new InetSocketAddress(config.httpBind(), config.httpPort()))
+                .withMaxMessageSize(ByteSize.ofBytes(config.smtpLimits().maxMessageSize()))
+                .withCounts(config.smtpLimits().maxRecipients(), config.maxBatch());
+        http =
+            new HttpIngress(
+                settings, spool, access, admission, Clock.system(), config.httpTls() ? tls : null);
+        http.start();
+      }
+      return new Relay(config, spool, smtp, http);
     } catch (IOException | RuntimeException e) {
+      if (http != null) {
+        http.stop();
+      }
       if (smtp != null) {
         smtp.stop();
       }
       spool.close();
       if (e instanceof IOException io) {
         throw new UncheckedIOException(
-            "cannot listen for SMTP on "
-                + config.smtpBind()
-                + ":"
-                + config.smtpPort()
-                + ": "
-                + io.getMessage(),
-            io);
+            "cannot listen for " + listening + ": " + io.getMessage(), io);
       }
       throw (RuntimeException) e;
     }
@@ -120,6 +136,11 @@ public final class Relay implements AutoCloseable {
     return smtp == null ? -1 : smtp.port();
   }
 
+  /** The HTTP port bound, or -1 when HTTP is off. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
   /** Stops the listeners, then closes the spool after its pending writes; idempotent. */
   @Override
   public synchronized void close() {
@@ -127,6 +148,9 @@ public final class Relay implements AutoCloseable {
       return;
     }
     closed = true;
+    if (http != null) {
+      http.stop();
+    }
     if (smtp != null) {
       smtp.stop();
     }

@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param tlsKey the STARTTLS private key (PEM, PKCS#8), or null
  * @param httpBind the HTTP submit API's address
  * @param httpPort the HTTP submit API's port; 0 picks a free port, -1 disables
+ * @param httpTls whether the HTTP submit API speaks HTTPS with the TLS certificate
  * @param maxBatch the most messages in one HTTP batch
  * @param relayNetworks clients that may send without logging in
  * @param usersFile the users who may log in, or null for none
@@ -50,6 +51,7 @@ public record RelayConfig(
     Path tlsKey,
     String httpBind,
     int httpPort,
+    boolean httpTls,
     int maxBatch,
     Networks relayNetworks,
     Path usersFile,
@@ -68,6 +70,10 @@ public record RelayConfig(
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
+    }
+    if (httpTls && tlsCertificate == null) {
+      throw new ConfigException(
+          HTTP_TLS.name() + "=true needs " + TLS_CERT.name() + " and " + TLS_KEY.name());
     }
   }
 
@@ -173,9 +179,17 @@ public record RelayConfig(
   public static final ConfigKey<Integer> HTTP_PORT =
       key(
           "http.port",
-          "8025",
+          "8587",
           "Port of the HTTP submit API (POST /v1/messages); 0 picks a free port, off disables.",
           Parsers::port);
+
+  /** HTTPS. */
+  public static final ConfigKey<Boolean> HTTP_TLS =
+      key(
+          "http.tls",
+          "false",
+          "Serve the HTTP submit API over HTTPS with tls.certificate; needed for Basic logins from other machines.",
+          Parsers::bool);
 
   /** HTTP batch. */
   public static final ConfigKey<Integer> MAX_BATCH =
@@ -258,6 +272,7 @@ public record RelayConfig(
               TLS_KEY,
               HTTP_BIND,
               HTTP_PORT,
+              HTTP_TLS,
               MAX_BATCH,
               NETWORKS,
               USERS,
@@ -290,6 +305,7 @@ public record RelayConfig(
         s.get(TLS_KEY),
         s.get(HTTP_BIND),
         s.get(HTTP_PORT),
+        s.get(HTTP_TLS),
         s.get(MAX_BATCH),
         s.get(NETWORKS),
         s.get(USERS),
