@@ -12,6 +12,10 @@ import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,6 +114,76 @@ class RelayCrashIT {
         relay.destroyForcibly();
       }
     }
+  }
+
+  @Test
+  void sigterm_stopsBothDoorsAndKeepsWhatWasAccepted() throws Exception {
+    Path spool = dir.resolve("spool");
+    Path jar = Path.of("target", "sluice.jar");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process relay =
+        new ProcessBuilder(
+                javaBin,
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                jar.toString(),
+                "relay",
+                "--smtp-port",
+                "0",
+                "--http-port",
+                "0",
+                "--spool-dir",
+                spool.toString())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
+      int smtpPort = -1;
+      int httpPort = -1;
+      Pattern http = Pattern.compile("HTTP http://127\\.0\\.0\\.1:(\\d+)/v1/messages");
+      for (String line; (line = out.readLine()) != null && !line.contains("ready"); ) {
+        Matcher m = PORT.matcher(line);
+        if (m.find()) {
+          smtpPort = Integer.parseInt(m.group(1));
+        }
+        Matcher h = http.matcher(line);
+        if (h.find()) {
+          httpPort = Integer.parseInt(h.group(1));
+        }
+      }
+      assertThat(smtpPort).isPositive();
+      assertThat(httpPort).isPositive();
+      try (SmtpClient c =
+          SmtpClient.connect(
+              SmtpClientConfig.builder("127.0.0.1", smtpPort)
+                  .startTls(SmtpClientConfig.StartTls.NEVER, null)
+                  .build())) {
+        assertThat(c.send("app@example.com", List.of("to@example.net"), message("c0-0")))
+            .isInstanceOf(SendResult.Accepted.class);
+      }
+      HttpResponse<String> r;
+      try (HttpClient client = HttpClient.newHttpClient()) {
+        r =
+            client.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + httpPort
+                                + "/v1/messages?from=app%40example.com&to=to%40example.net"))
+                    .header("Content-Type", "message/rfc822")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(message("c1-0")))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+      }
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+      relay.destroy(); // SIGTERM
+      assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      drain(out);
+    } finally {
+      relay.destroyForcibly();
+    }
+    assertThat(readSpool(spool)).containsOnlyKeys("c0-0", "c1-0");
   }
 
   private Process startRelay(Path spool) throws Exception {
