@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A platform thread, not a virtual one: a RocksDB call is native, and a virtual thread in a
  * native call pins its carrier for the whole sync.
+ *
+ * <p>Its state is confined to its thread; {@link #syncs} and {@link #committed} may be read from
+ * any thread.
  */
 final class SpoolWriter implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(SpoolWriter.class);
