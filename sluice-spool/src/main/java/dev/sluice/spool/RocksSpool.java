@@ -12,7 +12,9 @@ import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.core.spool.SpooledMessage;
 import dev.sluice.core.spool.Submission;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +70,8 @@ public final class RocksSpool implements Spool {
   private final SpoolStore store;
   private final StateCounts counts;
   private final DueFloors floors;
+  private final EntryFloor entryFloor = new EntryFloor();
+  private final FileStore fileStore;
   private final PendingQueue queue;
   private final SpoolWriter writer;
   private final QueueIdGenerator ids = new QueueIdGenerator();
@@ -82,6 +86,7 @@ public final class RocksSpool implements Spool {
     this.store = store;
     this.counts = counts;
     this.floors = new DueFloors(config.buckets());
+    this.fileStore = fileStore(config.directory());
     this.queue = new PendingQueue(config.maxPendingOps(), config.maxPendingBytes().bytes());
     this.writer =
         new SpoolWriter(
@@ -89,6 +94,7 @@ public final class RocksSpool implements Spool {
             queue,
             counts,
             floors,
+            entryFloor,
             config.buckets(),
             config.maxBatchOps(),
             config.maxBatchBytes().bytes());
@@ -334,28 +340,25 @@ public final class RocksSpool implements Spool {
   /**
    * {@inheritDoc}
    *
-   * <p>Counts and octets come from counters kept in memory. The oldest message is the first in id
-   * order, which is the first appended still held: ids are made from this spool's clock when a
-   * message is appended.
+   * <p>Counts and octets come from counters kept in memory, so this is cheap enough to call for
+   * every message. The oldest message is the first in id order, which is the first appended still
+   * held: ids are made from this spool's clock when a message is appended. It is found with one
+   * seek (see {@link EntryFloor}).
    */
   @Override
   public SpoolStats stats() {
     return read(
         () -> {
-          Optional<Instant> oldest;
-          try (Scan scan = store.scan(store.entries, null).seekToFirst()) {
-            oldest =
-                scan.valid()
-                    ? Optional.of(EntryCodec.decode(Keys.id(scan.key()), scan.value()).received())
-                    : Optional.empty();
+          Optional<Instant> oldest = Optional.empty();
+          byte[] floor = entryFloor.get(); // read before the scan's snapshot: see EntryFloor
+          try (Scan scan = store.scan(store.entries, null).seek(floor)) {
+            if (scan.valid()) {
+              byte[] key = scan.key();
+              oldest = Optional.of(EntryCodec.decode(Keys.id(key), scan.value()).received());
+              entryFloor.raise(floor, key);
+            }
           }
-          long free;
-          try {
-            free = Files.getFileStore(config.directory()).getUsableSpace();
-          } catch (IOException e) {
-            free = -1;
-          }
-          return new SpoolStats(counts.counts(), counts.bytes(), oldest, free);
+          return new SpoolStats(counts.counts(), counts.bytes(), oldest, freeBytes());
         });
   }
 
@@ -389,6 +392,15 @@ public final class RocksSpool implements Spool {
     return "RocksSpool[" + config.directory() + ", " + config.buckets() + " buckets]";
   }
 
+  /** Looked up once: finding a path's file store reads the mount table. */
+  private static FileStore fileStore(Path dir) {
+    try {
+      return Files.getFileStore(dir);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   static SpoolException closedException() {
     return new SpoolException("spool is closed");
   }
@@ -408,6 +420,17 @@ public final class RocksSpool implements Spool {
       queue.put(op);
     } catch (SpoolException e) {
       op.fail(e);
+    }
+  }
+
+  private long freeBytes() {
+    if (fileStore == null) {
+      return -1;
+    }
+    try {
+      return fileStore.getUsableSpace();
+    } catch (IOException e) {
+      return -1;
     }
   }
 

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A platform thread, not a virtual one: a RocksDB call is native, and a virtual thread in a
  * native call pins its carrier for the whole sync.
+ *
+ * <p>Its state is confined to its thread; {@link #syncs} and {@link #committed} may be read from
+ * any thread.
  */
 final class SpoolWriter implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(SpoolWriter.class);
@@ -45,6 +48,7 @@ final class SpoolWriter implements Runnable {
   private final PendingQueue queue;
   private final StateCounts counts;
   private final DueFloors floors;
+  private final EntryFloor entryFloor;
   private final int buckets;
   private final int batchOps;
   private final long batchBytes;
@@ -58,6 +62,7 @@ final class SpoolWriter implements Runnable {
       PendingQueue queue,
       StateCounts counts,
       DueFloors floors,
+      EntryFloor entryFloor,
       int buckets,
       int batchOps,
       long batchBytes) {
@@ -65,6 +70,7 @@ final class SpoolWriter implements Runnable {
     this.queue = queue;
     this.counts = counts;
     this.floors = floors;
+    this.entryFloor = entryFloor;
     this.buckets = buckets;
     this.batchOps = batchOps;
     this.batchBytes = batchBytes;
@@ -179,6 +185,9 @@ final class SpoolWriter implements Runnable {
         syncs.incrementAndGet();
         committed.addAndGet(accepted.size());
         counts.add(b.stateDeltas, b.byteDelta);
+        if (b.lowestAppended != null) {
+          entryFloor.lower(b.lowestAppended);
+        }
       }
       completions.addAll(done);
     } catch (RocksDBException e) {
@@ -194,6 +203,9 @@ final class SpoolWriter implements Runnable {
 
     final long[] stateDeltas = new long[SpoolState.values().length];
     long byteDelta;
+
+    /** The smallest entry key appended, or null. */
+    byte[] lowestAppended;
   }
 
   private Runnable append(PendingOp.Append a, WriteBatch batch, Batch b) throws RocksDBException {
@@ -217,6 +229,9 @@ final class SpoolWriter implements Runnable {
       batch.put(store.due, dueKeys[i], EMPTY);
       b.stateDeltas[SpoolState.QUEUED.ordinal()]++;
       b.byteDelta += e.size();
+      if (b.lowestAppended == null || Arrays.compareUnsigned(keys[i], b.lowestAppended) < 0) {
+        b.lowestAppended = keys[i];
+      }
     }
     List<QueueId> result = List.copyOf(ids);
     return () -> a.done().complete(result);

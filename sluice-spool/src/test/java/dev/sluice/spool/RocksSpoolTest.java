@@ -294,6 +294,26 @@ class RocksSpoolTest {
   }
 
   @Test
+  void stats_oldestFollowsTheFirstMessageStillHeld() {
+    open(4);
+    List<QueueId> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(append(spool, submission("r@example.net", "m" + i, T0.plusSeconds(i))));
+    }
+    assertThat(spool.stats().oldestReceived()).contains(T0);
+    join(spool.complete(ids.get(0)));
+    join(spool.delete(ids.get(1)));
+    assertThat(spool.stats().oldestReceived()).contains(T0.plusSeconds(2));
+    join(spool.complete(ids.get(3))); // behind the oldest: changes nothing
+    assertThat(spool.stats().oldestReceived()).contains(T0.plusSeconds(2));
+    join(spool.complete(ids.get(2)));
+    join(spool.complete(ids.get(4)));
+    assertThat(spool.stats().oldestReceived()).isEmpty();
+    append(spool, submission("r@example.net", "later", T0.plusSeconds(9)));
+    assertThat(spool.stats().oldestReceived()).contains(T0.plusSeconds(9));
+  }
+
+  @Test
   void activeMessages_areDueAtOnceAfterReopen() {
     open(1);
     QueueId fresh = append(spool, submission("r@example.net", "fresh", T0));

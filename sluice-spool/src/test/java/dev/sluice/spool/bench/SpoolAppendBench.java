@@ -183,6 +183,8 @@ public final class SpoolAppendBench {
             s.syncs() > 0 ? String.format(Locale.ROOT, "  %.1f per sync", s.callsPerSync()) : "");
       }
     }
+    String loadAfter = loadAverage();
+    String fileSystem = fileStore(dir);
     deleteTree(dir);
     Runtime.getRuntime().removeShutdownHook(cleanup);
 
@@ -190,7 +192,7 @@ public final class SpoolAppendBench {
     System.out.println(table(cases, base, o));
     if (o.out != null) {
       Files.createDirectories(o.out.toAbsolutePath().getParent());
-      Files.writeString(o.out, json(cases, base, o, startedAt, loadBefore));
+      Files.writeString(o.out, json(cases, base, o, startedAt, loadBefore, loadAfter, fileSystem));
       System.out.println("JSON: " + o.out);
     }
   }
@@ -290,13 +292,21 @@ public final class SpoolAppendBench {
   }
 
   private static String json(
-      List<Case> cases, double base, Options o, String startedAt, String loadBefore) {
+      List<Case> cases,
+      double base,
+      Options o,
+      String startedAt,
+      String loadBefore,
+      String loadAfter,
+      String fileSystem) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("benchmark", "spool-append");
     root.put("startedAt", startedAt);
     root.put("java", System.getProperty("java.version"));
     root.put("cores", Runtime.getRuntime().availableProcessors());
     root.put("loadAverageBefore", loadBefore);
+    root.put("loadAverageAfter", loadAfter);
+    root.put("fileSystem", fileSystem);
     root.put("messageBytes", o.size);
     root.put("warmupSeconds", o.warmup.toMillis() / 1e3);
     root.put("durationSeconds", o.duration.toMillis() / 1e3);
