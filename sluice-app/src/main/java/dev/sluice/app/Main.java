@@ -27,6 +27,7 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("simulator", SimulatorCommand.commandLine());
     cl.addSubcommand("relay", RelayCommand.commandLine(System.getenv(), System.out, System.err));
+    cl.addSubcommand("queue", new CommandLine(new QueueCommand()));
     cl.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, System.err)));
     cl.addSubcommand(
         "passwd",

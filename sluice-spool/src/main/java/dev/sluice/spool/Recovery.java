@@ -28,6 +28,12 @@ final class Recovery {
 
   private Recovery() {}
 
+  /** The bucket count a spool was created with, or -1 when it has no layout yet. */
+  static int storedBuckets(SpoolStore store) {
+    byte[] stored = store.get(store.meta, BUCKETS_KEY);
+    return stored == null ? -1 : ByteBuffer.wrap(stored).getInt();
+  }
+
   /**
    * Checks (or records, for a new spool) the layout version and bucket count.
    *

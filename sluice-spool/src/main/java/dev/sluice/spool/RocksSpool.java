@@ -129,6 +129,29 @@ public final class RocksSpool implements Spool {
     }
   }
 
+  /**
+   * Opens a spool that already exists, with the bucket count it was created with; for operator
+   * tools, which must neither create a spool nor need to know its layout.
+   *
+   * @throws SpoolException when there is no spool in {@code directory} or it cannot be opened
+   */
+  public static RocksSpool openExisting(Path directory) {
+    if (!Files.isRegularFile(directory.resolve("CURRENT"))) {
+      throw new SpoolException("there is no spool in " + directory);
+    }
+    int buckets;
+    SpoolStore store = SpoolStore.open(directory);
+    try {
+      buckets = Recovery.storedBuckets(store);
+    } finally {
+      store.close();
+    }
+    if (buckets < 1) {
+      throw new SpoolException("the spool in " + directory + " has no recorded layout");
+    }
+    return open(RocksSpoolConfig.builder(directory).buckets(buckets).build());
+  }
+
   /** The configuration this spool was opened with. */
   public RocksSpoolConfig config() {
     return config;
