@@ -474,11 +474,20 @@ stop_sluice() {
 }
 
 # Number of messages in the Sluice spool, or nothing when it cannot be told.
-# `./sluice queue stats` will report it; until then SLUICE_COUNT_CMD can name
-# any command whose output's first integer is that count, and without it the
-# check relies on smtp-source, which exits non-zero on the first reply that is
-# not the expected 2xx/3xx.
+# With the default SLUICE_CMD the relay is stopped (SIGTERM: it finishes what
+# it accepted and releases the spool) and `./sluice queue stats` counts the
+# spool. Otherwise SLUICE_COUNT_CMD can name any command whose output's first
+# integer is that count, and without it the check relies on smtp-source, which
+# exits non-zero on the first reply that is not the expected 2xx/3xx.
 sluice_spool_count() {
+  if [[ -z "$SLUICE_COUNT_CMD" && "$SLUICE_CMD" == "$SLUICE_CMD_DEFAULT" ]]; then
+    [[ -n "$SLUICE_PG" ]] && stop_group "$SLUICE_PG"
+    local stats
+    stats=$(cd "$REPO_DIR" && SLUICE_NO_BUILD=1 ./sluice queue stats --spool-dir "$SLUICE_SPOOL" 2>&1) \
+      || { log "WARNING: sluice queue stats failed: $stats"; return 0; }
+    awk '$1 == "total" { print $2 }' <<< "$stats"
+    return 0
+  fi
   [[ -n "$SLUICE_COUNT_CMD" ]] || return 0
   local out
   out=$(cd "$REPO_DIR" && bash -c "$(expand_cmd "$SLUICE_COUNT_CMD")" 2>&1) \
@@ -592,6 +601,11 @@ run_sluice() {
 cd "$REPO_DIR"
 PF_PG=""; PF_SETTINGS=""; PF_MASTER_SMTPD=""
 want_side postfix && setup_postfix
+if want_side sluice && [[ "$SLUICE_CMD" == "$SLUICE_CMD_DEFAULT" ]]; then
+  # Build once now; the runs use that jar even if sources change meanwhile.
+  ./sluice --version > /dev/null || die "./sluice could not be built"
+  export SLUICE_NO_BUILD=1
+fi
 log "smtp-source $SOURCE_FLAGS; sessions: ${SESSION_LIST[*]}; $RUNS runs; warm-up $WARMUP; Postfix $POSTFIX_MESSAGES msgs/run, Sluice $MESSAGES msgs/run; work dir $WORK_DIR ($FS_TYPE); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Servers alternate inside each repetition (postfix 20, sluice 20, postfix 100,
