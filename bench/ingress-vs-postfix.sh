@@ -7,7 +7,7 @@
 # Options are environment variables:
 #   SESSIONS="20 100"   concurrent SMTP sessions (smtp-source -s), one cell each
 #   RUNS=3              measured runs per server and session count; medians reported
-#   MESSAGES=20000      messages per measured run against Sluice
+#   MESSAGES=40000      messages per measured run against Sluice
 #   POSTFIX_MESSAGES=5000
 #                       messages per measured run against Postfix (about 5-10 s
 #                       at its rate on a 2-core machine)
@@ -126,7 +126,7 @@ REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 # ---------------------------------------------------------------- options
 SESSIONS="${SESSIONS:-20 100}"
 RUNS="${RUNS:-3}"
-MESSAGES="${MESSAGES:-20000}"
+MESSAGES="${MESSAGES:-40000}"
 POSTFIX_MESSAGES="${POSTFIX_MESSAGES:-5000}"
 MSG_SIZE="${MSG_SIZE:-2048}"
 WARMUP="${WARMUP:-2000}"
