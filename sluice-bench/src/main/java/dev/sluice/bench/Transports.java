@@ -9,13 +9,47 @@ import dev.sluice.smtp.client.PoolSettings;
 import dev.sluice.smtp.client.SmtpClientConfig;
 import dev.sluice.smtp.client.SmtpCredentials;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
-/** Opens the transport a target names, sized for a concurrency level. */
-final class Transports {
+/**
+ * Opens the transport a target URL names, sized for a concurrency level: what {@code sluice bench}
+ * measures and what the relay delivers through.
+ */
+public final class Transports {
   private Transports() {}
 
+  /**
+   * How to reach a target beyond its URL.
+   *
+   * @param credentials credentials for the SES APIs, or null for the SDK's default chain
+   * @param keepAlive whether connections are reused
+   * @param asyncClient whether the SES APIs use the SDK's async client
+   * @param trust extra trust for HTTPS, or null
+   * @param tls the context for STARTTLS, or null for the JDK default
+   */
+  public record Connection(
+      AwsCredentialsProvider credentials,
+      boolean keepAlive,
+      boolean asyncClient,
+      TlsTrustManagersProvider trust,
+      SSLContext tls) {
+    /** The SDK's default credentials, keep-alive, the sync client, the JDK's trust. */
+    public static Connection defaults() {
+      return new Connection(null, true, false, null, null);
+    }
+  }
+
   static Transport open(BenchOptions o, int concurrency) {
-    BenchTarget t = o.target();
+    return open(
+        o.target(),
+        concurrency,
+        new Connection(o.credentials(), o.keepAlive(), o.asyncClient(), o.trust(), o.tls()));
+  }
+
+  /** Opens the transport for {@code t} with up to {@code concurrency} connections. */
+  public static Transport open(BenchTarget t, int concurrency, Connection o) {
     return switch (t.kind()) {
       case SES_V2, SES_V1 -> {
         SesApiSettings s =
@@ -28,12 +62,11 @@ final class Transports {
             ? SesV2Transport.create(s)
             : SesV1Transport.create(s);
       }
-      case SES_SMTP, SMTP -> smtp(o, concurrency);
+      case SES_SMTP, SMTP -> smtp(t, concurrency, o);
     };
   }
 
-  private static Transport smtp(BenchOptions o, int concurrency) {
-    BenchTarget t = o.target();
+  private static Transport smtp(BenchTarget t, int concurrency, Connection o) {
     String host = t.endpoint().getHost();
     int port = t.endpoint().getPort();
     PoolSettings pool =
