@@ -41,6 +41,13 @@ import java.util.Objects;
  * @param highWater the most messages held before new mail is refused with 452 4.3.1
  * @param minFreeDisk the free space kept on the spool's disk; below it new mail is refused
  * @param hold whether to keep mail in the spool without delivering it
+ * @param upstream where mail is delivered: {@code auto}, {@code simulator} or a URL
+ * @param region the AWS region, or empty to take it from the environment
+ * @param maxSendRate recipients per second to send at, NaN to follow the account's MaxSendRate,
+ *     negative for unlimited
+ * @param maxInFlight upstream calls in flight at most
+ * @param simulatorPort the embedded simulator's HTTP port (0: a free one)
+ * @param simulatorRate the embedded simulator's MaxSendRate, as its flag takes it
  */
 public record RelayConfig(
     String hostname,
@@ -59,7 +66,13 @@ public record RelayConfig(
     int buckets,
     long highWater,
     ByteSize minFreeDisk,
-    boolean hold) {
+    boolean hold,
+    String upstream,
+    String region,
+    double maxSendRate,
+    int maxInFlight,
+    int simulatorPort,
+    String simulatorRate) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -255,6 +268,62 @@ public record RelayConfig(
           "Keep accepted mail in the spool without delivering it (like Postfix's hold queue).",
           Parsers::bool);
 
+  /** Upstream. */
+  public static final ConfigKey<String> UPSTREAM =
+      key(
+          "upstream",
+          "auto",
+          "Where mail goes: auto (Amazon SES when AWS credentials and a region are configured, else the"
+              + " embedded simulator), simulator, or a URL as sluice bench takes (ses-v2://REGION,"
+              + " ses-v2+https://HOST:PORT, ses-v1+..., ses-smtp://USER:PASS@HOST:PORT, smtp://HOST:PORT).",
+          RelayConfig::upstream);
+
+  /** Region. */
+  public static final ConfigKey<String> REGION =
+      key(
+          "region",
+          "",
+          "AWS region of the SES account; empty takes AWS_REGION or AWS_DEFAULT_REGION.",
+          s -> s);
+
+  /** Rate override. */
+  public static final ConfigKey<Double> SEND_RATE =
+      key(
+          "max-send-rate",
+          "account",
+          "Recipients per second to send at: account follows the live MaxSendRate (GetAccount), or e.g."
+              + " 200/s, or unlimited.",
+          RelayConfig::sendRate);
+
+  /** In flight. */
+  public static final ConfigKey<Integer> IN_FLIGHT =
+      key(
+          "max-in-flight",
+          "64",
+          "Upstream calls in flight at most (pooled keep-alive connections are sized to it).",
+          Parsers::positiveInt);
+
+  /** Embedded simulator port. */
+  public static final ConfigKey<Integer> SIM_PORT =
+      key(
+          "simulator.http-port",
+          "0",
+          "HTTP port of the embedded simulator (upstream auto without AWS, or simulator); 0 picks a free one.",
+          Parsers::port);
+
+  /** Embedded simulator rate. */
+  public static final ConfigKey<String> SIM_RATE =
+      key(
+          "simulator.max-send-rate",
+          "14/s",
+          "MaxSendRate of the embedded simulator, e.g. 14/s, 500/s or unlimited.",
+          s -> {
+            if (!s.equalsIgnoreCase("unlimited")) {
+              dev.sluice.core.Rate.parse(s);
+            }
+            return s;
+          });
+
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA =
       ConfigSchema.of(
@@ -280,7 +349,13 @@ public record RelayConfig(
               BUCKETS,
               HIGH_WATER,
               MIN_FREE,
-              HOLD));
+              HOLD,
+              UPSTREAM,
+              REGION,
+              SEND_RATE,
+              IN_FLIGHT,
+              SIM_PORT,
+              SIM_RATE));
 
   /** Builds the config from resolved settings. */
   public static RelayConfig from(Settings s) {
@@ -313,7 +388,13 @@ public record RelayConfig(
         s.get(BUCKETS),
         s.get(HIGH_WATER),
         s.get(MIN_FREE),
-        s.get(HOLD));
+        s.get(HOLD),
+        s.get(UPSTREAM),
+        s.get(REGION),
+        s.get(SEND_RATE),
+        s.get(IN_FLIGHT),
+        s.get(SIM_PORT),
+        s.get(SIM_RATE));
   }
 
   /**
@@ -341,6 +422,24 @@ public record RelayConfig(
   private static <T> ConfigKey<T> key(
       String name, String def, String doc, java.util.function.Function<String, T> parser) {
     return new ConfigKey<>(PREFIX + name, def, doc, parser);
+  }
+
+  private static String upstream(String s) {
+    if (s.equals(Upstream.AUTO) || s.equals(Upstream.SIMULATOR)) {
+      return s;
+    }
+    dev.sluice.bench.BenchTarget.parse(s, "us-east-1"); // throws saying what is wrong
+    return s;
+  }
+
+  private static double sendRate(String s) {
+    if (s.equalsIgnoreCase("account")) {
+      return Double.NaN;
+    }
+    if (s.equalsIgnoreCase("unlimited")) {
+      return -1;
+    }
+    return dev.sluice.core.Rate.parse(s).perSecond();
   }
 
   private static Path path(String s) {

@@ -1,0 +1,152 @@
+package dev.sluice.app.relay;
+
+import dev.sluice.bench.BenchTarget;
+import dev.sluice.bench.Transports;
+import dev.sluice.core.transport.Transport;
+import dev.sluice.simulator.Simulator;
+import dev.sluice.simulator.SimulatorConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the relay delivers: real SES, another endpoint named by URL, or an SES simulator it runs
+ * itself. {@code auto} picks real SES only when AWS is configured (a region, and credentials from
+ * the environment, a profile, a credentials file, a container or web identity); otherwise mail goes
+ * to the embedded simulator, so a relay started with no configuration never sends real mail.
+ *
+ * <p>Owns the embedded simulator, if any; {@link #close()} stops it.
+ */
+public final class Upstream implements AutoCloseable {
+  /** The default: real SES when AWS is configured, otherwise the embedded simulator. */
+  public static final String AUTO = "auto";
+
+  /** Always the embedded simulator. */
+  public static final String SIMULATOR = "simulator";
+
+  private final BenchTarget target;
+  private final Simulator simulator;
+  private final String description;
+
+  private Upstream(BenchTarget target, Simulator simulator, String description) {
+    this.target = target;
+    this.simulator = simulator;
+    this.description = description;
+  }
+
+  /**
+   * Resolves {@code relay.upstream}.
+   *
+   * @param env the process environment (for AWS_REGION and the credential sources)
+   * @param home the user's home directory (for ~/.aws/credentials)
+   * @throws IllegalArgumentException when the URL is not one the relay can deliver to
+   */
+  public static Upstream resolve(RelayConfig c, Map<String, String> env, Path home) {
+    String region = region(c, env);
+    String u = c.upstream();
+    if (u.equals(AUTO)) {
+      if (region != null && awsCredentialsConfigured(env, home)) {
+        BenchTarget t = BenchTarget.parse("ses-v2://" + region, region);
+        return new Upstream(
+            t, null, "Amazon SES v2 API in " + region + " (AWS configuration found)");
+      }
+      return embedded(c, "no AWS configuration found");
+    }
+    if (u.equals(SIMULATOR)) {
+      return embedded(c, "relay.upstream=simulator");
+    }
+    BenchTarget t = BenchTarget.parse(u, region == null ? "us-east-1" : region);
+    return new Upstream(t, null, (t.realSes() ? "Amazon SES: " : "") + t.text());
+  }
+
+  private static Upstream embedded(RelayConfig c, String why) {
+    Simulator sim =
+        Simulator.start(
+            SimulatorConfig.onFreePorts(
+                "http-port=" + c.simulatorPort(),
+                "https-port=off",
+                "smtp-port=off",
+                "max-send-rate=" + c.simulatorRate(),
+                "seed=0"));
+    URI endpoint = sim.httpEndpoint();
+    BenchTarget t =
+        BenchTarget.parse(
+            "ses-v2+http://" + endpoint.getHost() + ":" + endpoint.getPort(), "us-east-1");
+    return new Upstream(
+        t,
+        sim,
+        "embedded SES simulator at "
+            + endpoint
+            + " ("
+            + why
+            + "; nothing leaves this machine; see "
+            + endpoint
+            + "/_sluice/messages)");
+  }
+
+  /** The region from the configuration, else AWS_REGION or AWS_DEFAULT_REGION, else null. */
+  static String region(RelayConfig c, Map<String, String> env) {
+    if (!c.region().isBlank()) {
+      return c.region();
+    }
+    for (String v : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+      String r = env.get(v);
+      if (r != null && !r.isBlank()) {
+        return r.strip();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the SDK's default chain has a source to draw on, judged without calling it (which could
+   * wait seconds for an instance-metadata endpoint that is not there).
+   */
+  static boolean awsCredentialsConfigured(Map<String, String> env, Path home) {
+    for (String v :
+        new String[] {
+          "AWS_ACCESS_KEY_ID",
+          "AWS_PROFILE",
+          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+          "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+          "AWS_WEB_IDENTITY_TOKEN_FILE"
+        }) {
+      String s = env.get(v);
+      if (s != null && !s.isBlank()) {
+        return true;
+      }
+    }
+    String file = env.get("AWS_SHARED_CREDENTIALS_FILE");
+    Path credentials = file != null ? Path.of(file) : home.resolve(".aws").resolve("credentials");
+    return Files.isRegularFile(credentials);
+  }
+
+  /** Opens the transport, sized for {@code concurrency} calls in flight. */
+  public Transport openTransport(int concurrency) {
+    return Transports.open(target, concurrency, Transports.Connection.defaults());
+  }
+
+  /** The target. */
+  public BenchTarget target() {
+    return target;
+  }
+
+  /** Whether mail goes to the embedded simulator. */
+  public boolean embedded() {
+    return simulator != null;
+  }
+
+  /** One line for the banner. */
+  public String description() {
+    return description;
+  }
+
+  /** Stops the embedded simulator, if any. */
+  @Override
+  public void close() {
+    if (simulator != null) {
+      simulator.close();
+    }
+  }
+}
