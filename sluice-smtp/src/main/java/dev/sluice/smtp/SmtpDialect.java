@@ -26,6 +26,7 @@ public final class SmtpDialect {
   private final boolean authWithoutTlsOnLoopback;
   private final boolean authRequired;
   private final boolean convertIdnDomains;
+  private final boolean advertiseAuthBeforeTls;
   private final String ehloTrailer;
   private final Map<ServerReply, Reply> replies;
 
@@ -39,6 +40,7 @@ public final class SmtpDialect {
     this.authWithoutTlsOnLoopback = b.authWithoutTlsOnLoopback;
     this.authRequired = b.authRequired;
     this.convertIdnDomains = b.convertIdnDomains;
+    this.advertiseAuthBeforeTls = b.advertiseAuthBeforeTls;
     this.ehloTrailer = b.ehloTrailer;
     Map<ServerReply, Reply> all = new EnumMap<>(ServerReply.class);
     for (ServerReply r : ServerReply.values()) {
@@ -102,6 +104,14 @@ public final class SmtpDialect {
     return convertIdnDomains;
   }
 
+  /**
+   * Whether EHLO lists AUTH while AUTH would be refused for want of TLS (SES does; Postfix with
+   * {@code smtpd_tls_auth_only} does not).
+   */
+  public boolean advertisesAuthBeforeTls() {
+    return advertiseAuthBeforeTls;
+  }
+
   /** Whether MAIL is refused until AUTH has succeeded. */
   public boolean authRequired() {
     return authRequired;
@@ -121,13 +131,17 @@ public final class SmtpDialect {
    * The EHLO reply: host name, one line per offered extension, then the trailer if any.
    *
    * @param offerStartTls whether STARTTLS can be offered now (a TLS context, TLS not yet active)
+   * @param authUsable whether AUTH would be taken now (else it is listed only when {@link
+   *     #advertisesAuthBeforeTls()})
    * @param maxMessageSize the limit advertised with SIZE
    */
-  Reply ehloReply(boolean offerStartTls, long maxMessageSize) {
+  Reply ehloReply(boolean offerStartTls, boolean authUsable, long maxMessageSize) {
     List<String> lines = new ArrayList<>();
     lines.add(hostname);
     for (SmtpExtension e : SmtpExtension.values()) {
-      if (!extensions.contains(e) || (e == SmtpExtension.STARTTLS && !offerStartTls)) {
+      if (!extensions.contains(e)
+          || (e == SmtpExtension.STARTTLS && !offerStartTls)
+          || (e == SmtpExtension.AUTH && !authUsable && !advertiseAuthBeforeTls)) {
         continue;
       }
       switch (e) {
@@ -152,6 +166,7 @@ public final class SmtpDialect {
     private boolean authWithoutTlsOnLoopback;
     private boolean authRequired;
     private boolean convertIdnDomains = true;
+    private boolean advertiseAuthBeforeTls = true;
     private String ehloTrailer;
     private final Map<ServerReply, Reply> replies = new EnumMap<>(ServerReply.class);
 
@@ -211,6 +226,12 @@ public final class SmtpDialect {
     /** Sets whether internationalized domains are converted to ASCII (default true). */
     public Builder convertIdnDomains(boolean convert) {
       this.convertIdnDomains = convert;
+      return this;
+    }
+
+    /** Sets whether EHLO lists AUTH while it still needs TLS (default true). */
+    public Builder advertiseAuthBeforeTls(boolean advertise) {
+      this.advertiseAuthBeforeTls = advertise;
       return this;
     }
 

@@ -197,7 +197,8 @@ final class SmtpSession implements SessionInfo {
       out.sendPlain(Reply.of(250, dialect.hostname()));
       return;
     }
-    out.sendPlain(dialect.ehloReply(tlsContext != null && !tls, limits.maxMessageSize()));
+    out.sendPlain(
+        dialect.ehloReply(tlsContext != null && !tls, !authNeedsTls(), limits.maxMessageSize()));
   }
 
   private void mail(String args) throws IOException {

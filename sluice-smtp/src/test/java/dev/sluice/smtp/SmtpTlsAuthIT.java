@@ -88,6 +88,18 @@ class SmtpTlsAuthIT {
   }
 
   @Test
+  void ehlo_hidesAuthUntilTlsWhenTheDialectSaysSo() throws IOException {
+    start(SmtpDialect.builder().advertiseAuthBeforeTls(false).build());
+    try (SmtpScript s = SmtpScript.connect(server.port())) {
+      s.expect("220");
+      assertThat(s.send("EHLO c.example").reply()).contains("STARTTLS").doesNotContain("AUTH");
+      s.send("STARTTLS").expect("220");
+      s.startTls(TestTls.get().client);
+      assertThat(s.send("EHLO c.example").reply()).contains("AUTH PLAIN LOGIN");
+    }
+  }
+
+  @Test
   void auth_withoutTlsFromLoopback_succeedsWhenTheDialectAllowsIt() throws IOException {
     start(SmtpDialect.builder().authWithoutTlsOnLoopback(true).build());
     try (SmtpScript s = SmtpScript.connect(server.port())) {

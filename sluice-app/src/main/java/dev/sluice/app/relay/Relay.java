@@ -70,6 +70,7 @@ public final class Relay implements AutoCloseable {
             SmtpDialect.builder()
                 .hostname(config.hostname())
                 .authWithoutTlsOnLoopback(true)
+                .advertiseAuthBeforeTls(false)
                 .build();
         smtp =
             new SmtpServer(
