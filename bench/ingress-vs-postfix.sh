@@ -122,6 +122,13 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+BENCH_NAME=ingress-vs-postfix
+# shellcheck source=bench/lib/common.sh
+. "$BENCH_DIR/lib/common.sh"
+# shellcheck source=bench/lib/postfix.sh
+. "$BENCH_DIR/lib/postfix.sh"
+# shellcheck source=bench/lib/relay.sh
+. "$BENCH_DIR/lib/relay.sh"
 
 # ---------------------------------------------------------------- options
 SESSIONS="${SESSIONS:-20 100}"
@@ -148,10 +155,6 @@ usage() {
   sed -n '2,/^# ------.* load$/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
 }
 
-die() { echo "ingress-vs-postfix: $*" >&2; exit 2; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
-
 case "${1:-}" in
   -h|--help) usage; exit 0 ;;
   "") ;;
@@ -173,130 +176,27 @@ done
 want_side() { [[ " ${SIDE_LIST[*]} " == *" $1 "* ]]; }
 MAX_SESSIONS=0
 for s in "${SESSION_LIST[@]}"; do (( s > MAX_SESSIONS )) && MAX_SESSIONS=$s; done
-NCORES=$(nproc)
-CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- tools
-# smtp-source, smtp-sink, postfix, postconf, postsuper all come with the postfix
-# package; Debian puts them in /usr/sbin, other builds in the daemon directory.
-find_tool() {
-  local name="$1" d
-  for d in /usr/sbin /usr/lib/postfix/sbin /usr/libexec/postfix /usr/local/sbin; do
-    [[ -x "$d/$name" ]] && { echo "$d/$name"; return 0; }
-  done
-  command -v "$name" 2>/dev/null || return 1
-}
-
-port25_listeners() { ss -Htln 'sport = :25' 2>/dev/null | wc -l; }
-
-ensure_postfix() {
-  if find_tool smtp-source >/dev/null && find_tool postfix >/dev/null \
-      && find_tool postconf >/dev/null && find_tool postsuper >/dev/null; then
-    return 0
-  fi
-  log "postfix (smtp-source, smtp-sink) not found; installing the Debian package"
-  [[ $(id -u) -eq 0 ]] || die "postfix is missing and we are not root: apt-get install postfix"
-  local before; before=$(port25_listeners)
-  # "No configuration": the package writes no main.cf and sets up no mail system.
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  timeout 600 apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq postfix >&2
-  find_tool smtp-source >/dev/null && find_tool postfix >/dev/null || die "postfix install failed"
-  # The package enables its system-wide service; this script only needs the
-  # programs. Stop and disable what the install may have started.
-  if [[ -d /run/systemd/system ]]; then
-    systemctl disable --now postfix.service >/dev/null 2>&1 || true
-  fi
-  if (( $(port25_listeners) > before )); then
-    log "the package started a system-wide Postfix on port 25; stopping it"
-    postfix stop >/dev/null 2>&1 || invoke-rc.d postfix stop >/dev/null 2>&1 || service postfix stop >/dev/null 2>&1 || true
-    for _ in $(seq 1 50); do (( $(port25_listeners) <= before )) && break; sleep 0.2; done
-    (( $(port25_listeners) <= before )) || die "could not stop the system-wide Postfix the install started on port 25"
-  fi
-}
-
-ensure_postfix
-SMTP_SOURCE=$(find_tool smtp-source)
-POSTFIX=$(find_tool postfix)
-POSTCONF=$(find_tool postconf)
-POSTSUPER=$(find_tool postsuper)
-POSTFIX_VERSION=$("$POSTCONF" -h -d mail_version 2>/dev/null || echo unknown)
-if want_side postfix; then
-  [[ $(id -u) -eq 0 ]] || die "a private Postfix instance has to be started as root"
-  id postfix >/dev/null 2>&1 || die "user 'postfix' does not exist (the package creates it)"
-fi
+pf_tools
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 mkdir -p "$WORK_PARENT"
 WORK_DIR="$(mktemp -d "$WORK_PARENT/sluice-ingress.XXXXXX")"
 # Postfix daemons run as user postfix and must reach the queue below this.
 chmod 755 "$WORK_DIR"
-FS_TYPE=$(stat -f -c %T "$WORK_DIR")
-if [[ "$FS_TYPE" == tmpfs || "$FS_TYPE" == ramfs ]]; then
-  rm -rf "$WORK_DIR"
-  die "WORK_PARENT=$WORK_PARENT is on $FS_TYPE, where fsync does nothing; use a disk file system"
-fi
+require_disk_fs "$WORK_DIR"
 mkdir -p "$WORK_DIR/logs"
 
 # ---------------------------------------------------------------- processes
-SLUICE_PG=""
-PF_ETC=""
-PF_STARTED=0
-SRC_PID=""
-
-# Alive and not a zombie.
-alive() {
-  local st
-  st=$(awk '{ s = $0; sub(/.*\) /, "", s); split(s, a, " "); print a[1] }' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ -n "$st" && "$st" != Z ]]
-}
-
-group_alive() {
-  local f line rest
-  local -a a
-  for f in /proc/[0-9]*/stat; do
-    { read -r line < "$f"; } 2>/dev/null || continue
-    rest="${line##*) }"; read -ra a <<< "$rest"
-    [[ "${a[2]:-}" == "$1" && "${a[0]}" != Z ]] && return 0
-  done
-  return 1
-}
-
-stop_group() {
-  local pg="$1"
-  group_alive "$pg" || return 0
-  kill -TERM -- "-$pg" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    group_alive "$pg" || return 0
-    sleep 0.1
-  done
-  kill -KILL -- "-$pg" 2>/dev/null || true
-  sleep 0.2
-}
-
-postfix_master_pid() { cat "$PF_QUEUE/pid/master.pid" 2>/dev/null | tr -d ' ' || true; }
-
-stop_postfix() {
-  (( PF_STARTED )) || return 0
-  local pid
-  pid=$(postfix_master_pid)
-  "$POSTFIX" -c "$PF_ETC" stop >/dev/null 2>&1 || true
-  if [[ -n "$pid" ]]; then
-    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
-    # Whatever is left of the instance (master and its children share a group).
-    alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null || true
-  fi
-  PF_STARTED=0
-}
-
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   if [[ -n "$SRC_PID" ]]; then
     kill -TERM -- "-$SRC_PID" 2>/dev/null || kill -TERM "$SRC_PID" 2>/dev/null || true
   fi
-  [[ -n "$SLUICE_PG" ]] && stop_group "$SLUICE_PG"
-  stop_postfix
+  relay_stop 10
+  pf_stop
   if (( KEEP )); then
     echo "ingress-vs-postfix: work directory kept: $WORK_DIR" >&2
   else
@@ -309,174 +209,41 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# CPU seconds (user + system) of process group $1: every live member, plus the
-# leader's reaped children (Postfix's master reaps the daemons that exit after
-# max_use), so processes that come and go during a run are counted.
-group_cpu() {
-  local pg="$1" f line rest total=0
-  local -a a
-  for f in /proc/[0-9]*/stat; do
-    { read -r line < "$f"; } 2>/dev/null || continue
-    rest="${line##*) }"
-    read -ra a <<< "$rest"
-    # a[0]=state a[1]=ppid a[2]=pgrp ... a[11]=utime a[12]=stime a[13]=cutime a[14]=cstime
-    if [[ "${a[2]:-}" == "$pg" ]]; then
-      total=$(( total + a[11] + a[12] ))
-      [[ "${f#/proc/}" == "$pg/stat" ]] && total=$(( total + a[13] + a[14] ))
-    fi
-  done
-  awk -v t="$total" -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", t / hz }'
-}
-
-# Machine-wide "busy total" ticks from /proc/stat.
-machine_ticks() {
-  local _cpu user nice system idle iowait irq softirq steal _rest
-  read -r _cpu user nice system idle iowait irq softirq steal _rest < /proc/stat
-  echo "$(( user + nice + system + irq + softirq + steal )) $(( user + nice + system + idle + iowait + irq + softirq + steal ))"
-}
-
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
-  done
-  die "no free port found"
-}
-
-# Prints the server's greeting line, or nothing when nobody answers.
-smtp_banner() {
-  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-    IFS= read -r -t 2 line <&3 || exit 1
-    printf "QUIT\r\n" >&3
-    printf "%s\n" "$line"' _ "$1" 2>/dev/null | tr -d '\r' || true
-}
-
 # ---------------------------------------------------------------- Postfix
-PF_DIR="$WORK_DIR/postfix"
-PF_ETC="$PF_DIR/etc"
-PF_QUEUE="$PF_DIR/queue"
-PF_DATA="$PF_DIR/data"
-PF_LOG="$PF_DIR/maillog"
-PF_PORT=""
-
 setup_postfix() {
-  mkdir -p "$PF_ETC" "$PF_QUEUE" "$PF_DATA"
-  chmod 755 "$PF_DIR"
-  chown postfix "$PF_DATA"
-  local master_src=/usr/share/postfix/master.cf.dist
-  [[ -f "$master_src" ]] || master_src=/etc/postfix/master.cf
-  [[ -f "$master_src" ]] || die "no stock master.cf found (/usr/share/postfix/master.cf.dist, /etc/postfix/master.cf)"
-  cp "$master_src" "$PF_ETC/master.cf"
-  PF_PORT=$(free_port)
   local procs=100
   (( MAX_SESSIONS > procs )) && procs=$MAX_SESSIONS
-  cat > "$PF_ETC/main.cf" <<EOF
-# Private instance of bench/ingress-vs-postfix.sh; see the comment block there.
-# Debian's stock main.cf
-smtpd_banner = \$myhostname ESMTP \$mail_name (Debian/GNU)
-biff = no
-append_dot_mydomain = no
-readme_directory = no
-compatibility_level = 3.6
-# this instance
-queue_directory = $PF_QUEUE
-data_directory = $PF_DATA
-maillog_file = $PF_LOG
-myhostname = sluice-bench.localdomain
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-alias_maps =
-alias_database =
-# the test: relay from loopback, every message to the hold queue
+  local extra="# relay from loopback, every message to the hold queue
 mynetworks = 127.0.0.0/8
-smtpd_recipient_restrictions = check_client_access static:HOLD, permit_mynetworks, reject
-EOF
-  (( procs != 100 )) && echo "default_process_limit = $procs" >> "$PF_ETC/main.cf"
-  # Listen on loopback at a free port instead of port 25; no chroot anywhere.
-  "$POSTCONF" -c "$PF_ETC" -MX smtp/inet
-  "$POSTCONF" -c "$PF_ETC" -M "127.0.0.1:$PF_PORT/inet = 127.0.0.1:$PF_PORT inet n - n - - smtpd"
-  "$POSTCONF" -c "$PF_ETC" -F '*/*/chroot = n'
-  "$POSTFIX" -c "$PF_ETC" check > "$WORK_DIR/logs/postfix-check.log" 2>&1 \
-    || { cat "$WORK_DIR/logs/postfix-check.log" >&2; die "postfix check failed"; }
-  log "starting Postfix $POSTFIX_VERSION: postfix -c $PF_ETC start (127.0.0.1:$PF_PORT)"
-  "$POSTFIX" -c "$PF_ETC" start > "$WORK_DIR/logs/postfix-start.log" 2>&1 \
-    || { cat "$WORK_DIR/logs/postfix-start.log" "$PF_LOG" >&2 2>/dev/null; die "postfix start failed"; }
-  PF_STARTED=1
-  local banner=""
-  for _ in $(seq 1 100); do
-    banner=$(smtp_banner "$PF_PORT")
-    [[ "$banner" == 220* ]] && break
-    sleep 0.1
-  done
-  [[ "$banner" == 220* ]] || { tail -n 20 "$PF_LOG" >&2 2>/dev/null; die "Postfix did not answer on 127.0.0.1:$PF_PORT within 10 s"; }
-  PF_PG=$(postfix_master_pid)
-  [[ -n "$PF_PG" ]] || die "Postfix master pid not found"
-  log "Postfix answers: $banner"
-  PF_SETTINGS=$("$POSTCONF" -c "$PF_ETC" -n)
+smtpd_recipient_restrictions = check_client_access static:HOLD, permit_mynetworks, reject"
+  (( procs != 100 )) && extra+=$'\n'"default_process_limit = $procs"
+  pf_init "$WORK_DIR/postfix"
+  pf_configure "$extra"
+  pf_start
+  PF_SETTINGS=$(pf_settings)
   PF_MASTER_SMTPD=$("$POSTCONF" -c "$PF_ETC" -M "127.0.0.1:$PF_PORT/inet")
 }
-
-pf_queue_count() { find "$PF_QUEUE/$1" -type f 2>/dev/null | wc -l; }
-
-# Deletes every queued message; each run starts from an empty queue.
-empty_postfix() {
-  "$POSTSUPER" -c "$PF_ETC" -d ALL >/dev/null 2>&1 || true
-  local n; n=$(( $(pf_queue_count hold) + $(pf_queue_count incoming) + $(pf_queue_count active) + $(pf_queue_count deferred) ))
-  (( n == 0 )) || die "Postfix queue not empty after postsuper -d ALL ($n files)"
-}
-
-pf_log_lines() { [[ -f "$PF_LOG" ]] && wc -l < "$PF_LOG" || echo 0; }
 
 # ---------------------------------------------------------------- Sluice side
 SLUICE_LOG=""
 SLUICE_PORT=""
+SLUICE_PG=""
 SLUICE_SPOOL=""
 SLUICE_STARTS=0
-
-expand_cmd() {
-  local c="$1"
-  c="${c//\{port\}/$SLUICE_PORT}"
-  c="${c//\{dir\}/$SLUICE_SPOOL}"
-  printf '%s' "$c"
-}
 
 # Starts SLUICE_CMD with a fresh spool directory and a free port, in its own
 # session, and waits until it greets on the port.
 start_sluice() {
   SLUICE_STARTS=$(( SLUICE_STARTS + 1 ))
-  SLUICE_PORT=$(free_port)
   SLUICE_SPOOL="$WORK_DIR/spool-$SLUICE_STARTS"
-  mkdir -p "$SLUICE_SPOOL"
   SLUICE_LOG="$WORK_DIR/logs/sluice-$SLUICE_STARTS.log"
-  local cmd; cmd=$(expand_cmd "$SLUICE_CMD")
-  log "starting the Sluice side: $cmd"
-  ( cd "$REPO_DIR" && exec setsid bash -c "exec $cmd" ) > "$SLUICE_LOG" 2>&1 < /dev/null &
-  SLUICE_PG=$!
-  local started; started=$(date +%s)
-  local next_note=$(( started + 30 )) banner=""
-  while :; do
-    banner=$(smtp_banner "$SLUICE_PORT")
-    [[ "$banner" == 220* ]] && break
-    if ! group_alive "$SLUICE_PG"; then
-      echo "---- Sluice side output ($SLUICE_LOG) ----" >&2; tail -n 40 "$SLUICE_LOG" >&2
-      die "the Sluice side exited before accepting connections on 127.0.0.1:$SLUICE_PORT: $cmd"
-    fi
-    if (( $(date +%s) - started >= START_TIMEOUT )); then
-      echo "---- Sluice side output ($SLUICE_LOG) ----" >&2; tail -n 40 "$SLUICE_LOG" >&2
-      die "the Sluice side did not greet with 220 on 127.0.0.1:$SLUICE_PORT within ${START_TIMEOUT}s (START_TIMEOUT): $cmd"
-    fi
-    if (( $(date +%s) >= next_note )); then
-      log "  still waiting for 127.0.0.1:$SLUICE_PORT ($(( $(date +%s) - started ))s; the launcher may be building)"
-      next_note=$(( next_note + 30 ))
-    fi
-    sleep 0.2
-  done
-  log "  Sluice side answers on 127.0.0.1:$SLUICE_PORT: $banner"
+  relay_start "$SLUICE_CMD" "$SLUICE_SPOOL" "$SLUICE_LOG"
+  SLUICE_PORT=$RELAY_PORT
+  SLUICE_PG=$RELAY_PG
 }
 
 stop_sluice() {
-  [[ -n "$SLUICE_PG" ]] && stop_group "$SLUICE_PG"
+  relay_stop 10
   SLUICE_PG=""
   (( KEEP )) || rm -rf "$SLUICE_SPOOL"
 }
@@ -489,16 +256,13 @@ stop_sluice() {
 # exits non-zero on the first reply that is not the expected 2xx/3xx.
 sluice_spool_count() {
   if [[ -z "$SLUICE_COUNT_CMD" && "$SLUICE_CMD" == "$SLUICE_CMD_DEFAULT" ]]; then
-    [[ -n "$SLUICE_PG" ]] && stop_group "$SLUICE_PG"
-    local stats
-    stats=$(cd "$REPO_DIR" && SLUICE_NO_BUILD=1 ./sluice queue stats --spool-dir "$SLUICE_SPOOL" 2>&1) \
-      || { log "WARNING: sluice queue stats failed: $stats"; return 0; }
-    awk '$1 == "total" { print $2 }' <<< "$stats"
+    relay_stop 10
+    relay_spool_count "$SLUICE_SPOOL"
     return 0
   fi
   [[ -n "$SLUICE_COUNT_CMD" ]] || return 0
   local out
-  out=$(cd "$REPO_DIR" && bash -c "$(expand_cmd "$SLUICE_COUNT_CMD")" 2>&1) \
+  out=$(cd "$REPO_DIR" && bash -c "$(relay_expand "$SLUICE_COUNT_CMD" "$SLUICE_SPOOL")" 2>&1) \
     || { log "WARNING: SLUICE_COUNT_CMD failed: $out"; return 0; }
   grep -oE '[0-9]+' <<< "$out" | head -n1 || true
 }
@@ -513,16 +277,9 @@ mkdir -p "$OUT_DIR"
 # shell that records its own stat line afterwards (its cutime/cstime are
 # smtp-source's CPU time). Returns smtp-source's exit status.
 smtp_source() {
-  local port="$1" sessions="$2" count="$3" out="$4" statf="$5" rc=0
-  local limit=$(( 600 + count / 20 ))
-  OUT="$out" STATF="$statf" timeout --kill-after=5 "$limit" \
-    bash -c '"$@" > "$OUT" 2>&1; rc=$?; cat /proc/$$/stat > "$STATF"; exit $rc' _ \
-    "$SMTP_SOURCE" -4 -s "$sessions" -m "$count" -l "$MSG_SIZE" -d \
-    -f "$SENDER" -t "$RECIPIENT" "127.0.0.1:$port" &
-  SRC_PID=$!
-  wait "$SRC_PID" || rc=$?
-  SRC_PID=""
-  return "$rc"
+  local port="$1" sessions="$2" count="$3" out="$4" statf="$5"
+  source_run $(( 600 + count / 20 )) "$out" "$statf" -4 -s "$sessions" -m "$count" -l "$MSG_SIZE" -d \
+    -f "$SENDER" -t "$RECIPIENT" "127.0.0.1:$port"
 }
 SOURCE_FLAGS="-4 -s <sessions> -m <messages> -l $MSG_SIZE -d -f $SENDER -t $RECIPIENT 127.0.0.1:<port>"
 
@@ -589,7 +346,7 @@ measure() {
 
 run_postfix() {
   local sessions="$1" rep="$2" before issues
-  empty_postfix
+  pf_empty
   before=$(pf_log_lines)
   measure postfix "$PF_PORT" "$PF_PG" "$sessions" "$POSTFIX_MESSAGES" "$rep"
   issues=$(tail -n +"$(( before + 1 ))" "$PF_LOG" | grep -E 'warning:|error:|fatal:|panic:|reject:' | grep -v 'hold: RCPT' || true)
@@ -625,7 +382,7 @@ for rep in $(seq 1 "$RUNS"); do
     want_side sluice && run_sluice "$s" "$rep"
   done
 done
-stop_postfix
+pf_stop
 
 # ---------------------------------------------------------------- report
 JSON="$OUT_DIR/ingress-vs-postfix-$STAMP.json"
