@@ -7,14 +7,11 @@ import dev.sluice.core.config.Settings;
 import dev.sluice.core.spool.SpoolStats;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code sluice relay}: runs the relay in the foreground until SIGTERM or Ctrl-C. Every
@@ -33,20 +30,7 @@ final class RelayCommand implements Callable<Integer> {
   private static final SchemaOptions OPTIONS =
       new SchemaOptions(RelayConfig.SCHEMA, "relay.", "SLUICE_RELAY_");
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Configuration file of 'key = value' lines.")
-  private Path configFile;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "Sets any configuration key; repeatable.")
-  private Map<String, String> sets = new LinkedHashMap<>();
-
-  @Option(names = "--print-config", description = "Prints the effective configuration and exits.")
-  private boolean printConfig;
+  @CommandLine.Mixin private ConfigFlags flags = new ConfigFlags();
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -72,13 +56,13 @@ final class RelayCommand implements Callable<Integer> {
     Settings settings;
     RelayConfig config;
     try {
-      settings = OPTIONS.resolve(spec.commandLine().getParseResult(), configFile, sets, env);
+      settings = flags.resolve(OPTIONS, spec.commandLine().getParseResult(), env);
       config = RelayConfig.from(settings);
     } catch (ConfigException e) {
       err.println("sluice relay: " + e.getMessage());
       return 2;
     }
-    if (printConfig) {
+    if (flags.printConfig) {
       out.print(settings.render());
       return 0;
     }
