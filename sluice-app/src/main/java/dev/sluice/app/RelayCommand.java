@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs the relay: SMTP and HTTP submission on loopback into a durable spool.",
+      "Runs the relay: SMTP and HTTP submission on loopback into a durable spool, and shaped",
+      "delivery from it to Amazon SES (or, with no AWS configuration, an embedded simulator).",
       "Every option is also a configuration key relay.NAME (file: --config, environment:",
       "SLUICE_RELAY_NAME). Precedence: defaults < file < environment < flags."
     })
@@ -66,17 +67,9 @@ final class RelayCommand implements Callable<Integer> {
       out.print(settings.render());
       return 0;
     }
-    if (!config.hold()) {
-      err.println(
-          "sluice relay: "
-              + RelayConfig.HOLD.name()
-              + "=false: delivery to SES is not available in this version; accepted mail is held"
-              + " in the spool");
-      return 2;
-    }
     Relay relay;
     try {
-      relay = Relay.start(config);
+      relay = Relay.start(config, env, java.nio.file.Path.of(System.getProperty("user.home")));
     } catch (IllegalArgumentException | UncheckedIOException | IllegalStateException e) {
       err.println("sluice relay: " + e.getMessage());
       return 1;
@@ -135,7 +128,7 @@ final class RelayCommand implements Callable<Integer> {
             + " buckets, "
             + s.total()
             + " messages held)");
-    out.println("relay: delivery held: accepted mail stays in the spool (relay.hold)");
+    out.println("relay: delivery: " + relay.deliveryDescription());
     out.println("relay: ready; stop with Ctrl-C or SIGTERM");
     out.flush();
   }

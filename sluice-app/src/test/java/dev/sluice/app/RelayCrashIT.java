@@ -180,6 +180,7 @@ class RelayCrashIT {
             "-jar",
             jar.toString(),
             "relay",
+            "--hold",
             "--smtp-port",
             "0",
             "--http-port",
