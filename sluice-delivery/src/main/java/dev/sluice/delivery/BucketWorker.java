@@ -37,6 +37,9 @@ final class BucketWorker implements Runnable {
   private final Semaphore signal = new Semaphore(0);
   private final Thread thread;
 
+  /** The wall-clock millisecond the worker means to look again, while it waits; else MIN_VALUE. */
+  private volatile long waitingUntil = Long.MIN_VALUE;
+
   BucketWorker(
       int bucket,
       DeliveryScheduler scheduler,
@@ -63,6 +66,16 @@ final class BucketWorker implements Runnable {
   void wake() {
     if (signal.availablePermits() == 0) {
       signal.release();
+    }
+  }
+
+  /**
+   * Wakes the worker if it waits past {@code dueMillis}: a message was just rescheduled to a time
+   * sooner than the worker knew of.
+   */
+  void wakeIfSooner(long dueMillis) {
+    if (dueMillis < waitingUntil) {
+      wake();
     }
   }
 
@@ -113,8 +126,12 @@ final class BucketWorker implements Runnable {
           scheduler.dispatch(m);
         }
         if (taken.size() < slots) {
+          // From here a reschedule to any time wakes us: it may be sooner than what we read next.
+          waitingUntil = Long.MAX_VALUE;
           Duration wait = untilNextDue();
-          if (!wait.isZero()) {
+          if (wait.isZero()) {
+            waitingUntil = Long.MIN_VALUE;
+          } else {
             await(wait);
           }
         }
@@ -145,8 +162,13 @@ final class BucketWorker implements Runnable {
 
   private void await(Duration d) throws InterruptedException {
     Duration capped = d.compareTo(wakeInterval) < 0 ? d : wakeInterval;
-    if (signal.tryAcquire(Math.max(1, capped.toNanos()), TimeUnit.NANOSECONDS)) {
-      signal.drainPermits();
+    waitingUntil = Math.min(waitingUntil, clock.millis() + capped.toMillis());
+    try {
+      if (signal.tryAcquire(Math.max(1, capped.toNanos()), TimeUnit.NANOSECONDS)) {
+        signal.drainPermits();
+      }
+    } finally {
+      waitingUntil = Long.MIN_VALUE;
     }
   }
 }

@@ -97,7 +97,15 @@ public final class DeliveryScheduler implements AutoCloseable {
     DeliveryMetrics metrics = new DeliveryMetrics(b.registry, inFlight::get);
     this.recorder =
         new OutcomeRecorder(
-            spool, b.policy, b.events, clock, b.random, metrics, gate, outcomeThreads);
+            spool,
+            b.policy,
+            b.events,
+            clock,
+            b.random,
+            metrics,
+            gate,
+            outcomeThreads,
+            this::rescheduled);
     this.byBucket = new BucketWorker[spool.buckets()];
     Collection<Integer> owned = b.buckets;
     if (owned == null) {
@@ -149,6 +157,14 @@ public final class DeliveryScheduler implements AutoCloseable {
     BucketWorker w = byBucket[id.bucket(byBucket.length)];
     if (w != null) {
       w.wake();
+    }
+  }
+
+  /** Wakes the worker of the message's bucket if it would otherwise sleep past the new due time. */
+  private void rescheduled(QueueId id, long dueMillis) {
+    BucketWorker w = byBucket[id.bucket(byBucket.length)];
+    if (w != null) {
+      w.wakeIfSooner(dueMillis);
     }
   }
 

@@ -15,13 +15,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ObjLongConsumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns one outcome into a durable spool change (complete, reschedule by the {@link RetryPolicy},
- * or fail), and once the spool has it, into an event, a meter tick and a line in the outcome log.
+ * or fail), and once the spool has it, into an event, a meter tick and a line in the outcome log. A
+ * reschedule is also reported to the scheduler, whose worker may be waiting past the new due time.
  *
  * <p>Events follow the spool, never lead it: an event says what the spool now holds. If the spool
  * cannot record an outcome (it was closed, storage failed), the message stays ACTIVE, which the
@@ -42,6 +44,7 @@ final class OutcomeRecorder {
   private final DeliveryMetrics metrics;
   private final AccountGate gate;
   private final Executor executor;
+  private final ObjLongConsumer<QueueId> rescheduled;
   private volatile boolean leaveDeferrals;
 
   OutcomeRecorder(
@@ -52,7 +55,8 @@ final class OutcomeRecorder {
       RandomGenerator random,
       DeliveryMetrics metrics,
       AccountGate gate,
-      Executor executor) {
+      Executor executor,
+      ObjLongConsumer<QueueId> rescheduled) {
     this.spool = spool;
     this.policy = policy;
     this.events = events;
@@ -61,6 +65,7 @@ final class OutcomeRecorder {
     this.metrics = metrics;
     this.gate = gate;
     this.executor = executor;
+    this.rescheduled = rescheduled;
   }
 
   /**
@@ -222,6 +227,9 @@ final class OutcomeRecorder {
       if (ev.type() != DeliveryEvent.Type.DELIVERED) {
         return;
       }
+    }
+    if (ev.type() == DeliveryEvent.Type.DEFERRED) {
+      rescheduled.accept(ev.queueId(), ev.nextDue().toEpochMilli());
     }
     metrics.recorded(ev.type(), Duration.ofNanos(clock.nanos() - takenNanos));
     logLine(ev);

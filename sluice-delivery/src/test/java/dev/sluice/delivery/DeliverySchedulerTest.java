@@ -15,6 +15,7 @@ import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,9 +113,18 @@ class DeliverySchedulerTest {
     for (int i = 0; i < 50; i++) {
       ids.add(append("r" + i + "@example.net"));
     }
-    scheduler = scheduler(delivering, RetryPolicy.defaults()).batch(8).build().start();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    scheduler =
+        scheduler(delivering, RetryPolicy.defaults()).batch(8).registry(registry).build().start();
 
     await("50 deliveries", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 50);
+    await("the last slot back", WAIT, () -> scheduler.inFlight() == 0);
+    assertThat(registry.get("sluice.delivery.outcomes").tag("type", "delivered").counter().count())
+        .isEqualTo(50);
+    assertThat(registry.get("sluice.delivery.outcomes").tag("type", "failed").counter().count())
+        .isZero();
+    assertThat(registry.get("sluice.delivery.latency").timer().count()).isEqualTo(50);
+    assertThat(registry.get("sluice.delivery.in.flight").gauge().value()).isZero();
     assertThat(spool.stats().total()).isZero();
     for (QueueId id : ids) {
       DeliveryEvent e = events.forId(id.value()).get(0);
@@ -123,7 +133,6 @@ class DeliverySchedulerTest {
       assertThat(e.from()).isEqualTo("app@example.com");
     }
     assertThat(delivering.calls).hasSize(50);
-    assertThat(scheduler.inFlight()).isZero();
   }
 
   @Test

@@ -88,9 +88,10 @@ public interface Spool extends AutoCloseable {
    * (its recipients were split across calls), so that the retry reaches only those still waiting.
    * The narrowing is part of the same durable change.
    *
-   * @param remainingRecipients the recipients still to deliver, in order: not empty, and each one
-   *     of the message's current recipients (otherwise the future completes exceptionally with
-   *     {@link IllegalArgumentException} and nothing changes)
+   * @param remainingRecipients the recipients still to deliver, in order, each one of the message's
+   *     current recipients; if one is not, the future completes exceptionally with {@link
+   *     IllegalArgumentException} and nothing changes
+   * @throws IllegalArgumentException when {@code remainingRecipients} is empty
    */
   CompletableFuture<Boolean> reschedule(
       QueueId id, Instant due, int attempts, String lastError, List<String> remainingRecipients);
@@ -106,9 +107,10 @@ public interface Spool extends AutoCloseable {
    * Like {@link #fail(QueueId, String, Instant)}, and narrows the envelope to the recipients that
    * did not get the message, so that an operator's retry does not send it twice to the others.
    *
-   * @param remainingRecipients the recipients given up on: not empty, and each one of the message's
-   *     current recipients (otherwise the future completes exceptionally with {@link
-   *     IllegalArgumentException} and nothing changes)
+   * @param remainingRecipients the recipients given up on, each one of the message's current
+   *     recipients; if one is not, the future completes exceptionally with {@link
+   *     IllegalArgumentException} and nothing changes
+   * @throws IllegalArgumentException when {@code remainingRecipients} is empty
    */
   CompletableFuture<Boolean> fail(
       QueueId id, String reason, Instant at, List<String> remainingRecipients);
