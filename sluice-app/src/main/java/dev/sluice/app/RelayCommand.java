@@ -7,14 +7,11 @@ import dev.sluice.core.config.Settings;
 import dev.sluice.core.spool.SpoolStats;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code sluice relay}: runs the relay in the foreground until SIGTERM or Ctrl-C. Every
@@ -25,7 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs the relay: SMTP and HTTP submission on loopback into a durable spool.",
+      "Runs the relay: SMTP and HTTP submission on loopback into a durable spool, and shaped",
+      "delivery from it to Amazon SES (or, with no AWS configuration, an embedded simulator).",
       "Every option is also a configuration key relay.NAME (file: --config, environment:",
       "SLUICE_RELAY_NAME). Precedence: defaults < file < environment < flags."
     })
@@ -33,20 +31,7 @@ final class RelayCommand implements Callable<Integer> {
   private static final SchemaOptions OPTIONS =
       new SchemaOptions(RelayConfig.SCHEMA, "relay.", "SLUICE_RELAY_");
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Configuration file of 'key = value' lines.")
-  private Path configFile;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "Sets any configuration key; repeatable.")
-  private Map<String, String> sets = new LinkedHashMap<>();
-
-  @Option(names = "--print-config", description = "Prints the effective configuration and exits.")
-  private boolean printConfig;
+  @CommandLine.Mixin private ConfigFlags flags = new ConfigFlags();
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -72,27 +57,19 @@ final class RelayCommand implements Callable<Integer> {
     Settings settings;
     RelayConfig config;
     try {
-      settings = OPTIONS.resolve(spec.commandLine().getParseResult(), configFile, sets, env);
+      settings = flags.resolve(OPTIONS, spec.commandLine().getParseResult(), env);
       config = RelayConfig.from(settings);
     } catch (ConfigException e) {
       err.println("sluice relay: " + e.getMessage());
       return 2;
     }
-    if (printConfig) {
+    if (flags.printConfig) {
       out.print(settings.render());
       return 0;
     }
-    if (!config.hold()) {
-      err.println(
-          "sluice relay: "
-              + RelayConfig.HOLD.name()
-              + "=false: delivery to SES is not available in this version; accepted mail is held"
-              + " in the spool");
-      return 2;
-    }
     Relay relay;
     try {
-      relay = Relay.start(config);
+      relay = Relay.start(config, env, java.nio.file.Path.of(System.getProperty("user.home")));
     } catch (IllegalArgumentException | UncheckedIOException | IllegalStateException e) {
       err.println("sluice relay: " + e.getMessage());
       return 1;
@@ -151,7 +128,7 @@ final class RelayCommand implements Callable<Integer> {
             + " buckets, "
             + s.total()
             + " messages held)");
-    out.println("relay: delivery held: accepted mail stays in the spool (relay.hold)");
+    out.println("relay: delivery: " + relay.deliveryDescription());
     out.println("relay: ready; stop with Ctrl-C or SIGTERM");
     out.flush();
   }

@@ -8,14 +8,11 @@ import dev.sluice.simulator.SesInterface;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code sluice simulator}: runs the SES-compatible server in the foreground until SIGTERM or
@@ -36,20 +33,7 @@ final class SimulatorCommand implements Callable<Integer> {
   private static final SchemaOptions OPTIONS =
       new SchemaOptions(SimulatorConfig.SCHEMA, "simulator.", "SLUICE_SIMULATOR_");
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Configuration file of 'key = value' lines.")
-  private Path configFile;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "Sets any configuration key; repeatable.")
-  private Map<String, String> sets = new LinkedHashMap<>();
-
-  @Option(names = "--print-config", description = "Prints the effective configuration and exits.")
-  private boolean printConfig;
+  @CommandLine.Mixin private ConfigFlags flags = new ConfigFlags();
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -87,7 +71,7 @@ final class SimulatorCommand implements Callable<Integer> {
       System.err.println("sluice simulator: " + e.getMessage());
       return 2;
     }
-    if (printConfig) {
+    if (flags.printConfig) {
       out.print(settings.render());
       return 0;
     }
@@ -113,7 +97,7 @@ final class SimulatorCommand implements Callable<Integer> {
   }
 
   private Settings resolve() {
-    return OPTIONS.resolve(spec.commandLine().getParseResult(), configFile, sets, env);
+    return flags.resolve(OPTIONS, spec.commandLine().getParseResult(), env);
   }
 
   private void banner(Simulator sim, SimulatorConfig c) {

@@ -61,7 +61,8 @@ class RelayCommandTest {
         .contains("relay.spool.buckets = 32   # from environment")
         .contains("relay.spool.dir = /var/spool/sluice   # from flag")
         .contains("relay.access.relay-networks = 10.0.0.0/8   # from flag")
-        .contains("relay.hold = true");
+        .contains("relay.hold = false")
+        .contains("relay.upstream = auto");
   }
 
   @Test
@@ -78,10 +79,13 @@ class RelayCommandTest {
   }
 
   @Test
-  void holdOff_isRefusedUntilDeliveryExists() {
-    Run r = run(Map.of(), "--hold=false", "--smtp-port", "0", "--http-port", "off");
+  void badDeliverySettings_exitTwoNamingTheKey() {
+    Run r = run(Map.of(), "--retry-delays", "1m,soon");
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).contains("relay.hold=false");
+    assertThat(r.err()).contains("relay.retry.delays");
+    r = run(Map.of(), "--upstream", "ftp://example.com");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("relay.upstream");
   }
 
   @Test

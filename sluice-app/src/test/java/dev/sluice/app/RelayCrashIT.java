@@ -55,7 +55,7 @@ class RelayCrashIT {
     Set<String> everAttempted = new HashSet<>();
     int spooledBefore = 0;
     for (int round = 0; round < 3; round++) {
-      Process relay = startRelay(spool);
+      Process relay = startRelay(spool, "off");
       try {
         BufferedReader out =
             new BufferedReader(
@@ -119,23 +119,7 @@ class RelayCrashIT {
   @Test
   void sigterm_stopsBothDoorsAndKeepsWhatWasAccepted() throws Exception {
     Path spool = dir.resolve("spool");
-    Path jar = Path.of("target", "sluice.jar");
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process relay =
-        new ProcessBuilder(
-                javaBin,
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                jar.toString(),
-                "relay",
-                "--smtp-port",
-                "0",
-                "--http-port",
-                "0",
-                "--spool-dir",
-                spool.toString())
-            .redirectErrorStream(true)
-            .start();
+    Process relay = startRelay(spool, "0");
     try {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
@@ -186,7 +170,7 @@ class RelayCrashIT {
     assertThat(readSpool(spool)).containsOnlyKeys("c0-0", "c1-0");
   }
 
-  private Process startRelay(Path spool) throws Exception {
+  private Process startRelay(Path spool, String httpPort) throws Exception {
     Path jar = Path.of("target", "sluice.jar");
     assertThat(jar).exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -196,10 +180,11 @@ class RelayCrashIT {
             "-jar",
             jar.toString(),
             "relay",
+            "--hold",
             "--smtp-port",
             "0",
             "--http-port",
-            "off",
+            httpPort,
             "--spool-dir",
             spool.toString())
         .redirectErrorStream(true)

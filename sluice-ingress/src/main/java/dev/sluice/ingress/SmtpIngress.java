@@ -12,6 +12,7 @@ import dev.sluice.smtp.SessionInfo;
 import dev.sluice.smtp.SmtpEnvelope;
 import dev.sluice.smtp.SmtpHandler;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -38,17 +39,33 @@ public final class SmtpIngress implements SmtpHandler {
   private final Admission admission;
   private final String hostname;
   private final Clock clock;
+  private final AcceptListener listener;
 
   /**
    * @param hostname the name this relay gives itself in trace fields
    */
   public SmtpIngress(
       Spool spool, AccessPolicy access, Admission admission, String hostname, Clock clock) {
+    this(spool, access, admission, hostname, clock, AcceptListener.NONE);
+  }
+
+  /**
+   * @param hostname the name this relay gives itself in trace fields
+   * @param listener told of each message made durable
+   */
+  public SmtpIngress(
+      Spool spool,
+      AccessPolicy access,
+      Admission admission,
+      String hostname,
+      Clock clock,
+      AcceptListener listener) {
     this.spool = Objects.requireNonNull(spool, "spool");
     this.access = Objects.requireNonNull(access, "access");
     this.admission = Objects.requireNonNull(admission, "admission");
     this.hostname = Objects.requireNonNull(hostname, "hostname");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   @Override
@@ -95,6 +112,7 @@ public final class SmtpIngress implements SmtpHandler {
             origin(session));
     try {
       QueueId id = spool.append(s).get();
+      listener.accepted(List.of(id));
       return DataResult.respond(Reply.of(250, "2.0.0", "Ok: queued as " + id));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();

@@ -36,6 +36,7 @@ class SmtpIngressIT {
   @TempDir Path dir;
   private RocksSpool spool;
   private SmtpServer server;
+  private final List<QueueId> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void openSpool() {
@@ -59,7 +60,8 @@ class SmtpIngressIT {
             tls,
             dialect,
             SmtpLimits.defaults(),
-            new SmtpIngress(spool, access, admission, "relay.test", Clock.system()));
+            new SmtpIngress(
+                spool, access, admission, "relay.test", Clock.system(), accepted::addAll));
     server.start();
   }
 
@@ -106,6 +108,7 @@ class SmtpIngressIT {
           .contains("\r\n\tfor <to@example.net>; ")
           .endsWith(new String(message("hi"), StandardCharsets.US_ASCII));
       assertThat(e.size()).isEqualTo(stored.length());
+      assertThat(accepted).as("the accept listener hears of it").containsExactly(id);
     }
   }
 
@@ -167,6 +170,7 @@ class SmtpIngressIT {
       assertThat(refused.reply().text()).contains("Queue full");
     }
     assertThat(spool.stats().total()).isEqualTo(1);
+    assertThat(accepted).hasSize(1);
   }
 
   @Test
@@ -234,6 +238,7 @@ class SmtpIngressIT {
       spool.close();
       s.send("Subject: lost?\r\n\r\nno\r\n.").expect("451 4.3.0 Message not stored");
     }
+    assertThat(accepted).isEmpty();
   }
 
   private void awaitNoSessions() throws InterruptedException {

@@ -8,6 +8,7 @@ import dev.sluice.core.shape.AimdRate;
 import dev.sluice.core.shape.TokenBucket;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.MessageSender;
 import dev.sluice.core.transport.Transport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class SesSender implements AutoCloseable {
+public final class SesSender implements MessageSender, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SesSender.class);
   private static final String SIMULATOR_DOMAIN = "@simulator.amazonses.com";
 
@@ -132,6 +133,7 @@ public final class SesSender implements AutoCloseable {
    * Sends one message; the future completes with its outcome and never exceptionally. Blocks the
    * caller while {@code maxPending} messages are unfinished.
    */
+  @Override
   public CompletableFuture<Outcome> send(OutboundMessage message) {
     if (closed) {
       return CompletableFuture.completedFuture(

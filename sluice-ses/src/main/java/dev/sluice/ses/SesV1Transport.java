@@ -61,7 +61,8 @@ public final class SesV1Transport implements Transport {
           client
               .sendRawEmail(
                   r ->
-                      r.source(envelope.from())
+                      // Source is optional: for the null sender SES takes the From header.
+                      r.source(envelope.from().isEmpty() ? null : envelope.from())
                           .destinations(envelope.recipients())
                           .rawMessage(m -> m.data(SdkBytes.fromByteArrayUnsafe(content))))
               .messageId();

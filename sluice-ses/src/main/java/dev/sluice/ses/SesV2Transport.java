@@ -70,7 +70,8 @@ public final class SesV2Transport implements Transport {
   public Attempt send(Envelope envelope, byte[] content) {
     SendEmailRequest req =
         SendEmailRequest.builder()
-            .fromEmailAddress(envelope.from())
+            // The null sender <> (a bounce) has no address to give: SES then takes the From header.
+            .fromEmailAddress(envelope.from().isEmpty() ? null : envelope.from())
             .destination(d -> d.toAddresses(envelope.recipients()))
             .content(c -> c.raw(r -> r.data(SdkBytes.fromByteArrayUnsafe(content))))
             .build();

@@ -54,9 +54,16 @@ sealed interface PendingOp {
    * @param at the new due time (RESCHEDULE, RETRY_NOW) or the failure time (FAIL)
    * @param attempts the new attempt count (RESCHEDULE)
    * @param text the last error (RESCHEDULE) or the reason (FAIL)
+   * @param recipients the narrowed recipients (RESCHEDULE, FAIL), or null to keep the envelope
    */
   record Change(
-      Kind kind, QueueId id, Instant at, int attempts, String text, CompletableFuture<Boolean> done)
+      Kind kind,
+      QueueId id,
+      Instant at,
+      int attempts,
+      String text,
+      List<String> recipients,
+      CompletableFuture<Boolean> done)
       implements PendingOp {
     @Override
     public long bytes() {

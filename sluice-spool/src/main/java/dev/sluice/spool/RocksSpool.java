@@ -291,10 +291,39 @@ public final class RocksSpool implements Spool {
   }
 
   @Override
+  public CompletableFuture<Boolean> reschedule(
+      QueueId id, Instant due, int attempts, String lastError, List<String> remainingRecipients) {
+    Objects.requireNonNull(due, "due");
+    Objects.requireNonNull(lastError, "lastError");
+    if (attempts < 0) {
+      throw new IllegalArgumentException("attempts must be >= 0, got " + attempts);
+    }
+    return change(
+        PendingOp.Kind.RESCHEDULE, id, due, attempts, lastError, narrowed(remainingRecipients));
+  }
+
+  @Override
   public CompletableFuture<Boolean> fail(QueueId id, String reason, Instant at) {
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(at, "at");
     return change(PendingOp.Kind.FAIL, id, at, 0, reason);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> fail(
+      QueueId id, String reason, Instant at, List<String> remainingRecipients) {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(at, "at");
+    return change(PendingOp.Kind.FAIL, id, at, 0, reason, narrowed(remainingRecipients));
+  }
+
+  /** A copy of narrowed recipients; whether they belong to the message is checked by the writer. */
+  private static List<String> narrowed(List<String> remaining) {
+    List<String> copy = List.copyOf(remaining);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("a narrowed envelope needs at least one recipient");
+    }
+    return copy;
   }
 
   @Override
@@ -432,9 +461,19 @@ public final class RocksSpool implements Spool {
 
   private CompletableFuture<Boolean> change(
       PendingOp.Kind kind, QueueId id, Instant at, int attempts, String text) {
+    return change(kind, id, at, attempts, text, null);
+  }
+
+  private CompletableFuture<Boolean> change(
+      PendingOp.Kind kind,
+      QueueId id,
+      Instant at,
+      int attempts,
+      String text,
+      List<String> recipients) {
     Objects.requireNonNull(id, "id");
     CompletableFuture<Boolean> done = new CompletableFuture<>();
-    submit(new PendingOp.Change(kind, id, at, attempts, text, done));
+    submit(new PendingOp.Change(kind, id, at, attempts, text, recipients, done));
     return done;
   }
 

@@ -7,6 +7,7 @@ import dev.sluice.core.spool.SpoolState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * the earlier ones through an overlay of the entries changed so far.
  *
  * <p>Each operation is read and encoded before any of its changes enter the batch, so one that
- * fails (a damaged entry, a failed read) fails alone; a failed write fails every operation in the
- * batch, and since a batch is atomic none of them is reported as done.
+ * fails (a damaged entry, a failed read, recipients narrowed to someone the message was never for)
+ * fails alone; a failed write fails every operation in the batch, and since a batch is atomic none
+ * of them is reported as done.
  *
  * <p>Futures complete on a virtual thread, one per batch, never on the writer: a caller's dependent
  * action can neither slow the writer nor deadlock it by waiting on the spool.
@@ -166,7 +168,7 @@ final class SpoolWriter implements Runnable {
                 case PendingOp.Change c -> change(c, batch, b);
                 case PendingOp.Take t -> throw new IllegalStateException("take in a write batch");
               };
-        } catch (SpoolException e) {
+        } catch (SpoolException | IllegalArgumentException e) {
           completions.add(() -> op.fail(e));
           continue;
         }
@@ -243,12 +245,13 @@ final class SpoolWriter implements Runnable {
     if (cur == null) {
       return () -> c.done().complete(false);
     }
+    SpoolEntry narrowed = c.recipients() == null ? cur : narrow(cur, c.recipients());
     SpoolEntry next =
         switch (c.kind()) {
           case COMPLETE, DELETE -> null;
-          case RESCHEDULE -> cur.with(SpoolState.DEFERRED, c.at(), c.attempts(), c.text());
+          case RESCHEDULE -> narrowed.with(SpoolState.DEFERRED, c.at(), c.attempts(), c.text());
           case FAIL ->
-              cur.with(
+              narrowed.with(
                   SpoolState.FAILED,
                   c.at(),
                   cur.state() == SpoolState.ACTIVE ? cur.attempts() + 1 : cur.attempts(),
@@ -287,6 +290,19 @@ final class SpoolWriter implements Runnable {
     b.stateDeltas[cur.state().ordinal()]--;
     b.overlay.put(id, next);
     return () -> c.done().complete(true);
+  }
+
+  /**
+   * The entry with its recipients narrowed to {@code remaining}, which must all be among its
+   * current recipients: a spool never adds an address to an accepted message.
+   */
+  private static SpoolEntry narrow(SpoolEntry cur, List<String> remaining) {
+    List<String> current = cur.envelope().recipients();
+    if (remaining.size() > current.size() || !new HashSet<>(current).containsAll(remaining)) {
+      throw new IllegalArgumentException(
+          "the narrowed recipients of " + cur.id() + " are not among its recipients");
+    }
+    return cur.withRecipients(remaining);
   }
 
   // ---------------------------------------------------------------- takes

@@ -75,7 +75,7 @@ class RocksSpoolModelTest {
         } else if (dice < 80) {
           op = "change";
           QueueId id = pickId(rnd, model);
-          Change c = randomChange(rnd, id, model);
+          Change c = randomChange(rnd, id, model, true);
           assertThat(join(c.send(spool))).as(c.toString()).isEqualTo(model.apply(c));
         } else if (dice < 87) {
           op = "burst of changes";
@@ -138,7 +138,7 @@ class RocksSpoolModelTest {
     List<CompletableFuture<Boolean>> futures = new ArrayList<>();
     QueueId id = pickId(rnd, model);
     for (int i = 0, n = 2 + rnd.nextInt(4); i < n; i++) {
-      Change c = randomChange(rnd, rnd.nextInt(3) == 0 ? pickId(rnd, model) : id, model);
+      Change c = randomChange(rnd, rnd.nextInt(3) == 0 ? pickId(rnd, model) : id, model, false);
       changes.add(c);
       futures.add(c.send(spool));
     }
@@ -211,20 +211,51 @@ class RocksSpoolModelTest {
     return model.everSeen.get(rnd.nextInt(model.everSeen.size()));
   }
 
-  private static Change randomChange(Random rnd, QueueId id, Model model) {
+  /**
+   * A random change of one message. Narrowing is drawn from the recipients the model holds now, so
+   * only a change applied before the next one is drawn may narrow ({@code mayNarrow}).
+   */
+  private static Change randomChange(Random rnd, QueueId id, Model model, boolean mayNarrow) {
     PendingOp.Kind kind = PendingOp.Kind.values()[rnd.nextInt(PendingOp.Kind.values().length)];
     Instant at = randomInstant(rnd, model);
-    return new Change(kind, id, at, rnd.nextInt(5), "error " + rnd.nextInt(1000));
+    List<String> narrowed = null;
+    SpoolEntry e = model.entries.get(id);
+    if ((kind == PendingOp.Kind.RESCHEDULE || kind == PendingOp.Kind.FAIL)
+        && e != null
+        && mayNarrow
+        && rnd.nextInt(3) == 0) {
+      // A partly delivered message: keep a random non-empty subsequence of its recipients.
+      List<String> all = e.envelope().recipients();
+      narrowed = new ArrayList<>();
+      int keep = rnd.nextInt(all.size());
+      for (int i = 0; i < all.size(); i++) {
+        if (i == keep || rnd.nextBoolean()) {
+          narrowed.add(all.get(i));
+        }
+      }
+    }
+    return new Change(kind, id, at, rnd.nextInt(5), "error " + rnd.nextInt(1000), narrowed);
   }
 
   // ---------------------------------------------------------------- the model
 
-  record Change(PendingOp.Kind kind, QueueId id, Instant at, int attempts, String text) {
+  /** One state change; {@code narrowed} is the remaining recipients, or null to keep them. */
+  record Change(
+      PendingOp.Kind kind,
+      QueueId id,
+      Instant at,
+      int attempts,
+      String text,
+      List<String> narrowed) {
     CompletableFuture<Boolean> send(RocksSpool spool) {
       return switch (kind) {
         case COMPLETE -> spool.complete(id);
-        case RESCHEDULE -> spool.reschedule(id, at, attempts, text);
-        case FAIL -> spool.fail(id, text, at);
+        case RESCHEDULE ->
+            narrowed == null
+                ? spool.reschedule(id, at, attempts, text)
+                : spool.reschedule(id, at, attempts, text, narrowed);
+        case FAIL ->
+            narrowed == null ? spool.fail(id, text, at) : spool.fail(id, text, at, narrowed);
         case RETRY_NOW -> spool.retryNow(id, at);
         case DELETE -> spool.delete(id);
       };
@@ -259,12 +290,13 @@ class RocksSpoolModelTest {
       if (e == null) {
         return false;
       }
+      SpoolEntry n = c.narrowed() == null ? e : e.withRecipients(c.narrowed());
       SpoolEntry next =
           switch (c.kind()) {
             case COMPLETE, DELETE -> null;
-            case RESCHEDULE -> e.with(SpoolState.DEFERRED, c.at(), c.attempts(), c.text());
+            case RESCHEDULE -> n.with(SpoolState.DEFERRED, c.at(), c.attempts(), c.text());
             case FAIL ->
-                e.with(
+                n.with(
                     SpoolState.FAILED,
                     c.at(),
                     e.attempts() + (e.state() == SpoolState.ACTIVE ? 1 : 0),

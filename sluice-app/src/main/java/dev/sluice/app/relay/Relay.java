@@ -2,7 +2,15 @@ package dev.sluice.app.relay;
 
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
+import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.delivery.DeliveryEvent;
+import dev.sluice.delivery.DeliveryScheduler;
+import dev.sluice.delivery.EventSink;
+import dev.sluice.delivery.JsonLinesEventLog;
+import dev.sluice.delivery.RetryPolicy;
+import dev.sluice.delivery.WebhookEventSink;
+import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.PemTls;
@@ -10,21 +18,33 @@ import dev.sluice.ingress.SmtpIngress;
 import dev.sluice.ingress.UserStore;
 import dev.sluice.ingress.http.HttpIngress;
 import dev.sluice.ingress.http.HttpIngressSettings;
+import dev.sluice.ses.SenderConfig;
+import dev.sluice.ses.SesSender;
 import dev.sluice.smtp.SmtpDialect;
 import dev.sluice.smtp.SmtpServer;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay as one object: opens the spool, starts the listeners in front of it, and stops them in
- * the order that loses nothing (listeners first, so no new message arrives; then the spool, which
- * finishes its pending writes).
+ * The relay as one object: opens the spool, starts delivery from it (unless held), starts the
+ * listeners in front of it, and stops in the order that loses nothing: listeners first, so no new
+ * message arrives; then delivery, waiting a grace period for calls in flight (what is still in
+ * flight stays in the spool and is delivered after a restart); then the spool, which finishes its
+ * pending writes; then the event sinks and the embedded simulator, if any.
  *
  * <p>Thread-safe: {@link #close()} may be called from a shutdown hook.
  */
@@ -33,38 +53,73 @@ public final class Relay implements AutoCloseable {
 
   private final RelayConfig config;
   private final RocksSpool spool;
-  private final SmtpServer smtp;
-  private final HttpIngress http;
+  private final PrometheusMeterRegistry registry;
+  private final Delivery delivery;
+  private final List<AutoCloseable> doors;
+  private final int smtpPort;
+  private final int httpPort;
   private boolean closed;
 
-  private Relay(RelayConfig config, RocksSpool spool, SmtpServer smtp, HttpIngress http) {
+  /** Upstream, sender, scheduler and event sinks; absent when mail is held. */
+  private record Delivery(
+      Upstream upstream, SesSender sender, DeliveryScheduler scheduler, EventSink events) {}
+
+  private Relay(
+      RelayConfig config,
+      RocksSpool spool,
+      PrometheusMeterRegistry registry,
+      Delivery delivery,
+      List<AutoCloseable> doors,
+      int smtpPort,
+      int httpPort) {
     this.config = config;
     this.spool = spool;
-    this.smtp = smtp;
-    this.http = http;
+    this.registry = registry;
+    this.delivery = delivery;
+    this.doors = doors;
+    this.smtpPort = smtpPort;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts with the process environment and home directory (for {@code relay.upstream=auto}). */
+  public static Relay start(RelayConfig config) {
+    return start(config, System.getenv(), Path.of(System.getProperty("user.home")));
   }
 
   /**
-   * Opens the spool and starts the listeners.
+   * Opens the spool, starts delivery and the listeners.
    *
+   * @param env the environment {@code relay.upstream=auto} looks at
+   * @param home the home directory {@code relay.upstream=auto} looks in
    * @throws IllegalArgumentException for unusable files (TLS, users) named in the message
-   * @throws UncheckedIOException when a listener cannot bind
+   * @throws UncheckedIOException when a listener cannot bind or a log cannot be opened
    */
-  public static Relay start(RelayConfig config) {
+  public static Relay start(RelayConfig config, Map<String, String> env, Path home) {
     SSLContext tls =
         config.tlsCertificate() == null
             ? null
             : PemTls.serverContext(config.tlsCertificate(), config.tlsKey());
-    UserStore users = loadUsers(config);
-    AccessPolicy access = new AccessPolicy(config.relayNetworks(), users);
+    AccessPolicy access = new AccessPolicy(config.relayNetworks(), loadUsers(config));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RocksSpool spool =
         RocksSpool.open(
             RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
-    SmtpServer smtp = null;
-    HttpIngress http = null;
+    List<AutoCloseable> doors = new ArrayList<>();
+    Delivery delivery = null;
     String listening = "SMTP on " + config.smtpBind() + ":" + config.smtpPort();
     try {
+      delivery = config.hold() ? null : startDelivery(config, spool, registry, env, home);
+      DeliveryScheduler scheduler = delivery == null ? null : delivery.scheduler();
+      AcceptListener accepted =
+          scheduler == null
+              ? AcceptListener.NONE
+              : ids -> {
+                for (QueueId id : ids) {
+                  scheduler.wake(id);
+                }
+              };
       Admission admission = new Admission(spool, config.highWater(), config.minFreeDisk());
+      int smtpPort = -1;
       if (config.smtpPort() >= 0) {
         SmtpDialect dialect =
             SmtpDialect.builder()
@@ -72,15 +127,19 @@ public final class Relay implements AutoCloseable {
                 .authWithoutTlsOnLoopback(true)
                 .advertiseAuthBeforeTls(false)
                 .build();
-        smtp =
+        SmtpServer smtp =
             new SmtpServer(
                 new InetSocketAddress(config.smtpBind(), config.smtpPort()),
                 tls,
                 dialect,
                 config.smtpLimits(),
-                new SmtpIngress(spool, access, admission, config.hostname(), Clock.system()));
+                new SmtpIngress(
+                    spool, access, admission, config.hostname(), Clock.system(), accepted));
         smtp.start();
+        doors.add(smtp);
+        smtpPort = smtp.port();
       }
+      int httpPort = -1;
       if (config.httpPort() >= 0) {
         listening = "HTTP on " + config.httpBind() + ":" + config.httpPort();
         HttpIngressSettings settings =
@@ -88,26 +147,126 @@ public final class Relay implements AutoCloseable {
                 .withBind(new InetSocketAddress(config.httpBind(), config.httpPort()))
                 .withMaxMessageSize(ByteSize.ofBytes(config.smtpLimits().maxMessageSize()))
                 .withCounts(config.smtpLimits().maxRecipients(), config.maxBatch());
-        http =
+        HttpIngress http =
             new HttpIngress(
-                settings, spool, access, admission, Clock.system(), config.httpTls() ? tls : null);
+                settings,
+                spool,
+                access,
+                admission,
+                Clock.system(),
+                config.httpTls() ? tls : null,
+                accepted);
         http.start();
+        doors.add(http);
+        httpPort = http.port();
       }
-      return new Relay(config, spool, smtp, http);
+      return new Relay(config, spool, registry, delivery, doors, smtpPort, httpPort);
     } catch (IOException | RuntimeException e) {
-      if (http != null) {
-        http.stop();
-      }
-      if (smtp != null) {
-        smtp.stop();
-      }
+      closeAll(doors);
+      stopDelivery(delivery, config);
       spool.close();
+      if (delivery != null) {
+        delivery.events().close();
+        delivery.upstream().close();
+      }
       if (e instanceof IOException io) {
         throw new UncheckedIOException(
             "cannot listen for " + listening + ": " + io.getMessage(), io);
       }
       throw (RuntimeException) e;
     }
+  }
+
+  private static Delivery startDelivery(
+      RelayConfig config,
+      RocksSpool spool,
+      MeterRegistry registry,
+      Map<String, String> env,
+      Path home)
+      throws IOException {
+    Upstream upstream = Upstream.resolve(config, env, home);
+    EventSink events = null;
+    SesSender sender = null;
+    try {
+      events = events(config);
+      SenderConfig.Builder sc = SenderConfig.builder().maxInFlight(config.maxInFlight());
+      if (!Double.isNaN(config.maxSendRate())) {
+        sc.rateOverride(config.maxSendRate());
+      }
+      sender =
+          SesSender.start(
+              upstream.openTransport(config.maxInFlight()), sc.build(), Clock.system(), registry);
+      RetryPolicy policy =
+          RetryPolicy.builder().delays(config.retryDelays()).expiry(config.expiry()).build();
+      EventSink all = events;
+      DeliveryScheduler[] self = new DeliveryScheduler[1];
+      if (config.bounces()) {
+        all = EventSink.all(events, e -> bounce(e, spool, config, self[0]));
+      }
+      DeliveryScheduler scheduler =
+          DeliveryScheduler.builder(spool, sender)
+              .policy(policy)
+              .events(all)
+              .registry(registry)
+              .maxInFlight(config.maxInFlight() * 4)
+              .build();
+      self[0] = scheduler;
+      scheduler.start();
+      return new Delivery(upstream, sender, scheduler, all);
+    } catch (IOException | RuntimeException e) {
+      if (sender != null) {
+        sender.close();
+      }
+      if (events != null) {
+        events.close();
+      }
+      upstream.close();
+      throw e;
+    }
+  }
+
+  private static EventSink events(RelayConfig config) throws IOException {
+    EventSink log = EventSink.none();
+    if (config.eventsLog() != null) {
+      log = JsonLinesEventLog.open(config.eventsLog());
+    }
+    if (config.eventsWebhook() != null) {
+      return EventSink.all(log, WebhookEventSink.builder(config.eventsWebhook()).build());
+    }
+    return log;
+  }
+
+  /** Spools a delivery status notification for a message that failed, when it has a sender. */
+  private static void bounce(
+      DeliveryEvent e, Spool spool, RelayConfig config, DeliveryScheduler scheduler) {
+    if (e.type() != DeliveryEvent.Type.FAILED && e.type() != DeliveryEvent.Type.EXPIRED) {
+      return;
+    }
+    spool
+        .find(e.queueId())
+        .flatMap(
+            entry ->
+                spool
+                    .content(e.queueId())
+                    .flatMap(
+                        content ->
+                            Bounce.of(
+                                entry, content, e.reason(), config.hostname(), Instant.now())))
+        .ifPresent(
+            report ->
+                spool
+                    .append(report)
+                    .whenComplete(
+                        (id, failure) -> {
+                          if (failure != null) {
+                            log.warn(
+                                "could not spool the bounce for {}: {}",
+                                e.queueId(),
+                                failure.toString());
+                          } else if (scheduler != null) {
+                            scheduler.wake(id);
+                          }
+                        }));
   }
 
   private static UserStore loadUsers(RelayConfig config) {
@@ -132,30 +291,76 @@ public final class Relay implements AutoCloseable {
     return spool;
   }
 
+  /** The meters: ingress, delivery and the sender's, for {@code /metrics}. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Where mail is delivered, one line; or why it is not. */
+  public String deliveryDescription() {
+    return delivery == null
+        ? "held: accepted mail stays in the spool (relay.hold)"
+        : delivery.upstream().description();
+  }
+
+  /** The delivery engine, or null when mail is held. */
+  public SesSender sender() {
+    return delivery == null ? null : delivery.sender();
+  }
+
+  /** The delivery scheduler, or null when mail is held. */
+  public DeliveryScheduler scheduler() {
+    return delivery == null ? null : delivery.scheduler();
+  }
+
   /** The SMTP port bound, or -1 when SMTP is off. */
   public int smtpPort() {
-    return smtp == null ? -1 : smtp.port();
+    return smtpPort;
   }
 
   /** The HTTP port bound, or -1 when HTTP is off. */
   public int httpPort() {
-    return http == null ? -1 : http.port();
+    return httpPort;
   }
 
-  /** Stops the listeners, then closes the spool after its pending writes; idempotent. */
+  /**
+   * Stops the listeners, then delivery (waiting up to {@code relay.stop-grace}), then closes the
+   * spool after its pending writes; idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    if (http != null) {
-      http.stop();
-    }
-    if (smtp != null) {
-      smtp.stop();
-    }
+    closeAll(doors);
+    stopDelivery(delivery, config);
     spool.close();
+    if (delivery != null) {
+      delivery.events().close();
+      delivery.upstream().close();
+    }
     log.info("relay stopped");
+  }
+
+  private static void stopDelivery(Delivery d, RelayConfig config) {
+    if (d == null) {
+      return;
+    }
+    if (!d.scheduler().stop(config.stopGrace())) {
+      log.info(
+          "stopped with messages in flight; they stay in the spool and are delivered after restart");
+    }
+    d.sender().close();
+  }
+
+  private static void closeAll(List<AutoCloseable> doors) {
+    for (AutoCloseable d : doors) {
+      try {
+        d.close();
+      } catch (Exception e) {
+        log.warn("closing {}: {}", d, e.toString());
+      }
+    }
   }
 }

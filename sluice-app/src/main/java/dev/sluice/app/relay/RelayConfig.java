@@ -48,6 +48,12 @@ import java.util.Objects;
  * @param maxInFlight upstream calls in flight at most
  * @param simulatorPort the embedded simulator's HTTP port (0: a free one)
  * @param simulatorRate the embedded simulator's MaxSendRate, as its flag takes it
+ * @param retryDelays the retry schedule, e.g. {@code 1m,2m,5m}
+ * @param expiry how long after it was received a message is given up on
+ * @param eventsLog the JSON-lines delivery log, or null for none
+ * @param eventsWebhook the URL delivery events are POSTed to, or null for none
+ * @param bounces whether a failed message is reported to its sender (RFC 3464)
+ * @param stopGrace how long a stopping relay waits for calls in flight
  */
 public record RelayConfig(
     String hostname,
@@ -72,7 +78,13 @@ public record RelayConfig(
     double maxSendRate,
     int maxInFlight,
     int simulatorPort,
-    String simulatorRate) {
+    String simulatorRate,
+    String retryDelays,
+    Duration expiry,
+    Path eventsLog,
+    java.net.URI eventsWebhook,
+    boolean bounces,
+    Duration stopGrace) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -264,7 +276,7 @@ public record RelayConfig(
   public static final ConfigKey<Boolean> HOLD =
       key(
           "hold",
-          "true",
+          "false",
           "Keep accepted mail in the spool without delivering it (like Postfix's hold queue).",
           Parsers::bool);
 
@@ -324,6 +336,58 @@ public record RelayConfig(
             return s;
           });
 
+  /** Retry schedule. */
+  public static final ConfigKey<String> RETRY =
+      key(
+          "retry.delays",
+          "1m,2m,5m,10m,20m,30m,1h",
+          "Waits between tries of a deferred message (the last repeats), each with full jitter;"
+              + " throttles do not count as tries.",
+          s -> {
+            dev.sluice.delivery.RetryPolicy.parseDelays(s);
+            return s;
+          });
+
+  /** Expiry. */
+  public static final ConfigKey<Duration> EXPIRY =
+      key(
+          "expiry",
+          "1d",
+          "How long after it was received a message that keeps being deferred fails (Postfix's bounce age).",
+          Durations::parse);
+
+  /** Events log. */
+  public static final ConfigKey<Path> EVENTS_LOG =
+      key(
+          "events.log",
+          "",
+          "File to append one JSON line per delivered, deferred, failed or expired message; empty: none.",
+          RelayConfig::path);
+
+  /** Events webhook. */
+  public static final ConfigKey<java.net.URI> EVENTS_WEBHOOK =
+      key(
+          "events.webhook",
+          "",
+          "URL that receives delivery events as JSON POSTs (batched, retried); empty: none.",
+          Parsers::uri);
+
+  /** Bounces. */
+  public static final ConfigKey<Boolean> BOUNCES =
+      key(
+          "bounces",
+          "false",
+          "Send an RFC 3464 delivery status notification to the envelope sender of a failed message.",
+          Parsers::bool);
+
+  /** Stop grace. */
+  public static final ConfigKey<Duration> STOP_GRACE =
+      key(
+          "stop-grace",
+          "20s",
+          "On SIGTERM, how long to wait for calls in flight; the rest are delivered after restart.",
+          Durations::parse);
+
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA =
       ConfigSchema.of(
@@ -355,7 +419,13 @@ public record RelayConfig(
               SEND_RATE,
               IN_FLIGHT,
               SIM_PORT,
-              SIM_RATE));
+              SIM_RATE,
+              RETRY,
+              EXPIRY,
+              EVENTS_LOG,
+              EVENTS_WEBHOOK,
+              BOUNCES,
+              STOP_GRACE));
 
   /** Builds the config from resolved settings. */
   public static RelayConfig from(Settings s) {
@@ -394,7 +464,13 @@ public record RelayConfig(
         s.get(SEND_RATE),
         s.get(IN_FLIGHT),
         s.get(SIM_PORT),
-        s.get(SIM_RATE));
+        s.get(SIM_RATE),
+        s.get(RETRY),
+        s.get(EXPIRY),
+        s.get(EVENTS_LOG),
+        s.get(EVENTS_WEBHOOK),
+        s.get(BOUNCES),
+        s.get(STOP_GRACE));
   }
 
   /**

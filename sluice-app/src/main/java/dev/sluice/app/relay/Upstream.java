@@ -9,6 +9,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * Where the relay delivers: real SES, another endpoint named by URL, or an SES simulator it runs
@@ -25,14 +28,24 @@ public final class Upstream implements AutoCloseable {
   /** Always the embedded simulator. */
   public static final String SIMULATOR = "simulator";
 
+  /** Credentials for endpoints that take any (the simulator, unless strict; LocalStack). */
+  private static final AwsCredentialsProvider ANY =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("SLUICELOCAL", "not-a-secret"));
+
   private final BenchTarget target;
   private final Simulator simulator;
   private final String description;
+  private final AwsCredentialsProvider credentials;
 
-  private Upstream(BenchTarget target, Simulator simulator, String description) {
+  private Upstream(
+      BenchTarget target,
+      Simulator simulator,
+      String description,
+      AwsCredentialsProvider credentials) {
     this.target = target;
     this.simulator = simulator;
     this.description = description;
+    this.credentials = credentials;
   }
 
   /**
@@ -49,7 +62,7 @@ public final class Upstream implements AutoCloseable {
       if (region != null && awsCredentialsConfigured(env, home)) {
         BenchTarget t = BenchTarget.parse("ses-v2://" + region, region);
         return new Upstream(
-            t, null, "Amazon SES v2 API in " + region + " (AWS configuration found)");
+            t, null, "Amazon SES v2 API in " + region + " (AWS configuration found)", null);
       }
       return embedded(c, "no AWS configuration found");
     }
@@ -57,7 +70,16 @@ public final class Upstream implements AutoCloseable {
       return embedded(c, "relay.upstream=simulator");
     }
     BenchTarget t = BenchTarget.parse(u, region == null ? "us-east-1" : region);
-    return new Upstream(t, null, (t.realSes() ? "Amazon SES: " : "") + t.text());
+    // Another endpoint (a simulator, LocalStack) takes any credentials; without AWS configuration
+    // the SDK's chain would find none and every call would fail.
+    boolean anyCredentials = !t.realSes() && !awsCredentialsConfigured(env, home);
+    return new Upstream(
+        t,
+        null,
+        (t.realSes() ? "Amazon SES: " : "")
+            + t.text()
+            + (anyCredentials ? " (placeholder AWS credentials: none are configured)" : ""),
+        anyCredentials ? ANY : null);
   }
 
   private static Upstream embedded(RelayConfig c, String why) {
@@ -82,7 +104,8 @@ public final class Upstream implements AutoCloseable {
             + why
             + "; nothing leaves this machine; see "
             + endpoint
-            + "/_sluice/messages)");
+            + "/_sluice/messages)",
+        ANY);
   }
 
   /** The region from the configuration, else AWS_REGION or AWS_DEFAULT_REGION, else null. */
@@ -124,7 +147,11 @@ public final class Upstream implements AutoCloseable {
 
   /** Opens the transport, sized for {@code concurrency} calls in flight. */
   public Transport openTransport(int concurrency) {
-    return Transports.open(target, concurrency, Transports.Connection.defaults());
+    Transports.Connection d = Transports.Connection.defaults();
+    return Transports.open(
+        target,
+        concurrency,
+        new Transports.Connection(credentials, d.keepAlive(), d.asyncClient(), d.trust(), d.tls()));
   }
 
   /** The target. */

@@ -35,7 +35,11 @@ import java.util.concurrent.CompletableFuture;
  * provide: a bucket is a partition; {@link #takeDue} is a poll of the owner's partition plus its
  * due retries; {@link #reschedule} may write a new record elsewhere (a retry topic) and retire the
  * old one; {@link #delete} and {@link #fail} may be tombstones consulted when the record comes up.
- * {@link #find} and {@link #list} are operator tools and may be slower on such a backend.
+ * Narrowing the recipients of a partly delivered message ({@link #reschedule(QueueId, Instant, int,
+ * String, List)}, {@link #fail(QueueId, String, Instant, List)}) needs no update in place either:
+ * the retry or failure record carries the narrowed envelope, and the original record's envelope is
+ * never read again once it is retired. {@link #find} and {@link #list} are operator tools and may
+ * be slower on such a backend.
  *
  * <p>Implementations are thread-safe.
  */
@@ -79,11 +83,37 @@ public interface Spool extends AutoCloseable {
   CompletableFuture<Boolean> reschedule(QueueId id, Instant due, int attempts, String lastError);
 
   /**
+   * Like {@link #reschedule(QueueId, Instant, int, String)}, and narrows the envelope to {@code
+   * remainingRecipients}: for a message some of whose recipients were already accepted upstream
+   * (its recipients were split across calls), so that the retry reaches only those still waiting.
+   * The narrowing is part of the same durable change.
+   *
+   * @param remainingRecipients the recipients still to deliver, in order, each one of the message's
+   *     current recipients; if one is not, the future completes exceptionally with {@link
+   *     IllegalArgumentException} and nothing changes
+   * @throws IllegalArgumentException when {@code remainingRecipients} is empty
+   */
+  CompletableFuture<Boolean> reschedule(
+      QueueId id, Instant due, int attempts, String lastError, List<String> remainingRecipients);
+
+  /**
    * Gives up on a message ({@link SpoolState#FAILED}), keeping it and the reason for operators. If
    * it was {@link SpoolState#ACTIVE}, the attempt that ended in this failure is counted (attempts
    * goes up by one). Completes with false if it was no longer in the spool.
    */
   CompletableFuture<Boolean> fail(QueueId id, String reason, Instant at);
+
+  /**
+   * Like {@link #fail(QueueId, String, Instant)}, and narrows the envelope to the recipients that
+   * did not get the message, so that an operator's retry does not send it twice to the others.
+   *
+   * @param remainingRecipients the recipients given up on, each one of the message's current
+   *     recipients; if one is not, the future completes exceptionally with {@link
+   *     IllegalArgumentException} and nothing changes
+   * @throws IllegalArgumentException when {@code remainingRecipients} is empty
+   */
+  CompletableFuture<Boolean> fail(
+      QueueId id, String reason, Instant at, List<String> remainingRecipients);
 
   /**
    * Makes a waiting or failed message due now (operator retry); an active one is left alone. It

@@ -2,6 +2,7 @@ package dev.sluice.core.spool;
 
 import dev.sluice.core.Envelope;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -36,6 +37,20 @@ public record SpoolEntry(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(due, "due");
     Objects.requireNonNull(lastError, "lastError");
+  }
+
+  /** This entry with the same sender and other recipients. */
+  public SpoolEntry withRecipients(List<String> recipients) {
+    return new SpoolEntry(
+        id,
+        new Envelope(envelope.from(), recipients),
+        size,
+        received,
+        origin,
+        state,
+        due,
+        attempts,
+        lastError);
   }
 
   /** This entry in another state, due at another time. */

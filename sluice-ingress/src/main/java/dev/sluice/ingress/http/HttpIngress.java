@@ -2,6 +2,7 @@ package dev.sluice.ingress.http;
 
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import io.netty.bootstrap.ServerBootstrap;
@@ -83,6 +84,21 @@ public final class HttpIngress implements AutoCloseable {
       Admission admission,
       Clock clock,
       SSLContext tls) {
+    this(settings, spool, access, admission, clock, tls, AcceptListener.NONE);
+  }
+
+  /**
+   * @param tls the server context for HTTPS, or {@code null} for plain HTTP
+   * @param listener told of each message made durable
+   */
+  public HttpIngress(
+      HttpIngressSettings settings,
+      Spool spool,
+      AccessPolicy access,
+      Admission admission,
+      Clock clock,
+      SSLContext tls,
+      AcceptListener listener) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.api =
         new SubmitApi(
@@ -90,7 +106,8 @@ public final class HttpIngress implements AutoCloseable {
             Objects.requireNonNull(spool, "spool"),
             Objects.requireNonNull(access, "access"),
             Objects.requireNonNull(admission, "admission"),
-            Objects.requireNonNull(clock, "clock"));
+            Objects.requireNonNull(clock, "clock"),
+            Objects.requireNonNull(listener, "listener"));
     this.tls = tls;
   }
 

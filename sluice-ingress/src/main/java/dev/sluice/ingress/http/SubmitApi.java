@@ -7,6 +7,7 @@ import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.Submission;
+import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.Trace;
@@ -55,6 +56,7 @@ final class SubmitApi {
   private final HttpAccess access;
   private final Admission admission;
   private final Clock clock;
+  private final AcceptListener listener;
   private final JsonSubmission json;
   private final MimeComposer composer;
 
@@ -63,7 +65,9 @@ final class SubmitApi {
       Spool spool,
       AccessPolicy access,
       Admission admission,
-      Clock clock) {
+      Clock clock,
+      AcceptListener listener) {
+    this.listener = listener;
     this.settings = settings;
     this.spool = spool;
     this.access = new HttpAccess(access, settings.basicAuthWithoutTlsOnLoopback());
@@ -127,10 +131,13 @@ final class SubmitApi {
     return spool
         .append(submission(p, r, user, now))
         .handle(
-            (id, failure) ->
-                failure == null
-                    ? ApiResponse.json(202, Map.of("id", id.value()))
-                    : notStored(failure));
+            (id, failure) -> {
+              if (failure != null) {
+                return notStored(failure);
+              }
+              listener.accepted(List.of(id));
+              return ApiResponse.json(202, Map.of("id", id.value()));
+            });
   }
 
   private CompletableFuture<ApiResponse> submitBatch(SubmitRequest r, QueryStringDecoder uri) {
@@ -174,11 +181,14 @@ final class SubmitApi {
     return spool
         .appendAll(submissions)
         .handle(
-            (ids, failure) ->
-                failure == null
-                    ? ApiResponse.json(
-                        202, Map.of("ids", ids.stream().map(QueueId::value).toList()))
-                    : notStored(failure));
+            (ids, failure) -> {
+              if (failure != null) {
+                return notStored(failure);
+              }
+              listener.accepted(ids);
+              return ApiResponse.json(
+                  202, Map.of("ids", ids.stream().map(QueueId::value).toList()));
+            });
   }
 
   /** The raw form: the body is the message, the envelope is in the query string. */

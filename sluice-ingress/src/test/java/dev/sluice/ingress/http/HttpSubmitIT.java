@@ -170,6 +170,9 @@ class HttpSubmitIT {
       assertThat(m.getSubject()).isEqualTo("number " + i);
     }
     assertThat(f.spool.stats().total()).isEqualTo(n);
+    assertThat(f.accepted)
+        .as("the accept listener hears of the batch")
+        .containsExactlyElementsOf(ids);
   }
 
   @Test

@@ -38,6 +38,7 @@ final class IngressFixture implements AutoCloseable {
   final HttpIngress ingress;
   final HttpClient client;
   final String base;
+  final List<QueueId> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private IngressFixture(
       Path dir,
@@ -55,7 +56,8 @@ final class IngressFixture implements AutoCloseable {
             access,
             new Admission(spool, highWater, ByteSize.ofBytes(0)),
             Clock.system(),
-            serverTls);
+            serverTls,
+            accepted::addAll);
     ingress.start();
     HttpClient.Builder b =
         HttpClient.newBuilder()

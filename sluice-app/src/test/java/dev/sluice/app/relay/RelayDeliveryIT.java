@@ -1,0 +1,164 @@
+package dev.sluice.app.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.spool.SpoolFilter;
+import dev.sluice.core.spool.SpoolState;
+import dev.sluice.simulator.ReceivedMessage;
+import dev.sluice.simulator.Simulator;
+import dev.sluice.simulator.SimulatorConfig;
+import dev.sluice.smtp.client.SendResult;
+import dev.sluice.smtp.client.SmtpClient;
+import dev.sluice.smtp.client.SmtpClientConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SMTP in, SES out: the relay in front of a real simulator, over real sockets. */
+class RelayDeliveryIT {
+  @TempDir Path dir;
+  private Simulator sim;
+  private Relay relay;
+
+  @AfterEach
+  void stop() {
+    if (relay != null) {
+      relay.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  private void start(List<String> simulator, String... relaySettings) {
+    sim =
+        Simulator.start(
+            SimulatorConfig.onFreePorts(
+                concat(List.of("https-port=off", "smtp-port=off", "inbox-size=5000"), simulator)));
+    String upstream = "upstream=ses-v2+http://127.0.0.1:" + sim.httpEndpoint().getPort();
+    relay =
+        Relay.start(
+            RelayConfig.onFreePorts(
+                dir.resolve("spool"),
+                concat(
+                    List.of(upstream, "http.port=off", "events.log=" + dir.resolve("events.jsonl")),
+                    List.of(relaySettings))),
+            Map.of(),
+            dir);
+  }
+
+  private static String[] concat(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
+  }
+
+  private void send(String from, String to, String subject) throws Exception {
+    try (SmtpClient c =
+        SmtpClient.connect(
+            SmtpClientConfig.builder("127.0.0.1", relay.smtpPort())
+                .startTls(SmtpClientConfig.StartTls.NEVER, null)
+                .build())) {
+      SendResult r =
+          c.send(
+              from,
+              List.of(to),
+              ("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n\r\nHello.\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      assertThat(r).as(subject).isInstanceOf(SendResult.Accepted.class);
+    }
+  }
+
+  private List<ReceivedMessage> received() {
+    return sim.core().inbox().recent(10_000, m -> true);
+  }
+
+  private static void await(BooleanSupplier done, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void everySimulatorAddress_isDeliveredAndTraced() throws Exception {
+    start(List.of("max-send-rate=unlimited"));
+    List<String> addresses = List.of("success", "bounce", "ooto", "complaint", "suppressionlist");
+    for (String a : addresses) {
+      send("app@example.com", a + "+t@simulator.amazonses.com", "to " + a);
+    }
+    await(() -> relay.spool().stats().total() == 0, "the spool to empty");
+    assertThat(received())
+        .extracting(ReceivedMessage::subject)
+        .containsExactlyInAnyOrderElementsOf(addresses.stream().map(a -> "to " + a).toList());
+    List<String> events = Files.readAllLines(dir.resolve("events.jsonl"));
+    // The log is flushed at least every second; wait for all five lines.
+    await(
+        () -> {
+          try {
+            return Files.readAllLines(dir.resolve("events.jsonl")).size() >= 5;
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        },
+        "five delivery events");
+    events = Files.readAllLines(dir.resolve("events.jsonl"));
+    for (ReceivedMessage m : received()) {
+      assertThat(events)
+          .as("the SES message id %s is in the delivery log", m.messageId())
+          .anyMatch(l -> l.contains("\"delivered\"") && l.contains(m.messageId()));
+    }
+  }
+
+  @Test
+  void injectedFaults_areRetriedUntilEverythingIsDelivered() throws Exception {
+    start(
+        List.of("max-send-rate=unlimited", "fault-rate=0.3", "reset-rate=0.1", "seed=7"),
+        "retry.delays=50ms");
+    int n = 40;
+    for (int i = 0; i < n; i++) {
+      send("app@example.com", "success@simulator.amazonses.com", "fault " + i);
+    }
+    await(() -> relay.spool().stats().total() == 0, "the spool to empty");
+    assertThat(received().stream().map(ReceivedMessage::subject).distinct().count()).isEqualTo(n);
+  }
+
+  @Test
+  void throttling_isAbsorbed() throws Exception {
+    start(List.of("max-send-rate=20/s"));
+    int n = 40;
+    for (int i = 0; i < n; i++) {
+      send("app@example.com", "success@simulator.amazonses.com", "rate " + i);
+    }
+    await(() -> relay.spool().stats().total() == 0, "the spool to empty");
+    assertThat(received()).hasSize(n);
+  }
+
+  @Test
+  void permanentRefusal_failsKeepsTheMessageAndBouncesToTheSender() throws Exception {
+    start(
+        List.of(
+            "sandbox=true",
+            "max-send-rate=unlimited",
+            "verified-identities=app@example.com,relay.test"),
+        "bounces=true");
+    send("app@example.com", "stranger@example.net", "to a stranger");
+    await(
+        () -> relay.spool().stats().count(SpoolState.FAILED) == 1 && !received().isEmpty(),
+        "the failure and its bounce");
+    var failed = relay.spool().list(SpoolFilter.states(SpoolState.FAILED), null, 10);
+    assertThat(failed).hasSize(1);
+    assertThat(failed.get(0).lastError()).isNotEmpty();
+    ReceivedMessage bounce = received().get(0);
+    assertThat(bounce.recipients()).containsExactly("app@example.com");
+    assertThat(bounce.subject()).isEqualTo("Undelivered Mail Returned to Sender");
+  }
+}
