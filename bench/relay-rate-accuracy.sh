@@ -163,7 +163,7 @@ window_rates() {
     END {
       mn = -1; mx = -1
       for (x = lo; x + 10 <= hi; x += 10) { r = (at(x + 10) - at(x)) / 10; if (mn < 0 || r < mn) mn = r; if (r > mx) mx = r }
-      printf "%.1f %.1f\n", mn, mx
+      if (mn < 0) print "- -"; else printf "%.1f %.1f\n", mn, mx
     }' "$1"
 }
 
@@ -228,7 +228,8 @@ run_once() {
   ids=$(awk '{ print $1 }' "$harvest" | sort -u | wc -l)
   uniq_rcpts=$(sort -u "$harvest" | awk -v m="$MESSAGES" -v sfx="$RCPT_SUFFIX" '
     { r = $2; if (substr(r, length(r) - length(sfx) + 1) != sfx) next
-      k = substr(r, 1, length(r) - length(sfx)); if (k !~ /^[0-9]+$/ || k < 1 || k > m) next
+      k = substr(r, 1, length(r) - length(sfx)); if (k !~ /^[0-9]+$/) next
+      k = k + 0; if (k < 1 || k > m) next
       if (!(k in seen)) { seen[k] = 1; u++ } }
     END { print u + 0 }')
   lost=$(( MESSAGES - uniq_rcpts ))
@@ -309,7 +310,7 @@ END {
   printf "  \"runs\": [\n" > json
   for (i = 1; i <= nr; i++) { split(raw[i], g, "\t")
     printf "    {\"run\": %d, \"messages\": %d, \"rate\": %s, \"rate_error_pct\": %s, \"whole_run_rate\": %s, \"whole_run_error_pct\": %s, \"window10s_min\": %s, \"window10s_max\": %s, \"first_delivery_after_start_s\": %s, \"duration_s\": %s, ", \
-      g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10] > json
+      g[1], g[2], g[3], g[4], g[5], g[6], (g[7] == "-" ? "null" : g[7]), (g[8] == "-" ? "null" : g[8]), g[9], g[10] > json
     printf "\"accepted\": %d, \"v2_calls\": %d, \"throttled\": %d, \"throttle_pct\": %s, \"server_errors\": %d, \"lost\": %d, \"duplicates\": %d, \"left_in_spool\": %s, \"harvest_complete\": %s, \"relay_cpu_s\": %s, \"simulator_cpu_s\": %s, \"load1_before\": %s, \"samples\": %d}%s\n", \
       g[11], g[12], g[13], g[14], g[15], g[16], g[17], (g[18] < 0 ? "null" : g[18]), (g[19] ? "true" : "false"), g[20], g[21], g[22], g[23], (i < nr ? "," : "") > json
   }

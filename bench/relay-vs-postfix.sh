@@ -10,7 +10,7 @@
 #   CONFIGS="postfix-default postfix-tuned sluice"
 #                       what to run, in this order within each repetition
 #   RUNS=3              repetitions; medians reported
-#   MESSAGES=20000      messages per measured run through Sluice
+#   MESSAGES=40000      messages per measured run through Sluice
 #   PF_DEFAULT_MESSAGES=2500, PF_TUNED_MESSAGES=5000
 #                       messages per measured run through Postfix (at their
 #                       rates on a 2-core machine, the 10-90 % window lasts
@@ -20,7 +20,11 @@
 #   LATENCY=50ms        the simulator's latency (every interface)
 #   WARMUP=500          messages sent through Postfix and delivered before each
 #                       measured run (they start its processes and connections)
-#   SLUICE_WARMUP=10000 the same for Sluice, whose JVM is new in every run
+#   SLUICE_WARMUP=30000 the same for Sluice, whose JVM is new in every run: its
+#                       JIT compiler needs about that many messages before the
+#                       relay runs as fast as a long-running daemon (measured:
+#                       2,000 warm-up messages gave 1,160 msg/s, 30,000 gave
+#                       2,180, 60,000 no more)
 #   SLUICE_IN_FLIGHT=256
 #                       the relay's --max-in-flight (upstream calls at once)
 #   SLUICE_CMD          command that starts the relay; {port}, {dir} and
@@ -110,10 +114,13 @@
 #       cache connections to the relayhost always, not only when the queue
 #       manager sees a backlog (smtp_connection_cache_on_demand)
 #   PF_TUNED_EXTRA lines, if any
-# Checked and left alone: in_flow_delay (0s let smtpd outrun delivery and made
-# the queue manager's work grow, no faster), a higher concurrency (the machine,
-# not the number of connections, is the limit at 100), smtp_connection_reuse_*
-# limits (not reached in a run). The JSON has both instances' `postconf -n`.
+# Measured on the 2-core machine (3,000 messages, two runs each, delivered
+# msg/s): default 119, 121; tuned 272, 213; with the concurrency at 50: 252,
+# 287, at 200: 209, 237 (the machine, not the number of connections, is the
+# limit from about 50 on: Postfix, the simulator and smtp-source keep both cores
+# busy); tuned with in_flow_delay = 0s: 231, 251 (no faster, left at 1s);
+# tuned without TLS connection reuse: 149, 182. The JSON has both
+# configurations' `postconf -n`.
 #
 # ---------------------------------------------------------------- Sluice
 # Default SLUICE_CMD: ./sluice relay --hold=false --http-port off
@@ -138,14 +145,14 @@ BENCH_NAME=relay-vs-postfix
 # ---------------------------------------------------------------- options
 CONFIGS="${CONFIGS:-postfix-default postfix-tuned sluice}"
 RUNS="${RUNS:-3}"
-MESSAGES="${MESSAGES:-20000}"
+MESSAGES="${MESSAGES:-40000}"
 PF_DEFAULT_MESSAGES="${PF_DEFAULT_MESSAGES:-2500}"
 PF_TUNED_MESSAGES="${PF_TUNED_MESSAGES:-5000}"
 SESSIONS="${SESSIONS:-20}"
 MSG_SIZE="${MSG_SIZE:-2048}"
 LATENCY="${LATENCY:-50ms}"
 WARMUP="${WARMUP:-500}"
-SLUICE_WARMUP="${SLUICE_WARMUP:-10000}"
+SLUICE_WARMUP="${SLUICE_WARMUP:-30000}"
 SLUICE_IN_FLIGHT="${SLUICE_IN_FLIGHT:-256}"
 SLUICE_CMD_DEFAULT="./sluice relay --hold=false --http-port off --smtp-port {port} --spool-dir {dir} --upstream {upstream} --max-send-rate unlimited --max-in-flight $SLUICE_IN_FLIGHT"
 SLUICE_CMD="${SLUICE_CMD:-$SLUICE_CMD_DEFAULT}"
@@ -250,9 +257,14 @@ default_process_limit = $PF_TUNED_PROCS
 initial_destination_concurrency = 20
 smtp_tls_connection_reuse = yes
 smtp_connection_cache_destinations = [127.0.0.1]:$SIM_SMTP_PORT"
+PF_EXTRA_LIST=()
 if [[ -n "$PF_TUNED_EXTRA" ]]; then
   IFS=';' read -ra _extra <<< "$PF_TUNED_EXTRA"
-  for l in "${_extra[@]}"; do PF_TUNED+=$'\n'"$(sed 's/^ *//; s/ *$//' <<< "$l")"; done
+  for l in "${_extra[@]}"; do
+    l=$(sed 's/^ *//; s/ *$//' <<< "$l")
+    [[ "$l" == *=* ]] || die "PF_TUNED_EXTRA: not a NAME = VALUE line: $l"
+    PF_EXTRA_LIST+=("$l")
+  done
 fi
 PF_TLSPROXY='tlsproxy/unix = tlsproxy unix - - n - 0 tlsproxy'
 PF_SETTINGS_DEFAULT=""
@@ -264,6 +276,7 @@ fi
 start_postfix() {
   if [[ "$1" == postfix-tuned ]]; then
     pf_configure "$PF_COMMON"$'\n'"# tuned for concurrency"$'\n'"$PF_TUNED" "$PF_TLSPROXY"
+    (( ${#PF_EXTRA_LIST[@]} == 0 )) || pf_set "${PF_EXTRA_LIST[@]}"
     PF_SETTINGS_TUNED=$(pf_settings)
   else
     pf_configure "$PF_COMMON"

@@ -10,6 +10,7 @@
 #   pf_configure MAIN [MASTER...]  writes main.cf = stock + instance + MAIN,
 #                                  and master.cf = stock + listener + MASTER lines
 #                                  ("service/type = entry", as postconf -M takes)
+#   pf_set "NAME = VALUE"...       changes main.cf settings (postconf -e)
 #   pf_start / pf_stop             the instance; PF_PG is the master's process group
 #
 # The instance part of main.cf, beyond Debian's stock lines:
@@ -101,6 +102,10 @@ EOF
     || { cat "$PF_DIR/check.log" >&2; die "postfix check failed"; }
 }
 
+pf_set() {
+  "$POSTCONF" -c "$PF_ETC" -e "$@" || die "postconf -e failed: $*"
+}
+
 pf_master_pid() { cat "$PF_QUEUE/pid/master.pid" 2>/dev/null | tr -d ' ' || true; }
 
 pf_start() {
@@ -114,7 +119,7 @@ pf_start() {
     [[ "$banner" == 220* ]] && break
     sleep 0.1
   done
-  [[ "$banner" == 220* ]] || { tail -n 20 "$PF_LOG" >&2 2>/dev/null; die "Postfix did not answer on 127.0.0.1:$PF_PORT within 10 s"; }
+  [[ "$banner" == 220* ]] || { cat "$PF_DIR/start.log" >&2 2>/dev/null; tail -n 20 "$PF_LOG" >&2 2>/dev/null; die "Postfix did not answer on 127.0.0.1:$PF_PORT within 10 s"; }
   PF_PG=$(pf_master_pid)
   [[ -n "$PF_PG" ]] || die "Postfix master pid not found"
   log "  Postfix answers: $banner"
@@ -126,9 +131,12 @@ pf_stop() {
   pid=$(pf_master_pid)
   "$POSTFIX" -c "$PF_ETC" stop >/dev/null 2>&1 || true
   if [[ -n "$pid" ]]; then
-    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
-    # Whatever is left of the instance (master and its children share a group).
-    alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null || true
+    # The master and its children share a process group; wait for all of
+    # them, so that no daemon still holds the listening socket when the
+    # instance is started again.
+    for _ in $(seq 1 100); do group_alive "$pid" || break; sleep 0.1; done
+    group_alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do group_alive "$pid" || break; sleep 0.1; done
   fi
   PF_STARTED=0
   PF_PG=""
