@@ -270,6 +270,7 @@ REL_RETRIED=$(grep 'outcomes - delivered ' "$RELAY_LOG" | grep -vc 'attempt 1)' 
 REL_DEFERRED=$(grep -c 'outcomes - deferred ' "$RELAY_LOG" || true)
 REL_FAILED=$(grep -cE 'outcomes - (failed|expired) ' "$RELAY_LOG" || true)
 REL_ERRORS=$(grep -cE '^\[(ERROR|WARN)\]' "$RELAY_LOG" || true)
+REL_ERROR_LINES=$(grep -E '^\[(ERROR|WARN)\]' "$RELAY_LOG" | head -n 5 || true)
 RELAY_CPU=$(awk -v a="$R0" -v b="$R1" 'BEGIN { printf "%.1f", b - a }')
 SIM_CPU=$(awk -v a="$Q0" -v b="$Q1" 'BEGIN { printf "%.1f", b - a }')
 PCT=$(awk -v d="$DELIVERED" -v n="$INJECTED" 'BEGIN { printf "%.4f", (n > 0 ? 100 * d / n : 0) }')
@@ -297,6 +298,10 @@ fmt='%-34s %s\n'
   printf "$fmt" "CPU seconds" "relay $RELAY_CPU, simulator $SIM_CPU"
   printf "$fmt" "target: 100 % delivered, none lost" "$( [[ "$MET" == true ]] && echo met || echo NOT met )"
 }
+if [[ -n "$REL_ERROR_LINES" ]]; then
+  echo "relay WARN/ERROR lines (first 5):"
+  sed 's/^/  /' <<< "$REL_ERROR_LINES"
+fi
 (( STRAY == 0 )) || echo "NOTE: $STRAY accepted messages had no injected recipient"
 (( HARVEST_OK )) || echo "WARNING: the harvest missed accepted messages; the counts above are not exact"
 
@@ -317,6 +322,7 @@ GIT_REV=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
     "$CALLS" "$ACCEPTED_CALLS" "$FAULTS" "$THROTTLES" "$OTHER_REFUSALS"
   printf '  "relay_outcome_log": {"delivered": %d, "delivered_after_retry": %d, "deferred": %d, "failed_or_expired": %d, "warn_or_error_lines": %d},\n' \
     "$REL_DELIVERED" "$REL_RETRIED" "$REL_DEFERRED" "$REL_FAILED" "$REL_ERRORS"
+  printf '  "relay_warn_error_lines_first_5": %s,\n' "$(json_str "$REL_ERROR_LINES")"
   printf '  "queue_stats_after_stop": %s,\n' "$(json_str "$STATS")"
   printf '  "cpu_s": {"relay": %s, "simulator": %s},\n  "met": %s\n}\n' "$RELAY_CPU" "$SIM_CPU" "$MET"
 } > "$JSON"

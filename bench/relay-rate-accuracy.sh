@@ -41,9 +41,8 @@
 # Reported:
 #   rate        delivered recipients/s between 10 % and 90 % of the backlog
 #               (interpolated between readings); error % against RATE
-#   whole run   (MESSAGES - 1) / (time of the last - time of the first delivery);
-#               it includes the first second, when the simulator's bucket
-#               starts full (BURST of extra budget)
+#   whole run   (MESSAGES - 1) / (time of the last - time of the first delivery),
+#               the start and the tail included
 #   10 s min/max
 #               the lowest and highest rate over consecutive 10-second windows
 #               inside the 10-90 % part

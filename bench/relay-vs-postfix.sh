@@ -103,8 +103,8 @@
 #   default_process_limit = concurrency + 2 x SESSIONS + 50
 #       room for the smtp clients next to smtpd, cleanup and the rest
 #   initial_destination_concurrency = 20
-#       starts at the default limit instead of 5 (slow start then adds one
-#       connection per delivery)
+#       starts at the default limit instead of 5 (slow start then raises it
+#       as deliveries succeed)
 #   smtp_tls_connection_reuse = yes and `tlsproxy unix - - n - 0 tlsproxy` in
 #   master.cf
 #       the TLS session is kept in tlsproxy and the connection goes back to the
