@@ -108,4 +108,17 @@ class QueueCommandTest {
       assertThat(held.stats().total()).isEqualTo(1);
     }
   }
+
+  @Test
+  void admin_withoutAUrl_meansTheDefaultLoopbackPort() {
+    CommandLine cl = new CommandLine(new QueueCommand(java.util.Map.of()));
+    CommandLine.ParseResult p = cl.parseArgs("stats", "--admin");
+    QueueCommand.SpoolAction stats =
+        (QueueCommand.SpoolAction) p.subcommand().commandSpec().userObject();
+
+    assertThat(stats.admin).isEqualTo("http://127.0.0.1:8588");
+    assertThat(cl.parseArgs("stats").subcommand().commandSpec().userObject())
+        .extracting(o -> ((QueueCommand.SpoolAction) o).admin)
+        .isNull();
+  }
 }

@@ -2,7 +2,6 @@ package dev.sluice.app.admin;
 
 import dev.sluice.core.Envelope;
 import dev.sluice.core.spool.QueueId;
-import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpooledMessage;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.core.transport.AccountQuota;
@@ -19,24 +18,33 @@ import java.util.Optional;
 
 /**
  * A spool with messages in every state, and a delivery status to show beside it: the input the
- * admin server's tests and the status page's test read.
+ * admin server's tests, the status page's test and the command-line tests read.
  */
-final class AdminFixture {
+public final class AdminFixture {
   /** A failure reason with markup in it, which every view must show as text. */
-  static final String HOSTILE_REASON = "554 Message rejected: <script>alert('x')</script>";
+  public static final String HOSTILE_REASON = "554 Message rejected: <script>alert('x')</script>";
 
-  final RocksSpool spool;
-  final List<QueueId> ids = new ArrayList<>();
-  final QueueId deferred;
-  final QueueId failed;
-  final QueueId active;
+  /** The spool, open; close it after the test. */
+  public final RocksSpool spool;
+
+  /** The six messages' ids, oldest first. */
+  public final List<QueueId> ids = new ArrayList<>();
+
+  /** The message deferred for an hour. */
+  public final QueueId deferred;
+
+  /** The failed message. */
+  public final QueueId failed;
+
+  /** The message being delivered. */
+  public final QueueId active;
 
   /**
    * Six messages, oldest first: the first three are taken for delivery, then the first deferred an
    * hour, the second failed and the third left active; the last three wait queued. Recipients
    * alternate between even.example and odd.example.
    */
-  AdminFixture(Path dir) throws Exception {
+  public AdminFixture(Path dir) throws Exception {
     spool = RocksSpool.open(RocksSpoolConfig.builder(dir.resolve("spool")).buckets(1).build());
     Instant t = Instant.now().minus(Duration.ofMinutes(5));
     for (int i = 0; i < 6; i++) {
@@ -67,12 +75,13 @@ final class AdminFixture {
     spool.fail(failed, "554 Message rejected", Instant.now()).get();
   }
 
-  QueueId queued(int k) {
+  /** The {@code k}th of the three queued messages, 0 to 2. */
+  public QueueId queued(int k) {
     return ids.get(3 + k);
   }
 
   /** A status as a relay sending near its limit would report it. */
-  static DeliveryStatus status(QueueId failedId) {
+  public static DeliveryStatus status(QueueId failedId) {
     long end = Instant.now().getEpochSecond();
     int n = RelayMetrics.HISTORY_SECONDS;
     double[] sent = new double[n];
@@ -104,9 +113,5 @@ final class AdminFixture {
             new RateWindow.Series(end, sent),
             new RateWindow.Series(end, limit),
             new RateWindow.Series(end, throttles)));
-  }
-
-  static String state(SpoolState s) {
-    return s.name().toLowerCase(java.util.Locale.ROOT);
   }
 }
