@@ -79,11 +79,11 @@ final class QueueCommand implements Runnable {
     @Option(
         names = "--admin",
         arity = "0..1",
-        fallbackValue = AdminClient.DEFAULT_URL,
+        parameterConsumer = AdminUrl.class,
         paramLabel = "URL",
         description =
-            "Ask the running relay whose admin API is at URL instead of opening a spool;"
-                + " alone: "
+            "Ask the running relay whose admin API is at URL (http://HOST:PORT or HOST:PORT)"
+                + " instead of opening a spool; alone: "
                 + AdminClient.DEFAULT_URL
                 + ".")
     String admin;
@@ -335,6 +335,21 @@ final class QueueCommand implements Runnable {
     @Override
     int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err) {
       return eachRemote(ids, err, relay::delete, "delete", out);
+    }
+  }
+
+  /**
+   * Reads {@code --admin}'s optional value: the next argument only when it has a colon (a URL or
+   * HOST:PORT), so {@code sluice queue show --admin ID} leaves the queue id where it belongs.
+   */
+  static final class AdminUrl implements CommandLine.IParameterConsumer {
+    @Override
+    public void consumeParameters(
+        java.util.Stack<String> args,
+        CommandLine.Model.ArgSpec argSpec,
+        CommandLine.Model.CommandSpec commandSpec) {
+      boolean given = !args.isEmpty() && args.peek().contains(":");
+      argSpec.setValue(given ? args.pop() : AdminClient.DEFAULT_URL);
     }
   }
 

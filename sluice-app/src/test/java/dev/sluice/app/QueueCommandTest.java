@@ -110,15 +110,22 @@ class QueueCommandTest {
   }
 
   @Test
-  void admin_withoutAUrl_meansTheDefaultLoopbackPort() {
-    CommandLine cl = new CommandLine(new QueueCommand(java.util.Map.of()));
-    CommandLine.ParseResult p = cl.parseArgs("stats", "--admin");
-    QueueCommand.SpoolAction stats =
-        (QueueCommand.SpoolAction) p.subcommand().commandSpec().userObject();
+  void admin_takesAUrlOnlyWhenOneFollows() {
+    assertThat(admin("stats", "--admin")).isEqualTo("http://127.0.0.1:8588");
+    assertThat(admin("stats", "--admin", "10.1.2.3:9000")).isEqualTo("10.1.2.3:9000");
+    assertThat(admin("stats", "--admin=http://relay:8588")).isEqualTo("http://relay:8588");
+    assertThat(admin("show", "--admin", "0KQ8ABCDEFGH")).isEqualTo("http://127.0.0.1:8588");
+    assertThat(admin("stats")).isNull();
+  }
 
-    assertThat(stats.admin).isEqualTo("http://127.0.0.1:8588");
-    assertThat(cl.parseArgs("stats").subcommand().commandSpec().userObject())
-        .extracting(o -> ((QueueCommand.SpoolAction) o).admin)
-        .isNull();
+  private static String admin(String... args) {
+    CommandLine.ParseResult p =
+        new CommandLine(new QueueCommand(java.util.Map.of())).parseArgs(args);
+    QueueCommand.SpoolAction action =
+        (QueueCommand.SpoolAction) p.subcommand().commandSpec().userObject();
+    if (action instanceof QueueCommand.Show show) {
+      assertThat(show.id).as("the id stays a parameter").isEqualTo("0KQ8ABCDEFGH");
+    }
+    return action.admin;
   }
 }
