@@ -155,7 +155,10 @@ final class QueueCommand implements Runnable {
     abstract int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err);
   }
 
-  @Command(name = "stats", description = "Counts by state, octets held, the oldest message.")
+  @Command(
+      name = "stats",
+      mixinStandardHelpOptions = true,
+      description = "Counts by state, octets held, the oldest message.")
   static final class Stats extends SpoolAction {
     @Override
     int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) {
@@ -183,7 +186,10 @@ final class QueueCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", description = "Lists messages, oldest first, with filters.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Lists messages, oldest first, with filters.")
   static final class ListCmd extends SpoolAction {
     @Option(
         names = "--state",
@@ -266,7 +272,10 @@ final class QueueCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", description = "Shows one message: its entry and its content.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Shows one message: its entry and its content.")
   static final class Show extends SpoolAction {
     @Parameters(paramLabel = "ID", description = "The queue id.")
     String id;
@@ -306,7 +315,10 @@ final class QueueCommand implements Runnable {
     }
   }
 
-  @Command(name = "retry", description = "Makes waiting or failed messages due now.")
+  @Command(
+      name = "retry",
+      mixinStandardHelpOptions = true,
+      description = "Makes waiting or failed messages due now.")
   static final class Retry extends SpoolAction {
     @Parameters(arity = "1..*", paramLabel = "ID", description = "Queue ids.")
     List<String> ids;
@@ -322,7 +334,10 @@ final class QueueCommand implements Runnable {
     }
   }
 
-  @Command(name = "delete", description = "Removes messages for good.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Removes messages for good.")
   static final class Delete extends SpoolAction {
     @Parameters(arity = "1..*", paramLabel = "ID", description = "Queue ids.")
     List<String> ids;
