@@ -3,6 +3,7 @@ package dev.sluice.app.admin;
 import dev.sluice.core.Clock;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.spool.QueueIdGenerator;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
@@ -306,27 +307,52 @@ public final class RelayMetrics implements AutoCloseable {
 
   /**
    * What became of one message after an attempt; the relay calls it when it records the outcome in
-   * the spool.
+   * the spool. The same as {@link #delivered}, {@link #deferred} or {@link #failed}.
    *
    * @param id the message
    * @param received when it was accepted (its spool entry's {@code received})
    */
   public void outcome(QueueId id, Instant received, Outcome outcome) {
-    Instant now = Instant.ofEpochMilli(clock.millis());
     switch (outcome) {
-      case Outcome.Delivered d -> {
-        delivered.increment();
-        deliveryLatency.record(Duration.between(received, now).abs());
-      }
-      case Outcome.Deferred d -> {
-        deferred.increment();
-        failures.add(new RecentFailures.Failure(id, now, false, d.reason()));
-      }
-      case Outcome.Failed f -> {
-        failed.increment();
-        failures.add(new RecentFailures.Failure(id, now, true, f.reason()));
-      }
+      case Outcome.Delivered d -> delivered(id, received);
+      case Outcome.Deferred d -> deferred(id, d.reason());
+      case Outcome.Failed f -> failed(id, f.reason());
     }
+  }
+
+  /**
+   * A message delivered to every recipient. Its latency is measured from its queue id's time (a
+   * spool's ids carry the moment they were made, on acceptance).
+   */
+  public void delivered(QueueId id) {
+    long made;
+    try {
+      made = QueueIdGenerator.millisOf(id);
+    } catch (IllegalArgumentException e) {
+      delivered.increment(); // not an id the spool made: counted, not timed
+      return;
+    }
+    delivered(id, Instant.ofEpochMilli(made));
+  }
+
+  private void delivered(QueueId id, Instant received) {
+    delivered.increment();
+    deliveryLatency.record(
+        Duration.ofMillis(Math.max(0, clock.millis() - received.toEpochMilli())));
+  }
+
+  /** A delivery attempt that ended in a deferral, with the upstream's words. */
+  public void deferred(QueueId id, String reason) {
+    deferred.increment();
+    failures.add(
+        new RecentFailures.Failure(id, Instant.ofEpochMilli(clock.millis()), false, reason));
+  }
+
+  /** A message given up on (refused for good, or expired), with the reason. */
+  public void failed(QueueId id, String reason) {
+    failed.increment();
+    failures.add(
+        new RecentFailures.Failure(id, Instant.ofEpochMilli(clock.millis()), true, reason));
   }
 
   private void sampleNow() {

@@ -6,6 +6,7 @@ import dev.sluice.core.Envelope;
 import dev.sluice.core.ManualClock;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.spool.QueueIdGenerator;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.core.transport.AccountQuota;
@@ -168,5 +169,19 @@ class RelayMetricsTest {
   void remaining_unlimitedOrSpent_isMinusOneOrZero() {
     assertThat(RelayMetrics.remaining(new AccountQuota(14, -1, 500))).isEqualTo(-1);
     assertThat(RelayMetrics.remaining(new AccountQuota(14, 200, 250))).isZero();
+  }
+
+  @Test
+  void delivered_byQueueId_timesFromTheMomentTheIdWasMade() {
+    QueueId made = new QueueIdGenerator(7).next(T0 - 5_000);
+    metrics.delivered(made);
+    metrics.delivered(new QueueId("NOTGENERATED"));
+    metrics.failed(new QueueId("M9"), "expired after 5 days");
+
+    io.micrometer.core.instrument.Timer latency =
+        registry.get("sluice.relay.delivery.latency").timer();
+    assertThat(latency.count()).isEqualTo(1);
+    assertThat(latency.totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(5.0);
+    assertThat(metrics.status().totals()).isEqualTo(new DeliveryStatus.Totals(0, 2, 0, 1));
   }
 }
