@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's own meters and the numbers behind the status page, fed by a few calls from the relay:
- * {@link #counting} wraps the spool ingress writes to (accepted messages), {@link #onCall} is the
- * delivery engine's call listener (recipients sent, throttles, call latency), {@link #outcome} is
- * told what became of each message, and {@link #deliveringTo} names the engine whose live numbers
- * (shaped rate, quota, in flight) are read. {@link #status()} makes the {@link DeliveryStatus} the
- * admin server shows; {@link #view()} is a ready {@link RelayView}.
+ * {@link #accepted} counts what ingress made durable, {@link #onCall} is the delivery engine's call
+ * listener (recipients sent, throttles, call latency), {@link #outcome} is told what became of each
+ * message, and {@link #deliveringTo} names the engine whose live numbers (shaped rate, quota, in
+ * flight) are read. {@link #status()} makes the {@link DeliveryStatus} the admin server shows;
+ * {@link #view()} is a ready {@link RelayView}.
  *
  * <h2>Meters (Prometheus names)</h2>
  *
@@ -261,14 +261,7 @@ public final class RelayMetrics implements AutoCloseable {
     return q.max24HourSend() < 0 ? -1 : Math.max(0, q.max24HourSend() - q.sentLast24Hours());
   }
 
-  /**
-   * The spool to hand ingress: the same spool, counting each message it makes durable as accepted.
-   */
-  public Spool counting(Spool ingressSpool) {
-    return new CountingSpool(ingressSpool, this::accepted);
-  }
-
-  /** Counts messages made durable by ingress (done by {@link #counting}; call it only without). */
+  /** Counts messages made durable by ingress (the relay's accept listener calls it). */
   public void accepted(int messages) {
     accepted.increment(messages);
   }

@@ -7,7 +7,6 @@ import dev.sluice.core.ManualClock;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.QueueIdGenerator;
-import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
@@ -69,10 +68,12 @@ class RelayMetricsTest {
   }
 
   @Test
-  void counting_appendsThroughTheWrapper_countAsAccepted() throws Exception {
-    Spool ingress = metrics.counting(spool);
-    ingress.append(message("a@example.net")).get();
-    ingress.appendAll(List.of(message("b@example.net"), message("c@example.net"))).get();
+  void accepted_countsWhatIngressMadeDurable() throws Exception {
+    spool.append(message("a@example.net")).get();
+    metrics.accepted(1);
+    List<QueueId> two =
+        spool.appendAll(List.of(message("b@example.net"), message("c@example.net"))).get();
+    metrics.accepted(two.size());
 
     assertThat(metrics.status().totals().accepted()).isEqualTo(3);
     assertThat(spool.stats().total()).isEqualTo(3);
