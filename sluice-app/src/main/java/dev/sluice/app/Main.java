@@ -27,7 +27,8 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("simulator", SimulatorCommand.commandLine());
     cl.addSubcommand("relay", RelayCommand.commandLine(System.getenv(), System.out, System.err));
-    cl.addSubcommand("queue", new CommandLine(new QueueCommand()));
+    cl.addSubcommand("queue", new CommandLine(new QueueCommand(System.getenv())));
+    cl.addSubcommand("status", new CommandLine(new StatusCommand(System.getenv())));
     cl.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, System.err)));
     cl.addSubcommand(
         "passwd",

@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.app.admin.AdminClient;
 import dev.sluice.app.relay.RelayConfig;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -23,17 +25,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code sluice queue}: the operator's view of a spool. This version works on a spool directory
- * whose relay is stopped (the spool admits one process at a time).
+ * {@code sluice queue}: the operator's view of a spool. With {@code --admin} it asks a running
+ * relay's admin API; without, it opens the spool directory of a stopped relay (the spool admits one
+ * process at a time). Both print the same lines.
  */
 @Command(
     name = "queue",
     mixinStandardHelpOptions = true,
     description = {
       "Inspects and changes the spool: counts, lists, one message, retry, delete.",
-      "Works on the spool directory of a stopped relay."
+      "Asks a running relay with --admin [URL]; otherwise opens the spool directory of a",
+      "stopped relay (--spool-dir)."
     },
     subcommands = {
       QueueCommand.Stats.class,
@@ -45,25 +50,63 @@ import picocli.CommandLine.Parameters;
 final class QueueCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
+  private final Map<String, String> env;
+
+  /** Reads the admin token's environment variables from the process environment. */
+  QueueCommand() {
+    this(System.getenv());
+  }
+
+  QueueCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** What every subcommand shares: where the spool is, and how to open it. */
+  /**
+   * What every subcommand shares: where the spool is, or which relay to ask, and how to reach it.
+   */
   abstract static class SpoolAction implements Callable<Integer> {
     @Option(
         names = "--spool-dir",
         paramLabel = "PATH",
-        description = "The relay's spool directory. Default: ${DEFAULT-VALUE}.")
+        description = "The stopped relay's spool directory. Default: ${DEFAULT-VALUE}.")
     Path spoolDir = Path.of(RelayConfig.SPOOL_DIR.defaultText());
 
+    @Option(
+        names = "--admin",
+        arity = "0..1",
+        parameterConsumer = AdminUrl.class,
+        paramLabel = "URL",
+        description =
+            "Ask the running relay whose admin API is at URL (http://HOST:PORT or HOST:PORT)"
+                + " instead of opening a spool; alone: "
+                + AdminClient.DEFAULT_URL
+                + ".")
+    String admin;
+
+    @Option(
+        names = "--token",
+        paramLabel = "TOKEN",
+        description =
+            "With --admin: the relay's admin token. Default: environment SLUICE_ADMIN_TOKEN (or"
+                + " SLUICE_RELAY_ADMIN_TOKEN); prefer it to this flag, which others can see.")
+    String token;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @ParentCommand QueueCommand parent;
 
     @Override
     public Integer call() throws Exception {
       java.io.PrintWriter out = spec.commandLine().getOut();
       java.io.PrintWriter err = spec.commandLine().getErr();
+      if (admin != null) {
+        return callRelay(out, err);
+      }
       RocksSpool spool;
       try {
         spool = RocksSpool.openExisting(spoolDir);
@@ -72,7 +115,9 @@ final class QueueCommand implements Runnable {
         err.println(
             "sluice queue: "
                 + m
-                + (m.contains("lock") ? " (is a relay running on it? stop it first)" : ""));
+                + (m.contains("lock")
+                    ? " (is a relay running on it? ask it with --admin, or stop it first)"
+                    : ""));
         return 1;
       }
       try (spool) {
@@ -80,15 +125,54 @@ final class QueueCommand implements Runnable {
       }
     }
 
+    private int callRelay(java.io.PrintWriter out, java.io.PrintWriter err) {
+      String name = "sluice queue " + spec.name();
+      if (spec.commandLine().getParseResult().hasMatchedOption("--spool-dir")) {
+        err.println(
+            name + ": give either --spool-dir (a stopped relay) or --admin (a running one)");
+        return 2;
+      }
+      AdminClient client;
+      try {
+        Map<String, String> env = parent == null ? System.getenv() : parent.env;
+        client = AdminClient.of(admin, AdminClient.token(token, env));
+      } catch (IllegalArgumentException e) {
+        err.println(name + ": " + e.getMessage());
+        return 2;
+      }
+      try {
+        return run(client, out, err);
+      } catch (AdminClient.Failure e) {
+        err.println(name + ": " + e.getMessage() + StatusCommand.hint(e));
+        return 1;
+      }
+    }
+
     abstract int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err)
         throws Exception;
+
+    /** The same, asking a running relay. */
+    abstract int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err);
   }
 
-  @Command(name = "stats", description = "Counts by state, octets held, the oldest message.")
+  @Command(
+      name = "stats",
+      mixinStandardHelpOptions = true,
+      description = "Counts by state, octets held, the oldest message.")
   static final class Stats extends SpoolAction {
     @Override
     int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) {
-      SpoolStats s = spool.stats();
+      print(spool.stats(), out);
+      return 0;
+    }
+
+    @Override
+    int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err) {
+      print(AdminClient.spoolStats(relay.stats()), out);
+      return 0;
+    }
+
+    private static void print(SpoolStats s, java.io.PrintWriter out) {
       for (SpoolState st : SpoolState.values()) {
         out.printf(Locale.ROOT, "%-9s %d%n", st.name().toLowerCase(Locale.ROOT), s.count(st));
       }
@@ -99,11 +183,13 @@ final class QueueCommand implements Runnable {
           "%-9s %s%n",
           "oldest",
           s.oldestReceived().map(t -> t + " (" + age(t) + " ago)").orElse("-"));
-      return 0;
     }
   }
 
-  @Command(name = "list", description = "Lists messages, oldest first, with filters.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Lists messages, oldest first, with filters.")
   static final class ListCmd extends SpoolAction {
     @Option(
         names = "--state",
@@ -124,16 +210,49 @@ final class QueueCommand implements Runnable {
         description = "At most this many. Default: ${DEFAULT-VALUE}.")
     int limit = 100;
 
-    @Override
-    int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) {
+    /** The states asked for, or null after saying which one is unknown. */
+    private EnumSet<SpoolState> wanted(java.io.PrintWriter err) {
       EnumSet<SpoolState> wanted = EnumSet.noneOf(SpoolState.class);
       for (String st : states) {
         try {
           wanted.add(SpoolState.valueOf(st.strip().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
           err.println("sluice queue list: unknown state '" + st + "'");
-          return 2;
+          return null;
         }
+      }
+      return wanted;
+    }
+
+    @Override
+    int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err) {
+      EnumSet<SpoolState> wanted = wanted(err);
+      if (wanted == null) {
+        return 2;
+      }
+      Set<String> names = new java.util.TreeSet<>();
+      wanted.forEach(st -> names.add(st.name().toLowerCase(Locale.ROOT)));
+      String after = null;
+      int shown = 0;
+      while (shown < limit) {
+        AdminClient.Page page = relay.list(names, domain, after, Math.min(500, limit - shown));
+        for (SpoolEntry e : page.entries()) {
+          out.println(line(e));
+        }
+        shown += page.entries().size();
+        if (page.next() == null || page.entries().isEmpty()) {
+          break;
+        }
+        after = page.next();
+      }
+      return 0;
+    }
+
+    @Override
+    int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) {
+      EnumSet<SpoolState> wanted = wanted(err);
+      if (wanted == null) {
+        return 2;
       }
       SpoolFilter filter = new SpoolFilter(wanted, domain, null);
       QueueId after = null;
@@ -153,7 +272,10 @@ final class QueueCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", description = "Shows one message: its entry and its content.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Shows one message: its entry and its content.")
   static final class Show extends SpoolAction {
     @Parameters(paramLabel = "ID", description = "The queue id.")
     String id;
@@ -172,9 +294,31 @@ final class QueueCommand implements Runnable {
       out.print(new String(spool.content(q).orElse(new byte[0]), StandardCharsets.UTF_8));
       return 0;
     }
+
+    @Override
+    int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err) {
+      AdminClient.Shown shown;
+      try {
+        shown = relay.show(id);
+      } catch (AdminClient.Failure e) {
+        if (e.code().equals("no_such_message") || e.code().equals("invalid_id")) {
+          err.println("sluice queue show: no message " + id);
+          return 1;
+        }
+        throw e;
+      }
+      out.println(line(shown.entry()));
+      out.println("origin: " + shown.entry().origin());
+      out.println();
+      out.print(shown.content());
+      return 0;
+    }
   }
 
-  @Command(name = "retry", description = "Makes waiting or failed messages due now.")
+  @Command(
+      name = "retry",
+      mixinStandardHelpOptions = true,
+      description = "Makes waiting or failed messages due now.")
   static final class Retry extends SpoolAction {
     @Parameters(arity = "1..*", paramLabel = "ID", description = "Queue ids.")
     List<String> ids;
@@ -183,9 +327,17 @@ final class QueueCommand implements Runnable {
     int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) throws Exception {
       return each(ids, err, q -> spool.retryNow(q, Instant.now()).get(), "retry", out);
     }
+
+    @Override
+    int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err) {
+      return eachRemote(ids, err, relay::retry, "retry", out);
+    }
   }
 
-  @Command(name = "delete", description = "Removes messages for good.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Removes messages for good.")
   static final class Delete extends SpoolAction {
     @Parameters(arity = "1..*", paramLabel = "ID", description = "Queue ids.")
     List<String> ids;
@@ -193,6 +345,26 @@ final class QueueCommand implements Runnable {
     @Override
     int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) throws Exception {
       return each(ids, err, q -> spool.delete(q).get(), "delete", out);
+    }
+
+    @Override
+    int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err) {
+      return eachRemote(ids, err, relay::delete, "delete", out);
+    }
+  }
+
+  /**
+   * Reads {@code --admin}'s optional value: the next argument only when it has a colon (a URL or
+   * HOST:PORT), so {@code sluice queue show --admin ID} leaves the queue id where it belongs.
+   */
+  static final class AdminUrl implements CommandLine.IParameterConsumer {
+    @Override
+    public void consumeParameters(
+        java.util.Stack<String> args,
+        CommandLine.Model.ArgSpec argSpec,
+        CommandLine.Model.CommandSpec commandSpec) {
+      boolean given = !args.isEmpty() && args.peek().contains(":");
+      argSpec.setValue(given ? args.pop() : AdminClient.DEFAULT_URL);
     }
   }
 
@@ -214,6 +386,32 @@ final class QueueCommand implements Runnable {
         out.println(verb + " " + q);
       } else {
         err.println("sluice queue " + verb + ": no such message (or it is active): " + id);
+        status = 1;
+      }
+    }
+    return status;
+  }
+
+  /**
+   * Asks the relay to change each message in turn; a refusal (unknown, active, not an id) is named
+   * and the rest still go ahead. A failure to reach the relay ends the run.
+   */
+  static int eachRemote(
+      List<String> ids,
+      java.io.PrintWriter err,
+      java.util.function.Consumer<String> change,
+      String verb,
+      java.io.PrintWriter out) {
+    int status = 0;
+    for (String id : ids) {
+      try {
+        change.accept(id);
+        out.println(verb + " " + id);
+      } catch (AdminClient.Failure e) {
+        if (e.status() / 100 != 4 || e.status() == 401) {
+          throw e;
+        }
+        err.println("sluice queue " + verb + ": " + id + ": " + e.getMessage());
         status = 1;
       }
     }

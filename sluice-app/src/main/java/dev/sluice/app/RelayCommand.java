@@ -113,6 +113,9 @@ final class RelayCommand implements Callable<Integer> {
               + relay.httpPort()
               + "/v1/messages (message/rfc822 or JSON; /v1/messages/batch)");
     }
+    if (relay.adminUri() != null) {
+      out.println("relay: admin " + relay.adminUri() + " (status page, /api, /metrics)");
+    }
     out.println(
         "relay: may send: networks "
             + (c.relayNetworks().isEmpty() ? "(none)" : c.relayNetworks())

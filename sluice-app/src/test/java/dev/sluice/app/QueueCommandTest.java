@@ -108,4 +108,24 @@ class QueueCommandTest {
       assertThat(held.stats().total()).isEqualTo(1);
     }
   }
+
+  @Test
+  void admin_takesAUrlOnlyWhenOneFollows() {
+    assertThat(admin("stats", "--admin")).isEqualTo("http://127.0.0.1:8588");
+    assertThat(admin("stats", "--admin", "10.1.2.3:9000")).isEqualTo("10.1.2.3:9000");
+    assertThat(admin("stats", "--admin=http://relay:8588")).isEqualTo("http://relay:8588");
+    assertThat(admin("show", "--admin", "0KQ8ABCDEFGH")).isEqualTo("http://127.0.0.1:8588");
+    assertThat(admin("stats")).isNull();
+  }
+
+  private static String admin(String... args) {
+    CommandLine.ParseResult p =
+        new CommandLine(new QueueCommand(java.util.Map.of())).parseArgs(args);
+    QueueCommand.SpoolAction action =
+        (QueueCommand.SpoolAction) p.subcommand().commandSpec().userObject();
+    if (action instanceof QueueCommand.Show show) {
+      assertThat(show.id).as("the id stays a parameter").isEqualTo("0KQ8ABCDEFGH");
+    }
+    return action.admin;
+  }
 }

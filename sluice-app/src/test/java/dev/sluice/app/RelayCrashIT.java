@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolFilter;
+import dev.sluice.simulator.Simulator;
+import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.smtp.client.SendResult;
 import dev.sluice.smtp.client.SmtpClient;
 import dev.sluice.smtp.client.SmtpClientConfig;
@@ -171,24 +173,114 @@ class RelayCrashIT {
   }
 
   private Process startRelay(Path spool, String httpPort) throws Exception {
+    return startRelay(spool, httpPort, "--hold");
+  }
+
+  private Process startRelay(Path spool, String httpPort, String... more) throws Exception {
     Path jar = Path.of("target", "sluice.jar");
     assertThat(jar).exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "--enable-native-access=ALL-UNNAMED",
-            "-jar",
-            jar.toString(),
-            "relay",
-            "--hold",
-            "--smtp-port",
-            "0",
-            "--http-port",
-            httpPort,
-            "--spool-dir",
-            spool.toString())
-        .redirectErrorStream(true)
-        .start();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                jar.toString(),
+                "relay",
+                "--smtp-port",
+                "0",
+                "--http-port",
+                httpPort,
+                "--spool-dir",
+                spool.toString()));
+    cmd.addAll(List.of(more));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  }
+
+  /**
+   * Reads the banner up to "ready" and returns the SMTP port; the rest of the output is drained.
+   */
+  private static int smtpPortOf(Process relay) throws java.io.IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
+    int port = -1;
+    for (String line; (line = out.readLine()) != null && !line.contains("ready"); ) {
+      Matcher m = PORT.matcher(line);
+      if (m.find()) {
+        port = Integer.parseInt(m.group(1));
+      }
+    }
+    Thread.ofVirtual().start(() -> drain(out));
+    return port;
+  }
+
+  @Test
+  void sigkillWhileDelivering_everyAcceptedMessageReachesSesAtLeastOnce() throws Exception {
+    Random random = new Random(1128);
+    Path spool = dir.resolve("spool");
+    Set<String> accepted = ConcurrentHashMap.newKeySet();
+    try (Simulator sim =
+        Simulator.start(
+            SimulatorConfig.onFreePorts(
+                "https-port=off",
+                "smtp-port=off",
+                "max-send-rate=unlimited",
+                "latency=10ms",
+                "inbox-size=100000",
+                "inbox-bytes=512MB"))) {
+      String upstream = "ses-v2+http://127.0.0.1:" + sim.httpEndpoint().getPort();
+      for (int round = 0; round < 3; round++) {
+        Process relay = startRelay(spool, "off", "--upstream", upstream);
+        try {
+          int port = smtpPortOf(relay);
+          assertThat(port).isPositive();
+          Set<String> attempted = ConcurrentHashMap.newKeySet();
+          AtomicBoolean stop = new AtomicBoolean();
+          List<Thread> clients = new ArrayList<>();
+          for (int c = 0; c < CLIENTS; c++) {
+            String prefix = "c" + (round * CLIENTS + c) + "-";
+            clients.add(
+                Thread.ofVirtual().start(() -> load(port, prefix, attempted, accepted, stop)));
+          }
+          Thread.sleep(800 + random.nextInt(1500));
+          relay.toHandle().destroyForcibly(); // SIGKILL, mid-delivery
+          assertThat(relay.waitFor(10, TimeUnit.SECONDS)).isTrue();
+          stop.set(true);
+          for (Thread t : clients) {
+            t.join(10_000);
+          }
+        } finally {
+          relay.destroyForcibly();
+        }
+      }
+      // A last start delivers whatever the kills left in the spool.
+      Process relay = startRelay(spool, "off", "--upstream", upstream);
+      Map<String, Integer> seen = new HashMap<>();
+      try {
+        smtpPortOf(relay);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        do {
+          Thread.sleep(200);
+          seen.clear();
+          for (var m : sim.core().inbox().recent(1_000_000, m -> true)) {
+            seen.merge(m.subject().substring("crash ".length()), 1, Integer::sum);
+          }
+        } while (!seen.keySet().containsAll(accepted) && System.nanoTime() < deadline);
+        relay.destroy();
+        assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        relay.destroyForcibly();
+      }
+      assertThat(accepted).as("the load reached the relay").hasSizeGreaterThan(100);
+      assertThat(seen.keySet()).as("every 250 reached SES").containsAll(accepted);
+      int duplicates = seen.values().stream().mapToInt(n -> n - 1).sum();
+      System.out.printf(
+          "delivery crash test: %d accepted, %d delivered, %d duplicates%n",
+          accepted.size(), seen.size(), duplicates);
+      // At most what was in flight at each kill is delivered twice: 4 x max-in-flight (64).
+      assertThat(duplicates).isLessThanOrEqualTo(3 * 256);
+    }
   }
 
   /** Sends messages over one connection until told to stop or the connection dies. */

@@ -1,5 +1,8 @@
 package dev.sluice.app.relay;
 
+import dev.sluice.app.admin.AdminServer;
+import dev.sluice.app.admin.RelayMetrics;
+import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.QueueId;
@@ -30,6 +33,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,10 +58,12 @@ public final class Relay implements AutoCloseable {
   private final RelayConfig config;
   private final RocksSpool spool;
   private final PrometheusMeterRegistry registry;
+  private final RelayMetrics metrics;
   private final Delivery delivery;
   private final List<AutoCloseable> doors;
   private final int smtpPort;
   private final int httpPort;
+  private final URI adminUri;
   private boolean closed;
 
   /** Upstream, sender, scheduler and event sinks; absent when mail is held. */
@@ -68,13 +74,17 @@ public final class Relay implements AutoCloseable {
       RelayConfig config,
       RocksSpool spool,
       PrometheusMeterRegistry registry,
+      RelayMetrics metrics,
       Delivery delivery,
       List<AutoCloseable> doors,
       int smtpPort,
-      int httpPort) {
+      int httpPort,
+      URI adminUri) {
     this.config = config;
     this.spool = spool;
     this.registry = registry;
+    this.metrics = metrics;
+    this.adminUri = adminUri;
     this.delivery = delivery;
     this.doors = doors;
     this.smtpPort = smtpPort;
@@ -104,20 +114,22 @@ public final class Relay implements AutoCloseable {
     RocksSpool spool =
         RocksSpool.open(
             RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
+    RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     List<AutoCloseable> doors = new ArrayList<>();
     Delivery delivery = null;
     String listening = "SMTP on " + config.smtpBind() + ":" + config.smtpPort();
     try {
-      delivery = config.hold() ? null : startDelivery(config, spool, registry, env, home);
+      delivery = config.hold() ? null : startDelivery(config, spool, registry, metrics, env, home);
       DeliveryScheduler scheduler = delivery == null ? null : delivery.scheduler();
       AcceptListener accepted =
-          scheduler == null
-              ? AcceptListener.NONE
-              : ids -> {
-                for (QueueId id : ids) {
-                  scheduler.wake(id);
-                }
-              };
+          ids -> {
+            metrics.accepted(ids.size());
+            if (scheduler != null) {
+              for (QueueId id : ids) {
+                scheduler.wake(id);
+              }
+            }
+          };
       Admission admission = new Admission(spool, config.highWater(), config.minFreeDisk());
       int smtpPort = -1;
       if (config.smtpPort() >= 0) {
@@ -160,11 +172,23 @@ public final class Relay implements AutoCloseable {
         doors.add(http);
         httpPort = http.port();
       }
-      return new Relay(config, spool, registry, delivery, doors, smtpPort, httpPort);
+      URI adminUri = null;
+      if (config.admin().enabled()) {
+        listening =
+            "the admin API on " + config.admin().bindAddress() + ":" + config.admin().port();
+        AdminServer admin =
+            new AdminServer(config.admin(), metrics.view(), registry, Clock.system());
+        admin.start();
+        doors.add(admin);
+        adminUri = admin.uri();
+      }
+      return new Relay(
+          config, spool, registry, metrics, delivery, doors, smtpPort, httpPort, adminUri);
     } catch (IOException | RuntimeException e) {
       closeAll(doors);
       stopDelivery(delivery, config);
       spool.close();
+      metrics.close();
       if (delivery != null) {
         delivery.events().close();
         delivery.upstream().close();
@@ -181,6 +205,7 @@ public final class Relay implements AutoCloseable {
       RelayConfig config,
       RocksSpool spool,
       MeterRegistry registry,
+      RelayMetrics metrics,
       Map<String, String> env,
       Path home)
       throws IOException {
@@ -189,20 +214,30 @@ public final class Relay implements AutoCloseable {
     SesSender sender = null;
     try {
       events = events(config);
-      SenderConfig.Builder sc = SenderConfig.builder().maxInFlight(config.maxInFlight());
+      SenderConfig.Builder sc =
+          SenderConfig.builder().maxInFlight(config.maxInFlight()).listener(metrics::onCall);
       if (!Double.isNaN(config.maxSendRate())) {
         sc.rateOverride(config.maxSendRate());
       }
       sender =
           SesSender.start(
               upstream.openTransport(config.maxInFlight()), sc.build(), Clock.system(), registry);
+      metrics.deliveringTo(SenderView.of(sender), upstream.description());
       RetryPolicy policy =
           RetryPolicy.builder().delays(config.retryDelays()).expiry(config.expiry()).build();
-      EventSink all = events;
+      EventSink toMetrics =
+          e -> {
+            switch (e.type()) {
+              case DELIVERED -> metrics.delivered(e.queueId());
+              case DEFERRED -> metrics.deferred(e.queueId(), e.reason());
+              case FAILED, EXPIRED -> metrics.failed(e.queueId(), e.reason());
+            }
+          };
       DeliveryScheduler[] self = new DeliveryScheduler[1];
-      if (config.bounces()) {
-        all = EventSink.all(events, e -> bounce(e, spool, config, self[0]));
-      }
+      EventSink all =
+          config.bounces()
+              ? EventSink.all(events, toMetrics, e -> bounce(e, spool, config, self[0]))
+              : EventSink.all(events, toMetrics);
       DeliveryScheduler scheduler =
           DeliveryScheduler.builder(spool, sender)
               .policy(policy)
@@ -313,6 +348,11 @@ public final class Relay implements AutoCloseable {
     return delivery == null ? null : delivery.scheduler();
   }
 
+  /** The admin API's address, or null when it is off. */
+  public URI adminUri() {
+    return adminUri;
+  }
+
   /** The SMTP port bound, or -1 when SMTP is off. */
   public int smtpPort() {
     return smtpPort;
@@ -336,6 +376,7 @@ public final class Relay implements AutoCloseable {
     closeAll(doors);
     stopDelivery(delivery, config);
     spool.close();
+    metrics.close();
     if (delivery != null) {
       delivery.events().close();
       delivery.upstream().close();

@@ -54,6 +54,7 @@ import java.util.Objects;
  * @param eventsWebhook the URL delivery events are POSTed to, or null for none
  * @param bounces whether a failed message is reported to its sender (RFC 3464)
  * @param stopGrace how long a stopping relay waits for calls in flight
+ * @param admin the admin API's address, port and token
  */
 public record RelayConfig(
     String hostname,
@@ -84,7 +85,8 @@ public record RelayConfig(
     Path eventsLog,
     java.net.URI eventsWebhook,
     boolean bounces,
-    Duration stopGrace) {
+    Duration stopGrace,
+    dev.sluice.app.admin.AdminSettings admin) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -389,43 +391,49 @@ public record RelayConfig(
           Durations::parse);
 
   /** Every key, in documentation order. */
-  public static final ConfigSchema SCHEMA =
-      ConfigSchema.of(
-          List.of(
-              HOSTNAME,
-              SMTP_BIND,
-              SMTP_PORT,
-              MAX_SIZE,
-              MAX_RCPT,
-              MAX_CONN,
-              MAX_CONN_CLIENT,
-              CMD_TIMEOUT,
-              DATA_TIMEOUT,
-              TLS_CERT,
-              TLS_KEY,
-              HTTP_BIND,
-              HTTP_PORT,
-              HTTP_TLS,
-              MAX_BATCH,
-              NETWORKS,
-              USERS,
-              SPOOL_DIR,
-              BUCKETS,
-              HIGH_WATER,
-              MIN_FREE,
-              HOLD,
-              UPSTREAM,
-              REGION,
-              SEND_RATE,
-              IN_FLIGHT,
-              SIM_PORT,
-              SIM_RATE,
-              RETRY,
-              EXPIRY,
-              EVENTS_LOG,
-              EVENTS_WEBHOOK,
-              BOUNCES,
-              STOP_GRACE));
+  public static final ConfigSchema SCHEMA = schema();
+
+  private static ConfigSchema schema() {
+    List<ConfigKey<?>> keys =
+        new java.util.ArrayList<>(
+            List.of(
+                HOSTNAME,
+                SMTP_BIND,
+                SMTP_PORT,
+                MAX_SIZE,
+                MAX_RCPT,
+                MAX_CONN,
+                MAX_CONN_CLIENT,
+                CMD_TIMEOUT,
+                DATA_TIMEOUT,
+                TLS_CERT,
+                TLS_KEY,
+                HTTP_BIND,
+                HTTP_PORT,
+                HTTP_TLS,
+                MAX_BATCH,
+                NETWORKS,
+                USERS,
+                SPOOL_DIR,
+                BUCKETS,
+                HIGH_WATER,
+                MIN_FREE,
+                HOLD,
+                UPSTREAM,
+                REGION,
+                SEND_RATE,
+                IN_FLIGHT,
+                SIM_PORT,
+                SIM_RATE,
+                RETRY,
+                EXPIRY,
+                EVENTS_LOG,
+                EVENTS_WEBHOOK,
+                BOUNCES,
+                STOP_GRACE));
+    keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
+    return ConfigSchema.of(keys);
+  }
 
   /** Builds the config from resolved settings. */
   public static RelayConfig from(Settings s) {
@@ -470,7 +478,8 @@ public record RelayConfig(
         s.get(EVENTS_LOG),
         s.get(EVENTS_WEBHOOK),
         s.get(BOUNCES),
-        s.get(STOP_GRACE));
+        s.get(STOP_GRACE),
+        adminSettings(s));
   }
 
   /**
@@ -482,6 +491,7 @@ public record RelayConfig(
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put(SMTP_PORT.name(), "0");
     flags.put(HTTP_PORT.name(), "0");
+    flags.put(dev.sluice.app.admin.AdminSettings.PORT.name(), "0");
     flags.put(SPOOL_DIR.name(), spoolDir.toString());
     flags.put(HOSTNAME.name(), "relay.test");
     for (String kv : settings) {
@@ -498,6 +508,14 @@ public record RelayConfig(
   private static <T> ConfigKey<T> key(
       String name, String def, String doc, java.util.function.Function<String, T> parser) {
     return new ConfigKey<>(PREFIX + name, def, doc, parser);
+  }
+
+  private static dev.sluice.app.admin.AdminSettings adminSettings(Settings s) {
+    try {
+      return dev.sluice.app.admin.AdminSettings.from(s);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("relay.admin: " + e.getMessage());
+    }
   }
 
   private static String upstream(String s) {

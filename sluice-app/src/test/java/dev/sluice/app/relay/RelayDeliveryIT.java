@@ -111,6 +111,16 @@ class RelayDeliveryIT {
         },
         "five delivery events");
     events = Files.readAllLines(dir.resolve("events.jsonl"));
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .as("the admin API's /metrics counts the relay's work")
+        .contains("sluice_relay_accepted_total 5.0")
+        .contains("sluice_relay_delivered_total 5.0");
     for (ReceivedMessage m : received()) {
       assertThat(events)
           .as("the SES message id %s is in the delivery log", m.messageId())

@@ -1,0 +1,206 @@
+package dev.sluice.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.app.admin.AdminClient;
+import dev.sluice.core.spool.SpoolState;
+import dev.sluice.core.spool.SpoolStats;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice status}: asks a running relay's admin API how it stands — send rate against the
+ * shaped limit and MaxSendRate, quota used and left, calls in flight, connections, throttles, queue
+ * counts and the last failures — and prints it.
+ */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Shows how a running relay stands: rates, shaping, quota, in flight, throttles, queue.",
+      "Asks the relay's admin API (relay.admin.port)."
+    })
+final class StatusCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int FAILURES_SHOWN = 10;
+
+  @Option(
+      names = "--admin",
+      paramLabel = "URL",
+      description = "The relay's admin API. Default: ${DEFAULT-VALUE}.")
+  String admin = AdminClient.DEFAULT_URL;
+
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description =
+          "The admin token, when the relay has one. Default: environment SLUICE_ADMIN_TOKEN"
+              + " (or SLUICE_RELAY_ADMIN_TOKEN); prefer it to this flag, which others can see.")
+  String token;
+
+  @Option(names = "--json", description = "Prints the relay's answer as JSON.")
+  boolean json;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final Map<String, String> env;
+
+  StatusCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    AdminClient client;
+    try {
+      client = AdminClient.of(admin, AdminClient.token(token, env));
+    } catch (IllegalArgumentException e) {
+      err.println("sluice status: " + e.getMessage());
+      return 2;
+    }
+    JsonNode stats;
+    try {
+      stats = client.stats();
+    } catch (AdminClient.Failure e) {
+      err.println("sluice status: " + e.getMessage() + hint(e));
+      return 1;
+    }
+    if (json) {
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(stats));
+      return 0;
+    }
+    print(client, stats, out);
+    return 0;
+  }
+
+  static String hint(AdminClient.Failure e) {
+    return switch (e.code()) {
+      case "auth_required", "invalid_token" ->
+          " (give the relay's relay.admin.token with --token or SLUICE_ADMIN_TOKEN)";
+      default -> "";
+    };
+  }
+
+  private static void print(AdminClient client, JsonNode s, PrintWriter out) {
+    JsonNode d = s.path("delivery");
+    row(out, "relay", client.base() + "  at " + s.path("time").asText());
+    boolean delivering = d.path("delivering").asBoolean();
+    row(
+        out,
+        "upstream",
+        delivering ? d.path("upstream").asText() : "none: holding mail in the spool");
+    row(
+        out,
+        "send rate",
+        (delivering ? rate(d.path("sendRate")) + " now; " : "")
+            + "shaped limit "
+            + rate(d.path("shapedLimit"))
+            + "; MaxSendRate "
+            + rate(d.path("maxSendRate")));
+    row(out, "quota", quota(d));
+    row(out, "in flight", count(d.path("inFlight")));
+    row(out, "connections", count(d.path("connectionsOpened")) + " opened");
+    row(out, "throttles", count(d.path("throttlesLastMinute")) + " in the last minute");
+    SpoolStats q = AdminClient.spoolStats(s);
+    StringBuilder queue = new StringBuilder();
+    for (SpoolState st : SpoolState.values()) {
+      queue
+          .append(st.name().toLowerCase(Locale.ROOT))
+          .append(' ')
+          .append(String.format(Locale.ROOT, "%,d", q.count(st)))
+          .append(", ");
+    }
+    queue.setLength(queue.length() - 2);
+    queue
+        .append("; total ")
+        .append(String.format(Locale.ROOT, "%,d", q.total()))
+        .append(", ")
+        .append(bytes(q.bytes()))
+        .append(q.oldestReceived().map(t -> ", oldest " + QueueCommand.age(t)).orElse(""));
+    row(out, "queue", queue.toString());
+    JsonNode t = s.path("totals");
+    row(
+        out,
+        "since start",
+        "accepted "
+            + count(t.path("accepted"))
+            + ", delivered "
+            + count(t.path("delivered"))
+            + ", deferred "
+            + count(t.path("deferred"))
+            + ", failed "
+            + count(t.path("failed")));
+    JsonNode failures = s.path("recentFailures");
+    if (failures.isEmpty()) {
+      row(out, "failures", "none lately");
+      return;
+    }
+    out.println("recent failures (newest first):");
+    int shown = 0;
+    for (JsonNode f : failures) {
+      if (shown++ == FAILURES_SHOWN) {
+        break;
+      }
+      out.printf(
+          Locale.ROOT,
+          "  %s  %s  %-8s %s%n",
+          f.path("id").asText(),
+          f.path("at").asText(),
+          f.path("permanent").asBoolean() ? "failed" : "deferred",
+          f.path("reason").asText());
+    }
+  }
+
+  private static void row(PrintWriter out, String label, String value) {
+    out.printf(Locale.ROOT, "%-12s %s%n", label, value);
+  }
+
+  private static String quota(JsonNode d) {
+    JsonNode q = d.path("quota");
+    if (!q.isObject()) {
+      return d.path("delivering").asBoolean() ? "not read yet" : "-";
+    }
+    String used = count(q.path("sentLast24Hours")) + " used in the last 24 h";
+    JsonNode max = q.path("max24HourSend");
+    String paused = d.path("dailyPaused").asBoolean() ? " (sending paused until it has room)" : "";
+    if (!max.isNumber() || max.asDouble() < 0) {
+      return used + ", unlimited" + paused;
+    }
+    return used + ", " + count(q.path("remaining")) + " left of " + count(max) + paused;
+  }
+
+  /** A rate from the API: recipients per second, "unlimited" when negative, "-" when unknown. */
+  static String rate(JsonNode n) {
+    if (!n.isNumber()) {
+      return "-";
+    }
+    double r = n.asDouble();
+    if (r < 0) {
+      return "unlimited";
+    }
+    return (r < 10 ? String.format(Locale.ROOT, "%.1f", r) : String.format(Locale.ROOT, "%,.0f", r))
+        + "/s";
+  }
+
+  private static String count(JsonNode n) {
+    return n.isNumber() ? String.format(Locale.ROOT, "%,d", n.asLong()) : "-";
+  }
+
+  private static String bytes(long n) {
+    String[] units = {"B", "KB", "MB", "GB", "TB"};
+    double v = n;
+    int i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return i == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+  }
+}

@@ -1,0 +1,344 @@
+package dev.sluice.app.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.Clock;
+import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.spool.Spool;
+import dev.sluice.core.spool.SpoolEntry;
+import dev.sluice.core.spool.SpoolException;
+import dev.sluice.core.spool.SpoolFilter;
+import dev.sluice.core.spool.SpoolState;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin endpoints, one request at a time, with no knowledge of sockets: a method, a request
+ * target and an {@code Authorization} header in, an {@link AdminResponse} out.
+ *
+ * <pre>
+ * GET    /                          the status page (no token needed: it holds no data)
+ * GET    /health                    200 {"status":"ok"} while the spool answers (no token needed)
+ * GET    /metrics                   Prometheus text format
+ * GET    /api/stats                 spool counts, delivery numbers, recent failures, rate history
+ * GET    /api/messages              ?state=a,b &amp;domain= &amp;after=ID &amp;limit=1..1000 (100)
+ * GET    /api/messages/{id}         one entry; ?content=1 adds the message as text
+ * POST   /api/messages/{id}/retry   a waiting or failed message becomes due now
+ * DELETE /api/messages/{id}         removes a message in any state
+ * </pre>
+ *
+ * <p>With a token configured, {@code /api/} and {@code /metrics} need {@code Authorization: Bearer
+ * <token>}, checked before anything else about the request. Errors are {@link AdminError} codes.
+ *
+ * <p>Thread-safe. Calls the spool, so run it off the network threads.
+ */
+final class AdminApi {
+  private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final String MESSAGES = "/api/messages";
+  private static final int DEFAULT_LIMIT = 100;
+  private static final int MAX_LIMIT = 1000;
+  private static final long SPOOL_WAIT_SECONDS = 30;
+  private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final RelayView view;
+  private final PrometheusMeterRegistry registry;
+  private final BearerToken token;
+  private final Clock clock;
+
+  AdminApi(RelayView view, PrometheusMeterRegistry registry, BearerToken token, Clock clock) {
+    this.view = view;
+    this.registry = registry;
+    this.token = token;
+    this.clock = clock;
+  }
+
+  /** Answers one request; never throws. */
+  AdminResponse handle(String method, String target, String authorization) {
+    try {
+      return route(method, target, authorization);
+    } catch (AdminRefusal r) {
+      return AdminResponse.error(r);
+    } catch (SpoolException e) {
+      log.warn(
+          "admin request {} {} failed: spool unavailable: {}",
+          method,
+          path(target),
+          e.getMessage());
+      return AdminResponse.error(
+          AdminError.SPOOL_UNAVAILABLE, "The spool cannot answer: " + e.getMessage(), Map.of());
+    } catch (RuntimeException e) {
+      log.error("admin request {} {} failed", method, path(target), e);
+      return AdminResponse.error(AdminError.INTERNAL_ERROR, "Internal error", Map.of());
+    }
+  }
+
+  private static String path(String target) {
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+
+  private AdminResponse route(String method, String target, String authorization) {
+    QueryStringDecoder q;
+    try {
+      q = new QueryStringDecoder(target);
+      q.parameters(); // decodes now, so a bad escape is refused here
+    } catch (IllegalArgumentException e) {
+      throw new AdminRefusal(AdminError.BAD_REQUEST, "Malformed request target: " + e.getMessage());
+    }
+    String path = q.rawPath();
+    if (path.equals("/")) {
+      allow(method, "GET");
+      params(q, Set.of());
+      return StatusPage.response();
+    }
+    if (path.equals("/health")) {
+      allow(method, "GET");
+      view.spool().stats();
+      return AdminResponse.json(200, F.objectNode().put("status", "ok"));
+    }
+    if (!path.equals("/metrics") && !path.startsWith("/api/")) {
+      throw notFound(method, path);
+    }
+    token.check(authorization);
+    if (path.equals("/metrics")) {
+      allow(method, "GET");
+      params(q, Set.of());
+      return AdminResponse.text(200, PROMETHEUS_TYPE, registry.scrape());
+    }
+    if (path.equals("/api/stats")) {
+      allow(method, "GET");
+      params(q, Set.of());
+      return stats();
+    }
+    if (path.equals(MESSAGES)) {
+      allow(method, "GET");
+      return list(params(q, Set.of("state", "domain", "after", "limit")));
+    }
+    if (path.startsWith(MESSAGES + "/")) {
+      String rest = path.substring(MESSAGES.length() + 1);
+      if (rest.endsWith("/retry")) {
+        QueueId id = id(rest.substring(0, rest.length() - "/retry".length()));
+        allow(method, "POST");
+        params(q, Set.of());
+        return retry(id);
+      }
+      QueueId id = id(rest);
+      allow(method, "GET", "DELETE");
+      if (method.equals("DELETE")) {
+        params(q, Set.of());
+        return delete(id);
+      }
+      return show(id, params(q, Set.of("content")));
+    }
+    throw notFound(method, path);
+  }
+
+  private static AdminRefusal notFound(String method, String path) {
+    return new AdminRefusal(AdminError.NOT_FOUND, "No endpoint " + method + " " + path);
+  }
+
+  private static void allow(String method, String... allowed) {
+    for (String a : allowed) {
+      if (a.equals(method)) {
+        return;
+      }
+    }
+    throw new AdminRefusal(
+        AdminError.METHOD_NOT_ALLOWED,
+        "Method " + method + " is not allowed here",
+        Map.of("Allow", String.join(", ", allowed)));
+  }
+
+  /** The query parameters, refusing any the endpoint does not have. */
+  private static Map<String, List<String>> params(QueryStringDecoder q, Set<String> known) {
+    for (String name : q.parameters().keySet()) {
+      if (!known.contains(name)) {
+        throw new AdminRefusal(
+            AdminError.UNKNOWN_PARAMETER,
+            known.isEmpty()
+                ? "This endpoint takes no parameters, got '" + name + "'"
+                : "Unknown parameter '" + name + "'; known: " + String.join(", ", known));
+      }
+    }
+    return q.parameters();
+  }
+
+  private static String single(Map<String, List<String>> p, String name) {
+    List<String> v = p.get(name);
+    if (v == null) {
+      return null;
+    }
+    if (v.size() > 1) {
+      throw new AdminRefusal(AdminError.INVALID_PARAMETER, "Give '" + name + "' once");
+    }
+    return v.get(0);
+  }
+
+  private static QueueId id(String text) {
+    QueueId id = QueueId.parseOrNull(text);
+    if (id == null) {
+      throw new AdminRefusal(
+          AdminError.INVALID_ID, "Not a queue id (1 to 40 letters and digits): '" + text + "'");
+    }
+    return id;
+  }
+
+  private AdminResponse stats() {
+    Instant now = Instant.ofEpochMilli(clock.millis());
+    return AdminResponse.json(200, AdminJson.stats(view.spool().stats(), view.status(), now));
+  }
+
+  private AdminResponse list(Map<String, List<String>> p) {
+    EnumSet<SpoolState> states = EnumSet.noneOf(SpoolState.class);
+    for (String v : p.getOrDefault("state", List.of())) {
+      for (String s : v.split(",", -1)) {
+        states.add(state(s.strip()));
+      }
+    }
+    String domain = single(p, "domain");
+    domain = domain == null ? "" : domain.strip();
+    if (domain.length() > 255) {
+      throw new AdminRefusal(AdminError.INVALID_PARAMETER, "domain is longer than 255 characters");
+    }
+    String afterText = single(p, "after");
+    QueueId after = null;
+    if (afterText != null) {
+      after = QueueId.parseOrNull(afterText);
+      if (after == null) {
+        throw new AdminRefusal(
+            AdminError.INVALID_PARAMETER, "after must be a queue id, got '" + afterText + "'");
+      }
+    }
+    int limit = limit(single(p, "limit"));
+    Spool spool = view.spool();
+    List<SpoolEntry> page = spool.list(new SpoolFilter(states, domain, null), after, limit);
+    ObjectNode root = F.objectNode();
+    ArrayNode arr = root.putArray("messages");
+    for (SpoolEntry e : page) {
+      arr.add(AdminJson.entry(e, spool.buckets(), null));
+    }
+    root.put("next", page.size() == limit ? page.get(page.size() - 1).id().value() : null);
+    return AdminResponse.json(200, root);
+  }
+
+  private static SpoolState state(String s) {
+    try {
+      return SpoolState.valueOf(s.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new AdminRefusal(
+          AdminError.INVALID_PARAMETER,
+          "state must be queued, active, deferred or failed, got '" + s + "'");
+    }
+  }
+
+  private static int limit(String s) {
+    if (s == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int n = Integer.parseInt(s.strip());
+      if (n >= 1 && n <= MAX_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new AdminRefusal(
+        AdminError.INVALID_PARAMETER, "limit must be 1.." + MAX_LIMIT + ", got '" + s + "'");
+  }
+
+  private AdminResponse show(QueueId id, Map<String, List<String>> p) {
+    boolean content = flag(single(p, "content"));
+    Spool spool = view.spool();
+    SpoolEntry e = spool.find(id).orElseThrow(() -> noSuchMessage(id));
+    byte[] body = content ? spool.content(id).orElseThrow(() -> noSuchMessage(id)) : null;
+    return AdminResponse.json(200, AdminJson.entry(e, spool.buckets(), body));
+  }
+
+  private static boolean flag(String s) {
+    if (s == null) {
+      return false;
+    }
+    return switch (s.strip().toLowerCase(Locale.ROOT)) {
+      case "1", "true", "yes", "" -> true;
+      case "0", "false", "no" -> false;
+      default ->
+          throw new AdminRefusal(
+              AdminError.INVALID_PARAMETER, "content must be 1 or 0, got '" + s + "'");
+    };
+  }
+
+  private AdminResponse retry(QueueId id) {
+    Spool spool = view.spool();
+    SpoolEntry before = spool.find(id).orElseThrow(() -> noSuchMessage(id));
+    if (before.state() == SpoolState.ACTIVE || !await(spool.retryNow(id, now()))) {
+      // Absent or being delivered now (possibly since the find above).
+      SpoolEntry e = spool.find(id).orElseThrow(() -> noSuchMessage(id));
+      throw new AdminRefusal(
+          AdminError.MESSAGE_ACTIVE,
+          "Message " + id + " is being delivered now (state " + lower(e.state()) + ")");
+    }
+    ObjectNode root = F.objectNode();
+    root.put("retried", id.value());
+    spool
+        .find(id)
+        .ifPresentOrElse(
+            e -> root.set("message", AdminJson.entry(e, spool.buckets(), null)),
+            () -> root.putNull("message"));
+    return AdminResponse.json(200, root);
+  }
+
+  private AdminResponse delete(QueueId id) {
+    Spool spool = view.spool();
+    SpoolEntry before = spool.find(id).orElseThrow(() -> noSuchMessage(id));
+    if (!await(spool.delete(id))) {
+      throw noSuchMessage(id);
+    }
+    ObjectNode root = F.objectNode();
+    root.put("deleted", id.value());
+    root.put("state", lower(before.state()));
+    return AdminResponse.json(200, root);
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(clock.millis());
+  }
+
+  private static String lower(SpoolState s) {
+    return s.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static AdminRefusal noSuchMessage(QueueId id) {
+    return new AdminRefusal(AdminError.NO_SUCH_MESSAGE, "The spool holds no message " + id);
+  }
+
+  /** Waits for a spool change to be durable, for a bounded time. */
+  private static boolean await(CompletableFuture<Boolean> change) {
+    try {
+      return change.get(SPOOL_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SpoolException("interrupted while waiting for the spool", e);
+    } catch (TimeoutException e) {
+      throw new SpoolException(
+          "the spool did not confirm the change in " + SPOOL_WAIT_SECONDS + " s");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof SpoolException s ? s : new SpoolException(String.valueOf(c), c);
+    }
+  }
+}

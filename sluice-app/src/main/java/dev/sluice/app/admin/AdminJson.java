@@ -1,0 +1,127 @@
+package dev.sluice.app.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.spool.SpoolEntry;
+import dev.sluice.core.spool.SpoolState;
+import dev.sluice.core.spool.SpoolStats;
+import dev.sluice.core.transport.AccountQuota;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * The JSON bodies of the admin API, built as trees so that every number is written as JSON allows:
+ * NaN (not known) and infinities become {@code null}, whole numbers are written without a fraction.
+ * {@code docs/admin-api.md} shows each shape.
+ */
+final class AdminJson {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private AdminJson() {}
+
+  /** A spool entry; with its content (as UTF-8 text) when given. */
+  static ObjectNode entry(SpoolEntry e, int buckets, byte[] content) {
+    ObjectNode n = F.objectNode();
+    n.put("id", e.id().value());
+    n.put("state", e.state().name().toLowerCase(Locale.ROOT));
+    n.put("bucket", e.id().bucket(buckets));
+    n.put("from", e.envelope().from());
+    ArrayNode to = n.putArray("recipients");
+    e.envelope().recipients().forEach(to::add);
+    n.put("size", e.size());
+    n.put("received", e.received().toString());
+    n.put("due", e.due().toString());
+    n.put("attempts", e.attempts());
+    n.put("lastError", e.lastError());
+    n.put("origin", e.origin());
+    if (content != null) {
+      n.put("content", new String(content, StandardCharsets.UTF_8));
+    }
+    return n;
+  }
+
+  /** {@code GET /api/stats}: the spool's counts and delivery's numbers. */
+  static ObjectNode stats(SpoolStats s, DeliveryStatus d, Instant now) {
+    ObjectNode root = F.objectNode();
+    root.put("time", now.toString());
+    ObjectNode spool = root.putObject("spool");
+    for (SpoolState st : SpoolState.values()) {
+      spool.put(st.name().toLowerCase(Locale.ROOT), s.count(st));
+    }
+    spool.put("total", s.total());
+    spool.put("bytes", s.bytes());
+    spool.set("freeBytes", s.freeBytes() < 0 ? F.nullNode() : F.numberNode(s.freeBytes()));
+    spool.put("oldestReceived", s.oldestReceived().map(Instant::toString).orElse(null));
+    spool.set(
+        "oldestAgeSeconds",
+        s.oldestReceived()
+            .<JsonNode>map(
+                t -> F.numberNode(Math.max(0, Duration.between(t, now).toMillis()) / 1000L))
+            .orElse(F.nullNode()));
+
+    ObjectNode del = root.putObject("delivery");
+    del.put("upstream", d.upstream());
+    del.put("delivering", d.delivering());
+    del.set("sendRate", num(d.sendRate()));
+    del.set("shapedLimit", num(d.shapedLimit()));
+    del.set("maxSendRate", num(d.maxSendRate()));
+    if (d.quota().isPresent()) {
+      AccountQuota q = d.quota().get();
+      ObjectNode quota = del.putObject("quota");
+      quota.set("max24HourSend", num(q.max24HourSend()));
+      quota.set("sentLast24Hours", num(q.sentLast24Hours()));
+      quota.set("remaining", num(RelayMetrics.remaining(q)));
+    } else {
+      del.putNull("quota");
+    }
+    del.put("dailyPaused", d.dailyPaused());
+    del.put("inFlight", d.inFlight());
+    del.put("connectionsOpened", d.connectionsOpened());
+    del.put("throttlesLastMinute", d.throttlesLastMinute());
+
+    ObjectNode totals = root.putObject("totals");
+    totals.put("accepted", d.totals().accepted());
+    totals.put("delivered", d.totals().delivered());
+    totals.put("deferred", d.totals().deferred());
+    totals.put("failed", d.totals().failed());
+
+    ArrayNode failures = root.putArray("recentFailures");
+    for (RecentFailures.Failure f : d.recentFailures()) {
+      ObjectNode n = failures.addObject();
+      n.put("id", f.id().value());
+      n.put("at", f.at().toString());
+      n.put("permanent", f.permanent());
+      n.put("reason", f.reason());
+    }
+
+    ObjectNode h = root.putObject("history");
+    h.put("endSecond", d.history().sent().endSecond());
+    h.set("sent", series(d.history().sent()));
+    h.set("limit", series(d.history().limit()));
+    h.set("throttles", series(d.history().throttles()));
+    return root;
+  }
+
+  private static ArrayNode series(RateWindow.Series s) {
+    ArrayNode a = F.arrayNode();
+    for (double v : s.values()) {
+      a.add(num(v));
+    }
+    return a;
+  }
+
+  /** A number as JSON allows it: null for NaN and infinities, whole numbers without a fraction. */
+  static JsonNode num(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return F.nullNode();
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return F.numberNode((long) v);
+    }
+    return F.numberNode(Math.round(v * 1000) / 1000.0);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.app.admin.AdminFixture;
+import dev.sluice.app.admin.AdminServer;
+import dev.sluice.app.admin.AdminSettings;
+import dev.sluice.app.admin.RelayView;
+import dev.sluice.core.Clock;
+import dev.sluice.core.spool.SpoolState;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code sluice queue … --admin} against a running admin server whose spool is open (as a running
+ * relay's is): the same lines as the offline mode, and changes made through the relay.
+ */
+class QueueCommandAdminIT {
+  private static final String TOKEN = "queue-command-token-0042";
+
+  @TempDir Path dir;
+
+  private AdminFixture fx;
+  private AdminServer server;
+  private String url;
+
+  private record Run(int status, String out, String err) {}
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = new AdminFixture(dir);
+    server =
+        new AdminServer(
+            AdminSettings.defaults().withBind("127.0.0.1", 0).withToken(TOKEN),
+            RelayView.of(fx.spool, () -> AdminFixture.status(fx.failed)),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            Clock.system());
+    server.start();
+    url = "http://127.0.0.1:" + server.port();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    fx.spool.close();
+  }
+
+  private Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new QueueCommand(Map.of("SLUICE_ADMIN_TOKEN", TOKEN)));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int status = cl.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void statsAndList_throughTheRelay_printTheOfflineLines() {
+    Run stats = run("stats", "--admin", url);
+    assertThat(stats.status()).as(stats.err()).isZero();
+    assertThat(stats.out())
+        .contains("queued    3")
+        .contains("active    1")
+        .contains("deferred  1")
+        .contains("failed    1")
+        .contains("total     6")
+        .contains("ago)");
+
+    Run all = run("list", "--admin", url);
+    assertThat(all.status()).as(all.err()).isZero();
+    assertThat(all.out().lines().map(l -> l.split(" ")[0]))
+        .containsExactlyElementsOf(fx.ids.stream().map(Object::toString).toList());
+    assertThat(all.out().lines().findFirst().orElseThrow())
+        .isEqualTo(QueueCommand.line(fx.spool.find(fx.deferred).orElseThrow()));
+
+    Run odd = run("list", "--admin", url, "--domain", "odd.example");
+    assertThat(odd.out().lines()).hasSize(3).allMatch(l -> l.contains("@odd.example"));
+    Run failed = run("list", "--admin", url, "--state", "failed,deferred", "--limit", "1");
+    assertThat(failed.out().lines()).hasSize(1).allMatch(l -> l.startsWith(fx.deferred.value()));
+    Run bad = run("list", "--admin", url, "--state", "sent");
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).contains("unknown state 'sent'");
+  }
+
+  @Test
+  void show_throughTheRelay_printsEntryAndContent() {
+    Run show = run("show", "--admin", url, fx.queued(1).value());
+
+    assertThat(show.status()).as(show.err()).isZero();
+    assertThat(show.out()).contains("origin: test 4").contains("Subject: message 4");
+    Run none = run("show", "--admin", url, "NOSUCHID");
+    assertThat(none.status()).isEqualTo(1);
+    assertThat(none.err()).contains("no message NOSUCHID");
+  }
+
+  @Test
+  void retryAndDelete_throughTheRelay_changeItsSpoolAndNameRefusals() {
+    Run retry = run("retry", "--admin", url, fx.failed.value(), fx.active.value());
+    assertThat(retry.status()).isEqualTo(1);
+    assertThat(retry.out()).contains("retry " + fx.failed);
+    assertThat(retry.err()).contains(fx.active.value()).contains("being delivered");
+    assertThat(fx.spool.find(fx.failed).orElseThrow().state()).isEqualTo(SpoolState.DEFERRED);
+
+    Run del = run("delete", "--admin", url, fx.queued(0).value(), "NOSUCHID", "bad-id");
+    assertThat(del.status()).isEqualTo(1);
+    assertThat(del.out()).contains("delete " + fx.queued(0));
+    assertThat(del.err()).contains("NOSUCHID").contains("bad-id");
+    assertThat(fx.spool.find(fx.queued(0))).isEmpty();
+    assertThat(fx.spool.stats().total()).isEqualTo(5);
+  }
+
+  @Test
+  void admin_withSpoolDirOrWithoutToken_isRefusedClearly() {
+    Run both = run("stats", "--admin", url, "--spool-dir", dir.toString());
+    assertThat(both.status()).isEqualTo(2);
+    assertThat(both.err()).contains("either --spool-dir").contains("or --admin");
+
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new QueueCommand(Map.of()));
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    assertThat(cl.execute("list", "--admin", url)).isEqualTo(1);
+    assertThat(err.toString()).contains("needs its token");
+    assertThat(fx.spool.stats().total()).isEqualTo(6);
+    assertThat(run("list", "--admin", url, "--token", TOKEN).status()).isZero();
+  }
+}

@@ -1,0 +1,188 @@
+package dev.sluice.app.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.Envelope;
+import dev.sluice.core.ManualClock;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.spool.QueueIdGenerator;
+import dev.sluice.core.spool.Submission;
+import dev.sluice.core.transport.AccountQuota;
+import dev.sluice.core.transport.Attempt;
+import dev.sluice.spool.RocksSpool;
+import dev.sluice.spool.RocksSpoolConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RelayMetricsTest {
+  private static final long T0 = 1_790_000_000_000L;
+
+  /** The engine's numbers as plain values: test input, read as the real adapter would. */
+  private record Numbers(
+      double shapedRate,
+      double maxSendRate,
+      Optional<AccountQuota> quota,
+      boolean dailyPaused,
+      int inFlight,
+      long connectionsOpened)
+      implements SenderView {}
+
+  @TempDir Path dir;
+
+  private final ManualClock clock = new ManualClock(T0);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private RocksSpool spool;
+  private RelayMetrics metrics;
+
+  @BeforeEach
+  void open() {
+    spool =
+        RocksSpool.open(RocksSpoolConfig.builder(dir.resolve("spool")).buckets(2).build(), clock);
+    metrics = RelayMetrics.unsampled(registry, spool, clock);
+  }
+
+  @AfterEach
+  void close() {
+    metrics.close();
+    spool.close();
+  }
+
+  private static Submission message(String to) {
+    return new Submission(
+        new Envelope("app@example.com", List.of(to)),
+        "Subject: t\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII),
+        Instant.ofEpochMilli(T0),
+        "test");
+  }
+
+  @Test
+  void accepted_countsWhatIngressMadeDurable() throws Exception {
+    spool.append(message("a@example.net")).get();
+    metrics.accepted(1);
+    List<QueueId> two =
+        spool.appendAll(List.of(message("b@example.net"), message("c@example.net"))).get();
+    metrics.accepted(two.size());
+
+    assertThat(metrics.status().totals().accepted()).isEqualTo(3);
+    assertThat(spool.stats().total()).isEqualTo(3);
+    assertThat(registry.scrape()).contains("sluice_relay_accepted_total 3.0");
+  }
+
+  @Test
+  void spoolGauges_readTheSpoolOncePerSecond() throws Exception {
+    QueueId a = spool.append(message("a@example.net")).get();
+    spool.append(message("b@example.net")).get();
+    spool.fail(a, "550 no", Instant.ofEpochMilli(T0)).get();
+    clock.advance(Duration.ofSeconds(90));
+
+    String text = registry.scrape();
+    assertThat(text)
+        .contains("sluice_spool_messages{state=\"queued\"} 1.0")
+        .contains("sluice_spool_messages{state=\"failed\"} 1.0")
+        .contains("sluice_spool_messages{state=\"active\"} 0.0")
+        .contains("sluice_spool_oldest_age_seconds 90.0")
+        .contains("sluice_spool_size_bytes ");
+
+    spool.append(message("c@example.net")).get();
+    assertThat(registry.scrape())
+        .as("within the second, the earlier reading")
+        .contains("sluice_spool_messages{state=\"queued\"} 1.0");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(registry.scrape()).contains("sluice_spool_messages{state=\"queued\"} 2.0");
+  }
+
+  @Test
+  void status_withoutAnEngine_isHolding() {
+    DeliveryStatus s = metrics.status();
+
+    assertThat(s.delivering()).isFalse();
+    assertThat(s.upstream()).isEmpty();
+    assertThat(s.shapedLimit()).isNaN();
+    assertThat(s.history().sent().values()).hasSize(RelayMetrics.HISTORY_SECONDS);
+    assertThat(registry.scrape()).contains("sluice_relay_quota_remaining NaN");
+  }
+
+  @Test
+  void callsAndOutcomes_feedRatesThrottlesTotalsAndFailures() {
+    metrics.deliveringTo(
+        new Numbers(12.5, 14, Optional.of(new AccountQuota(14, 200, 150)), false, 3, 4),
+        "the simulator");
+    for (int second = 0; second < 10; second++) {
+      metrics.onCall(new Attempt.Accepted("id" + second), 2, 40_000_000L);
+      metrics.sample(clock.millis());
+      clock.advance(Duration.ofSeconds(1));
+    }
+    metrics.onCall(new Attempt.Throttled(Attempt.ThrottleKind.RATE, "Maximum sending rate"), 1, 0);
+    metrics.onCall(new Attempt.Throttled(Attempt.ThrottleKind.RATE, "Maximum sending rate"), 1, 0);
+    metrics.outcome(
+        new QueueId("M1"), Instant.ofEpochMilli(T0), new Outcome.Delivered(List.of("x"), 1));
+    metrics.outcome(
+        new QueueId("M2"),
+        Instant.ofEpochMilli(T0),
+        new Outcome.Deferred(Outcome.Scope.UPSTREAM, "503 unavailable", Duration.ZERO, List.of()));
+    metrics.outcome(
+        new QueueId("M3"), Instant.ofEpochMilli(T0), new Outcome.Failed("554 rejected", List.of()));
+
+    DeliveryStatus s = metrics.status();
+    assertThat(s.delivering()).isTrue();
+    assertThat(s.upstream()).isEqualTo("the simulator");
+    assertThat(s.sendRate()).isEqualTo(2.0);
+    assertThat(s.shapedLimit()).isEqualTo(12.5);
+    assertThat(s.maxSendRate()).isEqualTo(14);
+    assertThat(s.inFlight()).isEqualTo(3);
+    assertThat(s.connectionsOpened()).isEqualTo(4);
+    assertThat(s.throttlesLastMinute()).isEqualTo(2);
+    assertThat(s.totals()).isEqualTo(new DeliveryStatus.Totals(0, 1, 1, 1));
+    assertThat(s.recentFailures())
+        .extracting(f -> f.id().value() + " " + f.permanent() + " " + f.reason())
+        .containsExactly("M3 true 554 rejected", "M2 false 503 unavailable");
+    double[] limit = s.history().limit().values();
+    assertThat(limit[limit.length - 2]).isEqualTo(12.5);
+    assertThat(limit[limit.length - 1]).as("not sampled this second").isNaN();
+    double[] sent = s.history().sent().values();
+    assertThat(sent[sent.length - 2]).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(metrics.status().throttlesLastMinute()).isZero();
+    assertThat(registry.scrape())
+        .contains("sluice_relay_quota_remaining 50.0")
+        .contains("sluice_relay_delivered_total 1.0")
+        .contains("sluice_relay_deferred_total 1.0")
+        .contains("sluice_relay_failed_total 1.0")
+        .contains("sluice_relay_delivery_latency_seconds_bucket")
+        .contains("sluice_upstream_call_duration_seconds_count{result=\"accepted\"} 10")
+        .contains("sluice_upstream_call_duration_seconds_count{result=\"throttled\"} 2");
+  }
+
+  @Test
+  void remaining_unlimitedOrSpent_isMinusOneOrZero() {
+    assertThat(RelayMetrics.remaining(new AccountQuota(14, -1, 500))).isEqualTo(-1);
+    assertThat(RelayMetrics.remaining(new AccountQuota(14, 200, 250))).isZero();
+  }
+
+  @Test
+  void delivered_byQueueId_timesFromTheMomentTheIdWasMade() {
+    QueueId made = new QueueIdGenerator(7).next(T0 - 5_000);
+    metrics.delivered(made);
+    metrics.delivered(new QueueId("NOTGENERATED"));
+    metrics.failed(new QueueId("M9"), "expired after 5 days");
+
+    io.micrometer.core.instrument.Timer latency =
+        registry.get("sluice.relay.delivery.latency").timer();
+    assertThat(latency.count()).isEqualTo(1);
+    assertThat(latency.totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(5.0);
+    assertThat(metrics.status().totals()).isEqualTo(new DeliveryStatus.Totals(0, 2, 0, 1));
+  }
+}

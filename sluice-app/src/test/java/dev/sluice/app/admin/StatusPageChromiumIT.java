@@ -1,0 +1,209 @@
+package dev.sluice.app.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.sluice.core.Clock;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Loads the status page from a running admin server in a real browser, headless Debian Chromium,
+ * and checks what it shows after its script has fetched {@code /api/stats}: the queue counts of a
+ * real spool, delivery numbers, a failure with markup in its reason shown as text, and the chart.
+ *
+ * <p>The DOM dumps and the screenshot stay in {@code target/status-page-it/} for people to look at.
+ * The test fails, never skips, when Chromium is missing.
+ */
+class StatusPageChromiumIT {
+  private static final Path CHROMIUM =
+      Path.of(System.getProperty("sluice.chromium", "/usr/bin/chromium"));
+  private static final long TIMEOUT_SECONDS = 60;
+  private static final Path OUT = Path.of("target", "status-page-it");
+  private static final String TOKEN = "status-page-token-0123456789";
+
+  @TempDir static Path temp;
+
+  private static AdminFixture fx;
+  private static AdminServer server;
+  private static String base;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    if (!Files.isExecutable(CHROMIUM)) {
+      fail(
+          "Chromium not found at "
+              + CHROMIUM
+              + ": this browser test needs it; run `apt-get install -y chromium`"
+              + " (or point -Dsluice.chromium at a Chromium binary)");
+    }
+    Files.createDirectories(OUT);
+    fx = new AdminFixture(temp);
+    server =
+        new AdminServer(
+            AdminSettings.defaults().withBind("127.0.0.1", 0).withToken(TOKEN),
+            RelayView.of(fx.spool, () -> AdminFixture.status(fx.failed)),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            Clock.system());
+    server.start();
+    base = "http://127.0.0.1:" + server.port() + "/";
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+    if (fx != null) {
+      fx.spool.close();
+    }
+  }
+
+  @Test
+  void dumpDom_withTheTokenInTheFragment_showsQueueRatesQuotaFailuresAndChart() throws Exception {
+    Path dom = OUT.resolve("status.dom.html");
+    run(dom, "--dump-dom", base + "#token=" + TOKEN);
+    String html = Files.readString(dom, StandardCharsets.UTF_8);
+
+    assertThat(html)
+        .contains("id=\"count-queued\">3<")
+        .contains("id=\"count-active\">1<")
+        .contains("id=\"count-deferred\">1<")
+        .contains("id=\"count-failed\">1<")
+        .contains("id=\"count-total\">6<")
+        .contains("delivering to the test upstream")
+        .contains("id=\"send-rate\">12/s<")
+        .contains("id=\"shaped-limit\">14/s<")
+        .contains("id=\"max-send-rate\">14/s<")
+        .contains("id=\"in-flight\">7<")
+        .contains("id=\"connections\">9<")
+        .contains("id=\"throttles\">2<")
+        .contains("id=\"quota-used\">1,234<")
+        .contains("id=\"quota-left\">48,766 of 50,000<")
+        .contains("id=\"total-accepted\">101<");
+    assertThat(html).containsPattern("<div id=\"banner\" class=\"banner\" hidden");
+
+    assertThat(html).contains("<td class=\"id\">" + fx.failed.value() + "</td>");
+    assertThat(html)
+        .as("a reason is shown as text, never run")
+        .contains("&lt;script&gt;alert('x')&lt;/script&gt;")
+        .doesNotContain("<script>alert");
+    assertThat(count(html, "<tr class=\"failed\">")).isEqualTo(1);
+    assertThat(count(html, "<tr class=\"deferred\">")).isEqualTo(1);
+
+    assertThat(html).contains("<svg id=\"rate-chart\"");
+    assertThat(points(html, "sent")).isEqualTo(RelayMetrics.HISTORY_SECONDS);
+    assertThat(points(html, "limit"))
+        .as("the limit is known for the last two minutes")
+        .isEqualTo(120);
+    assertThat(count(html, "data-throttles=\"2\"")).isEqualTo(1);
+  }
+
+  @Test
+  void dumpDom_withoutTheToken_saysItIsNeeded() throws Exception {
+    Path dom = OUT.resolve("status-no-token.dom.html");
+    run(dom, "--dump-dom", base);
+    String html = Files.readString(dom, StandardCharsets.UTF_8);
+
+    assertThat(html).contains("needs its token").contains("id=\"count-queued\">–<");
+  }
+
+  @Test
+  void screenshot_drawsTheRateLineAndTheLimitInTheirColours() throws Exception {
+    Path png = OUT.resolve("status.png").toAbsolutePath();
+    Files.deleteIfExists(png);
+    run(
+        OUT.resolve("screenshot.out"),
+        "--screenshot=" + png,
+        "--window-size=1200,1400",
+        "--hide-scrollbars",
+        base + "#token=" + TOKEN);
+
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(1200);
+    assertThat(near(image, 0x1c7ed6)).as("sent line pixels").isGreaterThan(300);
+    assertThat(near(image, 0xe8590c)).as("limit line pixels").isGreaterThan(100);
+  }
+
+  private static void run(Path stdout, String... args) throws Exception {
+    Path profile = Files.createTempDirectory(temp, "chromium-profile");
+    List<String> command = new ArrayList<>();
+    command.add(CHROMIUM.toString());
+    command.addAll(
+        List.of(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=5000",
+            "--user-data-dir=" + profile));
+    command.addAll(List.of(args));
+    Path stderr = Path.of(stdout + ".err");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
+    if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      fail("Chromium did not finish in " + TIMEOUT_SECONDS + " s: " + command);
+    }
+    assertThat(process.exitValue())
+        .as("Chromium exit status; stderr:%n%s", Files.readString(stderr))
+        .isZero();
+  }
+
+  /** The number of points of the chart's polyline of this class. */
+  private static int points(String html, String cls) {
+    Matcher m =
+        Pattern.compile("<polyline class=\"" + cls + "\" points=\"([^\"]*)\"").matcher(html);
+    assertThat(m.find()).as("polyline " + cls).isTrue();
+    String p = m.group(1).strip();
+    return p.isEmpty() ? 0 : p.split(" ").length;
+  }
+
+  private static int count(String text, String literal) {
+    Matcher m = Pattern.compile(Pattern.quote(literal)).matcher(text);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Counts pixels within a small distance of {@code rgb}, allowing for anti-aliasing. */
+  private static int near(BufferedImage image, int rgb) {
+    int n = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        int p = image.getRGB(x, y);
+        if (Math.abs(((p >> 16) & 0xff) - ((rgb >> 16) & 0xff)) <= 24
+            && Math.abs(((p >> 8) & 0xff) - ((rgb >> 8) & 0xff)) <= 24
+            && Math.abs((p & 0xff) - (rgb & 0xff)) <= 24) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+}
