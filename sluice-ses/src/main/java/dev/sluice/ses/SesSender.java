@@ -47,11 +47,19 @@ import org.slf4j.LoggerFactory;
  * its own recipients; if a later call fails, the outcome lists who already got the message, so
  * nobody receives it twice. The SDK's own retries are off (see {@link SesErrors}).
  *
+ * <p><b>Sharing one account.</b> When several senders (relay nodes) send for one account, each is
+ * given its {@linkplain #setShare share}: its ceiling is the account's rate (or the rate set by
+ * hand) times the share, and it counts its own sends against the same share of what the daily quota
+ * has left, so the nodes together keep to the account's limits without talking to each other.
+ * Throttles still cut and recover each node's own rate.
+ *
  * <p>Thread-safe.
  */
 public final class SesSender implements MessageSender, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SesSender.class);
   private static final String SIMULATOR_DOMAIN = "@simulator.amazonses.com";
+  // The least rate a share of zero leaves (recipients per second).
+  private static final double MIN_SHARED_RATE = 0.1;
 
   private final Transport transport;
   private final SenderConfig config;
@@ -64,6 +72,9 @@ public final class SesSender implements MessageSender, AutoCloseable {
   private final AtomicInteger inFlightCount = new AtomicInteger();
   private final AtomicLong sentSinceRefresh = new AtomicLong();
   private volatile AccountQuota quota;
+  // The ceiling before the share is applied: MaxSendRate, the rate set by hand, or -1 (unlimited).
+  private volatile double baseCeiling;
+  private volatile double share = 1.0;
   private volatile boolean dailyPaused;
   // False while the rate is unlimited, so unshaped sending skips the bucket's lock entirely.
   private volatile boolean shaped;
@@ -81,6 +92,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
     this.inFlight = new Semaphore(config.maxInFlight(), true);
     this.pending = new Semaphore(config.maxPending(), true);
     double initial = Double.isNaN(config.rateOverride()) ? -1 : config.rateOverride();
+    this.baseCeiling = initial;
     this.aimd =
         new AimdRate(
             initial,
@@ -319,7 +331,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
     AccountQuota q = quota;
     if (q != null
         && q.max24HourSend() >= 0
-        && q.sentLast24Hours() + sentSinceRefresh.get() >= q.max24HourSend()) {
+        && sentSinceRefresh.get() >= share * (q.max24HourSend() - q.sentLast24Hours())) {
       if (!dailyPaused) {
         LOG.warn("daily sending quota reached ({}); pausing", (long) q.max24HourSend());
       }
@@ -369,14 +381,45 @@ public final class SesSender implements MessageSender, AutoCloseable {
     quota = fresh;
     sentSinceRefresh.set(0);
     if (Double.isNaN(config.rateOverride())) {
-      aimd.setCeiling(fresh.maxSendRate());
-      shaped = fresh.maxSendRate() >= 0;
+      baseCeiling = fresh.maxSendRate();
+      applyCeiling();
     }
     boolean spent = fresh.dailySpent();
     if (dailyPaused && !spent) {
       LOG.info("daily quota has room again; resuming");
     }
     dailyPaused = spent;
+  }
+
+  /**
+   * Sets the fraction of the account's limits this sender may use: its rate ceiling becomes
+   * MaxSendRate (or the rate set by hand) times {@code fraction}, and it pauses for the daily quota
+   * once its own sends since the last refresh reach that fraction of what the rolling window had
+   * left. Default 1 (the whole account). A relay node in distributed mode sets it to the share of
+   * the partitions it owns, and again whenever they change.
+   *
+   * @param fraction 0 to 1; 0 all but stops sending (0.1 recipients a second) until a larger share
+   *     is set
+   */
+  public void setShare(double fraction) {
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("share must be in [0, 1], got " + fraction);
+    }
+    share = fraction;
+    applyCeiling();
+  }
+
+  /** The fraction of the account's limits this sender uses (see {@link #setShare}). */
+  public double share() {
+    return share;
+  }
+
+  private synchronized void applyCeiling() {
+    double base = baseCeiling;
+    // Never quite zero: a send already waiting for tokens would otherwise wait forever.
+    aimd.setCeiling(base < 0 ? base : Math.max(base * share, Math.min(base, MIN_SHARED_RATE)));
+    shaped = base >= 0;
+    syncRate();
   }
 
   /** The rate sending is shaped to now, in recipients per second; negative when unlimited. */

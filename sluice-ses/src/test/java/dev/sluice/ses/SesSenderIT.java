@@ -126,6 +126,74 @@ class SesSenderIT {
   }
 
   @Test
+  void send_twoSendersSharingOneAccount_eachTakesItsShare_andTogetherAreNotThrottled() {
+    double rate = 40;
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=" + (int) rate + "/s")) {
+      SenderConfig c = SenderConfig.builder().maxInFlight(16).build();
+      try (SesSender a = sender(SesV2Transport.create(h.api(false)), c);
+          SesSender b = sender(SesV2Transport.create(h.api(false)), c)) {
+        a.setShare(0.5);
+        b.setShare(0.5);
+        assertThat(a.rateCeiling()).isEqualTo(rate / 2);
+        assertThat(a.share()).isEqualTo(0.5);
+        List<OutboundMessage> ms = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+          ms.add(message(i, "r" + i + "@example.net"));
+        }
+        List<CompletableFuture<Outcome>> fs = new ArrayList<>();
+        for (int i = 0; i < ms.size(); i++) {
+          fs.add((i % 2 == 0 ? a : b).send(ms.get(i)));
+        }
+        assertThat(fs).allMatch(f -> f.join() instanceof Outcome.Delivered);
+        // Each alone at the full rate would have been throttled together.
+        assertThat(a.throttles() + b.throttles()).isZero();
+        assertThat(h.sim.core().inbox().total()).isEqualTo(120);
+        // A fresh account reading keeps the share.
+        a.refreshQuota();
+        assertThat(a.rateCeiling()).isEqualTo(rate / 2);
+        a.setShare(1);
+        assertThat(a.rateCeiling()).isEqualTo(rate);
+        a.setShare(0);
+        assertThat(a.rateCeiling()).isPositive().isLessThan(1);
+      }
+    }
+  }
+
+  @Test
+  void send_shareOfTheDailyQuota_pausesAtItsShareOfWhatIsLeft() {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=unlimited", "max-24h-send=10")) {
+      try (SesSender s =
+          sender(
+              SesV2Transport.create(h.api(false)), SenderConfig.builder().maxInFlight(1).build())) {
+        s.setShare(0.5);
+        List<Outcome> os = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+          os.add(s.send(message(i, "r" + i + "@example.net")).join());
+        }
+        assertThat(os.subList(0, 5)).allMatch(o -> o instanceof Outcome.Delivered);
+        assertThat(os.subList(5, 7)).allMatch(o -> o instanceof Outcome.Deferred);
+        assertThat(s.dailyPaused()).isTrue();
+        assertThat(h.sim.core().inbox().total()).isEqualTo(5);
+      }
+    }
+  }
+
+  @Test
+  void share_outsideZeroToOne_isRefused() {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=unlimited")) {
+      try (SesSender s = sender(SesV2Transport.create(h.api(false)), SenderConfig.defaults())) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.setShare(1.5))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("share");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.setShare(Double.NaN))
+            .isInstanceOf(IllegalArgumentException.class);
+        s.setShare(0.25);
+        assertThat(s.rateCeiling()).isNegative(); // unlimited stays unlimited
+      }
+    }
+  }
+
+  @Test
   void send_dailyQuotaSpent_pausesThenResumesWhenTheWindowHasRoom() throws Exception {
     try (SimulatorHarness h = new SimulatorHarness("max-send-rate=unlimited", "max-24h-send=5")) {
       try (SesSender s =
