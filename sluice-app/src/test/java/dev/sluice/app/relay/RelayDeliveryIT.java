@@ -129,9 +129,15 @@ class RelayDeliveryIT {
   }
 
   @Test
-  void injectedFaults_areRetriedUntilEverythingIsDelivered() throws Exception {
+  void injected5xxResetsAndHangs_areRetriedUntilEverythingIsDelivered() throws Exception {
     start(
-        List.of("max-send-rate=unlimited", "fault-rate=0.3", "reset-rate=0.1", "seed=7"),
+        List.of(
+            "max-send-rate=unlimited",
+            "fault-rate=0.3",
+            "reset-rate=0.1",
+            "hang-rate=0.1",
+            "hang-limit=1s",
+            "seed=7"),
         "retry.delays=50ms");
     int n = 40;
     for (int i = 0; i < n; i++) {
