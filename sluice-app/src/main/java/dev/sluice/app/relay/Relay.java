@@ -56,7 +56,7 @@ public final class Relay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
   private final RelayConfig config;
-  private final RocksSpool spool;
+  private final Spool spool;
   private final PrometheusMeterRegistry registry;
   private final RelayMetrics metrics;
   private final Delivery delivery;
@@ -72,7 +72,7 @@ public final class Relay implements AutoCloseable {
 
   private Relay(
       RelayConfig config,
-      RocksSpool spool,
+      Spool spool,
       PrometheusMeterRegistry registry,
       RelayMetrics metrics,
       Delivery delivery,
@@ -111,9 +111,7 @@ public final class Relay implements AutoCloseable {
             : PemTls.serverContext(config.tlsCertificate(), config.tlsKey());
     AccessPolicy access = new AccessPolicy(config.relayNetworks(), loadUsers(config));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    RocksSpool spool =
-        RocksSpool.open(
-            RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
+    Spool spool = openSpool(config);
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     List<AutoCloseable> doors = new ArrayList<>();
     Delivery delivery = null;
@@ -201,9 +199,15 @@ public final class Relay implements AutoCloseable {
     }
   }
 
+  /** The embedded spool in {@code relay.spool.dir}. */
+  private static Spool openSpool(RelayConfig config) {
+    return RocksSpool.open(
+        RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
+  }
+
   private static Delivery startDelivery(
       RelayConfig config,
-      RocksSpool spool,
+      Spool spool,
       MeterRegistry registry,
       RelayMetrics metrics,
       Map<String, String> env,
