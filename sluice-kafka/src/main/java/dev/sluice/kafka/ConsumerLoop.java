@@ -169,17 +169,7 @@ final class ConsumerLoop implements Runnable {
     abandoned = !commit;
     running = false;
     consumer.wakeup();
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.joinUninterruptibly(thread);
   }
 
   @Override

@@ -7,7 +7,6 @@ import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolFilter;
-import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.core.spool.SpooledMessage;
 import dev.sluice.core.spool.Submission;
@@ -253,17 +252,7 @@ public final class KafkaSpool implements Spool {
     List<byte[]> values = new ArrayList<>(copy.size());
     for (Submission m : copy) {
       QueueId id = ids.next(clock.millis());
-      SpoolEntry e =
-          new SpoolEntry(
-              id,
-              m.envelope(),
-              m.content().length,
-              m.received(),
-              m.origin(),
-              SpoolState.QUEUED,
-              m.received(),
-              0,
-              "");
+      SpoolEntry e = SpoolEntry.queued(id, m);
       byte[] value = RecordCodec.encode(e, m.content());
       if (value.length + RECORD_OVERHEAD > config.maxRecordBytes().bytes()) {
         return CompletableFuture.failedFuture(
@@ -388,7 +377,8 @@ public final class KafkaSpool implements Spool {
     if (attempts < 0) {
       throw new IllegalArgumentException("attempts must be >= 0, got " + attempts);
     }
-    List<String> narrowed = remainingRecipients == null ? null : narrowed(remainingRecipients);
+    List<String> narrowed =
+        remainingRecipients == null ? null : SpoolEntry.narrowing(remainingRecipients);
     if (phase == Phase.CLOSED) {
       return CompletableFuture.failedFuture(closed());
     }
@@ -407,19 +397,12 @@ public final class KafkaSpool implements Spool {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(at, "at");
-    List<String> narrowed = remainingRecipients == null ? null : narrowed(remainingRecipients);
+    List<String> narrowed =
+        remainingRecipients == null ? null : SpoolEntry.narrowing(remainingRecipients);
     if (phase == Phase.CLOSED) {
       return CompletableFuture.failedFuture(closed());
     }
     return inFlight.fail(id, reason, at, narrowed);
-  }
-
-  private static List<String> narrowed(List<String> remaining) {
-    List<String> copy = List.copyOf(remaining);
-    if (copy.isEmpty()) {
-      throw new IllegalArgumentException("a narrowed envelope needs at least one recipient");
-    }
-    return copy;
   }
 
   // ---------------------------------------------------------------- operators

@@ -38,7 +38,7 @@ final class RecordCodec {
   static byte[] encode(SpoolEntry e, byte[] content) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128 + content.length);
     out.write(VERSION);
-    out.write(code(e.state()));
+    out.write(e.state().code()); // codes, not ordinals
     putInstant(out, e.due());
     putVarLong(out, e.attempts());
     putInstant(out, e.received());
@@ -64,16 +64,6 @@ final class RecordCodec {
   /** The entry alone, without copying the content. */
   static SpoolEntry decodeEntry(QueueId id, byte[] value) {
     return new Reader(id, value).entry();
-  }
-
-  // Codes, not ordinals: reordering the enum must not change what is in the log.
-  private static int code(SpoolState s) {
-    return switch (s) {
-      case QUEUED -> 1;
-      case ACTIVE -> 2;
-      case DEFERRED -> 3;
-      case FAILED -> 4;
-    };
   }
 
   private static void putInstant(ByteArrayOutputStream out, Instant t) {
@@ -189,13 +179,11 @@ final class RecordCodec {
     }
 
     private static SpoolState state(int code, QueueId id) {
-      return switch (code) {
-        case 1 -> SpoolState.QUEUED;
-        case 2 -> SpoolState.ACTIVE;
-        case 3 -> SpoolState.DEFERRED;
-        case 4 -> SpoolState.FAILED;
-        default -> throw new SpoolException("record " + id + " has unknown state code " + code);
-      };
+      SpoolState s = SpoolState.ofCode(code);
+      if (s == null) {
+        throw new SpoolException("record " + id + " has unknown state code " + code);
+      }
+      return s;
     }
   }
 }
