@@ -65,6 +65,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       } catch (RuntimeException e) {
         close();
         failure = new IllegalStateException("could not start an embedded Kafka", e);
+      } catch (Error e) {
+        close(); // e.g. the broker's classes missing from the class path: no point in trying again
+        throw e;
       }
     }
     throw failure;
