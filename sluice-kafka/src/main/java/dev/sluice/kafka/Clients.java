@@ -52,7 +52,6 @@ final class Clients {
   static Map<String, Object> member(KafkaSpoolConfig c) {
     Map<String, Object> p = reader(c, "consumer");
     p.put(ConsumerConfig.GROUP_ID_CONFIG, c.groupId());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
     p.putAll(c.clientProperties());
     return p;
@@ -62,6 +61,8 @@ final class Clients {
   static Map<String, Object> reader(KafkaSpoolConfig c, String role) {
     Map<String, Object> p = common(c, role);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // An offset the log no longer has (retention): read what is left, never skip to the end.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  * @param linger how long the producer waits to fill a batch ({@code linger.ms})
  * @param maxRecordBytes the largest record (message content plus its envelope): the producer's
  *     {@code max.request.size} and the created topics' {@code max.message.bytes}
+ * @param messageRetention {@code retention.ms} of the messages and retry topics this spool creates:
+ *     a message not delivered within this time after it was written is lost, so keep it well above
+ *     the messages' expiry plus the longest outage of every node
  * @param deletedRetention how long operator deletions are kept in the deletions topic; a deleted
  *     message must come up for delivery within this time to be skipped
  * @param maxScanRecords how many records one operator scan ({@link KafkaSpool#list}, {@link
@@ -61,6 +64,7 @@ public record KafkaSpoolConfig(
     Map<String, String> clientProperties,
     Duration linger,
     ByteSize maxRecordBytes,
+    Duration messageRetention,
     Duration deletedRetention,
     int maxScanRecords,
     Duration revokeGrace,
@@ -109,6 +113,9 @@ public record KafkaSpoolConfig(
 
   /** The default largest record: a 40MB message (SES's limit) and its envelope. */
   public static final ByteSize DEFAULT_MAX_RECORD_BYTES = ByteSize.ofMegabytes(41);
+
+  /** The default retention of the messages and retry topics. */
+  public static final Duration DEFAULT_MESSAGE_RETENTION = Duration.ofDays(7);
 
   /** The default retention of operator deletions. */
   public static final Duration DEFAULT_DELETED_RETENTION = Duration.ofDays(7);
@@ -189,6 +196,7 @@ public record KafkaSpoolConfig(
       throw new IllegalArgumentException(
           "kafka maxRecordBytes must be 1KB..2GB, got " + maxRecordBytes);
     }
+    positive(messageRetention, "messageRetention");
     positive(deletedRetention, "deletedRetention");
     if (maxScanRecords < 1) {
       throw new IllegalArgumentException(
@@ -238,6 +246,7 @@ public record KafkaSpoolConfig(
     b.clientProperties = new LinkedHashMap<>(clientProperties);
     b.linger = linger;
     b.maxRecordBytes = maxRecordBytes;
+    b.messageRetention = messageRetention;
     b.deletedRetention = deletedRetention;
     b.maxScanRecords = maxScanRecords;
     b.revokeGrace = revokeGrace;
@@ -296,6 +305,7 @@ public record KafkaSpoolConfig(
     private Map<String, String> clientProperties = new LinkedHashMap<>();
     private Duration linger = DEFAULT_LINGER;
     private ByteSize maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+    private Duration messageRetention = DEFAULT_MESSAGE_RETENTION;
     private Duration deletedRetention = DEFAULT_DELETED_RETENTION;
     private int maxScanRecords = DEFAULT_MAX_SCAN_RECORDS;
     private Duration revokeGrace = DEFAULT_REVOKE_GRACE;
@@ -404,6 +414,12 @@ public record KafkaSpoolConfig(
       return this;
     }
 
+    /** Sets the retention of the messages and retry topics created. */
+    public Builder messageRetention(Duration d) {
+      this.messageRetention = d;
+      return this;
+    }
+
     /** Sets how long operator deletions are kept. */
     public Builder deletedRetention(Duration d) {
       this.deletedRetention = d;
@@ -447,6 +463,7 @@ public record KafkaSpoolConfig(
           clientProperties,
           linger,
           maxRecordBytes,
+          messageRetention,
           deletedRetention,
           maxScanRecords,
           revokeGrace,

@@ -122,7 +122,10 @@ final class TopicSetup {
       cfg.put(
           TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(config.minInsyncReplicas()));
       cfg.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(config.maxRecordBytes().bytes()));
-      if (name.equals(topics.failed())) {
+      if (topics.consumed().contains(name)) {
+        cfg.put(
+            TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.messageRetention().toMillis()));
+      } else if (name.equals(topics.failed())) {
         cfg.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
       } else if (name.equals(topics.deleted())) {
         cfg.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);

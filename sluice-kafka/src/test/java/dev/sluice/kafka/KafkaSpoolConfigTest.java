@@ -26,6 +26,8 @@ class KafkaSpoolConfigTest {
     assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.openTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.createTopics()).isTrue();
+    assertThat(c.messageRetention()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.maxRecordBytes()).isEqualTo(ByteSize.ofMegabytes(41));
     assertThat(c.listener()).isSameAs(KafkaSpool.Listener.NONE);
     assertThat(c.toBuilder().build()).isEqualTo(c);
   }

@@ -78,8 +78,13 @@ class KafkaTopicSetupIT {
     assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(5));
     ConfigResource failed = new ConfigResource(ConfigResource.Type.TOPIC, prefix + ".failed");
     ConfigResource deleted = new ConfigResource(ConfigResource.Type.TOPIC, prefix + ".deleted");
+    ConfigResource tier = new ConfigResource(ConfigResource.Type.TOPIC, prefix + ".retry.5m");
     Map<ConfigResource, Config> configs =
-        admin.describeConfigs(List.of(failed, deleted)).all().get(30, TimeUnit.SECONDS);
+        admin.describeConfigs(List.of(failed, deleted, tier)).all().get(30, TimeUnit.SECONDS);
+    assertThat(configs.get(tier).get(TopicConfig.RETENTION_MS_CONFIG).value())
+        .isEqualTo(Long.toString(Duration.ofDays(7).toMillis()));
+    assertThat(configs.get(tier).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value())
+        .isEqualTo("1");
     assertThat(configs.get(failed).get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
         .isEqualTo("compact");
     assertThat(configs.get(deleted).get(TopicConfig.RETENTION_MS_CONFIG).value())
