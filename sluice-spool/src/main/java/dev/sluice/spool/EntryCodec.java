@@ -42,7 +42,7 @@ final class EntryCodec {
     byte[] lastError = utf8(e.lastError());
     size += 4 + origin.length + 4 + lastError.length;
     ByteBuffer b = ByteBuffer.allocate(size);
-    b.put(VERSION).put(code(e.state()));
+    b.put(VERSION).put((byte) e.state().code());
     putInstant(b, e.due());
     b.putInt(e.attempts()).putLong(e.size());
     putInstant(b, e.received());
@@ -93,23 +93,12 @@ final class EntryCodec {
   }
 
   // Codes, not ordinals: reordering the enum must not change what is on disk.
-  private static byte code(SpoolState s) {
-    return switch (s) {
-      case QUEUED -> 1;
-      case ACTIVE -> 2;
-      case DEFERRED -> 3;
-      case FAILED -> 4;
-    };
-  }
-
   private static SpoolState state(byte code, QueueId id) {
-    return switch (code) {
-      case 1 -> SpoolState.QUEUED;
-      case 2 -> SpoolState.ACTIVE;
-      case 3 -> SpoolState.DEFERRED;
-      case 4 -> SpoolState.FAILED;
-      default -> throw new SpoolException("entry " + id + " has unknown state code " + code);
-    };
+    SpoolState s = SpoolState.ofCode(code);
+    if (s == null) {
+      throw new SpoolException("entry " + id + " has unknown state code " + code);
+    }
+    return s;
   }
 
   private static byte[] utf8(String s) {

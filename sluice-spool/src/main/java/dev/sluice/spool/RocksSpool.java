@@ -7,7 +7,6 @@ import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolFilter;
-import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.core.spool.SpooledMessage;
 import dev.sluice.core.spool.Submission;
@@ -196,17 +195,7 @@ public final class RocksSpool implements Spool {
     List<byte[]> contents = new ArrayList<>(copy.size());
     for (Submission m : copy) {
       QueueId id = ids.next(clock.millis());
-      entries.add(
-          new SpoolEntry(
-              id,
-              m.envelope(),
-              m.content().length,
-              m.received(),
-              m.origin(),
-              SpoolState.QUEUED,
-              m.received(),
-              0,
-              ""));
+      entries.add(SpoolEntry.queued(id, m));
       contents.add(m.content());
     }
     CompletableFuture<List<QueueId>> done = new CompletableFuture<>();
@@ -299,7 +288,12 @@ public final class RocksSpool implements Spool {
       throw new IllegalArgumentException("attempts must be >= 0, got " + attempts);
     }
     return change(
-        PendingOp.Kind.RESCHEDULE, id, due, attempts, lastError, narrowed(remainingRecipients));
+        PendingOp.Kind.RESCHEDULE,
+        id,
+        due,
+        attempts,
+        lastError,
+        SpoolEntry.narrowing(remainingRecipients));
   }
 
   @Override
@@ -314,16 +308,8 @@ public final class RocksSpool implements Spool {
       QueueId id, String reason, Instant at, List<String> remainingRecipients) {
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(at, "at");
-    return change(PendingOp.Kind.FAIL, id, at, 0, reason, narrowed(remainingRecipients));
-  }
-
-  /** A copy of narrowed recipients; whether they belong to the message is checked by the writer. */
-  private static List<String> narrowed(List<String> remaining) {
-    List<String> copy = List.copyOf(remaining);
-    if (copy.isEmpty()) {
-      throw new IllegalArgumentException("a narrowed envelope needs at least one recipient");
-    }
-    return copy;
+    return change(
+        PendingOp.Kind.FAIL, id, at, 0, reason, SpoolEntry.narrowing(remainingRecipients));
   }
 
   @Override

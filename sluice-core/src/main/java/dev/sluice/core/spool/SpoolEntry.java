@@ -39,6 +39,34 @@ public record SpoolEntry(
     Objects.requireNonNull(lastError, "lastError");
   }
 
+  /** The entry of a message just accepted: QUEUED, due when it was received, never attempted. */
+  public static SpoolEntry queued(QueueId id, Submission message) {
+    return new SpoolEntry(
+        id,
+        message.envelope(),
+        message.content().length,
+        message.received(),
+        message.origin(),
+        SpoolState.QUEUED,
+        message.received(),
+        0,
+        "");
+  }
+
+  /**
+   * A copy of the recipients a narrowed envelope keeps (see {@link Spool#reschedule(QueueId,
+   * Instant, int, String, List)}); whether they belong to the message is for the spool to check.
+   *
+   * @throws IllegalArgumentException when {@code remaining} is empty
+   */
+  public static List<String> narrowing(List<String> remaining) {
+    List<String> copy = List.copyOf(remaining);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("a narrowed envelope needs at least one recipient");
+    }
+    return copy;
+  }
+
   /** This entry with the same sender and other recipients. */
   public SpoolEntry withRecipients(List<String> recipients) {
     return new SpoolEntry(

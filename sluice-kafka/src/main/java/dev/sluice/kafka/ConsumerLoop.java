@@ -1,0 +1,511 @@
+package dev.sluice.kafka;
+
+import dev.sluice.core.Clock;
+import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.spool.SpoolException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the group member (a {@link KafkaConsumer} is not thread-safe): reads the
+ * messages topic and every retry tier into the per-bucket {@link ReadyBuffers}, holds back what is
+ * not due, and commits what is finished.
+ *
+ * <h2>Design</h2>
+ *
+ * <p><b>Pausing instead of buffering.</b> A partition is paused while its bucket's buffer is full
+ * (until the bucket drains to half), while the head record of a retry tier partition is not due
+ * (until it is), and for good when a record cannot be read (a format this version does not know:
+ * nothing after it is lost, and the group's offset stays before it for a Sluice that reads it). A
+ * record the loop cannot take now is put back by seeking to it, so the consumer fetches it again on
+ * resume and nothing is held in memory beyond the buffers.
+ *
+ * <p><b>Retry tiers are read head first.</b> See {@link Topics}: a tier partition waits for its
+ * head. A head that is still not due when it has been held as long as its tier allows is written
+ * again to the tier its remaining delay belongs to (a "hop"), and finished once that write is
+ * acknowledged.
+ *
+ * <p><b>Commits</b> go up to each partition's lowest unfinished record ({@link PartitionTracker}),
+ * asynchronously every commit interval, and synchronously when partitions are revoked and when the
+ * loop stops. A crash loses only what was finished since the last commit: those records are
+ * delivered again (at-least-once).
+ *
+ * <p><b>Rebalances.</b> Buckets moving away lose their buffered records (the new owner reads them
+ * again from the committed offset); the loop waits up to the revoke grace for the outcomes of their
+ * messages in flight, commits, and forgets the partitions. Outcomes arriving later still write
+ * their retry or failure records, but can no longer commit; the new owner delivers those messages
+ * again.
+ *
+ * <p>Thread-safe where stated: {@link #drained}, {@link #ownedBuckets}, {@link #heldPartitions} and
+ * {@link #stop} may be called from any thread; the rest runs on the loop's thread.
+ */
+final class ConsumerLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+  private static final long MAX_POLL_MILLIS = 100;
+  private static final long HOP_RETRY_NANOS = 1_000_000_000L;
+
+  private final KafkaSpoolConfig config;
+  private final Topics topics;
+  private final Clock clock;
+  private final ReadyBuffers buffers;
+  private final Deletions deletions;
+  private final Producer<String, byte[]> producer;
+  private final KafkaSpool.Listener listener;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Thread thread;
+
+  // Loop-thread state (trackers is read by other threads, changed only by the loop's).
+  private final Map<TopicPartition, PartitionTracker> trackers = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, Long> heldUntil = new HashMap<>();
+  private final Set<TopicPartition> stuck = new HashSet<>();
+  private long nextCommitNanos;
+  private long lastHopRetryNanos;
+
+  // Shared state.
+  private final Set<Integer> fullBuckets = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<Hop> failedHops = new ConcurrentLinkedQueue<>();
+  private volatile Set<Integer> owned = Set.of();
+  private volatile int held;
+  private final AtomicLong hops = new AtomicLong();
+  private volatile boolean running = true;
+  private volatile boolean abandoned;
+  private boolean started;
+
+  /** A head record to be written to another tier. */
+  private record Hop(PartitionTracker tracker, ConsumerRecord<String, byte[]> record, long due) {}
+
+  ConsumerLoop(
+      KafkaSpoolConfig config,
+      Topics topics,
+      Clock clock,
+      ReadyBuffers buffers,
+      Deletions deletions,
+      Producer<String, byte[]> producer) {
+    this.config = config;
+    this.topics = topics;
+    this.clock = clock;
+    this.buffers = buffers;
+    this.deletions = deletions;
+    this.producer = producer;
+    this.listener = config.listener();
+    this.consumer = new KafkaConsumer<>(Clients.member(config));
+    this.thread = Thread.ofPlatform().name("sluice-kafka-consumer").daemon().unstarted(this);
+  }
+
+  synchronized void start() {
+    started = true;
+    thread.start();
+  }
+
+  /** The buckets whose messages partition this member owns. Any thread. */
+  Set<Integer> ownedBuckets() {
+    return owned;
+  }
+
+  /** Tier partitions waiting for their head to come due. Any thread. */
+  int heldPartitions() {
+    return held;
+  }
+
+  /** Whether this node owns the partition and has finished the record at {@code offset}. */
+  boolean finished(TopicPartition tp, long offset) {
+    PartitionTracker t = trackers.get(tp);
+    return t != null && t.finished(offset);
+  }
+
+  /** Records of an owned partition that wait (see {@link PartitionTracker#waiting}); else -1. */
+  long waiting(TopicPartition tp, long end) {
+    PartitionTracker t = trackers.get(tp);
+    return t == null ? -1 : t.waiting(end);
+  }
+
+  /** Head records written again to another tier since the start. Any thread. */
+  long hops() {
+    return hops.get();
+  }
+
+  /** A taker took from {@code bucket}: if that let a full bucket drain to half, read it again. */
+  void drained(int bucket) {
+    if (running && fullBuckets.contains(bucket) && buffers.belowHalf(bucket)) {
+      consumer.wakeup();
+    }
+  }
+
+  /**
+   * Stops the loop and closes the member, leaving the group. With {@code commit}, finished offsets
+   * are committed first; without, the group's offsets stay where the last commit left them, as
+   * after a crash. Any thread; returns when the member is closed.
+   */
+  void stop(boolean commit) {
+    synchronized (this) {
+      if (!started) {
+        started = true; // closes once
+        consumer.close();
+        return;
+      }
+    }
+    abandoned = !commit;
+    running = false;
+    consumer.wakeup();
+    Threads.joinUninterruptibly(thread);
+  }
+
+  @Override
+  public void run() {
+    try {
+      consumer.subscribe(topics.consumed(), new Rebalance());
+      nextCommitNanos = System.nanoTime() + config.commitInterval().toNanos();
+      while (running) {
+        try {
+          turn();
+        } catch (WakeupException e) {
+          // a bucket drained, or stop: look again
+        } catch (KafkaException e) {
+          if (!running) {
+            break;
+          }
+          LOG.error("Kafka spool consumer: {}; trying again in a second", e.toString(), e);
+          sleepQuietly(1000);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.error("Kafka spool consumer stopped: {}", e.toString(), e);
+      throw e;
+    } finally {
+      close();
+    }
+  }
+
+  private void turn() {
+    long now = clock.millis();
+    applyPauses(now);
+    retryHops(now);
+    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(pollMillis(now)));
+    if (!records.isEmpty()) {
+      read(records, clock.millis());
+    }
+    if (System.nanoTime() - nextCommitNanos >= 0) {
+      commit(trackers.values(), false);
+      nextCommitNanos = System.nanoTime() + config.commitInterval().toNanos();
+    }
+  }
+
+  private long pollMillis(long now) {
+    long wait = MAX_POLL_MILLIS;
+    for (long until : heldUntil.values()) {
+      wait = Math.min(wait, until - now);
+    }
+    return Math.max(0, wait);
+  }
+
+  /** Pauses exactly the assigned partitions that must not be read now, and resumes the rest. */
+  private void applyPauses(long now) {
+    heldUntil.values().removeIf(until -> until <= now);
+    held = heldUntil.size();
+    fullBuckets.removeIf(buffers::belowHalf);
+    Set<TopicPartition> assigned = consumer.assignment();
+    Set<TopicPartition> paused = consumer.paused();
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    for (TopicPartition tp : assigned) {
+      boolean hold =
+          stuck.contains(tp) || heldUntil.containsKey(tp) || fullBuckets.contains(tp.partition());
+      if (hold && !paused.contains(tp)) {
+        pause.add(tp);
+      } else if (!hold && paused.contains(tp)) {
+        resume.add(tp);
+      }
+    }
+    if (!pause.isEmpty()) {
+      consumer.pause(pause);
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
+    }
+  }
+
+  private void read(ConsumerRecords<String, byte[]> records, long now) {
+    Set<Integer> arrived = new TreeSet<>();
+    for (TopicPartition tp : records.partitions()) {
+      PartitionTracker tracker = trackers.get(tp);
+      if (tracker == null) {
+        continue;
+      }
+      boolean tier = topics.isTier(tp.topic());
+      int bucket = tp.partition();
+      for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+        QueueId id = QueueId.parseOrNull(r.key());
+        if (id == null || r.value() == null) {
+          LOG.warn("skipping a record that is not a spooled message: {}@{}", tp, r.offset());
+          tracker.readDone(r.offset());
+          continue;
+        }
+        if (deletions.skips(id, tp.topic(), tp.partition(), r.offset())) {
+          tracker.readDone(r.offset());
+          continue;
+        }
+        RecordCodec.Decoded d;
+        try {
+          d = RecordCodec.decode(id, r.value());
+        } catch (SpoolException e) {
+          LOG.error(
+              "cannot read {}@{}: {}; the partition waits here for a Sluice that can",
+              tp,
+              r.offset(),
+              e.getMessage());
+          consumer.seek(tp, r.offset());
+          stuck.add(tp);
+          break;
+        }
+        if (tier) {
+          long due = Millis.of(d.entry().due());
+          long until = Math.min(due, r.timestamp() + topics.holdMillis(tp.topic()));
+          if (until > now) {
+            consumer.seek(tp, r.offset());
+            heldUntil.put(tp, until);
+            held = heldUntil.size();
+            break;
+          }
+          if (due > now) {
+            tracker.read(r.offset());
+            hop(new Hop(tracker, r, due), now);
+            continue;
+          }
+        }
+        if (!buffers.hasRoom(bucket, r.value().length)) {
+          consumer.seek(tp, r.offset());
+          fullBuckets.add(bucket);
+          break;
+        }
+        tracker.read(r.offset());
+        buffers.add(bucket, new ReadyBuffers.Ready(d.entry(), d.content(), tracker, r.offset()));
+        arrived.add(bucket);
+      }
+    }
+    for (int b : arrived) {
+      try {
+        listener.arrived(b);
+      } catch (RuntimeException e) {
+        LOG.warn("Kafka spool listener failed on arrival in bucket {}", b, e);
+      }
+    }
+  }
+
+  /** Writes a held head that is still not due to the tier of its remaining delay. */
+  private void hop(Hop h, long now) {
+    ConsumerRecord<String, byte[]> r = h.record();
+    ProducerRecord<String, byte[]> again =
+        new ProducerRecord<>(topics.tierFor(h.due() - now), r.partition(), now, r.key(), r.value());
+    try {
+      producer.send(
+          again,
+          (md, e) -> {
+            if (e == null) {
+              hops.incrementAndGet();
+              h.tracker().done(r.offset());
+            } else {
+              LOG.warn(
+                  "could not move {} to a retry tier: {}; trying again", r.key(), e.toString());
+              failedHops.add(h);
+            }
+          });
+    } catch (KafkaException | IllegalStateException e) {
+      LOG.warn("could not move {} to a retry tier: {}; trying again", r.key(), e.toString());
+      failedHops.add(h);
+    }
+  }
+
+  private void retryHops(long now) {
+    if (failedHops.isEmpty() || System.nanoTime() - lastHopRetryNanos < HOP_RETRY_NANOS) {
+      return;
+    }
+    lastHopRetryNanos = System.nanoTime();
+    for (int n = failedHops.size(); n > 0; n--) {
+      Hop h = failedHops.poll();
+      if (h == null) {
+        break;
+      }
+      if (!h.tracker().retired()) {
+        hop(h, now);
+      }
+    }
+  }
+
+  private void commit(Collection<PartitionTracker> which, boolean sync) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Map<TopicPartition, PartitionTracker> byPartition = new HashMap<>();
+    for (PartitionTracker t : which) {
+      long p = t.commitPosition();
+      if (p >= 0) {
+        offsets.put(t.partition(), new OffsetAndMetadata(p));
+        byPartition.put(t.partition(), t);
+      }
+    }
+    if (offsets.isEmpty()) {
+      return;
+    }
+    if (!sync) {
+      consumer.commitAsync(
+          offsets,
+          (done, e) -> {
+            if (e == null) {
+              done.forEach((tp, o) -> byPartition.get(tp).committed(o.offset()));
+            } else {
+              LOG.debug("Kafka spool commit failed: {}; the next one covers it", e.toString());
+            }
+          });
+      return;
+    }
+    for (int attempt = 0; ; attempt++) {
+      try {
+        consumer.commitSync(offsets);
+        offsets.forEach((tp, o) -> byPartition.get(tp).committed(o.offset()));
+        return;
+      } catch (WakeupException e) {
+        if (attempt >= 3) {
+          return; // a wakeup storm; the next commit covers it
+        }
+      } catch (KafkaException e) {
+        LOG.warn(
+            "Kafka spool could not commit {} partitions: {}; their finished messages since the"
+                + " last commit may be delivered again",
+            offsets.size(),
+            e.toString());
+        return;
+      }
+    }
+  }
+
+  private void close() {
+    try {
+      if (!abandoned) {
+        commit(trackers.values(), true);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka spool: final commit failed: {}", e.toString());
+    }
+    try {
+      consumer.close();
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka spool: closing the consumer failed: {}", e.toString());
+    }
+    trackers.values().forEach(PartitionTracker::retire);
+    trackers.clear();
+    owned = Set.of();
+  }
+
+  private void updateOwned() {
+    Set<Integer> now = new TreeSet<>();
+    for (TopicPartition tp : trackers.keySet()) {
+      if (tp.topic().equals(topics.messages())) {
+        now.add(tp.partition());
+      }
+    }
+    Set<Integer> next = Set.copyOf(now);
+    if (next.equals(owned)) {
+      return;
+    }
+    owned = next;
+    LOG.info("Kafka spool owns buckets {} of {}", now, config.partitions());
+    try {
+      listener.assigned(next, config.partitions());
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka spool listener failed on assignment", e);
+    }
+  }
+
+  /**
+   * Lets go of partitions; with {@code revoked}, waits for their in-flight outcomes and commits.
+   */
+  private void release(Collection<TopicPartition> partitions, boolean revoked) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    buffers.drop(partitions);
+    List<PartitionTracker> leaving = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      PartitionTracker t = trackers.get(tp);
+      if (t != null) {
+        leaving.add(t);
+      }
+    }
+    if (revoked && running) {
+      long deadline = System.nanoTime() + config.revokeGrace().toNanos();
+      try {
+        for (PartitionTracker t : leaving) {
+          t.awaitTaken(deadline);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (revoked && !abandoned) {
+      commit(leaving, true);
+    }
+    for (TopicPartition tp : partitions) {
+      PartitionTracker t = trackers.remove(tp);
+      if (t != null) {
+        t.retire();
+      }
+      heldUntil.remove(tp);
+      stuck.remove(tp);
+    }
+    held = heldUntil.size();
+    updateOwned();
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs on the loop's thread, inside poll (and close). */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        trackers.putIfAbsent(tp, new PartitionTracker(tp));
+      }
+      updateOwned();
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      release(partitions, true);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      LOG.warn(
+          "Kafka spool lost {} partitions without a clean hand-over; their messages in flight"
+              + " will be delivered again by the new owner",
+          partitions.size());
+      release(partitions, false);
+    }
+  }
+}
