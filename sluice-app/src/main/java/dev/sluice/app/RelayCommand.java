@@ -70,7 +70,13 @@ final class RelayCommand implements Callable<Integer> {
     Relay relay;
     try {
       relay = Relay.start(config, env, java.nio.file.Path.of(System.getProperty("user.home")));
-    } catch (IllegalArgumentException | UncheckedIOException | IllegalStateException e) {
+    } catch (ConfigException e) {
+      err.println("sluice relay: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException
+        | UncheckedIOException
+        | IllegalStateException
+        | dev.sluice.core.spool.SpoolException e) {
       err.println("sluice relay: " + e.getMessage());
       return 1;
     }
@@ -123,14 +129,29 @@ final class RelayCommand implements Callable<Integer> {
             + (c.usersFile() == null ? "(none)" : "from " + c.usersFile())
             + (c.tlsCertificate() == null ? " (loopback only, no TLS)" : ""));
     SpoolStats s = relay.spool().stats();
-    out.println(
-        "relay: spool "
-            + c.spoolDir().toAbsolutePath()
-            + " ("
-            + relay.spool().buckets()
-            + " buckets, "
-            + s.total()
-            + " messages held)");
+    if (c.kafka().distributed()) {
+      out.println(
+          "relay: spool kafka://"
+              + c.kafka().bootstrapServers()
+              + " (topics "
+              + c.kafka().topicPrefix()
+              + ".*, "
+              + relay.spool().buckets()
+              + " partitions, group "
+              + c.kafka().groupId()
+              + ", "
+              + s.total()
+              + " messages waiting)");
+    } else {
+      out.println(
+          "relay: spool "
+              + c.spoolDir().toAbsolutePath()
+              + " ("
+              + relay.spool().buckets()
+              + " buckets, "
+              + s.total()
+              + " messages held)");
+    }
     out.println("relay: delivery: " + relay.deliveryDescription());
     out.println("relay: ready; stop with Ctrl-C or SIGTERM");
     out.flush();

@@ -160,6 +160,13 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
   }
 
+  /** Makes the worker of one bucket look now, if this scheduler owns it. */
+  public void wakeBucket(int bucket) {
+    if (bucket >= 0 && bucket < byBucket.length && byBucket[bucket] != null) {
+      byBucket[bucket].wake();
+    }
+  }
+
   /** Wakes the worker of the message's bucket if it would otherwise sleep past the new due time. */
   private void rescheduled(QueueId id, long dueMillis) {
     BucketWorker w = byBucket[id.bucket(byBucket.length)];

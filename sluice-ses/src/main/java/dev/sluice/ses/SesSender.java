@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class SesSender implements MessageSender, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SesSender.class);
   private static final String SIMULATOR_DOMAIN = "@simulator.amazonses.com";
+  // The longest one sleep for tokens; a longer wait is looked at again after this.
+  private static final long MAX_WAIT_NANOS = 1_000_000_000L;
   // The least rate a share of zero leaves (recipients per second).
   private static final double MIN_SHARED_RATE = 0.1;
 
@@ -238,6 +240,14 @@ public final class SesSender implements MessageSender, AutoCloseable {
         if (shaped) {
           syncRate();
           long wait = bucket.reserve(n);
+          if (wait > MAX_WAIT_NANOS) {
+            // Too far ahead: give the tokens back and look again after a while, so that a rate
+            // that rises meanwhile (a larger share, a fresh MaxSendRate) is used at once instead
+            // of sleeping out a wait computed at the old rate.
+            bucket.refund(n);
+            sleep(MAX_WAIT_NANOS);
+            continue;
+          }
           if (wait > 0 && !sleep(wait)) {
             bucket.refund(n);
             continue;
@@ -382,7 +392,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
     sentSinceRefresh.set(0);
     if (Double.isNaN(config.rateOverride())) {
       baseCeiling = fresh.maxSendRate();
-      applyCeiling();
+      applyCeiling(false);
     }
     boolean spent = fresh.dailySpent();
     if (dailyPaused && !spent) {
@@ -406,7 +416,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
       throw new IllegalArgumentException("share must be in [0, 1], got " + fraction);
     }
     share = fraction;
-    applyCeiling();
+    applyCeiling(true);
   }
 
   /** The fraction of the account's limits this sender uses (see {@link #setShare}). */
@@ -414,10 +424,16 @@ public final class SesSender implements MessageSender, AutoCloseable {
     return share;
   }
 
-  private synchronized void applyCeiling() {
+  /** The ceiling from the base and the share; a new share moves the current rate with it. */
+  private synchronized void applyCeiling(boolean shareChanged) {
     double base = baseCeiling;
     // Never quite zero: a send already waiting for tokens would otherwise wait forever.
-    aimd.setCeiling(base < 0 ? base : Math.max(base * share, Math.min(base, MIN_SHARED_RATE)));
+    double ceiling = base < 0 ? base : Math.max(base * share, Math.min(base, MIN_SHARED_RATE));
+    if (shareChanged) {
+      aimd.rescale(ceiling);
+    } else {
+      aimd.setCeiling(ceiling);
+    }
     shaped = base >= 0;
     syncRate();
   }

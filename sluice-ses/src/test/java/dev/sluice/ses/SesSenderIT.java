@@ -160,6 +160,28 @@ class SesSenderIT {
   }
 
   @Test
+  void send_waitingAtAShareOfZero_goesOutSoonAfterTheShareGrows() throws Exception {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=40/s")) {
+      try (SesSender s =
+          sender(
+              SesV2Transport.create(h.api(false)), SenderConfig.builder().maxInFlight(8).build())) {
+        s.setShare(0); // 0.1 recipients a second: the sixth would wait 50 s at that rate
+        List<CompletableFuture<Outcome>> fs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          fs.add(s.send(message(i, "r" + i + "@example.net")));
+        }
+        s.setShare(1);
+        // The current rate moves with the share at once, not by additive recovery.
+        assertThat(s.currentRate()).isEqualTo(40.0);
+        // Waits are looked at again at least every second, so the new rate takes over.
+        CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
+            .get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(fs).allMatch(f -> f.join() instanceof Outcome.Delivered);
+      }
+    }
+  }
+
+  @Test
   void send_shareOfTheDailyQuota_pausesAtItsShareOfWhatIsLeft() {
     try (SimulatorHarness h = new SimulatorHarness("max-send-rate=unlimited", "max-24h-send=10")) {
       try (SesSender s =

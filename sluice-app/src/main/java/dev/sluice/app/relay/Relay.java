@@ -5,6 +5,7 @@ import dev.sluice.app.admin.RelayMetrics;
 import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
+import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.delivery.DeliveryEvent;
@@ -21,6 +22,8 @@ import dev.sluice.ingress.SmtpIngress;
 import dev.sluice.ingress.UserStore;
 import dev.sluice.ingress.http.HttpIngress;
 import dev.sluice.ingress.http.HttpIngressSettings;
+import dev.sluice.kafka.KafkaSpool;
+import dev.sluice.kafka.KafkaSpoolConfig;
 import dev.sluice.ses.SenderConfig;
 import dev.sluice.ses.SesSender;
 import dev.sluice.smtp.SmtpDialect;
@@ -35,6 +38,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,13 +115,22 @@ public final class Relay implements AutoCloseable {
             : PemTls.serverContext(config.tlsCertificate(), config.tlsKey());
     AccessPolicy access = new AccessPolicy(config.relayNetworks(), loadUsers(config));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Spool spool = openSpool(config);
+    if (config.kafka().distributed() && config.hold()) {
+      throw new ConfigException(
+          "relay.hold is not available with relay.spool.backend=kafka: a node that joins the"
+              + " delivery group must deliver the partitions it is given");
+    }
+    DistributedHooks hooks = new DistributedHooks();
+    Spool spool = openSpool(config, hooks);
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     List<AutoCloseable> doors = new ArrayList<>();
     Delivery delivery = null;
     String listening = "SMTP on " + config.smtpBind() + ":" + config.smtpPort();
     try {
       delivery = config.hold() ? null : startDelivery(config, spool, registry, metrics, env, home);
+      if (delivery != null) {
+        hooks.attach(delivery.sender(), delivery.scheduler());
+      }
       DeliveryScheduler scheduler = delivery == null ? null : delivery.scheduler();
       AcceptListener accepted =
           ids -> {
@@ -128,7 +141,13 @@ public final class Relay implements AutoCloseable {
               }
             }
           };
-      Admission admission = new Admission(spool, config.highWater(), config.minFreeDisk());
+      // Kafka's counters cost calls to the cluster: read them in the background, not per message.
+      Admission admission =
+          new Admission(
+              spool,
+              config.highWater(),
+              config.minFreeDisk(),
+              config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
       int smtpPort = -1;
       if (config.smtpPort() >= 0) {
         SmtpDialect dialect =
@@ -199,10 +218,72 @@ public final class Relay implements AutoCloseable {
     }
   }
 
-  /** The embedded spool in {@code relay.spool.dir}. */
-  private static Spool openSpool(RelayConfig config) {
-    return RocksSpool.open(
-        RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
+  /** The embedded spool in {@code relay.spool.dir}, or Kafka in distributed mode. */
+  private static Spool openSpool(RelayConfig config, KafkaSpool.Listener hooks) {
+    KafkaSettings k = config.kafka();
+    if (!k.distributed()) {
+      return RocksSpool.open(
+          RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
+    }
+    return KafkaSpool.open(
+        KafkaSpoolConfig.builder(k.bootstrapServers())
+            .topicPrefix(k.topicPrefix())
+            .partitions(k.partitions())
+            .replicationFactor(k.replicationFactor())
+            .minInsyncReplicas(k.minInsyncReplicas())
+            .groupId(k.groupId())
+            .clientId("sluice-" + config.hostname())
+            .retryTiers(k.retryTiers())
+            .createTopics(k.createTopics())
+            .openTimeout(k.openTimeout())
+            .clientProperties(k.clientOverrides())
+            .listener(hooks)
+            .build());
+  }
+
+  /**
+   * Distributed mode's link from the Kafka spool to delivery: the share of the partitions this node
+   * owns becomes its share of the account's rate and daily quota, and records arriving in a
+   * partition wake its bucket's worker. Assignments may come before delivery is started; the last
+   * one is applied when it is.
+   */
+  private static final class DistributedHooks implements KafkaSpool.Listener {
+    private SesSender sender;
+    private volatile DeliveryScheduler scheduler;
+    private double share = 0;
+
+    synchronized void attach(SesSender s, DeliveryScheduler d) {
+      this.sender = s;
+      this.scheduler = d;
+      s.setShare(share);
+    }
+
+    @Override
+    public void assigned(java.util.Set<Integer> owned, int partitions) {
+      double now = partitions == 0 ? 0 : (double) owned.size() / partitions;
+      SesSender s;
+      synchronized (this) {
+        share = now;
+        s = sender;
+      }
+      log.info(
+          "distributed: this node owns {} of {} partitions {}: {}% of the account's rate",
+          owned.size(),
+          partitions,
+          new java.util.TreeSet<>(owned),
+          String.format(java.util.Locale.ROOT, "%.1f", 100 * now));
+      if (s != null) {
+        s.setShare(now);
+      }
+    }
+
+    @Override
+    public void arrived(int bucket) {
+      DeliveryScheduler d = scheduler;
+      if (d != null) {
+        d.wakeBucket(bucket);
+      }
+    }
   }
 
   private static Delivery startDelivery(

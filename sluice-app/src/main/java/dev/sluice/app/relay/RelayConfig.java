@@ -55,6 +55,7 @@ import java.util.Objects;
  * @param bounces whether a failed message is reported to its sender (RFC 3464)
  * @param stopGrace how long a stopping relay waits for calls in flight
  * @param admin the admin API's address, port and token
+ * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
  */
 public record RelayConfig(
     String hostname,
@@ -86,7 +87,8 @@ public record RelayConfig(
     java.net.URI eventsWebhook,
     boolean bounces,
     Duration stopGrace,
-    dev.sluice.app.admin.AdminSettings admin) {
+    dev.sluice.app.admin.AdminSettings admin,
+    KafkaSettings kafka) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -94,6 +96,7 @@ public record RelayConfig(
     Objects.requireNonNull(smtpLimits, "smtpLimits");
     Objects.requireNonNull(relayNetworks, "relayNetworks");
     Objects.requireNonNull(spoolDir, "spoolDir");
+    Objects.requireNonNull(kafka, "kafka");
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
@@ -432,6 +435,7 @@ public record RelayConfig(
                 BOUNCES,
                 STOP_GRACE));
     keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
+    keys.addAll(KafkaSettings.KEYS);
     return ConfigSchema.of(keys);
   }
 
@@ -479,7 +483,8 @@ public record RelayConfig(
         s.get(EVENTS_WEBHOOK),
         s.get(BOUNCES),
         s.get(STOP_GRACE),
-        adminSettings(s));
+        adminSettings(s),
+        KafkaSettings.from(s));
   }
 
   /**

@@ -91,6 +91,27 @@ public final class AimdRate {
     }
   }
 
+  /**
+   * Sets a new ceiling and moves the current rate (and the rate of the last throttle) in the same
+   * proportion: for a ceiling that is a share of a larger one and changes with the share, so that a
+   * sender whose share doubles sends twice as fast at once, and one whose share halves at once half
+   * as fast, keeping how far below its ceiling throttles had put it. When either ceiling is
+   * unlimited or zero, this is {@link #setCeiling}.
+   */
+  public synchronized void rescale(double newCeiling) {
+    advance(clock.nanos());
+    if (!(ceiling > 0 && newCeiling > 0 && current >= 0)) {
+      setCeiling(newCeiling);
+      return;
+    }
+    double ratio = newCeiling / ceiling;
+    ceiling = newCeiling;
+    current = Math.min(newCeiling, Math.max(floor, current * ratio));
+    if (!Double.isNaN(lastThrottledAt)) {
+      lastThrottledAt *= ratio;
+    }
+  }
+
   /** Records a throttle; returns true when it cut the rate. */
   public synchronized boolean onThrottle() {
     long now = clock.nanos();

@@ -33,6 +33,40 @@ class AimdRateTest {
   }
 
   @Test
+  void rescale_movesTheCurrentRateInProportion_unlikeSetCeiling() {
+    AimdRate a = aimd(1000);
+    a.onThrottle(); // 700
+    a.rescale(500); // a share halved
+    assertThat(a.ceiling()).isEqualTo(500.0);
+    assertThat(a.current()).isEqualTo(350.0);
+    a.rescale(2000);
+    assertThat(a.current()).isEqualTo(1400.0);
+    // The throttle's rate moved too: a throttle at 1400 is not "below the last one".
+    clock.advance(Duration.ofMillis(200));
+    double before = a.current();
+    a.onThrottle();
+    assertThat(a.current()).isCloseTo(before * 0.9, org.assertj.core.data.Offset.offset(1e-6));
+    // setCeiling, by contrast, leaves a lower current rate where it is.
+    AimdRate b = aimd(100);
+    b.setCeiling(1);
+    b.setCeiling(100);
+    assertThat(b.current()).isEqualTo(1.0);
+    AimdRate c = aimd(100);
+    c.rescale(1);
+    c.rescale(100);
+    assertThat(c.current()).isEqualTo(100.0);
+  }
+
+  @Test
+  void rescale_toOrFromUnlimited_isSetCeiling() {
+    AimdRate a = aimd(-1);
+    a.rescale(50);
+    assertThat(a.current()).isEqualTo(50.0);
+    a.rescale(-1);
+    assertThat(a.current()).isNegative();
+  }
+
+  @Test
   void quietPeriod_restoresFullSpeedRecovery() {
     AimdRate a = aimd(1000);
     a.onThrottle();
