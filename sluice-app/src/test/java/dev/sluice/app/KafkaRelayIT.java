@@ -200,6 +200,49 @@ class KafkaRelayIT {
   }
 
   @Test
+  void aClusterThatGoesAway_getsMailRefusedWith451_notAcceptedAndLost() throws Exception {
+    Path props = dir.resolve("client.properties");
+    java.nio.file.Files.writeString(
+        props,
+        "delivery.timeout.ms=4000\nrequest.timeout.ms=1500\nmax.block.ms=3000\n"
+            + "default.api.timeout.ms=3000\n");
+    EmbeddedKafka own = new EmbeddedKafka().start();
+    try {
+      sim = Simulator.start(SimulatorConfig.onFreePorts("https-port=off", "smtp-port=off"));
+      relay =
+          Relay.start(
+              RelayConfig.onFreePorts(
+                  dir.resolve("unused-spool"),
+                  "upstream=ses-v2+http://127.0.0.1:" + sim.httpEndpoint().getPort(),
+                  "spool.backend=kafka",
+                  "kafka.bootstrap-servers=" + own.bootstrapServers(),
+                  "kafka.partitions=2",
+                  "kafka.replication-factor=1",
+                  "kafka.min-insync-replicas=1",
+                  "kafka.client-properties=" + props),
+              Map.of(),
+              dir);
+      sendSmtp("app@example.com", "success@simulator.amazonses.com", "before");
+    } finally {
+      own.close();
+    }
+    try (SmtpClient c =
+        SmtpClient.connect(
+            SmtpClientConfig.builder("127.0.0.1", relay.smtpPort())
+                .startTls(SmtpClientConfig.StartTls.NEVER, null)
+                .build())) {
+      SendResult r =
+          c.send(
+              "app@example.com",
+              List.of("success@simulator.amazonses.com"),
+              "Subject: after\r\n\r\nHi.\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(r)
+          .isInstanceOfSatisfying(
+              SendResult.Refused.class, f -> assertThat(f.reply().code()).isEqualTo(451));
+    }
+  }
+
+  @Test
   void holdInDistributedMode_isRefusedAtStart() {
     assertThatThrownBy(() -> start(List.of(), "hold=true"))
         .isInstanceOf(ConfigException.class)
