@@ -87,6 +87,7 @@ final class ConsumerLoop implements Runnable {
   private final Set<Integer> fullBuckets = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Hop> failedHops = new ConcurrentLinkedQueue<>();
   private volatile Set<Integer> owned = Set.of();
+  private Set<Integer> announced; // what the listener heard last; loop thread only
   private volatile int held;
   private final AtomicLong hops = new AtomicLong();
   private volatile boolean running = true;
@@ -416,21 +417,31 @@ final class ConsumerLoop implements Runnable {
     owned = Set.of();
   }
 
-  private void updateOwned() {
+  /**
+   * Recomputes the buckets owned from the trackers; with {@code announce}, tells the listener when
+   * they differ from what it heard last.
+   *
+   * <p>Only an assignment announces. The eager protocol revokes every partition when a rebalance
+   * starts and assigns the new set when it ends (an empty set included); announcing the empty
+   * interim would drop this node's share of the account to nothing for the length of the rebalance
+   * (the sender then takes its daily quota for spent and the relay stops taking for a quota
+   * refresh), although the node keeps or gains buckets in most rebalances.
+   */
+  private void updateOwned(boolean announce) {
     Set<Integer> now = new TreeSet<>();
     for (TopicPartition tp : trackers.keySet()) {
       if (tp.topic().equals(topics.messages())) {
         now.add(tp.partition());
       }
     }
-    Set<Integer> next = Set.copyOf(now);
-    if (next.equals(owned)) {
+    owned = Set.copyOf(now);
+    if (!announce || owned.equals(announced)) {
       return;
     }
-    owned = next;
+    announced = owned;
     LOG.info("Kafka spool owns buckets {} of {}", now, config.partitions());
     try {
-      listener.assigned(next, config.partitions());
+      listener.assigned(announced, config.partitions());
     } catch (RuntimeException e) {
       LOG.warn("Kafka spool listener failed on assignment", e);
     }
@@ -473,7 +484,7 @@ final class ConsumerLoop implements Runnable {
       stuck.remove(tp);
     }
     held = heldUntil.size();
-    updateOwned();
+    updateOwned(false);
   }
 
   private static void sleepQuietly(long millis) {
@@ -491,7 +502,7 @@ final class ConsumerLoop implements Runnable {
       for (TopicPartition tp : partitions) {
         trackers.putIfAbsent(tp, new PartitionTracker(tp));
       }
-      updateOwned();
+      updateOwned(true);
     }
 
     @Override
