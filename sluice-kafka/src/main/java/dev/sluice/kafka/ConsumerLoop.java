@@ -80,6 +80,8 @@ final class ConsumerLoop implements Runnable {
   private final Map<TopicPartition, PartitionTracker> trackers = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> heldUntil = new HashMap<>();
   private final Set<TopicPartition> stuck = new HashSet<>();
+  // The retired trackers of the partitions the rebalance under way took away, until it assigns.
+  private final Map<TopicPartition, PartitionTracker> former = new HashMap<>();
   private long nextCommitNanos;
   private long lastHopRetryNanos;
 
@@ -256,7 +258,12 @@ final class ConsumerLoop implements Runnable {
       }
       boolean tier = topics.isTier(tp.topic());
       int bucket = tp.partition();
+      PartitionTracker before = former.get(tp);
       for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+        if (before != null && before.finishedHere(r.offset())) {
+          tracker.readDone(r.offset()); // finished here before the partition came back
+          continue;
+        }
         QueueId id = QueueId.parseOrNull(r.key());
         if (id == null || r.value() == null) {
           LOG.warn("skipping a record that is not a spooled message: {}@{}", tp, r.offset());
@@ -479,6 +486,7 @@ final class ConsumerLoop implements Runnable {
       PartitionTracker t = trackers.remove(tp);
       if (t != null) {
         t.retire();
+        former.put(tp, t);
       }
       heldUntil.remove(tp);
       stuck.remove(tp);
@@ -499,6 +507,9 @@ final class ConsumerLoop implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      // Records of a partition that came back and were finished here while it was away (the
+      // revoke grace ran out before their outcomes came) are skipped when read again.
+      former.keySet().retainAll(partitions);
       for (TopicPartition tp : partitions) {
         trackers.putIfAbsent(tp, new PartitionTracker(tp));
       }
