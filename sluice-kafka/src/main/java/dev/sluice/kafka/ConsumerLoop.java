@@ -80,6 +80,8 @@ final class ConsumerLoop implements Runnable {
   private final Map<TopicPartition, PartitionTracker> trackers = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> heldUntil = new HashMap<>();
   private final Set<TopicPartition> stuck = new HashSet<>();
+  // The retired trackers of the partitions the rebalance under way took away, until it assigns.
+  private final Map<TopicPartition, PartitionTracker> former = new HashMap<>();
   private long nextCommitNanos;
   private long lastHopRetryNanos;
 
@@ -87,6 +89,7 @@ final class ConsumerLoop implements Runnable {
   private final Set<Integer> fullBuckets = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<Hop> failedHops = new ConcurrentLinkedQueue<>();
   private volatile Set<Integer> owned = Set.of();
+  private Set<Integer> announced; // what the listener heard last; loop thread only
   private volatile int held;
   private final AtomicLong hops = new AtomicLong();
   private volatile boolean running = true;
@@ -255,7 +258,12 @@ final class ConsumerLoop implements Runnable {
       }
       boolean tier = topics.isTier(tp.topic());
       int bucket = tp.partition();
+      PartitionTracker before = former.get(tp);
       for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+        if (before != null && before.finishedHere(r.offset())) {
+          tracker.readDone(r.offset()); // finished here before the partition came back
+          continue;
+        }
         QueueId id = QueueId.parseOrNull(r.key());
         if (id == null || r.value() == null) {
           LOG.warn("skipping a record that is not a spooled message: {}@{}", tp, r.offset());
@@ -416,21 +424,31 @@ final class ConsumerLoop implements Runnable {
     owned = Set.of();
   }
 
-  private void updateOwned() {
+  /**
+   * Recomputes the buckets owned from the trackers; with {@code announce}, tells the listener when
+   * they differ from what it heard last.
+   *
+   * <p>Only an assignment announces. The eager protocol revokes every partition when a rebalance
+   * starts and assigns the new set when it ends (an empty set included); announcing the empty
+   * interim would drop this node's share of the account to nothing for the length of the rebalance
+   * (the sender then takes its daily quota for spent and the relay stops taking for a quota
+   * refresh), although the node keeps or gains buckets in most rebalances.
+   */
+  private void updateOwned(boolean announce) {
     Set<Integer> now = new TreeSet<>();
     for (TopicPartition tp : trackers.keySet()) {
       if (tp.topic().equals(topics.messages())) {
         now.add(tp.partition());
       }
     }
-    Set<Integer> next = Set.copyOf(now);
-    if (next.equals(owned)) {
+    owned = Set.copyOf(now);
+    if (!announce || owned.equals(announced)) {
       return;
     }
-    owned = next;
+    announced = owned;
     LOG.info("Kafka spool owns buckets {} of {}", now, config.partitions());
     try {
-      listener.assigned(next, config.partitions());
+      listener.assigned(announced, config.partitions());
     } catch (RuntimeException e) {
       LOG.warn("Kafka spool listener failed on assignment", e);
     }
@@ -468,12 +486,13 @@ final class ConsumerLoop implements Runnable {
       PartitionTracker t = trackers.remove(tp);
       if (t != null) {
         t.retire();
+        former.put(tp, t);
       }
       heldUntil.remove(tp);
       stuck.remove(tp);
     }
     held = heldUntil.size();
-    updateOwned();
+    updateOwned(false);
   }
 
   private static void sleepQuietly(long millis) {
@@ -488,10 +507,13 @@ final class ConsumerLoop implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      // Records of a partition that came back and were finished here while it was away (the
+      // revoke grace ran out before their outcomes came) are skipped when read again.
+      former.keySet().retainAll(partitions);
       for (TopicPartition tp : partitions) {
         trackers.putIfAbsent(tp, new PartitionTracker(tp));
       }
-      updateOwned();
+      updateOwned(true);
     }
 
     @Override

@@ -81,8 +81,8 @@ import org.slf4j.LoggerFactory;
  * same node; a client property that changes the assignor or the group protocol gives that up
  * (delivery stays correct, but a bucket's retries may then be taken on another node than its new
  * messages, and {@link #ownedBuckets} counts the messages partitions only). {@link #ownedBuckets}
- * and {@link #ownedShare} say what this node holds now, and the {@link Listener} hears of each
- * change, so the relay can give its rate shaper this node's share of the account's rate.
+ * and {@link #ownedShare} say what this node holds now, and the {@link Listener} hears of each new
+ * assignment, so the relay can give its rate shaper this node's share of the account's rate.
  *
  * <p>Thread-safe. Futures complete on virtual threads, never on Kafka's client threads.
  */
@@ -107,7 +107,10 @@ public final class KafkaSpool implements Spool {
           public void arrived(int bucket) {}
         };
 
-    /** The buckets this node owns changed to {@code owned}, out of {@code partitions}. */
+    /**
+     * A rebalance gave this node {@code owned}, out of {@code partitions}, a set other than the one
+     * heard last. Not called for the empty set a rebalance passes through while it revokes.
+     */
     void assigned(Set<Integer> owned, int partitions);
 
     /** Due messages arrived in the buffer of {@code bucket}: its taker may look now. */

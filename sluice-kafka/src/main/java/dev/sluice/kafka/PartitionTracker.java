@@ -14,8 +14,12 @@ import org.apache.kafka.common.TopicPartition;
  * not due) were never read as far as the tracker knows.
  *
  * <p>A tracker lives from an assignment to the revocation of its partition; after {@link #retire}
- * it ignores everything, so outcomes arriving for a partition this node no longer owns change
- * nothing here (the new owner reads those records again from the committed offset).
+ * it no longer reads, hands out or commits, so outcomes arriving for a partition this node no
+ * longer owns change nothing the group sees (the new owner reads those records again from the
+ * committed offset). It still notes which of its records finish, though: when the partition comes
+ * back to this node (the eager protocol revokes every partition at the start of a rebalance and
+ * assigns most of them back to the same member), the records it finished need not be delivered
+ * again ({@link #finishedHere}).
  *
  * <p>Thread-safe: the consumer thread reads and commits, takers and producer callbacks finish.
  */
@@ -59,10 +63,10 @@ final class PartitionTracker {
 
   /** The record at {@code offset} is finished: delivered, moved or dropped for good. */
   synchronized void done(long offset) {
+    open.remove(offset); // retired too: see finishedHere
     if (retired) {
       return;
     }
-    open.remove(offset);
     if (taken.remove(offset) && taken.isEmpty()) {
       notifyAll();
     }
@@ -85,6 +89,14 @@ final class PartitionTracker {
   /** Whether the record at {@code offset} was read and finished here. */
   synchronized boolean finished(long offset) {
     return !retired && offset < next && !open.contains(offset);
+  }
+
+  /**
+   * Whether the record at {@code offset} was read here and is finished, before or after {@link
+   * #retire}: so it need not be delivered again when it is read again.
+   */
+  synchronized boolean finishedHere(long offset) {
+    return offset < next && !open.contains(offset);
   }
 
   /**
@@ -121,7 +133,7 @@ final class PartitionTracker {
     return true;
   }
 
-  /** Stops tracking: later calls change nothing. */
+  /** Stops tracking: later calls change nothing but what {@link #finishedHere} says. */
   synchronized void retire() {
     retired = true;
     taken.clear();

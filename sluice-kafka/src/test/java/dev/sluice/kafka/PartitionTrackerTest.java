@@ -38,15 +38,24 @@ class PartitionTrackerTest {
   }
 
   @Test
-  void retired_ignoresEverything() throws InterruptedException {
+  void retired_readsAndHandsOutNothing_butNotesWhatFinishesForWhenThePartitionComesBack()
+      throws InterruptedException {
     t.read(1);
-    t.taken(1);
-    t.retire();
-    t.done(1);
     t.read(2);
-    assertThat(t.retired()).isTrue();
-    assertThat(t.open()).isEqualTo(1);
+    t.read(3);
+    t.taken(1);
+    t.taken(2);
+    t.done(3);
+    t.retire();
     assertThat(t.awaitTaken(System.nanoTime())).isTrue();
+    t.done(1); // an outcome after the revoke grace
+    t.read(4);
+    assertThat(t.retired()).isTrue();
+    assertThat(t.finished(1)).isFalse(); // for the group: no longer this node's
+    assertThat(t.finishedHere(1)).isTrue();
+    assertThat(t.finishedHere(2)).isFalse(); // still in flight
+    assertThat(t.finishedHere(3)).isTrue();
+    assertThat(t.finishedHere(4)).isFalse(); // never read
   }
 
   @Test

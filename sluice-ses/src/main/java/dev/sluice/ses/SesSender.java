@@ -339,7 +339,10 @@ public final class SesSender implements MessageSender, AutoCloseable {
 
   private void checkDaily() {
     AccountQuota q = quota;
+    // A share of 0 (a node holding no partitions, finishing what it had taken) is no share of the
+    // quota to spend: pausing would defer the account for a quota refresh although it has room.
     if (q != null
+        && share > 0
         && q.max24HourSend() >= 0
         && sentSinceRefresh.get() >= share * (q.max24HourSend() - q.sentLast24Hours())) {
       if (!dailyPaused) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The delivery engine against the simulator through the real AWS SDK. */
@@ -155,6 +156,23 @@ class SesSenderIT {
         assertThat(a.rateCeiling()).isEqualTo(rate);
         a.setShare(0);
         assertThat(a.rateCeiling()).isPositive().isLessThan(1);
+      }
+    }
+  }
+
+  @Test
+  void send_atAShareOfZero_doesNotTakeTheDailyQuotaForSpent() throws Exception {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=40/s")) {
+      try (SesSender s =
+          sender(
+              SesV2Transport.create(h.api(false)), SenderConfig.builder().maxInFlight(8).build())) {
+        // A node between partitions finishing what it had taken: the account has room.
+        s.setShare(0);
+        assertThat(s.send(message(0, "r0@example.net")).get(20, TimeUnit.SECONDS))
+            .isInstanceOf(Outcome.Delivered.class);
+        s.setShare(1);
+        assertThat(s.send(message(1, "r1@example.net")).get(20, TimeUnit.SECONDS))
+            .isInstanceOf(Outcome.Delivered.class);
       }
     }
   }
