@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# Distributed mode: the aggregate delivered rate of 1, 2 and 3 relay nodes
+# sharing one Kafka broker and one simulator with 50 ms latency, and how
+# closely 3 nodes together keep to the account's MaxSendRate.
+# Reports; asserts nothing. See bench/README.md.
+#
+# Options are environment variables:
+#   NODES="1 2 3"       node counts to measure, in this order within each repetition
+#   RUNS=3              repetitions; medians reported
+#   MESSAGES=12000      messages per scaling run, spread evenly over the nodes
+#   SESSIONS=8          smtp-source sessions per node (-s)
+#   MSG_SIZE=2048       payload bytes per message (smtp-source -l)
+#   LATENCY=50ms        the simulator's latency
+#   IN_FLIGHT=16        each node's --max-in-flight: upstream calls at once, so
+#                       one node's bound is IN_FLIGHT / LATENCY (320/s)
+#   PARTITIONS=12       partitions of every topic
+#   RATE=300            MaxSendRate of the accuracy run (recipients/s)
+#   RATE_MESSAGES=9000  backlog of the accuracy run
+#   RATE_NODES=3        nodes of the accuracy run
+#   POLL_INTERVAL=0.2   seconds between readings of the simulator's count
+#   STALL_TIMEOUT=60    a run fails when nothing is delivered for this long
+#   START_TIMEOUT=600
+#   WORK_PARENT=/var/tmp
+#   KEEP=0              1 = keep the work directory (logs, samples)
+#   OUT_DIR=bench/out
+#
+# ---------------------------------------------------------------- measurement
+# One broker for the whole script: the in-JVM KRaft broker of the tests
+# (dev.sluice.kafka.EmbeddedKafka from sluice-kafka's test classes, run with
+# the module's test classpath; one node, replication factor 1). One
+# simulator: --latency LATENCY, unlimited rate for the scaling runs.
+#
+# Scaling run with N nodes: N relay processes (`java -jar
+# sluice-app/target/sluice.jar relay --spool-backend kafka ...`, each with
+# --max-in-flight IN_FLIGHT and --max-send-rate unlimited) on fresh topics and
+# a fresh consumer group (so no backlog carries over), started together; the
+# run waits until the group has spread all PARTITIONS over the N nodes (their
+# "distributed: this node owns" log lines), resets the simulator, then runs
+# one smtp-source per node at once (MESSAGES / N each, -d: a session sends
+# message after message). A poller reads the simulator's accepted count; the
+# delivered rate is the rate between 10 % and 90 % of MESSAGES, as in
+# relay-vs-postfix.sh. Checks: the simulator accepted MESSAGES (no loss; more
+# would be duplicates).
+#
+# Why IN_FLIGHT is small: every process shares this machine's 2 cores, so
+# adding nodes here cannot add CPU. With few calls in flight per node, each
+# node is bound by its own connections and the latency (IN_FLIGHT / LATENCY),
+# which is what adding nodes (on their own machines) adds; the ratio then shows
+# that partitions, the group and the shared topics let N nodes deliver N times
+# what one does, until the machine is the limit.
+#
+# Accuracy run: the simulator's MaxSendRate is set to RATE (PUT /_sluice/quota),
+# RATE_NODES nodes start with --max-send-rate account on fresh topics,
+# RATE_MESSAGES messages are injected through all of them (each message its
+# own recipient), and the delivered rate between 10 % and 90 % is compared
+# with RATE; throttled calls come from the simulator's /metrics.
+
+set -euo pipefail
+BENCH_NAME=kafka-scaling
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+# shellcheck source=bench/lib/common.sh
+. "$BENCH_DIR/lib/common.sh"
+# shellcheck source=bench/lib/postfix.sh
+. "$BENCH_DIR/lib/postfix.sh"
+# shellcheck source=bench/lib/simulator.sh
+. "$BENCH_DIR/lib/simulator.sh"
+
+NODES="${NODES:-1 2 3}"
+RUNS="${RUNS:-3}"
+MESSAGES="${MESSAGES:-12000}"
+SESSIONS="${SESSIONS:-8}"
+MSG_SIZE="${MSG_SIZE:-2048}"
+LATENCY="${LATENCY:-50ms}"
+IN_FLIGHT="${IN_FLIGHT:-16}"
+PARTITIONS="${PARTITIONS:-12}"
+RATE="${RATE:-300}"
+RATE_MESSAGES="${RATE_MESSAGES:-9000}"
+RATE_NODES="${RATE_NODES:-3}"
+POLL_INTERVAL="${POLL_INTERVAL:-0.2}"
+STALL_TIMEOUT="${STALL_TIMEOUT:-60}"
+START_TIMEOUT="${START_TIMEOUT:-600}"
+WORK_PARENT="${WORK_PARENT:-/var/tmp}"
+KEEP="${KEEP:-0}"
+OUT_DIR="${OUT_DIR:-$BENCH_DIR/out}"
+SENDER="sender@example.com"
+
+case "${1:-}" in
+  -h|--help) usage_from_header "${BASH_SOURCE[0]}"; exit 0 ;;
+  "") ;;
+  *) usage_from_header "${BASH_SOURCE[0]}" >&2; die "options are environment variables; unknown argument: $1" ;;
+esac
+for v in RUNS MESSAGES SESSIONS MSG_SIZE IN_FLIGHT PARTITIONS RATE RATE_MESSAGES RATE_NODES STALL_TIMEOUT START_TIMEOUT; do
+  is_uint "${!v}" || die "bad $v: ${!v}"
+done
+for n in $NODES; do is_uint "$n" && (( n >= 1 && n <= PARTITIONS )) || die "bad node count in NODES: $n"; done
+(( RUNS >= 1 && MESSAGES >= 1000 && RATE >= 1 )) || die "RUNS and RATE must be >= 1, MESSAGES >= 1000"
+
+pf_tools   # smtp-source
+ensure_command curl curl
+ensure_command jq jq
+ulimit -n 65536 2>/dev/null || true
+
+mkdir -p "$WORK_PARENT" "$OUT_DIR"
+WORK_DIR="$(mktemp -d "$WORK_PARENT/sluice-kafka.XXXXXX")"
+mkdir -p "$WORK_DIR/logs"
+KAFKA_PG=""
+NODE_PGS=()
+
+stop_nodes() {
+  local pg
+  for pg in "${NODE_PGS[@]}"; do stop_group "$pg" 30; done
+  NODE_PGS=()
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_nodes
+  sim_stop
+  [[ -n "$SIM_PG" ]] && stop_group "$SIM_PG" 10
+  [[ -n "$KAFKA_PG" ]] && stop_group "$KAFKA_PG" 20
+  if (( KEEP )); then
+    echo "$BENCH_NAME: work directory kept: $WORK_DIR" >&2
+  else
+    rm -rf "$WORK_DIR"
+    (( rc == 0 )) || echo "$BENCH_NAME: failed (exit $rc); KEEP=1 keeps the logs" >&2
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+cd "$REPO_DIR"
+./sluice --version > /dev/null || die "./sluice could not be built"
+export SLUICE_NO_BUILD=1
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+# ---------------------------------------------------------------- the broker
+log "resolving sluice-kafka's test classpath"
+# test-compile in the same invocation lets the reactor hand sluice-core over as
+# its classes directory; the file is written by each module, sluice-kafka last.
+./mvnw -q -B -o test-compile dependency:build-classpath -pl sluice-kafka -am -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$WORK_DIR/kafka.cp" > "$WORK_DIR/logs/classpath.log" 2>&1 \
+  || ./mvnw -q -B test-compile dependency:build-classpath -pl sluice-kafka -am -Dmdep.includeScope=test \
+       -Dmdep.outputFile="$WORK_DIR/kafka.cp" >> "$WORK_DIR/logs/classpath.log" 2>&1 \
+  || { cat "$WORK_DIR/logs/classpath.log" >&2; die "could not resolve sluice-kafka's test classpath"; }
+CP="sluice-kafka/target/test-classes:sluice-kafka/target/classes:$(cat "$WORK_DIR/kafka.cp")"
+log "starting a Kafka broker (KRaft, one node)"
+# The broker runs until its standard input closes: a FIFO this script holds open.
+mkfifo "$WORK_DIR/kafka.in"
+exec 7<> "$WORK_DIR/kafka.in"
+( exec setsid "$JAVA" -Xmx512m -cp "$CP" dev.sluice.kafka.EmbeddedKafka ) \
+  > "$WORK_DIR/logs/kafka.log" 2>&1 < "$WORK_DIR/kafka.in" &
+KAFKA_PG=$!
+started=$(date +%s)
+until grep -q '^bootstrap=' "$WORK_DIR/logs/kafka.log" 2>/dev/null; do
+  group_alive "$KAFKA_PG" || { tail -n 30 "$WORK_DIR/logs/kafka.log" >&2; die "the broker exited"; }
+  (( $(date +%s) - started < START_TIMEOUT )) || die "the broker did not start within ${START_TIMEOUT}s"
+  sleep 0.2
+done
+BOOTSTRAP=$(sed -n 's/^bootstrap=//p' "$WORK_DIR/logs/kafka.log" | head -n1)
+log "  broker at $BOOTSTRAP"
+
+INBOX=$(( MESSAGES + RATE_MESSAGES + 1000 ))
+sim_start "$WORK_DIR/logs/simulator.log" "$WORK_DIR/simulator.pem" --latency "$LATENCY" \
+  --max-send-rate unlimited --max-24h-send unlimited --inbox-size "$INBOX" \
+  --inbox-bytes "$(( INBOX * (MSG_SIZE + 1024) / 1048576 + 64 ))MB"
+UPSTREAM="ses-v2+http://127.0.0.1:$SIM_HTTP_PORT"
+printf 'session.timeout.ms=10000\nheartbeat.interval.ms=2000\n' > "$WORK_DIR/client.properties"
+
+# start_nodes N TAG RATEFLAG: N nodes on topics and group TAG; sets NODE_PORTS
+NODE_PORTS=()
+start_nodes() {
+  local n="$1" tag="$2" rateflag="$3" i port logf
+  NODE_PORTS=()
+  for (( i = 0; i < n; i++ )); do
+    port=$(free_port)
+    logf="$WORK_DIR/logs/$tag-node$i.log"
+    ( exec setsid "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx1g -jar sluice-app/target/sluice.jar relay \
+        --smtp-port "$port" --http-port off --admin-port off --hostname "node$i.bench" \
+        --spool-backend kafka --kafka-bootstrap-servers "$BOOTSTRAP" \
+        --kafka-topic-prefix "$tag" --kafka-group-id "$tag" --kafka-partitions "$PARTITIONS" \
+        --kafka-replication-factor 1 --kafka-min-insync-replicas 1 \
+        --kafka-client-properties "$WORK_DIR/client.properties" \
+        --upstream "$UPSTREAM" --max-send-rate "$rateflag" --max-in-flight "$IN_FLIGHT" ) \
+      > "$logf" 2>&1 < /dev/null &
+    NODE_PGS+=("$!")
+    NODE_PORTS+=("$port")
+  done
+  local started; started=$(date +%s)
+  for (( i = 0; i < n; i++ )); do
+    until [[ "$(smtp_banner "${NODE_PORTS[$i]}")" == 220* ]]; do
+      group_alive "${NODE_PGS[$i]}" || { tail -n 30 "$WORK_DIR/logs/$tag-node$i.log" >&2; die "node $i exited"; }
+      (( $(date +%s) - started < START_TIMEOUT )) || die "node $i did not start"
+      sleep 0.2
+    done
+  done
+  # every partition owned, by every node
+  local sum owned all
+  while :; do
+    sum=0; all=1
+    for (( i = 0; i < n; i++ )); do
+      owned=$(grep -o 'owns [0-9]* of' "$WORK_DIR/logs/$tag-node$i.log" | tail -n1 | awk '{print $2}')
+      [[ -n "$owned" && "$owned" -gt 0 ]] || all=0
+      sum=$(( sum + ${owned:-0} ))
+    done
+    (( all && sum == PARTITIONS )) && break
+    (( $(date +%s) - started < START_TIMEOUT )) || die "the group did not settle: $sum of $PARTITIONS partitions owned"
+    sleep 0.5
+  done
+  log "  $n nodes up; partitions spread over all of them"
+}
+
+# inject N_TOTAL SESSIONS TAG: one smtp-source per node at once, N_TOTAL split
+# evenly; recipients <k>r<node>@TAG.example.net
+inject() {
+  local total="$1" sessions="$2" tag="$3" n=${#NODE_PORTS[@]} i each rc=0 pids=()
+  each=$(( total / n ))
+  for (( i = 0; i < n; i++ )); do
+    local m=$each
+    (( i == n - 1 )) && m=$(( total - each * (n - 1) ))
+    "$SMTP_SOURCE" -4 -s "$sessions" -m "$m" -l "$MSG_SIZE" -d -N -f "$SENDER" \
+      -t "r$i@$tag.example.net" "127.0.0.1:${NODE_PORTS[$i]}" > "$WORK_DIR/logs/$tag-source$i.out" 2>&1 &
+    pids+=("$!")
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=$?; done
+  (( rc == 0 )) || die "smtp-source failed (exit $rc); see $WORK_DIR/logs/$tag-source*.out"
+}
+
+# wait_delivered N SAMPLES
+wait_delivered() {
+  local want="$1" samples="$2" seen=-1 since n last
+  since=$(date +%s)
+  while :; do
+    last=$(sim_poll_last "$samples"); n=${last#* }
+    [[ -n "$last" && "$n" =~ ^[0-9]+$ ]] || n=0
+    (( n >= want )) && break
+    if (( n != seen )); then seen=$n; since=$(date +%s); fi
+    (( $(date +%s) - since < STALL_TIMEOUT )) || die "nothing delivered for ${STALL_TIMEOUT}s ($n of $want)"
+    sleep 0.5
+  done
+}
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RAW="$WORK_DIR/runs.tsv"; : > "$RAW"
+
+for (( rep = 1; rep <= RUNS; rep++ )); do
+  for n in $NODES; do
+    tag="scale$n-r$rep-$RANDOM"
+    log "run $rep, $n nodes ($tag)"
+    start_nodes "$n" "$tag" unlimited
+    sim_reset
+    samples="$WORK_DIR/samples-$tag.txt"
+    sim_poll_start "$samples" "$POLL_INTERVAL"
+    inject "$MESSAGES" "$SESSIONS" "$tag"
+    wait_delivered "$MESSAGES" "$samples"
+    sleep 2
+    sim_poll_stop
+    total=$(sim_total)
+    read -r _ _ _ _ rate rate_all _ <<< "$(rate_window "$samples" "$MESSAGES" 0.1 0.9)"
+    stop_nodes
+    log "  $n nodes: $rate msg/s (10-90 %), $total accepted of $MESSAGES"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$rate" "$rate_all" "$total" >> "$RAW"
+  done
+done
+
+# ---------------------------------------------------------------- accuracy
+log "accuracy: MaxSendRate $RATE/s, $RATE_NODES nodes, $RATE_MESSAGES messages"
+curl -sSf -X PUT "$SIM_URL/_sluice/quota?max-send-rate=$RATE" > /dev/null \
+  || die "could not set the simulator's MaxSendRate"
+tag="rate-$RANDOM"
+start_nodes "$RATE_NODES" "$tag" account
+sim_reset
+sim_sends_snapshot "$WORK_DIR/metrics-before.txt"
+samples="$WORK_DIR/samples-$tag.txt"
+sim_poll_start "$samples" "$POLL_INTERVAL"
+inject "$RATE_MESSAGES" "$SESSIONS" "$tag"
+wait_delivered "$RATE_MESSAGES" "$samples"
+sleep 2
+sim_poll_stop
+sim_sends_snapshot "$WORK_DIR/metrics-after.txt"
+ACC_TOTAL=$(sim_total)
+read -r _ _ _ _ ACC_RATE ACC_ALL _ <<< "$(rate_window "$samples" "$RATE_MESSAGES" 0.1 0.9)"
+CALLS=$(sim_sends_delta "$WORK_DIR/metrics-before.txt" "$WORK_DIR/metrics-after.txt" v2)
+THROTTLED=$(sim_sends_delta "$WORK_DIR/metrics-before.txt" "$WORK_DIR/metrics-after.txt" v2 'rate_exceeded')
+stop_nodes
+
+# ---------------------------------------------------------------- report
+declare -A MED
+for n in $NODES; do
+  MED[$n]=$(median $(awk -F'\t' -v n="$n" '$1 == n { print $3 }' "$RAW"))
+done
+first=${NODES%% *}
+echo
+echo "Distributed mode: $PARTITIONS partitions, one broker, simulator latency $LATENCY, --max-in-flight $IN_FLIGHT per node"
+printf '%-8s %14s %12s %12s   %s\n' nodes "delivered/s" "vs $first node" "per node" "runs"
+for n in $NODES; do
+  runs=$(awk -F'\t' -v n="$n" '$1 == n { printf "%s ", $3 }' "$RAW")
+  printf '%-8s %14.1f %11.2fx %12.1f   %s\n' "$n" "${MED[$n]}" \
+    "$(awk -v a="${MED[$n]}" -v b="${MED[$first]}" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
+    "$(awk -v a="${MED[$n]}" -v n="$n" 'BEGIN { print a / n }')" "$runs"
+done
+ERR=$(awk -v r="$ACC_RATE" -v t="$RATE" 'BEGIN { printf "%+.2f", 100 * (r - t) / t }')
+TPCT=$(awk -v a="$THROTTLED" -v c="$CALLS" 'BEGIN { printf "%.3f", (c > 0 ? 100 * a / c : 0) }')
+echo
+echo "Account rate: $RATE_NODES nodes, MaxSendRate $RATE/s: $ACC_RATE/s (10-90 %, $ERR %), whole run $ACC_ALL/s;" \
+  "$THROTTLED of $CALLS calls throttled ($TPCT %); $ACC_TOTAL of $RATE_MESSAGES accepted"
+
+JSON="$OUT_DIR/kafka-scaling-$STAMP.json"
+{
+  printf '{\n  "benchmark": "kafka-scaling", "timestamp": "%s", "git_revision": "%s", "cores": %d,\n' \
+    "$STAMP" "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)"
+  printf '  "settings": {"partitions": %d, "latency": "%s", "in_flight_per_node": %d, "messages": %d, "sessions_per_node": %d},\n' \
+    "$PARTITIONS" "$LATENCY" "$IN_FLIGHT" "$MESSAGES" "$SESSIONS"
+  printf '  "delivered_rate_median": {'
+  sep=""; for n in $NODES; do printf '%s"%s": %s' "$sep" "$n" "${MED[$n]}"; sep=", "; done
+  printf '},\n  "runs": ['
+  sep=""; while IFS=$'\t' read -r n r rate all total; do
+    printf '%s\n    {"nodes": %s, "run": %s, "delivered_rate": %s, "whole_run_rate": %s, "accepted": %s}' "$sep" "$n" "$r" "$rate" "$all" "$total"; sep=","
+  done < "$RAW"
+  printf '\n  ],\n  "accuracy": {"nodes": %d, "max_send_rate": %d, "messages": %d, "rate_10_90": %s, "whole_run_rate": %s, "error_pct": %s, "calls": %s, "throttled": %s, "accepted": %s}\n}\n' \
+    "$RATE_NODES" "$RATE" "$RATE_MESSAGES" "$ACC_RATE" "$ACC_ALL" "$ERR" "$CALLS" "$THROTTLED" "$ACC_TOTAL"
+} > "$JSON"
+echo "JSON: $JSON"
