@@ -128,7 +128,7 @@ public final class Relay implements AutoCloseable {
     String listening = "SMTP on " + config.smtpBind() + ":" + config.smtpPort();
     try {
       delivery = config.hold() ? null : startDelivery(config, spool, registry, metrics, env, home);
-      if (delivery != null) {
+      if (delivery != null && config.kafka().distributed()) {
         hooks.attach(delivery.sender(), delivery.scheduler());
       }
       DeliveryScheduler scheduler = delivery == null ? null : delivery.scheduler();
