@@ -6,7 +6,7 @@
 #
 # Options are environment variables:
 #   NODES="1 2 3"       node counts to measure, in this order within each repetition
-#   RUNS=3              repetitions; medians reported
+#   RUNS=3              repetitions; medians reported (0: the accuracy run only)
 #   MESSAGES=12000      messages per scaling run, spread evenly over the nodes
 #   SESSIONS=8          smtp-source sessions per node (-s)
 #   MSG_SIZE=2048       payload bytes per message (smtp-source -l)
@@ -15,8 +15,9 @@
 #                       one node's bound is IN_FLIGHT / LATENCY (320/s)
 #   PARTITIONS=12       partitions of every topic
 #   RATE=300            MaxSendRate of the accuracy run (recipients/s)
-#   RATE_MESSAGES=9000  backlog of the accuracy run
+#   RATE_MESSAGES=18000 backlog of the accuracy run (60 s at RATE)
 #   RATE_NODES=3        nodes of the accuracy run
+#   RATE_RUNS=3         accuracy runs; median reported (0: none)
 #   POLL_INTERVAL=0.2   seconds between readings of the simulator's count
 #   STALL_TIMEOUT=60    a run fails when nothing is delivered for this long
 #   START_TIMEOUT=600
@@ -76,8 +77,9 @@ LATENCY="${LATENCY:-50ms}"
 IN_FLIGHT="${IN_FLIGHT:-16}"
 PARTITIONS="${PARTITIONS:-12}"
 RATE="${RATE:-300}"
-RATE_MESSAGES="${RATE_MESSAGES:-9000}"
+RATE_MESSAGES="${RATE_MESSAGES:-18000}"
 RATE_NODES="${RATE_NODES:-3}"
+RATE_RUNS="${RATE_RUNS:-3}"
 POLL_INTERVAL="${POLL_INTERVAL:-0.2}"
 STALL_TIMEOUT="${STALL_TIMEOUT:-60}"
 START_TIMEOUT="${START_TIMEOUT:-600}"
@@ -91,11 +93,11 @@ case "${1:-}" in
   "") ;;
   *) usage_from_header "${BASH_SOURCE[0]}" >&2; die "options are environment variables; unknown argument: $1" ;;
 esac
-for v in RUNS MESSAGES SESSIONS MSG_SIZE IN_FLIGHT PARTITIONS RATE RATE_MESSAGES RATE_NODES STALL_TIMEOUT START_TIMEOUT; do
+for v in RUNS MESSAGES SESSIONS MSG_SIZE IN_FLIGHT PARTITIONS RATE RATE_MESSAGES RATE_NODES RATE_RUNS STALL_TIMEOUT START_TIMEOUT; do
   is_uint "${!v}" || die "bad $v: ${!v}"
 done
 for n in $NODES; do is_uint "$n" && (( n >= 1 && n <= PARTITIONS )) || die "bad node count in NODES: $n"; done
-(( RUNS >= 1 && MESSAGES >= 1000 && RATE >= 1 )) || die "RUNS and RATE must be >= 1, MESSAGES >= 1000"
+(( MESSAGES >= 1000 && RATE >= 1 )) || die "RATE must be >= 1, MESSAGES >= 1000"
 
 pf_tools   # smtp-source
 ensure_command curl curl
@@ -171,8 +173,10 @@ sim_start "$WORK_DIR/logs/simulator.log" "$WORK_DIR/simulator.pem" --latency "$L
 UPSTREAM="ses-v2+http://127.0.0.1:$SIM_HTTP_PORT"
 printf 'session.timeout.ms=10000\nheartbeat.interval.ms=2000\n' > "$WORK_DIR/client.properties"
 
-# start_nodes N TAG RATEFLAG: N nodes on topics and group TAG; sets NODE_PORTS
+# start_nodes N TAG RATEFLAG: N nodes on topics and group TAG; sets NODE_PORTS,
+# and SETTLED_AT to the time every node owned partitions and all were owned
 NODE_PORTS=()
+SETTLED_AT=0
 start_nodes() {
   local n="$1" tag="$2" rateflag="$3" i port logf
   NODE_PORTS=()
@@ -207,7 +211,7 @@ start_nodes() {
       [[ -n "$owned" && "$owned" -gt 0 ]] || all=0
       sum=$(( sum + ${owned:-0} ))
     done
-    (( all && sum == PARTITIONS )) && break
+    if (( all && sum == PARTITIONS )); then SETTLED_AT=$(date +%s.%N); break; fi
     (( $(date +%s) - started < START_TIMEOUT )) || die "the group did not settle: $sum of $PARTITIONS partitions owned"
     sleep 0.5
   done
@@ -284,60 +288,82 @@ for (( rep = 1; rep <= RUNS; rep++ )); do
 done
 
 # ---------------------------------------------------------------- accuracy
-log "accuracy: MaxSendRate $RATE/s, $RATE_NODES nodes, $RATE_MESSAGES messages"
-tag="rate-$RANDOM"
-backlog "$RATE_NODES" "$tag" "$RATE_MESSAGES"
-curl -sSf -X PUT "$SIM_URL/_sluice/quota?max-send-rate=$RATE" > /dev/null \
-  || die "could not set the simulator's MaxSendRate"
-sim_sends_snapshot "$WORK_DIR/metrics-before.txt"
-samples="$WORK_DIR/samples-$tag.txt"
-sim_poll_start "$samples" "$POLL_INTERVAL"
-start_nodes "$RATE_NODES" "$tag" account
-wait_delivered "$BACKLOG" "$samples"
-sleep 2
-sim_poll_stop
-sim_sends_snapshot "$WORK_DIR/metrics-after.txt"
-ACC_TOTAL=$(sim_total)
-ACC_BACKLOG=$BACKLOG
-read -r _ _ _ _ ACC_RATE ACC_ALL _ <<< "$(rate_window "$samples" "$BACKLOG" 0.1 0.9)"
-CALLS=$(sim_sends_delta "$WORK_DIR/metrics-before.txt" "$WORK_DIR/metrics-after.txt" v2)
-THROTTLED=$(sim_sends_delta "$WORK_DIR/metrics-before.txt" "$WORK_DIR/metrics-after.txt" v2 'rate_exceeded')
-stop_nodes
+ACC_RAW="$WORK_DIR/accuracy.tsv"; : > "$ACC_RAW"
+for (( rep = 1; rep <= RATE_RUNS; rep++ )); do
+  tag="rate-r$rep-$RANDOM"
+  log "accuracy run $rep: MaxSendRate $RATE/s, $RATE_NODES nodes, $RATE_MESSAGES messages ($tag)"
+  curl -sSf -X PUT "$SIM_URL/_sluice/quota?max-send-rate=unlimited" > /dev/null \
+    || die "could not reset the simulator's MaxSendRate"
+  backlog "$RATE_NODES" "$tag" "$RATE_MESSAGES"
+  curl -sSf -X PUT "$SIM_URL/_sluice/quota?max-send-rate=$RATE" > /dev/null \
+    || die "could not set the simulator's MaxSendRate"
+  sim_sends_snapshot "$WORK_DIR/metrics-before.txt"
+  samples="$WORK_DIR/samples-$tag.txt"
+  sim_poll_start "$samples" "$POLL_INTERVAL"
+  start_nodes "$RATE_NODES" "$tag" account
+  wait_delivered "$BACKLOG" "$samples"
+  sleep 2
+  sim_poll_stop
+  sim_sends_snapshot "$WORK_DIR/metrics-after.txt"
+  total=$(sim_total)
+  read -r t0 tlo thi _ rate rate_all _ <<< "$(rate_window "$samples" "$BACKLOG" 0.1 0.9)"
+  read -r wmin wmax <<< "$(window_rates "$samples" "$tlo" "$thi")"
+  up_after=$(awk -v a="$SETTLED_AT" -v b="$t0" 'BEGIN { printf "%.1f", a - b }')
+  calls=$(sim_sends_delta "$WORK_DIR/metrics-before.txt" "$WORK_DIR/metrics-after.txt" v2)
+  throttled=$(sim_sends_delta "$WORK_DIR/metrics-before.txt" "$WORK_DIR/metrics-after.txt" v2 'rate_exceeded')
+  stop_nodes
+  log "  $rate/s (10-90 %), 10 s windows $wmin..$wmax/s, $throttled of $calls calls throttled, $total accepted of $BACKLOG"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$rate" "$rate_all" "$wmin" "$wmax" "$up_after" \
+    "$calls" "$throttled" "$total" "$BACKLOG" >> "$ACC_RAW"
+done
 
 # ---------------------------------------------------------------- report
 declare -A MED
-for n in $NODES; do
-  MED[$n]=$(median $(awk -F'\t' -v n="$n" '$1 == n { print $3 }' "$RAW"))
-done
-first=${NODES%% *}
-echo
-echo "Distributed mode: $PARTITIONS partitions, one broker, simulator latency $LATENCY, --max-in-flight $IN_FLIGHT per node"
-printf '%-8s %14s %12s %12s   %s\n' nodes "delivered/s" "vs $first node" "per node" "runs"
-for n in $NODES; do
-  runs=$(awk -F'\t' -v n="$n" '$1 == n { printf "%s ", $3 }' "$RAW")
-  printf '%-8s %14.1f %11.2fx %12.1f   %s\n' "$n" "${MED[$n]}" \
-    "$(awk -v a="${MED[$n]}" -v b="${MED[$first]}" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
-    "$(awk -v a="${MED[$n]}" -v n="$n" 'BEGIN { print a / n }')" "$runs"
-done
-ERR=$(awk -v r="$ACC_RATE" -v t="$RATE" 'BEGIN { printf "%+.2f", 100 * (r - t) / t }')
-TPCT=$(awk -v a="$THROTTLED" -v c="$CALLS" 'BEGIN { printf "%.3f", (c > 0 ? 100 * a / c : 0) }')
-echo
-echo "Account rate: $RATE_NODES nodes, MaxSendRate $RATE/s: $ACC_RATE/s (10-90 %, $ERR %), whole run $ACC_ALL/s;" \
-  "$THROTTLED of $CALLS calls throttled ($TPCT %); $ACC_TOTAL accepted for a backlog of $ACC_BACKLOG"
+if (( RUNS > 0 )); then
+  for n in $NODES; do
+    MED[$n]=$(median $(awk -F'\t' -v n="$n" '$1 == n { print $3 }' "$RAW"))
+  done
+  first=${NODES%% *}
+  echo
+  echo "Distributed mode: $PARTITIONS partitions, one broker, simulator latency $LATENCY, --max-in-flight $IN_FLIGHT per node"
+  printf '%-8s %14s %12s %12s   %s\n' nodes "delivered/s" "vs $first node" "per node" "runs"
+  for n in $NODES; do
+    runs=$(awk -F'\t' -v n="$n" '$1 == n { printf "%s ", $3 }' "$RAW")
+    printf '%-8s %14.1f %11.2fx %12.1f   %s\n' "$n" "${MED[$n]}" \
+      "$(awk -v a="${MED[$n]}" -v b="${MED[$first]}" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
+      "$(awk -v a="${MED[$n]}" -v n="$n" 'BEGIN { print a / n }')" "$runs"
+  done
+fi
+pct() { awk -v r="$1" -v t="$RATE" 'BEGIN { printf "%+.2f", 100 * (r - t) / t }'; }
+if (( RATE_RUNS > 0 )); then
+  ACC_MED=$(median $(cut -f2 "$ACC_RAW"))
+  echo
+  echo "Account rate: $RATE_NODES nodes, MaxSendRate $RATE/s: median $ACC_MED/s between 10 % and 90 % of each backlog ($(pct "$ACC_MED") %)"
+  printf '  %-4s %10s %8s %12s %16s %10s %10s %10s\n' run "rate/s" error "whole run/s" "10 s windows/s" calls throttled "accepted"
+  while IFS=$'\t' read -r r rate all wmin wmax up calls thr total bl; do
+    printf '  %-4s %10s %7s%% %12s %16s %10s %10s %10s\n' "$r" "$rate" "$(pct "$rate")" "$all" "$wmin..$wmax" "$calls" "$thr" "$total/$bl"
+  done < "$ACC_RAW"
+fi
 
+jnum() { if [[ "$1" == "-" ]]; then echo null; else echo "$1"; fi; }
 JSON="$OUT_DIR/kafka-scaling-$STAMP.json"
 {
   printf '{\n  "benchmark": "kafka-scaling", "timestamp": "%s", "git_revision": "%s", "cores": %d,\n' \
     "$STAMP" "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)"
-  printf '  "settings": {"partitions": %d, "latency": "%s", "in_flight_per_node": %d, "messages": %d, "sessions_per_node": %d},\n' \
-    "$PARTITIONS" "$LATENCY" "$IN_FLIGHT" "$MESSAGES" "$SESSIONS"
+  printf '  "settings": {"partitions": %d, "latency": "%s", "in_flight_per_node": %d, "messages": %d, "sessions_per_node": %d, "max_send_rate": %d, "rate_nodes": %d, "rate_messages": %d},\n' \
+    "$PARTITIONS" "$LATENCY" "$IN_FLIGHT" "$MESSAGES" "$SESSIONS" "$RATE" "$RATE_NODES" "$RATE_MESSAGES"
   printf '  "delivered_rate_median": {'
-  sep=""; for n in $NODES; do printf '%s"%s": %s' "$sep" "$n" "${MED[$n]}"; sep=", "; done
+  sep=""; if (( RUNS > 0 )); then for n in $NODES; do printf '%s"%s": %s' "$sep" "$n" "${MED[$n]}"; sep=", "; done; fi
   printf '},\n  "runs": ['
   sep=""; while IFS=$'\t' read -r n r rate all total backlog; do
     printf '%s\n    {"nodes": %s, "run": %s, "delivered_rate": %s, "whole_run_rate": %s, "accepted": %s, "backlog": %s}' "$sep" "$n" "$r" "$rate" "$all" "$total" "$backlog"; sep=","
   done < "$RAW"
-  printf '\n  ],\n  "accuracy": {"nodes": %d, "max_send_rate": %d, "messages": %d, "rate_10_90": %s, "whole_run_rate": %s, "error_pct": %s, "calls": %s, "throttled": %s, "accepted": %s, "backlog": %s}\n}\n' \
-    "$RATE_NODES" "$RATE" "$RATE_MESSAGES" "$ACC_RATE" "$ACC_ALL" "$ERR" "$CALLS" "$THROTTLED" "$ACC_TOTAL" "$ACC_BACKLOG"
+  printf '\n  ],\n  "accuracy_rate_median": %s,\n  "accuracy": [' "${ACC_MED:-null}"
+  sep=""; while IFS=$'\t' read -r r rate all wmin wmax up calls thr total bl; do
+    printf '%s\n    {"run": %s, "rate_10_90": %s, "error_pct": %s, "window10s_min": %s, "window10s_max": %s, "whole_run_rate": %s, "all_up_after_first_delivery_s": %s, "calls": %s, "throttled": %s, "accepted": %s, "backlog": %s}' \
+      "$sep" "$r" "$rate" "$(pct "$rate")" "$(jnum "$wmin")" "$(jnum "$wmax")" "$all" "$up" "$calls" "$thr" "$total" "$bl"; sep=","
+  done < "$ACC_RAW"
+  printf '\n  ]\n}\n'
 } > "$JSON"
+jq -e . "$JSON" > /dev/null || die "wrote invalid JSON: $JSON"
 echo "JSON: $JSON"

@@ -150,22 +150,6 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RAW="$WORK_DIR/runs.tsv"
 : > "$RAW"
 
-# window_rates SAMPLES T_LO T_HI: lowest and highest rate over consecutive
-# 10-second windows between T_LO and T_HI.
-window_rates() {
-  awk -v lo="$2" -v hi="$3" '
-    function at(x,   i) {   # count at time x, interpolated
-      for (i = 2; i <= n; i++) if (t[i] >= x) return c[i - 1] + (x - t[i - 1]) * (c[i] - c[i - 1]) / (t[i] - t[i - 1])
-      return c[n]
-    }
-    NF == 2 { n++; t[n] = $1; c[n] = $2 }
-    END {
-      mn = -1; mx = -1
-      for (x = lo; x + 10 <= hi; x += 10) { r = (at(x + 10) - at(x)) / 10; if (mn < 0 || r < mn) mn = r; if (r > mx) mx = r }
-      if (mn < 0) print "- -"; else printf "%.1f %.1f\n", mn, mx
-    }' "$1"
-}
-
 run_once() {
   local rep="$1" spool="$WORK_DIR/spool-$1" rc=0 held left
   local samples="$WORK_DIR/samples-$rep.txt" harvest="$WORK_DIR/harvest-$rep.txt"

@@ -22,6 +22,7 @@
 #                                 message to FILE, reading the inspection ring
 #   sim_harvest_stop
 #   rate_window SAMPLES N LO HI   delivered rate between LO*N and HI*N messages
+#   window_rates SAMPLES T_LO T_HI  lowest and highest rate of 10-second windows
 
 SIM_PG=""
 SIM_HTTP_PORT=""
@@ -194,5 +195,21 @@ rate_window() {
       rw = (b >= 0 && d > b) ? (khi - klo) / (d - b) : 0
       ra = (a >= 0 && e > a) ? (N - 1) / (e - a) : 0
       printf "%.6f %.6f %.6f %.6f %.3f %.3f %d\n", a, b, d, e, rw, ra, n
+    }' "$1"
+}
+
+# window_rates SAMPLES T_LO T_HI: lowest and highest rate over consecutive
+# 10-second windows between T_LO and T_HI.
+window_rates() {
+  awk -v lo="$2" -v hi="$3" '
+    function at(x,   i) {   # count at time x, interpolated
+      for (i = 2; i <= n; i++) if (t[i] >= x) return c[i - 1] + (x - t[i - 1]) * (c[i] - c[i - 1]) / (t[i] - t[i - 1])
+      return c[n]
+    }
+    NF == 2 { n++; t[n] = $1; c[n] = $2 }
+    END {
+      mn = -1; mx = -1
+      for (x = lo; x + 10 <= hi; x += 10) { r = (at(x + 10) - at(x)) / 10; if (mn < 0 || r < mn) mn = r; if (r > mx) mx = r }
+      if (mn < 0) print "- -"; else printf "%.1f %.1f\n", mn, mx
     }' "$1"
 }
