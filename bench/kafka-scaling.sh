@@ -218,6 +218,13 @@ start_nodes() {
   log "  $n nodes up; partitions spread over all of them"
 }
 
+# nodes_cpu: CPU seconds of the running nodes together
+nodes_cpu() {
+  local pg sum=0
+  for pg in "${NODE_PGS[@]}"; do sum=$(awk -v a="$sum" -v b="$(group_cpu "$pg")" 'BEGIN { print a + b }'); done
+  echo "$sum"
+}
+
 # inject N_TOTAL SESSIONS TAG: one smtp-source per node at once, N_TOTAL split
 # evenly; recipients <k>r<node>@TAG.example.net
 inject() {
@@ -276,14 +283,20 @@ for (( rep = 1; rep <= RUNS; rep++ )); do
     samples="$WORK_DIR/samples-$tag.txt"
     sim_poll_start "$samples" "$POLL_INTERVAL"
     start_nodes "$n" "$tag" unlimited
+    # from every node up to the backlog delivered: how busy the machine was,
+    # and the nodes' CPU per delivered message
+    m0=$(machine_ticks); c0=$(nodes_cpu); d0=$(sim_total)
     wait_delivered "$BACKLOG" "$samples"
+    m1=$(machine_ticks); c1=$(nodes_cpu); d1=$(sim_total)
+    busy=$(machine_busy_pct "$m0" "$m1")
+    cpu_ms=$(awk -v a="$c0" -v b="$c1" -v d=$(( d1 - d0 )) 'BEGIN { printf "%.2f", (d > 0 ? 1000 * (b - a) / d : 0) }')
     sleep 2
     sim_poll_stop
     total=$(sim_total)
     read -r _ _ _ _ rate rate_all _ <<< "$(rate_window "$samples" "$BACKLOG" 0.1 0.9)"
     stop_nodes
-    log "  $n nodes: $rate msg/s (10-90 %), $total accepted of $BACKLOG"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$rate" "$rate_all" "$total" "$BACKLOG" >> "$RAW"
+    log "  $n nodes: $rate msg/s (10-90 %), $total accepted of $BACKLOG; machine ${busy}% busy, nodes ${cpu_ms} ms CPU per message"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$rate" "$rate_all" "$total" "$BACKLOG" "$busy" "$cpu_ms" >> "$RAW"
   done
 done
 
@@ -326,9 +339,9 @@ if (( RUNS > 0 )); then
   first=${NODES%% *}
   echo
   echo "Distributed mode: $PARTITIONS partitions, one broker, simulator latency $LATENCY, --max-in-flight $IN_FLIGHT per node"
-  printf '%-8s %14s %12s %12s   %s\n' nodes "delivered/s" "vs $first node" "per node" "runs"
+  printf '%-8s %14s %12s %12s   %s\n' nodes "delivered/s" "vs $first node" "per node" "runs (machine busy %, node CPU ms/message)"
   for n in $NODES; do
-    runs=$(awk -F'\t' -v n="$n" '$1 == n { printf "%s ", $3 }' "$RAW")
+    runs=$(awk -F'\t' -v n="$n" '$1 == n { printf "%s (%s%%, %s) ", $3, $7, $8 }' "$RAW")
     printf '%-8s %14.1f %11.2fx %12.1f   %s\n' "$n" "${MED[$n]}" \
       "$(awk -v a="${MED[$n]}" -v b="${MED[$first]}" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
       "$(awk -v a="${MED[$n]}" -v n="$n" 'BEGIN { print a / n }')" "$runs"
@@ -355,8 +368,9 @@ JSON="$OUT_DIR/kafka-scaling-$STAMP.json"
   printf '  "delivered_rate_median": {'
   sep=""; if (( RUNS > 0 )); then for n in $NODES; do printf '%s"%s": %s' "$sep" "$n" "${MED[$n]}"; sep=", "; done; fi
   printf '},\n  "runs": ['
-  sep=""; while IFS=$'\t' read -r n r rate all total backlog; do
-    printf '%s\n    {"nodes": %s, "run": %s, "delivered_rate": %s, "whole_run_rate": %s, "accepted": %s, "backlog": %s}' "$sep" "$n" "$r" "$rate" "$all" "$total" "$backlog"; sep=","
+  sep=""; while IFS=$'\t' read -r n r rate all total backlog busy cpu_ms; do
+    printf '%s\n    {"nodes": %s, "run": %s, "delivered_rate": %s, "whole_run_rate": %s, "accepted": %s, "backlog": %s, "machine_busy_pct": %s, "node_cpu_ms_per_message": %s}' \
+      "$sep" "$n" "$r" "$rate" "$all" "$total" "$backlog" "$busy" "$cpu_ms"; sep=","
   done < "$RAW"
   printf '\n  ],\n  "accuracy_rate_median": %s,\n  "accuracy": [' "${ACC_MED:-null}"
   sep=""; while IFS=$'\t' read -r r rate all wmin wmax up calls thr total bl; do
