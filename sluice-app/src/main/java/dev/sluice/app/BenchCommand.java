@@ -8,6 +8,7 @@ import dev.sluice.bench.report.BenchRun;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Durations;
 import dev.sluice.core.Rate;
+import dev.sluice.ses.HttpClientKind;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import java.io.ByteArrayInputStream;
@@ -133,6 +134,15 @@ final class BenchCommand implements Callable<Integer> {
       names = "--async-client",
       description = "Use the AWS SDK's asynchronous (Netty) client instead of the blocking one.")
   private boolean asyncClient;
+
+  @Option(
+      names = "--http-client",
+      paramLabel = "apache5|crt",
+      description =
+          "HTTP client under the blocking SDK client: apache5 (Apache HttpClient 5, the default) or"
+              + " crt (the AWS Common Runtime client: native HTTP and TLS, less CPU per call; with"
+              + " --ca-cert its trust goes through javax.net.ssl.trustStore).")
+  private String httpClient = "apache5";
 
   @Option(
       names = "--region",
@@ -266,6 +276,7 @@ final class BenchCommand implements Callable<Integer> {
     if (!Double.isNaN(rate) && rate > 0 && workerConcurrency == 0 && processes > 1) {
       rate = rate / processes;
     }
+    HttpClientKind http = HttpClientKind.parse(httpClient);
     AwsCredentialsProvider creds =
         t.realSes()
             ? null
@@ -285,8 +296,35 @@ final class BenchCommand implements Callable<Integer> {
         !noKeepAlive,
         asyncClient,
         creds,
-        trustProvider(),
-        tlsContext());
+        http == HttpClientKind.CRT && !asyncClient ? crtTrust() : trustProvider(),
+        tlsContext(),
+        http);
+  }
+
+  /**
+   * Trust for --ca-cert under the CRT client, which reads it only from the {@code
+   * javax.net.ssl.trustStore} system property: the certificates go to a PKCS12 file that the
+   * property then names. Returns null (no trust managers) either way.
+   */
+  private TlsTrustManagersProvider crtTrust() throws IOException, GeneralSecurityException {
+    KeyStore ks = trustStore();
+    if (ks == null) {
+      return null;
+    }
+    if (System.getProperty("javax.net.ssl.trustStore") != null) {
+      throw new IllegalArgumentException(
+          "--ca-cert with --http-client crt sets javax.net.ssl.trustStore, which is already set");
+    }
+    Path file = Files.createTempFile("sluice-bench-trust", ".p12");
+    file.toFile().deleteOnExit();
+    char[] password = "sluice-bench".toCharArray();
+    try (var out = Files.newOutputStream(file)) {
+      ks.store(out, password);
+    }
+    System.setProperty("javax.net.ssl.trustStore", file.toString());
+    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    System.setProperty("javax.net.ssl.trustStorePassword", new String(password));
+    return null;
   }
 
   private KeyStore trustStore() throws IOException, GeneralSecurityException {
@@ -365,6 +403,7 @@ final class BenchCommand implements Callable<Integer> {
     if (asyncClient) {
       cmd.add("--async-client");
     }
+    cmd.addAll(Arrays.asList("--http-client", httpClient));
     if (caCert != null) {
       cmd.addAll(Arrays.asList("--ca-cert", caCert.toString()));
     }

@@ -184,7 +184,12 @@ public final class Bench {
   public static Map<String, String> describe(BenchOptions o) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("target", o.target().text());
-    s.put("transport", o.target().transportName() + (o.asyncClient() ? " (async SDK client)" : ""));
+    s.put(
+        "transport",
+        o.target().transportName()
+            + (o.asyncClient()
+                ? " (async SDK client)"
+                : o.httpClient() == dev.sluice.ses.HttpClientKind.CRT ? " (CRT HTTP client)" : ""));
     s.put("levels", o.levels().toString());
     s.put("processes", Integer.toString(o.processes()));
     s.put(

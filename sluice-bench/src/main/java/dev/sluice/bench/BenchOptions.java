@@ -1,5 +1,6 @@
 package dev.sluice.bench;
 
+import dev.sluice.ses.HttpClientKind;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.http.TlsTrustManagersProvider;
  * @param credentials credentials for API targets, or null for the SDK's default chain
  * @param trust extra trust for HTTPS, or null
  * @param tls the TLS context for SMTP STARTTLS, or null for the JDK default
+ * @param httpClient the HTTP client under the blocking SDK client for API targets
  */
 public record BenchOptions(
     BenchTarget target,
@@ -41,11 +43,49 @@ public record BenchOptions(
     boolean asyncClient,
     AwsCredentialsProvider credentials,
     TlsTrustManagersProvider trust,
-    SSLContext tls) {
+    SSLContext tls,
+    HttpClientKind httpClient) {
+  /** Options with the default HTTP client (Apache HttpClient 5). */
+  public BenchOptions(
+      BenchTarget target,
+      List<Integer> levels,
+      int processes,
+      long messages,
+      Duration duration,
+      Duration warmup,
+      List<String> recipients,
+      int recipientsPerMessage,
+      int messageSize,
+      double maxSendRate,
+      boolean keepAlive,
+      boolean asyncClient,
+      AwsCredentialsProvider credentials,
+      TlsTrustManagersProvider trust,
+      SSLContext tls) {
+    this(
+        target,
+        levels,
+        processes,
+        messages,
+        duration,
+        warmup,
+        recipients,
+        recipientsPerMessage,
+        messageSize,
+        maxSendRate,
+        keepAlive,
+        asyncClient,
+        credentials,
+        trust,
+        tls,
+        HttpClientKind.APACHE5);
+  }
+
   /** Copies the lists and checks the values. */
   public BenchOptions {
     levels = List.copyOf(levels);
     recipients = List.copyOf(recipients);
+    java.util.Objects.requireNonNull(httpClient, "httpClient");
     if (levels.isEmpty() || levels.stream().anyMatch(l -> l < 1)) {
       throw new IllegalArgumentException("concurrency levels must be >= 1");
     }

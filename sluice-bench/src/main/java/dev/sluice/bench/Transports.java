@@ -1,6 +1,7 @@
 package dev.sluice.bench;
 
 import dev.sluice.core.transport.Transport;
+import dev.sluice.ses.HttpClientKind;
 import dev.sluice.ses.SesApiSettings;
 import dev.sluice.ses.SesV1Transport;
 import dev.sluice.ses.SesV2Transport;
@@ -28,13 +29,25 @@ public final class Transports {
    * @param asyncClient whether the SES APIs use the SDK's async client
    * @param trust extra trust for HTTPS, or null
    * @param tls the context for STARTTLS, or null for the JDK default
+   * @param httpClient the HTTP client under the blocking SDK client
    */
   public record Connection(
       AwsCredentialsProvider credentials,
       boolean keepAlive,
       boolean asyncClient,
       TlsTrustManagersProvider trust,
-      SSLContext tls) {
+      SSLContext tls,
+      HttpClientKind httpClient) {
+    /** A connection through the default HTTP client (Apache HttpClient 5). */
+    public Connection(
+        AwsCredentialsProvider credentials,
+        boolean keepAlive,
+        boolean asyncClient,
+        TlsTrustManagersProvider trust,
+        SSLContext tls) {
+      this(credentials, keepAlive, asyncClient, trust, tls, HttpClientKind.APACHE5);
+    }
+
     /** The SDK's default credentials, keep-alive, the sync client, the JDK's trust. */
     public static Connection defaults() {
       return new Connection(null, true, false, null, null);
@@ -45,7 +58,8 @@ public final class Transports {
     return open(
         o.target(),
         concurrency,
-        new Connection(o.credentials(), o.keepAlive(), o.asyncClient(), o.trust(), o.tls()));
+        new Connection(
+            o.credentials(), o.keepAlive(), o.asyncClient(), o.trust(), o.tls(), o.httpClient()));
   }
 
   /** Opens the transport for {@code t} with up to {@code concurrency} connections. */
@@ -57,6 +71,7 @@ public final class Transports {
                 .withMaxConnections(Math.max(1, concurrency))
                 .withKeepAlive(o.keepAlive())
                 .withAsyncClient(o.asyncClient())
+                .withHttpClient(o.httpClient())
                 .withTrust(o.trust());
         yield t.kind() == BenchTarget.Kind.SES_V2
             ? SesV2Transport.create(s)

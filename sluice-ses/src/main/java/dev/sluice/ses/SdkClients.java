@@ -16,19 +16,29 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
  * Builds the AWS SDK clients every SES transport uses: SDK retries off (throttles must reach our
- * shaper, and attempts are counted once), a pool sized to the concurrency, and a DNS resolver that
- * counts lookups — the blocking client resolves once per new connection, so the count is the number
- * of connections opened.
+ * shaper, and attempts are counted once), a pool sized to the concurrency, and, under Apache
+ * HttpClient 5, a DNS resolver that counts lookups — that client resolves once per new connection,
+ * so the count is the number of connections opened. The CRT client resolves in native code and
+ * cannot be counted.
  */
 final class SdkClients {
   private SdkClients() {}
 
+  /** Whether {@link #blockingHttp} counts the connections it opens for these settings. */
+  static boolean countsConnections(SesApiSettings s) {
+    return !s.asyncClient() && s.httpClient() == HttpClientKind.APACHE5;
+  }
+
   static SdkHttpClient blockingHttp(SesApiSettings s, AtomicLong connections) {
+    if (s.httpClient() == HttpClientKind.CRT) {
+      return crtHttp(s);
+    }
     DnsResolver counting =
         new DnsResolver() {
           @Override
@@ -53,6 +63,30 @@ final class SdkClients {
       b.tlsTrustManagersProvider(s.trust());
     }
     return b.build();
+  }
+
+  /**
+   * The AWS Common Runtime client. It takes no trust managers: extra trust comes from the {@code
+   * javax.net.ssl.trustStore} system property when that is set (it then replaces the system's CA
+   * bundle for this client), otherwise the system's CA bundle alone is trusted.
+   */
+  private static SdkHttpClient crtHttp(SesApiSettings s) {
+    if (s.trust() != null) {
+      throw new IllegalArgumentException(
+          "the CRT HTTP client takes extra trust only from the javax.net.ssl.trustStore system"
+              + " property, not from trust managers");
+    }
+    String store = System.getProperty("javax.net.ssl.trustStore");
+    return AwsCrtHttpClient.builder()
+        .maxConcurrency(s.maxConnections())
+        .connectionTimeout(s.connectTimeout())
+        .connectionAcquisitionTimeout(s.callTimeout())
+        // The CRT client has no socket read timeout; a connection that moves no byte for the call
+        // timeout is closed instead, which bounds a call that hangs the same way.
+        .connectionHealthConfiguration(
+            h -> h.minimumThroughputInBps(1L).minimumThroughputTimeout(s.callTimeout()))
+        .useTrustStoreSystemProperties(store != null && !store.isEmpty())
+        .build();
   }
 
   static SdkAsyncHttpClient asyncHttp(SesApiSettings s) {

@@ -19,6 +19,9 @@ import software.amazon.awssdk.http.TlsTrustManagersProvider;
  * @param keepAlive false to open a new connection for every call (for measurement only)
  * @param trust extra trust (e.g. the simulator's self-signed certificate), or null for the JDK's
  * @param asyncClient true to use the SDK's asynchronous Netty client instead of the blocking one
+ * @param httpClient the HTTP client under the blocking SDK client (ignored with {@code
+ *     asyncClient}); with {@link HttpClientKind#CRT} extra trust comes only from the {@code
+ *     javax.net.ssl.trustStore} system property, so {@code trust} must be null
  */
 public record SesApiSettings(
     String region,
@@ -29,7 +32,8 @@ public record SesApiSettings(
     Duration callTimeout,
     boolean keepAlive,
     TlsTrustManagersProvider trust,
-    boolean asyncClient) {
+    boolean asyncClient,
+    HttpClientKind httpClient) {
   /** Checks the values. */
   public SesApiSettings {
     Objects.requireNonNull(region, "region");
@@ -38,6 +42,7 @@ public record SesApiSettings(
     }
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(callTimeout, "callTimeout");
+    Objects.requireNonNull(httpClient, "httpClient");
   }
 
   /** Settings for a region or endpoint with defaults: 64 connections, 5 s connect, 30 s call. */
@@ -51,7 +56,8 @@ public record SesApiSettings(
         Duration.ofSeconds(30),
         true,
         null,
-        false);
+        false,
+        HttpClientKind.APACHE5);
   }
 
   /** A copy with another pool size. */
@@ -65,7 +71,8 @@ public record SesApiSettings(
         callTimeout,
         keepAlive,
         trust,
-        asyncClient);
+        asyncClient,
+        httpClient);
   }
 
   /** A copy with keep-alive on or off. */
@@ -79,7 +86,8 @@ public record SesApiSettings(
         callTimeout,
         on,
         trust,
-        asyncClient);
+        asyncClient,
+        httpClient);
   }
 
   /** A copy that trusts extra certificates. */
@@ -93,7 +101,8 @@ public record SesApiSettings(
         callTimeout,
         keepAlive,
         t,
-        asyncClient);
+        asyncClient,
+        httpClient);
   }
 
   /** A copy with another call timeout. */
@@ -107,7 +116,8 @@ public record SesApiSettings(
         d,
         keepAlive,
         trust,
-        asyncClient);
+        asyncClient,
+        httpClient);
   }
 
   /** A copy using the asynchronous or the blocking SDK client. */
@@ -121,6 +131,22 @@ public record SesApiSettings(
         callTimeout,
         keepAlive,
         trust,
-        async);
+        async,
+        httpClient);
+  }
+
+  /** A copy with another HTTP client under the blocking SDK client. */
+  public SesApiSettings withHttpClient(HttpClientKind kind) {
+    return new SesApiSettings(
+        region,
+        endpoint,
+        credentials,
+        maxConnections,
+        connectTimeout,
+        callTimeout,
+        keepAlive,
+        trust,
+        asyncClient,
+        kind);
   }
 }

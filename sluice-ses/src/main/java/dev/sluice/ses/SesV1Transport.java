@@ -26,8 +26,10 @@ public final class SesV1Transport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(SesV1Transport.class);
   private final SesClient client;
   private final AtomicLong connections = new AtomicLong();
+  private final boolean counting;
 
   private SesV1Transport(SesApiSettings s) {
+    this.counting = SdkClients.countsConnections(s.withAsyncClient(false));
     this.client =
         SdkClients.configure(SesClient.builder(), s)
             .httpClient(SdkClients.blockingHttp(s, connections))
@@ -85,7 +87,7 @@ public final class SesV1Transport implements Transport {
 
   @Override
   public long connectionsOpened() {
-    return connections.get();
+    return counting ? connections.get() : -1;
   }
 
   @Override

@@ -29,8 +29,10 @@ public final class SesV2Transport implements Transport {
   private final SesV2Client client;
   private final SesV2AsyncClient asyncClient;
   private final AtomicLong connections = new AtomicLong();
+  private final boolean counting;
 
   private SesV2Transport(SesApiSettings s) {
+    this.counting = SdkClients.countsConnections(s);
     if (s.asyncClient()) {
       this.client = null;
       this.asyncClient =
@@ -105,10 +107,12 @@ public final class SesV2Transport implements Transport {
     }
   }
 
-  /** Connections opened so far; -1 with the asynchronous client, which cannot count them. */
+  /**
+   * Connections opened so far; -1 with the asynchronous or the CRT client, which cannot count them.
+   */
   @Override
   public long connectionsOpened() {
-    return client != null ? connections.get() : -1;
+    return counting ? connections.get() : -1;
   }
 
   @Override
