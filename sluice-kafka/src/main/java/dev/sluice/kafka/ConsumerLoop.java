@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Commits</b> go up to each partition's lowest unfinished record ({@link PartitionTracker}),
  * asynchronously every commit interval, and synchronously when partitions are revoked and when the
- * loop stops. A crash loses only what was finished since the last commit: those records are
- * delivered again (at-least-once).
+ * loop stops. Each commit's metadata names the records finished above that offset ({@link
+ * FinishedOffsets}); a member assigned the partition reads it and skips them. So a partition that
+ * changes hands is delivered again only from what was in flight, and after a crash also what was
+ * finished since the last commit (at-least-once).
  *
  * <p><b>Rebalances.</b> Buckets moving away lose their buffered records (the new owner reads them
  * again from the committed offset); the loop waits up to the revoke grace for the outcomes of their
@@ -94,6 +97,7 @@ final class ConsumerLoop implements Runnable {
   private final AtomicLong hops = new AtomicLong();
   private volatile boolean running = true;
   private volatile boolean abandoned;
+  private volatile boolean metadataTooLarge;
   private boolean started;
 
   /** A head record to be written to another tier. */
@@ -260,8 +264,10 @@ final class ConsumerLoop implements Runnable {
       int bucket = tp.partition();
       PartitionTracker before = former.get(tp);
       for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
-        if (before != null && before.finishedHere(r.offset())) {
-          tracker.readDone(r.offset()); // finished here before the partition came back
+        if ((before != null && before.finishedHere(r.offset()))
+            || tracker.finishedEarlier(r.offset())) {
+          // finished here before the partition came back, or by its earlier owner
+          tracker.readDone(r.offset());
           continue;
         }
         QueueId id = QueueId.parseOrNull(r.key());
@@ -364,11 +370,14 @@ final class ConsumerLoop implements Runnable {
   private void commit(Collection<PartitionTracker> which, boolean sync) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     Map<TopicPartition, PartitionTracker> byPartition = new HashMap<>();
+    Map<TopicPartition, PartitionTracker.CommitPoint> points = new HashMap<>();
+    int metadataChars = metadataTooLarge ? 0 : FinishedOffsets.MAX_CHARS;
     for (PartitionTracker t : which) {
-      long p = t.commitPosition();
-      if (p >= 0) {
-        offsets.put(t.partition(), new OffsetAndMetadata(p));
+      PartitionTracker.CommitPoint c = t.commitPoint(metadataChars);
+      if (c != null) {
+        offsets.put(t.partition(), new OffsetAndMetadata(c.position(), c.metadata()));
         byPartition.put(t.partition(), t);
+        points.put(t.partition(), c);
       }
     }
     if (offsets.isEmpty()) {
@@ -379,8 +388,9 @@ final class ConsumerLoop implements Runnable {
           offsets,
           (done, e) -> {
             if (e == null) {
-              done.forEach((tp, o) -> byPartition.get(tp).committed(o.offset()));
+              done.keySet().forEach(tp -> byPartition.get(tp).committed(points.get(tp)));
             } else {
+              noteMetadataTooLarge(e);
               LOG.debug("Kafka spool commit failed: {}; the next one covers it", e.toString());
             }
           });
@@ -389,13 +399,17 @@ final class ConsumerLoop implements Runnable {
     for (int attempt = 0; ; attempt++) {
       try {
         consumer.commitSync(offsets);
-        offsets.forEach((tp, o) -> byPartition.get(tp).committed(o.offset()));
+        offsets.keySet().forEach(tp -> byPartition.get(tp).committed(points.get(tp)));
         return;
       } catch (WakeupException e) {
         if (attempt >= 3) {
           return; // a wakeup storm; the next commit covers it
         }
       } catch (KafkaException e) {
+        if (noteMetadataTooLarge(e) && attempt < 3) {
+          offsets.replaceAll((tp, o) -> new OffsetAndMetadata(o.offset()));
+          continue;
+        }
         LOG.warn(
             "Kafka spool could not commit {} partitions: {}; their finished messages since the"
                 + " last commit may be delivered again",
@@ -404,6 +418,26 @@ final class ConsumerLoop implements Runnable {
         return;
       }
     }
+  }
+
+  /**
+   * A cluster whose {@code offset.metadata.max.bytes} is below what the finished offsets need gets
+   * plain commits from then on (the records finished above a commit are then delivered again when
+   * their partition changes hands). Returns whether {@code e} was that.
+   */
+  private boolean noteMetadataTooLarge(Exception e) {
+    if (!(e instanceof OffsetMetadataTooLarge)) {
+      return false;
+    }
+    if (!metadataTooLarge) {
+      metadataTooLarge = true;
+      LOG.warn(
+          "the Kafka cluster refuses commit metadata of {} characters (offset.metadata.max.bytes);"
+              + " committing offsets alone: messages finished out of order may be delivered again"
+              + " when their partition moves to another node",
+          FinishedOffsets.MAX_CHARS);
+    }
+    return true;
   }
 
   private void close() {
@@ -503,6 +537,35 @@ final class ConsumerLoop implements Runnable {
     }
   }
 
+  /**
+   * Reads the group's committed offsets of newly assigned partitions, and with them which records
+   * above each the earlier owner finished ({@link FinishedOffsets}). Without them (the call fails)
+   * those records are delivered again: at-least-once still holds.
+   */
+  private void inheritFinished(Set<TopicPartition> fresh) {
+    if (fresh.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    try {
+      committed = consumer.committed(fresh, config.openTimeout());
+    } catch (KafkaException e) {
+      LOG.warn(
+          "Kafka spool could not read the committed offsets of {} partitions: {}; messages their"
+              + " earlier owner finished out of order may be delivered again",
+          fresh.size(),
+          e.toString());
+      return;
+    }
+    committed.forEach(
+        (tp, o) -> {
+          PartitionTracker t = trackers.get(tp);
+          if (o != null && t != null) {
+            t.inherit(o.offset(), o.metadata());
+          }
+        });
+  }
+
   /** Runs on the loop's thread, inside poll (and close). */
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
@@ -510,9 +573,13 @@ final class ConsumerLoop implements Runnable {
       // Records of a partition that came back and were finished here while it was away (the
       // revoke grace ran out before their outcomes came) are skipped when read again.
       former.keySet().retainAll(partitions);
+      Set<TopicPartition> fresh = new HashSet<>();
       for (TopicPartition tp : partitions) {
-        trackers.putIfAbsent(tp, new PartitionTracker(tp));
+        if (trackers.putIfAbsent(tp, new PartitionTracker(tp)) == null) {
+          fresh.add(tp);
+        }
       }
+      inheritFinished(fresh);
       updateOwned(true);
     }
 

@@ -1,5 +1,7 @@
 package dev.sluice.kafka;
 
+import java.util.BitSet;
+import java.util.NavigableSet;
 import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 
@@ -21,15 +23,27 @@ import org.apache.kafka.common.TopicPartition;
  * assigns most of them back to the same member), the records it finished need not be delivered
  * again ({@link #finishedHere}).
  *
+ * <p>Records finished above the commit position go into the commit's metadata ({@link
+ * FinishedOffsets}), and a tracker taking over a partition {@link #inherit}s what the last commit
+ * says, so a record finished by an earlier owner is not delivered again when the partition changes
+ * hands.
+ *
  * <p>Thread-safe: the consumer thread reads and commits, takers and producer callbacks finish.
  */
 final class PartitionTracker {
   private final TopicPartition partition;
   private final TreeSet<Long> open = new TreeSet<>();
   private final TreeSet<Long> taken = new TreeSet<>();
+  // Finished by an earlier owner, at or after the group's committed offset, and not read here yet.
+  private final NavigableSet<Long> inherited = new TreeSet<>();
   private long next = -1;
   private long committed = -1;
+  private long finishes; // counts records finished; a commit is due when this moved
+  private long committedFinishes = -1;
   private boolean retired;
+
+  /** What a commit of this partition says: the position, its metadata, the finishes counted. */
+  record CommitPoint(long position, String metadata, long finishes) {}
 
   PartitionTracker(TopicPartition partition) {
     this.partition = partition;
@@ -47,11 +61,29 @@ final class PartitionTracker {
     }
   }
 
-  /** The record at {@code offset} was read and is finished already (a deleted message). */
+  /**
+   * The record at {@code offset} was read and is finished already (a deleted message, one an
+   * earlier owner finished).
+   */
   synchronized void readDone(long offset) {
     if (!retired) {
       next = Math.max(next, offset + 1);
+      inherited.remove(offset);
+      finishes++;
     }
+  }
+
+  /**
+   * Takes over what the group's last commit of this partition, at {@code committedOffset}, says is
+   * finished above it.
+   */
+  synchronized void inherit(long committedOffset, String metadata) {
+    inherited.addAll(FinishedOffsets.decode(committedOffset, metadata));
+  }
+
+  /** Whether an earlier owner finished the record at {@code offset} (see {@link #inherit}). */
+  synchronized boolean finishedEarlier(long offset) {
+    return inherited.contains(offset);
   }
 
   /** The record at {@code offset} was handed to a taker. */
@@ -63,27 +95,47 @@ final class PartitionTracker {
 
   /** The record at {@code offset} is finished: delivered, moved or dropped for good. */
   synchronized void done(long offset) {
-    open.remove(offset); // retired too: see finishedHere
+    boolean was = open.remove(offset); // retired too: see finishedHere
     if (retired) {
       return;
+    }
+    if (was) {
+      finishes++;
     }
     if (taken.remove(offset) && taken.isEmpty()) {
       notifyAll();
     }
   }
 
-  /** Where the group may commit now, or -1 when that is not past the last commit. */
-  synchronized long commitPosition() {
-    if (next < 0) {
-      return -1;
+  /**
+   * What to commit now, the records finished above the position in at most {@code maxChars} of
+   * metadata (0: none); null when nothing moved since the last commit.
+   */
+  synchronized CommitPoint commitPoint(int maxChars) {
+    if (next < 0 || retired) {
+      return null;
     }
     long p = open.isEmpty() ? next : open.first();
-    return p > committed ? p : -1;
+    if (p < committed || (p == committed && finishes == committedFinishes)) {
+      return null;
+    }
+    BitSet bits = new BitSet();
+    long end = inherited.isEmpty() ? next : Math.max(next, inherited.last() + 1);
+    long limit = Math.min(end, p + FinishedOffsets.capacity(maxChars));
+    for (long o = p; o < limit; o++) {
+      if (o < next ? !open.contains(o) : inherited.contains(o)) {
+        bits.set((int) (o - p));
+      }
+    }
+    return new CommitPoint(p, FinishedOffsets.encode(bits), finishes);
   }
 
-  /** A commit up to {@code position} succeeded. */
-  synchronized void committed(long position) {
-    committed = Math.max(committed, position);
+  /** A commit of {@code point} succeeded. */
+  synchronized void committed(CommitPoint point) {
+    if (point.position() >= committed) {
+      committed = point.position();
+      committedFinishes = Math.max(committedFinishes, point.finishes());
+    }
   }
 
   /** Whether the record at {@code offset} was read and finished here. */

@@ -529,6 +529,52 @@ class KafkaSpoolIT {
         });
   }
 
+  @Test
+  void aBacklogLargerThanTheBuffers_isTakenOnce_andTheSuccessorTakesOnlyWhatWasNotFinished() {
+    KafkaSpool first = open(config(4).maxBufferedPerBucket(8));
+    await("the node owns every bucket", () -> first.ownedBuckets().size() == 4);
+    List<QueueId> sent = join(appendMany(first, 400));
+    // Taken as they come, the buffers pausing and resuming their partitions many times over;
+    // every 20th stays unfinished, so most finished records lie above an unfinished one.
+    Map<QueueId, Integer> timesTaken = new HashMap<>();
+    List<QueueId> order = new ArrayList<>();
+    await(
+        "the whole backlog is taken",
+        () -> {
+          for (SpooledMessage m : takeAll(first)) {
+            if (timesTaken.merge(m.id(), 1, Integer::sum) == 1) {
+              order.add(m.id());
+            }
+          }
+          return timesTaken.size() == sent.size();
+        });
+    assertThat(timesTaken.values()).allMatch(n -> n == 1);
+    List<QueueId> unfinished = new ArrayList<>();
+    for (int i = 0; i < order.size(); i++) {
+      if (i % 20 == 0) {
+        unfinished.add(order.get(i));
+      } else {
+        assertThat(join(first.complete(order.get(i)))).isTrue();
+      }
+    }
+    first.close();
+
+    KafkaSpool successor = open(config(4));
+    QueueId marker = append(successor, "marker");
+    List<QueueId> again =
+        new ArrayList<>(
+            ids(
+                takeUntil(
+                    successor,
+                    "the unfinished messages and the marker are taken",
+                    l -> ids(l).containsAll(unfinished) && ids(l).contains(marker))));
+    // Nothing more comes: the first node's last commit named what it finished above each
+    // partition's lowest unfinished message.
+    again.addAll(ids(takeAll(successor)));
+    again.remove(marker);
+    assertThat(again).containsExactlyInAnyOrderElementsOf(unfinished);
+  }
+
   /** The group's committed offset of one partition of the messages topic; -1 when none. */
   private long committed(int partition) {
     try (Admin admin =
