@@ -4,6 +4,7 @@ import dev.sluice.bench.Bench;
 import dev.sluice.bench.BenchOptions;
 import dev.sluice.bench.BenchTarget;
 import dev.sluice.bench.Probe;
+import dev.sluice.bench.Progress;
 import dev.sluice.bench.report.BenchRun;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Durations;
@@ -169,6 +170,21 @@ final class BenchCommand implements Callable<Integer> {
       description = "Write a self-contained HTML page with the curves and the knee.")
   private Path report;
 
+  /** How the run reports its progress on standard error. */
+  enum ProgressMode {
+    auto,
+    lines,
+    off
+  }
+
+  @Option(
+      names = "--progress",
+      paramLabel = "MODE",
+      description =
+          "Progress on standard error: auto (one line redrawn in place on a terminal, a line per"
+              + " second elsewhere), lines (a line per second), off. Default: auto.")
+  private ProgressMode progressMode = ProgressMode.auto;
+
   @Option(
       names = "--probe",
       description =
@@ -235,7 +251,13 @@ final class BenchCommand implements Callable<Integer> {
         Bench.worker(o, workerConcurrency, out);
         return 0;
       }
-      Bench bench = new Bench(o, err, workerCommand(urls.get(0)));
+      Progress progress =
+          switch (progressMode) {
+            case auto -> Progress.auto(err);
+            case lines -> new Progress(err, false);
+            case off -> Progress.NONE;
+          };
+      Bench bench = new Bench(o, progress, workerCommand(urls.get(0)));
       BenchRun run = bench.run(Bench.describe(o));
       Path jsonFile = json == null || json.equals("-") ? null : Path.of(json);
       Bench.report(run, out, jsonFile, report);

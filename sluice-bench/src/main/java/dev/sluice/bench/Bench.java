@@ -40,18 +40,18 @@ public final class Bench {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BenchOptions options;
-  private final PrintStream progress;
+  private final Progress progress;
   private final List<String> workerCommand;
 
   /**
    * Creates a benchmark.
    *
    * @param options the settings
-   * @param progress where progress lines go (stderr), or null for none
+   * @param progress where the run reports how it is going ({@link Progress#NONE}: nowhere)
    * @param workerCommand the command that starts this program's bench face in worker mode, to which
    *     per-level arguments are appended; only used when {@code processes > 1}
    */
-  public Bench(BenchOptions options, PrintStream progress, List<String> workerCommand) {
+  public Bench(BenchOptions options, Progress progress, List<String> workerCommand) {
     this.options = options;
     this.progress = progress;
     this.workerCommand = List.copyOf(workerCommand);
@@ -65,16 +65,15 @@ public final class Bench {
       LevelResult r =
           options.processes() == 1 ? new LevelRunner(options, progress).run(c).result() : multi(c);
       levels.add(r);
-      if (progress != null) {
-        progress.printf(
-            java.util.Locale.ROOT,
-            "bench: level c=%d x %d process(es): %.0f calls/s, p50 %.1f ms, p99 %.1f ms%n",
-            c,
-            r.processes(),
-            r.throughputPerSecond(),
-            r.latency().p50Millis(),
-            r.latency().p99Millis());
-      }
+      progress.println(
+          String.format(
+              java.util.Locale.ROOT,
+              "bench: level c=%d x %d process(es): %.0f calls/s, p50 %.1f ms, p99 %.1f ms",
+              c,
+              r.processes(),
+              r.throughputPerSecond(),
+              r.latency().p50Millis(),
+              r.latency().p99Millis()));
     }
     String knee = levels.size() > 1 ? Knee.describe(levels) : "";
     return new BenchRun(
@@ -97,7 +96,7 @@ public final class Bench {
   /** Worker mode: runs one level in this process and prints it as one JSON line. */
   public static void worker(BenchOptions options, int concurrency, PrintStream out)
       throws InterruptedException {
-    LevelRunner.Measured m = new LevelRunner(options, null).run(concurrency);
+    LevelRunner.Measured m = new LevelRunner(options, Progress.NONE).run(concurrency);
     ByteBuffer buf = ByteBuffer.allocate(m.histogram().getNeededByteBufferCapacity());
     int len = m.histogram().encodeIntoCompressedByteBuffer(buf);
     ObjectNode line = JSON.createObjectNode();

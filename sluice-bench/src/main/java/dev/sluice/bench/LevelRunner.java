@@ -9,7 +9,6 @@ import dev.sluice.core.transport.Transport;
 import dev.sluice.ses.SenderConfig;
 import dev.sluice.ses.SesSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +32,9 @@ final class LevelRunner {
   record Measured(LevelResult result, Histogram histogram) {}
 
   private final BenchOptions options;
-  private final PrintStream progress;
+  private final Progress progress;
 
-  LevelRunner(BenchOptions options, PrintStream progress) {
+  LevelRunner(BenchOptions options, Progress progress) {
     this.options = options;
     this.progress = progress;
   }
@@ -119,23 +118,25 @@ final class LevelRunner {
         Thread.sleep(100);
         long now = System.nanoTime();
         total.add(recorder.getIntervalHistogram());
-        if (progress != null && now - lastPrint >= 1_000_000_000L) {
+        if (now - lastPrint >= 1_000_000_000L) {
           lastPrint = now;
           double secs = (now - window[0]) / 1e9;
-          progress.printf(
-              Locale.ROOT,
-              "bench: c=%d %.0fs %d ok (%.0f/s) p50 %.1f ms p99 %.1f ms throttled %d errors %d%n",
-              concurrency,
-              secs,
-              accepted.sum(),
-              accepted.sum() / Math.max(secs, 1e-9),
-              total.getTotalCount() == 0 ? 0 : total.getValueAtPercentile(50) / 1e6,
-              total.getTotalCount() == 0 ? 0 : total.getValueAtPercentile(99) / 1e6,
-              throttled.sum(),
-              transientErrors.sum() + permanent.sum());
+          progress.update(
+              String.format(
+                  Locale.ROOT,
+                  "bench: c=%d %.0fs %d ok (%.0f/s) p50 %.1f ms p99 %.1f ms throttled %d errors %d",
+                  concurrency,
+                  secs,
+                  accepted.sum(),
+                  accepted.sum() / Math.max(secs, 1e-9),
+                  total.getTotalCount() == 0 ? 0 : total.getValueAtPercentile(50) / 1e6,
+                  total.getTotalCount() == 0 ? 0 : total.getValueAtPercentile(99) / 1e6,
+                  throttled.sum(),
+                  transientErrors.sum() + permanent.sum()));
         }
       }
       window[1] = System.nanoTime();
+      progress.end();
       stop.set(true);
       measuring.set(false);
       for (Thread t : workers) {

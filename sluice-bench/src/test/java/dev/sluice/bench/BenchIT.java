@@ -43,7 +43,7 @@ class BenchIT {
         Simulator.start(
             SimulatorConfig.onFreePorts("max-send-rate=unlimited", "max-24h-send=unlimited"))) {
       BenchOptions o = options(sim, List.of(1, 2, 4), 40, true);
-      BenchRun run = new Bench(o, null, List.of()).run(Bench.describe(o));
+      BenchRun run = new Bench(o, Progress.NONE, List.of()).run(Bench.describe(o));
       assertThat(run.levels()).hasSize(3);
       for (LevelResult l : run.levels()) {
         assertThat(l.accepted()).isEqualTo(40);
@@ -78,7 +78,7 @@ class BenchIT {
               null,
               null,
               sim.certificate().clientContext());
-      LevelResult l = new Bench(o, null, List.of()).run(Bench.describe(o)).levels().get(0);
+      LevelResult l = new Bench(o, Progress.NONE, List.of()).run(Bench.describe(o)).levels().get(0);
       assertThat(l.accepted()).isEqualTo(40);
       assertThat(l.connectionsOpened()).isLessThanOrEqualTo(4);
       assertThat(sim.core().inbox().recent(1, m -> true).get(0).via())
@@ -90,7 +90,7 @@ class BenchIT {
   void run_withoutKeepAlive_opensAConnectionPerCall() throws Exception {
     try (Simulator sim = Simulator.start(SimulatorConfig.onFreePorts("max-send-rate=unlimited"))) {
       BenchOptions o = options(sim, List.of(2), 30, false);
-      LevelResult l = new Bench(o, null, List.of()).run(Bench.describe(o)).levels().get(0);
+      LevelResult l = new Bench(o, Progress.NONE, List.of()).run(Bench.describe(o)).levels().get(0);
       assertThat(l.accepted()).isEqualTo(30);
       assertThat(l.connectionsOpened()).isGreaterThanOrEqualTo(30);
     }
@@ -117,7 +117,7 @@ class BenchIT {
               base.credentials(),
               null,
               null);
-      LevelResult l = new Bench(o, null, List.of()).run(Bench.describe(o)).levels().get(0);
+      LevelResult l = new Bench(o, Progress.NONE, List.of()).run(Bench.describe(o)).levels().get(0);
       assertThat(l.accepted()).isEqualTo(40);
       assertThat(l.throttled()).isPositive();
       assertThat(l.attempts()).isEqualTo(l.accepted() + l.throttled());
