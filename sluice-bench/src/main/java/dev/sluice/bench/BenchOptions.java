@@ -3,6 +3,7 @@ package dev.sluice.bench;
 import dev.sluice.ses.HttpClientKind;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
@@ -45,47 +46,11 @@ public record BenchOptions(
     TlsTrustManagersProvider trust,
     SSLContext tls,
     HttpClientKind httpClient) {
-  /** Options with the default HTTP client (Apache HttpClient 5). */
-  public BenchOptions(
-      BenchTarget target,
-      List<Integer> levels,
-      int processes,
-      long messages,
-      Duration duration,
-      Duration warmup,
-      List<String> recipients,
-      int recipientsPerMessage,
-      int messageSize,
-      double maxSendRate,
-      boolean keepAlive,
-      boolean asyncClient,
-      AwsCredentialsProvider credentials,
-      TlsTrustManagersProvider trust,
-      SSLContext tls) {
-    this(
-        target,
-        levels,
-        processes,
-        messages,
-        duration,
-        warmup,
-        recipients,
-        recipientsPerMessage,
-        messageSize,
-        maxSendRate,
-        keepAlive,
-        asyncClient,
-        credentials,
-        trust,
-        tls,
-        HttpClientKind.APACHE5);
-  }
-
   /** Copies the lists and checks the values. */
   public BenchOptions {
     levels = List.copyOf(levels);
     recipients = List.copyOf(recipients);
-    java.util.Objects.requireNonNull(httpClient, "httpClient");
+    Objects.requireNonNull(httpClient, "httpClient");
     if (levels.isEmpty() || levels.stream().anyMatch(l -> l < 1)) {
       throw new IllegalArgumentException("concurrency levels must be >= 1");
     }

@@ -38,19 +38,9 @@ public final class Transports {
       TlsTrustManagersProvider trust,
       SSLContext tls,
       HttpClientKind httpClient) {
-    /** A connection through the default HTTP client (Apache HttpClient 5). */
-    public Connection(
-        AwsCredentialsProvider credentials,
-        boolean keepAlive,
-        boolean asyncClient,
-        TlsTrustManagersProvider trust,
-        SSLContext tls) {
-      this(credentials, keepAlive, asyncClient, trust, tls, HttpClientKind.APACHE5);
-    }
-
-    /** The SDK's default credentials, keep-alive, the sync client, the JDK's trust. */
+    /** The SDK's default credentials, keep-alive, the sync client on Apache5, the JDK's trust. */
     public static Connection defaults() {
-      return new Connection(null, true, false, null, null);
+      return new Connection(null, true, false, null, null, HttpClientKind.APACHE5);
     }
   }
 

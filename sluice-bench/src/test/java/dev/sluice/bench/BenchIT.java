@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.bench.report.BenchRun;
 import dev.sluice.bench.report.LevelResult;
+import dev.sluice.ses.HttpClientKind;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import java.time.Duration;
@@ -34,7 +35,8 @@ class BenchIT {
         false,
         StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "s")),
         null,
-        null);
+        null,
+        HttpClientKind.APACHE5);
   }
 
   @Test
@@ -77,7 +79,8 @@ class BenchIT {
               false,
               null,
               null,
-              sim.certificate().clientContext());
+              sim.certificate().clientContext(),
+              HttpClientKind.APACHE5);
       LevelResult l = new Bench(o, Progress.NONE, List.of()).run(Bench.describe(o)).levels().get(0);
       assertThat(l.accepted()).isEqualTo(40);
       assertThat(l.connectionsOpened()).isLessThanOrEqualTo(4);
@@ -116,7 +119,8 @@ class BenchIT {
               false,
               base.credentials(),
               null,
-              null);
+              null,
+              HttpClientKind.APACHE5);
       LevelResult l = new Bench(o, Progress.NONE, List.of()).run(Bench.describe(o)).levels().get(0);
       assertThat(l.accepted()).isEqualTo(40);
       assertThat(l.throttled()).isPositive();

@@ -100,6 +100,13 @@ final class ConsumerLoop implements Runnable {
   private volatile boolean metadataTooLarge;
   private boolean started;
 
+  /** A commit point on its way to the group coordinator. */
+  private record Pending(PartitionTracker tracker, PartitionTracker.CommitPoint point) {
+    void succeeded() {
+      tracker.committed(point);
+    }
+  }
+
   /** A head record to be written to another tier. */
   private record Hop(PartitionTracker tracker, ConsumerRecord<String, byte[]> record, long due) {}
 
@@ -369,15 +376,13 @@ final class ConsumerLoop implements Runnable {
 
   private void commit(Collection<PartitionTracker> which, boolean sync) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    Map<TopicPartition, PartitionTracker> byPartition = new HashMap<>();
-    Map<TopicPartition, PartitionTracker.CommitPoint> points = new HashMap<>();
+    Map<TopicPartition, Pending> pending = new HashMap<>();
     int metadataChars = metadataTooLarge ? 0 : FinishedOffsets.MAX_CHARS;
     for (PartitionTracker t : which) {
       PartitionTracker.CommitPoint c = t.commitPoint(metadataChars);
       if (c != null) {
         offsets.put(t.partition(), new OffsetAndMetadata(c.position(), c.metadata()));
-        byPartition.put(t.partition(), t);
-        points.put(t.partition(), c);
+        pending.put(t.partition(), new Pending(t, c));
       }
     }
     if (offsets.isEmpty()) {
@@ -388,7 +393,7 @@ final class ConsumerLoop implements Runnable {
           offsets,
           (done, e) -> {
             if (e == null) {
-              done.keySet().forEach(tp -> byPartition.get(tp).committed(points.get(tp)));
+              done.keySet().forEach(tp -> pending.get(tp).succeeded());
             } else {
               noteMetadataTooLarge(e);
               LOG.debug("Kafka spool commit failed: {}; the next one covers it", e.toString());
@@ -399,7 +404,7 @@ final class ConsumerLoop implements Runnable {
     for (int attempt = 0; ; attempt++) {
       try {
         consumer.commitSync(offsets);
-        offsets.keySet().forEach(tp -> byPartition.get(tp).committed(points.get(tp)));
+        offsets.keySet().forEach(tp -> pending.get(tp).succeeded());
         return;
       } catch (WakeupException e) {
         if (attempt >= 3) {

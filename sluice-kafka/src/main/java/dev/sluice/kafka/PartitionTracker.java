@@ -119,11 +119,15 @@ final class PartitionTracker {
     if (p < committed || (p == committed && finishes == committedFinishes)) {
       return null;
     }
+    // Bit i stands for offset p + i: read here and not open, or finished by an earlier owner.
+    long limit = p + FinishedOffsets.capacity(maxChars);
     BitSet bits = new BitSet();
-    long end = inherited.isEmpty() ? next : Math.max(next, inherited.last() + 1);
-    long limit = Math.min(end, p + FinishedOffsets.capacity(maxChars));
-    for (long o = p; o < limit; o++) {
-      if (o < next ? !open.contains(o) : inherited.contains(o)) {
+    bits.set(0, (int) (Math.min(next, limit) - p));
+    for (long o : open.subSet(p, limit)) {
+      bits.clear((int) (o - p));
+    }
+    if (next < limit) {
+      for (long o : inherited.subSet(next, limit)) {
         bits.set((int) (o - p));
       }
     }

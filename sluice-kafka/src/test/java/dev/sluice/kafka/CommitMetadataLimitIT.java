@@ -12,11 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,18 +75,6 @@ class CommitMetadataLimitIT {
   }
 
   private static long committed() {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      OffsetAndMetadata o =
-          admin
-              .listConsumerGroupOffsets("limit-relay")
-              .partitionsToOffsetAndMetadata()
-              .get()
-              .get(new TopicPartition("limit.messages", 0));
-      return o == null ? -1 : o.offset();
-    } catch (InterruptedException | ExecutionException e) {
-      throw new AssertionError(e);
-    }
+    return kafka.committedOffset("limit-relay", "limit.messages", 0);
   }
 }

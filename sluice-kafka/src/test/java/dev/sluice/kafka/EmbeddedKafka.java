@@ -19,6 +19,8 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
@@ -140,6 +142,22 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalStateException("not started");
     }
     return bootstrap;
+  }
+
+  /** The committed offset of {@code group} on one partition; -1 when it has none. */
+  public long committedOffset(String group, String topic, int partition) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      OffsetAndMetadata o =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(60, TimeUnit.SECONDS)
+              .get(new TopicPartition(topic, partition));
+      return o == null ? -1 : o.offset();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not read the committed offsets of " + group, e);
+    }
   }
 
   /** Stops the broker and deletes its files; idempotent. */

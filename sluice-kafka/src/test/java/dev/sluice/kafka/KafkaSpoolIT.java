@@ -35,11 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -577,19 +574,7 @@ class KafkaSpoolIT {
 
   /** The group's committed offset of one partition of the messages topic; -1 when none. */
   private long committed(int partition) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      OffsetAndMetadata o =
-          admin
-              .listConsumerGroupOffsets(prefix + "-relay")
-              .partitionsToOffsetAndMetadata()
-              .get()
-              .get(new TopicPartition(prefix + ".messages", partition));
-      return o == null ? -1 : o.offset();
-    } catch (InterruptedException | ExecutionException e) {
-      throw new AssertionError(e);
-    }
+    return kafka.committedOffset(prefix + "-relay", prefix + ".messages", partition);
   }
 
   private static CompletableFuture<List<QueueId>> appendMany(KafkaSpool spool, int n) {

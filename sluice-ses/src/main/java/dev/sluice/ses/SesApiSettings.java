@@ -3,6 +3,7 @@ package dev.sluice.ses;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
@@ -62,91 +63,78 @@ public record SesApiSettings(
 
   /** A copy with another pool size. */
   public SesApiSettings withMaxConnections(int n) {
-    return new SesApiSettings(
-        region,
-        endpoint,
-        credentials,
-        n,
-        connectTimeout,
-        callTimeout,
-        keepAlive,
-        trust,
-        asyncClient,
-        httpClient);
+    return copy(c -> c.maxConnections = n);
   }
 
   /** A copy with keep-alive on or off. */
   public SesApiSettings withKeepAlive(boolean on) {
-    return new SesApiSettings(
-        region,
-        endpoint,
-        credentials,
-        maxConnections,
-        connectTimeout,
-        callTimeout,
-        on,
-        trust,
-        asyncClient,
-        httpClient);
+    return copy(c -> c.keepAlive = on);
   }
 
   /** A copy that trusts extra certificates. */
   public SesApiSettings withTrust(TlsTrustManagersProvider t) {
-    return new SesApiSettings(
-        region,
-        endpoint,
-        credentials,
-        maxConnections,
-        connectTimeout,
-        callTimeout,
-        keepAlive,
-        t,
-        asyncClient,
-        httpClient);
+    return copy(c -> c.trust = t);
   }
 
   /** A copy with another call timeout. */
   public SesApiSettings withCallTimeout(Duration d) {
-    return new SesApiSettings(
-        region,
-        endpoint,
-        credentials,
-        maxConnections,
-        connectTimeout,
-        d,
-        keepAlive,
-        trust,
-        asyncClient,
-        httpClient);
+    return copy(c -> c.callTimeout = d);
   }
 
   /** A copy using the asynchronous or the blocking SDK client. */
   public SesApiSettings withAsyncClient(boolean async) {
-    return new SesApiSettings(
-        region,
-        endpoint,
-        credentials,
-        maxConnections,
-        connectTimeout,
-        callTimeout,
-        keepAlive,
-        trust,
-        async,
-        httpClient);
+    return copy(c -> c.asyncClient = async);
   }
 
   /** A copy with another HTTP client under the blocking SDK client. */
   public SesApiSettings withHttpClient(HttpClientKind kind) {
-    return new SesApiSettings(
-        region,
-        endpoint,
-        credentials,
-        maxConnections,
-        connectTimeout,
-        callTimeout,
-        keepAlive,
-        trust,
-        asyncClient,
-        kind);
+    return copy(c -> c.httpClient = kind);
+  }
+
+  private SesApiSettings copy(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The components of a copy being made, so each {@code with} names only what it changes. */
+  private static final class Copy {
+    private final String region;
+    private final URI endpoint;
+    private final AwsCredentialsProvider credentials;
+    private final Duration connectTimeout;
+    private int maxConnections;
+    private Duration callTimeout;
+    private boolean keepAlive;
+    private TlsTrustManagersProvider trust;
+    private boolean asyncClient;
+    private HttpClientKind httpClient;
+
+    Copy(SesApiSettings s) {
+      region = s.region;
+      endpoint = s.endpoint;
+      credentials = s.credentials;
+      maxConnections = s.maxConnections;
+      connectTimeout = s.connectTimeout;
+      callTimeout = s.callTimeout;
+      keepAlive = s.keepAlive;
+      trust = s.trust;
+      asyncClient = s.asyncClient;
+      httpClient = s.httpClient;
+    }
+
+    SesApiSettings build() {
+      return new SesApiSettings(
+          region,
+          endpoint,
+          credentials,
+          maxConnections,
+          connectTimeout,
+          callTimeout,
+          keepAlive,
+          trust,
+          asyncClient,
+          httpClient);
+    }
   }
 }

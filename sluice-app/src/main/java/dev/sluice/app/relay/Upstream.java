@@ -3,6 +3,7 @@ package dev.sluice.app.relay;
 import dev.sluice.bench.BenchTarget;
 import dev.sluice.bench.Transports;
 import dev.sluice.core.transport.Transport;
+import dev.sluice.ses.HttpClientKind;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import java.net.URI;
@@ -151,7 +152,13 @@ public final class Upstream implements AutoCloseable {
     return Transports.open(
         target,
         concurrency,
-        new Transports.Connection(credentials, d.keepAlive(), d.asyncClient(), d.trust(), d.tls()));
+        new Transports.Connection(
+            credentials,
+            d.keepAlive(),
+            d.asyncClient(),
+            d.trust(),
+            d.tls(),
+            HttpClientKind.APACHE5));
   }
 
   /** The target. */

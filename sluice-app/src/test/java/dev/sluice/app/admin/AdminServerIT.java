@@ -14,6 +14,7 @@ import dev.sluice.core.Outcome;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolState;
+import dev.sluice.ses.HttpClientKind;
 import dev.sluice.ses.SenderConfig;
 import dev.sluice.ses.SesSender;
 import dev.sluice.simulator.Simulator;
@@ -389,7 +390,8 @@ class AdminServerIT {
                       true,
                       false,
                       null,
-                      null)),
+                      null,
+                      HttpClientKind.APACHE5)),
               SenderConfig.builder().maxInFlight(4).listener(metrics::onCall).build(),
               Clock.system(),
               registry)) {
