@@ -40,25 +40,10 @@ for a in "$@"; do
   case "$a" in -h|--help) usage; exit 0 ;; esac
 done
 
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1; }
-
-find_jdk() {
-  local best="" best_v=0
-  for c in ${JAVA_HOME:-} /usr/lib/jvm/*; do
-    [ -x "$c/bin/javac" ] || continue
-    local v; v="$(java_major "$c")"; v="${v%%.*}"
-    [[ "$v" =~ ^[0-9]+$ ]] || continue
-    if [ "$c" = "${JAVA_HOME:-}" ] && [ "$v" -ge 21 ]; then best="$c"; break; fi
-    if [ "$v" -gt "$best_v" ]; then best="$c"; best_v="$v"; fi
-  done
-  if [ -z "$best" ] || [ "$(java_major "$best" | cut -d. -f1)" -lt 21 ]; then
-    echo "spool-append: needs a JDK 21 or newer; set JAVA_HOME or install one under /usr/lib/jvm" >&2
-    exit 1
-  fi
-  echo "$best"
-}
-
-export JAVA_HOME="$(find_jdk)"
+# shellcheck source=../.mvn/find-jdk.sh
+. "$REPO_DIR/.mvn/find-jdk.sh"
+JAVA_HOME="$(sluice_find_jdk)" || exit 1
+export JAVA_HOME
 cd "$REPO_DIR"
 
 # The harness lives in sluice-spool's test sources, so it never ships in a jar.

@@ -192,6 +192,9 @@ class RelayCrashIT {
                 "0",
                 "--http-port",
                 httpPort,
+                // Never a default port: someone may be running a relay beside the tests.
+                "--admin-port",
+                "0",
                 "--spool-dir",
                 spool.toString()));
     cmd.addAll(List.of(more));
