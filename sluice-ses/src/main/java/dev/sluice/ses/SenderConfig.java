@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param backoffCap the longest retry delay
  * @param maxTime how long one message may take, retries included, before it is deferred
  * @param accountRetry when a message deferred for an account-wide refusal should be tried again
+ * @param maxShapeWait the longest a call waits for the send rate; a message whose call would wait
+ *     longer is deferred (scope ACCOUNT, not an attempt) and comes back when the sends booked ahead
+ *     of it are half done
  * @param listener told about every upstream call, or null
  */
 public record SenderConfig(
@@ -36,6 +39,7 @@ public record SenderConfig(
     Duration backoffCap,
     Duration maxTime,
     Duration accountRetry,
+    Duration maxShapeWait,
     CallListener listener) {
 
   /** Told about each upstream call, for measurement. Called on the calling virtual thread. */
@@ -50,13 +54,16 @@ public record SenderConfig(
     if (maxInFlight < 1 || maxPending < 1 || maxAttempts < 1) {
       throw new IllegalArgumentException("maxInFlight, maxPending and maxAttempts must be >= 1");
     }
+    if (maxShapeWait.isNegative() || maxShapeWait.isZero()) {
+      throw new IllegalArgumentException("maxShapeWait must be positive, got " + maxShapeWait);
+    }
   }
 
   /**
    * A builder starting from the defaults: 64 in flight, follow the account's rate with a 0.2 s
    * burst, refresh limits every minute, cut by 0.7 on a throttle at most every 250 ms and recover
    * 5% of the ceiling per second, 5 attempts with backoff from 100 ms to 20 s, 2 minutes per
-   * message.
+   * message, at most 30 s of waiting for the send rate.
    */
   public static Builder builder() {
     return new Builder();
@@ -82,6 +89,7 @@ public record SenderConfig(
     private Duration backoffCap = Duration.ofSeconds(20);
     private Duration maxTime = Duration.ofMinutes(2);
     private Duration accountRetry = Duration.ofMinutes(5);
+    private Duration maxShapeWait = Duration.ofSeconds(30);
     private CallListener listener;
 
     private Builder() {}
@@ -141,6 +149,12 @@ public record SenderConfig(
       return this;
     }
 
+    /** The longest a call waits for the send rate before its message is deferred instead. */
+    public Builder maxShapeWait(Duration d) {
+      this.maxShapeWait = d;
+      return this;
+    }
+
     /** Told about every upstream call. */
     public Builder listener(CallListener l) {
       this.listener = l;
@@ -163,6 +177,7 @@ public record SenderConfig(
           backoffCap,
           maxTime,
           accountRetry,
+          maxShapeWait,
           listener);
     }
   }

@@ -2,6 +2,7 @@ package dev.sluice.ses;
 
 import dev.sluice.core.transport.Attempt;
 import dev.sluice.core.transport.Attempt.ThrottleKind;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -56,6 +57,19 @@ public final class SesErrors {
           "InternalServiceErrorException",
           "ConcurrentModificationException");
 
+  private static final List<String> ADDRESS_PROBLEMS =
+      List.of(
+          "missing final '@domain'",
+          "invalid email address",
+          "illegal address",
+          "local address contains",
+          "domain contains",
+          "domain starts with",
+          "domain ends with",
+          "missing local name",
+          "missing domain",
+          "address unknown");
+
   private SesErrors() {}
 
   /** Classifies a failed SDK call. */
@@ -91,6 +105,25 @@ public final class SesErrors {
       return new Attempt.Permanent(text, true);
     }
     return new Attempt.Permanent(text, false);
+  }
+
+  /**
+   * Whether a permanent refusal's text is about an address rather than the message: SES's address
+   * errors ({@code Missing final '@domain'} and {@code Invalid email address …} are seen in real
+   * traffic; the others are the rest of the same family of parser messages, an assumption). Used to
+   * narrow a refused call down to the recipients at fault (see {@code Refusals}).
+   */
+  public static boolean isAddressProblem(String text) {
+    if (text == null) {
+      return false;
+    }
+    String t = text.toLowerCase(Locale.ROOT);
+    for (String s : ADDRESS_PROBLEMS) {
+      if (t.contains(s)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether an SES message text says the daily quota is spent. */

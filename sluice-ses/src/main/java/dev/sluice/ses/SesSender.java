@@ -1,6 +1,7 @@
 package dev.sluice.ses;
 
 import dev.sluice.core.Clock;
+import dev.sluice.core.Durations;
 import dev.sluice.core.Envelope;
 import dev.sluice.core.OutboundMessage;
 import dev.sluice.core.Outcome;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +61,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SesSender.class);
   private static final String SIMULATOR_DOMAIN = "@simulator.amazonses.com";
   // The longest one sleep for tokens; a longer wait is looked at again after this.
-  private static final long MAX_WAIT_NANOS = 1_000_000_000L;
+  private static final long RECHECK_NANOS = 1_000_000_000L;
   // The least rate a share of zero leaves (recipients per second).
   private static final double MIN_SHARED_RATE = 0.1;
 
@@ -86,6 +88,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
   private final Counter throttled;
   private final Counter transientFailures;
   private final Counter permanentFailures;
+  private final Counter shaperDeferrals;
 
   private SesSender(Transport transport, SenderConfig config, Clock clock, MeterRegistry registry) {
     this.transport = transport;
@@ -109,6 +112,15 @@ public final class SesSender implements MessageSender, AutoCloseable {
     this.throttled = call(registry, "throttled");
     this.transientFailures = call(registry, "transient");
     this.permanentFailures = call(registry, "permanent");
+    this.shaperDeferrals =
+        Counter.builder("sluice.sender.shaper.deferrals")
+            .description(
+                "Messages sent back to the spool because the send rate was booked too far ahead")
+            .register(registry);
+    Gauge.builder("sluice.sender.shaper.ahead", this, s -> s.bucket.debtSeconds())
+        .description("Seconds of sends the shaper has promised ahead of now")
+        .baseUnit("seconds")
+        .register(registry);
     Gauge.builder("sluice.sender.in.flight", inFlightCount, AtomicInteger::get)
         .description("Upstream calls in flight")
         .register(registry);
@@ -208,19 +220,31 @@ public final class SesSender implements MessageSender, AutoCloseable {
     long deadline = clock.nanos() + config.maxTime().toNanos();
     List<String> ids = new ArrayList<>();
     List<String> delivered = new ArrayList<>();
+    Refusals refused = new Refusals();
     int[] attempts = {0};
-    for (Envelope chunk : m.envelope().split(transport.maxRecipients())) {
+    ArrayDeque<Envelope> work = new ArrayDeque<>(m.envelope().split(transport.maxRecipients()));
+    while (!work.isEmpty()) {
+      Envelope chunk = work.poll();
       Outcome o = deliverChunk(chunk, m.content(), deadline, attempts);
-      if (o instanceof Outcome.Delivered d) {
-        ids.addAll(d.upstreamIds());
-        delivered.addAll(chunk.recipients());
-      } else if (o instanceof Outcome.Deferred d) {
-        return new Outcome.Deferred(d.scope(), d.reason(), d.retryAfter(), delivered);
-      } else {
-        return new Outcome.Failed(((Outcome.Failed) o).reason(), delivered);
+      switch (o) {
+        case Outcome.Delivered d -> {
+          ids.addAll(d.upstreamIds());
+          delivered.addAll(chunk.recipients());
+        }
+        case Outcome.Deferred d -> {
+          return new Outcome.Deferred(d.scope(), d.reason(), d.retryAfter(), delivered);
+        }
+        case Outcome.Failed f -> {
+          List<Envelope> narrower = refused.isolate(chunk, f.reason());
+          for (int i = narrower.size() - 1; i >= 0; i--) {
+            work.addFirst(narrower.get(i));
+          }
+        }
       }
     }
-    return new Outcome.Delivered(ids, attempts[0]);
+    return refused.none()
+        ? new Outcome.Delivered(ids, attempts[0])
+        : new Outcome.Failed(refused.reason(), delivered);
   }
 
   private Outcome deliverChunk(Envelope chunk, byte[] content, long deadline, int[] attempts) {
@@ -238,19 +262,9 @@ public final class SesSender implements MessageSender, AutoCloseable {
       inFlight.acquireUninterruptibly();
       try {
         if (shaped) {
-          syncRate();
-          long wait = bucket.reserve(n);
-          if (wait > MAX_WAIT_NANOS) {
-            // Too far ahead: give the tokens back and look again after a while, so that a rate
-            // that rises meanwhile (a larger share, a fresh MaxSendRate) is used at once instead
-            // of sleeping out a wait computed at the old rate.
-            bucket.refund(n);
-            sleep(MAX_WAIT_NANOS);
-            continue;
-          }
-          if (wait > 0 && !sleep(wait)) {
-            bucket.refund(n);
-            continue;
+          Outcome.Deferred notNow = awaitTokens(n);
+          if (notNow != null) {
+            return notNow;
           }
         }
         inFlightCount.incrementAndGet();
@@ -316,6 +330,51 @@ public final class SesSender implements MessageSender, AutoCloseable {
 
   private Outcome dailyDeferral(String text) {
     return new Outcome.Deferred(Outcome.Scope.ACCOUNT, text, config.quotaRefresh(), List.of());
+  }
+
+  /**
+   * Waits until the bucket lets a call of {@code n} recipients go; returns {@code null} then, or
+   * the deferral that replaces the call: when the wait would be longer than {@code maxShapeWait}
+   * (so a message never sits in the sender for long unseen: it goes back to the spool, visibly
+   * deferred, without an attempt counted), or when the sender closes while it waits. The wait is
+   * looked at again at least every second, so a rate that changes meanwhile applies at once and the
+   * call keeps its place in line.
+   */
+  private Outcome.Deferred awaitTokens(int n) {
+    syncRate();
+    long maxWait = config.maxShapeWait().toNanos();
+    TokenBucket.Reservation r = bucket.tryReserve(n, maxWait);
+    if (r == null) {
+      long wait = bucket.waitNanos(n);
+      shaperDeferrals.increment();
+      // Back when the sends promised ahead of it are half worked off, so the bucket is never idle
+      // while it is away; never later than the account retry, so a rate that rises is used.
+      long back = Math.min(wait - maxWait / 2, config.accountRetry().toNanos());
+      return new Outcome.Deferred(
+          Outcome.Scope.ACCOUNT,
+          String.format(
+              Locale.ROOT,
+              "waiting for the send rate: %d recipients would wait %.1f s at %.1f/s (the longest"
+                  + " wait is %s)",
+              n,
+              wait / 1e9,
+              bucket.rate(),
+              Durations.format(config.maxShapeWait())),
+          Duration.ofNanos(Math.max(0, back)),
+          List.of());
+    }
+    while (true) {
+      long left = bucket.remainingNanos(r);
+      if (left == 0) {
+        return null;
+      }
+      if (closed || !sleep(Math.min(left, RECHECK_NANOS))) {
+        bucket.cancel(r);
+        return new Outcome.Deferred(
+            Outcome.Scope.UPSTREAM, "sender is closing", Duration.ZERO, List.of());
+      }
+      syncRate();
+    }
   }
 
   /** Full jitter: a uniform delay between zero and the capped exponential bound. */

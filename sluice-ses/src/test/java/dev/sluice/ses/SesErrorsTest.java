@@ -110,4 +110,18 @@ class SesErrorsTest {
     assertThat(SesErrors.classify(new IllegalStateException("odd")))
         .isInstanceOf(Attempt.Transient.class);
   }
+
+  @Test
+  void isAddressProblem_addressErrorsYes_messageErrorsNo() {
+    assertThat(SesErrors.isAddressProblem("InvalidParameterValue: Missing final '@domain'")).isTrue();
+    assertThat(SesErrors.isAddressProblem("BadRequestException: Invalid email address a@b.")).isTrue();
+    assertThat(SesErrors.isAddressProblem("rcpt: 553 <x@y> address unknown")).isTrue();
+    assertThat(
+            SesErrors.isAddressProblem(
+                "MessageRejected: Email address is not verified. The following identities failed"
+                    + " the check in region US-EAST-1: s@example.com"))
+        .isFalse();
+    assertThat(SesErrors.isAddressProblem("MessageRejected: Message contains a virus")).isFalse();
+    assertThat(SesErrors.isAddressProblem(null)).isFalse();
+  }
 }

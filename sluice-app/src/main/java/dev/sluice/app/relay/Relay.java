@@ -423,6 +423,11 @@ public final class Relay implements AutoCloseable {
         : delivery.upstream().description();
   }
 
+  /** The embedded simulator mail is delivered to, if it is. */
+  public java.util.Optional<dev.sluice.simulator.Simulator> embeddedSimulator() {
+    return delivery == null ? java.util.Optional.empty() : delivery.upstream().simulator();
+  }
+
   /** The delivery engine, or null when mail is held. */
   public SesSender sender() {
     return delivery == null ? null : delivery.sender();

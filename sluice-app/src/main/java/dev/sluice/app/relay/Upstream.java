@@ -171,6 +171,11 @@ public final class Upstream implements AutoCloseable {
     return simulator != null;
   }
 
+  /** The embedded simulator, when mail goes to it. */
+  public java.util.Optional<Simulator> simulator() {
+    return java.util.Optional.ofNullable(simulator);
+  }
+
   /** One line for the banner. */
   public String description() {
     return description;
