@@ -83,6 +83,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
   // False while the rate is unlimited, so unshaped sending skips the bucket's lock entirely.
   private volatile boolean shaped;
   private volatile boolean closed;
+  private volatile boolean draining;
   private final Thread refresher;
   private final Counter accepted;
   private final Counter throttled;
@@ -162,9 +163,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
   @Override
   public CompletableFuture<Outcome> send(OutboundMessage message) {
     if (closed) {
-      return CompletableFuture.completedFuture(
-          new Outcome.Deferred(
-              Outcome.Scope.UPSTREAM, "sender is closed", Duration.ZERO, List.of()));
+      return CompletableFuture.completedFuture(stopped("sender is closed"));
     }
     pending.acquireUninterruptibly();
     CompletableFuture<Outcome> f = new CompletableFuture<>();
@@ -187,9 +186,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
           });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       pending.release();
-      f.complete(
-          new Outcome.Deferred(
-              Outcome.Scope.UPSTREAM, "sender is closed", Duration.ZERO, List.of()));
+      f.complete(stopped("sender is closed"));
     }
     return f;
   }
@@ -200,8 +197,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
    */
   public Outcome sendNow(OutboundMessage message) {
     if (closed) {
-      return new Outcome.Deferred(
-          Outcome.Scope.UPSTREAM, "sender is closed", Duration.ZERO, List.of());
+      return stopped("sender is closed");
     }
     return deliver(message);
   }
@@ -255,8 +251,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
         return dailyDeferral("Daily message quota exceeded.");
       }
       if (closed) {
-        return new Outcome.Deferred(
-            Outcome.Scope.UPSTREAM, "sender is closing", Duration.ZERO, List.of());
+        return stopped("sender is closing");
       }
       Attempt a;
       inFlight.acquireUninterruptibly();
@@ -328,6 +323,14 @@ public final class SesSender implements MessageSender, AutoCloseable {
     }
   }
 
+  /**
+   * The outcome of a message the sender gave up on because it is stopping: nothing about the
+   * message, so not an attempt (scope ACCOUNT), and due again at once.
+   */
+  private static Outcome.Deferred stopped(String why) {
+    return new Outcome.Deferred(Outcome.Scope.ACCOUNT, why, Duration.ZERO, List.of());
+  }
+
   private Outcome dailyDeferral(String text) {
     return new Outcome.Deferred(Outcome.Scope.ACCOUNT, text, config.quotaRefresh(), List.of());
   }
@@ -341,6 +344,9 @@ public final class SesSender implements MessageSender, AutoCloseable {
    * call keeps its place in line.
    */
   private Outcome.Deferred awaitTokens(int n) {
+    if (draining) {
+      return stopped("sender is closing");
+    }
     syncRate();
     long maxWait = config.maxShapeWait().toNanos();
     TokenBucket.Reservation r = bucket.tryReserve(n, maxWait);
@@ -368,10 +374,9 @@ public final class SesSender implements MessageSender, AutoCloseable {
       if (left == 0) {
         return null;
       }
-      if (closed || !sleep(Math.min(left, RECHECK_NANOS))) {
+      if (closed || draining || !sleep(Math.min(left, RECHECK_NANOS))) {
         bucket.cancel(r);
-        return new Outcome.Deferred(
-            Outcome.Scope.UPSTREAM, "sender is closing", Duration.ZERO, List.of());
+        return stopped("sender is closing");
       }
       syncRate();
     }
@@ -533,6 +538,15 @@ public final class SesSender implements MessageSender, AutoCloseable {
   /** The transport. */
   public Transport transport() {
     return transport;
+  }
+
+  /**
+   * The first step of stopping: calls waiting for the send rate, and any that would wait, are not
+   * made; their messages complete at once as deferred ({@code sender is closing}, not an attempt).
+   * Calls already on the wire go on. {@link #close} follows.
+   */
+  public void drain() {
+    draining = true;
   }
 
   /**

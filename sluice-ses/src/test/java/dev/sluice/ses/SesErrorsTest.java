@@ -113,8 +113,10 @@ class SesErrorsTest {
 
   @Test
   void isAddressProblem_addressErrorsYes_messageErrorsNo() {
-    assertThat(SesErrors.isAddressProblem("InvalidParameterValue: Missing final '@domain'")).isTrue();
-    assertThat(SesErrors.isAddressProblem("BadRequestException: Invalid email address a@b.")).isTrue();
+    assertThat(SesErrors.isAddressProblem("InvalidParameterValue: Missing final '@domain'"))
+        .isTrue();
+    assertThat(SesErrors.isAddressProblem("BadRequestException: Invalid email address a@b."))
+        .isTrue();
     assertThat(SesErrors.isAddressProblem("rcpt: 553 <x@y> address unknown")).isTrue();
     assertThat(
             SesErrors.isAddressProblem(

@@ -518,4 +518,40 @@ class SesSenderIT {
       assertThat(h.sim.core().inbox().total()).isEqualTo(1);
     }
   }
+
+  @Test
+  void drain_whileACallWaitsForTheRate_defersItAtOnceAndLetsCallsOnTheWireFinish()
+      throws Exception {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=1/s", "v2.latency=300ms")) {
+      try (SesSender s = sender(SesV2Transport.create(h.api(false)), SenderConfig.defaults())) {
+        String[] ten = new String[10];
+        for (int i = 0; i < ten.length; i++) {
+          ten[i] = "r" + i + "@example.net";
+        }
+        CompletableFuture<Outcome> onTheWire = s.send(message(1, ten));
+        CompletableFuture<Outcome> waiting = s.send(message(2, "next@example.net"));
+        await(() -> s.inFlight() == 1);
+        s.drain();
+        assertThat(waiting.get(10, TimeUnit.SECONDS))
+            .isInstanceOfSatisfying(
+                Outcome.Deferred.class,
+                d -> {
+                  assertThat(d.reason()).isEqualTo("sender is closing");
+                  // Stopping is nothing about the message: it does not use up an attempt.
+                  assertThat(d.scope()).isEqualTo(Outcome.Scope.ACCOUNT);
+                });
+        assertThat(onTheWire.get(10, TimeUnit.SECONDS)).isInstanceOf(Outcome.Delivered.class);
+        assertThat(s.send(message(3, "after@example.net")).get(10, TimeUnit.SECONDS))
+            .isInstanceOf(Outcome.Deferred.class);
+      }
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!done.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
 }

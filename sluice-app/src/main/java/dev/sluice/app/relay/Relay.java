@@ -478,6 +478,8 @@ public final class Relay implements AutoCloseable {
     if (d == null) {
       return;
     }
+    // Messages waiting for the send rate go back to the spool now instead of holding the stop.
+    d.sender().drain();
     if (!d.scheduler().stop(config.stopGrace())) {
       log.info(
           "stopped with messages in flight; they stay in the spool and are delivered after restart");
