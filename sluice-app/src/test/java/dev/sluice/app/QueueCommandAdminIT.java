@@ -97,7 +97,23 @@ class QueueCommandAdminIT {
     Run show = run("show", "--admin", url, fx.queued(1).value());
 
     assertThat(show.status()).as(show.err()).isZero();
-    assertThat(show.out()).contains("origin: test 4").contains("Subject: message 4");
+    assertThat(show.out())
+        .startsWith("*** ENVELOPE " + fx.queued(1) + " ***\nstate: queued\nattempts: 0\n")
+        .contains("\norigin: test 4\n")
+        .contains("\nsender: app@example.com\nrecipient: a4@even.example\n")
+        .contains("*** MESSAGE HEADERS " + fx.queued(1) + " ***\n")
+        .contains("Subject: message 4\r\n*** END OF HEADERS")
+        .doesNotContain("body 4");
+    Run failed = run("show", "--admin", url, fx.failed.value());
+    assertThat(failed.out())
+        .contains("\nstate: failed\n")
+        .contains("\nreason: 554 Message rejected\n");
+    Run raw = run("show", "--admin", url, "--raw", fx.queued(1).value());
+    assertThat(raw.out())
+        .contains("*** MESSAGE CONTENTS " + fx.queued(1) + " ***\nFrom: app@example.com\r\n")
+        .contains("\r\n\r\nbody 4\r\n*** END OF MESSAGE " + fx.queued(1) + " ***\n");
+    Run cut = run("show", "--admin", url, "--raw", "--max-content", "4", fx.queued(1).value());
+    assertThat(cut.out()).contains(" ***\nFrom\n*** CUT after 4 of 53 octets");
     Run none = run("show", "--admin", url, "NOSUCHID");
     assertThat(none.status()).isEqualTo(1);
     assertThat(none.err()).contains("no message NOSUCHID");

@@ -8,7 +8,6 @@ import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.core.transport.AccountQuota;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -23,8 +22,8 @@ final class AdminJson {
 
   private AdminJson() {}
 
-  /** A spool entry; with its content (as UTF-8 text) when given. */
-  static ObjectNode entry(SpoolEntry e, int buckets, byte[] content) {
+  /** A spool entry; with the part of its content asked for, when given. */
+  static ObjectNode entry(SpoolEntry e, int buckets, MessageText content) {
     ObjectNode n = F.objectNode();
     n.put("id", e.id().value());
     n.put("state", e.state().name().toLowerCase(Locale.ROOT));
@@ -39,7 +38,11 @@ final class AdminJson {
     n.put("lastError", e.lastError());
     n.put("origin", e.origin());
     if (content != null) {
-      n.put("content", new String(content, StandardCharsets.UTF_8));
+      n.put("content", content.text());
+      n.put("contentPart", content.headersOnly() ? "headers" : "whole");
+      n.put("contentOctets", content.partOctets());
+      n.put("contentShownOctets", content.shownOctets());
+      n.put("contentCut", content.cut());
     }
     return n;
   }

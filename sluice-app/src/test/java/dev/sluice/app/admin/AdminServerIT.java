@@ -190,6 +190,21 @@ class AdminServerIT {
     assertThat(c.path("content").asText())
         .startsWith("From: app@example.com\r\nSubject: message 3");
     assertThat(AdminClient.entry(c)).isEqualTo(fx.spool.find(fx.queued(0)).orElseThrow());
+    assertThat(c.path("contentPart").asText()).isEqualTo("whole");
+    assertThat(c.path("contentOctets").asLong()).isEqualTo(53);
+    assertThat(c.path("contentCut").asBoolean()).isFalse();
+
+    JsonNode h = get("api/messages/" + fx.queued(0) + "?content=headers").json();
+    assertThat(h.path("content").asText())
+        .isEqualTo("From: app@example.com\r\nSubject: message 3\r\n");
+    assertThat(h.path("contentPart").asText()).isEqualTo("headers");
+    assertThat(h.path("contentOctets").asLong()).isEqualTo(43);
+
+    JsonNode cut = get("api/messages/" + fx.queued(0) + "?content=1&max=6").json();
+    assertThat(cut.path("content").asText()).isEqualTo("From: ");
+    assertThat(cut.path("contentShownOctets").asLong()).isEqualTo(6);
+    assertThat(cut.path("contentOctets").asLong()).isEqualTo(53);
+    assertThat(cut.path("contentCut").asBoolean()).isTrue();
   }
 
   @Test
@@ -240,6 +255,7 @@ class AdminServerIT {
     expect(get("api/messages?sort=age"), 400, "unknown_parameter");
     expect(get("api/stats?verbose=1"), 400, "unknown_parameter");
     expect(get("api/messages/" + fx.failed + "?content=maybe"), 400, "invalid_parameter");
+    expect(get("api/messages/" + fx.failed + "?content=1&max=-1"), 400, "invalid_parameter");
     expect(get("api/messages/not-an-id"), 400, "invalid_id");
     expect(get("api/nothing"), 404, "not_found");
     expect(get("favicon.ico"), 404, "not_found");
