@@ -8,18 +8,15 @@ import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
-import dev.sluice.core.spool.SpoolFilter;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.spool.RocksSpool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -43,7 +40,7 @@ import picocli.CommandLine.ParentCommand;
     },
     subcommands = {
       QueueCommand.Stats.class,
-      QueueCommand.ListCmd.class,
+      QueueList.class,
       QueueCommand.Show.class,
       QueueCommand.Retry.class,
       QueueCommand.Delete.class
@@ -184,92 +181,6 @@ final class QueueCommand implements Runnable {
           "%-9s %s%n",
           "oldest",
           s.oldestReceived().map(t -> t + " (" + age(t) + " ago)").orElse("-"));
-    }
-  }
-
-  @Command(
-      name = "list",
-      mixinStandardHelpOptions = true,
-      description = "Lists messages, oldest first, with filters.")
-  static final class ListCmd extends SpoolAction {
-    @Option(
-        names = "--state",
-        split = ",",
-        paramLabel = "STATE",
-        description = "Only these states: queued, active, deferred, failed.")
-    Set<String> states = Set.of();
-
-    @Option(
-        names = "--domain",
-        paramLabel = "DOMAIN",
-        description = "Only messages with a recipient in this domain.")
-    String domain = "";
-
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        description = "At most this many. Default: ${DEFAULT-VALUE}.")
-    int limit = 100;
-
-    /** The states asked for, or null after saying which one is unknown. */
-    private EnumSet<SpoolState> wanted(java.io.PrintWriter err) {
-      EnumSet<SpoolState> wanted = EnumSet.noneOf(SpoolState.class);
-      for (String st : states) {
-        try {
-          wanted.add(SpoolState.valueOf(st.strip().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-          err.println("sluice queue list: unknown state '" + st + "'");
-          return null;
-        }
-      }
-      return wanted;
-    }
-
-    @Override
-    int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err) {
-      EnumSet<SpoolState> wanted = wanted(err);
-      if (wanted == null) {
-        return 2;
-      }
-      Set<String> names = new java.util.TreeSet<>();
-      wanted.forEach(st -> names.add(st.name().toLowerCase(Locale.ROOT)));
-      String after = null;
-      int shown = 0;
-      while (shown < limit) {
-        AdminClient.Page page = relay.list(names, domain, after, Math.min(500, limit - shown));
-        for (SpoolEntry e : page.entries()) {
-          out.println(line(e));
-        }
-        shown += page.entries().size();
-        if (page.next() == null || page.entries().isEmpty()) {
-          break;
-        }
-        after = page.next();
-      }
-      return 0;
-    }
-
-    @Override
-    int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) {
-      EnumSet<SpoolState> wanted = wanted(err);
-      if (wanted == null) {
-        return 2;
-      }
-      SpoolFilter filter = new SpoolFilter(wanted, domain, null);
-      QueueId after = null;
-      int shown = 0;
-      while (shown < limit) {
-        List<SpoolEntry> page = spool.list(filter, after, Math.min(500, limit - shown));
-        if (page.isEmpty()) {
-          break;
-        }
-        for (SpoolEntry e : page) {
-          out.println(line(e));
-        }
-        shown += page.size();
-        after = page.get(page.size() - 1).id();
-      }
-      return 0;
     }
   }
 

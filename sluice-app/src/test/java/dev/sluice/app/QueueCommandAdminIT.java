@@ -87,6 +87,17 @@ class QueueCommandAdminIT {
     assertThat(odd.out().lines()).hasSize(3).allMatch(l -> l.contains("@odd.example"));
     Run failed = run("list", "--admin", url, "--state", "failed,deferred", "--limit", "1");
     assertThat(failed.out().lines()).hasSize(1).allMatch(l -> l.startsWith(fx.deferred.value()));
+    Run cut = run("list", "--admin", url, "--limit", "2");
+    assertThat(cut.out().lines()).hasSize(2);
+    assertThat(cut.err())
+        .isEqualTo("-- 2 shown; 4 more not shown: --limit N shows more, --limit all every one\n");
+    Run oddCut = run("list", "--admin", url, "--domain", "odd.example", "--limit", "1");
+    assertThat(oddCut.err()).startsWith("-- 1 shown; 2 more not shown");
+    assertThat(run("list", "--admin", url, "--limit", "all").out().lines()).hasSize(6);
+    Run none = run("list", "--admin", url, "--state", "active", "--domain", "nowhere.example");
+    assertThat(none.out()).isEmpty();
+    assertThat(none.err())
+        .isEqualTo("No messages match --state active --domain nowhere.example.\n");
     Run bad = run("list", "--admin", url, "--state", "sent");
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).contains("unknown state 'sent'");

@@ -60,11 +60,80 @@ class QueueCommandTest {
     assertThat(list.out().lines()).hasSize(2).allMatch(l -> l.contains("-> b@odd.example"));
     Run limited = run("list", "--spool-dir", spool.toString(), "--limit", "3", "--state", "queued");
     assertThat(limited.out().lines()).hasSize(3);
-    assertThat(run("list", "--spool-dir", spool.toString(), "--state", "failed").out()).isEmpty();
+    Run none = run("list", "--spool-dir", spool.toString(), "--state", "failed");
+    assertThat(none.out()).isEmpty();
+    assertThat(none.err()).isEqualTo("No messages match --state failed.\n");
 
     String id = list.out().lines().findFirst().orElseThrow().split(" ")[0];
     Run show = run("show", "--spool-dir", spool.toString(), id);
     assertThat(show.out()).contains("origin: test").contains("Subject: m");
+  }
+
+  @Test
+  void list_emptySpool_saysTheQueueIsEmpty() throws Exception {
+    Path spool = spoolWith(0);
+
+    Run r = run("list", "--spool-dir", spool.toString());
+
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("The queue is empty.\n");
+  }
+
+  @Test
+  void list_cutAtTheLimit_saysHowManyMoreAndHowToSeeThem() throws Exception {
+    Path spool = spoolWith(5);
+
+    Run cut = run("list", "--spool-dir", spool.toString(), "--limit", "3");
+    assertThat(cut.status()).isZero();
+    assertThat(cut.out().lines()).hasSize(3);
+    assertThat(cut.err())
+        .isEqualTo("-- 3 shown; 2 more not shown: --limit N shows more, --limit all every one\n");
+
+    Run even =
+        run("list", "--spool-dir", spool.toString(), "--domain", "even.example", "--limit", "1");
+    assertThat(even.out().lines()).hasSize(1);
+    assertThat(even.err()).startsWith("-- 1 shown; 2 more not shown");
+
+    Run queued = run("list", "--spool-dir", spool.toString(), "--state", "queued", "--limit", "4");
+    assertThat(queued.err()).startsWith("-- 4 shown; 1 more not shown");
+
+    for (String all : List.of("all", "0", "ALL")) {
+      Run r = run("list", "--spool-dir", spool.toString(), "--limit", all);
+      assertThat(r.out().lines()).as(all).hasSize(5);
+      assertThat(r.err()).as(all).isEmpty();
+    }
+    Run exact = run("list", "--spool-dir", spool.toString(), "--limit", "5");
+    assertThat(exact.out().lines()).hasSize(5);
+    assertThat(exact.err()).as("nothing was left out").isEmpty();
+
+    Run bad = run("list", "--spool-dir", spool.toString(), "--limit", "-2");
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).contains("--limit takes a number of messages, 0 or 'all'");
+  }
+
+  @Test
+  void list_domainFilterWithAVeryLongRest_countsUpToTheCap() throws Exception {
+    Path spool = dir.resolve("spool");
+    int n = QueueList.COUNT_CAP + 3;
+    java.util.List<Submission> batch = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      batch.add(
+          new Submission(
+              new Envelope("app@example.com", List.of("x" + i + "@many.example")),
+              "Subject: s\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII),
+              Instant.now(),
+              "test"));
+    }
+    try (RocksSpool s = RocksSpool.open(RocksSpoolConfig.builder(spool).buckets(1).build())) {
+      assertThat(s.appendAll(batch).get()).hasSize(n);
+    }
+
+    Run r =
+        run("list", "--spool-dir", spool.toString(), "--domain", "many.example", "--limit", "2");
+
+    assertThat(r.out().lines()).hasSize(2);
+    assertThat(r.err()).startsWith("-- 2 shown; more than 10,000 more not shown");
   }
 
   /** One message with a long body, taken and deferred once, in a spool of one bucket. */
