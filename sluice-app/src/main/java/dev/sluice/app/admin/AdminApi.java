@@ -10,6 +10,7 @@ import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolFilter;
 import dev.sluice.core.spool.SpoolState;
+import dev.sluice.core.spool.SpoolStats;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
@@ -199,8 +200,11 @@ final class AdminApi {
   }
 
   private AdminResponse stats() {
+    SpoolStats spool = view.spool().stats();
+    DeliveryStatus delivery = view.status();
+    // The time after the readings, so no age computed from it comes out negative.
     Instant now = Instant.ofEpochMilli(clock.millis());
-    return AdminResponse.json(200, AdminJson.stats(view.spool().stats(), view.status(), now));
+    return AdminResponse.json(200, AdminJson.stats(spool, delivery, now));
   }
 
   private AdminResponse list(Map<String, List<String>> p) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
-import dev.sluice.core.transport.AccountQuota;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -73,11 +72,15 @@ final class AdminJson {
     del.set("shapedLimit", num(d.shapedLimit()));
     del.set("maxSendRate", num(d.maxSendRate()));
     if (d.quota().isPresent()) {
-      AccountQuota q = d.quota().get();
+      QuotaReading q = d.quota().get();
       ObjectNode quota = del.putObject("quota");
-      quota.set("max24HourSend", num(q.max24HourSend()));
-      quota.set("sentLast24Hours", num(q.sentLast24Hours()));
-      quota.set("remaining", num(RelayMetrics.remaining(q)));
+      quota.set("max24HourSend", num(q.account().max24HourSend()));
+      quota.set("used", num(q.used()));
+      quota.set("remaining", num(q.remaining()));
+      quota.set("sentLast24Hours", num(q.account().sentLast24Hours()));
+      quota.put("readAt", q.readAt().toString());
+      quota.put("readAgeSeconds", Math.max(0, Duration.between(q.readAt(), now).toSeconds()));
+      quota.put("sentSinceRead", q.sentSinceRead());
     } else {
       del.putNull("quota");
     }

@@ -7,7 +7,6 @@ import dev.sluice.core.spool.QueueIdGenerator;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
-import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -46,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * sluice_spool_messages{state}                messages held by state
  * sluice_spool_size_bytes, _free_bytes        content held; space left on the spool's disk
  * sluice_spool_oldest_age_seconds             age of the oldest message held (0 when empty)
- * sluice_relay_quota_remaining                recipients left in the 24-hour quota (-1 unlimited)
+ * sluice_relay_quota_remaining                recipients left in the 24-hour quota, counting the
+ *                                             relay's sends since it was read (-1 unlimited)
  * sluice_relay_daily_paused                   1 while sending waits for the 24-hour quota
  * </pre>
  *
@@ -178,7 +178,9 @@ public final class RelayMetrics implements AutoCloseable {
         .register(registry);
     Gauge.builder("sluice.relay.quota.remaining", this, m -> m.quotaRemaining())
         .strongReference(true)
-        .description("Recipients left in the rolling 24-hour quota as last read; -1 unlimited")
+        .description(
+            "Recipients left in the rolling 24-hour quota: as last read, less the relay's sends"
+                + " since; -1 unlimited")
         .register(registry);
     Gauge.builder(
             "sluice.relay.daily.paused",
@@ -253,12 +255,7 @@ public final class RelayMetrics implements AutoCloseable {
     if (s == null) {
       return Double.NaN;
     }
-    return s.quota().map(RelayMetrics::remaining).orElse(Double.NaN);
-  }
-
-  /** Recipients left in the 24-hour quota; -1 when unlimited. */
-  static double remaining(AccountQuota q) {
-    return q.max24HourSend() < 0 ? -1 : Math.max(0, q.max24HourSend() - q.sentLast24Hours());
+    return s.quota().map(QuotaReading::remaining).orElse(Double.NaN);
   }
 
   /** Counts messages made durable by ingress (the relay's accept listener calls it). */

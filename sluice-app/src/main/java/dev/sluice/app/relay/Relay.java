@@ -1,6 +1,7 @@
 package dev.sluice.app.relay;
 
 import dev.sluice.app.admin.AdminServer;
+import dev.sluice.app.admin.QuotaStamp;
 import dev.sluice.app.admin.RelayMetrics;
 import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
@@ -304,10 +305,10 @@ public final class Relay implements AutoCloseable {
       if (!Double.isNaN(config.maxSendRate())) {
         sc.rateOverride(config.maxSendRate());
       }
-      sender =
-          SesSender.start(
-              upstream.openTransport(config.maxInFlight()), sc.build(), Clock.system(), registry);
-      metrics.deliveringTo(SenderView.of(sender), upstream.description());
+      QuotaStamp transport =
+          new QuotaStamp(upstream.openTransport(config.maxInFlight()), Clock.system());
+      sender = SesSender.start(transport, sc.build(), Clock.system(), registry);
+      metrics.deliveringTo(SenderView.of(sender, transport), upstream.description());
       RetryPolicy policy =
           RetryPolicy.builder().delays(config.retryDelays()).expiry(config.expiry()).build();
       EventSink toMetrics =

@@ -128,8 +128,13 @@ class AdminServerIT {
     assertThat(d.path("sendRate").asDouble()).isEqualTo(12.4);
     assertThat(d.path("shapedLimit").asDouble()).isEqualTo(13.5);
     assertThat(d.path("maxSendRate").asInt()).isEqualTo(14);
-    assertThat(d.path("quota").path("sentLast24Hours").asLong()).isEqualTo(1234);
+    assertThat(d.path("quota").path("used").asLong()).isEqualTo(1234);
     assertThat(d.path("quota").path("remaining").asLong()).isEqualTo(48_766);
+    assertThat(d.path("quota").path("sentLast24Hours").asLong()).isEqualTo(1218);
+    assertThat(d.path("quota").path("sentSinceRead").asLong()).isEqualTo(16);
+    assertThat(d.path("quota").path("readAgeSeconds").asLong()).isBetween(40L, 45L);
+    assertThat(Instant.parse(d.path("quota").path("readAt").asText()))
+        .isBefore(Instant.now().minusSeconds(39));
     assertThat(d.path("inFlight").asInt()).isEqualTo(7);
     assertThat(d.path("connectionsOpened").asInt()).isEqualTo(9);
     assertThat(d.path("throttlesLastMinute").asInt()).isEqualTo(2);
@@ -395,8 +400,8 @@ class AdminServerIT {
       BenchTarget target =
           BenchTarget.parse(
               "ses-v2+http://" + endpoint.getHost() + ":" + endpoint.getPort(), "us-east-1");
-      try (SesSender sender =
-          SesSender.start(
+      QuotaStamp transport =
+          new QuotaStamp(
               Transports.open(
                   target,
                   4,
@@ -408,10 +413,14 @@ class AdminServerIT {
                       null,
                       null,
                       HttpClientKind.APACHE5)),
+              Clock.system());
+      try (SesSender sender =
+          SesSender.start(
+              transport,
               SenderConfig.builder().maxInFlight(4).listener(metrics::onCall).build(),
               Clock.system(),
               registry)) {
-        metrics.deliveringTo(SenderView.of(sender), "the simulator");
+        metrics.deliveringTo(SenderView.of(sender, transport), "the simulator");
         server =
             new AdminServer(
                 AdminSettings.defaults().withBind("127.0.0.1", 0),

@@ -32,7 +32,7 @@ class RelayMetricsTest {
   private record Numbers(
       double shapedRate,
       double maxSendRate,
-      Optional<AccountQuota> quota,
+      Optional<QuotaReading> quota,
       boolean dailyPaused,
       int inFlight,
       long connectionsOpened)
@@ -117,7 +117,14 @@ class RelayMetricsTest {
   @Test
   void callsAndOutcomes_feedRatesThrottlesTotalsAndFailures() {
     metrics.deliveringTo(
-        new Numbers(12.5, 14, Optional.of(new AccountQuota(14, 200, 150)), false, 3, 4),
+        new Numbers(
+            12.5,
+            14,
+            Optional.of(
+                new QuotaReading(new AccountQuota(14, 200, 140), Instant.ofEpochMilli(T0), 10)),
+            false,
+            3,
+            4),
         "the simulator");
     for (int second = 0; second < 10; second++) {
       metrics.onCall(new Attempt.Accepted("id" + second), 2, 40_000_000L);
@@ -167,9 +174,12 @@ class RelayMetricsTest {
   }
 
   @Test
-  void remaining_unlimitedOrSpent_isMinusOneOrZero() {
-    assertThat(RelayMetrics.remaining(new AccountQuota(14, -1, 500))).isEqualTo(-1);
-    assertThat(RelayMetrics.remaining(new AccountQuota(14, 200, 250))).isZero();
+  void remaining_countsTheSendsSinceTheRead_unlimitedOrSpentIsMinusOneOrZero() {
+    Instant at = Instant.ofEpochMilli(T0);
+    assertThat(new QuotaReading(new AccountQuota(14, 200, 150), at, 20).used()).isEqualTo(170);
+    assertThat(new QuotaReading(new AccountQuota(14, 200, 150), at, 20).remaining()).isEqualTo(30);
+    assertThat(new QuotaReading(new AccountQuota(14, -1, 500), at, 3).remaining()).isEqualTo(-1);
+    assertThat(new QuotaReading(new AccountQuota(14, 200, 190), at, 20).remaining()).isZero();
   }
 
   @Test

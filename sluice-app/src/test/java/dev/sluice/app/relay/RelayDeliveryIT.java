@@ -128,6 +128,42 @@ class RelayDeliveryIT {
     }
   }
 
+  private com.fasterxml.jackson.databind.JsonNode adminStats() throws Exception {
+    String body =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/api/stats"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+  }
+
+  @Test
+  void stats_rightAfterSending_countTheSendsInTheQuotaBeforeTheAccountIsReadAgain()
+      throws Exception {
+    start(List.of("max-send-rate=unlimited", "max-24h-send=1000"));
+    await(
+        () -> relay.sender() != null && relay.sender().quota().isPresent(),
+        "the account's limits to be read");
+    for (int i = 0; i < 3; i++) {
+      send("app@example.com", "someone" + i + "@example.net", "counted " + i);
+    }
+    // A mailbox-simulator recipient does not count toward the 24-hour quota, in SES or here.
+    send("app@example.com", "success@simulator.amazonses.com", "not counted");
+    await(() -> relay.spool().stats().total() == 0, "the spool to empty");
+
+    com.fasterxml.jackson.databind.JsonNode quota = adminStats().path("delivery").path("quota");
+    assertThat(quota.path("used").asLong()).as(quota.toString()).isEqualTo(3);
+    assertThat(quota.path("remaining").asLong()).as(quota.toString()).isEqualTo(997);
+    assertThat(quota.path("sentLast24Hours").asLong() + quota.path("sentSinceRead").asLong())
+        .as("as read, plus sent since the read: %s", quota)
+        .isEqualTo(3);
+    assertThat(java.time.Instant.parse(quota.path("readAt").asText()))
+        .isBeforeOrEqualTo(java.time.Instant.now());
+    assertThat(quota.path("readAgeSeconds").asLong()).isBetween(0L, 120L);
+  }
+
   @Test
   void injected5xxResetsAndHangs_areRetriedUntilEverythingIsDelivered() throws Exception {
     start(
