@@ -11,6 +11,7 @@ import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.spool.RocksSpool;
+import dev.sluice.spool.SpoolInUseException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,14 +109,11 @@ final class QueueCommand implements Runnable {
       RocksSpool spool;
       try {
         spool = RocksSpool.openExisting(spoolDir);
+      } catch (SpoolInUseException e) {
+        err.println("sluice queue: " + spoolInUse(e));
+        return 1;
       } catch (SpoolException e) {
-        String m = e.getMessage();
-        err.println(
-            "sluice queue: "
-                + m
-                + (m.contains("lock")
-                    ? " (is a relay running on it? ask it with --admin, or stop it first)"
-                    : ""));
+        err.println("sluice queue: " + e.getMessage());
         return 1;
       }
       try (spool) {
@@ -412,6 +410,15 @@ final class QueueCommand implements Runnable {
       }
     }
     return status;
+  }
+
+  /**
+   * Says that another process holds the spool, and what to do: what {@code sluice queue} and {@code
+   * sluice relay} both print when they cannot open it.
+   */
+  static String spoolInUse(SpoolInUseException e) {
+    return e.getMessage()
+        + " (is a relay running on it? ask it with 'sluice queue --admin', or stop it first)";
   }
 
   static String line(SpoolEntry e) {

@@ -1,10 +1,12 @@
 package dev.sluice.app;
 
+import dev.sluice.app.relay.ListenFailure;
 import dev.sluice.app.relay.Relay;
 import dev.sluice.app.relay.RelayConfig;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.Settings;
 import dev.sluice.core.spool.SpoolStats;
+import dev.sluice.spool.SpoolInUseException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -73,6 +75,18 @@ final class RelayCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       err.println("sluice relay: " + e.getMessage());
       return 2;
+    } catch (ListenFailure e) {
+      err.println(
+          "sluice relay: "
+              + e.getMessage()
+              + (e.addressInUse() ? " (is another relay running?)" : "")
+              + "; choose another port with "
+              + OPTIONS.flag(e.portKey())
+              + ", or 'off'");
+      return 1;
+    } catch (SpoolInUseException e) {
+      err.println("sluice relay: " + QueueCommand.spoolInUse(e));
+      return 1;
     } catch (IllegalArgumentException
         | UncheckedIOException
         | IllegalStateException
