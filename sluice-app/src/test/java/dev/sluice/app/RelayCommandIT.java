@@ -83,6 +83,53 @@ class RelayCommandIT {
     }
   }
 
+  private String banner(String... settings) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (Relay r =
+        Relay.start(
+            RelayConfig.onFreePorts(dir.resolve("spool-" + settings.length), settings),
+            Map.of(),
+            dir)) {
+      RelayCommand.banner(r, new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void banner_namesEachLimitByItsFlagInTheFlagsUnits_withTheValueSet() {
+    String defaults = banner();
+    assertThat(defaults)
+        .contains("(no STARTTLS; --max-message-size 40MB, --max-recipients 100)\n")
+        .contains("/v1/messages/batch, --http-max-batch 500)\n")
+        .contains(" (--spool-buckets 16, 0 messages held)\n")
+        .contains(
+            "relay: sending: --max-in-flight 64 upstream calls in flight (256 messages taken at"
+                + " once), --max-send-rate account\n")
+        .doesNotContain("41943040")
+        .doesNotContain("octets");
+
+    String set =
+        banner(
+            "max-message-size=10MB",
+            "max-recipients=20",
+            "http.max-batch=50",
+            "spool.buckets=4",
+            "max-in-flight=12",
+            "max-send-rate=200/s");
+    assertThat(set)
+        .contains("--max-message-size 10MB, --max-recipients 20)")
+        .contains("--http-max-batch 50)")
+        .contains("(--spool-buckets 4, ")
+        .contains("--max-in-flight 12 upstream calls in flight (48 messages taken at once)")
+        .contains("--max-send-rate 200/s\n");
+    assertThat(banner("hold=true", "max-send-rate=unlimited"))
+        .contains("relay: delivery: held")
+        .doesNotContain("relay: sending:");
+    assertThat(banner("max-send-rate=unlimited", "max-message-size=1000"))
+        .contains("--max-send-rate unlimited\n")
+        .contains("--max-message-size 1000,");
+  }
+
   @Test
   void portHeldByAnotherProgram_namesThePortAndTheFlagForEachDoor() throws Exception {
     for (String flag : List.of("--smtp-port", "--http-port", "--admin-port")) {

@@ -119,6 +119,42 @@ class RelayCommandTest {
   }
 
   @Test
+  void readme_namesEveryModuleOfTheBuild() throws Exception {
+    String pom = Files.readString(Path.of("..", "pom.xml"));
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String modules = readme.substring(readme.indexOf("- Modules:"));
+    modules = modules.substring(0, modules.indexOf("\n\n"));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(pom);
+    int n = 0;
+    while (m.find()) {
+      n++;
+      assertThat(modules)
+          .as("README's module list names %s", m.group(1))
+          .contains("`" + m.group(1) + "`");
+    }
+    assertThat(n).as("modules in pom.xml").isGreaterThan(5);
+  }
+
+  @Test
+  void readme_shellExamplesUseNoPlatformOnlyOpenCommand() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    boolean inShell = false;
+    for (String line : readme.lines().toList()) {
+      if (line.startsWith("```")) {
+        inShell = line.equals("```sh");
+        continue;
+      }
+      if (inShell) {
+        assertThat(line.strip())
+            .as("macOS's open (and xdg-open) are not everywhere; say 'open … in a browser'")
+            .doesNotStartWith("open ")
+            .doesNotStartWith("xdg-open ");
+      }
+    }
+  }
+
+  @Test
   void exampleFile_documentsEveryKeyWithItsDefaultAndParsesToThem() throws Exception {
     String expected = RelayConfig.SCHEMA.exampleFile("relay");
     String actual = Files.exists(EXAMPLE) ? Files.readString(EXAMPLE, StandardCharsets.UTF_8) : "";
