@@ -164,6 +164,47 @@ class RelayDeliveryIT {
     assertThat(quota.path("readAgeSeconds").asLong()).isBetween(0L, 120L);
   }
 
+  /**
+   * What the README says a user sees for {@code bounce@simulator.amazonses.com}: the relay reports
+   * it delivered (SES accepted the call) and nothing more; the bounce shows only upstream, here in
+   * the embedded simulator's GetSendStatistics.
+   */
+  @Test
+  void bounceAddress_isDeliveredForTheRelay_andABounceOnlyInTheUpstreamsStatistics()
+      throws Exception {
+    relay =
+        Relay.start(
+            RelayConfig.onFreePorts(dir.resolve("spool"), "upstream=simulator", "http.port=off"),
+            Map.of(),
+            dir);
+    send("app@example.com", "bounce@simulator.amazonses.com", "will bounce");
+    await(() -> relay.spool().stats().total() == 0, "the spool to empty");
+
+    com.fasterxml.jackson.databind.JsonNode stats = adminStats();
+    assertThat(stats.path("totals").path("delivered").asLong()).isEqualTo(1);
+    assertThat(stats.path("totals").path("failed").asLong()).isZero();
+    assertThat(stats.path("recentFailures")).isEmpty();
+    java.util.regex.Matcher url =
+        java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:\\d+")
+            .matcher(relay.deliveryDescription());
+    assertThat(url.find()).as(relay.deliveryDescription()).isTrue();
+    try (software.amazon.awssdk.services.ses.SesClient ses =
+        software.amazon.awssdk.services.ses.SesClient.builder()
+            .endpointOverride(java.net.URI.create(url.group()))
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        "AKIDTEST", "secret")))
+            .build()) {
+      long bounces =
+          ses.getSendStatistics().sendDataPoints().stream()
+              .mapToLong(p -> p.bounces() == null ? 0 : p.bounces())
+              .sum();
+      assertThat(bounces).isEqualTo(1);
+    }
+  }
+
   @Test
   void injected5xxResetsAndHangs_areRetriedUntilEverythingIsDelivered() throws Exception {
     start(
