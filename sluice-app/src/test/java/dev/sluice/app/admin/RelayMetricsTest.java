@@ -104,6 +104,38 @@ class RelayMetricsTest {
   }
 
   @Test
+  void start_bindsTheJvmAndProcessMetersToTheRegistry() {
+    PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    String before = own.scrape();
+    RelayMetrics started = RelayMetrics.start(own, spool, clock);
+    try {
+      String text = own.scrape();
+      assertThat(text)
+          .contains(
+              "jvm_info{",
+              "jvm_memory_used_bytes{area=\"heap\"",
+              "jvm_memory_max_bytes{",
+              "jvm_buffer_count_buffers{",
+              "jvm_gc_live_data_size_bytes ",
+              "jvm_gc_memory_allocated_bytes_total ",
+              "jvm_gc_overhead ",
+              "jvm_threads_live_threads ",
+              "jvm_threads_states_threads{state=\"runnable\"}",
+              "jvm_classes_loaded_classes ",
+              "jvm_compilation_time_ms_total",
+              "process_cpu_usage ",
+              "system_cpu_count ",
+              "process_uptime_seconds ",
+              "process_start_time_seconds ",
+              "process_files_open_files ",
+              "process_files_max_files ");
+      assertThat(before).doesNotContain("jvm_").doesNotContain("process_");
+    } finally {
+      started.close();
+    }
+  }
+
+  @Test
   void status_withoutAnEngine_isHolding() {
     DeliveryStatus s = metrics.status();
 

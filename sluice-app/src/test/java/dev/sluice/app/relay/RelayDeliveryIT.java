@@ -120,7 +120,15 @@ class RelayDeliveryIT {
     assertThat(metrics)
         .as("the admin API's /metrics counts the relay's work")
         .contains("sluice_relay_accepted_total 5.0")
-        .contains("sluice_relay_delivered_total 5.0");
+        .contains("sluice_relay_delivered_total 5.0")
+        .as("and the JVM's and the process's own meters")
+        .contains("jvm_memory_used_bytes{area=\"heap\"")
+        .contains("jvm_threads_live_threads ")
+        .contains("jvm_classes_loaded_classes ")
+        .contains("jvm_gc_memory_allocated_bytes_total ")
+        .contains("process_cpu_usage ")
+        .contains("process_uptime_seconds ")
+        .contains("process_files_open_files ");
     for (ReceivedMessage m : received()) {
       assertThat(events)
           .as("the SES message id %s is in the delivery log", m.messageId())
