@@ -6,8 +6,6 @@ import dev.sluice.app.relay.Relay;
 import dev.sluice.app.relay.RelayConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code sluice relay} refusing to start because something else holds what it needs: one line that
@@ -25,26 +22,26 @@ import picocli.CommandLine;
 class RelayCommandIT {
   @TempDir Path dir;
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run relay(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    StringWriter picocliErr = new StringWriter();
-    CommandLine cl =
-        RelayCommand.commandLine(
-            Map.of(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    cl.setErr(new PrintWriter(picocliErr));
-    int status = cl.execute(args);
-    return new Run(
-        status,
-        out.toString(StandardCharsets.UTF_8),
-        picocliErr + err.toString(StandardCharsets.UTF_8));
+  private static RelayCommandTest.Run relay(List<String> args) {
+    return RelayCommandTest.run(Map.of(), args.toArray(String[]::new));
   }
 
-  private static void assertOneCleanLine(Run r) {
+  /** A held relay on {@code spool} with every door on a free port. */
+  private static List<String> heldOnFreePorts(Path spool) {
+    return new java.util.ArrayList<>(
+        List.of(
+            "--spool-dir",
+            spool.toString(),
+            "--hold",
+            "--smtp-port",
+            "0",
+            "--http-port",
+            "0",
+            "--admin-port",
+            "0"));
+  }
+
+  private static void assertOneCleanLine(RelayCommandTest.Run r) {
     assertThat(r.status()).as(r.err()).isEqualTo(1);
     assertThat(r.err().lines()).as(r.err()).hasSize(1);
     assertThat(r.err())
@@ -60,17 +57,7 @@ class RelayCommandIT {
   void secondRelay_onTheSameSpool_saysARelayHoldsItInOneLine() {
     Path spool = dir.resolve("spool");
     try (Relay first = Relay.start(RelayConfig.onFreePorts(spool, "hold=true"), Map.of(), dir)) {
-      Run second =
-          relay(
-              "--spool-dir",
-              spool.toString(),
-              "--hold",
-              "--smtp-port",
-              "0",
-              "--http-port",
-              "0",
-              "--admin-port",
-              "0");
+      RelayCommandTest.Run second = relay(heldOnFreePorts(spool));
 
       assertOneCleanLine(second);
       assertThat(second.err())
@@ -135,21 +122,10 @@ class RelayCommandIT {
     for (String flag : List.of("--smtp-port", "--http-port", "--admin-port")) {
       try (ServerSocket held = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
         int port = held.getLocalPort();
-        List<String> args =
-            new java.util.ArrayList<>(
-                List.of(
-                    "--spool-dir",
-                    dir.resolve("spool" + flag).toString(),
-                    "--hold",
-                    "--smtp-port",
-                    "0",
-                    "--http-port",
-                    "0",
-                    "--admin-port",
-                    "0"));
+        List<String> args = heldOnFreePorts(dir.resolve("spool" + flag));
         args.set(args.indexOf(flag) + 1, Integer.toString(port));
 
-        Run r = relay(args.toArray(String[]::new));
+        RelayCommandTest.Run r = relay(args);
 
         assertOneCleanLine(r);
         String door =

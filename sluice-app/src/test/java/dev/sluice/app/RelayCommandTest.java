@@ -20,9 +20,10 @@ import picocli.CommandLine;
 class RelayCommandTest {
   private static final Path EXAMPLE = Path.of("..", "config", "relay.conf");
 
-  private record Run(int status, String out, String err) {}
+  record Run(int status, String out, String err) {}
 
-  private static Run run(Map<String, String> env, String... args) {
+  /** Runs {@code sluice relay} in this process; err holds picocli's errors and the command's. */
+  static Run run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     StringWriter picocliErr = new StringWriter();

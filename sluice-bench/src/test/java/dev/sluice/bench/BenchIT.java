@@ -102,25 +102,7 @@ class BenchIT {
   @Test
   void run_throttledTarget_countsThrottlesAndStillDelivers() throws Exception {
     try (Simulator sim = Simulator.start(SimulatorConfig.onFreePorts("max-send-rate=20/s"))) {
-      BenchOptions base = options(sim, List.of(4), 40, true);
-      BenchOptions o =
-          new BenchOptions(
-              base.target(),
-              base.levels(),
-              1,
-              40,
-              base.duration(),
-              base.warmup(),
-              base.recipients(),
-              1,
-              1024,
-              60,
-              true,
-              false,
-              base.credentials(),
-              null,
-              null,
-              HttpClientKind.APACHE5);
+      BenchOptions o = shapedTo(options(sim, List.of(4), 40, true), 60, 1);
       LevelResult l = new Bench(o, Progress.NONE, List.of()).run(Bench.describe(o)).levels().get(0);
       assertThat(l.accepted()).isEqualTo(40);
       assertThat(l.throttled()).isPositive();

@@ -58,9 +58,7 @@ public interface SenderView {
         Optional<AccountQuota> q = sender.quota();
         long since = sender.sentSinceRefresh();
         return q.map(
-            a ->
-                new QuotaReading(
-                    a, stamp.lastRead().orElseGet(() -> Instant.now()), Math.max(0, since)));
+            a -> new QuotaReading(a, stamp.lastRead().orElseGet(Instant::now), Math.max(0, since)));
       }
 
       @Override
