@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -258,7 +259,18 @@ final class BenchCommand implements Callable<Integer> {
             case off -> Progress.NONE;
           };
       Bench bench = new Bench(o, progress, workerCommand(urls.get(0)));
-      BenchRun run = bench.run(Bench.describe(o));
+      Map<String, String> settings = Bench.describe(o);
+      if (sim != null) {
+        settings.put(
+            "target",
+            "the bench's own throwaway simulator at "
+                + urls.get(0)
+                + " (started for this run and stopped after it: MaxSendRate and daily quota"
+                + " unlimited, latency "
+                + simulatorLatency
+                + "; nothing left this machine)");
+      }
+      BenchRun run = bench.run(settings);
       Path jsonFile = json == null || json.equals("-") ? null : Path.of(json);
       Bench.report(run, out, jsonFile, report);
       if ("-".equals(json)) {

@@ -18,9 +18,25 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns its exit status, for tests. */
+  /**
+   * Runs the command line and returns its exit status. Flushes what the commands printed before
+   * returning: picocli's writers flush only at a line end, and {@link System#exit} flushes nothing,
+   * so output that does not end in a newline (a message shown by {@code sluice queue show}) would
+   * otherwise be lost.
+   */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    CommandLine cl = commandLine();
+    try {
+      return cl.execute(args);
+    } finally {
+      flush(cl);
+    }
+  }
+
+  private static void flush(CommandLine cl) {
+    cl.getOut().flush();
+    cl.getErr().flush();
+    cl.getSubcommands().values().forEach(Main::flush);
   }
 
   static CommandLine commandLine() {

@@ -1,24 +1,23 @@
 package dev.sluice.app;
 
 import dev.sluice.app.admin.AdminClient;
+import dev.sluice.app.admin.MessageText;
 import dev.sluice.app.relay.RelayConfig;
+import dev.sluice.core.ByteSize;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
-import dev.sluice.core.spool.SpoolFilter;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.spool.RocksSpool;
-import java.nio.charset.StandardCharsets;
+import dev.sluice.spool.SpoolInUseException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -42,7 +41,7 @@ import picocli.CommandLine.ParentCommand;
     },
     subcommands = {
       QueueCommand.Stats.class,
-      QueueCommand.ListCmd.class,
+      QueueList.class,
       QueueCommand.Show.class,
       QueueCommand.Retry.class,
       QueueCommand.Delete.class
@@ -110,14 +109,11 @@ final class QueueCommand implements Runnable {
       RocksSpool spool;
       try {
         spool = RocksSpool.openExisting(spoolDir);
+      } catch (SpoolInUseException e) {
+        err.println("sluice queue: " + spoolInUse(e));
+        return 1;
       } catch (SpoolException e) {
-        String m = e.getMessage();
-        err.println(
-            "sluice queue: "
-                + m
-                + (m.contains("lock")
-                    ? " (is a relay running on it? ask it with --admin, or stop it first)"
-                    : ""));
+        err.println("sluice queue: " + e.getMessage());
         return 1;
       }
       try (spool) {
@@ -187,119 +183,58 @@ final class QueueCommand implements Runnable {
   }
 
   @Command(
-      name = "list",
-      mixinStandardHelpOptions = true,
-      description = "Lists messages, oldest first, with filters.")
-  static final class ListCmd extends SpoolAction {
-    @Option(
-        names = "--state",
-        split = ",",
-        paramLabel = "STATE",
-        description = "Only these states: queued, active, deferred, failed.")
-    Set<String> states = Set.of();
-
-    @Option(
-        names = "--domain",
-        paramLabel = "DOMAIN",
-        description = "Only messages with a recipient in this domain.")
-    String domain = "";
-
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        description = "At most this many. Default: ${DEFAULT-VALUE}.")
-    int limit = 100;
-
-    /** The states asked for, or null after saying which one is unknown. */
-    private EnumSet<SpoolState> wanted(java.io.PrintWriter err) {
-      EnumSet<SpoolState> wanted = EnumSet.noneOf(SpoolState.class);
-      for (String st : states) {
-        try {
-          wanted.add(SpoolState.valueOf(st.strip().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-          err.println("sluice queue list: unknown state '" + st + "'");
-          return null;
-        }
-      }
-      return wanted;
-    }
-
-    @Override
-    int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err) {
-      EnumSet<SpoolState> wanted = wanted(err);
-      if (wanted == null) {
-        return 2;
-      }
-      Set<String> names = new java.util.TreeSet<>();
-      wanted.forEach(st -> names.add(st.name().toLowerCase(Locale.ROOT)));
-      String after = null;
-      int shown = 0;
-      while (shown < limit) {
-        AdminClient.Page page = relay.list(names, domain, after, Math.min(500, limit - shown));
-        for (SpoolEntry e : page.entries()) {
-          out.println(line(e));
-        }
-        shown += page.entries().size();
-        if (page.next() == null || page.entries().isEmpty()) {
-          break;
-        }
-        after = page.next();
-      }
-      return 0;
-    }
-
-    @Override
-    int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) {
-      EnumSet<SpoolState> wanted = wanted(err);
-      if (wanted == null) {
-        return 2;
-      }
-      SpoolFilter filter = new SpoolFilter(wanted, domain, null);
-      QueueId after = null;
-      int shown = 0;
-      while (shown < limit) {
-        List<SpoolEntry> page = spool.list(filter, after, Math.min(500, limit - shown));
-        if (page.isEmpty()) {
-          break;
-        }
-        for (SpoolEntry e : page) {
-          out.println(line(e));
-        }
-        shown += page.size();
-        after = page.get(page.size() - 1).id();
-      }
-      return 0;
-    }
-  }
-
-  @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "Shows one message: its entry and its content.")
+      description = {
+        "Shows one message as Postfix's postcat -q does: its envelope and state (attempts, the",
+        "last reason, when it is due), then its header section, or with --raw the whole message.",
+        "Content longer than --max-content is cut, and the output says so."
+      })
   static final class Show extends SpoolAction {
+    private static final long BAD_SIZE = Long.MIN_VALUE;
+
     @Parameters(paramLabel = "ID", description = "The queue id.")
     String id;
 
+    @Option(
+        names = "--raw",
+        description = "Print the whole message source (headers and body), not only its headers.")
+    boolean raw;
+
+    @Option(
+        names = "--max-content",
+        paramLabel = "SIZE",
+        description =
+            "Print at most this much of the content (512, 64KB, 1MB …); 'all' for no limit."
+                + " Default: ${DEFAULT-VALUE}.")
+    String maxContent = "64KB";
+
     @Override
     int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) {
+      long max = maxContent(err);
+      if (max == BAD_SIZE) {
+        return 2;
+      }
       QueueId q = QueueId.parseOrNull(id);
       SpoolEntry e = q == null ? null : spool.find(q).orElse(null);
-      if (e == null) {
+      byte[] content = e == null ? null : spool.content(q).orElse(null);
+      if (content == null) {
         err.println("sluice queue show: no message " + id);
         return 1;
       }
-      out.println(line(e));
-      out.println("origin: " + e.origin());
-      out.println();
-      out.print(new String(spool.content(q).orElse(new byte[0]), StandardCharsets.UTF_8));
+      print(e, MessageText.of(content, !raw, max), out);
       return 0;
     }
 
     @Override
     int run(AdminClient relay, java.io.PrintWriter out, java.io.PrintWriter err) {
+      long max = maxContent(err);
+      if (max == BAD_SIZE) {
+        return 2;
+      }
       AdminClient.Shown shown;
       try {
-        shown = relay.show(id);
+        shown = relay.show(id, !raw, max);
       } catch (AdminClient.Failure e) {
         if (e.code().equals("no_such_message") || e.code().equals("invalid_id")) {
           err.println("sluice queue show: no message " + id);
@@ -307,11 +242,70 @@ final class QueueCommand implements Runnable {
         }
         throw e;
       }
-      out.println(line(shown.entry()));
-      out.println("origin: " + shown.entry().origin());
-      out.println();
-      out.print(shown.content());
+      print(shown.entry(), shown.content(), out);
       return 0;
+    }
+
+    /** The bound in octets, -1 for none, or {@link #BAD_SIZE} after saying what is wrong. */
+    private long maxContent(java.io.PrintWriter err) {
+      if (maxContent.strip().equalsIgnoreCase("all")) {
+        return -1;
+      }
+      try {
+        return ByteSize.parse(maxContent).bytes();
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        err.println("sluice queue show: --max-content: " + e.getMessage() + ", or 'all'");
+        return BAD_SIZE;
+      }
+    }
+
+    /** The envelope, then the content between markers, as {@code postcat -q} lays it out. */
+    static void print(SpoolEntry e, MessageText content, java.io.PrintWriter out) {
+      String id = e.id().value();
+      out.println("*** ENVELOPE " + id + " ***");
+      out.println("state: " + e.state().name().toLowerCase(Locale.ROOT));
+      out.println("attempts: " + e.attempts());
+      out.println("reason: " + (e.lastError().isEmpty() ? "-" : e.lastError()));
+      out.println("received: " + e.received() + " (" + age(e.received()) + " ago)");
+      out.println(
+          (e.state() == SpoolState.FAILED ? "failed: " : "due: ") + e.due() + when(e.due()));
+      out.println("origin: " + (e.origin().isEmpty() ? "-" : e.origin()));
+      out.println("size: " + e.size() + " octets");
+      out.println("sender: " + (e.envelope().from().isEmpty() ? "<>" : e.envelope().from()));
+      for (String r : e.envelope().recipients()) {
+        out.println("recipient: " + r);
+      }
+      out.println(
+          "*** "
+              + (content.headersOnly() ? "MESSAGE HEADERS " : "MESSAGE CONTENTS ")
+              + id
+              + " ***");
+      out.print(content.text());
+      if (!content.text().isEmpty() && !content.text().endsWith("\n")) {
+        out.println();
+      }
+      if (content.cut()) {
+        out.printf(
+            Locale.ROOT,
+            "*** CUT after %,d of %,d octets (--max-content all shows the rest) ***%n",
+            content.shownOctets(),
+            content.partOctets());
+      }
+      if (content.headersOnly()) {
+        out.printf(
+            Locale.ROOT,
+            "*** END OF HEADERS %s (the body is not shown; --raw prints the whole message) ***%n",
+            id);
+      } else {
+        out.println("*** END OF MESSAGE " + id + " ***");
+      }
+    }
+
+    private static String when(Instant t) {
+      Duration d = Duration.between(Instant.now(), t);
+      return d.isNegative() || d.isZero()
+          ? " (" + span(d.negated()) + " ago)"
+          : " (in " + span(d) + ")";
     }
   }
 
@@ -418,6 +412,15 @@ final class QueueCommand implements Runnable {
     return status;
   }
 
+  /**
+   * Says that another process holds the spool, and what to do: what {@code sluice queue} and {@code
+   * sluice relay} both print when they cannot open it.
+   */
+  static String spoolInUse(SpoolInUseException e) {
+    return e.getMessage()
+        + " (is a relay running on it? ask it with 'sluice queue --admin', or stop it first)";
+  }
+
   static String line(SpoolEntry e) {
     return String.format(
         Locale.ROOT,
@@ -433,7 +436,11 @@ final class QueueCommand implements Runnable {
   }
 
   static String age(Instant t) {
-    Duration d = Duration.between(t, Instant.now());
+    return span(Duration.between(t, Instant.now()));
+  }
+
+  /** A duration in its two largest units: {@code 2d3h}, {@code 5m10s}, {@code 42s}. */
+  static String span(Duration d) {
     if (d.toDays() > 0) {
       return d.toDays() + "d" + d.toHoursPart() + "h";
     }

@@ -1,10 +1,15 @@
 package dev.sluice.app;
 
+import dev.sluice.app.relay.ListenFailure;
 import dev.sluice.app.relay.Relay;
 import dev.sluice.app.relay.RelayConfig;
+import dev.sluice.core.ByteSize;
+import dev.sluice.core.Rate;
 import dev.sluice.core.config.ConfigException;
+import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.config.Settings;
 import dev.sluice.core.spool.SpoolStats;
+import dev.sluice.spool.SpoolInUseException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -73,6 +78,18 @@ final class RelayCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       err.println("sluice relay: " + e.getMessage());
       return 2;
+    } catch (ListenFailure e) {
+      err.println(
+          "sluice relay: "
+              + e.getMessage()
+              + (e.addressInUse() ? " (is another relay running?)" : "")
+              + "; choose another port with "
+              + OPTIONS.flag(e.portKey())
+              + ", or 'off'");
+      return 1;
+    } catch (SpoolInUseException e) {
+      err.println("sluice relay: " + QueueCommand.spoolInUse(e));
+      return 1;
     } catch (IllegalArgumentException
         | UncheckedIOException
         | IllegalStateException
@@ -89,12 +106,17 @@ final class RelayCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "sluice-shutdown"));
-    banner(relay);
+    banner(relay, out);
     stopped.await();
     return 0;
   }
 
-  private void banner(Relay relay) {
+  /**
+   * The first lines a relay prints: what it bound and where mail goes, each limit under the name
+   * and in the units of its flag (as {@code --help} and the README write them), with the value the
+   * relay runs with.
+   */
+  static void banner(Relay relay, PrintStream out) {
     RelayConfig c = relay.config();
     if (relay.smtpPort() >= 0) {
       out.println(
@@ -104,11 +126,11 @@ final class RelayCommand implements Callable<Integer> {
               + relay.smtpPort()
               + " ("
               + (c.tlsCertificate() == null ? "no STARTTLS" : "STARTTLS")
-              + ", max "
-              + c.smtpLimits().maxMessageSize()
-              + " octets, "
-              + c.smtpLimits().maxRecipients()
-              + " recipients)");
+              + "; "
+              + setting(RelayConfig.MAX_SIZE, ByteSize.ofBytes(c.smtpLimits().maxMessageSize()))
+              + ", "
+              + setting(RelayConfig.MAX_RCPT, c.smtpLimits().maxRecipients())
+              + ")");
     }
     if (relay.httpPort() >= 0) {
       out.println(
@@ -117,7 +139,9 @@ final class RelayCommand implements Callable<Integer> {
               + c.httpBind()
               + ":"
               + relay.httpPort()
-              + "/v1/messages (message/rfc822 or JSON; /v1/messages/batch)");
+              + "/v1/messages (message/rfc822 or JSON; /v1/messages/batch, "
+              + setting(RelayConfig.MAX_BATCH, c.maxBatch())
+              + ")");
     }
     if (relay.adminUri() != null) {
       out.println("relay: admin " + relay.adminUri() + " (status page, /api, /metrics)");
@@ -147,13 +171,30 @@ final class RelayCommand implements Callable<Integer> {
           "relay: spool "
               + c.spoolDir().toAbsolutePath()
               + " ("
-              + relay.spool().buckets()
-              + " buckets, "
+              + setting(RelayConfig.BUCKETS, relay.spool().buckets())
+              + ", "
               + s.total()
               + " messages held)");
     }
     out.println("relay: delivery: " + relay.deliveryDescription());
+    if (relay.sender() != null) {
+      double rate = c.maxSendRate();
+      out.println(
+          "relay: sending: "
+              + setting(RelayConfig.IN_FLIGHT, c.maxInFlight())
+              + " upstream calls in flight ("
+              + relay.scheduler().maxInFlight()
+              + " messages taken at once), "
+              + setting(
+                  RelayConfig.SEND_RATE,
+                  Double.isNaN(rate) ? "account" : rate < 0 ? "unlimited" : new Rate(rate)));
+    }
     out.println("relay: ready; stop with Ctrl-C or SIGTERM");
     out.flush();
+  }
+
+  /** {@code --flag value}, as the flag's help and the README write it. */
+  private static String setting(ConfigKey<?> key, Object value) {
+    return OPTIONS.flag(key) + " " + value;
   }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sluice status}: asks a running relay's admin API how it stands — send rate against the
- * shaped limit and MaxSendRate, quota used and left, calls in flight, connections, throttles, queue
+ * shaped limit and MaxSendRate, quota used and left (the account's figure as last read plus what
+ * the relay sent since, and how old that read is), calls in flight, connections, throttles, queue
  * counts and the last failures — and prints it.
  */
 @Command(
@@ -167,13 +168,21 @@ final class StatusCommand implements Callable<Integer> {
     if (!q.isObject()) {
       return d.path("delivering").asBoolean() ? "not read yet" : "-";
     }
-    String used = count(q.path("sentLast24Hours")) + " used in the last 24 h";
+    String used = count(q.path("used")) + " used in the last 24 h";
     JsonNode max = q.path("max24HourSend");
     String paused = d.path("dailyPaused").asBoolean() ? " (sending paused until it has room)" : "";
+    String read =
+        " (account read "
+            + QueueCommand.span(java.time.Duration.ofSeconds(q.path("readAgeSeconds").asLong()))
+            + " ago: "
+            + count(q.path("sentLast24Hours"))
+            + " + "
+            + count(q.path("sentSinceRead"))
+            + " sent since)";
     if (!max.isNumber() || max.asDouble() < 0) {
-      return used + ", unlimited" + paused;
+      return used + ", unlimited" + read + paused;
     }
-    return used + ", " + count(q.path("remaining")) + " left of " + count(max) + paused;
+    return used + ", " + count(q.path("remaining")) + " left of " + count(max) + read + paused;
   }
 
   /** A rate from the API: recipients per second, "unlimited" when negative, "-" when unknown. */

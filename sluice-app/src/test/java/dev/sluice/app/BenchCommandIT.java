@@ -53,12 +53,22 @@ class BenchCommandIT {
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.err()).contains("nothing leaves this machine");
     assertThat(r.out()).contains("<- knee").contains("calls/s");
+    String own = "the bench's own throwaway simulator at ses-v2+http://127.0.0.1:";
+    String unshaped = "none: the target's MaxSendRate is unlimited";
+    assertThat(r.out())
+        .as("the text report says what it measured and at what rate")
+        .startsWith("target   " + own)
+        .contains("; nothing left this machine)\nshaping  " + unshaped + "\n");
     JsonNode j = new ObjectMapper().readTree(Files.readString(json));
     assertThat(j.get("levels")).hasSize(3);
     assertThat(j.get("levels").get(0).get("accepted").asLong()).isEqualTo(30);
+    assertThat(j.path("settings").path("target").asText()).startsWith(own).contains("latency 0ms");
+    assertThat(j.path("settings").path("shaping").asText()).isEqualTo(unshaped);
     assertThat(Files.readString(html))
         .contains("<svg id=\"throughput-chart\"")
-        .contains("<svg id=\"latency-chart\"");
+        .contains("<svg id=\"latency-chart\"")
+        .contains("the bench&#39;s own throwaway simulator at ses-v2+http://127.0.0.1:")
+        .contains("none: the target&#39;s MaxSendRate is unlimited");
   }
 
   @Test

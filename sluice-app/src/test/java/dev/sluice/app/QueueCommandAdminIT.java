@@ -87,6 +87,17 @@ class QueueCommandAdminIT {
     assertThat(odd.out().lines()).hasSize(3).allMatch(l -> l.contains("@odd.example"));
     Run failed = run("list", "--admin", url, "--state", "failed,deferred", "--limit", "1");
     assertThat(failed.out().lines()).hasSize(1).allMatch(l -> l.startsWith(fx.deferred.value()));
+    Run cut = run("list", "--admin", url, "--limit", "2");
+    assertThat(cut.out().lines()).hasSize(2);
+    assertThat(cut.err())
+        .isEqualTo("-- 2 shown; 4 more not shown: --limit N shows more, --limit all every one\n");
+    Run oddCut = run("list", "--admin", url, "--domain", "odd.example", "--limit", "1");
+    assertThat(oddCut.err()).startsWith("-- 1 shown; 2 more not shown");
+    assertThat(run("list", "--admin", url, "--limit", "all").out().lines()).hasSize(6);
+    Run none = run("list", "--admin", url, "--state", "active", "--domain", "nowhere.example");
+    assertThat(none.out()).isEmpty();
+    assertThat(none.err())
+        .isEqualTo("No messages match --state active --domain nowhere.example.\n");
     Run bad = run("list", "--admin", url, "--state", "sent");
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).contains("unknown state 'sent'");
@@ -97,7 +108,23 @@ class QueueCommandAdminIT {
     Run show = run("show", "--admin", url, fx.queued(1).value());
 
     assertThat(show.status()).as(show.err()).isZero();
-    assertThat(show.out()).contains("origin: test 4").contains("Subject: message 4");
+    assertThat(show.out())
+        .startsWith("*** ENVELOPE " + fx.queued(1) + " ***\nstate: queued\nattempts: 0\n")
+        .contains("\norigin: test 4\n")
+        .contains("\nsender: app@example.com\nrecipient: a4@even.example\n")
+        .contains("*** MESSAGE HEADERS " + fx.queued(1) + " ***\n")
+        .contains("Subject: message 4\r\n*** END OF HEADERS")
+        .doesNotContain("body 4");
+    Run failed = run("show", "--admin", url, fx.failed.value());
+    assertThat(failed.out())
+        .contains("\nstate: failed\n")
+        .contains("\nreason: 554 Message rejected\n");
+    Run raw = run("show", "--admin", url, "--raw", fx.queued(1).value());
+    assertThat(raw.out())
+        .contains("*** MESSAGE CONTENTS " + fx.queued(1) + " ***\nFrom: app@example.com\r\n")
+        .contains("\r\n\r\nbody 4\r\n*** END OF MESSAGE " + fx.queued(1) + " ***\n");
+    Run cut = run("show", "--admin", url, "--raw", "--max-content", "4", fx.queued(1).value());
+    assertThat(cut.out()).contains(" ***\nFrom\n*** CUT after 4 of 53 octets");
     Run none = run("show", "--admin", url, "NOSUCHID");
     assertThat(none.status()).isEqualTo(1);
     assertThat(none.err()).contains("no message NOSUCHID");

@@ -60,11 +60,172 @@ class QueueCommandTest {
     assertThat(list.out().lines()).hasSize(2).allMatch(l -> l.contains("-> b@odd.example"));
     Run limited = run("list", "--spool-dir", spool.toString(), "--limit", "3", "--state", "queued");
     assertThat(limited.out().lines()).hasSize(3);
-    assertThat(run("list", "--spool-dir", spool.toString(), "--state", "failed").out()).isEmpty();
+    Run none = run("list", "--spool-dir", spool.toString(), "--state", "failed");
+    assertThat(none.out()).isEmpty();
+    assertThat(none.err()).isEqualTo("No messages match --state failed.\n");
 
     String id = list.out().lines().findFirst().orElseThrow().split(" ")[0];
     Run show = run("show", "--spool-dir", spool.toString(), id);
     assertThat(show.out()).contains("origin: test").contains("Subject: m");
+  }
+
+  @Test
+  void list_emptySpool_saysTheQueueIsEmpty() throws Exception {
+    Path spool = spoolWith(0);
+
+    Run r = run("list", "--spool-dir", spool.toString());
+
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("The queue is empty.\n");
+  }
+
+  @Test
+  void list_cutAtTheLimit_saysHowManyMoreAndHowToSeeThem() throws Exception {
+    Path spool = spoolWith(5);
+
+    Run cut = run("list", "--spool-dir", spool.toString(), "--limit", "3");
+    assertThat(cut.status()).isZero();
+    assertThat(cut.out().lines()).hasSize(3);
+    assertThat(cut.err())
+        .isEqualTo("-- 3 shown; 2 more not shown: --limit N shows more, --limit all every one\n");
+
+    Run even =
+        run("list", "--spool-dir", spool.toString(), "--domain", "even.example", "--limit", "1");
+    assertThat(even.out().lines()).hasSize(1);
+    assertThat(even.err()).startsWith("-- 1 shown; 2 more not shown");
+
+    Run queued = run("list", "--spool-dir", spool.toString(), "--state", "queued", "--limit", "4");
+    assertThat(queued.err()).startsWith("-- 4 shown; 1 more not shown");
+
+    for (String all : List.of("all", "0", "ALL")) {
+      Run r = run("list", "--spool-dir", spool.toString(), "--limit", all);
+      assertThat(r.out().lines()).as(all).hasSize(5);
+      assertThat(r.err()).as(all).isEmpty();
+    }
+    Run exact = run("list", "--spool-dir", spool.toString(), "--limit", "5");
+    assertThat(exact.out().lines()).hasSize(5);
+    assertThat(exact.err()).as("nothing was left out").isEmpty();
+
+    Run bad = run("list", "--spool-dir", spool.toString(), "--limit", "-2");
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).contains("--limit takes a number of messages, 0 or 'all'");
+  }
+
+  @Test
+  void list_domainFilterWithAVeryLongRest_countsUpToTheCap() throws Exception {
+    Path spool = dir.resolve("spool");
+    int n = QueueList.COUNT_CAP + 3;
+    java.util.List<Submission> batch = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      batch.add(
+          new Submission(
+              new Envelope("app@example.com", List.of("x" + i + "@many.example")),
+              "Subject: s\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII),
+              Instant.now(),
+              "test"));
+    }
+    try (RocksSpool s = RocksSpool.open(RocksSpoolConfig.builder(spool).buckets(1).build())) {
+      assertThat(s.appendAll(batch).get()).hasSize(n);
+    }
+
+    Run r =
+        run("list", "--spool-dir", spool.toString(), "--domain", "many.example", "--limit", "2");
+
+    assertThat(r.out().lines()).hasSize(2);
+    assertThat(r.err()).startsWith("-- 2 shown; more than 10,000 more not shown");
+  }
+
+  /** One message with a long body, taken and deferred once, in a spool of one bucket. */
+  private QueueId deferredWithLongBody(Path spool, int bodyLines) throws Exception {
+    StringBuilder m = new StringBuilder("From: app@example.com\r\nSubject: the subject\r\n\r\n");
+    for (int i = 0; i < bodyLines; i++) {
+      m.append("body line ").append(i).append("\r\n");
+    }
+    try (RocksSpool s = RocksSpool.open(RocksSpoolConfig.builder(spool).buckets(1).build())) {
+      QueueId id =
+          s.append(
+                  new Submission(
+                      new Envelope("app@example.com", List.of("a@x.example", "b@y.example")),
+                      m.toString().getBytes(StandardCharsets.US_ASCII),
+                      Instant.now(),
+                      "smtp 127.0.0.1"))
+              .get();
+      assertThat(s.takeDue(0, Instant.now(), 1)).hasSize(1);
+      s.reschedule(id, Instant.now().plusSeconds(600), 1, "451 4.3.0 try later").get();
+      return id;
+    }
+  }
+
+  @Test
+  void show_byDefault_printsEnvelopeStateReasonAndHeadersButNotTheBody() throws Exception {
+    Path spool = dir.resolve("spool");
+    QueueId id = deferredWithLongBody(spool, 3);
+
+    Run show = run("show", "--spool-dir", spool.toString(), id.value());
+
+    assertThat(show.status()).as(show.err()).isZero();
+    assertThat(show.out())
+        .startsWith("*** ENVELOPE " + id + " ***\n")
+        .contains("\nstate: deferred\n")
+        .contains("\nattempts: 1\n")
+        .contains("\nreason: 451 4.3.0 try later\n")
+        .contains("\ndue: ")
+        .contains("\norigin: smtp 127.0.0.1\n")
+        .contains("\nsender: app@example.com\n")
+        .contains("\nrecipient: a@x.example\nrecipient: b@y.example\n")
+        .contains("*** MESSAGE HEADERS " + id + " ***\n")
+        .contains("Subject: the subject\r\n*** END OF HEADERS " + id)
+        .contains("--raw prints the whole message")
+        .doesNotContain("body line");
+  }
+
+  @Test
+  void show_raw_printsTheWholeSource_andCutsAtMaxContentSayingSo() throws Exception {
+    Path spool = dir.resolve("spool");
+    QueueId id = deferredWithLongBody(spool, 20_000); // ~ 330 KB
+
+    Run whole = run("show", "--spool-dir", spool.toString(), "--raw", id.value());
+    assertThat(whole.status()).as(whole.err()).isZero();
+    assertThat(whole.out())
+        .contains("*** MESSAGE CONTENTS " + id + " ***\nFrom: app@example.com\r\n")
+        .contains("\r\n\r\nbody line 0\r\n")
+        .contains("*** CUT after 65,536 of ")
+        .contains("(--max-content all shows the rest)")
+        .doesNotContain("body line 19999")
+        .endsWith("*** END OF MESSAGE " + id + " ***\n");
+    assertThat(whole.out().length()).isLessThan(70_000);
+
+    Run all =
+        run("show", "--spool-dir", spool.toString(), "--raw", "--max-content", "all", id.value());
+    assertThat(all.out())
+        .contains("body line 19999\r\n*** END OF MESSAGE " + id + " ***\n")
+        .doesNotContain("*** CUT");
+
+    Run small = run("show", "--spool-dir", spool.toString(), "--max-content", "10", id.value());
+    assertThat(small.out()).contains("\nFrom: app@\n*** CUT after 10 of 45 octets");
+
+    Run bad = run("show", "--spool-dir", spool.toString(), "--max-content", "lots", id.value());
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).contains("--max-content").contains("'all'");
+  }
+
+  @Test
+  void main_queueShow_printsTheWholeOutputBeforeExiting() throws Exception {
+    Path spool = dir.resolve("spool");
+    QueueId id = deferredWithLongBody(spool, 2);
+    java.io.PrintStream saved = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    int status;
+    try {
+      System.setOut(new java.io.PrintStream(captured, false, StandardCharsets.UTF_8));
+      status = Main.run("queue", "show", "--spool-dir", spool.toString(), id.value());
+    } finally {
+      System.setOut(saved);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertThat(status).isZero();
+    assertThat(out).contains("Subject: the subject").contains("*** END OF HEADERS " + id);
   }
 
   @Test

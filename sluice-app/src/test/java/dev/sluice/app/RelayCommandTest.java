@@ -20,9 +20,10 @@ import picocli.CommandLine;
 class RelayCommandTest {
   private static final Path EXAMPLE = Path.of("..", "config", "relay.conf");
 
-  private record Run(int status, String out, String err) {}
+  record Run(int status, String out, String err) {}
 
-  private static Run run(Map<String, String> env, String... args) {
+  /** Runs {@code sluice relay} in this process; err holds picocli's errors and the command's. */
+  static Run run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     StringWriter picocliErr = new StringWriter();
@@ -115,6 +116,42 @@ class RelayCommandTest {
       assertThat(readme)
           .as("README documents %s", options.flag(k))
           .contains("`" + options.flag(k) + "`");
+    }
+  }
+
+  @Test
+  void readme_namesEveryModuleOfTheBuild() throws Exception {
+    String pom = Files.readString(Path.of("..", "pom.xml"));
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String modules = readme.substring(readme.indexOf("- Modules:"));
+    modules = modules.substring(0, modules.indexOf("\n\n"));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(pom);
+    int n = 0;
+    while (m.find()) {
+      n++;
+      assertThat(modules)
+          .as("README's module list names %s", m.group(1))
+          .contains("`" + m.group(1) + "`");
+    }
+    assertThat(n).as("modules in pom.xml").isGreaterThan(5);
+  }
+
+  @Test
+  void readme_shellExamplesUseNoPlatformOnlyOpenCommand() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    boolean inShell = false;
+    for (String line : readme.lines().toList()) {
+      if (line.startsWith("```")) {
+        inShell = line.equals("```sh");
+        continue;
+      }
+      if (inShell) {
+        assertThat(line.strip())
+            .as("macOS's open (and xdg-open) are not everywhere; say 'open … in a browser'")
+            .doesNotStartWith("open ")
+            .doesNotStartWith("xdg-open ");
+      }
     }
   }
 

@@ -71,7 +71,9 @@ class StatusCommandIT {
     assertThat(r.out())
         .contains("upstream     the test upstream")
         .contains("send rate    12/s now; shaped limit 14/s; MaxSendRate 14/s")
-        .contains("quota        1,234 used in the last 24 h, 48,766 left of 50,000")
+        .contains(
+            "quota        1,234 used in the last 24 h, 48,766 left of 50,000"
+                + " (account read 40s ago: 1,218 + 16 sent since)")
         .contains("in flight    7")
         .contains("connections  9 opened")
         .contains("throttles    2 in the last minute")

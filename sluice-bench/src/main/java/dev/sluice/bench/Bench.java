@@ -10,6 +10,9 @@ import dev.sluice.bench.report.Knee;
 import dev.sluice.bench.report.LatencySummary;
 import dev.sluice.bench.report.LevelResult;
 import dev.sluice.bench.report.TextReport;
+import dev.sluice.core.Rate;
+import dev.sluice.core.transport.AccountQuota;
+import dev.sluice.core.transport.Transport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,6 +25,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
@@ -38,6 +42,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class Bench {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SHAPING = "shaping";
 
   private final BenchOptions options;
   private final Progress progress;
@@ -57,8 +62,16 @@ public final class Bench {
     this.workerCommand = List.copyOf(workerCommand);
   }
 
-  /** Runs every level and returns the run with its knee. */
+  /**
+   * Runs every level and returns the run with its knee. The {@code shaping} setting, when given, is
+   * replaced by the rate actually shaped to (see {@link #shaping()}).
+   */
   public BenchRun run(Map<String, String> settings) throws InterruptedException, IOException {
+    Map<String, String> shown = new LinkedHashMap<>(settings);
+    if (shown.containsKey(SHAPING)) {
+      shown.put(SHAPING, shaping());
+    }
+    settings = shown;
     Instant started = Instant.now();
     List<LevelResult> levels = new ArrayList<>();
     for (int c : options.levels()) {
@@ -84,6 +97,7 @@ public final class Bench {
   public static void report(
       BenchRun run, PrintStream out, java.nio.file.Path json, java.nio.file.Path html)
       throws IOException {
+    out.print(TextReport.heading(run));
     out.print(TextReport.table(run));
     if (json != null) {
       java.nio.file.Files.writeString(json, JsonReport.toJson(run), StandardCharsets.UTF_8);
@@ -179,6 +193,35 @@ public final class Bench {
         connections);
   }
 
+  /**
+   * The rate the run shapes to, in words. By hand ({@code --max-send-rate}) it is known; following
+   * the account, it is what the target reports as its MaxSendRate, read once here as each level's
+   * sender reads it when it starts.
+   */
+  String shaping() {
+    double r = options.maxSendRate();
+    String each =
+        options.processes() > 1 ? ", in each of " + options.processes() + " processes" : "";
+    if (!Double.isNaN(r)) {
+      return r < 0
+          ? "none (--max-send-rate unlimited)"
+          : new Rate(r) + " (--max-send-rate" + each + ")";
+    }
+    Optional<AccountQuota> q;
+    try (Transport t = Transports.open(options, 1)) {
+      q = t.quota();
+    }
+    if (q.isEmpty()) {
+      return "none: no MaxSendRate could be read from the target ("
+          + options.target().transportName()
+          + ")";
+    }
+    double max = q.get().maxSendRate();
+    return max < 0
+        ? "none: the target's MaxSendRate is unlimited"
+        : "the target's MaxSendRate, " + new Rate(max) + " when read at the start" + each;
+  }
+
   /** The settings shown in reports. */
   public static Map<String, String> describe(BenchOptions o) {
     Map<String, String> s = new LinkedHashMap<>();
@@ -201,7 +244,7 @@ public final class Bench {
     s.put("recipients per message", Integer.toString(o.recipientsPerMessage()));
     s.put("message size", o.messageSize() + " bytes");
     s.put(
-        "shaping",
+        SHAPING,
         Double.isNaN(o.maxSendRate())
             ? "account's MaxSendRate"
             : o.maxSendRate() < 0 ? "none" : o.maxSendRate() + "/s");

@@ -102,29 +102,79 @@ class BenchIT {
   @Test
   void run_throttledTarget_countsThrottlesAndStillDelivers() throws Exception {
     try (Simulator sim = Simulator.start(SimulatorConfig.onFreePorts("max-send-rate=20/s"))) {
-      BenchOptions base = options(sim, List.of(4), 40, true);
-      BenchOptions o =
-          new BenchOptions(
-              base.target(),
-              base.levels(),
-              1,
-              40,
-              base.duration(),
-              base.warmup(),
-              base.recipients(),
-              1,
-              1024,
-              60,
-              true,
-              false,
-              base.credentials(),
-              null,
-              null,
-              HttpClientKind.APACHE5);
+      BenchOptions o = shapedTo(options(sim, List.of(4), 40, true), 60, 1);
       LevelResult l = new Bench(o, Progress.NONE, List.of()).run(Bench.describe(o)).levels().get(0);
       assertThat(l.accepted()).isEqualTo(40);
       assertThat(l.throttled()).isPositive();
       assertThat(l.attempts()).isEqualTo(l.accepted() + l.throttled());
+    }
+  }
+
+  private static BenchOptions shapedTo(BenchOptions base, double rate, int processes) {
+    return new BenchOptions(
+        base.target(),
+        base.levels(),
+        processes,
+        base.messages(),
+        base.duration(),
+        base.warmup(),
+        base.recipients(),
+        1,
+        1024,
+        rate,
+        true,
+        false,
+        base.credentials(),
+        null,
+        null,
+        HttpClientKind.APACHE5);
+  }
+
+  @Test
+  void run_settingsSayTheRateShapedTo_readFromTheTargetOrSetByHand() throws Exception {
+    try (Simulator sim = Simulator.start(SimulatorConfig.onFreePorts("max-send-rate=50/s"))) {
+      BenchOptions base = options(sim, List.of(2), 10, true);
+
+      BenchOptions account = shapedTo(base, Double.NaN, 1);
+      BenchRun run = new Bench(account, Progress.NONE, List.of()).run(Bench.describe(account));
+      assertThat(run.settings())
+          .containsEntry("shaping", "the target's MaxSendRate, 50/s when read at the start");
+      assertThat(run.levels().get(0).throttled()).as("shaped to what it read").isZero();
+
+      BenchOptions byHand = shapedTo(base, 20, 1);
+      assertThat(new Bench(byHand, Progress.NONE, List.of()).run(Bench.describe(byHand)).settings())
+          .containsEntry("shaping", "20/s (--max-send-rate)");
+      BenchOptions none = shapedTo(base, -1, 1);
+      assertThat(new Bench(none, Progress.NONE, List.of()).shaping())
+          .isEqualTo("none (--max-send-rate unlimited)");
+      assertThat(new Bench(shapedTo(base, Double.NaN, 3), Progress.NONE, List.of()).shaping())
+          .isEqualTo(
+              "the target's MaxSendRate, 50/s when read at the start, in each of 3 processes");
+    }
+    try (Simulator sim = Simulator.start(SimulatorConfig.onFreePorts("max-send-rate=unlimited"))) {
+      BenchOptions account = shapedTo(options(sim, List.of(1), 5, true), Double.NaN, 1);
+      assertThat(new Bench(account, Progress.NONE, List.of()).shaping())
+          .isEqualTo("none: the target's MaxSendRate is unlimited");
+      BenchOptions smtp =
+          new BenchOptions(
+              BenchTarget.parse("smtp://127.0.0.1:" + sim.smtpPort(), "us-east-1"),
+              List.of(1),
+              1,
+              5,
+              account.duration(),
+              account.warmup(),
+              account.recipients(),
+              1,
+              1024,
+              Double.NaN,
+              true,
+              false,
+              null,
+              null,
+              null,
+              HttpClientKind.APACHE5);
+      assertThat(new Bench(smtp, Progress.NONE, List.of()).shaping())
+          .startsWith("none: no MaxSendRate could be read from the target (");
     }
   }
 }

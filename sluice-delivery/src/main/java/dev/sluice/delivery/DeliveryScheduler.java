@@ -143,7 +143,10 @@ public final class DeliveryScheduler implements AutoCloseable {
       running = true;
     }
     workers.forEach(BucketWorker::start);
-    LOG.info("delivery started: {} buckets, {} in flight at most", workers.size(), maxInFlight);
+    LOG.info(
+        "delivery started: {} buckets, at most {} messages taken at once",
+        workers.size(),
+        maxInFlight);
     return this;
   }
 
@@ -178,6 +181,11 @@ public final class DeliveryScheduler implements AutoCloseable {
   /** Messages taken whose outcome is not recorded yet. */
   public int inFlight() {
     return inFlight.get();
+  }
+
+  /** The most messages taken and not yet recorded at once ({@link Builder#maxInFlight}). */
+  public int maxInFlight() {
+    return maxInFlight;
   }
 
   /**

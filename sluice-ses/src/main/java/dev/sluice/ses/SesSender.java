@@ -573,4 +573,13 @@ public final class SesSender implements MessageSender, AutoCloseable {
   public void close() {
     close(Duration.ofSeconds(30));
   }
+
+  /**
+   * Recipients accepted since the account's limits were last read that count toward its 24-hour
+   * quota (mailbox-simulator recipients do not): add them to the {@code sentLast24Hours} read for a
+   * figure that does not lag by up to a {@code quotaRefresh}.
+   */
+  public long sentSinceRefresh() {
+    return sentSinceRefresh.get();
+  }
 }

@@ -93,6 +93,9 @@ final class SpoolStore implements AutoCloseable {
       handles.forEach(ColumnFamilyHandle::close);
       cfOptions.close();
       dbOptions.close();
+      if (SpoolInUseException.isLock(e)) {
+        throw new SpoolInUseException(dir, e);
+      }
       throw new SpoolException("cannot open the spool in " + dir + ": " + e.getMessage(), e);
     }
   }

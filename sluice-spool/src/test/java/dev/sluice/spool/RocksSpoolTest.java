@@ -393,11 +393,12 @@ class RocksSpoolTest {
   }
 
   @Test
-  void openTwice_failsWithTheDirectoryNamed() {
+  void openTwice_failsAsInUseWithTheDirectoryNamed() {
     open(4);
     assertThatThrownBy(() -> RocksSpool.open(RocksSpoolConfig.of(dir), clock))
-        .isInstanceOf(SpoolException.class)
-        .hasMessageContaining("cannot open the spool in " + dir);
+        .isInstanceOf(SpoolInUseException.class)
+        .hasMessage("the spool in " + dir + " is in use by another process");
+    assertThat(spool.stats().total()).as("the first owner keeps it").isZero();
   }
 
   @Test

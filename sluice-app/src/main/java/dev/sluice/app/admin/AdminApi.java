@@ -10,6 +10,7 @@ import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolFilter;
 import dev.sluice.core.spool.SpoolState;
+import dev.sluice.core.spool.SpoolStats;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * GET    /metrics                   Prometheus text format
  * GET    /api/stats                 spool counts, delivery numbers, recent failures, rate history
  * GET    /api/messages              ?state=a,b &amp;domain= &amp;after=ID &amp;limit=1..1000 (100)
- * GET    /api/messages/{id}         one entry; ?content=1 adds the message as text
+ * GET    /api/messages/{id}         one entry; ?content=1 (or headers) &amp;max=N adds the message
+ *                                   (or its header section) as text, at most N octets of it
  * POST   /api/messages/{id}/retry   a waiting or failed message becomes due now
  * DELETE /api/messages/{id}         removes a message in any state
  * </pre>
@@ -142,7 +144,7 @@ final class AdminApi {
         params(q, Set.of());
         return delete(id);
       }
-      return show(id, params(q, Set.of("content")));
+      return show(id, params(q, Set.of("content", "max")));
     }
     throw notFound(method, path);
   }
@@ -198,8 +200,11 @@ final class AdminApi {
   }
 
   private AdminResponse stats() {
+    SpoolStats spool = view.spool().stats();
+    DeliveryStatus delivery = view.status();
+    // The time after the readings, so no age computed from it comes out negative.
     Instant now = Instant.ofEpochMilli(clock.millis());
-    return AdminResponse.json(200, AdminJson.stats(view.spool().stats(), view.status(), now));
+    return AdminResponse.json(200, AdminJson.stats(spool, delivery, now));
   }
 
   private AdminResponse list(Map<String, List<String>> p) {
@@ -262,24 +267,48 @@ final class AdminApi {
   }
 
   private AdminResponse show(QueueId id, Map<String, List<String>> p) {
-    boolean content = flag(single(p, "content"));
+    String part = part(single(p, "content"));
+    long max = max(single(p, "max"));
     Spool spool = view.spool();
     SpoolEntry e = spool.find(id).orElseThrow(() -> noSuchMessage(id));
-    byte[] body = content ? spool.content(id).orElseThrow(() -> noSuchMessage(id)) : null;
-    return AdminResponse.json(200, AdminJson.entry(e, spool.buckets(), body));
+    if (part == null) {
+      return AdminResponse.json(200, AdminJson.entry(e, spool.buckets(), null));
+    }
+    byte[] body = spool.content(id).orElseThrow(() -> noSuchMessage(id));
+    MessageText text = MessageText.of(body, part.equals("headers"), max);
+    return AdminResponse.json(200, AdminJson.entry(e, spool.buckets(), text));
   }
 
-  private static boolean flag(String s) {
+  /** Which part of the content to add: null (none), "headers" or "whole". */
+  private static String part(String s) {
     if (s == null) {
-      return false;
+      return null;
     }
     return switch (s.strip().toLowerCase(Locale.ROOT)) {
-      case "1", "true", "yes", "" -> true;
-      case "0", "false", "no" -> false;
+      case "1", "true", "yes", "" -> "whole";
+      case "headers" -> "headers";
+      case "0", "false", "no" -> null;
       default ->
           throw new AdminRefusal(
-              AdminError.INVALID_PARAMETER, "content must be 1 or 0, got '" + s + "'");
+              AdminError.INVALID_PARAMETER, "content must be 1, headers or 0, got '" + s + "'");
     };
+  }
+
+  /** The most content octets to answer with; -1 (no limit) when absent. */
+  private static long max(String s) {
+    if (s == null) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(s.strip());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new AdminRefusal(
+        AdminError.INVALID_PARAMETER, "max must be a number of octets >= 0, got '" + s + "'");
   }
 
   private AdminResponse retry(QueueId id) {

@@ -152,17 +152,35 @@ public final class AdminClient {
   }
 
   /**
-   * One message and its content.
+   * One message and the part of its content asked for.
    *
    * @param entry the spool entry
-   * @param content the message as text
+   * @param content the header section or the whole message, as cut by the relay
    */
-  public record Shown(SpoolEntry entry, String content) {}
+  public record Shown(SpoolEntry entry, MessageText content) {}
 
-  /** {@code GET /api/messages/{id}?content=1}. */
-  public Shown show(String id) {
-    JsonNode n = call("GET", "api/messages/" + encode(id) + "?content=1");
-    return new Shown(entry(n), n.path("content").asText(""));
+  /**
+   * {@code GET /api/messages/{id}?content=headers|1&max=N}.
+   *
+   * @param headersOnly the header section only, else the whole message
+   * @param max the most octets of it to fetch; negative for all
+   */
+  public Shown show(String id, boolean headersOnly, long max) {
+    JsonNode n =
+        call(
+            "GET",
+            "api/messages/"
+                + encode(id)
+                + "?content="
+                + (headersOnly ? "headers" : "1")
+                + (max < 0 ? "" : "&max=" + max));
+    MessageText text =
+        new MessageText(
+            n.path("content").asText(""),
+            n.path("contentPart").asText().equals("headers"),
+            n.path("contentShownOctets").asLong(),
+            n.path("contentOctets").asLong());
+    return new Shown(entry(n), text);
   }
 
   /** {@code POST /api/messages/{id}/retry}; returns the entry afterwards, if still held. */

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
-import dev.sluice.core.transport.AccountQuota;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -23,8 +21,8 @@ final class AdminJson {
 
   private AdminJson() {}
 
-  /** A spool entry; with its content (as UTF-8 text) when given. */
-  static ObjectNode entry(SpoolEntry e, int buckets, byte[] content) {
+  /** A spool entry; with the part of its content asked for, when given. */
+  static ObjectNode entry(SpoolEntry e, int buckets, MessageText content) {
     ObjectNode n = F.objectNode();
     n.put("id", e.id().value());
     n.put("state", e.state().name().toLowerCase(Locale.ROOT));
@@ -39,7 +37,11 @@ final class AdminJson {
     n.put("lastError", e.lastError());
     n.put("origin", e.origin());
     if (content != null) {
-      n.put("content", new String(content, StandardCharsets.UTF_8));
+      n.put("content", content.text());
+      n.put("contentPart", content.headersOnly() ? "headers" : "whole");
+      n.put("contentOctets", content.partOctets());
+      n.put("contentShownOctets", content.shownOctets());
+      n.put("contentCut", content.cut());
     }
     return n;
   }
@@ -70,11 +72,15 @@ final class AdminJson {
     del.set("shapedLimit", num(d.shapedLimit()));
     del.set("maxSendRate", num(d.maxSendRate()));
     if (d.quota().isPresent()) {
-      AccountQuota q = d.quota().get();
+      QuotaReading q = d.quota().get();
       ObjectNode quota = del.putObject("quota");
-      quota.set("max24HourSend", num(q.max24HourSend()));
-      quota.set("sentLast24Hours", num(q.sentLast24Hours()));
-      quota.set("remaining", num(RelayMetrics.remaining(q)));
+      quota.set("max24HourSend", num(q.account().max24HourSend()));
+      quota.set("used", num(q.used()));
+      quota.set("remaining", num(q.remaining()));
+      quota.set("sentLast24Hours", num(q.account().sentLast24Hours()));
+      quota.put("readAt", q.readAt().toString());
+      quota.put("readAgeSeconds", Math.max(0, Duration.between(q.readAt(), now).toSeconds()));
+      quota.put("sentSinceRead", q.sentSinceRead());
     } else {
       del.putNull("quota");
     }

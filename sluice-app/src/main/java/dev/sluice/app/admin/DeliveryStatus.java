@@ -1,6 +1,5 @@
 package dev.sluice.app.admin;
 
-import dev.sluice.core.transport.AccountQuota;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,7 +16,8 @@ import java.util.Optional;
  *     seconds
  * @param shapedLimit the rate sending is shaped to now (MaxSendRate after any cut for throttles)
  * @param maxSendRate the account's MaxSendRate, or the rate set by hand
- * @param quota the account's limits and 24-hour usage as last read, if read
+ * @param quota the account's limits and 24-hour usage as last read, with this relay's sends since,
+ *     if read
  * @param dailyPaused whether sending waits because the 24-hour quota is spent
  * @param inFlight upstream calls in flight
  * @param connectionsOpened connections opened to the upstream since start
@@ -32,7 +32,7 @@ public record DeliveryStatus(
     double sendRate,
     double shapedLimit,
     double maxSendRate,
-    Optional<AccountQuota> quota,
+    Optional<QuotaReading> quota,
     boolean dailyPaused,
     int inFlight,
     long connectionsOpened,

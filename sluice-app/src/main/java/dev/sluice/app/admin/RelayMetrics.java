@@ -7,7 +7,6 @@ import dev.sluice.core.spool.QueueIdGenerator;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
-import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -46,14 +45,16 @@ import org.slf4j.LoggerFactory;
  * sluice_spool_messages{state}                messages held by state
  * sluice_spool_size_bytes, _free_bytes        content held; space left on the spool's disk
  * sluice_spool_oldest_age_seconds             age of the oldest message held (0 when empty)
- * sluice_relay_quota_remaining                recipients left in the 24-hour quota (-1 unlimited)
+ * sluice_relay_quota_remaining                recipients left in the 24-hour quota, counting the
+ *                                             relay's sends since it was read (-1 unlimited)
  * sluice_relay_daily_paused                   1 while sending waits for the 24-hour quota
  * </pre>
  *
- * <p>The engine registers the rest on the same registry when given it ({@code SesSender}): {@code
- * sluice_sender_calls_total{result}} (throttled among them), {@code sluice_sender_in_flight},
- * {@code sluice_sender_rate} (shaped), {@code sluice_sender_rate_ceiling} and {@code
- * sluice_sender_connections_opened}.
+ * <p>{@link #start} also binds the JVM's and the process's meters ({@link JvmMetrics}: {@code
+ * jvm_*}, {@code process_*}, {@code system_*}). The engine registers the rest on the same registry
+ * when given it ({@code SesSender}): {@code sluice_sender_calls_total{result}} (throttled among
+ * them), {@code sluice_sender_in_flight}, {@code sluice_sender_rate} (shaped), {@code
+ * sluice_sender_rate_ceiling} and {@code sluice_sender_connections_opened}.
  *
  * <h2>Design note</h2>
  *
@@ -89,6 +90,7 @@ public final class RelayMetrics implements AutoCloseable {
   private final Timer deliveryLatency;
   private final Map<Result, Timer> calls = new EnumMap<>(Result.class);
   private final ScheduledExecutorService sampler;
+  private final JvmMetrics jvm;
   private volatile SenderView sender;
   private volatile String upstream = "";
   private SpoolStats stats;
@@ -178,7 +180,9 @@ public final class RelayMetrics implements AutoCloseable {
         .register(registry);
     Gauge.builder("sluice.relay.quota.remaining", this, m -> m.quotaRemaining())
         .strongReference(true)
-        .description("Recipients left in the rolling 24-hour quota as last read; -1 unlimited")
+        .description(
+            "Recipients left in the rolling 24-hour quota: as last read, less the relay's sends"
+                + " since; -1 unlimited")
         .register(registry);
     Gauge.builder(
             "sluice.relay.daily.paused",
@@ -192,13 +196,16 @@ public final class RelayMetrics implements AutoCloseable {
           Executors.newSingleThreadScheduledExecutor(
               r -> Thread.ofPlatform().daemon().name("sluice-metrics-sampler").unstarted(r));
       sampler.scheduleAtFixedRate(this::sampleNow, 0, 1, TimeUnit.SECONDS);
+      jvm = JvmMetrics.bindTo(registry);
     } else {
       sampler = null;
+      jvm = null;
     }
   }
 
   /**
-   * Registers the relay's meters and starts sampling the shaped rate once a second.
+   * Registers the relay's meters and the JVM's ({@link JvmMetrics}), and starts sampling the shaped
+   * rate once a second.
    *
    * @param registry where the meters go (the one {@code /metrics} scrapes)
    * @param spool the relay's spool, for the queue gauges
@@ -207,7 +214,10 @@ public final class RelayMetrics implements AutoCloseable {
     return new RelayMetrics(registry, spool, clock, true);
   }
 
-  /** Without the sampling thread, for tests that call {@link #sample} on a manual clock. */
+  /**
+   * Without the sampling thread (nor the JVM's meters), for tests that call {@link #sample} on a
+   * manual clock.
+   */
   static RelayMetrics unsampled(MeterRegistry registry, Spool spool, Clock clock) {
     return new RelayMetrics(registry, spool, clock, false);
   }
@@ -253,12 +263,7 @@ public final class RelayMetrics implements AutoCloseable {
     if (s == null) {
       return Double.NaN;
     }
-    return s.quota().map(RelayMetrics::remaining).orElse(Double.NaN);
-  }
-
-  /** Recipients left in the 24-hour quota; -1 when unlimited. */
-  static double remaining(AccountQuota q) {
-    return q.max24HourSend() < 0 ? -1 : Math.max(0, q.max24HourSend() - q.sentLast24Hours());
+    return s.quota().map(QuotaReading::remaining).orElse(Double.NaN);
   }
 
   /** Counts messages made durable by ingress (the relay's accept listener calls it). */
@@ -400,11 +405,16 @@ public final class RelayMetrics implements AutoCloseable {
     return RelayView.of(spool, this::status);
   }
 
-  /** Stops the sampling thread; the meters stay registered. Idempotent. */
+  /**
+   * Stops the sampling thread and the JVM's GC listeners; the meters stay registered. Idempotent.
+   */
   @Override
   public void close() {
     if (sampler != null) {
       sampler.shutdownNow();
+    }
+    if (jvm != null) {
+      jvm.close();
     }
   }
 }

@@ -1,11 +1,14 @@
 package dev.sluice.app.relay;
 
 import dev.sluice.app.admin.AdminServer;
+import dev.sluice.app.admin.AdminSettings;
+import dev.sluice.app.admin.QuotaStamp;
 import dev.sluice.app.admin.RelayMetrics;
 import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
 import dev.sluice.core.config.ConfigException;
+import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.delivery.DeliveryEvent;
@@ -106,7 +109,9 @@ public final class Relay implements AutoCloseable {
    * @param env the environment {@code relay.upstream=auto} looks at
    * @param home the home directory {@code relay.upstream=auto} looks in
    * @throws IllegalArgumentException for unusable files (TLS, users) named in the message
-   * @throws UncheckedIOException when a listener cannot bind or a log cannot be opened
+   * @throws ListenFailure when a listener cannot bind
+   * @throws UncheckedIOException when a log cannot be opened
+   * @throws dev.sluice.spool.SpoolInUseException when another process holds the spool directory
    */
   public static Relay start(RelayConfig config, Map<String, String> env, Path home) {
     SSLContext tls =
@@ -125,7 +130,8 @@ public final class Relay implements AutoCloseable {
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     List<AutoCloseable> doors = new ArrayList<>();
     Delivery delivery = null;
-    String listening = "SMTP on " + config.smtpBind() + ":" + config.smtpPort();
+    // The door being opened, for the message if it cannot listen; null before the doors.
+    Door door = null;
     try {
       delivery = config.hold() ? null : startDelivery(config, spool, registry, metrics, env, home);
       if (delivery != null && config.kafka().distributed()) {
@@ -150,6 +156,7 @@ public final class Relay implements AutoCloseable {
               config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
       int smtpPort = -1;
       if (config.smtpPort() >= 0) {
+        door = new Door("SMTP", config.smtpBind(), config.smtpPort(), RelayConfig.SMTP_PORT);
         SmtpDialect dialect =
             SmtpDialect.builder()
                 .hostname(config.hostname())
@@ -170,7 +177,7 @@ public final class Relay implements AutoCloseable {
       }
       int httpPort = -1;
       if (config.httpPort() >= 0) {
-        listening = "HTTP on " + config.httpBind() + ":" + config.httpPort();
+        door = new Door("HTTP", config.httpBind(), config.httpPort(), RelayConfig.HTTP_PORT);
         HttpIngressSettings settings =
             HttpIngressSettings.defaults(config.hostname())
                 .withBind(new InetSocketAddress(config.httpBind(), config.httpPort()))
@@ -191,8 +198,12 @@ public final class Relay implements AutoCloseable {
       }
       URI adminUri = null;
       if (config.admin().enabled()) {
-        listening =
-            "the admin API on " + config.admin().bindAddress() + ":" + config.admin().port();
+        door =
+            new Door(
+                "the admin API",
+                config.admin().bindAddress(),
+                config.admin().port(),
+                AdminSettings.PORT);
         AdminServer admin =
             new AdminServer(config.admin(), metrics.view(), registry, Clock.system());
         admin.start();
@@ -211,12 +222,16 @@ public final class Relay implements AutoCloseable {
         delivery.upstream().close();
       }
       if (e instanceof IOException io) {
-        throw new UncheckedIOException(
-            "cannot listen for " + listening + ": " + io.getMessage(), io);
+        throw door == null
+            ? new UncheckedIOException("cannot start delivery: " + io.getMessage(), io)
+            : new ListenFailure(door.name(), door.address(), door.port(), door.key(), io);
       }
       throw (RuntimeException) e;
     }
   }
+
+  /** A listener the relay opens: its name in messages, where it binds, the key of its port. */
+  private record Door(String name, String address, int port, ConfigKey<?> key) {}
 
   /** The embedded spool in {@code relay.spool.dir}, or Kafka in distributed mode. */
   private static Spool openSpool(RelayConfig config, KafkaSpool.Listener hooks) {
@@ -304,10 +319,10 @@ public final class Relay implements AutoCloseable {
       if (!Double.isNaN(config.maxSendRate())) {
         sc.rateOverride(config.maxSendRate());
       }
-      sender =
-          SesSender.start(
-              upstream.openTransport(config.maxInFlight()), sc.build(), Clock.system(), registry);
-      metrics.deliveringTo(SenderView.of(sender), upstream.description());
+      QuotaStamp transport =
+          new QuotaStamp(upstream.openTransport(config.maxInFlight()), Clock.system());
+      sender = SesSender.start(transport, sc.build(), Clock.system(), registry);
+      metrics.deliveringTo(SenderView.of(sender, transport), upstream.description());
       RetryPolicy policy =
           RetryPolicy.builder().delays(config.retryDelays()).expiry(config.expiry()).build();
       EventSink toMetrics =

@@ -80,7 +80,10 @@ public final class AdminFixture {
     return ids.get(3 + k);
   }
 
-  /** A status as a relay sending near its limit would report it. */
+  /**
+   * A status as a relay sending near its limit would report it: the account said 1,218 sent when
+   * read 40 seconds ago, and the relay has sent 16 since.
+   */
   public static DeliveryStatus status(QueueId failedId) {
     long end = Instant.now().getEpochSecond();
     int n = RelayMetrics.HISTORY_SECONDS;
@@ -99,7 +102,11 @@ public final class AdminFixture {
         12.4,
         13.5,
         14,
-        Optional.of(new AccountQuota(14, 50_000, 1_234)),
+        Optional.of(
+            new QuotaReading(
+                new AccountQuota(14, 50_000, 1_218),
+                Instant.ofEpochMilli(System.currentTimeMillis()).minusSeconds(40),
+                16)),
         false,
         7,
         9,

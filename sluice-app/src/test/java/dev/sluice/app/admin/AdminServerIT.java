@@ -128,8 +128,13 @@ class AdminServerIT {
     assertThat(d.path("sendRate").asDouble()).isEqualTo(12.4);
     assertThat(d.path("shapedLimit").asDouble()).isEqualTo(13.5);
     assertThat(d.path("maxSendRate").asInt()).isEqualTo(14);
-    assertThat(d.path("quota").path("sentLast24Hours").asLong()).isEqualTo(1234);
+    assertThat(d.path("quota").path("used").asLong()).isEqualTo(1234);
     assertThat(d.path("quota").path("remaining").asLong()).isEqualTo(48_766);
+    assertThat(d.path("quota").path("sentLast24Hours").asLong()).isEqualTo(1218);
+    assertThat(d.path("quota").path("sentSinceRead").asLong()).isEqualTo(16);
+    assertThat(d.path("quota").path("readAgeSeconds").asLong()).isBetween(40L, 45L);
+    assertThat(Instant.parse(d.path("quota").path("readAt").asText()))
+        .isBefore(Instant.now().minusSeconds(39));
     assertThat(d.path("inFlight").asInt()).isEqualTo(7);
     assertThat(d.path("connectionsOpened").asInt()).isEqualTo(9);
     assertThat(d.path("throttlesLastMinute").asInt()).isEqualTo(2);
@@ -190,6 +195,21 @@ class AdminServerIT {
     assertThat(c.path("content").asText())
         .startsWith("From: app@example.com\r\nSubject: message 3");
     assertThat(AdminClient.entry(c)).isEqualTo(fx.spool.find(fx.queued(0)).orElseThrow());
+    assertThat(c.path("contentPart").asText()).isEqualTo("whole");
+    assertThat(c.path("contentOctets").asLong()).isEqualTo(53);
+    assertThat(c.path("contentCut").asBoolean()).isFalse();
+
+    JsonNode h = get("api/messages/" + fx.queued(0) + "?content=headers").json();
+    assertThat(h.path("content").asText())
+        .isEqualTo("From: app@example.com\r\nSubject: message 3\r\n");
+    assertThat(h.path("contentPart").asText()).isEqualTo("headers");
+    assertThat(h.path("contentOctets").asLong()).isEqualTo(43);
+
+    JsonNode cut = get("api/messages/" + fx.queued(0) + "?content=1&max=6").json();
+    assertThat(cut.path("content").asText()).isEqualTo("From: ");
+    assertThat(cut.path("contentShownOctets").asLong()).isEqualTo(6);
+    assertThat(cut.path("contentOctets").asLong()).isEqualTo(53);
+    assertThat(cut.path("contentCut").asBoolean()).isTrue();
   }
 
   @Test
@@ -240,6 +260,7 @@ class AdminServerIT {
     expect(get("api/messages?sort=age"), 400, "unknown_parameter");
     expect(get("api/stats?verbose=1"), 400, "unknown_parameter");
     expect(get("api/messages/" + fx.failed + "?content=maybe"), 400, "invalid_parameter");
+    expect(get("api/messages/" + fx.failed + "?content=1&max=-1"), 400, "invalid_parameter");
     expect(get("api/messages/not-an-id"), 400, "invalid_id");
     expect(get("api/nothing"), 404, "not_found");
     expect(get("favicon.ico"), 404, "not_found");
@@ -379,8 +400,8 @@ class AdminServerIT {
       BenchTarget target =
           BenchTarget.parse(
               "ses-v2+http://" + endpoint.getHost() + ":" + endpoint.getPort(), "us-east-1");
-      try (SesSender sender =
-          SesSender.start(
+      QuotaStamp transport =
+          new QuotaStamp(
               Transports.open(
                   target,
                   4,
@@ -392,10 +413,14 @@ class AdminServerIT {
                       null,
                       null,
                       HttpClientKind.APACHE5)),
+              Clock.system());
+      try (SesSender sender =
+          SesSender.start(
+              transport,
               SenderConfig.builder().maxInFlight(4).listener(metrics::onCall).build(),
               Clock.system(),
               registry)) {
-        metrics.deliveringTo(SenderView.of(sender), "the simulator");
+        metrics.deliveringTo(SenderView.of(sender, transport), "the simulator");
         server =
             new AdminServer(
                 AdminSettings.defaults().withBind("127.0.0.1", 0),

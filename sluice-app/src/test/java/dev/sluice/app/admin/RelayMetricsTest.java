@@ -32,7 +32,7 @@ class RelayMetricsTest {
   private record Numbers(
       double shapedRate,
       double maxSendRate,
-      Optional<AccountQuota> quota,
+      Optional<QuotaReading> quota,
       boolean dailyPaused,
       int inFlight,
       long connectionsOpened)
@@ -104,6 +104,38 @@ class RelayMetricsTest {
   }
 
   @Test
+  void start_bindsTheJvmAndProcessMetersToTheRegistry() {
+    PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    String before = own.scrape();
+    RelayMetrics started = RelayMetrics.start(own, spool, clock);
+    try {
+      String text = own.scrape();
+      assertThat(text)
+          .contains(
+              "jvm_info{",
+              "jvm_memory_used_bytes{area=\"heap\"",
+              "jvm_memory_max_bytes{",
+              "jvm_buffer_count_buffers{",
+              "jvm_gc_live_data_size_bytes ",
+              "jvm_gc_memory_allocated_bytes_total ",
+              "jvm_gc_overhead ",
+              "jvm_threads_live_threads ",
+              "jvm_threads_states_threads{state=\"runnable\"}",
+              "jvm_classes_loaded_classes ",
+              "jvm_compilation_time_ms_total",
+              "process_cpu_usage ",
+              "system_cpu_count ",
+              "process_uptime_seconds ",
+              "process_start_time_seconds ",
+              "process_files_open_files ",
+              "process_files_max_files ");
+      assertThat(before).doesNotContain("jvm_").doesNotContain("process_");
+    } finally {
+      started.close();
+    }
+  }
+
+  @Test
   void status_withoutAnEngine_isHolding() {
     DeliveryStatus s = metrics.status();
 
@@ -117,7 +149,14 @@ class RelayMetricsTest {
   @Test
   void callsAndOutcomes_feedRatesThrottlesTotalsAndFailures() {
     metrics.deliveringTo(
-        new Numbers(12.5, 14, Optional.of(new AccountQuota(14, 200, 150)), false, 3, 4),
+        new Numbers(
+            12.5,
+            14,
+            Optional.of(
+                new QuotaReading(new AccountQuota(14, 200, 140), Instant.ofEpochMilli(T0), 10)),
+            false,
+            3,
+            4),
         "the simulator");
     for (int second = 0; second < 10; second++) {
       metrics.onCall(new Attempt.Accepted("id" + second), 2, 40_000_000L);
@@ -167,9 +206,12 @@ class RelayMetricsTest {
   }
 
   @Test
-  void remaining_unlimitedOrSpent_isMinusOneOrZero() {
-    assertThat(RelayMetrics.remaining(new AccountQuota(14, -1, 500))).isEqualTo(-1);
-    assertThat(RelayMetrics.remaining(new AccountQuota(14, 200, 250))).isZero();
+  void remaining_countsTheSendsSinceTheRead_unlimitedOrSpentIsMinusOneOrZero() {
+    Instant at = Instant.ofEpochMilli(T0);
+    assertThat(new QuotaReading(new AccountQuota(14, 200, 150), at, 20).used()).isEqualTo(170);
+    assertThat(new QuotaReading(new AccountQuota(14, 200, 150), at, 20).remaining()).isEqualTo(30);
+    assertThat(new QuotaReading(new AccountQuota(14, -1, 500), at, 3).remaining()).isEqualTo(-1);
+    assertThat(new QuotaReading(new AccountQuota(14, 200, 190), at, 20).remaining()).isZero();
   }
 
   @Test

@@ -94,6 +94,9 @@ class StatusPageChromiumIT {
         .contains("id=\"throttles\">2<")
         .contains("id=\"quota-used\">1,234<")
         .contains("id=\"quota-left\">48,766 of 50,000<")
+        .contains(
+            "id=\"quota-read\">the account said 1,218 when read 40 s ago; this relay has sent 16"
+                + " since<")
         .contains("id=\"total-accepted\">101<");
     assertThat(html).containsPattern("<div id=\"banner\" class=\"banner\" hidden");
 

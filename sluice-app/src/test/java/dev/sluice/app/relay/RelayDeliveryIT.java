@@ -120,11 +120,96 @@ class RelayDeliveryIT {
     assertThat(metrics)
         .as("the admin API's /metrics counts the relay's work")
         .contains("sluice_relay_accepted_total 5.0")
-        .contains("sluice_relay_delivered_total 5.0");
+        .contains("sluice_relay_delivered_total 5.0")
+        .as("and the JVM's and the process's own meters")
+        .contains("jvm_memory_used_bytes{area=\"heap\"")
+        .contains("jvm_threads_live_threads ")
+        .contains("jvm_classes_loaded_classes ")
+        .contains("jvm_gc_memory_allocated_bytes_total ")
+        .contains("process_cpu_usage ")
+        .contains("process_uptime_seconds ")
+        .contains("process_files_open_files ");
     for (ReceivedMessage m : received()) {
       assertThat(events)
           .as("the SES message id %s is in the delivery log", m.messageId())
           .anyMatch(l -> l.contains("\"delivered\"") && l.contains(m.messageId()));
+    }
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode adminStats() throws Exception {
+    String body =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/api/stats"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+  }
+
+  @Test
+  void stats_rightAfterSending_countTheSendsInTheQuotaBeforeTheAccountIsReadAgain()
+      throws Exception {
+    start(List.of("max-send-rate=unlimited", "max-24h-send=1000"));
+    await(
+        () -> relay.sender() != null && relay.sender().quota().isPresent(),
+        "the account's limits to be read");
+    for (int i = 0; i < 3; i++) {
+      send("app@example.com", "someone" + i + "@example.net", "counted " + i);
+    }
+    // A mailbox-simulator recipient does not count toward the 24-hour quota, in SES or here.
+    send("app@example.com", "success@simulator.amazonses.com", "not counted");
+    await(() -> relay.spool().stats().total() == 0, "the spool to empty");
+
+    com.fasterxml.jackson.databind.JsonNode quota = adminStats().path("delivery").path("quota");
+    assertThat(quota.path("used").asLong()).as(quota.toString()).isEqualTo(3);
+    assertThat(quota.path("remaining").asLong()).as(quota.toString()).isEqualTo(997);
+    assertThat(quota.path("sentLast24Hours").asLong() + quota.path("sentSinceRead").asLong())
+        .as("as read, plus sent since the read: %s", quota)
+        .isEqualTo(3);
+    assertThat(java.time.Instant.parse(quota.path("readAt").asText()))
+        .isBeforeOrEqualTo(java.time.Instant.now());
+    assertThat(quota.path("readAgeSeconds").asLong()).isBetween(0L, 120L);
+  }
+
+  /**
+   * What the README says a user sees for {@code bounce@simulator.amazonses.com}: the relay reports
+   * it delivered (SES accepted the call) and nothing more; the bounce shows only upstream, here in
+   * the embedded simulator's GetSendStatistics.
+   */
+  @Test
+  void bounceAddress_isDeliveredForTheRelay_andABounceOnlyInTheUpstreamsStatistics()
+      throws Exception {
+    relay =
+        Relay.start(
+            RelayConfig.onFreePorts(dir.resolve("spool"), "upstream=simulator", "http.port=off"),
+            Map.of(),
+            dir);
+    send("app@example.com", "bounce@simulator.amazonses.com", "will bounce");
+    await(() -> relay.spool().stats().total() == 0, "the spool to empty");
+
+    com.fasterxml.jackson.databind.JsonNode stats = adminStats();
+    assertThat(stats.path("totals").path("delivered").asLong()).isEqualTo(1);
+    assertThat(stats.path("totals").path("failed").asLong()).isZero();
+    assertThat(stats.path("recentFailures")).isEmpty();
+    java.util.regex.Matcher url =
+        java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:\\d+")
+            .matcher(relay.deliveryDescription());
+    assertThat(url.find()).as(relay.deliveryDescription()).isTrue();
+    try (software.amazon.awssdk.services.ses.SesClient ses =
+        software.amazon.awssdk.services.ses.SesClient.builder()
+            .endpointOverride(java.net.URI.create(url.group()))
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        "AKIDTEST", "secret")))
+            .build()) {
+      long bounces =
+          ses.getSendStatistics().sendDataPoints().stream()
+              .mapToLong(p -> p.bounces() == null ? 0 : p.bounces())
+              .sum();
+      assertThat(bounces).isEqualTo(1);
     }
   }
 

@@ -35,6 +35,22 @@ public final class TextReport {
 
   private TextReport() {}
 
+  /**
+   * Returns what was measured and how fast it was allowed to go, one line each, as the run's {@code
+   * target} and {@code shaping} settings say (empty when it has neither): a reader of the table
+   * must know whether it measured SES or a throwaway simulator, and at what rate.
+   */
+  public static String heading(BenchRun run) {
+    StringBuilder out = new StringBuilder();
+    for (String key : List.of("target", "shaping")) {
+      String v = run.settings().get(key);
+      if (v != null) {
+        out.append(String.format(java.util.Locale.ROOT, "%-8s %s", key, v)).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
   /** Returns the levels of the run as an aligned plain-text table ending in a newline. */
   public static String table(BenchRun run) {
     List<List<String>> rows = new ArrayList<>();

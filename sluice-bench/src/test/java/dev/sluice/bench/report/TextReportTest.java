@@ -77,4 +77,20 @@ class TextReportTest {
 
     assertThat(lines.get(lines.size() - 1)).startsWith("knee at concurrency 8");
   }
+
+  @Test
+  void heading_namesTargetAndShapingWhenTheRunHasThem() {
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("target", "the bench's own throwaway simulator at ses-v2+http://127.0.0.1:1");
+    settings.put("levels", "[1]");
+    settings.put("shaping", "none: the target's MaxSendRate is unlimited");
+    BenchRun run =
+        new BenchRun("x", "sesv2-http", settings, List.of(), java.time.Instant.EPOCH, "");
+
+    assertThat(TextReport.heading(run))
+        .isEqualTo(
+            "target   the bench's own throwaway simulator at ses-v2+http://127.0.0.1:1\n"
+                + "shaping  none: the target's MaxSendRate is unlimited\n");
+    assertThat(TextReport.heading(SyntheticRuns.run(List.of()))).isEmpty();
+  }
 }
