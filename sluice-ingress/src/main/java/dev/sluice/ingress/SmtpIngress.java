@@ -95,12 +95,6 @@ public final class SmtpIngress implements SmtpHandler {
   }
 
   @Override
-  public Reply rcptTo(SessionInfo session, String forwardPath) {
-    String problem = Deliverability.problem(forwardPath);
-    return problem == null ? RECIPIENT_OK : Reply.of(553, "5.1.3", problem);
-  }
-
-  @Override
   public DataResult data(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
     Instant now = Instant.ofEpochMilli(clock.millis());
     byte[] content = Trace.prepend(received(session, envelope, now), message);

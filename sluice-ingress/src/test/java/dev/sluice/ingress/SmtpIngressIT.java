@@ -193,16 +193,50 @@ class SmtpIngressIT {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@example.com>").expect("250");
-      s.send("RCPT TO:<x@[192.0.2.1]>").expect("553 5.1.3 Address literals");
-      s.send("RCPT TO:<Postmaster>").expect("553 5.1.3 Address needs a domain");
-      s.send("RCPT TO:<j\u00f6rg@example.com>").expect("553 5.6.7");
+      s.send("RCPT TO:<x@[192.0.2.1]>")
+          .expect("553 5.1.3 <x@[192.0.2.1]>: address literals ([...]) cannot be sent through SES");
+      s.send("RCPT TO:<Postmaster>").expect("553 5.1.3 <Postmaster>: no @domain");
+      s.send("RCPT TO:<j\u00f6rg@example.com>")
+          .expect("553 5.6.7 <j\\u00f6rg@example.com>: the local part has the non-ASCII character");
       s.send("RCPT TO:<user@b\u00fccher.example>").expect("250");
       s.send("DATA").expect("354");
-      String reply = s.send("Subject: idn\r\n\r\nbody\r\n.").expect("250 2.0.0 Ok: queued as ");
+      String reply =
+          s.send("From: a@example.com\r\nSubject: idn\r\n\r\nbody\r\n.")
+              .expect("250 2.0.0 Ok: queued as ");
       QueueId id = new QueueId(reply.substring(reply.lastIndexOf(' ') + 1));
       assertThat(spool.find(id).orElseThrow().envelope().recipients())
           .containsExactly("user@xn--bcher-kva.example");
     }
+  }
+
+  /**
+   * The field trials' addresses: accepted at RCPT before, then the whole message failed at SES with
+   * "Invalid email address", the valid recipient included.
+   */
+  @Test
+  void addresses_fromTheFieldTrials_areRefusedAtRcptAndTheValidRecipientIsQueued()
+      throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("MAIL FROM:<c@d>").expectExactly("553 5.1.7 " + RefusalWords.ONE_LABEL_C_AT_D);
+      s.send("MAIL FROM:<app@example.com>").expect("250");
+      s.send("RCPT TO:<\"a b\"@example.com>").expectExactly("553 5.1.3 " + RefusalWords.QUOTED_A_B);
+      s.send("RCPT TO:<c@d>").expectExactly("553 5.1.3 " + RefusalWords.ONE_LABEL_C_AT_D);
+      s.send("RCPT TO:<x@localhost>")
+          .expectExactly("553 5.1.3 " + RefusalWords.ONE_LABEL_LOCALHOST);
+      s.send("RCPT TO:<@a,@b:c@d>").expectExactly("553 5.1.3 " + RefusalWords.SOURCE_ROUTE);
+      s.send("RCPT TO:<success+q1@simulator.amazonses.com>").expect("250 2.1.5");
+      s.send("DATA").expect("354");
+      String reply =
+          s.send("From: app@example.com\r\nSubject: trial\r\n\r\nbody\r\n.")
+              .expect("250 2.0.0 Ok: queued as ");
+      QueueId id = new QueueId(reply.substring(reply.lastIndexOf(' ') + 1));
+      assertThat(spool.find(id).orElseThrow().envelope().recipients())
+          .containsExactly("success+q1@simulator.amazonses.com");
+    }
+    assertThat(spool.stats().total()).isEqualTo(1);
   }
 
   @Test
@@ -267,6 +301,13 @@ class SmtpIngressIT {
       out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
       return this;
+    }
+
+    /** Reads one reply and checks its last line is exactly {@code line}. */
+    String expectExactly(String line) throws IOException {
+      String got = expect(line);
+      assertThat(got).isEqualTo(line);
+      return got;
     }
 
     /** Reads one reply (all its lines) and checks its last line starts with {@code prefix}. */

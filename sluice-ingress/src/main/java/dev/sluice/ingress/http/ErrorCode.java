@@ -18,8 +18,8 @@ import java.util.Locale;
  *       absent</td></tr>
  *   <tr><td>400</td><td>{@code invalid_field}</td><td>a field has the wrong type or an unusable
  *       value</td></tr>
- *   <tr><td>400</td><td>{@code invalid_address}</td><td>not a mailbox, a non-ASCII local part, or
- *       nothing SES can deliver to (no domain, an address literal)</td></tr>
+ *   <tr><td>400</td><td>{@code invalid_address}</td><td>an address outside {@link
+ *       dev.sluice.core.address.SesAddressGrammar}, with its words</td></tr>
  *   <tr><td>400</td><td>{@code too_many_recipients}</td><td>more envelope recipients than the
  *       limit</td></tr>
  *   <tr><td>400</td><td>{@code invalid_header}</td><td>a custom header with a bad name or value,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.ByteSize;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Networks;
+import dev.sluice.ingress.RefusalWords;
 import dev.sluice.ingress.UserStore;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +148,38 @@ class HttpRefusalIT {
 
     assertThat(f.spool.stats().total()).isZero();
     assertThat(json(OK_JSON).status()).isEqualTo(202); // and the server still takes mail
+  }
+
+  /** The field trials' addresses: 400 with exactly the SMTP door's words, in query and JSON. */
+  @Test
+  void addresses_fromTheFieldTrials_are400WithTheSmtpDoorsWords() throws Exception {
+    f = IngressFixture.start(dir);
+    String[][] cases = {
+      {"\"a b\"@example.com", RefusalWords.QUOTED_A_B},
+      {"c@d", RefusalWords.ONE_LABEL_C_AT_D},
+      {"x@localhost", RefusalWords.ONE_LABEL_LOCALHOST},
+      {"@a,@b:c@d", RefusalWords.SOURCE_ROUTE}
+    };
+    for (String[] c : cases) {
+      String encoded = java.net.URLEncoder.encode(c[0], StandardCharsets.UTF_8);
+      IngressFixture.Reply raw =
+          raw(OK_QUERY + "&to=" + encoded, "From: app@example.com\r\n\r\nx\r\n");
+      expect(raw, 400, ErrorCode.INVALID_ADDRESS);
+      assertThat(raw.json().path("error").path("message").asText()).isEqualTo(c[1]);
+      IngressFixture.Reply sender =
+          raw("?from=" + encoded + "&to=a%40example.org", "From: app@example.com\r\n\r\nx\r\n");
+      expect(sender, 400, ErrorCode.INVALID_ADDRESS);
+      assertThat(sender.json().path("error").path("message").asText()).isEqualTo(c[1]);
+      String quotedJson = c[0].replace("\"", "\\\"");
+      IngressFixture.Reply json =
+          json(
+              "{\"from\":\"app@example.com\",\"to\":[\"ok@example.org\",\"Name <"
+                  + quotedJson
+                  + ">\"],\"text\":\"hi\"}");
+      expect(json, 400, ErrorCode.INVALID_ADDRESS);
+      assertThat(json.json().path("error").path("message").asText()).isEqualTo(c[1]);
+    }
+    assertThat(f.spool.stats().total()).isZero();
   }
 
   @Test
