@@ -5,6 +5,22 @@ package dev.sluice.ingress;
  * text: a change to one door's wording fails the other's test.
  */
 public final class RefusalWords {
+  /** A message without a From field. */
+  public static final String NO_FROM = "The message has no From header field, which SES requires";
+
+  /** A message of header fields only. */
+  public static final String HEADER_ONLY =
+      "The message has header fields only; SES requires a header section and a body separated by"
+          + " an empty line";
+
+  /** A NUL octet on the third line. */
+  public static final String NUL_ON_LINE_3 =
+      "Line 3 holds a NUL octet, which SES cannot take in a raw message;"
+          + " send binary content base64-encoded";
+
+  /** Nothing at all. */
+  public static final String EMPTY = "The message is empty";
+
   /** The recipient {@code c@d}. */
   public static final String ONE_LABEL_C_AT_D =
       "<c@d>: the domain 'd' has no dot; SES needs a domain of at least two labels, like"

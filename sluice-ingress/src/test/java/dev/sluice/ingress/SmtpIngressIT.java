@@ -239,6 +239,83 @@ class SmtpIngressIT {
     assertThat(spool.stats().total()).isEqualTo(1);
   }
 
+  /** Each message SES would refuse, sent over DATA: the reply at the final dot, and the words. */
+  @Test
+  void data_messagesSesWouldRefuse_get550AtTheDotAndNothingIsStored() throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      String[][] cases = {
+        {"", RefusalWords.EMPTY},
+        {
+          "just a body\r\n",
+          "Line 1 is neither a header field nor the empty line that ends the header section"
+        },
+        {"Subject: no author\r\n\r\nbody\r\n", RefusalWords.NO_FROM},
+        {"Subject: x\r\n\r\nFrom: app@example.com\r\n", RefusalWords.NO_FROM},
+        {"From: app@example.com\r\nSubject: headers only\r\n", RefusalWords.HEADER_ONLY},
+        {"From: app@example.com\r\n\r\nbin\0ary\r\n", RefusalWords.NUL_ON_LINE_3}
+      };
+      for (String[] c : cases) {
+        s.send("MAIL FROM:<app@example.com>").expect("250");
+        s.send("RCPT TO:<to@example.net>").expect("250");
+        s.send("DATA").expect("354");
+        s.out.write((c[0] + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        s.out.flush();
+        s.expectExactly("550 5.6.0 " + c[1]);
+      }
+      s.send("NOOP").expect("250");
+    }
+    assertThat(spool.stats().total()).isZero();
+    assertThat(accepted).isEmpty();
+  }
+
+  /** The same over BDAT, where nothing else reads the lines: BDAT 0 LAST, long lines, NUL. */
+  @Test
+  void bdat_messagesSesWouldRefuse_get550AtTheLastChunkAndNothingIsStored() throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("MAIL FROM:<app@example.com>").expect("250");
+      s.send("RCPT TO:<to@example.net>").expect("250");
+      s.send("BDAT 0 LAST").expect("550 5.6.0 " + RefusalWords.EMPTY);
+      String[][] cases = {
+        {"Subject: no author\r\n\r\nbody\r\n", RefusalWords.NO_FROM},
+        {"From: app@example.com\r\nSubject: headers only\r\n", RefusalWords.HEADER_ONLY},
+        {"From: app@example.com\r\n\r\nbin\0ary\r\n", RefusalWords.NUL_ON_LINE_3},
+        {
+          "From: app@example.com\r\n\r\n" + "x".repeat(999) + "\r\n",
+          "Line 3 is longer than 1000 octets with its CRLF"
+        }
+      };
+      for (String[] c : cases) {
+        s.send("MAIL FROM:<app@example.com>").expect("250");
+        s.send("RCPT TO:<to@example.net>").expect("250");
+        byte[] m = c[0].getBytes(StandardCharsets.ISO_8859_1);
+        int half = m.length / 2;
+        s.out.write(("BDAT " + half + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.out.write(m, 0, half);
+        s.out.flush();
+        s.expect("250 2.0.0 Chunk received");
+        s.out.write(
+            ("BDAT " + (m.length - half) + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.out.write(m, half, m.length - half);
+        s.out.flush();
+        s.expectExactly("550 5.6.0 " + c[1]);
+      }
+      s.send("MAIL FROM:<app@example.com>").expect("250");
+      s.send("RCPT TO:<to@example.net>").expect("250");
+      byte[] ok = message("fine");
+      s.out.write(("BDAT " + ok.length + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.out.write(ok);
+      s.out.flush();
+      s.expect("250 2.0.0 Ok: queued as ");
+    }
+    assertThat(spool.stats().total()).isEqualTo(1);
+  }
+
   @Test
   void clientVanishingMidData_storesNothing() throws Exception {
     start(AccessPolicy.loopbackOnly());
@@ -270,7 +347,8 @@ class SmtpIngressIT {
       s.send("RCPT TO:<b@example.com>").expect("250");
       s.send("DATA").expect("354");
       spool.close();
-      s.send("Subject: lost?\r\n\r\nno\r\n.").expect("451 4.3.0 Message not stored");
+      s.send("From: a@example.com\r\nSubject: lost?\r\n\r\nno\r\n.")
+          .expect("451 4.3.0 Message not stored");
     }
     assertThat(accepted).isEmpty();
   }

@@ -24,8 +24,9 @@ import java.util.Locale;
  *       limit</td></tr>
  *   <tr><td>400</td><td>{@code invalid_header}</td><td>a custom header with a bad name or value,
  *       or one the relay writes itself</td></tr>
- *   <tr><td>400</td><td>{@code invalid_message}</td><td>a raw message without a header section
- *       or without a From field</td></tr>
+ *   <tr><td>400</td><td>{@code invalid_message}</td><td>a raw message {@link
+ *       dev.sluice.ingress.MessageCheck} refuses (empty, no header section, header fields only, no
+ *       From field, a NUL octet), with its words</td></tr>
  *   <tr><td>400</td><td>{@code bare_newline}</td><td>a raw message with a CR not followed by
  *       LF</td></tr>
  *   <tr><td>400</td><td>{@code line_too_long}</td><td>a raw message line over 1000 octets with its

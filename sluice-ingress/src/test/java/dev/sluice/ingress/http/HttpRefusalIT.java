@@ -150,6 +150,29 @@ class HttpRefusalIT {
     assertThat(json(OK_JSON).status()).isEqualTo(202); // and the server still takes mail
   }
 
+  /** What SES would refuse in a raw message: 400 with exactly the SMTP door's words. */
+  @Test
+  void rawMessage_sesWouldRefuse_is400WithTheSmtpDoorsWords() throws Exception {
+    f = IngressFixture.start(dir);
+    String[][] cases = {
+      {"", RefusalWords.EMPTY},
+      {"Subject: no author\r\n\r\nbody\r\n", RefusalWords.NO_FROM},
+      {"Subject: x\r\n\r\nFrom: app@example.com\r\n", RefusalWords.NO_FROM},
+      {"From: app@example.com\r\nSubject: headers only\r\n", RefusalWords.HEADER_ONLY},
+      {"From: app@example.com\r\n\r\nbin\0ary\r\n", RefusalWords.NUL_ON_LINE_3}
+    };
+    for (String[] c : cases) {
+      IngressFixture.Reply r =
+          f.post(
+              "/v1/messages" + OK_QUERY,
+              "message/rfc822",
+              c[0].getBytes(StandardCharsets.ISO_8859_1));
+      expect(r, 400, ErrorCode.INVALID_MESSAGE);
+      assertThat(r.json().path("error").path("message").asText()).isEqualTo(c[1]);
+    }
+    assertThat(f.spool.stats().total()).isZero();
+  }
+
   /** The field trials' addresses: 400 with exactly the SMTP door's words, in query and JSON. */
   @Test
   void addresses_fromTheFieldTrials_are400WithTheSmtpDoorsWords() throws Exception {
