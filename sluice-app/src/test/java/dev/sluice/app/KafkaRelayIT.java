@@ -235,7 +235,8 @@ class KafkaRelayIT {
           c.send(
               "app@example.com",
               List.of("success@simulator.amazonses.com"),
-              "Subject: after\r\n\r\nHi.\r\n".getBytes(StandardCharsets.US_ASCII));
+              "From: app@example.com\r\nSubject: after\r\n\r\nHi.\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       assertThat(r)
           .isInstanceOfSatisfying(
               SendResult.Refused.class, f -> assertThat(f.reply().code()).isEqualTo(451));

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay's SMTP front door: decides who may send, refuses what SES could not deliver, applies
  * back-pressure, and answers {@code 250} only once the spool has made the message durable.
+ *
+ * <p>What SES would refuse is refused here, never accepted and failed later: addresses outside
+ * {@link dev.sluice.core.address.SesAddressGrammar} at MAIL and RCPT ({@code 553}, by the SMTP
+ * session), and messages that {@link MessageCheck} refuses at the end of data ({@code 550 5.6.0},
+ * the same words as the HTTP door).
  *
  * <p>The message is stored as received with one {@code Received:} trace field prepended (RFC 5321
  * §4.4). A spool failure is answered {@code 451 4.3.0}: the client keeps the message and retries.
@@ -95,13 +101,12 @@ public final class SmtpIngress implements SmtpHandler {
   }
 
   @Override
-  public Reply rcptTo(SessionInfo session, String forwardPath) {
-    String problem = Deliverability.problem(forwardPath);
-    return problem == null ? RECIPIENT_OK : Reply.of(553, "5.1.3", problem);
-  }
-
-  @Override
   public DataResult data(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
+    Optional<MessageCheck.Refusal> refused = MessageCheck.check(message);
+    if (refused.isPresent()) {
+      // RFC 3463 X.6.0: other media error; the same words as the HTTP door's 400.
+      return DataResult.respond(Reply.of(550, "5.6.0", refused.get().text()));
+    }
     Instant now = Instant.ofEpochMilli(clock.millis());
     byte[] content = Trace.prepend(received(session, envelope, now), message);
     Submission s =

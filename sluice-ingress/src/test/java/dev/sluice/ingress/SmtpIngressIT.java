@@ -193,16 +193,127 @@ class SmtpIngressIT {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@example.com>").expect("250");
-      s.send("RCPT TO:<x@[192.0.2.1]>").expect("553 5.1.3 Address literals");
-      s.send("RCPT TO:<Postmaster>").expect("553 5.1.3 Address needs a domain");
-      s.send("RCPT TO:<j\u00f6rg@example.com>").expect("553 5.6.7");
+      s.send("RCPT TO:<x@[192.0.2.1]>")
+          .expect("553 5.1.3 <x@[192.0.2.1]>: address literals ([...]) cannot be sent through SES");
+      s.send("RCPT TO:<Postmaster>").expect("553 5.1.3 <Postmaster>: no @domain");
+      s.send("RCPT TO:<j\u00f6rg@example.com>")
+          .expect("553 5.6.7 <j\\u00f6rg@example.com>: the local part has the non-ASCII character");
       s.send("RCPT TO:<user@b\u00fccher.example>").expect("250");
       s.send("DATA").expect("354");
-      String reply = s.send("Subject: idn\r\n\r\nbody\r\n.").expect("250 2.0.0 Ok: queued as ");
+      String reply =
+          s.send("From: a@example.com\r\nSubject: idn\r\n\r\nbody\r\n.")
+              .expect("250 2.0.0 Ok: queued as ");
       QueueId id = new QueueId(reply.substring(reply.lastIndexOf(' ') + 1));
       assertThat(spool.find(id).orElseThrow().envelope().recipients())
           .containsExactly("user@xn--bcher-kva.example");
     }
+  }
+
+  /**
+   * The field trials' addresses: accepted at RCPT before, then the whole message failed at SES with
+   * "Invalid email address", the valid recipient included.
+   */
+  @Test
+  void addresses_fromTheFieldTrials_areRefusedAtRcptAndTheValidRecipientIsQueued()
+      throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("MAIL FROM:<c@d>").expectExactly("553 5.1.7 " + RefusalWords.ONE_LABEL_C_AT_D);
+      s.send("MAIL FROM:<app@example.com>").expect("250");
+      s.send("RCPT TO:<\"a b\"@example.com>").expectExactly("553 5.1.3 " + RefusalWords.QUOTED_A_B);
+      s.send("RCPT TO:<c@d>").expectExactly("553 5.1.3 " + RefusalWords.ONE_LABEL_C_AT_D);
+      s.send("RCPT TO:<x@localhost>")
+          .expectExactly("553 5.1.3 " + RefusalWords.ONE_LABEL_LOCALHOST);
+      s.send("RCPT TO:<@a,@b:c@d>").expectExactly("553 5.1.3 " + RefusalWords.SOURCE_ROUTE);
+      s.send("RCPT TO:<success+q1@simulator.amazonses.com>").expect("250 2.1.5");
+      s.send("DATA").expect("354");
+      String reply =
+          s.send("From: app@example.com\r\nSubject: trial\r\n\r\nbody\r\n.")
+              .expect("250 2.0.0 Ok: queued as ");
+      QueueId id = new QueueId(reply.substring(reply.lastIndexOf(' ') + 1));
+      assertThat(spool.find(id).orElseThrow().envelope().recipients())
+          .containsExactly("success+q1@simulator.amazonses.com");
+    }
+    assertThat(spool.stats().total()).isEqualTo(1);
+  }
+
+  /** Each message SES would refuse, sent over DATA: the reply at the final dot, and the words. */
+  @Test
+  void data_messagesSesWouldRefuse_get550AtTheDotAndNothingIsStored() throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      String[][] cases = {
+        {"", RefusalWords.EMPTY},
+        {
+          "just a body\r\n",
+          "Line 1 is neither a header field nor the empty line that ends the header section"
+        },
+        {"Subject: no author\r\n\r\nbody\r\n", RefusalWords.NO_FROM},
+        {"Subject: x\r\n\r\nFrom: app@example.com\r\n", RefusalWords.NO_FROM},
+        {"From: app@example.com\r\nSubject: headers only\r\n", RefusalWords.HEADER_ONLY},
+        {"From: app@example.com\r\n\r\nbin\0ary\r\n", RefusalWords.NUL_ON_LINE_3}
+      };
+      for (String[] c : cases) {
+        s.send("MAIL FROM:<app@example.com>").expect("250");
+        s.send("RCPT TO:<to@example.net>").expect("250");
+        s.send("DATA").expect("354");
+        s.out.write((c[0] + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        s.out.flush();
+        s.expectExactly("550 5.6.0 " + c[1]);
+      }
+      s.send("NOOP").expect("250");
+    }
+    assertThat(spool.stats().total()).isZero();
+    assertThat(accepted).isEmpty();
+  }
+
+  /** The same over BDAT, where nothing else reads the lines: BDAT 0 LAST, long lines, NUL. */
+  @Test
+  void bdat_messagesSesWouldRefuse_get550AtTheLastChunkAndNothingIsStored() throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("MAIL FROM:<app@example.com>").expect("250");
+      s.send("RCPT TO:<to@example.net>").expect("250");
+      s.send("BDAT 0 LAST").expect("550 5.6.0 " + RefusalWords.EMPTY);
+      String[][] cases = {
+        {"Subject: no author\r\n\r\nbody\r\n", RefusalWords.NO_FROM},
+        {"From: app@example.com\r\nSubject: headers only\r\n", RefusalWords.HEADER_ONLY},
+        {"From: app@example.com\r\n\r\nbin\0ary\r\n", RefusalWords.NUL_ON_LINE_3},
+        {
+          "From: app@example.com\r\n\r\n" + "x".repeat(999) + "\r\n",
+          "Line 3 is longer than 1000 octets with its CRLF"
+        }
+      };
+      for (String[] c : cases) {
+        s.send("MAIL FROM:<app@example.com>").expect("250");
+        s.send("RCPT TO:<to@example.net>").expect("250");
+        byte[] m = c[0].getBytes(StandardCharsets.ISO_8859_1);
+        int half = m.length / 2;
+        s.out.write(("BDAT " + half + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.out.write(m, 0, half);
+        s.out.flush();
+        s.expect("250 2.0.0 Chunk received");
+        s.out.write(
+            ("BDAT " + (m.length - half) + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.out.write(m, half, m.length - half);
+        s.out.flush();
+        s.expectExactly("550 5.6.0 " + c[1]);
+      }
+      s.send("MAIL FROM:<app@example.com>").expect("250");
+      s.send("RCPT TO:<to@example.net>").expect("250");
+      byte[] ok = message("fine");
+      s.out.write(("BDAT " + ok.length + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.out.write(ok);
+      s.out.flush();
+      s.expect("250 2.0.0 Ok: queued as ");
+    }
+    assertThat(spool.stats().total()).isEqualTo(1);
   }
 
   @Test
@@ -236,7 +347,8 @@ class SmtpIngressIT {
       s.send("RCPT TO:<b@example.com>").expect("250");
       s.send("DATA").expect("354");
       spool.close();
-      s.send("Subject: lost?\r\n\r\nno\r\n.").expect("451 4.3.0 Message not stored");
+      s.send("From: a@example.com\r\nSubject: lost?\r\n\r\nno\r\n.")
+          .expect("451 4.3.0 Message not stored");
     }
     assertThat(accepted).isEmpty();
   }
@@ -267,6 +379,13 @@ class SmtpIngressIT {
       out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
       return this;
+    }
+
+    /** Reads one reply and checks its last line is exactly {@code line}. */
+    String expectExactly(String line) throws IOException {
+      String got = expect(line);
+      assertThat(got).isEqualTo(line);
+      return got;
     }
 
     /** Reads one reply (all its lines) and checks its last line starts with {@code prefix}. */

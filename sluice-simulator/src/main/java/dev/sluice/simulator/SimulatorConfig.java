@@ -267,7 +267,8 @@ public record SimulatorConfig(
       key(
           "max-request-size",
           "56MB",
-          "Largest HTTP request body accepted (a 40MB message is about 54MB in base64); larger gets 413.",
+          "Largest HTTP request body accepted (a 40MB message is about 54MB in base64), and the only"
+              + " bound on a JSON string or form value in it; larger gets 413.",
           ByteSize::parse);
 
   /** Inbox size. */

@@ -165,7 +165,7 @@ class SimulatorV2IT {
         .hasMessageContaining("Missing final '@domain'");
     assertThatThrownBy(() -> http.sendEmail(simple("jürgen@example.net")))
         .isInstanceOf(BadRequestException.class)
-        .hasMessageContaining("Invalid email address");
+        .hasMessageContaining("Local address contains control or whitespace");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.sluice.smtp;
 
-import java.net.IDN;
+import dev.sluice.core.address.AddressCheck;
+import dev.sluice.core.address.AddressDefect;
+import dev.sluice.core.address.SesAddressGrammar;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,30 +12,35 @@ import java.util.Map;
  * §4.1.2). Parsing is strict about the path (the address must sit in {@code <>}) and tolerant of
  * one common deviation: spaces after the colon.
  *
+ * <p>The address inside the brackets must follow {@link SesAddressGrammar}, the grammar of what SES
+ * takes, since every server built on this package stands in front of SES or plays it. That is
+ * stricter than RFC 5321 in three places, each on purpose: a source route ({@code @a,@b:u@d}) is
+ * refused rather than ignored (§4.1.2 says to accept it, but SES does not), {@code <Postmaster>}
+ * without a domain is refused (§4.5.1; SES has no local postmaster), and quoted local parts and
+ * address literals are refused (SES cannot send to them).
+ *
  * <p>Immutable.
  *
- * @param address the address without brackets or source route; empty for {@code <>}
+ * @param address the address without brackets, in ASCII when valid; empty for {@code <>} (valid
+ *     only as a reverse-path)
  * @param parameters keywords upper case, in order; a keyword without value maps to ""
  * @param problem why the path is unusable, or {@link Problem#NONE}
+ * @param reason for an address problem, what is wrong in words (printable ASCII); else empty
  */
-record PathArgument(String address, Map<String, String> parameters, Problem problem) {
+record PathArgument(
+    String address, Map<String, String> parameters, Problem problem, String reason) {
   /** What is wrong with a path. */
   enum Problem {
     NONE,
     /** Not {@code FROM:} / {@code TO:}, or malformed parameters. */
     SYNTAX,
-    /** The path is not a valid mailbox (or not in brackets). */
+    /** Not in brackets, or not an address SES takes. */
     INVALID_ADDRESS,
     /**
      * The mailbox has non-ASCII characters that cannot be converted (a local part, or a bad IDN).
      */
     NON_ASCII
   }
-
-  private static final int MAX_PATH = 256;
-  private static final int MAX_LOCAL = 64;
-  private static final int MAX_DOMAIN = 255;
-  private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
 
   /**
    * Parses the text after the verb.
@@ -53,64 +60,55 @@ record PathArgument(String address, Map<String, String> parameters, Problem prob
     String prefix = keyword + ":";
     if (args.length() < prefix.length()
         || !args.regionMatches(true, 0, prefix, 0, prefix.length())) {
-      return failed("", Problem.SYNTAX);
+      return failed("", Problem.SYNTAX, "");
     }
     String rest = args.substring(prefix.length()).stripLeading();
     if (rest.isEmpty()) {
-      return failed("", Problem.SYNTAX);
+      return failed("", Problem.SYNTAX, "");
     }
     if (rest.charAt(0) != '<') {
       int sp = rest.indexOf(' ');
-      return failed(sp < 0 ? rest : rest.substring(0, sp), Problem.INVALID_ADDRESS);
+      return unbracketed(sp < 0 ? rest : rest.substring(0, sp));
     }
     int close = closingBracket(rest);
     if (close < 0) {
-      return failed(rest.substring(1), Problem.INVALID_ADDRESS);
+      return unbracketed(rest);
     }
     String path = rest.substring(1, close);
     Map<String, String> params = parameters(rest.substring(close + 1));
     if (params == null) {
-      return failed(path, Problem.SYNTAX);
+      return failed(path, Problem.SYNTAX, "");
     }
-    String mailbox = stripSourceRoute(path);
-    if (mailbox.isEmpty()) {
-      return new PathArgument("", params, Problem.NONE);
+    if (path.isEmpty() && keyword.equals("FROM")) {
+      return new PathArgument("", params, Problem.NONE, ""); // the null reverse-path
     }
-    if (!mailbox.chars().allMatch(c -> c < 0x80)) {
-      String ascii = convertIdn ? asciiDomain(mailbox) : null;
-      if (ascii == null) {
-        return new PathArgument(mailbox, params, Problem.NON_ASCII);
-      }
-      mailbox = ascii;
-    }
-    // RFC 5321 §4.1.1.3: <Postmaster> without a domain is a valid recipient.
-    boolean postmaster = keyword.equals("TO") && mailbox.equalsIgnoreCase("postmaster");
-    boolean valid = path.length() <= MAX_PATH && (postmaster || isMailbox(mailbox));
-    Problem p = valid ? Problem.NONE : Problem.INVALID_ADDRESS;
-    return new PathArgument(mailbox, params, p);
+    AddressCheck check =
+        convertIdn ? SesAddressGrammar.checkConvertingIdn(path) : SesAddressGrammar.check(path);
+    return switch (check) {
+      case AddressCheck.Valid v -> new PathArgument(v.address(), params, Problem.NONE, "");
+      case AddressCheck.Invalid i ->
+          new PathArgument(
+              path,
+              params,
+              i.defect() == AddressDefect.LOCAL_PART_NON_ASCII
+                      || i.defect() == AddressDefect.DOMAIN_NON_ASCII
+                      || i.defect() == AddressDefect.DOMAIN_NOT_CONVERTIBLE
+                  ? Problem.NON_ASCII
+                  : Problem.INVALID_ADDRESS,
+              i.message());
+    };
   }
 
-  /**
-   * The mailbox with its domain in ASCII form, or null when the local part is not ASCII or the
-   * domain is not a valid internationalized domain name.
-   */
-  private static String asciiDomain(String mailbox) {
-    int at = mailbox.lastIndexOf('@');
-    if (at <= 0 || !mailbox.substring(0, at).chars().allMatch(c -> c < 0x80)) {
-      return null;
-    }
-    try {
-      String domain = IDN.toASCII(mailbox.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
-      return isDomain(domain)
-          ? mailbox.substring(0, at + 1) + domain.toLowerCase(Locale.ROOT)
-          : null;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+  private static PathArgument unbracketed(String given) {
+    return failed(
+        given,
+        Problem.INVALID_ADDRESS,
+        SesAddressGrammar.quoted(given)
+            + ": the address must be enclosed in angle brackets, as in <user@example.com>");
   }
 
-  private static PathArgument failed(String address, Problem problem) {
-    return new PathArgument(address, Map.of(), problem);
+  private static PathArgument failed(String address, Problem problem, String reason) {
+    return new PathArgument(address, Map.of(), problem, reason);
   }
 
   /** The index of the '>' closing the path, skipping quoted strings; -1 if none. */
@@ -153,80 +151,6 @@ record PathArgument(String address, Map<String, String> parameters, Problem prob
       }
     }
     return params;
-  }
-
-  /**
-   * Drops an obsolete source route {@code @a,@b:} (RFC 5321 §4.1.2: MUST accept, SHOULD ignore).
-   */
-  private static String stripSourceRoute(String path) {
-    if (path.startsWith("@")) {
-      int colon = path.indexOf(':');
-      return colon < 0 ? path : path.substring(colon + 1);
-    }
-    return path;
-  }
-
-  /** Whether {@code s} is an ASCII Mailbox: Local-part "@" (Domain / address-literal). */
-  static boolean isMailbox(String s) {
-    int at = s.lastIndexOf('@');
-    if (at <= 0 || at == s.length() - 1) {
-      return false;
-    }
-    String local = s.substring(0, at);
-    String domain = s.substring(at + 1);
-    return local.length() <= MAX_LOCAL
-        && domain.length() <= MAX_DOMAIN
-        && (isDotAtom(local) || isQuotedString(local))
-        && (isDomain(domain) || isAddressLiteral(domain));
-  }
-
-  private static boolean isDotAtom(String s) {
-    if (s.isEmpty() || s.startsWith(".") || s.endsWith(".") || s.contains("..")) {
-      return false;
-    }
-    return s.chars().allMatch(c -> isAlnum(c) || c == '.' || ATEXT_SPECIALS.indexOf(c) >= 0);
-  }
-
-  private static boolean isQuotedString(String s) {
-    if (s.length() < 2 || s.charAt(0) != '"' || s.charAt(s.length() - 1) != '"') {
-      return false;
-    }
-    for (int i = 1; i < s.length() - 1; i++) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        i++;
-        if (i >= s.length() - 1 || s.charAt(i) < ' ' || s.charAt(i) > '~') {
-          return false;
-        }
-      } else if (c < ' ' || c > '~' || c == '"') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isDomain(String s) {
-    if (s.isEmpty() || s.endsWith(".")) {
-      return false;
-    }
-    for (String label : s.split("\\.", -1)) {
-      if (label.isEmpty()
-          || label.length() > 63
-          || label.startsWith("-")
-          || label.endsWith("-")
-          || !label.chars().allMatch(c -> isAlnum(c) || c == '-')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isAddressLiteral(String s) {
-    if (s.length() < 3 || s.charAt(0) != '[' || s.charAt(s.length() - 1) != ']') {
-      return false;
-    }
-    String inner = s.substring(1, s.length() - 1);
-    return inner.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '[' && c != ']' && c != '\\');
   }
 
   private static boolean isAlnum(int c) {

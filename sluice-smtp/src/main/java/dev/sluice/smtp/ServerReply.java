@@ -5,7 +5,9 @@ package dev.sluice.smtp;
  * enhanced code and text: one table, so a {@link SmtpDialect} can replace any of them.
  *
  * <p>Texts of {@link #INVALID_SENDER}, {@link #INVALID_RECIPIENT} and {@link #NON_ASCII_ADDRESS}
- * may hold the placeholder {@code {address}}, replaced by the address the client gave.
+ * may hold the placeholders {@code {address}}, replaced by the address the client gave, and {@code
+ * {reason}}, replaced by what is wrong with it in words, starting with the address in brackets (the
+ * message of {@link dev.sluice.core.address.SesAddressGrammar}).
  */
 public enum ServerReply {
   /** RSET, NOOP and other plain successes. */
@@ -71,12 +73,18 @@ public enum ServerReply {
   NEED_RCPT(503, "5.5.1", "Need RCPT command"),
   /** DATA after BDAT in the same transaction (RFC 3030 §2). */
   DATA_AFTER_BDAT(503, "5.5.1", "DATA not permitted after BDAT"),
-  /** A MAIL FROM path that is not a valid address. */
-  INVALID_SENDER(501, "5.1.7", "Bad sender address syntax"),
-  /** A RCPT TO path that is not a valid address. */
-  INVALID_RECIPIENT(501, "5.1.3", "Bad recipient address syntax"),
+  /**
+   * A MAIL FROM path that is not in brackets or not an address SES takes (RFC 5321 §4.2.2: 553,
+   * mailbox name not allowed; RFC 3463: X.1.7, bad sender address syntax).
+   */
+  INVALID_SENDER(553, "5.1.7", "{reason}"),
+  /**
+   * A RCPT TO path that is not in brackets or not an address SES takes (553; RFC 3463: X.1.3, bad
+   * destination address syntax).
+   */
+  INVALID_RECIPIENT(553, "5.1.3", "{reason}"),
   /** An address with non-ASCII characters; SMTPUTF8 is not offered (RFC 6531 §3.5). */
-  NON_ASCII_ADDRESS(553, "5.6.7", "Non-ASCII addresses are not permitted"),
+  NON_ASCII_ADDRESS(553, "5.6.7", "{reason}"),
   /** A MAIL or RCPT parameter not offered (RFC 5321 §4.1.1.11). */
   UNSUPPORTED_PARAMETER(555, "5.5.4", "Unsupported parameter"),
   /** The declared or actual message size is over the limit (RFC 1870). */

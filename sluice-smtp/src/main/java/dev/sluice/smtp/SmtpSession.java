@@ -238,10 +238,6 @@ final class SmtpSession implements SessionInfo {
       return;
     }
     PathArgument path = PathArgument.parse(args, "TO", dialect.convertsIdnDomains());
-    if (path.problem() == PathArgument.Problem.NONE && path.address().isEmpty()) {
-      error(addressReply(ServerReply.INVALID_RECIPIENT, ""));
-      return;
-    }
     if (refusedPath(path, ServerReply.INVALID_RECIPIENT)) {
       return;
     }
@@ -274,15 +270,16 @@ final class SmtpSession implements SessionInfo {
                       invalid == ServerReply.INVALID_SENDER
                           ? "Syntax: MAIL FROM:<address>"
                           : "Syntax: RCPT TO:<address>"));
-      case INVALID_ADDRESS -> error(addressReply(invalid, path.address()));
-      case NON_ASCII -> error(addressReply(ServerReply.NON_ASCII_ADDRESS, path.address()));
+      case INVALID_ADDRESS -> error(addressReply(invalid, path.address(), path.reason()));
+      case NON_ASCII ->
+          error(addressReply(ServerReply.NON_ASCII_ADDRESS, path.address(), path.reason()));
     }
     return true;
   }
 
-  private Reply addressReply(ServerReply which, String address) {
+  private Reply addressReply(ServerReply which, String address, String reason) {
     Reply r = dialect.reply(which);
-    return r.withText(r.text().replace("{address}", address));
+    return r.withText(r.text().replace("{address}", address).replace("{reason}", reason));
   }
 
   private void data(String args) throws IOException {

@@ -2,6 +2,8 @@ package dev.sluice.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.address.AddressCheck;
+import dev.sluice.core.address.SesAddressGrammar;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -18,10 +20,13 @@ class PathArgumentTest {
   }
 
   @Test
-  void parse_nullPath_isEmptyAddress() {
+  void parse_nullPath_isEmptyAddressForASenderOnly() {
     PathArgument p = PathArgument.parse("FROM:<>", "FROM");
     assertThat(p.problem()).isEqualTo(PathArgument.Problem.NONE);
     assertThat(p.address()).isEmpty();
+    PathArgument to = PathArgument.parse("TO:<>", "TO");
+    assertThat(to.problem()).isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
+    assertThat(to.reason()).isEqualTo("<>: the address is empty");
   }
 
   @Test
@@ -31,24 +36,37 @@ class PathArgumentTest {
   }
 
   @Test
-  void parse_sourceRoute_isDropped() {
-    assertThat(PathArgument.parse("TO:<@relay.example,@r2.example:u@d.example>", "TO").address())
-        .isEqualTo("u@d.example");
+  void parse_sourceRoute_isRefusedAsSesDoesNotTakeIt() {
+    PathArgument p = PathArgument.parse("TO:<@relay.example,@r2.example:u@d.example>", "TO");
+    assertThat(p.problem()).isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
+    assertThat(p.reason())
+        .startsWith("<@relay.example,@r2.example:u@d.example>: source routes (@host,@host:)");
   }
 
   @Test
-  void parse_postmasterWithoutDomain_isValidRecipient() {
-    assertThat(PathArgument.parse("TO:<Postmaster>", "TO").problem())
-        .isEqualTo(PathArgument.Problem.NONE);
+  void parse_postmasterWithoutDomain_isRefused() {
+    assertThat(PathArgument.parse("TO:<Postmaster>", "TO").reason())
+        .isEqualTo("<Postmaster>: no @domain; SES needs an address like user@example.com");
     assertThat(PathArgument.parse("FROM:<Postmaster>", "FROM").problem())
         .isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
   }
 
   @Test
-  void parse_quotedLocalPartWithBracket_findsRealClosingBracket() {
-    PathArgument p = PathArgument.parse("TO:<\"a>b c\"@d.example>", "TO");
-    assertThat(p.problem()).isEqualTo(PathArgument.Problem.NONE);
+  void parse_quotedLocalPartWithBracket_findsRealClosingBracketAndRefusesTheQuotes() {
+    PathArgument p = PathArgument.parse("TO:<\"a>b c\"@d.example> NOTIFY=NEVER", "TO");
+    assertThat(p.problem()).isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
     assertThat(p.address()).isEqualTo("\"a>b c\"@d.example");
+    assertThat(p.reason()).contains("quoted local parts cannot be sent through SES");
+  }
+
+  @Test
+  void parse_unbracketedPath_saysSo() {
+    PathArgument p = PathArgument.parse("FROM:a@b.example SIZE=1", "FROM");
+    assertThat(p.problem()).isEqualTo(PathArgument.Problem.INVALID_ADDRESS);
+    assertThat(p.reason())
+        .isEqualTo(
+            "<a@b.example>: the address must be enclosed in angle brackets,"
+                + " as in <user@example.com>");
   }
 
   @Test
@@ -87,7 +105,11 @@ class PathArgumentTest {
         "TO:<a@-b.example>",
         "TO:<a b@c.example>",
         "TO:<a@b..example>",
-        "TO:<a@b.example.>"
+        "TO:<a@b.example.>",
+        "TO:<c@d>",
+        "TO:<x@localhost>",
+        "TO:<x@[192.0.2.1]>",
+        "TO:<\"a b\"@example.com>"
       })
   void parse_badPath_isInvalidAddress(String args) {
     assertThat(PathArgument.parse(args, "TO").problem())
@@ -122,10 +144,12 @@ class PathArgumentTest {
           sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         PathArgument p = PathArgument.parse(sb.toString(), "TO");
-        if (p.problem() == PathArgument.Problem.NONE
-            && !p.address().isEmpty()
-            && !p.address().equalsIgnoreCase("postmaster")) {
-          assertThat(PathArgument.isMailbox(p.address())).isTrue();
+        if (p.problem() == PathArgument.Problem.NONE && !p.address().isEmpty()) {
+          assertThat(SesAddressGrammar.check(p.address()))
+              .isEqualTo(new AddressCheck.Valid(p.address()));
+        } else if (p.problem() != PathArgument.Problem.NONE
+            && p.problem() != PathArgument.Problem.SYNTAX) {
+          assertThat(p.reason()).matches("<[\\x20-\\x7e]*>: [\\x20-\\x7e]+");
         }
       }
     } catch (RuntimeException | AssertionError e) {

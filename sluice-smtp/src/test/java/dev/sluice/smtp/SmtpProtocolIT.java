@@ -240,11 +240,14 @@ class SmtpProtocolIT {
     try (SmtpScript s = greeted()) {
       s.send("EHLO c").expect("250");
       s.send("MAIL TO:<a@b.example>").expect("501 5.5.4 Syntax: MAIL FROM:<address>");
-      s.send("MAIL FROM:a@b.example").expect("501 5.1.7");
-      s.send("MAIL FROM:<a@@b>").expect("501 5.1.7");
-      s.send("MAIL FROM:<j\u00f6rg@b.example>").expect("553 5.6.7");
+      s.send("MAIL FROM:a@b.example")
+          .expect("553 5.1.7 <a@b.example>: the address must be enclosed in angle brackets");
+      s.send("MAIL FROM:<a@@b.example>")
+          .expect("553 5.1.7 <a@@b.example>: the local part has the character '@'");
+      s.send("MAIL FROM:<j\u00f6rg@b.example>")
+          .expect("553 5.6.7 <j\\u00f6rg@b.example>: the local part has the non-ASCII character");
       s.send("MAIL FROM:<a@b.example>").expect("250");
-      s.send("RCPT TO:<>").expect("501 5.1.3");
+      s.send("RCPT TO:<>").expect("553 5.1.3 <>: the address is empty");
       s.send("RCPT TO:<c@d.example> NOTIFY=NEVER").expect("555 5.5.4");
       s.send("DATA now").expect("501 5.5.4");
       s.send("RSET x").expect("501 5.5.4");
@@ -361,12 +364,12 @@ class SmtpProtocolIT {
     try (SmtpScript s = greeted()) {
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@b.example> BODY=8BITMIME").expect("250");
-      s.send("RCPT TO:<Postmaster>").expect("250");
+      s.send("RCPT TO:<postmaster@b.example>").expect("250");
       s.send("DATA").expect("354");
       s.sendRaw(".\r\n").expect("250");
     }
     SmtpEnvelope e = handler.next().envelope();
     assertThat(e.mailParameters()).isEqualTo(Map.of("BODY", "8BITMIME"));
-    assertThat(e.recipients()).isEqualTo(List.of("Postmaster"));
+    assertThat(e.recipients()).isEqualTo(List.of("postmaster@b.example"));
   }
 }

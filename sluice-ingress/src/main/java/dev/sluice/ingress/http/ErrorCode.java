@@ -18,14 +18,15 @@ import java.util.Locale;
  *       absent</td></tr>
  *   <tr><td>400</td><td>{@code invalid_field}</td><td>a field has the wrong type or an unusable
  *       value</td></tr>
- *   <tr><td>400</td><td>{@code invalid_address}</td><td>not a mailbox, a non-ASCII local part, or
- *       nothing SES can deliver to (no domain, an address literal)</td></tr>
+ *   <tr><td>400</td><td>{@code invalid_address}</td><td>an address outside {@link
+ *       dev.sluice.core.address.SesAddressGrammar}, with its words</td></tr>
  *   <tr><td>400</td><td>{@code too_many_recipients}</td><td>more envelope recipients than the
  *       limit</td></tr>
  *   <tr><td>400</td><td>{@code invalid_header}</td><td>a custom header with a bad name or value,
  *       or one the relay writes itself</td></tr>
- *   <tr><td>400</td><td>{@code invalid_message}</td><td>a raw message without a header section
- *       or without a From field</td></tr>
+ *   <tr><td>400</td><td>{@code invalid_message}</td><td>a raw message {@link
+ *       dev.sluice.ingress.MessageCheck} refuses (empty, no header section, header fields only, no
+ *       From field, a NUL octet), with its words</td></tr>
  *   <tr><td>400</td><td>{@code bare_newline}</td><td>a raw message with a CR not followed by
  *       LF</td></tr>
  *   <tr><td>400</td><td>{@code line_too_long}</td><td>a raw message line over 1000 octets with its

@@ -1,7 +1,7 @@
 package dev.sluice.ingress.http;
 
-import dev.sluice.ingress.Deliverability;
-import dev.sluice.smtp.Mailboxes;
+import dev.sluice.core.address.AddressCheck;
+import dev.sluice.core.address.SesAddressGrammar;
 import java.util.Objects;
 
 /**
@@ -52,26 +52,17 @@ record Mailbox(String name, String address) {
   }
 
   /**
-   * Checks a bare address: valid RFC 5321 syntax, an ASCII local part, and something SES can
-   * deliver to; returns its ASCII form.
+   * Checks a bare address against {@link SesAddressGrammar} (what SES takes, an internationalized
+   * domain converted to {@code xn--} labels) and returns its ASCII form.
    *
-   * @throws Refusal with {@link ErrorCode#INVALID_ADDRESS}
+   * @throws Refusal with {@link ErrorCode#INVALID_ADDRESS} and the grammar's words, the same the
+   *     SMTP door answers with
    */
   static String address(String address) {
-    String ascii =
-        Mailboxes.toAscii(address)
-            .orElseThrow(
-                () ->
-                    new Refusal(
-                        ErrorCode.INVALID_ADDRESS,
-                        "'"
-                            + shorten(address)
-                            + "' is not a valid mailbox (SES also needs an ASCII local part)"));
-    String problem = Deliverability.problem(ascii);
-    if (problem != null) {
-      throw new Refusal(ErrorCode.INVALID_ADDRESS, problem);
-    }
-    return ascii;
+    return switch (SesAddressGrammar.checkConvertingIdn(address)) {
+      case AddressCheck.Valid v -> v.address();
+      case AddressCheck.Invalid i -> throw new Refusal(ErrorCode.INVALID_ADDRESS, i.message());
+    };
   }
 
   private static String unquote(String quoted) {

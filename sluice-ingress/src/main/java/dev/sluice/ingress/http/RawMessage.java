@@ -1,5 +1,8 @@
 package dev.sluice.ingress.http;
 
+import dev.sluice.ingress.MessageCheck;
+import java.util.Optional;
+
 /**
  * Checks a raw RFC 5322 message handed over as {@code message/rfc822} and returns it with CRLF line
  * endings, as the spool keeps every message.
@@ -12,16 +15,14 @@ package dev.sluice.ingress.http;
  * not followed by LF is refused ({@link ErrorCode#BARE_NEWLINE}): it is no one's line ending, and
  * guessing would change the message. A message that does not end in a line break gets one.
  *
- * <p>Also refused, as SMTP would: a line over 1000 octets with its CRLF (RFC 5321 §4.5.3.1.6), and
- * a message over the size limit. And, since SES needs them: a message that does not open with a
- * header section (an mbox {@code From } line, a body alone), or has no {@code From} field.
+ * <p>Also refused, with the SMTP door's words: what {@link MessageCheck} finds SES would refuse (an
+ * empty message, no header section, header fields only, no {@code From} field, a NUL octet, a line
+ * over 1000 octets with its CRLF), and a message over the size limit. The lines are fed to the
+ * check as they are found, so the message is read once.
  *
  * <p>Stateless; thread-safe.
  */
 final class RawMessage {
-  /** The longest line, CRLF included (RFC 5321 §4.5.3.1.6). */
-  static final int MAX_LINE = 1000;
-
   private RawMessage() {}
 
   /**
@@ -31,13 +32,10 @@ final class RawMessage {
    * @throws Refusal when the message cannot be taken
    */
   static byte[] canonical(byte[] body, long maxSize) {
-    if (body.length == 0) {
-      throw new Refusal(ErrorCode.INVALID_MESSAGE, "The message is empty");
-    }
     if (body.length > maxSize) {
       throw tooLarge(maxSize);
     }
-    Headers headers = new Headers();
+    MessageCheck check = new MessageCheck();
     int bareLf = 0;
     int start = 0;
     int line = 1;
@@ -58,16 +56,21 @@ final class RawMessage {
       } else {
         continue;
       }
-      checkLine(body, start, i, line, headers);
+      if (!check.line(body, start, i)) {
+        throw refused(check);
+      }
       start = next;
       i = next - 1;
       line++;
     }
     boolean unterminated = start < n;
-    if (unterminated) {
-      checkLine(body, start, n, line, headers);
+    if (unterminated && !check.line(body, start, n)) {
+      throw refused(check);
     }
-    headers.finish();
+    Optional<MessageCheck.Refusal> refused = check.finish();
+    if (refused.isPresent()) {
+      throw refusal(refused.get());
+    }
     long size = (long) n + bareLf + (unterminated ? 2 : 0);
     if (size > maxSize) {
       throw tooLarge(maxSize);
@@ -91,72 +94,21 @@ final class RawMessage {
     return out;
   }
 
-  private static void checkLine(byte[] body, int start, int end, int line, Headers headers) {
-    if (end - start + 2 > MAX_LINE) {
-      throw new Refusal(
-          ErrorCode.LINE_TOO_LONG,
-          "Line " + line + " is longer than " + MAX_LINE + " octets with its CRLF");
-    }
-    headers.line(body, start, end, line);
+  private static Refusal refused(MessageCheck check) {
+    return refusal(check.finish().orElseThrow());
+  }
+
+  private static Refusal refusal(MessageCheck.Refusal r) {
+    ErrorCode code =
+        r.problem() == MessageCheck.Problem.LINE_TOO_LONG
+            ? ErrorCode.LINE_TOO_LONG
+            : ErrorCode.INVALID_MESSAGE;
+    return new Refusal(code, r.text());
   }
 
   private static Refusal tooLarge(long maxSize) {
     return new Refusal(
         ErrorCode.MESSAGE_TOO_LARGE,
         "The message is larger than the limit of " + maxSize + " octets");
-  }
-
-  /** Follows the header section line by line until the empty line that ends it. */
-  private static final class Headers {
-    private boolean done;
-    private boolean any;
-    private boolean from;
-
-    void line(byte[] b, int start, int end, int line) {
-      if (done) {
-        return;
-      }
-      if (start == end) {
-        done = true;
-        return;
-      }
-      if (b[start] == ' ' || b[start] == '\t') {
-        if (!any) {
-          throw invalid("The message starts with a folded line, not a header field");
-        }
-        return; // continues the previous field
-      }
-      int colon = start;
-      while (colon < end && b[colon] >= 33 && b[colon] <= 126 && b[colon] != ':') {
-        colon++;
-      }
-      if (colon == start || colon == end || b[colon] != ':') {
-        throw invalid(
-            "Line "
-                + line
-                + " is neither a header field nor the empty line that ends the header section");
-      }
-      any = true;
-      if (colon - start == 4
-          && (b[start] | 0x20) == 'f'
-          && (b[start + 1] | 0x20) == 'r'
-          && (b[start + 2] | 0x20) == 'o'
-          && (b[start + 3] | 0x20) == 'm') {
-        from = true;
-      }
-    }
-
-    void finish() {
-      if (!any) {
-        throw invalid("The message has no header section");
-      }
-      if (!from) {
-        throw invalid("The message has no From header field, which SES requires");
-      }
-    }
-
-    private static Refusal invalid(String message) {
-      return new Refusal(ErrorCode.INVALID_MESSAGE, message);
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.ByteSize;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Networks;
+import dev.sluice.ingress.RefusalWords;
 import dev.sluice.ingress.UserStore;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +148,61 @@ class HttpRefusalIT {
 
     assertThat(f.spool.stats().total()).isZero();
     assertThat(json(OK_JSON).status()).isEqualTo(202); // and the server still takes mail
+  }
+
+  /** What SES would refuse in a raw message: 400 with exactly the SMTP door's words. */
+  @Test
+  void rawMessage_sesWouldRefuse_is400WithTheSmtpDoorsWords() throws Exception {
+    f = IngressFixture.start(dir);
+    String[][] cases = {
+      {"", RefusalWords.EMPTY},
+      {"Subject: no author\r\n\r\nbody\r\n", RefusalWords.NO_FROM},
+      {"Subject: x\r\n\r\nFrom: app@example.com\r\n", RefusalWords.NO_FROM},
+      {"From: app@example.com\r\nSubject: headers only\r\n", RefusalWords.HEADER_ONLY},
+      {"From: app@example.com\r\n\r\nbin\0ary\r\n", RefusalWords.NUL_ON_LINE_3}
+    };
+    for (String[] c : cases) {
+      IngressFixture.Reply r =
+          f.post(
+              "/v1/messages" + OK_QUERY,
+              "message/rfc822",
+              c[0].getBytes(StandardCharsets.ISO_8859_1));
+      expect(r, 400, ErrorCode.INVALID_MESSAGE);
+      assertThat(r.json().path("error").path("message").asText()).isEqualTo(c[1]);
+    }
+    assertThat(f.spool.stats().total()).isZero();
+  }
+
+  /** The field trials' addresses: 400 with exactly the SMTP door's words, in query and JSON. */
+  @Test
+  void addresses_fromTheFieldTrials_are400WithTheSmtpDoorsWords() throws Exception {
+    f = IngressFixture.start(dir);
+    String[][] cases = {
+      {"\"a b\"@example.com", RefusalWords.QUOTED_A_B},
+      {"c@d", RefusalWords.ONE_LABEL_C_AT_D},
+      {"x@localhost", RefusalWords.ONE_LABEL_LOCALHOST},
+      {"@a,@b:c@d", RefusalWords.SOURCE_ROUTE}
+    };
+    for (String[] c : cases) {
+      String encoded = java.net.URLEncoder.encode(c[0], StandardCharsets.UTF_8);
+      IngressFixture.Reply raw =
+          raw(OK_QUERY + "&to=" + encoded, "From: app@example.com\r\n\r\nx\r\n");
+      expect(raw, 400, ErrorCode.INVALID_ADDRESS);
+      assertThat(raw.json().path("error").path("message").asText()).isEqualTo(c[1]);
+      IngressFixture.Reply sender =
+          raw("?from=" + encoded + "&to=a%40example.org", "From: app@example.com\r\n\r\nx\r\n");
+      expect(sender, 400, ErrorCode.INVALID_ADDRESS);
+      assertThat(sender.json().path("error").path("message").asText()).isEqualTo(c[1]);
+      String quotedJson = c[0].replace("\"", "\\\"");
+      IngressFixture.Reply json =
+          json(
+              "{\"from\":\"app@example.com\",\"to\":[\"ok@example.org\",\"Name <"
+                  + quotedJson
+                  + ">\"],\"text\":\"hi\"}");
+      expect(json, 400, ErrorCode.INVALID_ADDRESS);
+      assertThat(json.json().path("error").path("message").asText()).isEqualTo(c[1]);
+    }
+    assertThat(f.spool.stats().total()).isZero();
   }
 
   @Test

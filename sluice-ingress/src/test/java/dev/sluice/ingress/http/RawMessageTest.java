@@ -29,8 +29,8 @@ class RawMessageTest {
   void canonical_noFinalLineBreak_getsOne() {
     assertThat(text(RawMessage.canonical(bytes("From: a@b.example\r\n\r\nend"), MAX)))
         .isEqualTo("From: a@b.example\r\n\r\nend\r\n");
-    assertThat(text(RawMessage.canonical(bytes("From: a@b.example"), MAX)))
-        .isEqualTo("From: a@b.example\r\n");
+    assertThat(text(RawMessage.canonical(bytes("From: a@b.example\n\n"), MAX)))
+        .isEqualTo("From: a@b.example\r\n\r\n");
   }
 
   @Test
@@ -60,9 +60,35 @@ class RawMessageTest {
   }
 
   @Test
+  void canonical_headerFieldsOnly_isRefusedWithTheSmtpDoorsWords() {
+    assertThatThrownBy(() -> RawMessage.canonical(bytes("From: a@b.example\nSubject: x"), MAX))
+        .isInstanceOfSatisfying(
+            Refusal.class,
+            r -> {
+              assertThat(r.code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+              assertThat(r.getMessage())
+                  .isEqualTo(
+                      "The message has header fields only; SES requires a header section and a"
+                          + " body separated by an empty line");
+            });
+  }
+
+  @Test
+  void canonical_nulOctet_isRefusedWithItsLine() {
+    assertThatThrownBy(
+            () -> RawMessage.canonical(bytes("From: a@b.example\n\nok\nbin\0ary\n"), MAX))
+        .isInstanceOfSatisfying(
+            Refusal.class,
+            r -> {
+              assertThat(r.code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
+              assertThat(r.getMessage()).startsWith("Line 4 holds a NUL octet");
+            });
+  }
+
+  @Test
   void canonical_fromFieldInAnyCase_counts() {
     RawMessage.canonical(bytes("fROM: a@b.example\r\n\r\nx\r\n"), MAX);
-    RawMessage.canonical(bytes("Subject: x\r\n\tfolded\r\nFrom: a@b.example\r\n"), MAX);
+    RawMessage.canonical(bytes("Subject: x\r\n\tfolded\r\nFrom: a@b.example\r\n\r\n"), MAX);
   }
 
   @Test
@@ -99,7 +125,7 @@ class RawMessageTest {
         int b;
         do {
           b = random.nextInt(256);
-        } while (b == '\r' || b == '\n');
+        } while (b == '\r' || b == '\n' || b == 0);
         line[j] = (byte) b;
       }
       in.writeBytes(line);

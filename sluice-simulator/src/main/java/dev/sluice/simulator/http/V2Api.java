@@ -1,6 +1,8 @@
 package dev.sluice.simulator.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,13 +28,35 @@ import java.util.List;
  */
 final class V2Api {
   static final String PREFIX = "/v2/email/";
+
+  /** Builds answers; reads nothing, so it needs no read limits. */
   private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final int MAX_HEADERS = 15;
 
   private final SimulatorCore core;
+  private final ObjectMapper reader;
 
   V2Api(SimulatorCore core) {
     this.core = core;
+    this.reader = reader(core.config().maxRequestSize().bytes());
+  }
+
+  /**
+   * A mapper whose only bound on a JSON string is the request bound, which the HTTP listener
+   * enforces already. Jackson's default (20 million characters) is below the base64 of a raw
+   * message SES v2 takes (40 MB is about 56 million), and a body refused for it would get a 400
+   * that a client rightly treats as permanent.
+   */
+  static ObjectMapper reader(long maxRequestSize) {
+    return new ObjectMapper(
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxRequestSize))
+                    .maxDocumentLength(maxRequestSize)
+                    .build())
+            .build());
   }
 
   /** Thrown while decoding a request; carries the v2 error to answer. */
@@ -92,12 +116,12 @@ final class V2Api {
     };
   }
 
-  private static JsonNode parse(byte[] body) throws BadRequest {
+  private JsonNode parse(byte[] body) throws BadRequest {
     if (body.length == 0) {
       throw new BadRequest("Request body is empty.");
     }
     try {
-      JsonNode n = JSON.readTree(body);
+      JsonNode n = reader.readTree(body);
       if (n == null || !n.isObject()) {
         throw new BadRequest("Request body must be a JSON object.");
       }

@@ -231,6 +231,38 @@ class SesSmtpEndpointIT {
     }
   }
 
+  /** The shared grammar at MAIL and RCPT, answered in SES's words; nothing reaches a send. */
+  @Test
+  void address_outsideTheSesGrammar_answers553InSesWords() throws IOException {
+    start(Map.of(KEY_ID, SECRET));
+    try (RawSmtpClient c = authenticated()) {
+      c.send("MAIL FROM:<c@d>").expect("553 <c@d> Invalid email address");
+      c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
+      for (String bad :
+          new String[] {
+            "\"a b\"@example.com",
+            "c@d",
+            "x@localhost",
+            "@a,@b:c@d.example",
+            "x@[192.0.2.1]",
+            "a@192.0.2.1",
+            "a@b.example.",
+            "a@-b.example",
+            "l".repeat(65) + "@example.com",
+            "Postmaster"
+          }) {
+        c.send("RCPT TO:<" + bad + ">").expect("553 <" + bad + "> Invalid email address");
+      }
+      c.send("RCPT TO:<success@simulator.amazonses.com>").expect("250 Ok");
+      c.send("DATA").expect("354 End data with <CR><LF>.<CR><LF>");
+      c.sendRaw("From: sender@example.com\r\nSubject: ok\r\n\r\nx\r\n.\r\n");
+      assertThat(c.reply()).startsWith("250 Ok ");
+    }
+    assertThat(sendService.requests).hasSize(1);
+    assertThat(sendService.requests.getFirst().recipients())
+        .containsExactly("success@simulator.amazonses.com");
+  }
+
   static Stream<Arguments> outcomes() {
     return Stream.of(
         Arguments.of(
