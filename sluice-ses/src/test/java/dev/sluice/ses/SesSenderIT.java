@@ -529,8 +529,8 @@ class SesSenderIT {
           ten[i] = "r" + i + "@example.net";
         }
         CompletableFuture<Outcome> onTheWire = s.send(message(1, ten));
+        await(() -> s.inFlight() == 1); // the ten took the bucket and are on the wire for 300 ms
         CompletableFuture<Outcome> waiting = s.send(message(2, "next@example.net"));
-        await(() -> s.inFlight() == 1);
         s.drain();
         assertThat(waiting.get(10, TimeUnit.SECONDS))
             .isInstanceOfSatisfying(
