@@ -90,6 +90,21 @@ class RelayCommandTest {
   }
 
   @Test
+  void bouncesWithAHostnameSesRefuses_exitTwoNamingBothKeys() {
+    // A machine called "vm" would send its bounces from MAILER-DAEMON@vm, which SES refuses.
+    Run r = run(Map.of(), "--bounces", "--hostname", "vm");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("relay.bounces")
+        .contains("MAILER-DAEMON@vm")
+        .contains("relay.hostname");
+    assertThat(
+            run(Map.of(), "--bounces", "--hostname", "relay.example.com", "--print-config")
+                .status())
+        .isZero();
+  }
+
+  @Test
   void unusableUsersFile_exitsOneNamingIt(@org.junit.jupiter.api.io.TempDir Path dir) {
     Run r =
         run(

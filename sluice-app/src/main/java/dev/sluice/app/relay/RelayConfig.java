@@ -452,9 +452,22 @@ public record RelayConfig(
     } catch (IllegalArgumentException e) {
       throw new ConfigException("SMTP limits: " + e.getMessage());
     }
-    String host = s.get(HOSTNAME);
+    String host = s.get(HOSTNAME).isBlank() ? machineName() : s.get(HOSTNAME);
+    if (s.get(BOUNCES)
+        && dev.sluice.core.address.SesAddressGrammar.check("MAILER-DAEMON@" + host)
+            instanceof dev.sluice.core.address.AddressCheck.Invalid bad) {
+      throw new ConfigException(
+          BOUNCES.name()
+              + ": bounces are sent from MAILER-DAEMON@"
+              + host
+              + ", which SES would refuse ("
+              + bad.message()
+              + "); set "
+              + HOSTNAME.name()
+              + " (--hostname) to a domain name, one SES can send from");
+    }
     return new RelayConfig(
-        host.isBlank() ? machineName() : host,
+        host,
         s.get(SMTP_BIND),
         s.get(SMTP_PORT),
         limits,
