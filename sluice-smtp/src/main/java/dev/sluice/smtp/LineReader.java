@@ -3,6 +3,7 @@ package dev.sluice.smtp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 
 /**
  * The session's buffered input: reads lines up to a length bound, reads exact byte counts (BDAT),
@@ -19,6 +20,7 @@ final class LineReader {
 
   private final byte[] buf = new byte[16 * 1024];
   private final BeforeBlock beforeBlock;
+  private final LongConsumer counted;
   private InputStream in;
   private int pos;
   private int end;
@@ -27,9 +29,14 @@ final class LineReader {
   private boolean crlf;
   private boolean overflow;
 
-  LineReader(InputStream in, BeforeBlock beforeBlock) {
+  /**
+   * @param beforeBlock called before every read that may block
+   * @param counted told of the octets each read brings
+   */
+  LineReader(InputStream in, BeforeBlock beforeBlock, LongConsumer counted) {
     this.in = in;
     this.beforeBlock = beforeBlock;
+    this.counted = counted;
   }
 
   /** Switches to another stream (after the TLS handshake); the buffer must be empty. */
@@ -151,12 +158,30 @@ final class LineReader {
     return true;
   }
 
+  /**
+   * Drops what is buffered and what one read brings, without the call before blocking (the session
+   * is being closed and has nothing more to say).
+   *
+   * @return false at end of stream
+   */
+  boolean discardSome() throws IOException {
+    pos = 0;
+    end = 0;
+    int n = in.read(buf, 0, buf.length);
+    if (n < 0) {
+      return false;
+    }
+    counted.accept(n);
+    return true;
+  }
+
   private boolean fill() throws IOException {
     beforeBlock.run();
     int n = in.read(buf, 0, buf.length);
     if (n < 0) {
       return false;
     }
+    counted.accept(n);
     pos = 0;
     end = n;
     return true;

@@ -18,6 +18,11 @@ import java.util.Objects;
  * @param maxMessageSize the largest message in octets, advertised with SIZE
  * @param maxRecipients RCPT commands accepted per transaction (§4.5.3.1.8: at least 100)
  * @param maxErrors refused commands per session before the server closes it
+ * @param stressThreshold the share of {@code maxConnections} (0 to 1) at and above which the server
+ *     is under stress
+ * @param stressCommandTimeout how long a session may wait for a command while the server is under
+ *     stress; sessions idle longer are answered 421 and closed, so connections leaked by a client's
+ *     pool do not hold the server full (Postfix's {@code smtpd_timeout = ${stress?10}{300}})
  */
 public record SmtpLimits(
     int maxConnections,
@@ -28,7 +33,9 @@ public record SmtpLimits(
     int maxTextLine,
     long maxMessageSize,
     int maxRecipients,
-    int maxErrors) {
+    int maxErrors,
+    double stressThreshold,
+    Duration stressCommandTimeout) {
 
   /** The largest message size this server can hold in one array. */
   public static final long MAX_MESSAGE_SIZE_CEILING = Integer.MAX_VALUE - 16;
@@ -53,11 +60,17 @@ public record SmtpLimits(
     }
     positive(maxRecipients, "maxRecipients");
     positive(maxErrors, "maxErrors");
+    if (!(stressThreshold > 0 && stressThreshold <= 1)) {
+      throw new IllegalArgumentException(
+          "stressThreshold must be a share of the connections above 0 and at most 1, got "
+              + stressThreshold);
+    }
+    timeout(stressCommandTimeout, "stressCommandTimeout");
   }
 
   /**
    * 1000 connections, 100 per client, RFC timeouts and line lengths, 40 MB, 100 recipients, 20
-   * errors.
+   * errors; under stress from 80% of the connections, with a 10-second command timeout.
    */
   public static SmtpLimits defaults() {
     return new SmtpLimits(
@@ -69,7 +82,18 @@ public record SmtpLimits(
         1000,
         40L * 1024 * 1024,
         100,
-        20);
+        20,
+        0.8,
+        Duration.ofSeconds(10));
+  }
+
+  /**
+   * The number of open sessions at and above which the server is under stress: the threshold's
+   * share of {@link #maxConnections()}, rounded up, at least 1.
+   */
+  public int stressConnections() {
+    // The epsilon keeps a product such as 10 x 0.7 (7.000000000000001 in binary) at 7.
+    return (int) Math.max(1, Math.ceil(maxConnections * stressThreshold - 1e-9));
   }
 
   /** These limits with other connection bounds. */
@@ -83,7 +107,9 @@ public record SmtpLimits(
         maxTextLine,
         maxMessageSize,
         maxRecipients,
-        maxErrors);
+        maxErrors,
+        stressThreshold,
+        stressCommandTimeout);
   }
 
   /** These limits with other timeouts. */
@@ -97,7 +123,9 @@ public record SmtpLimits(
         maxTextLine,
         maxMessageSize,
         maxRecipients,
-        maxErrors);
+        maxErrors,
+        stressThreshold,
+        stressCommandTimeout);
   }
 
   /** These limits with another message size. */
@@ -111,7 +139,9 @@ public record SmtpLimits(
         maxTextLine,
         octets,
         maxRecipients,
-        maxErrors);
+        maxErrors,
+        stressThreshold,
+        stressCommandTimeout);
   }
 
   /** These limits with another recipient bound. */
@@ -125,7 +155,9 @@ public record SmtpLimits(
         maxTextLine,
         maxMessageSize,
         count,
-        maxErrors);
+        maxErrors,
+        stressThreshold,
+        stressCommandTimeout);
   }
 
   /** These limits with another error bound. */
@@ -139,7 +171,28 @@ public record SmtpLimits(
         maxTextLine,
         maxMessageSize,
         maxRecipients,
-        count);
+        count,
+        stressThreshold,
+        stressCommandTimeout);
+  }
+
+  /**
+   * These limits with another stress threshold (a share of the connections, above 0 and at most 1)
+   * and command timeout under stress.
+   */
+  public SmtpLimits withStress(double threshold, Duration stressTimeout) {
+    return new SmtpLimits(
+        maxConnections,
+        maxConnectionsPerClient,
+        commandTimeout,
+        dataTimeout,
+        maxCommandLine,
+        maxTextLine,
+        maxMessageSize,
+        maxRecipients,
+        maxErrors,
+        threshold,
+        stressTimeout);
   }
 
   private static void positive(int value, String name) {
