@@ -53,7 +53,8 @@ import java.util.Objects;
  * @param eventsLog the JSON-lines delivery log, or null for none
  * @param eventsWebhook the URL delivery events are POSTed to, or null for none
  * @param bounces whether a failed message is reported to its sender (RFC 3464)
- * @param stopGrace how long a stopping relay waits for calls in flight
+ * @param stopGrace how long a stopping relay gives open sessions to be answered and calls in flight
+ *     to finish
  * @param admin the admin API's address, port and token
  * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
  */
@@ -390,7 +391,8 @@ public record RelayConfig(
       key(
           "stop-grace",
           "20s",
-          "On SIGTERM, how long to wait for calls in flight; the rest are delivered after restart.",
+          "On SIGTERM, how long open sessions may take to be answered and calls in flight to finish;"
+              + " unfinished calls are delivered after restart.",
           Durations::parse);
 
   /** Every key, in documentation order. */
