@@ -27,6 +27,7 @@ import dev.sluice.kafka.KafkaSpoolConfig;
 import dev.sluice.ses.SenderConfig;
 import dev.sluice.ses.SesSender;
 import dev.sluice.smtp.SmtpDialect;
+import dev.sluice.smtp.SmtpObserver;
 import dev.sluice.smtp.SmtpServer;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
@@ -173,7 +174,9 @@ public final class Relay implements AutoCloseable {
                 dialect,
                 config.smtpLimits(),
                 new SmtpIngress(
-                    spool, access, admission, config.hostname(), Clock.system(), accepted));
+                    spool, access, admission, config.hostname(), Clock.system(), accepted),
+                config.clientLimitExceptions()::contains,
+                SmtpObserver.NONE);
         smtp.start();
         doors.add(smtp::stop);
         smtpPort = smtp.port();
