@@ -1,6 +1,7 @@
 package dev.sluice.app.relay;
 
 import dev.sluice.app.admin.AdminServer;
+import dev.sluice.app.admin.DoorMetrics;
 import dev.sluice.app.admin.RelayMetrics;
 import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
@@ -27,7 +28,6 @@ import dev.sluice.kafka.KafkaSpoolConfig;
 import dev.sluice.ses.SenderConfig;
 import dev.sluice.ses.SesSender;
 import dev.sluice.smtp.SmtpDialect;
-import dev.sluice.smtp.SmtpObserver;
 import dev.sluice.smtp.SmtpServer;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
@@ -134,6 +134,7 @@ public final class Relay implements AutoCloseable {
     DistributedHooks hooks = new DistributedHooks();
     Spool spool = openSpool(config, hooks);
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
+    DoorMetrics doorMetrics = DoorMetrics.register(registry);
     List<Door> doors = new ArrayList<>();
     Delivery delivery = null;
     String listening = "SMTP on " + config.smtpBind() + ":" + config.smtpPort();
@@ -176,7 +177,7 @@ public final class Relay implements AutoCloseable {
                 new SmtpIngress(
                     spool, access, admission, config.hostname(), Clock.system(), accepted),
                 config.clientLimitExceptions()::contains,
-                SmtpObserver.NONE);
+                doorMetrics.smtp());
         smtp.start();
         doors.add(smtp::stop);
         smtpPort = smtp.port();
@@ -197,7 +198,8 @@ public final class Relay implements AutoCloseable {
                 admission,
                 Clock.system(),
                 config.httpTls() ? tls : null,
-                accepted);
+                accepted,
+                doorMetrics.http());
         http.start();
         doors.add(http::stop);
         httpPort = http.port();
