@@ -7,19 +7,24 @@ import java.util.function.LongConsumer;
 
 /**
  * The session's buffered input: reads lines up to a length bound, reads exact byte counts (BDAT),
- * and calls back before every read that may block, which is where the session flushes its replies
- * (RFC 2920 §3.2: reply as a batch once the client's batch is consumed).
+ * and calls back around every read that may block, which is where the session flushes its replies
+ * (RFC 2920 §3.2: reply as a batch once the client's batch is consumed) and, while it waits for a
+ * command, lets another thread end it.
  *
  * <p>Confined to the session thread.
  */
 final class LineReader {
-  /** Called before a read that may block. */
-  interface BeforeBlock {
-    void run() throws IOException;
+  /** Called around each read that may block. */
+  interface Wait {
+    /** Before the read. */
+    void before() throws IOException;
+
+    /** After the read, whether it returned or threw (a throw here replaces the read's). */
+    default void after() throws IOException {}
   }
 
   private final byte[] buf = new byte[16 * 1024];
-  private final BeforeBlock beforeBlock;
+  private final Wait defaultWait;
   private final LongConsumer counted;
   private InputStream in;
   private int pos;
@@ -30,12 +35,12 @@ final class LineReader {
   private boolean overflow;
 
   /**
-   * @param beforeBlock called before every read that may block
+   * @param defaultWait called around every read that may block, unless a read names its own
    * @param counted told of the octets each read brings
    */
-  LineReader(InputStream in, BeforeBlock beforeBlock, LongConsumer counted) {
+  LineReader(InputStream in, Wait defaultWait, LongConsumer counted) {
     this.in = in;
-    this.beforeBlock = beforeBlock;
+    this.defaultWait = defaultWait;
     this.counted = counted;
   }
 
@@ -64,6 +69,11 @@ final class LineReader {
    * @return false at end of stream (a partial last line is dropped)
    */
   boolean readLine(int maxWithCrlf) throws IOException {
+    return readLine(maxWithCrlf, defaultWait);
+  }
+
+  /** Reads one line as {@link #readLine(int)} does, with {@code wait} around each blocking read. */
+  boolean readLine(int maxWithCrlf, Wait wait) throws IOException {
     int limit = maxWithCrlf - 2;
     if (line.length < limit + 1) {
       line = Arrays.copyOf(line, limit + 1);
@@ -72,7 +82,7 @@ final class LineReader {
     int stored = 0;
     byte last = 0;
     while (true) {
-      if (pos == end && !fill()) {
+      if (pos == end && !fill(wait)) {
         return false;
       }
       int i = pos;
@@ -133,7 +143,7 @@ final class LineReader {
   boolean readExactly(long count, Sink sink) throws IOException {
     long left = count;
     while (left > 0) {
-      if (pos == end && !fill()) {
+      if (pos == end && !fill(defaultWait)) {
         return false;
       }
       int n = (int) Math.min(left, end - pos);
@@ -151,7 +161,7 @@ final class LineReader {
    */
   boolean skipSome() throws IOException {
     pos = end;
-    if (!fill()) {
+    if (!fill(defaultWait)) {
       return false;
     }
     pos = end;
@@ -175,9 +185,14 @@ final class LineReader {
     return true;
   }
 
-  private boolean fill() throws IOException {
-    beforeBlock.run();
-    int n = in.read(buf, 0, buf.length);
+  private boolean fill(Wait wait) throws IOException {
+    wait.before();
+    int n;
+    try {
+      n = in.read(buf, 0, buf.length);
+    } finally {
+      wait.after();
+    }
     if (n < 0) {
       return false;
     }

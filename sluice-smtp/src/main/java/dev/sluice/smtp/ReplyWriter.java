@@ -16,7 +16,6 @@ final class ReplyWriter {
   private final boolean enhanced;
   private final Consumer<Reply> sent;
   private OutputStream out;
-  private boolean queued;
 
   /**
    * @param sent told of each reply as it is queued
@@ -35,22 +34,17 @@ final class ReplyWriter {
   /** Queues a reply, with its enhanced code when ENHANCEDSTATUSCODES is offered. */
   void send(Reply reply) throws IOException {
     out.write(reply.toBytes(enhanced));
-    queued = true;
     sent.accept(reply);
   }
 
   /** Queues a reply without enhanced code (the greeting and EHLO, RFC 2034 §3). */
   void sendPlain(Reply reply) throws IOException {
     out.write(reply.toBytes(false));
-    queued = true;
     sent.accept(reply);
   }
 
-  /** Sends what is queued; does nothing at all when nothing is. */
+  /** Sends what is queued. */
   void flush() throws IOException {
-    if (queued) {
-      queued = false;
-      out.flush();
-    }
+    out.flush();
   }
 }

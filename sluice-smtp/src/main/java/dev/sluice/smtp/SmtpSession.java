@@ -57,18 +57,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Ending a session from outside</b> (server stop, idle sessions reaped under stress). A
  * session is either busy (reading a message, calling the handler, answering) or waiting for a
- * command; which one is kept under a small lock, and only the session thread moves between them. A
- * session waiting for a command has nothing queued and nothing half-read, so another thread may
- * take it over: it marks it ended, and a short-lived thread writes the 421, half-closes the
- * connection and closes it once the client has closed its side or {@link #LINGER} has passed (a
- * client that never reads or closes cannot hold the server). A busy session is never cut short: on
- * stop it finishes the message in hand, answers it ({@code 250} once stored, or the handler's
- * refusal), and answers 421 itself at its next command boundary. Only when the stop's grace has
- * passed is anything closed without an answer. Rejected: closing the socket (the old stop: a client
- * that had sent its final dot got no reply though its message was stored, and sent it again),
- * interrupting the thread (a virtual thread blocked on a socket closes it), and waking the read
- * with {@code shutdownInput} (under TLS 1.2 the end of input closes the output too, so the 421
- * could not be sent).
+ * command; which one is kept under a small lock. The session thread marks itself waiting only
+ * around a read for its next command that would block, after flushing its replies, and takes itself
+ * back when the read returns; in between it only reads, so another thread may take it over: it
+ * marks it ended, and a short-lived thread writes the 421, half-closes the connection and closes it
+ * once the client has closed its side or {@link #LINGER} has passed (a client that never reads or
+ * closes cannot hold the server). A busy session is never cut short: on stop it finishes the
+ * message in hand, answers it ({@code 250} once stored, or the handler's refusal), and answers 421
+ * itself at its next command boundary. Only when the stop's grace has passed is anything closed
+ * without an answer. Rejected: closing the socket (the old stop: a client that had sent its final
+ * dot got no reply though its message was stored, and sent it again), interrupting the thread (a
+ * virtual thread blocked on a socket closes it), and waking the read with {@code shutdownInput}
+ * (under TLS 1.2 the end of input closes the output too, so the 421 could not be sent).
  *
  * <p><b>Size.</b> This file is longer than most because it is the whole RFC 5321 command set as one
  * state machine, read top to bottom; parsing lives beside it ({@link PathArgument}, {@link
@@ -136,6 +136,7 @@ final class SmtpSession implements SessionInfo {
   private final Object turn = new Object();
   private Phase phase = Phase.BUSY; // guarded by turn
   private boolean draining; // guarded by turn
+  private boolean waitStarted; // guarded by turn: the wait for this command has begun
   private long awaitingSince; // guarded by turn
   private final CountDownLatch endReplySent = new CountDownLatch(1);
   private boolean endedElsewhere;
@@ -223,48 +224,83 @@ final class SmtpSession implements SessionInfo {
   }
 
   /**
-   * Reads the next command line into {@link #in}, flushing the replies queued so far first.
+   * Reads the next command line into {@link #in}. Replies queued so far go out only when the read
+   * would block (RFC 2920), and only then may another thread end the session (see {@link
+   * #commandWait}).
    *
    * @return false when the session is over: end of stream, another thread ended it while it waited,
    *     or the server is stopping (then it has been answered here)
    */
   private boolean nextCommand() throws IOException {
-    out.flush();
     boolean stopping;
     synchronized (turn) {
       stopping = draining;
-      if (!stopping) {
-        phase = Phase.AWAITING;
-        awaitingSince = System.nanoTime();
-        verb = "";
-      }
+      waitStarted = false;
     }
+    verb = "";
     if (stopping) {
-      verb = "";
       endHere(dialect.reply(ServerReply.SHUTTING_DOWN));
       return false;
     }
-    boolean got;
     try {
-      got = in.readLine(limits.maxCommandLine());
-    } catch (IOException e) {
-      if (resume()) {
-        throw e;
-      }
+      return in.readLine(limits.maxCommandLine(), commandWait);
+    } catch (EndedElsewhere e) {
+      return false;
+    } catch (StopBeforeWaiting e) {
+      endHere(dialect.reply(ServerReply.SHUTTING_DOWN));
       return false;
     }
-    return resume() && got;
   }
 
-  /** Takes the session back after a wait for a command; false if another thread ended it. */
-  private boolean resume() {
-    synchronized (turn) {
-      if (phase == Phase.ENDED) {
-        endedElsewhere = true;
-        return false;
-      }
-      phase = Phase.BUSY;
-      return true;
+  /**
+   * Around each blocking read for a command: flush, then mark the session waiting, so another
+   * thread may end it; afterwards take it back, or learn that it was ended. Between the two the
+   * session thread only reads, so the ending thread's writes never meet its own.
+   */
+  private final LineReader.Wait commandWait =
+      new LineReader.Wait() {
+        @Override
+        public void before() throws IOException {
+          out.flush();
+          synchronized (turn) {
+            if (draining) {
+              throw new StopBeforeWaiting(); // the stop came as the replies went out
+            }
+            phase = Phase.AWAITING;
+            if (!waitStarted) {
+              waitStarted = true;
+              awaitingSince = System.nanoTime(); // idle since the wait for this command began
+            }
+          }
+        }
+
+        @Override
+        public void after() throws IOException {
+          synchronized (turn) {
+            if (phase == Phase.ENDED) {
+              endedElsewhere = true;
+              throw new EndedElsewhere();
+            }
+            phase = Phase.BUSY;
+          }
+        }
+      };
+
+  /** Thrown before a read for a command when the server began to stop after the last check. */
+  private static final class StopBeforeWaiting extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StopBeforeWaiting() {
+      super("the server is stopping", null);
+    }
+  }
+
+  /** Thrown out of a read when another thread ended the session while it waited. */
+  private static final class EndedElsewhere extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    EndedElsewhere() {
+      super("ended by the server", null);
     }
   }
 
