@@ -2,6 +2,7 @@ package dev.sluice.smtp;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The bounds of one server: connections, timeouts, line lengths, message size, recipients and
@@ -98,82 +99,35 @@ public record SmtpLimits(
 
   /** These limits with other connection bounds. */
   public SmtpLimits withConnections(int total, int perClient) {
-    return new SmtpLimits(
-        total,
-        perClient,
-        commandTimeout,
-        dataTimeout,
-        maxCommandLine,
-        maxTextLine,
-        maxMessageSize,
-        maxRecipients,
-        maxErrors,
-        stressThreshold,
-        stressCommandTimeout);
+    return copy(
+        c -> {
+          c.maxConnections = total;
+          c.maxConnectionsPerClient = perClient;
+        });
   }
 
   /** These limits with other timeouts. */
   public SmtpLimits withTimeouts(Duration command, Duration data) {
-    return new SmtpLimits(
-        maxConnections,
-        maxConnectionsPerClient,
-        command,
-        data,
-        maxCommandLine,
-        maxTextLine,
-        maxMessageSize,
-        maxRecipients,
-        maxErrors,
-        stressThreshold,
-        stressCommandTimeout);
+    return copy(
+        c -> {
+          c.commandTimeout = command;
+          c.dataTimeout = data;
+        });
   }
 
   /** These limits with another message size. */
   public SmtpLimits withMaxMessageSize(long octets) {
-    return new SmtpLimits(
-        maxConnections,
-        maxConnectionsPerClient,
-        commandTimeout,
-        dataTimeout,
-        maxCommandLine,
-        maxTextLine,
-        octets,
-        maxRecipients,
-        maxErrors,
-        stressThreshold,
-        stressCommandTimeout);
+    return copy(c -> c.maxMessageSize = octets);
   }
 
   /** These limits with another recipient bound. */
   public SmtpLimits withMaxRecipients(int count) {
-    return new SmtpLimits(
-        maxConnections,
-        maxConnectionsPerClient,
-        commandTimeout,
-        dataTimeout,
-        maxCommandLine,
-        maxTextLine,
-        maxMessageSize,
-        count,
-        maxErrors,
-        stressThreshold,
-        stressCommandTimeout);
+    return copy(c -> c.maxRecipients = count);
   }
 
   /** These limits with another error bound. */
   public SmtpLimits withMaxErrors(int count) {
-    return new SmtpLimits(
-        maxConnections,
-        maxConnectionsPerClient,
-        commandTimeout,
-        dataTimeout,
-        maxCommandLine,
-        maxTextLine,
-        maxMessageSize,
-        maxRecipients,
-        count,
-        stressThreshold,
-        stressCommandTimeout);
+    return copy(c -> c.maxErrors = count);
   }
 
   /**
@@ -181,18 +135,61 @@ public record SmtpLimits(
    * and command timeout under stress.
    */
   public SmtpLimits withStress(double threshold, Duration stressTimeout) {
-    return new SmtpLimits(
-        maxConnections,
-        maxConnectionsPerClient,
-        commandTimeout,
-        dataTimeout,
-        maxCommandLine,
-        maxTextLine,
-        maxMessageSize,
-        maxRecipients,
-        maxErrors,
-        threshold,
-        stressTimeout);
+    return copy(
+        c -> {
+          c.stressThreshold = threshold;
+          c.stressCommandTimeout = stressTimeout;
+        });
+  }
+
+  private SmtpLimits copy(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The components of a copy being made, so each {@code with} names only what it changes. */
+  private static final class Copy {
+    private final int maxCommandLine;
+    private final int maxTextLine;
+    private int maxConnections;
+    private int maxConnectionsPerClient;
+    private Duration commandTimeout;
+    private Duration dataTimeout;
+    private long maxMessageSize;
+    private int maxRecipients;
+    private int maxErrors;
+    private double stressThreshold;
+    private Duration stressCommandTimeout;
+
+    Copy(SmtpLimits l) {
+      maxConnections = l.maxConnections;
+      maxConnectionsPerClient = l.maxConnectionsPerClient;
+      commandTimeout = l.commandTimeout;
+      dataTimeout = l.dataTimeout;
+      maxCommandLine = l.maxCommandLine;
+      maxTextLine = l.maxTextLine;
+      maxMessageSize = l.maxMessageSize;
+      maxRecipients = l.maxRecipients;
+      maxErrors = l.maxErrors;
+      stressThreshold = l.stressThreshold;
+      stressCommandTimeout = l.stressCommandTimeout;
+    }
+
+    SmtpLimits build() {
+      return new SmtpLimits(
+          maxConnections,
+          maxConnectionsPerClient,
+          commandTimeout,
+          dataTimeout,
+          maxCommandLine,
+          maxTextLine,
+          maxMessageSize,
+          maxRecipients,
+          maxErrors,
+          stressThreshold,
+          stressCommandTimeout);
+    }
   }
 
   private static void positive(int value, String name) {

@@ -82,16 +82,7 @@ class SmtpServerStopIT {
     start();
     CountDownLatch storing = new CountDownLatch(5);
     CountDownLatch release = new CountDownLatch(1);
-    handler.onData =
-        m -> {
-          storing.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return DataResult.respond(Reply.of(250, "2.0.0", "Ok: queued"));
-        };
+    handler.holdMessages(storing, release);
     List<SmtpScript> idle = new ArrayList<>();
     List<SmtpScript> inTransaction = new ArrayList<>();
     List<SmtpScript> sending = new ArrayList<>();

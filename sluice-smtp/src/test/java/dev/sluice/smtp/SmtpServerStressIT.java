@@ -119,16 +119,7 @@ class SmtpServerStressIT {
         a -> true);
     CountDownLatch storing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    handler.onData =
-        m -> {
-          storing.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return DataResult.respond(Reply.of(250, "2.0.0", "Ok: queued"));
-        };
+    handler.holdMessages(storing, release);
     SmtpScript busy = connectFrom("127.0.0.1");
     busy.expect("220");
     busy.send("EHLO busy.example").expect("250");

@@ -99,22 +99,7 @@ public final class HttpIngress implements AutoCloseable {
       Admission admission,
       Clock clock,
       SSLContext tls) {
-    this(settings, spool, access, admission, clock, tls, AcceptListener.NONE);
-  }
-
-  /**
-   * @param tls the server context for HTTPS, or {@code null} for plain HTTP
-   * @param listener told of each message made durable
-   */
-  public HttpIngress(
-      HttpIngressSettings settings,
-      Spool spool,
-      AccessPolicy access,
-      Admission admission,
-      Clock clock,
-      SSLContext tls,
-      AcceptListener listener) {
-    this(settings, spool, access, admission, clock, tls, listener, HttpObserver.NONE);
+    this(settings, spool, access, admission, clock, tls, AcceptListener.NONE, HttpObserver.NONE);
   }
 
   /**

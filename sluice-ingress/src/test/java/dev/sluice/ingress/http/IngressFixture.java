@@ -67,7 +67,8 @@ final class IngressFixture implements AutoCloseable {
             new Admission(spool, highWater, ByteSize.ofBytes(0)),
             Clock.system(),
             serverTls,
-            this::accepted);
+            this::accepted,
+            HttpObserver.NONE);
     ingress.start();
     HttpClient.Builder b =
         HttpClient.newBuilder()
