@@ -190,9 +190,9 @@ public final class SmtpServer implements AutoCloseable {
     }
     if (!sessions.isEmpty()) {
       log.info(
-          "{} SMTP sessions still busy after the stop grace of {}; closing them",
+          "{} SMTP sessions still busy after the stop grace of {} ms; closing them",
           sessions.size(),
-          grace);
+          grace.toMillis());
       for (SmtpSession s : sessions) {
         s.abort();
       }
@@ -235,11 +235,11 @@ public final class SmtpServer implements AutoCloseable {
       }
       if (reaped > 0) {
         log.info(
-            "under stress ({} sessions, stress from {}): closed {} idle for {}",
+            "under stress ({} sessions, stress from {}): closed {} idle for {} ms or more",
             openSessions(),
             limits.stressConnections(),
             reaped,
-            limits.stressCommandTimeout());
+            limits.stressCommandTimeout().toMillis());
       }
     }
   }

@@ -6,6 +6,7 @@ import dev.sluice.app.admin.RelayMetrics;
 import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
+import dev.sluice.core.Durations;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
@@ -475,7 +476,7 @@ public final class Relay implements AutoCloseable {
     closed = true;
     log.info(
         "stopping: answering open sessions and waiting for calls in flight, up to {}",
-        config.stopGrace());
+        Durations.format(config.stopGrace()));
     Thread deliveryStop =
         Thread.ofVirtual().name("relay-stop-delivery").start(() -> stopDelivery(delivery, config));
     stopDoors(doors, config.stopGrace());

@@ -238,10 +238,10 @@ public final class HttpIngress implements AutoCloseable {
       }
       if (!channels.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {
         log.info(
-            "{} HTTP connections still waiting for an answer after the stop grace of {}; closing"
+            "{} HTTP connections still waiting for an answer after the stop grace of {} ms; closing"
                 + " them",
             channels.size(),
-            grace);
+            grace.toMillis());
       }
     }
     shutDown();
