@@ -130,8 +130,8 @@ public final class SmtpIngress implements SmtpHandler {
           Reply.of(451, "4.3.0", "Message not stored (local error), try again later"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      // The relay is stopping: the client hears nothing and will retry; a message the spool
-      // kept anyway is delivered once more, never lost.
+      // The stop's grace has passed with the spool still busy: the connection is being closed,
+      // so the client will retry; a message the spool kept anyway is delivered twice, never lost.
       return DataResult.respond(Reply.of(421, "4.3.2", "Shutting down, try again later"));
     }
   }

@@ -3,22 +3,29 @@ package dev.sluice.smtp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 
 /**
  * The session's buffered input: reads lines up to a length bound, reads exact byte counts (BDAT),
- * and calls back before every read that may block, which is where the session flushes its replies
- * (RFC 2920 §3.2: reply as a batch once the client's batch is consumed).
+ * and calls back around every read that may block, which is where the session flushes its replies
+ * (RFC 2920 §3.2: reply as a batch once the client's batch is consumed) and, while it waits for a
+ * command, lets another thread end it.
  *
  * <p>Confined to the session thread.
  */
 final class LineReader {
-  /** Called before a read that may block. */
-  interface BeforeBlock {
-    void run() throws IOException;
+  /** Called around each read that may block. */
+  interface Wait {
+    /** Before the read. */
+    void before() throws IOException;
+
+    /** After the read, whether it returned or threw (a throw here replaces the read's). */
+    default void after() throws IOException {}
   }
 
   private final byte[] buf = new byte[16 * 1024];
-  private final BeforeBlock beforeBlock;
+  private final Wait defaultWait;
+  private final LongConsumer counted;
   private InputStream in;
   private int pos;
   private int end;
@@ -27,9 +34,14 @@ final class LineReader {
   private boolean crlf;
   private boolean overflow;
 
-  LineReader(InputStream in, BeforeBlock beforeBlock) {
+  /**
+   * @param defaultWait called around every read that may block, unless a read names its own
+   * @param counted told of the octets each read brings
+   */
+  LineReader(InputStream in, Wait defaultWait, LongConsumer counted) {
     this.in = in;
-    this.beforeBlock = beforeBlock;
+    this.defaultWait = defaultWait;
+    this.counted = counted;
   }
 
   /** Switches to another stream (after the TLS handshake); the buffer must be empty. */
@@ -57,6 +69,11 @@ final class LineReader {
    * @return false at end of stream (a partial last line is dropped)
    */
   boolean readLine(int maxWithCrlf) throws IOException {
+    return readLine(maxWithCrlf, defaultWait);
+  }
+
+  /** Reads one line as {@link #readLine(int)} does, with {@code wait} around each blocking read. */
+  boolean readLine(int maxWithCrlf, Wait wait) throws IOException {
     int limit = maxWithCrlf - 2;
     if (line.length < limit + 1) {
       line = Arrays.copyOf(line, limit + 1);
@@ -65,7 +82,7 @@ final class LineReader {
     int stored = 0;
     byte last = 0;
     while (true) {
-      if (pos == end && !fill()) {
+      if (pos == end && !fill(wait)) {
         return false;
       }
       int i = pos;
@@ -126,7 +143,7 @@ final class LineReader {
   boolean readExactly(long count, Sink sink) throws IOException {
     long left = count;
     while (left > 0) {
-      if (pos == end && !fill()) {
+      if (pos == end && !fill(defaultWait)) {
         return false;
       }
       int n = (int) Math.min(left, end - pos);
@@ -144,19 +161,42 @@ final class LineReader {
    */
   boolean skipSome() throws IOException {
     pos = end;
-    if (!fill()) {
+    if (!fill(defaultWait)) {
       return false;
     }
     pos = end;
     return true;
   }
 
-  private boolean fill() throws IOException {
-    beforeBlock.run();
+  /**
+   * Drops what is buffered and what one read brings, without the call before blocking (the session
+   * is being closed and has nothing more to say).
+   *
+   * @return false at end of stream
+   */
+  boolean discardSome() throws IOException {
+    pos = 0;
+    end = 0;
     int n = in.read(buf, 0, buf.length);
     if (n < 0) {
       return false;
     }
+    counted.accept(n);
+    return true;
+  }
+
+  private boolean fill(Wait wait) throws IOException {
+    wait.before();
+    int n;
+    try {
+      n = in.read(buf, 0, buf.length);
+    } finally {
+      wait.after();
+    }
+    if (n < 0) {
+      return false;
+    }
+    counted.accept(n);
     pos = 0;
     end = n;
     return true;

@@ -53,6 +53,11 @@ public enum ServerReply {
   TIMEOUT(421, "4.4.2", "Timeout exceeded, closing connection"),
   /** The connection limit (total or per client address) is reached; the server closes. */
   TOO_MANY_CONNECTIONS(421, "4.7.0", "Too many connections, try again later"),
+  /**
+   * The server is stopping: a session waiting for a command, or one that has just been answered, is
+   * told so and closed (RFC 5321 §3.8).
+   */
+  SHUTTING_DOWN(421, "4.3.2", "Service shutting down, try again later"),
   /** Too many refused commands in one session; the server closes. */
   TOO_MANY_ERRORS(421, "4.7.0", "Too many errors, closing connection"),
   /** A command line over the limit (512 octets with CRLF, RFC 5321 §4.5.3.1.4). */

@@ -2,6 +2,7 @@ package dev.sluice.smtp;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The bounds of one server: connections, timeouts, line lengths, message size, recipients and
@@ -18,6 +19,11 @@ import java.util.Objects;
  * @param maxMessageSize the largest message in octets, advertised with SIZE
  * @param maxRecipients RCPT commands accepted per transaction (§4.5.3.1.8: at least 100)
  * @param maxErrors refused commands per session before the server closes it
+ * @param stressThreshold the share of {@code maxConnections} (0 to 1) at and above which the server
+ *     is under stress
+ * @param stressCommandTimeout how long a session may wait for a command while the server is under
+ *     stress; sessions idle longer are answered 421 and closed, so connections leaked by a client's
+ *     pool do not hold the server full (Postfix's {@code smtpd_timeout = ${stress?10}{300}})
  */
 public record SmtpLimits(
     int maxConnections,
@@ -28,7 +34,9 @@ public record SmtpLimits(
     int maxTextLine,
     long maxMessageSize,
     int maxRecipients,
-    int maxErrors) {
+    int maxErrors,
+    double stressThreshold,
+    Duration stressCommandTimeout) {
 
   /** The largest message size this server can hold in one array. */
   public static final long MAX_MESSAGE_SIZE_CEILING = Integer.MAX_VALUE - 16;
@@ -53,11 +61,17 @@ public record SmtpLimits(
     }
     positive(maxRecipients, "maxRecipients");
     positive(maxErrors, "maxErrors");
+    if (!(stressThreshold > 0 && stressThreshold <= 1)) {
+      throw new IllegalArgumentException(
+          "stressThreshold must be a share of the connections above 0 and at most 1, got "
+              + stressThreshold);
+    }
+    timeout(stressCommandTimeout, "stressCommandTimeout");
   }
 
   /**
    * 1000 connections, 100 per client, RFC timeouts and line lengths, 40 MB, 100 recipients, 20
-   * errors.
+   * errors; under stress from 80% of the connections, with a 10-second command timeout.
    */
   public static SmtpLimits defaults() {
     return new SmtpLimits(
@@ -69,77 +83,113 @@ public record SmtpLimits(
         1000,
         40L * 1024 * 1024,
         100,
-        20);
+        20,
+        0.8,
+        Duration.ofSeconds(10));
+  }
+
+  /**
+   * The number of open sessions at and above which the server is under stress: the threshold's
+   * share of {@link #maxConnections()}, rounded up, at least 1.
+   */
+  public int stressConnections() {
+    // The epsilon keeps a product such as 10 x 0.7 (7.000000000000001 in binary) at 7.
+    return (int) Math.max(1, Math.ceil(maxConnections * stressThreshold - 1e-9));
   }
 
   /** These limits with other connection bounds. */
   public SmtpLimits withConnections(int total, int perClient) {
-    return new SmtpLimits(
-        total,
-        perClient,
-        commandTimeout,
-        dataTimeout,
-        maxCommandLine,
-        maxTextLine,
-        maxMessageSize,
-        maxRecipients,
-        maxErrors);
+    return copy(
+        c -> {
+          c.maxConnections = total;
+          c.maxConnectionsPerClient = perClient;
+        });
   }
 
   /** These limits with other timeouts. */
   public SmtpLimits withTimeouts(Duration command, Duration data) {
-    return new SmtpLimits(
-        maxConnections,
-        maxConnectionsPerClient,
-        command,
-        data,
-        maxCommandLine,
-        maxTextLine,
-        maxMessageSize,
-        maxRecipients,
-        maxErrors);
+    return copy(
+        c -> {
+          c.commandTimeout = command;
+          c.dataTimeout = data;
+        });
   }
 
   /** These limits with another message size. */
   public SmtpLimits withMaxMessageSize(long octets) {
-    return new SmtpLimits(
-        maxConnections,
-        maxConnectionsPerClient,
-        commandTimeout,
-        dataTimeout,
-        maxCommandLine,
-        maxTextLine,
-        octets,
-        maxRecipients,
-        maxErrors);
+    return copy(c -> c.maxMessageSize = octets);
   }
 
   /** These limits with another recipient bound. */
   public SmtpLimits withMaxRecipients(int count) {
-    return new SmtpLimits(
-        maxConnections,
-        maxConnectionsPerClient,
-        commandTimeout,
-        dataTimeout,
-        maxCommandLine,
-        maxTextLine,
-        maxMessageSize,
-        count,
-        maxErrors);
+    return copy(c -> c.maxRecipients = count);
   }
 
   /** These limits with another error bound. */
   public SmtpLimits withMaxErrors(int count) {
-    return new SmtpLimits(
-        maxConnections,
-        maxConnectionsPerClient,
-        commandTimeout,
-        dataTimeout,
-        maxCommandLine,
-        maxTextLine,
-        maxMessageSize,
-        maxRecipients,
-        count);
+    return copy(c -> c.maxErrors = count);
+  }
+
+  /**
+   * These limits with another stress threshold (a share of the connections, above 0 and at most 1)
+   * and command timeout under stress.
+   */
+  public SmtpLimits withStress(double threshold, Duration stressTimeout) {
+    return copy(
+        c -> {
+          c.stressThreshold = threshold;
+          c.stressCommandTimeout = stressTimeout;
+        });
+  }
+
+  private SmtpLimits copy(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The components of a copy being made, so each {@code with} names only what it changes. */
+  private static final class Copy {
+    private final int maxCommandLine;
+    private final int maxTextLine;
+    private int maxConnections;
+    private int maxConnectionsPerClient;
+    private Duration commandTimeout;
+    private Duration dataTimeout;
+    private long maxMessageSize;
+    private int maxRecipients;
+    private int maxErrors;
+    private double stressThreshold;
+    private Duration stressCommandTimeout;
+
+    Copy(SmtpLimits l) {
+      maxConnections = l.maxConnections;
+      maxConnectionsPerClient = l.maxConnectionsPerClient;
+      commandTimeout = l.commandTimeout;
+      dataTimeout = l.dataTimeout;
+      maxCommandLine = l.maxCommandLine;
+      maxTextLine = l.maxTextLine;
+      maxMessageSize = l.maxMessageSize;
+      maxRecipients = l.maxRecipients;
+      maxErrors = l.maxErrors;
+      stressThreshold = l.stressThreshold;
+      stressCommandTimeout = l.stressCommandTimeout;
+    }
+
+    SmtpLimits build() {
+      return new SmtpLimits(
+          maxConnections,
+          maxConnectionsPerClient,
+          commandTimeout,
+          dataTimeout,
+          maxCommandLine,
+          maxTextLine,
+          maxMessageSize,
+          maxRecipients,
+          maxErrors,
+          stressThreshold,
+          stressCommandTimeout);
+    }
   }
 
   private static void positive(int value, String name) {

@@ -5,12 +5,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,23 +22,52 @@ import org.slf4j.LoggerFactory;
  * virtual thread, and enforces the connection limits (total and per client IP address) by answering
  * {@link ServerReply#TOO_MANY_CONNECTIONS} and closing.
  *
+ * <h2>Design note</h2>
+ *
+ * <p><b>Clients exempt from the per-client limit.</b> Every application on a host reaches a
+ * loopback relay from 127.0.0.1, so a per-address cap lets one application's leaking pool lock out
+ * all the others. Addresses the {@code uncapped} test accepts (the relay passes its relay networks,
+ * as Postfix exempts {@code $mynetworks} through {@code smtpd_client_event_limit_exceptions}) count
+ * only toward the total.
+ *
+ * <p><b>Stress.</b> While {@link SmtpLimits#stressConnections()} or more sessions are open, a
+ * session that has waited for a command for {@link SmtpLimits#stressCommandTimeout()} is answered
+ * {@link ServerReply#TIMEOUT} and closed, so connections a client leaked are reaped in seconds
+ * rather than held for the full command timeout (Postfix shortens {@code smtpd_timeout} the same
+ * way under stress). One virtual thread sweeps the sessions a few times per stress timeout;
+ * sessions busy with a message are never touched.
+ *
+ * <p><b>Stop</b> ({@link #stop(Duration)}) closes the listener first, then asks each session to
+ * drain: one waiting for a command is answered {@link ServerReply#SHUTTING_DOWN} and closed at
+ * once; one reading or storing a message finishes it, answers it, and then gets the same 421. Only
+ * what is still busy when the grace has passed is closed without an answer, and a handler still
+ * working then is interrupted. See {@link SmtpSession} for how a waiting session is taken over.
+ *
  * <p>Thread-safe: {@link #start()}, {@link #stop()} and the getters may be called from any thread.
  */
 public final class SmtpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
-  private static final long STOP_WAIT_MILLIS = 2_000;
+
+  /** The grace of {@link #stop()}. */
+  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(2);
+
+  /** How long stop waits for sessions to end once their grace has passed and they were closed. */
+  private static final Duration AFTER_ABORT = Duration.ofSeconds(1);
 
   private final InetSocketAddress bind;
   private final SSLContext tlsContext;
   private final SmtpDialect dialect;
   private final SmtpLimits limits;
   private final SmtpHandler handler;
+  private final Predicate<InetAddress> uncapped;
+  private final SmtpObserver observer;
   private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
   private final Map<InetAddress, Integer> perClient = new HashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private int open;
   private ServerSocket listener;
   private Thread acceptor;
+  private Thread sweeper;
   private volatile boolean stopped;
 
   /**
@@ -51,11 +82,32 @@ public final class SmtpServer implements AutoCloseable {
       SmtpDialect dialect,
       SmtpLimits limits,
       SmtpHandler handler) {
+    this(bind, tlsContext, dialect, limits, handler, client -> false, SmtpObserver.NONE);
+  }
+
+  /**
+   * Creates a server; nothing is bound until {@link #start()}.
+   *
+   * @param bind the address and port to listen on (port 0 picks a free port)
+   * @param tlsContext the context for STARTTLS, or {@code null} to offer no TLS
+   * @param uncapped which client addresses the per-client connection limit does not apply to
+   * @param observer told of sessions, replies and octets, for metrics
+   */
+  public SmtpServer(
+      InetSocketAddress bind,
+      SSLContext tlsContext,
+      SmtpDialect dialect,
+      SmtpLimits limits,
+      SmtpHandler handler,
+      Predicate<InetAddress> uncapped,
+      SmtpObserver observer) {
     this.bind = Objects.requireNonNull(bind, "bind");
     this.tlsContext = tlsContext;
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.handler = Objects.requireNonNull(handler, "handler");
+    this.uncapped = Objects.requireNonNull(uncapped, "uncapped");
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /**
@@ -81,6 +133,7 @@ public final class SmtpServer implements AutoCloseable {
     s.bind(bind, 256);
     listener = s;
     acceptor = Thread.ofVirtual().name("smtp-accept-" + s.getLocalPort()).start(this::acceptLoop);
+    sweeper = Thread.ofVirtual().name("smtp-stress-" + s.getLocalPort()).start(this::sweepLoop);
     log.info("SMTP server listening on {}", s.getLocalSocketAddress());
   }
 
@@ -97,9 +150,21 @@ public final class SmtpServer implements AutoCloseable {
     return sessions.size();
   }
 
-  /** Closes the listener and every session, waiting briefly for the sessions to end; idempotent. */
+  /** Stops as {@link #stop(Duration)} does, with {@link #DEFAULT_STOP_GRACE}. */
   public void stop() {
+    stop(DEFAULT_STOP_GRACE);
+  }
+
+  /**
+   * Stops listening and ends every session, answering each before its connection closes where the
+   * grace allows (see the design note); returns once every session has ended, or shortly after the
+   * grace. Idempotent.
+   *
+   * @param grace how long sessions busy with a message may take to finish and answer it
+   */
+  public void stop(Duration grace) {
     Thread accept;
+    Thread sweep;
     synchronized (this) {
       if (stopped || listener == null) {
         stopped = true;
@@ -112,21 +177,75 @@ public final class SmtpServer implements AutoCloseable {
         log.debug("closing listener: {}", e.toString());
       }
       accept = acceptor;
+      sweep = sweeper;
     }
-    long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000;
+    long deadline = System.nanoTime() + grace.toNanos();
     join(accept, deadline);
+    sweep.interrupt();
     for (SmtpSession s : sessions) {
-      s.abort();
+      s.drain();
     }
     for (SmtpSession s : sessions) {
       join(s.thread(), deadline);
     }
+    if (!sessions.isEmpty()) {
+      log.info(
+          "{} SMTP sessions still busy after the stop grace of {} ms; closing them",
+          sessions.size(),
+          grace.toMillis());
+      for (SmtpSession s : sessions) {
+        s.abort();
+      }
+      long after = System.nanoTime() + AFTER_ABORT.toNanos();
+      for (SmtpSession s : sessions) {
+        join(s.thread(), after);
+      }
+    }
+    join(sweep, System.nanoTime() + AFTER_ABORT.toNanos());
   }
 
   /** Same as {@link #stop()}. */
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * Reaps sessions idle longer than the stress command timeout while the server is under stress;
+   * looks four times per stress timeout (at most every 10 ms, at least once a second).
+   */
+  private void sweepLoop() {
+    long idle = limits.stressCommandTimeout().toNanos();
+    long period = Math.clamp(idle / 4, 10_000_000L, 1_000_000_000L);
+    while (!stopped) {
+      try {
+        Thread.sleep(Duration.ofNanos(period));
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (openSessions() < limits.stressConnections()) {
+        continue;
+      }
+      long now = System.nanoTime();
+      int reaped = 0;
+      for (SmtpSession s : sessions) {
+        if (s.reapIfIdle(now, idle)) {
+          reaped++;
+        }
+      }
+      if (reaped > 0) {
+        log.info(
+            "under stress ({} sessions, stress from {}): closed {} idle for {} ms or more",
+            openSessions(),
+            limits.stressConnections(),
+            reaped,
+            limits.stressCommandTimeout().toMillis());
+      }
+    }
+  }
+
+  private synchronized int openSessions() {
+    return open;
   }
 
   private void acceptLoop() {
@@ -147,21 +266,23 @@ public final class SmtpServer implements AutoCloseable {
       }
       try {
         SmtpSession session =
-            new SmtpSession(nextId.getAndIncrement(), socket, tlsContext, dialect, limits, handler);
+            new SmtpSession(
+                nextId.getAndIncrement(), socket, tlsContext, dialect, limits, handler, observer);
         sessions.add(session);
+        observer.sessionOpened();
         Thread.ofVirtual()
             .name("smtp-session-" + session.id())
             .start(
                 () -> {
                   try {
                     if (stopped) {
-                      session.abort();
-                    } else {
-                      session.run();
+                      session.drain(); // accepted as the server stopped: told so, then closed
                     }
+                    session.run();
                   } finally {
                     sessions.remove(session);
                     release(client);
+                    observer.sessionClosed();
                   }
                 });
       } catch (IOException | RuntimeException e) {
@@ -174,7 +295,8 @@ public final class SmtpServer implements AutoCloseable {
 
   private synchronized boolean admit(InetAddress client) {
     int fromClient = perClient.getOrDefault(client, 0);
-    if (open >= limits.maxConnections() || fromClient >= limits.maxConnectionsPerClient()) {
+    if (open >= limits.maxConnections()
+        || (fromClient >= limits.maxConnectionsPerClient() && !uncapped.test(client))) {
       return false;
     }
     open++;
@@ -195,6 +317,7 @@ public final class SmtpServer implements AutoCloseable {
     log.debug("refusing {}: connection limit", socket.getRemoteSocketAddress());
     try (socket) {
       Reply r = dialect.reply(ServerReply.TOO_MANY_CONNECTIONS);
+      observer.replied("", r);
       socket.getOutputStream().write(r.toBytes(dialect.offers(SmtpExtension.ENHANCEDSTATUSCODES)));
     } catch (IOException e) {
       log.debug("refusing: {}", e.toString());
@@ -208,7 +331,7 @@ public final class SmtpServer implements AutoCloseable {
     long left = deadlineNanos - System.nanoTime();
     try {
       if (left > 0) {
-        t.join(java.time.Duration.ofNanos(left));
+        t.join(Duration.ofNanos(left));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -52,12 +55,28 @@ import org.slf4j.LoggerFactory;
  * <p><b>STARTTLS</b> discards any input buffered after the command (RFC 3207 §4.2; the 2011
  * STARTTLS command injection), upgrades the socket, and forgets HELO, AUTH and the transaction.
  *
+ * <p><b>Ending a session from outside</b> (server stop, idle sessions reaped under stress). A
+ * session is either busy (reading a message, calling the handler, answering) or waiting for a
+ * command; which one is kept under a small lock. The session thread marks itself waiting only
+ * around a read for its next command that would block, after flushing its replies, and takes itself
+ * back when the read returns; in between it only reads, so another thread may take it over: it
+ * marks it ended, and a short-lived thread writes the 421, half-closes the connection and closes it
+ * once the client has closed its side or {@link #LINGER} has passed (a client that never reads or
+ * closes cannot hold the server). A busy session is never cut short: on stop it finishes the
+ * message in hand, answers it ({@code 250} once stored, or the handler's refusal), and answers 421
+ * itself at its next command boundary. Only when the stop's grace has passed is anything closed
+ * without an answer. Rejected: closing the socket (the old stop: a client that had sent its final
+ * dot got no reply though its message was stored, and sent it again), interrupting the thread (a
+ * virtual thread blocked on a socket closes it), and waking the read with {@code shutdownInput}
+ * (under TLS 1.2 the end of input closes the output too, so the 421 could not be sent).
+ *
  * <p><b>Size.</b> This file is longer than most because it is the whole RFC 5321 command set as one
  * state machine, read top to bottom; parsing lives beside it ({@link PathArgument}, {@link
  * MailParameters}, {@link AuthExchange}, {@link DataReader}), so what remains here is sequence,
  * state and replies.
  *
- * <p>Confined to its own thread, except {@link #abort()}, which any thread may call.
+ * <p>Confined to its own thread, except {@link #drain()}, {@link #reapIfIdle} and {@link #abort()},
+ * which any thread may call.
  */
 final class SmtpSession implements SessionInfo {
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
@@ -65,17 +84,63 @@ final class SmtpSession implements SessionInfo {
   /** RFC 4954 §4: a SASL response line may hold 12288 octets. */
   private static final int MAX_AUTH_LINE = 12288;
 
+  /**
+   * How long a session the server ends waits, after its last reply and half-close, for the client
+   * to close its side before closing the connection (so the reply is not lost to a reset).
+   */
+  static final Duration LINGER = Duration.ofSeconds(2);
+
+  /** Where the session stands, for a thread that wants to end it. */
+  private enum Phase {
+    /** Reading a message, calling the handler or answering: only the session thread acts. */
+    BUSY,
+    /** Waiting for a command with nothing queued: another thread may end it. */
+    AWAITING,
+    /** Hanging as the handler asked: nothing is owed to the client. */
+    HANGING,
+    /** Ended by another thread, which answers and closes. */
+    ENDED
+  }
+
+  /** The commands a reply can be counted under; anything else is counted under none. */
+  private static final Set<String> KNOWN_VERBS =
+      Set.of(
+          "EHLO",
+          "HELO",
+          "MAIL",
+          "RCPT",
+          "DATA",
+          "BDAT",
+          "RSET",
+          "NOOP",
+          "QUIT",
+          "HELP",
+          "VRFY",
+          "EXPN",
+          "STARTTLS",
+          "AUTH");
+
   private final long id;
   private final Socket raw;
   private final SSLContext tlsContext;
   private final SmtpDialect dialect;
   private final SmtpLimits limits;
   private final SmtpHandler handler;
+  private final SmtpObserver observer;
   private final InetSocketAddress remote;
   private final LineReader in;
   private final ReplyWriter out;
   private volatile Socket socket;
   private volatile Thread thread;
+
+  private final Object turn = new Object();
+  private Phase phase = Phase.BUSY; // guarded by turn
+  private boolean draining; // guarded by turn
+  private boolean waitStarted; // guarded by turn: the wait for this command has begun
+  private long awaitingSince; // guarded by turn
+  private final CountDownLatch endReplySent = new CountDownLatch(1);
+  private boolean endedElsewhere;
+  private String verb = "";
 
   private boolean tls;
   private String heloName;
@@ -96,7 +161,8 @@ final class SmtpSession implements SessionInfo {
       SSLContext tlsContext,
       SmtpDialect dialect,
       SmtpLimits limits,
-      SmtpHandler handler)
+      SmtpHandler handler,
+      SmtpObserver observer)
       throws IOException {
     this.id = id;
     this.raw = raw;
@@ -105,10 +171,14 @@ final class SmtpSession implements SessionInfo {
     this.dialect = dialect;
     this.limits = limits;
     this.handler = handler;
+    this.observer = observer;
     this.remote = (InetSocketAddress) raw.getRemoteSocketAddress();
     this.out =
-        new ReplyWriter(raw.getOutputStream(), dialect.offers(SmtpExtension.ENHANCEDSTATUSCODES));
-    this.in = new LineReader(raw.getInputStream(), this.out::flush);
+        new ReplyWriter(
+            raw.getOutputStream(),
+            dialect.offers(SmtpExtension.ENHANCEDSTATUSCODES),
+            r -> observer.replied(verb, r));
+    this.in = new LineReader(raw.getInputStream(), this.out::flush, observer::received);
   }
 
   /** Runs the session to its end; never throws. */
@@ -117,9 +187,13 @@ final class SmtpSession implements SessionInfo {
     try {
       raw.setTcpNoDelay(true);
       setTimeout(limits.commandTimeout());
+      if (isDraining()) {
+        endHere(dialect.reply(ServerReply.SHUTTING_DOWN)); // in place of the greeting (§3.1)
+        return;
+      }
       out.sendPlain(Reply.of(220, dialect.greeting()));
       while (!closing) {
-        if (!in.readLine(limits.maxCommandLine())) {
+        if (!nextCommand()) {
           break;
         }
         if (in.overflowed()) {
@@ -128,7 +202,9 @@ final class SmtpSession implements SessionInfo {
         }
         command(new String(in.line(), 0, in.length(), StandardCharsets.UTF_8));
       }
-      out.flush();
+      if (!endedElsewhere) {
+        out.flush();
+      }
     } catch (SocketTimeoutException e) {
       log.debug("session {}: timeout", id);
       sendFinal(dialect.reply(ServerReply.TIMEOUT));
@@ -138,8 +214,204 @@ final class SmtpSession implements SessionInfo {
       log.warn("session {}: internal error", id, e);
       sendFinal(Reply.of(421, "4.3.0", "Internal error, closing connection"));
     } finally {
+      if (endedElsewhere) {
+        awaitEndReply();
+        discardUntilClosed();
+      }
       closeQuietly(socket);
       closeQuietly(raw);
+    }
+  }
+
+  /**
+   * Reads the next command line into {@link #in}. Replies queued so far go out only when the read
+   * would block (RFC 2920), and only then may another thread end the session (see {@link
+   * #commandWait}).
+   *
+   * @return false when the session is over: end of stream, another thread ended it while it waited,
+   *     or the server is stopping (then it has been answered here)
+   */
+  private boolean nextCommand() throws IOException {
+    boolean stopping;
+    synchronized (turn) {
+      stopping = draining;
+      waitStarted = false;
+    }
+    verb = "";
+    if (stopping) {
+      endHere(dialect.reply(ServerReply.SHUTTING_DOWN));
+      return false;
+    }
+    try {
+      return in.readLine(limits.maxCommandLine(), commandWait);
+    } catch (EndedElsewhere e) {
+      return false;
+    } catch (StopBeforeWaiting e) {
+      endHere(dialect.reply(ServerReply.SHUTTING_DOWN));
+      return false;
+    }
+  }
+
+  /**
+   * Around each blocking read for a command: flush, then mark the session waiting, so another
+   * thread may end it; afterwards take it back, or learn that it was ended. Between the two the
+   * session thread only reads, so the ending thread's writes never meet its own.
+   */
+  private final LineReader.Wait commandWait =
+      new LineReader.Wait() {
+        @Override
+        public void before() throws IOException {
+          out.flush();
+          synchronized (turn) {
+            if (draining) {
+              throw new StopBeforeWaiting(); // the stop came as the replies went out
+            }
+            phase = Phase.AWAITING;
+            if (!waitStarted) {
+              waitStarted = true;
+              awaitingSince = System.nanoTime(); // idle since the wait for this command began
+            }
+          }
+        }
+
+        @Override
+        public void after() throws IOException {
+          synchronized (turn) {
+            if (phase == Phase.ENDED) {
+              endedElsewhere = true;
+              throw new EndedElsewhere();
+            }
+            phase = Phase.BUSY;
+          }
+        }
+      };
+
+  /** Thrown before a read for a command when the server began to stop after the last check. */
+  private static final class StopBeforeWaiting extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StopBeforeWaiting() {
+      super("the server is stopping", null);
+    }
+  }
+
+  /** Thrown out of a read when another thread ended the session while it waited. */
+  private static final class EndedElsewhere extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    EndedElsewhere() {
+      super("ended by the server", null);
+    }
+  }
+
+  private boolean isDraining() {
+    synchronized (turn) {
+      return draining;
+    }
+  }
+
+  /**
+   * The server is stopping: a session waiting for a command is answered {@link
+   * ServerReply#SHUTTING_DOWN} and closed now, a hanging one is closed, and a busy one finishes and
+   * answers what it is doing, then is answered the same at its next command boundary. Never blocks.
+   */
+  void drain() {
+    synchronized (turn) {
+      draining = true;
+      if (phase == Phase.AWAITING) {
+        endFromOutside(dialect.reply(ServerReply.SHUTTING_DOWN));
+      } else if (phase == Phase.HANGING) {
+        abort();
+      }
+    }
+  }
+
+  /**
+   * Ends the session with {@link ServerReply#TIMEOUT} if it has waited for a command for {@code
+   * idleNanos} or longer (the server is under stress). Never blocks.
+   *
+   * @return whether it was ended
+   */
+  boolean reapIfIdle(long nowNanos, long idleNanos) {
+    synchronized (turn) {
+      if (phase != Phase.AWAITING || nowNanos - awaitingSince < idleNanos) {
+        return false;
+      }
+      log.debug("session {}: idle while the server is under stress, closing", id);
+      endFromOutside(dialect.reply(ServerReply.TIMEOUT));
+      return true;
+    }
+  }
+
+  /**
+   * Takes over a session waiting for a command: a short-lived thread sends the reply, half-closes,
+   * and closes once the session thread has seen the client close or {@link #LINGER} has passed.
+   * Called holding {@link #turn}.
+   */
+  private void endFromOutside(Reply reply) {
+    phase = Phase.ENDED;
+    Thread session = thread;
+    Thread.ofVirtual()
+        .name("smtp-end-" + id)
+        .start(
+            () -> {
+              try {
+                out.send(reply);
+                out.flush();
+                socket.shutdownOutput();
+              } catch (IOException | RuntimeException e) {
+                log.debug("session {}: could not send {}: {}", id, reply, e.toString());
+              } finally {
+                endReplySent.countDown();
+              }
+              try {
+                if (session != null) {
+                  session.join(LINGER);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              closeQuietly(socket);
+              closeQuietly(raw);
+            });
+  }
+
+  /** Answers a last time on the session thread, half-closes, and reads until the client closes. */
+  private void endHere(Reply reply) throws IOException {
+    closing = true;
+    out.send(reply);
+    out.flush();
+    socket.shutdownOutput();
+    discardUntilClosed();
+  }
+
+  private void awaitEndReply() {
+    try {
+      endReplySent.await(LINGER.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Reads and drops what the client still sends until it closes, for at most {@link #LINGER}, so
+   * that closing with unread input does not reset the connection before the last reply is read.
+   */
+  private void discardUntilClosed() {
+    long deadline = System.nanoTime() + LINGER.toNanos();
+    try {
+      while (true) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return;
+        }
+        socket.setSoTimeout((int) left);
+        if (!in.discardSome()) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      // timed out, reset or closed: done either way
     }
   }
 
@@ -160,9 +432,10 @@ final class SmtpSession implements SessionInfo {
 
   private void command(String line) throws IOException {
     int sp = line.indexOf(' ');
-    String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
+    String name = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
     String args = sp < 0 ? "" : line.substring(sp + 1).strip();
-    switch (verb) {
+    verb = KNOWN_VERBS.contains(name) ? name : "";
+    switch (name) {
       case "EHLO" -> helo(args, true);
       case "HELO" -> helo(args, false);
       case "MAIL" -> mail(args);
@@ -379,7 +652,12 @@ final class SmtpSession implements SessionInfo {
       result = DataResult.respond(dialect.reply(ServerReply.LOCAL_ERROR));
     }
     switch (result) {
-      case DataResult.Respond r -> out.send(r.reply());
+      case DataResult.Respond r -> {
+        out.send(r.reply());
+        if (r.reply().code() / 100 == 2) {
+          observer.messageAccepted(message.length);
+        }
+      }
       case DataResult.Reset r -> resetConnection();
       case DataResult.Hang h -> hang(h.limit());
     }
@@ -395,6 +673,12 @@ final class SmtpSession implements SessionInfo {
   private void hang(Duration limit) throws IOException {
     log.debug("session {}: hanging for up to {} as the handler asked", id, limit);
     closing = true;
+    synchronized (turn) {
+      if (draining) {
+        return; // stopping: nothing is owed, close now
+      }
+      phase = Phase.HANGING;
+    }
     out.flush();
     long deadline = System.nanoTime() + limit.toNanos();
     try {

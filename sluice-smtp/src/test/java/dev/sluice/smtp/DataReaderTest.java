@@ -11,7 +11,9 @@ class DataReaderTest {
   private static DataReader.Body read(String wire, long maxSize) throws IOException {
     LineReader in =
         new LineReader(
-            new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)), () -> {});
+            new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)),
+            () -> {},
+            n -> {});
     return DataReader.read(in, 1000, maxSize);
   }
 

@@ -49,6 +49,24 @@ final class RecordingHandler implements SmtpHandler {
     return onData.apply(message);
   }
 
+  /**
+   * Makes each message count down {@code storing}, then wait for {@code release} (as a slow spool
+   * would) before it is answered {@code 250 2.0.0 Ok: queued}.
+   */
+  void holdMessages(
+      java.util.concurrent.CountDownLatch storing, java.util.concurrent.CountDownLatch release) {
+    onData =
+        m -> {
+          storing.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return DataResult.respond(Reply.of(250, "2.0.0", "Ok: queued"));
+        };
+  }
+
   /** Waits for the next message. */
   Received next() throws InterruptedException {
     Received r = received.poll(5, TimeUnit.SECONDS);

@@ -114,12 +114,20 @@ final class SmtpScript implements AutoCloseable {
 
   /** Upgrades to TLS as a client (after the server's 220 to STARTTLS). */
   SmtpScript startTls(SSLContext context) throws IOException {
+    return startTls(context, new String[0]);
+  }
+
+  /** Upgrades to TLS as a client offering only the given protocols (all enabled when none). */
+  SmtpScript startTls(SSLContext context, String... protocols) throws IOException {
     if (in.available() > 0) {
       throw new AssertionError("unread plain-text input before the TLS handshake");
     }
     SSLSocket s =
         (SSLSocket) context.getSocketFactory().createSocket(raw, "127.0.0.1", raw.getPort(), true);
     s.setUseClientMode(true);
+    if (protocols.length > 0) {
+      s.setEnabledProtocols(protocols);
+    }
     s.setSoTimeout(raw.getSoTimeout());
     s.startHandshake();
     socket = s;

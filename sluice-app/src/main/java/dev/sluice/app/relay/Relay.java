@@ -2,11 +2,13 @@ package dev.sluice.app.relay;
 
 import dev.sluice.app.admin.AdminServer;
 import dev.sluice.app.admin.AdminSettings;
+import dev.sluice.app.admin.DoorMetrics;
 import dev.sluice.app.admin.QuotaStamp;
 import dev.sluice.app.admin.RelayMetrics;
 import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
+import dev.sluice.core.Durations;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.spool.QueueId;
@@ -52,10 +54,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay as one object: opens the spool, starts delivery from it (unless held), starts the
- * listeners in front of it, and stops in the order that loses nothing: listeners first, so no new
- * message arrives; then delivery, waiting a grace period for calls in flight (what is still in
- * flight stays in the spool and is delivered after a restart); then the spool, which finishes its
- * pending writes; then the event sinks and the embedded simulator, if any.
+ * listeners in front of it, and stops in the order that loses nothing and leaves no client without
+ * an answer. On stop, within one grace ({@code relay.stop-grace}), two things happen at once: the
+ * doors close their listeners and answer what they hold (an SMTP session waiting for a command gets
+ * {@code 421 4.3.2}; a message already sent whole is stored and answered {@code 250} / {@code 202},
+ * or refused if it could not be stored; then the connection closes), and delivery stops taking
+ * messages and waits for the calls in flight (what is still in flight stays in the spool and is
+ * delivered after a restart, as is what the doors take while stopping). Then the spool closes,
+ * finishing its pending writes; then the event sinks and the embedded simulator, if any.
  *
  * <p>Thread-safe: {@link #close()} may be called from a shutdown hook.
  */
@@ -67,11 +73,17 @@ public final class Relay implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final RelayMetrics metrics;
   private final Delivery delivery;
-  private final List<AutoCloseable> doors;
+  private final List<Door> doors;
   private final int smtpPort;
   private final int httpPort;
   private final URI adminUri;
   private boolean closed;
+
+  /** A listener that stops within a grace, answering what it holds. */
+  @FunctionalInterface
+  private interface Door {
+    void stop(Duration grace) throws Exception;
+  }
 
   /** Upstream, sender, scheduler and event sinks; absent when mail is held. */
   private record Delivery(
@@ -83,7 +95,7 @@ public final class Relay implements AutoCloseable {
       PrometheusMeterRegistry registry,
       RelayMetrics metrics,
       Delivery delivery,
-      List<AutoCloseable> doors,
+      List<Door> doors,
       int smtpPort,
       int httpPort,
       URI adminUri) {
@@ -128,10 +140,11 @@ public final class Relay implements AutoCloseable {
     DistributedHooks hooks = new DistributedHooks();
     Spool spool = openSpool(config, hooks);
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
-    List<AutoCloseable> doors = new ArrayList<>();
+    DoorMetrics doorMetrics = DoorMetrics.register(registry);
+    List<Door> doors = new ArrayList<>();
     Delivery delivery = null;
     // The door being opened, for the message if it cannot listen; null before the doors.
-    Door door = null;
+    Opening door = null;
     try {
       delivery = config.hold() ? null : startDelivery(config, spool, registry, metrics, env, home);
       if (delivery != null && config.kafka().distributed()) {
@@ -156,7 +169,7 @@ public final class Relay implements AutoCloseable {
               config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
       int smtpPort = -1;
       if (config.smtpPort() >= 0) {
-        door = new Door("SMTP", config.smtpBind(), config.smtpPort(), RelayConfig.SMTP_PORT);
+        door = new Opening("SMTP", config.smtpBind(), config.smtpPort(), RelayConfig.SMTP_PORT);
         SmtpDialect dialect =
             SmtpDialect.builder()
                 .hostname(config.hostname())
@@ -170,14 +183,16 @@ public final class Relay implements AutoCloseable {
                 dialect,
                 config.smtpLimits(),
                 new SmtpIngress(
-                    spool, access, admission, config.hostname(), Clock.system(), accepted));
+                    spool, access, admission, config.hostname(), Clock.system(), accepted),
+                config.clientLimitExceptions()::contains,
+                doorMetrics.smtp());
         smtp.start();
-        doors.add(smtp);
+        doors.add(smtp::stop);
         smtpPort = smtp.port();
       }
       int httpPort = -1;
       if (config.httpPort() >= 0) {
-        door = new Door("HTTP", config.httpBind(), config.httpPort(), RelayConfig.HTTP_PORT);
+        door = new Opening("HTTP", config.httpBind(), config.httpPort(), RelayConfig.HTTP_PORT);
         HttpIngressSettings settings =
             HttpIngressSettings.defaults(config.hostname())
                 .withBind(new InetSocketAddress(config.httpBind(), config.httpPort()))
@@ -191,15 +206,16 @@ public final class Relay implements AutoCloseable {
                 admission,
                 Clock.system(),
                 config.httpTls() ? tls : null,
-                accepted);
+                accepted,
+                doorMetrics.http());
         http.start();
-        doors.add(http);
+        doors.add(http::stop);
         httpPort = http.port();
       }
       URI adminUri = null;
       if (config.admin().enabled()) {
         door =
-            new Door(
+            new Opening(
                 "the admin API",
                 config.admin().bindAddress(),
                 config.admin().port(),
@@ -207,13 +223,13 @@ public final class Relay implements AutoCloseable {
         AdminServer admin =
             new AdminServer(config.admin(), metrics.view(), registry, Clock.system());
         admin.start();
-        doors.add(admin);
+        doors.add(grace -> admin.close());
         adminUri = admin.uri();
       }
       return new Relay(
           config, spool, registry, metrics, delivery, doors, smtpPort, httpPort, adminUri);
     } catch (IOException | RuntimeException e) {
-      closeAll(doors);
+      stopDoors(doors, Duration.ZERO);
       stopDelivery(delivery, config);
       spool.close();
       metrics.close();
@@ -230,8 +246,8 @@ public final class Relay implements AutoCloseable {
     }
   }
 
-  /** A listener the relay opens: its name in messages, where it binds, the key of its port. */
-  private record Door(String name, String address, int port, ConfigKey<?> key) {}
+  /** A door being opened: its name in messages, where it binds, the key of its port. */
+  private record Opening(String name, String address, int port, ConfigKey<?> key) {}
 
   /** The embedded spool in {@code relay.spool.dir}, or Kafka in distributed mode. */
   private static Spool openSpool(RelayConfig config, KafkaSpool.Listener hooks) {
@@ -469,8 +485,8 @@ public final class Relay implements AutoCloseable {
   }
 
   /**
-   * Stops the listeners, then delivery (waiting up to {@code relay.stop-grace}), then closes the
-   * spool after its pending writes; idempotent.
+   * Stops the listeners, answering what they hold, and delivery, waiting for calls in flight, both
+   * within {@code relay.stop-grace}; then closes the spool after its pending writes; idempotent.
    */
   @Override
   public synchronized void close() {
@@ -478,8 +494,13 @@ public final class Relay implements AutoCloseable {
       return;
     }
     closed = true;
-    closeAll(doors);
-    stopDelivery(delivery, config);
+    log.info(
+        "stopping: answering open sessions and waiting for calls in flight, up to {}",
+        Durations.format(config.stopGrace()));
+    Thread deliveryStop =
+        Thread.ofVirtual().name("relay-stop-delivery").start(() -> stopDelivery(delivery, config));
+    stopDoors(doors, config.stopGrace());
+    joinUninterruptibly(deliveryStop);
     spool.close();
     metrics.close();
     if (delivery != null) {
@@ -502,13 +523,38 @@ public final class Relay implements AutoCloseable {
     d.sender().close();
   }
 
-  private static void closeAll(List<AutoCloseable> doors) {
-    for (AutoCloseable d : doors) {
+  /** Stops every door at once, each within the grace, and waits for all of them. */
+  private static void stopDoors(List<Door> doors, Duration grace) {
+    List<Thread> stopping = new ArrayList<>();
+    for (Door d : doors) {
+      stopping.add(
+          Thread.ofVirtual()
+              .name("relay-stop-door")
+              .start(
+                  () -> {
+                    try {
+                      d.stop(grace);
+                    } catch (Exception e) {
+                      log.warn("stopping a listener: {}", e.toString());
+                    }
+                  }));
+    }
+    stopping.forEach(Relay::joinUninterruptibly);
+  }
+
+  /** Waits for a stopping thread whose work is itself bounded in time. */
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
       try {
-        d.close();
-      } catch (Exception e) {
-        log.warn("closing {}: {}", d, e.toString());
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

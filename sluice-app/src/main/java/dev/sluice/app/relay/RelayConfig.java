@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param smtpBind the SMTP listener's address
  * @param smtpPort the SMTP port; 0 picks a free port, -1 disables
  * @param smtpLimits connections, timeouts, sizes and recipients for SMTP
+ * @param clientLimitExceptions clients the per-client SMTP connection limit does not apply to
  * @param tlsCertificate the STARTTLS certificate chain (PEM), or null for no STARTTLS
  * @param tlsKey the STARTTLS private key (PEM, PKCS#8), or null
  * @param httpBind the HTTP submit API's address
@@ -53,7 +54,8 @@ import java.util.Objects;
  * @param eventsLog the JSON-lines delivery log, or null for none
  * @param eventsWebhook the URL delivery events are POSTed to, or null for none
  * @param bounces whether a failed message is reported to its sender (RFC 3464)
- * @param stopGrace how long a stopping relay waits for calls in flight
+ * @param stopGrace how long a stopping relay gives open sessions to be answered and calls in flight
+ *     to finish
  * @param admin the admin API's address, port and token
  * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
  */
@@ -62,6 +64,7 @@ public record RelayConfig(
     String smtpBind,
     int smtpPort,
     SmtpLimits smtpLimits,
+    Networks clientLimitExceptions,
     Path tlsCertificate,
     Path tlsKey,
     String httpBind,
@@ -94,6 +97,7 @@ public record RelayConfig(
   public RelayConfig {
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(smtpLimits, "smtpLimits");
+    Objects.requireNonNull(clientLimitExceptions, "clientLimitExceptions");
     Objects.requireNonNull(relayNetworks, "relayNetworks");
     Objects.requireNonNull(spoolDir, "spoolDir");
     Objects.requireNonNull(kafka, "kafka");
@@ -108,6 +112,9 @@ public record RelayConfig(
   }
 
   private static final String PREFIX = "relay.";
+
+  /** The value of {@link #LIMIT_EXCEPTIONS} that means the relay networks. */
+  private static final String RELAY_NETWORKS = "relay-networks";
 
   /** Host name. */
   public static final ConfigKey<String> HOSTNAME =
@@ -164,6 +171,34 @@ public record RelayConfig(
           "500",
           "SMTP sessions open at once from one client address; more are answered 421 4.7.0.",
           Parsers::positiveInt);
+
+  /** Exceptions to the per-client limit. */
+  public static final ConfigKey<String> LIMIT_EXCEPTIONS =
+      key(
+          "smtp.client-limit-exceptions",
+          RELAY_NETWORKS,
+          "Clients (CIDR) the per-client connection limit does not apply to (they count toward the"
+              + " total only): every local application shares 127.0.0.1. relay-networks means"
+              + " access.relay-networks (like Postfix's $mynetworks); empty: none.",
+          RelayConfig::limitExceptions);
+
+  /** Stress threshold. */
+  public static final ConfigKey<Double> STRESS_THRESHOLD =
+      key(
+          "smtp.stress-threshold",
+          "80%",
+          "Share of smtp.max-connections open at which the SMTP door is under stress and idle"
+              + " sessions get smtp.stress-command-timeout; e.g. 80% or 0.8.",
+          RelayConfig::share);
+
+  /** Stress command timeout. */
+  public static final ConfigKey<Duration> STRESS_TIMEOUT =
+      key(
+          "smtp.stress-command-timeout",
+          "10s",
+          "Under stress, how long a session may wait for the next command before it is answered"
+              + " 421 4.4.2 and closed (reaps connections a client leaked).",
+          Durations::parse);
 
   /** Command timeout. */
   public static final ConfigKey<Duration> CMD_TIMEOUT =
@@ -390,7 +425,8 @@ public record RelayConfig(
       key(
           "stop-grace",
           "20s",
-          "On SIGTERM, how long to wait for calls in flight; the rest are delivered after restart.",
+          "On SIGTERM, how long open sessions may take to be answered and calls in flight to finish;"
+              + " unfinished calls are delivered after restart.",
           Durations::parse);
 
   /** Every key, in documentation order. */
@@ -407,8 +443,11 @@ public record RelayConfig(
                 MAX_RCPT,
                 MAX_CONN,
                 MAX_CONN_CLIENT,
+                LIMIT_EXCEPTIONS,
                 CMD_TIMEOUT,
                 DATA_TIMEOUT,
+                STRESS_THRESHOLD,
+                STRESS_TIMEOUT,
                 TLS_CERT,
                 TLS_KEY,
                 HTTP_BIND,
@@ -447,6 +486,7 @@ public record RelayConfig(
           SmtpLimits.defaults()
               .withConnections(s.get(MAX_CONN), s.get(MAX_CONN_CLIENT))
               .withTimeouts(s.get(CMD_TIMEOUT), s.get(DATA_TIMEOUT))
+              .withStress(s.get(STRESS_THRESHOLD), s.get(STRESS_TIMEOUT))
               .withMaxMessageSize(s.get(MAX_SIZE).bytes())
               .withMaxRecipients(s.get(MAX_RCPT));
     } catch (IllegalArgumentException e) {
@@ -466,11 +506,13 @@ public record RelayConfig(
               + HOSTNAME.name()
               + " (--hostname) to a domain name, one SES can send from");
     }
+    String exceptions = s.get(LIMIT_EXCEPTIONS);
     return new RelayConfig(
         host,
         s.get(SMTP_BIND),
         s.get(SMTP_PORT),
         limits,
+        exceptions.equals(RELAY_NETWORKS) ? s.get(NETWORKS) : Networks.parse(exceptions),
         s.get(TLS_CERT),
         s.get(TLS_KEY),
         s.get(HTTP_BIND),
@@ -552,6 +594,33 @@ public record RelayConfig(
       return -1;
     }
     return dev.sluice.core.Rate.parse(s).perSecond();
+  }
+
+  private static String limitExceptions(String s) {
+    String v = s.strip();
+    if (!v.equals(RELAY_NETWORKS)) {
+      Networks.parse(v); // throws naming the entry that is not a network
+    }
+    return v;
+  }
+
+  /** A share such as {@code 80%} or {@code 0.8}: above 0, at most 1. */
+  private static double share(String s) {
+    String v = s.strip();
+    double d;
+    try {
+      d =
+          v.endsWith("%")
+              ? Double.parseDouble(v.substring(0, v.length() - 1).strip()) / 100
+              : Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (!(d > 0 && d <= 1)) {
+      throw new IllegalArgumentException(
+          "expected a share above 0 and at most 100%, such as 80% or 0.8, got '" + s + "'");
+    }
+    return d;
   }
 
   private static Path path(String s) {

@@ -22,10 +22,15 @@ import io.netty.handler.codec.http.HttpUtil;
  */
 final class BoundedAggregator extends HttpObjectAggregator {
   private final int max;
+  private final HttpObserver observer;
 
-  BoundedAggregator(int max) {
+  /**
+   * @param observer told of the 413 this aggregator writes itself
+   */
+  BoundedAggregator(int max, HttpObserver observer) {
     super(max);
     this.max = max;
+    this.observer = observer;
   }
 
   @Override
@@ -35,6 +40,7 @@ final class BoundedAggregator extends HttpObjectAggregator {
     if (response instanceof FullHttpResponse r
         && r.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
       r.release();
+      observer.answered(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
       return SubmitHandler.toHttp(ApiResponse.error(tooLarge(max)), true);
     }
     return response;

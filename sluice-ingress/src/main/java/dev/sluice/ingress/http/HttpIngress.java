@@ -6,7 +6,10 @@ import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -15,6 +18,8 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -22,8 +27,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,8 +64,13 @@ import org.slf4j.LoggerFactory;
  * <p>A request is held whole in memory, so memory is bounded by the request size times the number
  * of connections ({@link HttpIngressSettings#maxConnections()}), as it is for SMTP.
  *
- * <p>When the server stops, answers not yet written are lost with their connections; a message the
- * spool stored anyway is delivered, and the client, having no answer, may send it again.
+ * <p><b>Stop</b> ({@link #stop(Duration)}) closes the listener, then tells every connection: one
+ * with no request in hand is closed (an idle keep-alive connection, which HTTP clients expect to
+ * lose); one with requests in hand reads nothing more, answers each request it has read whole
+ * ({@code 202} once stored, {@code 503} if the spool failed), the last with {@code Connection:
+ * close}, and closes. Only a connection still waiting for the spool when the grace has passed is
+ * closed without its answer; a message the spool stored anyway is delivered, and the client, having
+ * no answer, may send it again.
  *
  * <p>Thread-safe.
  */
@@ -68,7 +80,10 @@ public final class HttpIngress implements AutoCloseable {
   private final HttpIngressSettings settings;
   private final SubmitApi api;
   private final SSLContext tls;
+  private final HttpObserver observer;
   private final AtomicInteger open = new AtomicInteger();
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private volatile boolean stopping;
   private EventLoopGroup acceptor;
   private EventLoopGroup loops;
   private ExecutorService workers;
@@ -84,12 +99,13 @@ public final class HttpIngress implements AutoCloseable {
       Admission admission,
       Clock clock,
       SSLContext tls) {
-    this(settings, spool, access, admission, clock, tls, AcceptListener.NONE);
+    this(settings, spool, access, admission, clock, tls, AcceptListener.NONE, HttpObserver.NONE);
   }
 
   /**
    * @param tls the server context for HTTPS, or {@code null} for plain HTTP
    * @param listener told of each message made durable
+   * @param observer told of every response and of the octets read, for metrics
    */
   public HttpIngress(
       HttpIngressSettings settings,
@@ -98,7 +114,9 @@ public final class HttpIngress implements AutoCloseable {
       Admission admission,
       Clock clock,
       SSLContext tls,
-      AcceptListener listener) {
+      AcceptListener listener,
+      HttpObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.api =
         new SubmitApi(
@@ -168,19 +186,27 @@ public final class HttpIngress implements AutoCloseable {
       return;
     }
     ch.closeFuture().addListener(f -> open.decrementAndGet());
+    // Added before stopping is read, as stop sets it before telling the group: a connection
+    // accepted as the server stops is either told by stop or closed here (or both).
+    channels.add(ch);
+    if (stopping) {
+      ch.close();
+      return;
+    }
     if (tls != null) {
       SSLEngine engine = tls.createSSLEngine();
       engine.setUseClientMode(false);
       ch.pipeline().addLast(new SslHandler(engine));
     }
+    ch.pipeline().addLast(new OctetCounter(observer));
     ch.pipeline()
         .addLast(
             new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     // Initial line: room for the envelope of a raw submission in the query string.
     int initialLine = (int) Math.min(1 << 20, Math.max(8192, 64 + settings.maxRecipients() * 768L));
     ch.pipeline().addLast(new HttpServerCodec(initialLine, 16384, 65536));
-    ch.pipeline().addLast(new BoundedAggregator((int) settings.maxRequestSize().bytes()));
-    ch.pipeline().addLast(new SubmitHandler(api, workers, tls != null));
+    ch.pipeline().addLast(new BoundedAggregator((int) settings.maxRequestSize().bytes(), observer));
+    ch.pipeline().addLast(new SubmitHandler(api, workers, tls != null, () -> stopping, observer));
   }
 
   /** The port listened on, once started. */
@@ -191,11 +217,32 @@ public final class HttpIngress implements AutoCloseable {
     return ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
-  /** Stops listening and closes every connection; idempotent. */
-  public synchronized void stop() {
+  /** Stops as {@link #stop(Duration)} does, with a grace of two seconds. */
+  public void stop() {
+    stop(Duration.ofSeconds(2));
+  }
+
+  /**
+   * Stops listening, answers every request read whole (see the design note), and closes every
+   * connection; returns once they are closed, or when the grace has passed. Idempotent.
+   *
+   * @param grace how long requests in hand may take to be answered
+   */
+  public synchronized void stop(Duration grace) {
     if (listener != null) {
+      stopping = true;
       listener.close().syncUninterruptibly();
       listener = null;
+      for (Channel ch : channels) {
+        ch.pipeline().fireUserEventTriggered(SubmitHandler.STOP); // runs on the channel's loop
+      }
+      if (!channels.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {
+        log.info(
+            "{} HTTP connections still waiting for an answer after the stop grace of {} ms; closing"
+                + " them",
+            channels.size(),
+            grace.toMillis());
+      }
     }
     shutDown();
   }
@@ -216,6 +263,23 @@ public final class HttpIngress implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /** Counts the octets read from a client, after TLS. */
+  private static final class OctetCounter extends ChannelInboundHandlerAdapter {
+    private final HttpObserver observer;
+
+    OctetCounter(HttpObserver observer) {
+      this.observer = observer;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf b) {
+        observer.received(b.readableBytes());
+      }
+      ctx.fireChannelRead(msg);
+    }
   }
 
   private static DefaultThreadFactory threads(String role) {

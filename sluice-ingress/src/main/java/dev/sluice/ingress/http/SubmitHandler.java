@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +34,18 @@ import org.slf4j.LoggerFactory;
  * bounds memory per connection. A connection with no request in hand is closed when it has been
  * idle too long.
  *
+ * <p>When the server stops ({@link #STOP}), a connection with no request in hand is closed; one
+ * with requests in hand stops reading, answers every request it has read whole (the last answer
+ * says {@code Connection: close}), and then closes.
+ *
  * <p>Confined to the channel's event loop, but for the hand-off to and from the worker.
  */
 final class SubmitHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(SubmitHandler.class);
   private static final int MAX_QUEUED = 4;
+
+  /** The user event that tells a connection the server is stopping. */
+  static final Object STOP = new Object();
 
   /**
    * A request whose body went over the limit: the aggregator passes this on in the request's place,
@@ -51,13 +59,27 @@ final class SubmitHandler extends ChannelInboundHandlerAdapter {
   private final SubmitApi api;
   private final Executor workers;
   private final boolean tls;
+  private final BooleanSupplier stopping;
+  private final HttpObserver observer;
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private boolean busy;
 
-  SubmitHandler(SubmitApi api, Executor workers, boolean tls) {
+  /**
+   * @param stopping whether the server is stopping: answers then close their connection once no
+   *     request is left in hand
+   * @param observer told of every response written
+   */
+  SubmitHandler(
+      SubmitApi api,
+      Executor workers,
+      boolean tls,
+      BooleanSupplier stopping,
+      HttpObserver observer) {
     this.api = api;
     this.workers = workers;
     this.tls = tls;
+    this.stopping = stopping;
+    this.observer = observer;
   }
 
   @Override
@@ -128,8 +150,10 @@ final class SubmitHandler extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive()) {
       return;
     }
-    FullHttpResponse resp = toHttp(r, keepAlive);
-    if (!keepAlive) {
+    boolean last = !keepAlive || (stopping.getAsBoolean() && queue.isEmpty());
+    observer.answered(r.status());
+    FullHttpResponse resp = toHttp(r, !last);
+    if (last) {
       ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
       return;
     }
@@ -138,7 +162,7 @@ final class SubmitHandler extends ChannelInboundHandlerAdapter {
     Object next = queue.poll();
     if (next != null) {
       process(ctx, next);
-    } else if (!ctx.channel().config().isAutoRead()) {
+    } else if (!ctx.channel().config().isAutoRead() && !stopping.getAsBoolean()) {
       ctx.channel().config().setAutoRead(true);
     }
   }
@@ -159,6 +183,14 @@ final class SubmitHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == STOP) {
+      if (!busy && queue.isEmpty()) {
+        ctx.close();
+      } else {
+        ctx.channel().config().setAutoRead(false); // answer what is in hand, read nothing more
+      }
+      return;
+    }
     if (evt instanceof IdleStateEvent) {
       if (!busy && queue.isEmpty()) {
         ctx.close();

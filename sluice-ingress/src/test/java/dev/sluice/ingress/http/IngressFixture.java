@@ -40,6 +40,16 @@ final class IngressFixture implements AutoCloseable {
   final String base;
   final List<QueueId> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /**
+   * When set, the accept listener counts down {@link #stored} and then waits for this latch, which
+   * holds the answer to a stored message back (and, as the listener runs on the spool's writer,
+   * every other append).
+   */
+  volatile java.util.concurrent.CountDownLatch holdAnswers;
+
+  /** Counted down once per stored message while {@link #holdAnswers} is set. */
+  volatile java.util.concurrent.CountDownLatch stored;
+
   private IngressFixture(
       Path dir,
       HttpIngressSettings settings,
@@ -57,7 +67,8 @@ final class IngressFixture implements AutoCloseable {
             new Admission(spool, highWater, ByteSize.ofBytes(0)),
             Clock.system(),
             serverTls,
-            accepted::addAll);
+            this::accepted,
+            HttpObserver.NONE);
     ingress.start();
     HttpClient.Builder b =
         HttpClient.newBuilder()
@@ -68,6 +79,21 @@ final class IngressFixture implements AutoCloseable {
     }
     client = b.build();
     base = (serverTls == null ? "http" : "https") + "://127.0.0.1:" + ingress.port();
+  }
+
+  private void accepted(List<QueueId> ids) {
+    accepted.addAll(ids);
+    java.util.concurrent.CountDownLatch hold = holdAnswers;
+    if (hold != null) {
+      for (int i = 0; i < ids.size(); i++) {
+        stored.countDown();
+      }
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Loopback relay network, default limits, no TLS. */

@@ -1,0 +1,67 @@
+package dev.sluice.app.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.core.config.ConfigException;
+import dev.sluice.ingress.Networks;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The SMTP door's connection keys: per-client exceptions and stress. */
+class RelayConfigTest {
+  private static final Path SPOOL = Path.of("unused-spool");
+
+  @Test
+  void from_defaults_exemptTheRelayNetworksAndStressFrom80Percent() {
+    RelayConfig c = RelayConfig.onFreePorts(SPOOL);
+    assertThat(c.clientLimitExceptions()).isEqualTo(c.relayNetworks()).isEqualTo(Networks.LOOPBACK);
+    assertThat(c.smtpLimits().stressThreshold()).isEqualTo(0.8);
+    assertThat(c.smtpLimits().stressConnections()).isEqualTo(1600);
+    assertThat(c.smtpLimits().stressCommandTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void from_relayNetworksChanged_defaultExceptionsFollowThem() {
+    RelayConfig c = RelayConfig.onFreePorts(SPOOL, "access.relay-networks=10.0.0.0/8");
+    assertThat(c.clientLimitExceptions()).isEqualTo(Networks.parse("10.0.0.0/8"));
+  }
+
+  @Test
+  void from_exceptionsGiven_areThoseOrNone() {
+    assertThat(
+            RelayConfig.onFreePorts(SPOOL, "smtp.client-limit-exceptions=127.0.0.1, 10.1.0.0/16")
+                .clientLimitExceptions())
+        .isEqualTo(Networks.parse("127.0.0.1/32, 10.1.0.0/16"));
+    assertThat(
+            RelayConfig.onFreePorts(SPOOL, "smtp.client-limit-exceptions=")
+                .clientLimitExceptions()
+                .isEmpty())
+        .isTrue();
+    assertThatThrownBy(
+            () -> RelayConfig.onFreePorts(SPOOL, "smtp.client-limit-exceptions=localhost"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("relay.smtp.client-limit-exceptions");
+  }
+
+  @Test
+  void from_stressThreshold_takesPercentOrShare() {
+    assertThat(
+            RelayConfig.onFreePorts(SPOOL, "smtp.stress-threshold=50%", "smtp.max-connections=10")
+                .smtpLimits()
+                .stressConnections())
+        .isEqualTo(5);
+    assertThat(
+            RelayConfig.onFreePorts(SPOOL, "smtp.stress-threshold=0.7", "smtp.max-connections=10")
+                .smtpLimits()
+                .stressConnections())
+        .isEqualTo(7);
+    for (String bad : new String[] {"0%", "0", "101%", "1.5", "most"}) {
+      assertThatThrownBy(() -> RelayConfig.onFreePorts(SPOOL, "smtp.stress-threshold=" + bad))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("relay.smtp.stress-threshold");
+    }
+  }
+}
