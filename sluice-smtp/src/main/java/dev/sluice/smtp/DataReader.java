@@ -69,6 +69,20 @@ final class DataReader {
     return new Body(buffer.toByteArray(), Problem.NONE);
   }
 
+  /** Whether {@code message} has an LF without a CR before it, or a CR without an LF after it. */
+  static boolean hasBareNewline(byte[] message) {
+    for (int i = 0; i < message.length; i++) {
+      byte c = message[i];
+      if (c == '\n' && (i == 0 || message[i - 1] != '\r')) {
+        return true;
+      }
+      if (c == '\r' && (i + 1 == message.length || message[i + 1] != '\n')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static int indexOf(byte[] b, int n, byte value) {
     for (int i = 0; i < n; i++) {
       if (b[i] == value) {

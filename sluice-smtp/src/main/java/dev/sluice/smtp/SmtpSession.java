@@ -619,7 +619,13 @@ final class SmtpSession implements SessionInfo {
     } else if (target.overflowed()) {
       finishWith(ServerReply.MESSAGE_TOO_BIG);
     } else {
-      deliver(target.toByteArray());
+      byte[] message = target.toByteArray();
+      if (DataReader.hasBareNewline(message)) {
+        // The same rule as DATA: lines end with CRLF (RFC 5321 §2.3.8), whichever verb carried it.
+        finishWith(ServerReply.BARE_NEWLINE);
+      } else {
+        deliver(message);
+      }
     }
   }
 

@@ -146,6 +146,24 @@ class SmtpProtocolIT {
   }
 
   @Test
+  void bdat_bareLfOrCrAcrossChunks_isRefusedAsDataWouldBe()
+      throws IOException, InterruptedException {
+    try (SmtpScript s = inTransaction()) {
+      s.sendRaw("BDAT 5\r\nab\r\nc").expect("250 2.0.0 Chunk received");
+      s.sendRaw("BDAT 3 LAST\r\nd\ne").expect("550 5.6.2");
+      s.send("MAIL FROM:<a@b.example>").expect("250");
+      s.send("RCPT TO:<c@d.example>").expect("250");
+      s.sendRaw("BDAT 4 LAST\r\nx\ry\r").expect("550 5.6.2");
+      // A CR ending one chunk and the LF starting the next are one line end.
+      s.send("MAIL FROM:<a@b.example>").expect("250");
+      s.send("RCPT TO:<c@d.example>").expect("250");
+      s.sendRaw("BDAT 2\r\nx\r").expect("250 2.0.0 Chunk received");
+      s.sendRaw("BDAT 2 LAST\r\n\ny").expect("250 2.0.0 Queued");
+    }
+    assertThat(new String(handler.next().message(), StandardCharsets.US_ASCII)).isEqualTo("x\r\ny");
+  }
+
+  @Test
   void bdat_withoutTransaction_readsChunkThenRefuses() throws IOException {
     try (SmtpScript s = greeted()) {
       s.send("EHLO c").expect("250");
