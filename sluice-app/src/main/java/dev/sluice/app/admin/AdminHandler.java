@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,8 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
   private final Executor workers;
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private boolean busy;
+  // Answered a request over the limit: nothing more is read as requests (see write).
+  private boolean lingering;
 
   AdminHandler(AdminApi api, Executor workers) {
     this.api = api;
@@ -48,7 +52,7 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof FullHttpRequest) && !(msg instanceof Oversized)) {
+    if (lingering || (!(msg instanceof FullHttpRequest) && !(msg instanceof Oversized))) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -65,6 +69,7 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
   private void process(ChannelHandlerContext ctx, Object msg) {
     busy = true;
     if (msg instanceof Oversized o) {
+      lingering = true;
       write(
           ctx,
           AdminResponse.error(
@@ -137,6 +142,20 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
     r.headers().forEach((k, v) -> resp.headers().set(k, v));
     resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
     HttpUtil.setKeepAlive(resp, keepAlive);
+    if (lingering) {
+      // The client may still be sending the body it was refused for; closing now would reset
+      // the connection and its TCP stack could drop the answer unread. Send the answer, end the
+      // output, and read (and discard) until the client closes, or 2 s at most.
+      ctx.writeAndFlush(resp)
+          .addListener(
+              f -> {
+                if (ctx.channel() instanceof SocketChannel sc) {
+                  sc.shutdownOutput();
+                }
+                ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+              });
+      return;
+    }
     if (!keepAlive) {
       ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
       return;
