@@ -21,7 +21,7 @@ import org.rocksdb.WriteOptions;
  * the native handles to release.
  *
  * <ul>
- *   <li>{@code default}: spool metadata (format, bucket count);
+ *   <li>{@code default}: spool metadata (format, bucket count, the writer's probe key);
  *   <li>{@code content}: queue id → message octets;
  *   <li>{@code entries}: queue id → {@link EntryCodec encoded} entry;
  *   <li>{@code due}: {@link Keys#due due key} → nothing, for QUEUED and DEFERRED messages only.
