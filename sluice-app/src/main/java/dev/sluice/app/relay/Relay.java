@@ -2,6 +2,7 @@ package dev.sluice.app.relay;
 
 import dev.sluice.app.admin.AdminServer;
 import dev.sluice.app.admin.RelayMetrics;
+import dev.sluice.app.admin.RelayView;
 import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
@@ -194,7 +195,11 @@ public final class Relay implements AutoCloseable {
         listening =
             "the admin API on " + config.admin().bindAddress() + ":" + config.admin().port();
         AdminServer admin =
-            new AdminServer(config.admin(), metrics.view(), registry, Clock.system());
+            new AdminServer(
+                config.admin(),
+                RelayView.of(spool, metrics::status, admission::intake),
+                registry,
+                Clock.system());
         admin.start();
         doors.add(admin);
         adminUri = admin.uri();
