@@ -9,8 +9,12 @@ import dev.sluice.app.relay.RelayConfig;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolFilter;
+import dev.sluice.simulator.ReceivedMessage;
+import dev.sluice.simulator.Simulator;
+import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.SmallDisk;
+import io.micrometer.core.instrument.Timer;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,6 +32,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +48,7 @@ import picocli.CommandLine;
  * relay.spool.min-free-disk = 0}: mail sent over SMTP is refused while the spool cannot write, and
  * {@code /health}, the status JSON and {@code sluice status} say so; once the disk is freed the
  * relay takes mail again without a restart, and every message it acknowledged is in the spool,
- * intact.
+ * intact; delivery in flight meanwhile is recorded once there is room, and sends nothing twice.
  */
 class RelayDiskFullIT {
   private static final long DISK = 64L << 20;
@@ -137,6 +142,73 @@ class RelayDiskFullIT {
     assertThat(count(log, "spool refusing writes: disk full")).as(log).isEqualTo(1);
     assertThat(count(log, "spool writing again after")).as(log).isEqualTo(1);
     assertThat(log).as("no stack trace for a full disk").doesNotContain("RocksDBException");
+  }
+
+  @Test
+  void delivery_throughAFullDisk_recordsEveryOutcomeOnceThereIsRoomAndSendsNothingTwice()
+      throws Exception {
+    ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    System.setErr(new PrintStream(new Tee(stderr, logged), true, StandardCharsets.UTF_8));
+    // Each call takes 5 s at the simulator, so the messages are still in flight when the disk is
+    // filled, and their outcomes come back while the spool cannot write (on a machine too slow
+    // for that they come back before: the test then checks the plain path).
+    Simulator sim =
+        Simulator.start(
+            SimulatorConfig.onFreePorts(
+                "https-port=off", "smtp-port=off", "max-send-rate=unlimited", "latency=5s"));
+    List<String> acknowledged = new ArrayList<>();
+    try (SmallDisk disk = SmallDisk.mount(tmp, DISK)) {
+      Relay relay =
+          Relay.start(
+              RelayConfig.onFreePorts(
+                  disk.root().resolve("spool"),
+                  "upstream=ses-v2+http://127.0.0.1:" + sim.httpEndpoint().getPort(),
+                  "http.port=off",
+                  "spool.min-free-disk=0"),
+              Map.of(),
+              tmp);
+      try {
+        int port = relay.smtpPort();
+        for (int i = 0; i < 10; i++) {
+          assertThat(send(port, "sent-" + i)).startsWith("250 ");
+          acknowledged.add("sent-" + i);
+        }
+        disk.fill(32 << 10);
+        assertThat(send(port, "refused")).startsWith("451 4.3.0");
+        // The calls come back and their outcomes are recorded while the spool cannot write.
+        await(() -> acceptedCalls(relay) == acknowledged.size(), "every call is answered");
+        disk.release();
+        await(() -> relay.spool().stats().total() == 0, "every outcome is recorded");
+        assertThat(statusCode(relay.adminUri(), "health")).isEqualTo(200);
+        assertThat(send(port, "after")).startsWith("250 ");
+        acknowledged.add("after");
+        await(() -> relay.spool().stats().total() == 0, "the last message is delivered");
+      } finally {
+        relay.close();
+      }
+    } finally {
+      sim.close();
+      System.setErr(stderr);
+    }
+    Map<String, Long> delivered = delivered(sim);
+    assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(acknowledged);
+    assertThat(delivered.values()).as("each message sent once").allMatch(n -> n == 1);
+    String log = logged.toString(StandardCharsets.UTF_8);
+    assertThat(log).as("no stack trace for a full disk").doesNotContain("RocksDBException");
+  }
+
+  /** Upstream calls the simulator accepted, as the relay counted them. */
+  private static long acceptedCalls(Relay relay) {
+    Timer t =
+        relay.registry().find("sluice.upstream.call.duration").tag("result", "accepted").timer();
+    return t == null ? 0 : t.count();
+  }
+
+  /** How many times the simulator received each subject. */
+  private static Map<String, Long> delivered(Simulator sim) {
+    return sim.core().inbox().recent(10_000, m -> true).stream()
+        .collect(Collectors.groupingBy(ReceivedMessage::subject, Collectors.counting()));
   }
 
   /** The content sent for {@code marker}: 64 KB in lines of 80, with the marker first and last. */
