@@ -38,6 +38,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -59,12 +61,25 @@ class RelayDiskFullIT {
 
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** What the relay logs (slf4j-simple writes to System.err as it is at each line). */
+  private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+
+  private PrintStream stderr;
+
+  @BeforeEach
+  void captureLog() {
+    stderr = System.err;
+    System.setErr(new PrintStream(new Tee(stderr, logged), true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreStderr() {
+    System.setErr(stderr);
+  }
+
   @Test
   void smtp_whenTheSpoolDiskFillsAndIsFreed_refusesSaysSoAndTakesMailAgainWithoutRestart()
       throws Exception {
-    ByteArrayOutputStream logged = new ByteArrayOutputStream();
-    PrintStream stderr = System.err;
-    System.setErr(new PrintStream(new Tee(stderr, logged), true, StandardCharsets.UTF_8));
     Map<QueueId, String> acknowledged = new HashMap<>();
     Path spoolDir;
     try (SmallDisk disk = SmallDisk.mount(tmp, DISK)) {
@@ -133,8 +148,6 @@ class RelayDiskFullIT {
           assertThat(content).endsWith(message(acknowledged.get(e.id())));
         }
       }
-    } finally {
-      System.setErr(stderr);
     }
     String log = logged.toString(StandardCharsets.UTF_8);
     assertThat(count(log, "refusing new mail: disk full")).as(log).isEqualTo(1);
@@ -147,9 +160,6 @@ class RelayDiskFullIT {
   @Test
   void delivery_throughAFullDisk_recordsEveryOutcomeOnceThereIsRoomAndSendsNothingTwice()
       throws Exception {
-    ByteArrayOutputStream logged = new ByteArrayOutputStream();
-    PrintStream stderr = System.err;
-    System.setErr(new PrintStream(new Tee(stderr, logged), true, StandardCharsets.UTF_8));
     // Each call takes 5 s at the simulator, so the messages are still in flight when the disk is
     // filled, and their outcomes come back while the spool cannot write (on a machine too slow
     // for that they come back before: the test then checks the plain path).
@@ -189,7 +199,6 @@ class RelayDiskFullIT {
       }
     } finally {
       sim.close();
-      System.setErr(stderr);
     }
     Map<String, Long> delivered = delivered(sim);
     assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(acknowledged);
