@@ -14,16 +14,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sluice status}: asks a running relay's admin API how it stands — send rate against the
- * shaped limit and MaxSendRate, quota used and left (the account's figure as last read plus what
- * the relay sent since, and how old that read is), calls in flight, connections, throttles, queue
- * counts and the last failures — and prints it.
+ * {@code sluice status}: asks a running relay's admin API how it stands — whether it takes new
+ * mail, send rate against the shaped limit and MaxSendRate, quota used and left (the account's
+ * figure as last read plus what the relay sent since, and how old that read is), calls in flight,
+ * connections, throttles, queue counts and the last failures — and prints it.
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Shows how a running relay stands: rates, shaping, quota, in flight, throttles, queue.",
+      "Shows how a running relay stands: intake, rates, shaping, quota, in flight, throttles, queue.",
       "Asks the relay's admin API (relay.admin.port)."
     })
 final class StatusCommand implements Callable<Integer> {
@@ -92,6 +92,7 @@ final class StatusCommand implements Callable<Integer> {
   private static void print(AdminClient client, JsonNode s, PrintWriter out) {
     JsonNode d = s.path("delivery");
     row(out, "relay", client.base() + "  at " + s.path("time").asText());
+    row(out, "intake", intake(s.path("intake")));
     boolean delivering = d.path("delivering").asBoolean();
     row(
         out,
@@ -157,6 +158,27 @@ final class StatusCommand implements Callable<Integer> {
           f.path("permanent").asBoolean() ? "failed" : "deferred",
           f.path("reason").asText());
     }
+  }
+
+  /** "accepting", or the refusal with its start, count and the storage's words. */
+  static String intake(JsonNode in) {
+    if (!in.isObject()) {
+      return "-"; // a relay from before the intake state was reported
+    }
+    String state = in.path("state").asText();
+    if (in.path("accepting").asBoolean()) {
+      return state;
+    }
+    StringBuilder b = new StringBuilder(state);
+    if (in.path("since").isTextual()) {
+      b.append(" since ").append(in.path("since").asText());
+    }
+    b.append(", ").append(count(in.path("refused"))).append(" refused");
+    String detail = in.path("detail").asText("");
+    if (!detail.isEmpty()) {
+      b.append(" (").append(detail).append(')');
+    }
+    return b.toString();
   }
 
   private static void row(PrintWriter out, String label, String value) {

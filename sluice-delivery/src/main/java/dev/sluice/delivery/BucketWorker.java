@@ -110,14 +110,14 @@ final class BucketWorker implements Runnable {
           if (!scheduler.running()) {
             break;
           }
-          if (!failing) {
+          if (!failing && spool.refusal().isEmpty()) { // a refusing spool has said why, once
             LOG.error(
                 "bucket {}: cannot take due messages; trying again every {} ms",
                 bucket,
                 wakeInterval.toMillis(),
                 e);
-            failing = true;
           }
+          failing = true;
           await(wakeInterval);
           continue;
         }

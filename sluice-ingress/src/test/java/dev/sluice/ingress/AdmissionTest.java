@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Envelope;
+import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.spool.SpoolFilter;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
@@ -18,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Back-pressure against a real spool, read live and from a background reading. */
+/**
+ * Back-pressure against a real spool, read live and from a background reading, and the intake state
+ * it keeps.
+ */
 class AdmissionTest {
   @TempDir Path dir;
   private RocksSpool spool;
@@ -66,6 +71,50 @@ class AdmissionTest {
       Thread.sleep(10);
     }
     assertThat(refusal).startsWith("Queue full (2 messages)");
+  }
+
+  @Test
+  void intake_whileTheQueueIsFull_saysSoWithTheRefusalsThenAcceptsAgain() {
+    Admission a = new Admission(spool, 1, ByteSize.ofBytes(0));
+    assertThat(a.intake()).isEqualTo(Intake.OPEN);
+    append();
+    Instant before = Instant.now();
+    assertThat(a.refusal(100)).startsWith("Queue full (1 messages)");
+    assertThat(a.refusal(100)).startsWith("Queue full (1 messages)");
+    Intake full = a.intake();
+    assertThat(full.accepting()).isFalse();
+    assertThat(full.state()).isEqualTo("refusing: queue full");
+    assertThat(full.detail()).isEqualTo("1 messages held, high water 1");
+    assertThat(full.refused()).isEqualTo(2);
+    assertThat(full.since())
+        .hasValueSatisfying(t -> assertThat(t).isBefore(Instant.now().plusSeconds(1)));
+    assertThat(full.since().orElseThrow()).isAfterOrEqualTo(before.minusSeconds(1));
+
+    QueueId only = spool.list(SpoolFilter.ALL, null, 1).get(0).id();
+    spool.delete(only).join();
+    assertThat(a.refusal(100)).isNull();
+    assertThat(a.intake()).isEqualTo(Intake.OPEN);
+  }
+
+  @Test
+  void intake_belowTheFreeDiskFloor_namesTheFreeSpaceAndTheFloor() {
+    Admission a = new Admission(spool, 10, ByteSize.ofBytes(Long.MAX_VALUE / 2));
+    assertThat(a.refusal(0)).isEqualTo("Insufficient disk space for the queue, try again later");
+    Intake low = a.intake();
+    assertThat(low.state()).isEqualTo("refusing: free disk below the floor");
+    assertThat(low.detail()).matches("[0-9.]+ MB free, floor [0-9.]+ MB");
+    assertThat(low.refused()).isEqualTo(1);
+  }
+
+  @Test
+  void refusal_ofAMessageTooLargeForTheRoomAboveTheFloor_leavesTheDoorsAccepting() {
+    long free = spool.stats().freeBytes();
+    assertThat(free).as("free space under the temp directory").isGreaterThan(2L << 30);
+    // The floor is a gigabyte below the free space: small mail fits, a message of all of it not.
+    Admission a = new Admission(spool, 10, ByteSize.ofBytes(free - (1L << 30)));
+    assertThat(a.refusal(free)).isEqualTo("Insufficient disk space for the queue, try again later");
+    assertThat(a.intake()).isEqualTo(Intake.OPEN);
+    assertThat(a.refusal(100)).isNull();
   }
 
   @Test

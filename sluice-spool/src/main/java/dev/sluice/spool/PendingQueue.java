@@ -66,10 +66,25 @@ final class PendingQueue {
    * an empty list only once the queue is closed and empty.
    */
   List<PendingOp> drain(int batchOps, long batchBytes) throws InterruptedException {
+    return drain(batchOps, batchBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #drain(int, long)}, waiting at most {@code waitNanos} for an operation: returns an
+   * empty list when none came in time, or once the queue is closed and empty ({@link #drained}).
+   */
+  List<PendingOp> drain(int batchOps, long batchBytes, long waitNanos) throws InterruptedException {
     lock.lock();
     try {
+      long left = waitNanos;
       while (ops.isEmpty() && !closed) {
-        notEmpty.await();
+        if (waitNanos == Long.MAX_VALUE) {
+          notEmpty.await();
+        } else if (left <= 0) {
+          return List.of();
+        } else {
+          left = notEmpty.awaitNanos(left);
+        }
       }
       List<PendingOp> out = new ArrayList<>(Math.min(ops.size(), batchOps));
       long taken = 0;
@@ -86,6 +101,16 @@ final class PendingQueue {
         notFull.signalAll();
       }
       return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the queue is closed and every operation in it has been drained. */
+  boolean drained() {
+    lock.lock();
+    try {
+      return closed && ops.isEmpty();
     } finally {
       lock.unlock();
     }

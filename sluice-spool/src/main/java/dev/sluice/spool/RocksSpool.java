@@ -7,6 +7,7 @@ import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolFilter;
+import dev.sluice.core.spool.SpoolRefusal;
 import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.core.spool.SpooledMessage;
 import dev.sluice.core.spool.Submission;
@@ -55,6 +56,12 @@ import java.util.function.Supplier;
  * mark in a crash only makes the message due again, which is what reopening does to every ACTIVE
  * message anyway (at-least-once delivery).
  *
+ * <p><b>A full disk.</b> A write the storage refuses fails its appends and begins a refusal ({@link
+ * #refusal()}, {@link StorageOutage}): appends fail at once, changes of state wait, and the spool
+ * writes again by itself with the first write that succeeds once RocksDB has recovered from its
+ * background error (which it does when the disk has room again). Nothing is preallocated (see
+ * {@link SpoolStore}), so the free space the disk reports is the space the spool can use.
+ *
  * <p><b>Memory.</b> Bounded whatever the backlog: the pending queue by count and octets, a batch by
  * count and octets, the counters per state are a handful of numbers rebuilt by one streaming scan
  * at open, and reads stream from RocksDB.
@@ -72,6 +79,7 @@ public final class RocksSpool implements Spool {
   private final EntryFloor entryFloor = new EntryFloor();
   private final FileStore fileStore;
   private final PendingQueue queue;
+  private final StorageOutage outage;
   private final SpoolWriter writer;
   private final QueueIdGenerator ids = new QueueIdGenerator();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -87,6 +95,7 @@ public final class RocksSpool implements Spool {
     this.floors = new DueFloors(config.buckets());
     this.fileStore = fileStore(config.directory());
     this.queue = new PendingQueue(config.maxPendingOps(), config.maxPendingBytes().bytes());
+    this.outage = new StorageOutage(clock);
     this.writer =
         new SpoolWriter(
             store,
@@ -94,9 +103,11 @@ public final class RocksSpool implements Spool {
             counts,
             floors,
             entryFloor,
+            outage,
             config.buckets(),
             config.maxBatchOps(),
-            config.maxBatchBytes().bytes());
+            config.maxBatchBytes().bytes(),
+            config.maxPendingOps());
     writer.start();
   }
 
@@ -398,6 +409,18 @@ public final class RocksSpool implements Spool {
           }
           return new SpoolStats(counts.counts(), counts.bytes(), oldest, freeBytes());
         });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A refusal begins when a write fails (for a full disk: RocksDB's "No space left on device")
+   * and ends by itself with the first write that succeeds; the writer retries at least once a
+   * second meanwhile, so this turns empty within about a second of RocksDB clearing its error.
+   */
+  @Override
+  public Optional<SpoolRefusal> refusal() {
+    return outage.refusal();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolState;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,6 +34,17 @@ import org.slf4j.LoggerFactory;
  * fails alone; a failed write fails every operation in the batch, and since a batch is atomic none
  * of them is reported as done.
  *
+ * <p><b>When the storage fails.</b> A failed write begins a {@link StorageOutage}: the appends in
+ * it fail (their callers were told nothing yet, so nothing acknowledged is lost), and from then on
+ * every append is tried and refused at once while RocksDB holds its background error. While the
+ * disk is full, changes of state (a delivered message completed, a deferral recorded) are not
+ * failed but held, in order, and written first in the next write that succeeds: a delivery that
+ * went through while the disk was full is recorded once it has room, instead of being left ACTIVE
+ * to be sent again at the next start. At most {@code maxHeld} wait; beyond that they fail as
+ * appends do. With nothing to write, the writer retries with a one-key probe, backing off to once a
+ * second; the first write that succeeds ends the outage. Takes fail during an outage and the taker
+ * tries again later.
+ *
  * <p>Futures complete on a virtual thread, one per batch, never on the writer: a caller's dependent
  * action can neither slow the writer nor deadlock it by waiting on the spool.
  *
@@ -46,6 +58,9 @@ final class SpoolWriter implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(SpoolWriter.class);
   private static final byte[] EMPTY = new byte[0];
 
+  /** The key in the metadata family the probe rewrites; nothing reads it. */
+  private static final byte[] PROBE_KEY = "probe".getBytes(StandardCharsets.US_ASCII);
+
   private final SpoolStore store;
   private final PendingQueue queue;
   private final StateCounts counts;
@@ -58,6 +73,11 @@ final class SpoolWriter implements Runnable {
   private final ExecutorService completer = Executors.newVirtualThreadPerTaskExecutor();
   private final AtomicLong syncs = new AtomicLong();
   private final AtomicLong committed = new AtomicLong();
+  private final StorageOutage outage;
+  private final int maxHeld;
+
+  /** Changes of state waiting, in order, for the storage to take writes again. */
+  private final List<PendingOp> held = new ArrayList<>();
 
   SpoolWriter(
       SpoolStore store,
@@ -65,17 +85,21 @@ final class SpoolWriter implements Runnable {
       StateCounts counts,
       DueFloors floors,
       EntryFloor entryFloor,
+      StorageOutage outage,
       int buckets,
       int batchOps,
-      long batchBytes) {
+      long batchBytes,
+      int maxHeld) {
     this.store = store;
     this.queue = queue;
     this.counts = counts;
     this.floors = floors;
     this.entryFloor = entryFloor;
+    this.outage = outage;
     this.buckets = buckets;
     this.batchOps = batchOps;
     this.batchBytes = batchBytes;
+    this.maxHeld = maxHeld;
     this.thread = Thread.ofPlatform().name("spool-writer").daemon(true).unstarted(this);
   }
 
@@ -112,15 +136,21 @@ final class SpoolWriter implements Runnable {
     while (true) {
       List<PendingOp> ops;
       try {
-        ops = queue.drain(batchOps, batchBytes);
+        ops = queue.drain(batchOps, batchBytes, outage.nanosUntilRetry());
       } catch (InterruptedException e) {
         continue; // nobody interrupts the writer; its callers need it to keep going
       }
-      if (ops.isEmpty()) {
-        return; // closed and drained
+      if (ops.isEmpty() && queue.drained()) {
+        if (!held.isEmpty()) {
+          SpoolException closed = RocksSpool.closedException();
+          List<PendingOp> left = List.copyOf(held);
+          held.clear();
+          completer.execute(() -> left.forEach(op -> op.fail(closed)));
+        }
+        return;
       }
       List<Runnable> completions = new ArrayList<>(ops.size());
-      List<PendingOp> writes = new ArrayList<>(ops.size());
+      List<PendingOp> writes = new ArrayList<>(held.size() + ops.size());
       List<PendingOp.Take> takes = new ArrayList<>();
       for (PendingOp op : ops) {
         if (op instanceof PendingOp.Take t) {
@@ -129,8 +159,17 @@ final class SpoolWriter implements Runnable {
           writes.add(op);
         }
       }
+      boolean retry = outage.retryDue();
+      int waited = 0;
+      if (!held.isEmpty() && (retry || !writes.isEmpty())) {
+        waited = held.size();
+        writes.addAll(0, held); // first, so that changes keep their order
+        held.clear();
+      } else if (retry && writes.isEmpty()) {
+        probe();
+      }
       try {
-        commit(writes, completions);
+        commit(writes, waited, completions);
       } catch (RuntimeException | Error e) {
         log.error("spool writer failed a batch of {} operations", writes.size(), e);
         completions.clear();
@@ -151,7 +190,12 @@ final class SpoolWriter implements Runnable {
 
   // ---------------------------------------------------------------- synced changes
 
-  private void commit(List<PendingOp> writes, List<Runnable> completions) {
+  /**
+   * Writes the changes of {@code writes} as one synced batch.
+   *
+   * @param waited how many of them, at the front, are changes held through an outage
+   */
+  private void commit(List<PendingOp> writes, int waited, List<Runnable> completions) {
     if (writes.isEmpty()) {
       return;
     }
@@ -179,11 +223,10 @@ final class SpoolWriter implements Runnable {
         try {
           store.writeSynced(batch);
         } catch (RocksDBException e) {
-          log.error("spool write failed; {} operations refused", accepted.size(), e);
-          SpoolException failure = SpoolStore.failure("write", e);
-          accepted.forEach(op -> completions.add(() -> op.fail(failure)));
+          refused(accepted, e, completions);
           return;
         }
+        outage.succeeded(waited);
         syncs.incrementAndGet();
         committed.addAndGet(accepted.size());
         counts.add(b.stateDeltas, b.byteDelta);
@@ -195,6 +238,42 @@ final class SpoolWriter implements Runnable {
     } catch (RocksDBException e) {
       // From WriteBatch.put/delete: the batch is unusable, nothing was written.
       throw SpoolStore.failure("write", e);
+    }
+  }
+
+  /**
+   * Fails the appends of a write the storage refused and, when the disk is full, holds its changes
+   * of state for the next write (as many as fit; the rest fail too). After any other storage error
+   * they fail as well: the write itself may be what the storage cannot take.
+   */
+  private void refused(List<PendingOp> ops, RocksDBException e, List<Runnable> completions) {
+    int messages = 0;
+    for (PendingOp op : ops) {
+      if (op instanceof PendingOp.Append a) {
+        messages += a.entries().size();
+      }
+    }
+    SpoolException failure = outage.failed(e, messages);
+    boolean hold = outage.diskFull();
+    for (PendingOp op : ops) {
+      if (hold && op instanceof PendingOp.Change && held.size() < maxHeld) {
+        held.add(op);
+      } else {
+        completions.add(() -> op.fail(failure));
+      }
+    }
+  }
+
+  /**
+   * During an outage with nothing else to write: one synced write of one key, to see if it goes.
+   */
+  private void probe() {
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(store.meta, PROBE_KEY, EMPTY);
+      store.writeSynced(batch);
+      outage.succeeded(0);
+    } catch (RocksDBException e) {
+      outage.failed(e, 0);
     }
   }
 
@@ -356,7 +435,14 @@ final class SpoolWriter implements Runnable {
         lastTaken = millis;
       }
       if (batch.count() > 0) {
-        store.writeUnsynced(batch);
+        try {
+          store.writeUnsynced(batch);
+        } catch (RocksDBException e) {
+          SpoolException refused = outage.failed(e, 0);
+          completions.add(() -> t.fail(refused));
+          return; // nothing taken: counts and floors stay as they were
+        }
+        outage.succeeded(0);
       }
     } catch (RocksDBException e) {
       throw SpoolStore.failure("take due messages", e);

@@ -11,6 +11,7 @@ import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolFilter;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
+import dev.sluice.ingress.Intake;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET    /                          the status page (no token needed: it holds no data)
- * GET    /health                    200 {"status":"ok"} while the spool answers (no token needed)
+ * GET    /health                    200 {"status":"ok"} while the spool answers and mail is taken;
+ *                                   503 {"status":"refusing: disk full",…} while it is refused
+ *                                   (no token needed)
  * GET    /metrics                   Prometheus text format
  * GET    /api/stats                 spool counts, delivery numbers, recent failures, rate history
  * GET    /api/messages              ?state=a,b &amp;domain= &amp;after=ID &amp;limit=1..1000 (100)
@@ -110,6 +113,14 @@ final class AdminApi {
     if (path.equals("/health")) {
       allow(method, "GET");
       view.spool().stats();
+      Intake intake = view.intake();
+      if (!intake.accepting()) {
+        // No detail here: /health needs no token, and the storage's words name files.
+        ObjectNode body = F.objectNode().put("status", intake.state());
+        intake.since().ifPresent(t -> body.put("since", t.toString()));
+        body.put("refused", intake.refused());
+        return AdminResponse.json(503, body);
+      }
       return AdminResponse.json(200, F.objectNode().put("status", "ok"));
     }
     if (!path.equals("/metrics") && !path.startsWith("/api/")) {
@@ -204,7 +215,7 @@ final class AdminApi {
     DeliveryStatus delivery = view.status();
     // The time after the readings, so no age computed from it comes out negative.
     Instant now = Instant.ofEpochMilli(clock.millis());
-    return AdminResponse.json(200, AdminJson.stats(spool, delivery, now));
+    return AdminResponse.json(200, AdminJson.stats(spool, delivery, view.intake(), now));
   }
 
   private AdminResponse list(Map<String, List<String>> p) {

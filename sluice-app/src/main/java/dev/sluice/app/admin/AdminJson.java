@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
+import dev.sluice.ingress.Intake;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -46,10 +47,16 @@ final class AdminJson {
     return n;
   }
 
-  /** {@code GET /api/stats}: the spool's counts and delivery's numbers. */
-  static ObjectNode stats(SpoolStats s, DeliveryStatus d, Instant now) {
+  /** {@code GET /api/stats}: the doors' intake state, the spool's counts and delivery's numbers. */
+  static ObjectNode stats(SpoolStats s, DeliveryStatus d, Intake in, Instant now) {
     ObjectNode root = F.objectNode();
     root.put("time", now.toString());
+    ObjectNode intake = root.putObject("intake");
+    intake.put("accepting", in.accepting());
+    intake.put("state", in.state());
+    intake.put("detail", in.detail());
+    intake.put("since", in.since().map(Instant::toString).orElse(null));
+    intake.put("refused", in.refused());
     ObjectNode spool = root.putObject("spool");
     for (SpoolState st : SpoolState.values()) {
       spool.put(st.name().toLowerCase(Locale.ROOT), s.count(st));

@@ -5,6 +5,7 @@ import dev.sluice.app.admin.AdminSettings;
 import dev.sluice.app.admin.DoorMetrics;
 import dev.sluice.app.admin.QuotaStamp;
 import dev.sluice.app.admin.RelayMetrics;
+import dev.sluice.app.admin.RelayView;
 import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
@@ -221,7 +222,11 @@ public final class Relay implements AutoCloseable {
                 config.admin().port(),
                 AdminSettings.PORT);
         AdminServer admin =
-            new AdminServer(config.admin(), metrics.view(), registry, Clock.system());
+            new AdminServer(
+                config.admin(),
+                RelayView.of(spool, metrics::status, admission::intake),
+                registry,
+                Clock.system());
         admin.start();
         doors.add(grace -> admin.close());
         adminUri = admin.uri();

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.sluice.core.Clock;
+import dev.sluice.ingress.Intake;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,6 +102,9 @@ class StatusPageChromiumIT {
                 + " since<")
         .contains("id=\"total-accepted\">101<");
     assertThat(html).containsPattern("<div id=\"banner\" class=\"banner\" hidden");
+    assertThat(html)
+        .contains("<span id=\"intake\" class=\"muted\">accepting new mail</span>")
+        .containsPattern("<div id=\"intake-banner\" class=\"banner refusing\" hidden");
 
     assertThat(html).contains("<td class=\"id\">" + fx.failed.value() + "</td>");
     assertThat(html)
@@ -114,6 +120,38 @@ class StatusPageChromiumIT {
         .as("the limit is known for the last two minutes")
         .isEqualTo(120);
     assertThat(count(html, "data-throttles=\"2\"")).isEqualTo(1);
+  }
+
+  @Test
+  void dumpDom_whileNewMailIsRefused_saysWhySinceWhenAndHowMany() throws Exception {
+    Intake refusing =
+        new Intake(
+            "refusing: disk full",
+            "While appending to file: spool/000004.log: No space left on device",
+            Optional.of(Instant.parse("2026-11-28T09:30:00Z")),
+            1690);
+    AdminServer other =
+        new AdminServer(
+            AdminSettings.defaults().withBind("127.0.0.1", 0).withToken(TOKEN),
+            RelayView.of(fx.spool, () -> AdminFixture.status(fx.failed), () -> refusing),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            Clock.system());
+    other.start();
+    try {
+      Path dom = OUT.resolve("status-refusing.dom.html");
+      run(dom, "--dump-dom", "http://127.0.0.1:" + other.port() + "/#token=" + TOKEN);
+      String html = Files.readString(dom, StandardCharsets.UTF_8);
+
+      assertThat(html)
+          .contains("<span id=\"intake\" class=\"refusing\">refusing: disk full</span>")
+          .contains(
+              "<div id=\"intake-banner\" class=\"banner refusing\">New mail is refused"
+                  + " (refusing: disk full) since 2026-11-28 09:30:00Z: 1,690 refused so far."
+                  + " While appending to file: spool/000004.log: No space left on device</div>")
+          .contains("id=\"count-queued\">3<");
+    } finally {
+      other.close();
+    }
   }
 
   @Test

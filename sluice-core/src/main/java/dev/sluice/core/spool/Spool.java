@@ -142,6 +142,14 @@ public interface Spool extends AutoCloseable {
   /** Counts by state, octets held, oldest message and free space. */
   SpoolStats stats();
 
+  /**
+   * Why the spool refuses writes now, or empty while it takes them; cheap enough to call for every
+   * message. A spool whose storage reports no such state (the default) always answers empty.
+   */
+  default Optional<SpoolRefusal> refusal() {
+    return Optional.empty();
+  }
+
   /** Finishes pending writes (their futures complete) and releases the storage; idempotent. */
   @Override
   void close();
