@@ -27,6 +27,14 @@ import picocli.CommandLine.Option;
       "Asks the relay's admin API (relay.admin.port)."
     })
 final class StatusCommand implements Callable<Integer> {
+  /** The shaper's wait, when there is one worth saying: why messages taken are not in flight. */
+  private static String bookedAhead(JsonNode seconds) {
+    double s = seconds.asDouble(0);
+    return s >= 1
+        ? String.format(Locale.ROOT, "; %.0f s of sends booked ahead, waiting for the send rate", s)
+        : "";
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int FAILURES_SHOWN = 10;
 
@@ -107,7 +115,7 @@ final class StatusCommand implements Callable<Integer> {
             + "; MaxSendRate "
             + rate(d.path("maxSendRate")));
     row(out, "quota", quota(d));
-    row(out, "in flight", count(d.path("inFlight")));
+    row(out, "in flight", count(d.path("inFlight")) + bookedAhead(d.path("bookedAheadSeconds")));
     row(out, "connections", count(d.path("connectionsOpened")) + " opened");
     row(out, "throttles", count(d.path("throttlesLastMinute")) + " in the last minute");
     SpoolStats q = AdminClient.spoolStats(s);

@@ -74,7 +74,7 @@ class StatusCommandIT {
         .contains(
             "quota        1,234 used in the last 24 h, 48,766 left of 50,000"
                 + " (account read 40s ago: 1,218 + 16 sent since)")
-        .contains("in flight    7")
+        .contains("in flight    7; 12 s of sends booked ahead, waiting for the send rate")
         .contains("connections  9 opened")
         .contains("throttles    2 in the last minute")
         .contains("queue        queued 3, active 1, deferred 1, failed 1; total 6, ")

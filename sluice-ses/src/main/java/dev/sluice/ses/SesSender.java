@@ -530,6 +530,19 @@ public final class SesSender implements MessageSender, AutoCloseable {
     return aimd.throttles();
   }
 
+  /**
+   * How many seconds of sends the shaper has promised ahead of now: calls waiting for the rate, and
+   * the debt a call larger than the bucket left. Zero when nothing waits.
+   */
+  public double bookedAheadSeconds() {
+    return bucket.debtSeconds();
+  }
+
+  /** Messages deferred so far because their call would have waited too long for the rate. */
+  public long rateDeferrals() {
+    return (long) shaperDeferrals.count();
+  }
+
   /** Upstream calls in flight now. */
   public int inFlight() {
     return inFlightCount.get();

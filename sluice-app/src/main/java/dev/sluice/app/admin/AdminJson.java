@@ -93,6 +93,7 @@ final class AdminJson {
     }
     del.put("dailyPaused", d.dailyPaused());
     del.put("inFlight", d.inFlight());
+    del.set("bookedAheadSeconds", num(d.bookedAheadSeconds()));
     del.put("connectionsOpened", d.connectionsOpened());
     del.put("throttlesLastMinute", d.throttlesLastMinute());
 

@@ -20,6 +20,8 @@ import java.util.Optional;
  *     if read
  * @param dailyPaused whether sending waits because the 24-hour quota is spent
  * @param inFlight upstream calls in flight
+ * @param bookedAheadSeconds seconds of sends the shaper has promised ahead of now: calls waiting
+ *     for the rate (the reason a message taken for delivery is not yet in flight)
  * @param connectionsOpened connections opened to the upstream since start
  * @param throttlesLastMinute calls the upstream refused as over the rate or quota in the last 60 s
  * @param totals messages counted since start
@@ -35,6 +37,7 @@ public record DeliveryStatus(
     Optional<QuotaReading> quota,
     boolean dailyPaused,
     int inFlight,
+    double bookedAheadSeconds,
     long connectionsOpened,
     long throttlesLastMinute,
     Totals totals,
@@ -66,6 +69,7 @@ public record DeliveryStatus(
         Double.NaN,
         Optional.empty(),
         false,
+        0,
         0,
         0,
         0,

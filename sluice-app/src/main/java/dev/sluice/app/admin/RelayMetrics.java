@@ -393,6 +393,7 @@ public final class RelayMetrics implements AutoCloseable {
         s.quota(),
         s.dailyPaused(),
         s.inFlight(),
+        s.bookedAheadSeconds(),
         s.connectionsOpened(),
         (long) throttles.sum(now, 60),
         totals,

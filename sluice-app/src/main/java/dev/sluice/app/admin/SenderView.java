@@ -29,6 +29,9 @@ public interface SenderView {
   /** Upstream calls in flight. */
   int inFlight();
 
+  /** Seconds of sends the shaper has promised ahead of now (calls waiting for the rate). */
+  double bookedAheadSeconds();
+
   /** Connections opened to the upstream since start. */
   long connectionsOpened();
 
@@ -69,6 +72,11 @@ public interface SenderView {
       @Override
       public int inFlight() {
         return sender.inFlight();
+      }
+
+      @Override
+      public double bookedAheadSeconds() {
+        return sender.bookedAheadSeconds();
       }
 
       @Override

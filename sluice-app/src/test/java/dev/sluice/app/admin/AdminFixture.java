@@ -109,6 +109,7 @@ public final class AdminFixture {
                 16)),
         false,
         7,
+        12.4,
         9,
         2,
         new DeliveryStatus.Totals(101, 90, 5, 1),

@@ -136,6 +136,7 @@ class AdminServerIT {
     assertThat(Instant.parse(d.path("quota").path("readAt").asText()))
         .isBefore(Instant.now().minusSeconds(39));
     assertThat(d.path("inFlight").asInt()).isEqualTo(7);
+    assertThat(d.path("bookedAheadSeconds").asDouble()).isEqualTo(12.4);
     assertThat(d.path("connectionsOpened").asInt()).isEqualTo(9);
     assertThat(d.path("throttlesLastMinute").asInt()).isEqualTo(2);
     assertThat(s.path("totals").path("accepted").asLong()).isEqualTo(101);

@@ -35,6 +35,7 @@ class RelayMetricsTest {
       Optional<QuotaReading> quota,
       boolean dailyPaused,
       int inFlight,
+      double bookedAheadSeconds,
       long connectionsOpened)
       implements SenderView {}
 
@@ -156,6 +157,7 @@ class RelayMetricsTest {
                 new QuotaReading(new AccountQuota(14, 200, 140), Instant.ofEpochMilli(T0), 10)),
             false,
             3,
+            2.5,
             4),
         "the simulator");
     for (int second = 0; second < 10; second++) {
@@ -181,6 +183,7 @@ class RelayMetricsTest {
     assertThat(s.shapedLimit()).isEqualTo(12.5);
     assertThat(s.maxSendRate()).isEqualTo(14);
     assertThat(s.inFlight()).isEqualTo(3);
+    assertThat(s.bookedAheadSeconds()).isEqualTo(2.5);
     assertThat(s.connectionsOpened()).isEqualTo(4);
     assertThat(s.throttlesLastMinute()).isEqualTo(2);
     assertThat(s.totals()).isEqualTo(new DeliveryStatus.Totals(0, 1, 1, 1));

@@ -92,7 +92,7 @@ class StatusPageChromiumIT {
         .contains("id=\"send-rate\">12/s<")
         .contains("id=\"shaped-limit\">14/s<")
         .contains("id=\"max-send-rate\">14/s<")
-        .contains("id=\"in-flight\">7<")
+        .contains("id=\"in-flight\">7 (12 s booked ahead for the send rate)<")
         .contains("id=\"connections\">9<")
         .contains("id=\"throttles\">2<")
         .contains("id=\"quota-used\">1,234<")

@@ -2,6 +2,8 @@ package dev.sluice.app.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.simulator.ReceivedMessage;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.smtp.client.SendResult;
@@ -128,6 +130,18 @@ class ManyRecipientsIT {
       Simulator sim = relay.embeddedSimulator().orElseThrow();
       assertThat(relay.sender().rateCeiling()).isEqualTo(1.0);
       send(relay, 100, "sandbox");
+      await(() -> received(sim, "sandbox").size() == 1, Duration.ofSeconds(30), "the first call");
+      // What the relay says meanwhile: the wait is on the status, not hidden.
+      JsonNode delivery =
+          new ObjectMapper()
+              .readTree(
+                  HttpClient.newHttpClient()
+                      .send(
+                          HttpRequest.newBuilder(relay.adminUri().resolve("/api/stats")).build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body())
+              .path("delivery");
+      assertThat(delivery.path("bookedAheadSeconds").asDouble()).isBetween(30.0, 50.0);
       // The first 50 go at once and leave 49 s of debt; the second call would wait longer than
       // the sender holds a message, so the message goes back to the spool, deferred with the
       // reason, and its last 50 recipients go out when the rate allows: about 50 s in all.
