@@ -43,19 +43,7 @@ public final class Inbox {
   /** Records an accepted message. */
   public void add(ReceivedMessage m) {
     ReceivedMessage kept =
-        m.content() != null && m.content().length > byteBudget
-            ? new ReceivedMessage(
-                m.messageId(),
-                m.timestampMillis(),
-                m.via(),
-                m.operation(),
-                m.accessKeyId(),
-                m.from(),
-                m.recipients(),
-                m.subject(),
-                m.size(),
-                null)
-            : m;
+        m.content() != null && m.content().length > byteBudget ? m.withoutContent() : m;
     long size = kept.content() == null ? 0 : kept.content().length;
     synchronized (ring) {
       ring.addLast(kept);

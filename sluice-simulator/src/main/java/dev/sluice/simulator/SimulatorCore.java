@@ -189,7 +189,7 @@ public final class SimulatorCore implements SendService {
     }
     long now = clock.millis();
     String id = MessageIds.messageId(config.region(), now);
-    inbox.add(
+    ReceivedMessage received =
         new ReceivedMessage(
             id,
             now,
@@ -200,9 +200,22 @@ public final class SimulatorCore implements SendService {
             r.recipients(),
             r.subject(),
             r.content().length,
-            r.content()));
+            r.content(),
+            r.configurationSet(),
+            r.tags(),
+            new MessageTrail());
+    inbox.add(received);
     statistics.attempts(now, n);
     recipientsCounter.increment(n);
+    if (r.renderingFailure() != null) {
+      // Accepted and charged, as SES does, but never sent: the failure is reported afterwards.
+      received
+          .trail()
+          .add(
+              new MessageTrail.Entry(
+                  now, "RenderingFailure", null, r.template() + ": " + r.renderingFailure()));
+      return new SendOutcome.Accepted(id);
+    }
     notify(id, r, scenarios, now);
     return new SendOutcome.Accepted(id);
   }

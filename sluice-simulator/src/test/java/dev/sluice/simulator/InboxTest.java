@@ -17,7 +17,10 @@ class InboxTest {
         List.of(to),
         "s" + i,
         size,
-        new byte[size]);
+        new byte[size],
+        null,
+        List.of(),
+        new MessageTrail());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.sluice.simulator.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.simulator.MessageTrail;
 import dev.sluice.simulator.QuotaLedger;
 import dev.sluice.simulator.ReceivedMessage;
 import dev.sluice.simulator.SimulatorCore;
@@ -190,6 +191,18 @@ final class InspectionApi {
     m.recipients().forEach(r::add);
     n.put("subject", m.subject());
     n.put("size", m.size());
+    n.put("configurationSet", m.configurationSet());
+    ObjectNode tags = n.putObject("tags");
+    m.tags().forEach(t -> tags.put(t.name(), t.value()));
+    ArrayNode events = n.putArray("events");
+    for (MessageTrail.Entry e : m.trail().entries()) {
+      events
+          .addObject()
+          .put("at", Instant.ofEpochMilli(e.atMillis()).toString())
+          .put("type", e.kind())
+          .put("recipient", e.recipient())
+          .put("detail", e.detail());
+    }
     if (content) {
       n.put(
           "content", m.content() == null ? null : new String(m.content(), StandardCharsets.UTF_8));

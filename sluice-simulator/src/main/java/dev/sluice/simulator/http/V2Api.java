@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The SES v2 REST-JSON API: SendEmail, SendBulkEmail, GetAccount and PutAccountSendingAttributes.
@@ -36,10 +37,18 @@ final class V2Api {
 
   private final SimulatorCore core;
   private final ObjectMapper reader;
+  private final V2Routes routes = new V2Routes();
 
-  V2Api(SimulatorCore core) {
+  /**
+   * @param resources the other families of operations, after the sending ones
+   */
+  V2Api(SimulatorCore core, List<V2Resource> resources) {
     this.core = core;
     this.reader = reader(core.config().maxRequestSize().bytes());
+    register(routes);
+    for (V2Resource r : resources) {
+      r.register(routes);
+    }
   }
 
   /**
@@ -68,23 +77,15 @@ final class V2Api {
     }
   }
 
+  /**
+   * Answers a v2 call: the operation its method and path name, or SES's NotFoundException for one
+   * the simulator does not implement.
+   */
   ApiResponse handle(ApiCall call) {
-    String p = call.path();
-    String m = call.method();
     try {
-      if (m.equals("POST") && p.equals("/v2/email/outbound-emails")) {
-        return sendEmail(call);
-      }
-      if (m.equals("POST") && p.equals("/v2/email/outbound-bulk-emails")) {
-        return sendBulkEmail(call);
-      }
-      if (m.equals("GET") && p.equals("/v2/email/account")) {
-        return getAccount();
-      }
-      if (m.equals("PUT") && p.equals("/v2/email/account/sending")) {
-        JsonNode body = parse(call.body());
-        core.sendingEnabled(body.path("SendingEnabled").asBoolean(true));
-        return ApiResponse.json(200, "{}");
+      Optional<ApiResponse> answer = routes.dispatch(call);
+      if (answer.isPresent()) {
+        return answer.get();
       }
     } catch (BadRequest e) {
       return error(400, "BadRequestException", e.getMessage());
@@ -92,7 +93,26 @@ final class V2Api {
     return error(
         404,
         "NotFoundException",
-        "The operation " + m + " " + p + " is not supported by the simulator.");
+        "The operation "
+            + call.method()
+            + " "
+            + call.path()
+            + " is not supported by the simulator (docs/simulator.md lists those that are).");
+  }
+
+  /** The sending operations and the account's: the ones every client calls. */
+  private void register(V2Routes r) {
+    r.add("POST", "/v2/email/outbound-emails", (call, p) -> sendEmail(call))
+        .add("POST", "/v2/email/outbound-bulk-emails", (call, p) -> sendBulkEmail(call))
+        .add("GET", "/v2/email/account", (call, p) -> getAccount())
+        .add(
+            "PUT",
+            "/v2/email/account/sending",
+            (call, p) -> {
+              JsonNode body = parse(call.body());
+              core.sendingEnabled(body.path("SendingEnabled").asBoolean(true));
+              return ApiResponse.json(200, "{}");
+            });
   }
 
   static ApiResponse error(int status, String type, String message) {
@@ -116,7 +136,8 @@ final class V2Api {
     };
   }
 
-  private JsonNode parse(byte[] body) throws BadRequest {
+  /** The body as a JSON object, or SES's BadRequestException. */
+  JsonNode parse(byte[] body) throws BadRequest {
     if (body.length == 0) {
       throw new BadRequest("Request body is empty.");
     }
@@ -355,7 +376,8 @@ final class V2Api {
     }
   }
 
-  private static String text(JsonNode n, String field) {
+  /** A field's text, or null when it is missing, null or not a plain value. */
+  static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
   }
