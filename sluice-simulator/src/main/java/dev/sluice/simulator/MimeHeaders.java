@@ -54,6 +54,52 @@ public final class MimeHeaders {
     return new MimeHeaders(fields);
   }
 
+  /** One header field as written: its name in its own case, its unfolded value. */
+  public record Field(String name, String value) {}
+
+  /**
+   * The header fields of a message in order, every occurrence, at most {@code max}; the boolean
+   * {@code truncated} of the result says whether there were more.
+   */
+  public static Fields fields(byte[] message, int max) {
+    int end = headerEnd(message, Math.min(message.length, MAX_HEADER_SCAN));
+    String text = new String(message, 0, end, StandardCharsets.UTF_8);
+    List<Field> out = new ArrayList<>();
+    boolean truncated = end == MAX_HEADER_SCAN;
+    String name = null;
+    StringBuilder value = new StringBuilder();
+    for (String line : text.split("\r?\n", -1)) {
+      if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
+        value.append(line);
+        continue;
+      }
+      if (name != null) {
+        if (out.size() < max) {
+          out.add(new Field(name, value.toString().strip()));
+        } else {
+          truncated = true;
+        }
+      }
+      int colon = line.indexOf(':');
+      name = colon > 0 ? line.substring(0, colon).strip() : null;
+      value.setLength(0);
+      if (name != null) {
+        value.append(line.substring(colon + 1));
+      }
+    }
+    if (name != null) {
+      if (out.size() < max) {
+        out.add(new Field(name, value.toString().strip()));
+      } else {
+        truncated = true;
+      }
+    }
+    return new Fields(List.copyOf(out), truncated);
+  }
+
+  /** The header fields of a message, and whether some were left out. */
+  public record Fields(List<Field> fields, boolean truncated) {}
+
   private static int headerEnd(byte[] m, int limit) {
     for (int i = 0; i + 1 < limit; i++) {
       if (m[i] == '\n'

@@ -21,6 +21,8 @@ public enum SesError {
   CONFIGURATION_SET_DOES_NOT_EXIST,
   /** Sending is paused for the account. */
   SENDING_PAUSED,
+  /** Sending is paused for the configuration set the send uses. */
+  CONFIGURATION_SET_SENDING_PAUSED,
   /** An injected server fault (500). */
   INTERNAL_FAILURE,
   /** An injected server fault (503). */

@@ -3,7 +3,9 @@ package dev.sluice.simulator;
 import dev.sluice.core.Clock;
 import dev.sluice.simulator.http.ApiServer;
 import dev.sluice.simulator.notify.WebhookPublisher;
+import dev.sluice.simulator.notify.WebhookTopics;
 import dev.sluice.simulator.smtp.SesSmtpEndpoint;
+import dev.sluice.simulator.sns.SnsTopics;
 import dev.sluice.simulator.tls.SelfSignedCertificate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLException;
 
@@ -41,9 +44,23 @@ public final class Simulator implements AutoCloseable {
     this.publisher =
         config.webhook() == null
             ? null
-            : new WebhookPublisher(
-                config.webhook(), 10_000, config.notificationDelay(), clock, registry);
-    this.core = new SimulatorCore(config, clock, registry, publisher);
+            : new WebhookPublisher(config.webhook(), 10_000, Duration.ZERO, clock, registry);
+    this.core =
+        new SimulatorCore(
+            config,
+            clock,
+            registry,
+            publisher == null
+                ? SnsTopics.NONE
+                : new WebhookTopics(
+                    publisher,
+                    "arn:aws:sns:"
+                        + config.region()
+                        + ":"
+                        + config.accountId()
+                        + ":"
+                        + SimulatorCore.FEEDBACK_TOPIC,
+                    config.region()));
     this.certificate =
         SelfSignedCertificate.generate(
             config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
@@ -165,6 +182,7 @@ public final class Simulator implements AutoCloseable {
       smtp.stop();
     }
     api.close();
+    core.close();
     if (publisher != null) {
       publisher.close();
     }

@@ -34,6 +34,10 @@ import java.util.Objects;
  * @param sandbox whether the account is in the SES sandbox
  * @param verifiedIdentities addresses and domains that count as verified in the sandbox
  * @param configurationSets the configuration sets that exist; {@code *} for any
+ * @param defaultConfigurationSet the set a send uses when neither it nor its identity names one, or
+ *     null
+ * @param suppressSimulatorFeedback whether the mailbox simulator's hard bounces and complaints add
+ *     its addresses to the account's suppression list (SES's do not)
  * @param sendingEnabled whether the account may send at all
  * @param latency response latency per interface
  * @param faults fault probabilities per interface
@@ -60,6 +64,8 @@ public record SimulatorConfig(
     boolean sandbox,
     List<String> verifiedIdentities,
     List<String> configurationSets,
+    String defaultConfigurationSet,
+    boolean suppressSimulatorFeedback,
     boolean sendingEnabled,
     Map<SesInterface, LatencySpec> latency,
     Map<SesInterface, FaultSpec> faults,
@@ -188,6 +194,23 @@ public record SimulatorConfig(
           "*",
           "Comma-separated configuration sets that exist; * accepts any name, empty accepts none.",
           Parsers::list);
+
+  /** Default configuration set. */
+  public static final ConfigKey<String> DEFAULT_SET =
+      key(
+          "default-configuration-set",
+          "",
+          "Configuration set a send uses when neither it nor its identity names one; empty: none.",
+          s -> s.strip());
+
+  /** Suppress simulator feedback. */
+  public static final ConfigKey<Boolean> SUPPRESS_SIMULATOR =
+      key(
+          "suppress-simulator-feedback",
+          "false",
+          "Let the mailbox simulator's hard bounces and complaints add its addresses to the account's"
+              + " suppression list (SES does not).",
+          Parsers::bool);
 
   /** Sending enabled. */
   public static final ConfigKey<Boolean> SENDING =
@@ -346,6 +369,8 @@ public record SimulatorConfig(
                 SANDBOX,
                 VERIFIED,
                 CONFIG_SETS,
+                DEFAULT_SET,
+                SUPPRESS_SIMULATOR,
                 SENDING,
                 LATENCY,
                 FAULT_RATE,
@@ -413,6 +438,8 @@ public record SimulatorConfig(
         sandbox,
         s.get(VERIFIED),
         s.get(CONFIG_SETS),
+        s.get(DEFAULT_SET).isEmpty() ? null : s.get(DEFAULT_SET),
+        s.get(SUPPRESS_SIMULATOR),
         s.get(SENDING),
         latency,
         faults,

@@ -1,12 +1,23 @@
 package dev.sluice.simulator;
 
 import dev.sluice.core.Clock;
+import dev.sluice.simulator.account.ConfigurationSet;
+import dev.sluice.simulator.account.ConfigurationSets;
+import dev.sluice.simulator.account.EventDestination;
+import dev.sluice.simulator.account.EventType;
+import dev.sluice.simulator.account.Identities;
+import dev.sluice.simulator.account.Identity;
+import dev.sluice.simulator.account.SuppressedDestination;
+import dev.sluice.simulator.account.SuppressionList;
 import dev.sluice.simulator.mailbox.MailboxSimulator;
 import dev.sluice.simulator.mailbox.MessageIds;
 import dev.sluice.simulator.mailbox.Scenario;
-import dev.sluice.simulator.notify.NotificationFactory;
+import dev.sluice.simulator.notify.Fate;
+import dev.sluice.simulator.notify.Feedback;
+import dev.sluice.simulator.notify.FeedbackJson;
+import dev.sluice.simulator.notify.FeedbackPublisher;
 import dev.sluice.simulator.notify.SentMail;
-import dev.sluice.simulator.notify.WebhookPublisher;
+import dev.sluice.simulator.sns.SnsTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -15,8 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The simulator's decision for every send, whatever interface carried it.
@@ -31,6 +40,15 @@ import java.util.stream.Collectors;
  * <p>Thread-safe.
  */
 public final class SimulatorCore implements SendService {
+  /** The SNS topic the account's identity notifications are published to. */
+  public static final String FEEDBACK_TOPIC = "sluice-simulator-feedback";
+
+  /** The most addresses the account's suppression list holds. */
+  static final int SUPPRESSION_CAPACITY = 100_000;
+
+  /** The most accepted messages whose feedback waits to be published. */
+  static final int FEEDBACK_QUEUE = 10_000;
+
   /** SES's per-call recipient limit. */
   public static final int MAX_RECIPIENTS = 50;
 
@@ -45,10 +63,11 @@ public final class SimulatorCore implements SendService {
   private final QuotaLedger ledger;
   private final Inbox inbox;
   private final SendStatistics statistics = new SendStatistics();
-  private final WebhookPublisher publisher;
-  private final NotificationFactory notifications;
-  private final Set<String> verified;
-  private final Set<String> configurationSets;
+  private final ConfigurationSets configurationSets;
+  private final SuppressionList suppression;
+  private final Identities identities;
+  private final FeedbackPublisher feedback;
+  private final String feedbackTopic;
   private volatile boolean sendingEnabled;
   private final Map<SesInterface, Counter> accepted = new EnumMap<>(SesInterface.class);
   private final Map<SesInterface, Map<SesError, Counter>> rejected =
@@ -58,23 +77,40 @@ public final class SimulatorCore implements SendService {
   /**
    * Creates the core.
    *
-   * @param publisher where notifications go, or null for none
+   * @param topics where SES publishes feedback: identity notifications to the account's feedback
+   *     topic, configuration-set events to their SNS destinations
    */
   public SimulatorCore(
-      SimulatorConfig config, Clock clock, MeterRegistry registry, WebhookPublisher publisher) {
+      SimulatorConfig config, Clock clock, MeterRegistry registry, SnsTopics topics) {
     this.config = config;
     this.clock = clock;
     this.ledger =
         new QuotaLedger(
             config.maxSendRate(), config.max24HourSend(), config.burst().toNanos() / 1e9, clock);
     this.inbox = new Inbox(config.inboxSize(), config.inboxBytes().bytes());
-    this.publisher = publisher;
-    this.notifications = new NotificationFactory();
-    this.verified =
-        config.verifiedIdentities().stream()
-            .map(s -> s.toLowerCase(Locale.ROOT))
-            .collect(Collectors.toSet());
-    this.configurationSets = Set.copyOf(config.configurationSets());
+    this.configurationSets = new ConfigurationSets(config.configurationSets().contains("*"));
+    for (String name : config.configurationSets()) {
+      if (!name.equals("*")) {
+        configurationSets.create(ConfigurationSet.empty(name, clock.millis()));
+      }
+    }
+    this.suppression = new SuppressionList(SUPPRESSION_CAPACITY, List.of("BOUNCE", "COMPLAINT"));
+    this.identities = new Identities();
+    for (String id : config.verifiedIdentities()) {
+      identities.create(new Identity(id, id.indexOf('@') < 0, true, clock.millis(), null));
+    }
+    this.feedbackTopic =
+        "arn:aws:sns:" + config.region() + ":" + config.accountId() + ":" + FEEDBACK_TOPIC;
+    this.feedback =
+        new FeedbackPublisher(
+            topics,
+            this::eventTopics,
+            feedbackTopic,
+            new SuppressOnFeedback(),
+            config.notificationDelay(),
+            FEEDBACK_QUEUE,
+            clock,
+            registry);
     this.sendingEnabled = config.sendingEnabled();
     for (SesInterface i : SesInterface.values()) {
       accepted.put(
@@ -162,11 +198,20 @@ public final class SimulatorCore implements SendService {
               + ": "
               + String.join(", ", unverified));
     }
-    String set = r.configurationSet();
-    if (set != null && !configurationSets.contains("*") && !configurationSets.contains(set)) {
-      return new SendOutcome.Rejected(
-          SesError.CONFIGURATION_SET_DOES_NOT_EXIST,
-          "Configuration set " + set + " does not exist.");
+    String setName = configurationSetOf(r);
+    ConfigurationSet set = null;
+    if (setName != null) {
+      set = configurationSets.forSend(setName, clock.millis()).orElse(null);
+      if (set == null) {
+        return new SendOutcome.Rejected(
+            SesError.CONFIGURATION_SET_DOES_NOT_EXIST,
+            "Configuration set " + setName + " does not exist.");
+      }
+      if (!set.sendingEnabled()) {
+        return new SendOutcome.Rejected(
+            SesError.CONFIGURATION_SET_SENDING_PAUSED,
+            "Sending is paused for the configuration set " + setName + ".");
+      }
     }
     List<Optional<Scenario>> scenarios = new ArrayList<>(n);
     int daily = 0;
@@ -201,12 +246,14 @@ public final class SimulatorCore implements SendService {
             r.subject(),
             r.content().length,
             r.content(),
-            r.configurationSet(),
+            setName,
             r.tags(),
             new MessageTrail());
     inbox.add(received);
     statistics.attempts(now, n);
     recipientsCounter.increment(n);
+    String rejected = null;
+    List<Fate> fates = List.of();
     if (r.renderingFailure() != null) {
       // Accepted and charged, as SES does, but never sent: the failure is reported afterwards.
       received
@@ -214,21 +261,50 @@ public final class SimulatorCore implements SendService {
           .add(
               new MessageTrail.Entry(
                   now, "RenderingFailure", null, r.template() + ": " + r.renderingFailure()));
-      return new SendOutcome.Accepted(id);
+    } else if (VirusScan.infected(r.content())) {
+      // SES accepts such a message, finds the virus, and delivers it to nobody (a Reject event).
+      rejected = "Bad content";
+      received.trail().add(new MessageTrail.Entry(now, "rejected", null, "a virus: not delivered"));
+    } else {
+      fates = fates(r, scenarios, set, received.trail(), now);
     }
-    notify(id, r, scenarios, now);
+    if (feedback.wanted(setName)) {
+      MimeHeaders.Fields headers = MimeHeaders.fields(r.content(), FeedbackJson.MAX_HEADERS);
+      feedback.submit(
+          new Feedback(
+              new SentMail(
+                  id,
+                  Addresses.bare(r.from()),
+                  r.recipients(),
+                  now,
+                  config.accountId(),
+                  r.accessKeyId(),
+                  config.region()),
+              setName,
+              r.tags(),
+              headers.fields(),
+              headers.truncated(),
+              r.subject(),
+              fates,
+              rejected,
+              r.renderingFailure() == null
+                  ? null
+                  : new Feedback.RenderingFailure(r.template(), r.renderingFailure()),
+              received.trail()));
+    }
     return new SendOutcome.Accepted(id);
   }
 
   private List<String> unverified(SendRequest r) {
     List<String> out = new ArrayList<>();
-    boolean checkSender = config.sandbox() || !verified.isEmpty();
-    if (checkSender && !isVerified(r.from())) {
+    boolean checkSender = config.sandbox() || identities.any();
+    if (checkSender && !identities.verified(Addresses.bare(r.from()))) {
       out.add(Addresses.bare(r.from()));
     }
     if (config.sandbox()) {
       for (String rcpt : r.recipients()) {
-        if (!MailboxSimulator.isSimulatorAddress(rcpt) && !isVerified(rcpt)) {
+        if (!MailboxSimulator.isSimulatorAddress(rcpt)
+            && !identities.verified(Addresses.bare(rcpt))) {
           out.add(Addresses.bare(rcpt));
         }
       }
@@ -236,56 +312,154 @@ public final class SimulatorCore implements SendService {
     return out;
   }
 
-  private boolean isVerified(String address) {
-    String a = Addresses.bare(address).toLowerCase(Locale.ROOT);
-    return verified.contains(a) || verified.contains(Addresses.domain(a));
+  /**
+   * The configuration set a send uses: the one it names (the API parameter, or the {@code
+   * X-SES-CONFIGURATION-SET} header where SES reads it), else its identity's default, else the
+   * simulator's default; null for none.
+   */
+  private String configurationSetOf(SendRequest r) {
+    if (r.configurationSet() != null) {
+      return r.configurationSet();
+    }
+    String byIdentity =
+        identities
+            .forAddress(Addresses.bare(r.from()))
+            .map(Identity::defaultConfigurationSet)
+            .orElse(null);
+    return byIdentity != null ? byIdentity : config.defaultConfigurationSet();
   }
 
-  private void notify(String id, SendRequest r, List<Optional<Scenario>> scenarios, long now) {
-    List<String> delivered = new ArrayList<>();
-    List<String> events = new ArrayList<>();
-    SentMail mail =
-        new SentMail(
-            id,
-            Addresses.bare(r.from()),
-            r.recipients(),
-            now,
-            config.accountId(),
-            r.accessKeyId(),
-            config.region());
+  /**
+   * What becomes of each recipient, and the statistics SES keeps of it. A recipient on the
+   * account's suppression list is not sent to, when the list applies to the send (the set's
+   * reasons, or the account's, are not empty), and is counted as sent.
+   */
+  private List<Fate> fates(
+      SendRequest r,
+      List<Optional<Scenario>> scenarios,
+      ConfigurationSet set,
+      MessageTrail trail,
+      long now) {
+    List<String> reasons =
+        set != null && set.suppressedReasons() != null
+            ? set.suppressedReasons()
+            : suppression.accountReasons();
+    List<Fate> out = new ArrayList<>(scenarios.size());
     for (int i = 0; i < scenarios.size(); i++) {
       String rcpt = r.recipients().get(i);
-      Scenario s = scenarios.get(i).orElse(Scenario.SUCCESS);
-      switch (s) {
-        case BOUNCE -> {
-          statistics.bounce(now);
-          events.add(publisher == null ? null : notifications.bounce(mail, rcpt, now));
-        }
-        case SUPPRESSIONLIST -> {
-          statistics.bounce(now);
-          events.add(publisher == null ? null : notifications.suppressed(mail, rcpt, now));
-        }
-        case COMPLAINT -> {
-          statistics.complaint(now);
-          delivered.add(rcpt);
-          events.add(publisher == null ? null : notifications.complaint(mail, rcpt, now));
-        }
-        case OOTO -> {
-          delivered.add(rcpt);
-          events.add(publisher == null ? null : notifications.ooto(mail, rcpt, now));
-        }
-        case SUCCESS -> delivered.add(rcpt);
+      if (!reasons.isEmpty() && suppression.get(Addresses.bare(rcpt)).isPresent()) {
+        out.add(Fate.ACCOUNT_SUPPRESSED);
+        trail.add(
+            new MessageTrail.Entry(
+                now, "suppressed", rcpt, "on the account's suppression list: not sent"));
+        continue;
+      }
+      Fate f =
+          switch (scenarios.get(i).orElse(Scenario.SUCCESS)) {
+            case SUCCESS -> Fate.DELIVERED;
+            case BOUNCE -> Fate.BOUNCED;
+            case SUPPRESSIONLIST -> Fate.GLOBALLY_SUPPRESSED;
+            case COMPLAINT -> Fate.COMPLAINED;
+            case OOTO -> Fate.AUTO_REPLIED;
+            case DELIVERY_DELAY -> Fate.DELAYED;
+          };
+      switch (f) {
+        case BOUNCED, GLOBALLY_SUPPRESSED -> statistics.bounce(now);
+        case COMPLAINED -> statistics.complaint(now);
+        default -> {}
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  /** The SNS topics of the set's enabled destinations that take this event type. */
+  private List<String> eventTopics(String setName, EventType type) {
+    ConfigurationSet set = configurationSets.get(setName).orElse(null);
+    if (set == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(2);
+    for (EventDestination d : set.destinations().values()) {
+      if (d.wants(type) && d.snsTopicArn() != null && !out.contains(d.snsTopicArn())) {
+        out.add(d.snsTopicArn());
       }
     }
-    if (publisher == null) {
-      return;
+    return out;
+  }
+
+  /**
+   * Adds hard-bounced and complaining recipients to the account's suppression list, for the reasons
+   * the send's set (or the account) names. SES does not do this for the mailbox simulator's
+   * addresses, so neither does the simulator unless told to ({@code
+   * --suppress-simulator-feedback}).
+   */
+  private final class SuppressOnFeedback implements FeedbackPublisher.Listener {
+    @Override
+    public void hardBounced(Feedback f, String recipient, String feedbackId) {
+      add(f, recipient, "BOUNCE", feedbackId);
     }
-    if (!delivered.isEmpty()) {
-      publisher.publish(notifications.delivery(mail, delivered, now));
+
+    @Override
+    public void complained(Feedback f, String recipient, String feedbackId) {
+      add(f, recipient, "COMPLAINT", feedbackId);
     }
-    for (String e : events) {
-      publisher.publish(e);
+
+    private void add(Feedback f, String recipient, String reason, String feedbackId) {
+      if (MailboxSimulator.isSimulatorAddress(recipient) && !config.suppressSimulatorFeedback()) {
+        return;
+      }
+      List<String> reasons =
+          f.configurationSet() == null
+              ? suppression.accountReasons()
+              : configurationSets
+                  .get(f.configurationSet())
+                  .map(ConfigurationSet::suppressedReasons)
+                  .orElse(null);
+      if (reasons == null) {
+        reasons = suppression.accountReasons();
+      }
+      if (reasons.contains(reason)) {
+        long now = clock.millis();
+        suppression.put(
+            new SuppressedDestination(
+                Addresses.bare(recipient), reason, now, f.mail().messageId(), feedbackId));
+        f.trail()
+            .add(
+                new MessageTrail.Entry(
+                    now, "suppressed", recipient, "added to the account's suppression list"));
+      }
     }
+  }
+
+  /** The account's configuration sets. */
+  public ConfigurationSets configurationSets() {
+    return configurationSets;
+  }
+
+  /** The account-level suppression list. */
+  public SuppressionList suppression() {
+    return suppression;
+  }
+
+  /** The account's identities. */
+  public Identities identities() {
+    return identities;
+  }
+
+  /** The ARN of the topic identity notifications are published to. */
+  public String feedbackTopic() {
+    return feedbackTopic;
+  }
+
+  /** Feedback objects waiting to be published. */
+  public int feedbackQueued() {
+    return feedback.queuedNow();
+  }
+
+  /** Stops publishing feedback; what is still queued is dropped and counted. */
+  public void close() {
+    feedback.close();
   }
 
   /** The quota ledger. */

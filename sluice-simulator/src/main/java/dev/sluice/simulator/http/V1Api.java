@@ -101,6 +101,8 @@ final class V1Api {
           error(400, "Sender", "InvalidParameterValue", message, requestId);
       case SENDING_PAUSED ->
           error(400, "Sender", "AccountSendingPausedException", message, requestId);
+      case CONFIGURATION_SET_SENDING_PAUSED ->
+          error(400, "Sender", "ConfigurationSetSendingPausedException", message, requestId);
       case CONFIGURATION_SET_DOES_NOT_EXIST ->
           error(400, "Sender", "ConfigurationSetDoesNotExist", message, requestId);
       case INTERNAL_FAILURE ->

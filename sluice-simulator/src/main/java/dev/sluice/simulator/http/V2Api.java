@@ -128,7 +128,8 @@ final class V2Api {
       case INVALID_PARAMETER, RECIPIENT_COUNT, MESSAGE_TOO_LONG ->
           error(400, "BadRequestException", message);
       case CONFIGURATION_SET_DOES_NOT_EXIST -> error(404, "NotFoundException", message);
-      case SENDING_PAUSED -> error(400, "SendingPausedException", message);
+      case SENDING_PAUSED, CONFIGURATION_SET_SENDING_PAUSED ->
+          error(400, "SendingPausedException", message);
       case INTERNAL_FAILURE ->
           error(500, "InternalFailure", "We encountered an internal error. Please try again.");
       case SERVICE_UNAVAILABLE ->
@@ -308,6 +309,7 @@ final class V2Api {
       case CONFIGURATION_SET_DOES_NOT_EXIST -> "CONFIGURATION_SET_NOT_FOUND";
       case INVALID_PARAMETER, RECIPIENT_COUNT, MESSAGE_TOO_LONG -> "INVALID_PARAMETER";
       case SENDING_PAUSED -> "ACCOUNT_SENDING_PAUSED";
+      case CONFIGURATION_SET_SENDING_PAUSED -> "CONFIGURATION_SET_SENDING_PAUSED";
       case INTERNAL_FAILURE, SERVICE_UNAVAILABLE -> "TRANSIENT_FAILURE";
     };
   }

@@ -41,6 +41,7 @@ public final class MailboxSimulator {
       case "ooto" -> Optional.of(Scenario.OOTO);
       case "complaint" -> Optional.of(Scenario.COMPLAINT);
       case "suppressionlist" -> Optional.of(Scenario.SUPPRESSIONLIST);
+      case "deliverydelay" -> Optional.of(Scenario.DELIVERY_DELAY);
       default -> Optional.empty();
     };
   }

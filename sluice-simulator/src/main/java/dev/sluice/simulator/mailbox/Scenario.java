@@ -13,5 +13,10 @@ public enum Scenario {
   /**
    * {@code suppressionlist@}: accepted, then a Permanent/Suppressed bounce as if globally listed.
    */
-  SUPPRESSIONLIST
+  SUPPRESSIONLIST,
+  /**
+   * {@code deliverydelay@}: the simulator's own address, not SES's: accepted, a DeliveryDelay, then
+   * delivered, so that a client's handling of delays can be tested.
+   */
+  DELIVERY_DELAY
 }

@@ -44,6 +44,11 @@ final class SesSmtpReplies {
             case SENDING_PAUSED ->
                 Reply.of(
                     554, "Transaction failed: " + text(r, "Sending is paused for this account."));
+            case CONFIGURATION_SET_SENDING_PAUSED ->
+                Reply.of(
+                    554,
+                    "Transaction failed: "
+                        + text(r, "Sending is paused for this configuration set."));
             case INTERNAL_FAILURE -> INTERNAL_FAILURE;
             case SERVICE_UNAVAILABLE -> SERVICE_UNAVAILABLE;
           };

@@ -9,7 +9,18 @@ package dev.sluice.simulator.sns;
  */
 public interface SnsTopics {
   /** Topics without subscribers: everything published goes nowhere. */
-  SnsTopics NONE = (topicArn, subject, message) -> 0;
+  SnsTopics NONE =
+      new SnsTopics() {
+        @Override
+        public int publish(String topicArn, String subject, String message) {
+          return 0;
+        }
+
+        @Override
+        public boolean hasSubscribers(String topicArn) {
+          return false;
+        }
+      };
 
   /**
    * Publishes one message to every subscription of a topic.
@@ -20,4 +31,12 @@ public interface SnsTopics {
    * @return how many subscriptions it was queued for; 0 when the topic has none
    */
   int publish(String topicArn, String subject, String message);
+
+  /**
+   * Whether anything would receive a message published to the topic now, so that a publisher can
+   * skip writing messages nobody receives. The default answers yes.
+   */
+  default boolean hasSubscribers(String topicArn) {
+    return true;
+  }
 }

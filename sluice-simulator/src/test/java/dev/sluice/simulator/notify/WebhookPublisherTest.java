@@ -40,7 +40,7 @@ class WebhookPublisherTest {
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private final BlockingQueue<Integer> scriptedStatuses = new LinkedBlockingQueue<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final NotificationFactory factory = new NotificationFactory("ses-feedback");
+  private final TestEnvelopes factory = new TestEnvelopes("ses-feedback");
   private HttpServer server;
   private URI webhook;
 
@@ -98,9 +98,8 @@ class WebhookPublisherTest {
 
   @Test
   void publish_bounce_postedAsSnsHttpNotification() throws Exception {
-    SentMail mail = NotificationFactoryTest.mail("bounce@simulator.amazonses.com");
-    String json =
-        factory.bounce(mail, "bounce@simulator.amazonses.com", NotificationFactoryTest.NOW);
+    SentMail mail = FeedbackJsonTest.mail("bounce@simulator.amazonses.com");
+    String json = factory.bounce(mail, "bounce@simulator.amazonses.com", FeedbackJsonTest.NOW);
 
     try (WebhookPublisher publisher = publisher(16, Duration.ZERO, Clock.system())) {
       assertThat(publisher.publish(json)).isTrue();
@@ -111,10 +110,10 @@ class WebhookPublisherTest {
       assertThat(r.type()).isEqualTo("Notification");
       assertThat(r.userAgent()).isEqualTo("Amazon Simple Notification Service Agent");
       assertThat(r.body()).isEqualTo(json);
-      JsonNode envelope = NotificationFactoryTest.MAPPER.readTree(r.body());
+      JsonNode envelope = FeedbackJsonTest.MAPPER.readTree(r.body());
       assertThat(r.id()).isEqualTo(envelope.path("MessageId").asText());
       assertThat(r.topic()).isEqualTo("arn:aws:sns:us-east-1:123456789012:ses-feedback");
-      JsonNode msg = NotificationFactoryTest.unwrap(r.body(), r.topic());
+      JsonNode msg = FeedbackJsonTest.unwrap(r.body(), r.topic());
       assertThat(msg.path("notificationType").asText()).isEqualTo("Bounce");
       assertThat(msg.at("/bounce/bounceType").asText()).isEqualTo("Permanent");
       assertThat(msg.at("/bounce/bounceSubType").asText()).isEqualTo("General");
@@ -123,22 +122,22 @@ class WebhookPublisherTest {
       assertThat(msg.at("/bounce/bouncedRecipients/0/status").asText()).isEqualTo("5.1.1");
       assertThat(msg.at("/bounce/bouncedRecipients/0/diagnosticCode").asText())
           .isEqualTo("smtp; 550 5.1.1 user unknown");
-      NotificationFactoryTest.assertMail(msg.path("mail"), "bounce@simulator.amazonses.com");
+      FeedbackJsonTest.assertMail(msg.path("mail"), "bounce@simulator.amazonses.com");
       await("sent counted", () -> count("sent") == 1.0);
     }
   }
 
   @Test
   void publish_complaint_postedWithDocumentedFields() throws Exception {
-    SentMail mail = NotificationFactoryTest.mail("complaint@simulator.amazonses.com");
+    SentMail mail = FeedbackJsonTest.mail("complaint@simulator.amazonses.com");
     String json =
-        factory.complaint(mail, "complaint@simulator.amazonses.com", NotificationFactoryTest.NOW);
+        factory.complaint(mail, "complaint@simulator.amazonses.com", FeedbackJsonTest.NOW);
 
     try (WebhookPublisher publisher = publisher(16, Duration.ZERO, Clock.system())) {
       assertThat(publisher.publish(json)).isTrue();
 
       Received r = next();
-      JsonNode msg = NotificationFactoryTest.unwrap(r.body(), r.topic());
+      JsonNode msg = FeedbackJsonTest.unwrap(r.body(), r.topic());
       assertThat(msg.path("notificationType").asText()).isEqualTo("Complaint");
       assertThat(msg.at("/complaint/userAgent").asText()).isEqualTo("Amazon SES Mailbox Simulator");
       assertThat(msg.at("/complaint/complaintFeedbackType").asText()).isEqualTo("abuse");
@@ -146,14 +145,14 @@ class WebhookPublisherTest {
       assertThat(msg.at("/complaint/complainedRecipients/0/emailAddress").asText())
           .isEqualTo("complaint@simulator.amazonses.com");
       assertThat(msg.at("/complaint/arrivalDate").asText()).isEqualTo("2024-01-15T12:00:00.123Z");
-      NotificationFactoryTest.assertMail(msg.path("mail"), "complaint@simulator.amazonses.com");
+      FeedbackJsonTest.assertMail(msg.path("mail"), "complaint@simulator.amazonses.com");
     }
   }
 
   @Test
   void publish_beforeDelayElapsed_heldUntilClockAdvances() throws Exception {
-    ManualClock clock = new ManualClock(NotificationFactoryTest.NOW);
-    SentMail mail = NotificationFactoryTest.mail("success@simulator.amazonses.com");
+    ManualClock clock = new ManualClock(FeedbackJsonTest.NOW);
+    SentMail mail = FeedbackJsonTest.mail("success@simulator.amazonses.com");
 
     try (WebhookPublisher publisher = publisher(16, Duration.ofSeconds(30), clock)) {
       assertThat(publisher.publish(factory.delivery(mail, mail.destination(), clock.millis())))
@@ -164,7 +163,7 @@ class WebhookPublisherTest {
       clock.advance(Duration.ofSeconds(30));
 
       assertThat(
-              NotificationFactoryTest.unwrap(next().body(), factory.topicArn(mail))
+              FeedbackJsonTest.unwrap(next().body(), factory.topicArn(mail))
                   .path("notificationType")
                   .asText())
           .isEqualTo("Delivery");
@@ -175,8 +174,8 @@ class WebhookPublisherTest {
 
   @Test
   void publish_queueFull_falseAndDropCounted() {
-    ManualClock clock = new ManualClock(NotificationFactoryTest.NOW);
-    SentMail mail = NotificationFactoryTest.mail("bounce@simulator.amazonses.com");
+    ManualClock clock = new ManualClock(FeedbackJsonTest.NOW);
+    SentMail mail = FeedbackJsonTest.mail("bounce@simulator.amazonses.com");
     String json = factory.bounce(mail, "bounce@simulator.amazonses.com", clock.millis());
 
     WebhookPublisher publisher = publisher(2, Duration.ofHours(1), clock);
@@ -197,7 +196,7 @@ class WebhookPublisherTest {
 
   @Test
   void publish_afterClose_falseAndDropCounted() {
-    SentMail mail = NotificationFactoryTest.mail("bounce@simulator.amazonses.com");
+    SentMail mail = FeedbackJsonTest.mail("bounce@simulator.amazonses.com");
     WebhookPublisher publisher = publisher(2, Duration.ZERO, Clock.system());
     publisher.close();
 
@@ -209,7 +208,7 @@ class WebhookPublisherTest {
   @Test
   void publish_serverFailsTwice_retriedAndSent() throws Exception {
     scriptedStatuses.addAll(List.of(500, 503));
-    SentMail mail = NotificationFactoryTest.mail("bounce@simulator.amazonses.com");
+    SentMail mail = FeedbackJsonTest.mail("bounce@simulator.amazonses.com");
     String json = factory.bounce(mail, "bounce@simulator.amazonses.com", 0);
 
     try (WebhookPublisher publisher = publisher(4, Duration.ZERO, Clock.system())) {
@@ -226,7 +225,7 @@ class WebhookPublisherTest {
   @Test
   void publish_serverAlwaysFails_countedFailedAfterAllAttempts() throws Exception {
     scriptedStatuses.addAll(List.of(500, 500, 500));
-    SentMail mail = NotificationFactoryTest.mail("bounce@simulator.amazonses.com");
+    SentMail mail = FeedbackJsonTest.mail("bounce@simulator.amazonses.com");
 
     try (WebhookPublisher publisher = publisher(4, Duration.ZERO, Clock.system())) {
       assertThat(publisher.publish(factory.bounce(mail, "bounce@simulator.amazonses.com", 0)))

@@ -295,6 +295,10 @@ class SesSmtpEndpointIT {
             SesError.SENDING_PAUSED,
             "Sending paused for this account.",
             "554 Transaction failed: Sending paused for this account."),
+        Arguments.of(
+            SesError.CONFIGURATION_SET_SENDING_PAUSED,
+            "Sending is paused for the configuration set x.",
+            "554 Transaction failed: Sending is paused for the configuration set x."),
         Arguments.of(SesError.INTERNAL_FAILURE, "boom", "451 Temporary service failure"),
         Arguments.of(SesError.SERVICE_UNAVAILABLE, "busy", "454 Temporary service failure"));
   }

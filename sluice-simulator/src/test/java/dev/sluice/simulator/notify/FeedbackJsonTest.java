@@ -1,7 +1,6 @@
 package dev.sluice.simulator.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +11,8 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Checks the payloads against ses-wire.md §8.2, §8.3 and TV7. */
-class NotificationFactoryTest {
+/** Checks the payloads against ses-wire.md §8.2, §8.3 and TV7, and SES's event-publishing form. */
+class FeedbackJsonTest {
   static final ObjectMapper MAPPER = new ObjectMapper();
   static final long SENT_AT = Instant.parse("2024-01-15T12:00:00.123Z").toEpochMilli();
   static final long NOW = Instant.parse("2024-01-15T12:00:02Z").toEpochMilli();
@@ -38,7 +37,7 @@ class NotificationFactoryTest {
     assertThat(env.path("TopicArn").asText()).isEqualTo(topicArn);
     assertThat(env.path("Timestamp").asText()).matches(ISO_MILLIS);
     assertThat(env.path("SignatureVersion").asText()).isEqualTo("1");
-    assertThat(env.path("Signature").asText()).isEqualTo(NotificationFactory.UNSIGNED_SIGNATURE);
+    assertThat(env.path("Signature").asText()).isEqualTo(WebhookTopics.UNSIGNED_SIGNATURE);
     assertThat(env.path("SigningCertURL").asText())
         .startsWith("https://sns.us-east-1.amazonaws.com/SimpleNotificationService-")
         .endsWith(".pem");
@@ -76,7 +75,7 @@ class NotificationFactoryTest {
   @Test
   void bounce_simulatorRecipient_matchesTv7() throws Exception {
     String json =
-        new NotificationFactory("ses-bounces")
+        new TestEnvelopes("ses-bounces")
             .bounce(mail("bounce@simulator.amazonses.com"), "bounce@simulator.amazonses.com", NOW);
 
     JsonNode msg = unwrap(json, "arn:aws:sns:us-east-1:123456789012:ses-bounces");
@@ -110,7 +109,7 @@ class NotificationFactoryTest {
 
   @Test
   void bounce_defaultTopic_topicArnFromMailAccountAndRegion() throws Exception {
-    NotificationFactory factory = new NotificationFactory();
+    TestEnvelopes factory = new TestEnvelopes("sluice-simulator-feedback");
     SentMail mail = mail("bounce@simulator.amazonses.com");
 
     assertThat(factory.topicArn(mail))
@@ -121,7 +120,7 @@ class NotificationFactoryTest {
   @Test
   void bounce_wrappedRecipient_reportedBare() throws Exception {
     String json =
-        new NotificationFactory()
+        new TestEnvelopes("sluice-simulator-feedback")
             .bounce(
                 mail("bounce+1@simulator.amazonses.com"),
                 "Test <bounce+1@simulator.amazonses.com>",
@@ -134,13 +133,13 @@ class NotificationFactoryTest {
 
   @Test
   void suppressed_simulatorRecipient_permanentSuppressed() throws Exception {
-    NotificationFactory factory = new NotificationFactory();
+    TestEnvelopes factory = new TestEnvelopes("sluice-simulator-feedback");
     SentMail mail = mail("suppressionlist@simulator.amazonses.com");
 
     JsonNode msg =
-        unwrap(
-            factory.suppressed(mail, "suppressionlist@simulator.amazonses.com", NOW),
-            factory.topicArn(mail));
+        MAPPER.readTree(
+            TestEnvelopes.bounceMessage(
+                mail, "suppressionlist@simulator.amazonses.com", Fate.GLOBALLY_SUPPRESSED, NOW));
 
     JsonNode bounce = msg.path("bounce");
     assertThat(msg.path("notificationType").asText()).isEqualTo("Bounce");
@@ -157,7 +156,7 @@ class NotificationFactoryTest {
 
   @Test
   void complaint_simulatorRecipient_abuseFromMailboxSimulator() throws Exception {
-    NotificationFactory factory = new NotificationFactory();
+    TestEnvelopes factory = new TestEnvelopes("sluice-simulator-feedback");
     SentMail mail = mail("complaint@simulator.amazonses.com", "other@example.com");
 
     JsonNode msg =
@@ -183,7 +182,7 @@ class NotificationFactoryTest {
 
   @Test
   void delivery_recipients_smtpResponseAndProcessingTime() throws Exception {
-    NotificationFactory factory = new NotificationFactory();
+    TestEnvelopes factory = new TestEnvelopes("sluice-simulator-feedback");
     SentMail mail = mail("success@simulator.amazonses.com", "success+2@simulator.amazonses.com");
 
     JsonNode msg = unwrap(factory.delivery(mail, mail.destination(), NOW), factory.topicArn(mail));
@@ -204,11 +203,13 @@ class NotificationFactoryTest {
 
   @Test
   void ooto_simulatorRecipient_transientGeneralWithAddressOnly() throws Exception {
-    NotificationFactory factory = new NotificationFactory();
+    TestEnvelopes factory = new TestEnvelopes("sluice-simulator-feedback");
     SentMail mail = mail("ooto@simulator.amazonses.com");
 
     JsonNode msg =
-        unwrap(factory.ooto(mail, "ooto@simulator.amazonses.com", NOW), factory.topicArn(mail));
+        MAPPER.readTree(
+            TestEnvelopes.bounceMessage(
+                mail, "ooto@simulator.amazonses.com", Fate.AUTO_REPLIED, NOW));
 
     JsonNode bounce = msg.path("bounce");
     assertThat(bounce.path("bounceType").asText()).isEqualTo("Transient");
@@ -216,9 +217,120 @@ class NotificationFactoryTest {
     assertThat(fieldNames(bounce.path("bouncedRecipients").get(0))).containsExactly("emailAddress");
   }
 
+  private static Feedback eventFeedback(List<Fate> fates, String... destination) {
+    return new Feedback(
+        mail(destination),
+        "my-set",
+        List.of(new dev.sluice.simulator.MessageTag("campaign", "jan")),
+        List.of(
+            new dev.sluice.simulator.MimeHeaders.Field("From", "Sender <sender@example.com>"),
+            new dev.sluice.simulator.MimeHeaders.Field("To", "rcpt@example.net"),
+            new dev.sluice.simulator.MimeHeaders.Field("Message-ID", "<m1@example.com>"),
+            new dev.sluice.simulator.MimeHeaders.Field("Subject", "Hi")),
+        false,
+        "Hi",
+        fates,
+        null,
+        null,
+        new dev.sluice.simulator.MessageTrail());
+  }
+
   @Test
-  void constructor_blankTopic_rejected() {
-    assertThatThrownBy(() -> new NotificationFactory(" "))
-        .isInstanceOf(IllegalArgumentException.class);
+  void send_eventForm_hasHeadersCommonHeadersAndTags() throws Exception {
+    JsonNode e =
+        MAPPER.readTree(
+            FeedbackJson.send(eventFeedback(List.of(Fate.DELIVERED), "rcpt@example.net")));
+    assertThat(fieldNames(e)).containsExactly("eventType", "mail", "send");
+    assertThat(e.path("eventType").asText()).isEqualTo("Send");
+    assertThat(e.path("send").isObject()).isTrue();
+    assertThat(e.path("send").size()).isZero();
+    JsonNode mail = e.path("mail");
+    assertThat(mail.has("sourceIp")).as("events carry the source IP as a tag").isFalse();
+    assertThat(mail.path("headersTruncated").asBoolean()).isFalse();
+    assertThat(mail.path("headers")).hasSize(4);
+    assertThat(mail.at("/headers/0/name").asText()).isEqualTo("From");
+    assertThat(mail.at("/commonHeaders/from/0").asText()).isEqualTo("Sender <sender@example.com>");
+    assertThat(mail.at("/commonHeaders/to/0").asText()).isEqualTo("rcpt@example.net");
+    assertThat(mail.at("/commonHeaders/messageId").asText()).isEqualTo("<m1@example.com>");
+    assertThat(mail.at("/commonHeaders/subject").asText()).isEqualTo("Hi");
+    JsonNode tags = mail.path("tags");
+    assertThat(tags.at("/ses:configuration-set/0").asText()).isEqualTo("my-set");
+    assertThat(tags.at("/ses:from-domain/0").asText()).isEqualTo("example.com");
+    assertThat(tags.at("/ses:caller-identity/0").asText()).isEqualTo("relay-user");
+    assertThat(tags.at("/campaign/0").asText()).isEqualTo("jan");
+    assertThat(tags.has("ses:outgoing-ip")).as("not sent yet").isFalse();
+  }
+
+  @Test
+  void bounce_eventFormAccountSuppressed_onAccountSuppressionListWithoutMta() throws Exception {
+    Feedback f = eventFeedback(List.of(Fate.ACCOUNT_SUPPRESSED), "gone@example.net");
+    JsonNode e =
+        MAPPER.readTree(
+            FeedbackJson.bounce(
+                FeedbackJson.Form.EVENT,
+                f,
+                "gone@example.net",
+                Fate.ACCOUNT_SUPPRESSED,
+                "fb-1",
+                NOW));
+    assertThat(e.path("eventType").asText()).isEqualTo("Bounce");
+    assertThat(e.at("/bounce/bounceType").asText()).isEqualTo("Permanent");
+    assertThat(e.at("/bounce/bounceSubType").asText()).isEqualTo("OnAccountSuppressionList");
+    assertThat(e.at("/bounce/feedbackId").asText()).isEqualTo("fb-1");
+    assertThat(e.at("/bounce/bouncedRecipients/0/diagnosticCode").asText())
+        .startsWith(
+            "Amazon SES did not send the message to this address because it is on the"
+                + " suppression list for your account.");
+    assertThat(e.path("bounce").has("remoteMtaIp")).isFalse();
+    assertThat(e.at("/mail/tags/ses:outgoing-ip").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void deliveryDelay_eventForm_listsDelayedRecipients() throws Exception {
+    Feedback f = eventFeedback(List.of(Fate.DELAYED), "late@example.net");
+    JsonNode e = MAPPER.readTree(FeedbackJson.deliveryDelay(f, List.of("late@example.net"), NOW));
+    assertThat(e.path("eventType").asText()).isEqualTo("DeliveryDelay");
+    JsonNode d = e.path("deliveryDelay");
+    assertThat(d.path("delayType").asText()).isEqualTo("TransientCommunicationFailure");
+    assertThat(d.path("expirationTime").asText()).matches(ISO_MILLIS);
+    assertThat(d.at("/delayedRecipients/0/emailAddress").asText()).isEqualTo("late@example.net");
+    assertThat(d.at("/delayedRecipients/0/status").asText()).isEqualTo("4.4.1");
+  }
+
+  @Test
+  void rejectAndRenderingFailure_eventForm() throws Exception {
+    Feedback base = eventFeedback(List.of(), "rcpt@example.net");
+    Feedback rejected =
+        new Feedback(
+            base.mail(),
+            base.configurationSet(),
+            base.tags(),
+            base.headers(),
+            false,
+            base.subject(),
+            List.of(),
+            "Bad content",
+            null,
+            base.trail());
+    JsonNode r = MAPPER.readTree(FeedbackJson.reject(rejected));
+    assertThat(r.path("eventType").asText()).isEqualTo("Reject");
+    assertThat(r.at("/reject/reason").asText()).isEqualTo("Bad content");
+    Feedback notRendered =
+        new Feedback(
+            base.mail(),
+            base.configurationSet(),
+            base.tags(),
+            base.headers(),
+            false,
+            base.subject(),
+            List.of(),
+            null,
+            new Feedback.RenderingFailure("welcome", "Attribute 'name' is not present."),
+            base.trail());
+    JsonNode f = MAPPER.readTree(FeedbackJson.renderingFailure(notRendered));
+    assertThat(f.path("eventType").asText()).isEqualTo("Rendering Failure");
+    assertThat(f.at("/failure/templateName").asText()).isEqualTo("welcome");
+    assertThat(f.at("/failure/errorMessage").asText())
+        .isEqualTo("Attribute 'name' is not present.");
   }
 }

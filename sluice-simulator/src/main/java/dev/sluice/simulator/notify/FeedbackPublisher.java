@@ -1,0 +1,343 @@
+package dev.sluice.simulator.notify;
+
+import dev.sluice.core.Clock;
+import dev.sluice.simulator.MessageTrail;
+import dev.sluice.simulator.account.EventType;
+import dev.sluice.simulator.mailbox.MessageIds;
+import dev.sluice.simulator.notify.FeedbackJson.Form;
+import dev.sluice.simulator.sns.SnsTopics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes what SES reports after a send, a fixed delay after it: the identity notifications
+ * (Bounce, Complaint, Delivery in the {@code notificationType} form, to the account's feedback
+ * topic) and the configuration set's events (every type in the {@code eventType} form, to each
+ * enabled SNS destination that matches it), and notes each one in the message's trail.
+ *
+ * <p>Design: the send path only queues a small {@link Feedback}; the JSON is written on the
+ * publisher's thread, and only for the topics that will receive it. Feedback waits in one bounded
+ * FIFO — the delay is the same for all, so the head is always the next one due — served by one
+ * virtual thread that hands each message to {@link SnsTopics}, which queues its deliveries in turn.
+ * When the queue is full, {@link #submit} drops the feedback at once and counts it: feedback is
+ * best-effort and must never slow down or buffer without bound in front of the send path.
+ *
+ * <p>Memory bound: {@code capacity} queued feedback objects. Thread-safe.
+ */
+public final class FeedbackPublisher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FeedbackPublisher.class);
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  /** Where a configuration set's events go. */
+  @FunctionalInterface
+  public interface Destinations {
+    /** The SNS topics that take events of {@code type} for {@code configurationSet}. */
+    List<String> topics(String configurationSet, EventType type);
+  }
+
+  /** Told of the feedback that may put an address on the account's suppression list. */
+  public interface Listener {
+    /** A Permanent/General bounce of {@code recipient}. */
+    void hardBounced(Feedback f, String recipient, String feedbackId);
+
+    /** A complaint from {@code recipient}. */
+    void complained(Feedback f, String recipient, String feedbackId);
+
+    /** A listener that does nothing. */
+    Listener NONE =
+        new Listener() {
+          @Override
+          public void hardBounced(Feedback f, String recipient, String feedbackId) {}
+
+          @Override
+          public void complained(Feedback f, String recipient, String feedbackId) {}
+        };
+  }
+
+  private record Pending(Feedback feedback, long dueNanos) {}
+
+  private final SnsTopics topics;
+  private final Destinations destinations;
+  private final String notificationTopic;
+  private final Listener listener;
+  private final long delayNanos;
+  private final int capacity;
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final Thread dispatcher;
+  private volatile boolean closed;
+  private final Counter queued;
+  private final Counter dropped;
+  private final Map<EventType, Counter> events = new EnumMap<>(EventType.class);
+  private final Counter notifications;
+
+  /**
+   * @param notificationTopic the ARN identity notifications are published to, or null for none
+   * @param delay how long after the send its feedback is published
+   * @param capacity the most feedback objects waiting
+   */
+  public FeedbackPublisher(
+      SnsTopics topics,
+      Destinations destinations,
+      String notificationTopic,
+      Listener listener,
+      Duration delay,
+      int capacity,
+      Clock clock,
+      MeterRegistry registry) {
+    this.topics = topics;
+    this.destinations = destinations;
+    this.notificationTopic = notificationTopic;
+    this.listener = listener;
+    this.delayNanos = delay.toNanos();
+    this.capacity = capacity;
+    this.clock = clock;
+    this.queued = counter(registry, "queued");
+    this.dropped = counter(registry, "dropped");
+    for (EventType t : EventType.values()) {
+      events.put(
+          t,
+          Counter.builder("simulator.events.published")
+              .tag("type", t.eventName())
+              .description("Events published to configuration-set destinations, per topic")
+              .register(registry));
+    }
+    this.notifications =
+        Counter.builder("simulator.notifications.published")
+            .description("Identity notifications published to the feedback topic")
+            .register(registry);
+    this.dispatcher = Thread.ofVirtual().name("simulator-feedback").start(this::run);
+  }
+
+  private static Counter counter(MeterRegistry r, String outcome) {
+    return Counter.builder("simulator.feedback")
+        .tag("outcome", outcome)
+        .description("Accepted messages whose feedback was queued, or dropped with the queue full")
+        .register(r);
+  }
+
+  /**
+   * Whether feedback about a send using {@code configurationSet} (null for none) goes anywhere, so
+   * that the send path builds none when it would not.
+   */
+  public boolean wanted(String configurationSet) {
+    if (notificationTopic != null && topics.hasSubscribers(notificationTopic)) {
+      return true;
+    }
+    if (configurationSet == null) {
+      return false;
+    }
+    for (EventType t : EventType.values()) {
+      if (!destinations.topics(configurationSet, t).isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Queues the feedback of one accepted message; drops and counts it when the queue is full. */
+  public void submit(Feedback f) {
+    lock.lock();
+    try {
+      if (closed || queue.size() >= capacity) {
+        dropped.increment();
+        return;
+      }
+      queue.addLast(new Pending(f, clock.nanos() + delayNanos));
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+    queued.increment();
+  }
+
+  /** Feedback objects waiting to be published. */
+  public int queuedNow() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void run() {
+    while (true) {
+      Pending next;
+      lock.lock();
+      try {
+        while (!closed && (queue.isEmpty() || queue.peekFirst().dueNanos() > clock.nanos())) {
+          long wait =
+              queue.isEmpty()
+                  ? SLICE_NANOS * 50
+                  : Math.min(SLICE_NANOS, queue.peekFirst().dueNanos() - clock.nanos());
+          changed.awaitNanos(Math.max(1, wait));
+        }
+        if (closed) {
+          return;
+        }
+        next = queue.pollFirst();
+      } catch (InterruptedException e) {
+        return;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        publish(next.feedback());
+      } catch (RuntimeException e) {
+        log.warn("publishing feedback for {} failed", next.feedback().mail().messageId(), e);
+      }
+    }
+  }
+
+  /** Publishes everything SES reports about one message, now. */
+  void publish(Feedback f) {
+    long now = clock.millis();
+    if (f.renderingFailure() != null) {
+      event(f, EventType.RENDERING_FAILURE, null, () -> FeedbackJson.renderingFailure(f), now);
+      return;
+    }
+    if (f.rejected() != null) {
+      event(f, EventType.REJECT, null, () -> FeedbackJson.reject(f), now);
+      return;
+    }
+    event(f, EventType.SEND, null, () -> FeedbackJson.send(f), now);
+    List<String> delayed = f.recipients(Fate.DELAYED);
+    if (!delayed.isEmpty()) {
+      event(
+          f,
+          EventType.DELIVERY_DELAY,
+          String.join(", ", delayed),
+          () -> FeedbackJson.deliveryDelay(f, delayed, now),
+          now);
+    }
+    List<String> delivered = new ArrayList<>();
+    for (int i = 0; i < f.fates().size(); i++) {
+      switch (f.fates().get(i)) {
+        case DELIVERED, COMPLAINED, AUTO_REPLIED, DELAYED ->
+            delivered.add(f.mail().destination().get(i));
+        default -> {}
+      }
+    }
+    if (!delivered.isEmpty()) {
+      String who = String.join(", ", delivered);
+      notification(
+          f,
+          "Delivery",
+          who,
+          () -> FeedbackJson.delivery(Form.NOTIFICATION, f, delivered, now),
+          now);
+      event(
+          f,
+          EventType.DELIVERY,
+          who,
+          () -> FeedbackJson.delivery(Form.EVENT, f, delivered, now),
+          now);
+    }
+    for (int i = 0; i < f.fates().size(); i++) {
+      String rcpt = f.mail().destination().get(i);
+      Fate fate = f.fates().get(i);
+      switch (fate) {
+        case BOUNCED, GLOBALLY_SUPPRESSED, ACCOUNT_SUPPRESSED, AUTO_REPLIED -> {
+          String feedbackId = MessageIds.messageId(f.mail().region(), now);
+          notification(
+              f,
+              "Bounce",
+              rcpt,
+              () -> FeedbackJson.bounce(Form.NOTIFICATION, f, rcpt, fate, feedbackId, now),
+              now);
+          event(
+              f,
+              EventType.BOUNCE,
+              rcpt,
+              () -> FeedbackJson.bounce(Form.EVENT, f, rcpt, fate, feedbackId, now),
+              now);
+          if (fate == Fate.BOUNCED) {
+            listener.hardBounced(f, rcpt, feedbackId);
+          }
+        }
+        case COMPLAINED -> {
+          String feedbackId = MessageIds.messageId(f.mail().region(), now);
+          notification(
+              f,
+              "Complaint",
+              rcpt,
+              () -> FeedbackJson.complaint(Form.NOTIFICATION, f, rcpt, feedbackId, now),
+              now);
+          event(
+              f,
+              EventType.COMPLAINT,
+              rcpt,
+              () -> FeedbackJson.complaint(Form.EVENT, f, rcpt, feedbackId, now),
+              now);
+          listener.complained(f, rcpt, feedbackId);
+        }
+        default -> {}
+      }
+    }
+  }
+
+  private void notification(
+      Feedback f, String type, String recipient, Supplier<String> json, long now) {
+    if (notificationTopic == null || !topics.hasSubscribers(notificationTopic)) {
+      return;
+    }
+    topics.publish(notificationTopic, null, json.get());
+    notifications.increment();
+    f.trail()
+        .add(new MessageTrail.Entry(now, type, recipient, "notification to " + notificationTopic));
+  }
+
+  private void event(
+      Feedback f, EventType type, String recipient, Supplier<String> json, long now) {
+    if (f.configurationSet() == null) {
+      return;
+    }
+    List<String> to = destinations.topics(f.configurationSet(), type);
+    if (to.isEmpty()) {
+      return;
+    }
+    String message = json.get();
+    for (String topic : to) {
+      topics.publish(topic, null, message);
+      events.get(type).increment();
+      f.trail().add(new MessageTrail.Entry(now, type.eventName(), recipient, "event to " + topic));
+    }
+  }
+
+  /** Stops publishing; feedback still queued is dropped and counted. */
+  @Override
+  public void close() {
+    int left;
+    lock.lock();
+    try {
+      closed = true;
+      left = queue.size();
+      queue.clear();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    dropped.increment(left);
+    dispatcher.interrupt();
+    try {
+      dispatcher.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
