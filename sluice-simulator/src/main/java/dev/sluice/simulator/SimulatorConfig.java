@@ -38,6 +38,7 @@ import java.util.Objects;
  *     null
  * @param suppressSimulatorFeedback whether the mailbox simulator's hard bounces and complaints add
  *     its addresses to the account's suppression list (SES's do not)
+ * @param verifyIdentities whether identities created through the API are verified at once
  * @param sendingEnabled whether the account may send at all
  * @param latency response latency per interface
  * @param faults fault probabilities per interface
@@ -66,6 +67,7 @@ public record SimulatorConfig(
     List<String> configurationSets,
     String defaultConfigurationSet,
     boolean suppressSimulatorFeedback,
+    boolean verifyIdentities,
     boolean sendingEnabled,
     Map<SesInterface, LatencySpec> latency,
     Map<SesInterface, FaultSpec> faults,
@@ -202,6 +204,15 @@ public record SimulatorConfig(
           "",
           "Configuration set a send uses when neither it nor its identity names one; empty: none.",
           s -> s.strip());
+
+  /** Verify identities. */
+  public static final ConfigKey<Boolean> VERIFY_IDENTITIES =
+      key(
+          "verify-identities",
+          "true",
+          "Identities created through the API are verified at once; false leaves them pending until"
+              + " POST /_sluice/identities/NAME/verify.",
+          Parsers::bool);
 
   /** Suppress simulator feedback. */
   public static final ConfigKey<Boolean> SUPPRESS_SIMULATOR =
@@ -371,6 +382,7 @@ public record SimulatorConfig(
                 CONFIG_SETS,
                 DEFAULT_SET,
                 SUPPRESS_SIMULATOR,
+                VERIFY_IDENTITIES,
                 SENDING,
                 LATENCY,
                 FAULT_RATE,
@@ -440,6 +452,7 @@ public record SimulatorConfig(
         s.get(CONFIG_SETS),
         s.get(DEFAULT_SET).isEmpty() ? null : s.get(DEFAULT_SET),
         s.get(SUPPRESS_SIMULATOR),
+        s.get(VERIFY_IDENTITIES),
         s.get(SENDING),
         latency,
         faults,

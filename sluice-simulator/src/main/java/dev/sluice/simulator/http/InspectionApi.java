@@ -98,6 +98,12 @@ final class InspectionApi {
       default:
         break;
     }
+    if (method.equals("POST") && rest.startsWith("identities/") && rest.endsWith("/verify")) {
+      String name = rest.substring("identities/".length(), rest.length() - "/verify".length());
+      return core.identities().update(name, i -> i.withVerified(true))
+          ? ApiResponse.empty(204)
+          : error(404, "no identity " + name);
+    }
     if (method.equals("GET") && rest.startsWith("messages/")) {
       String id = rest.substring("messages/".length());
       boolean raw = id.endsWith("/raw");

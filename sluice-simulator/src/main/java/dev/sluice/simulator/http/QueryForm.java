@@ -14,14 +14,17 @@ import java.util.Map;
  */
 final class QueryForm {
   private final Map<String, String> values;
+  private final Map<String, List<String>> repeated;
 
-  private QueryForm(Map<String, String> values) {
+  private QueryForm(Map<String, String> values, Map<String, List<String>> repeated) {
     this.values = values;
+    this.repeated = repeated;
   }
 
   /** Decodes a form; a malformed escape throws {@link IllegalArgumentException}. */
   static QueryForm parse(String form) {
     Map<String, String> values = new HashMap<>();
+    Map<String, List<String>> repeated = new HashMap<>();
     if (form != null && !form.isEmpty()) {
       for (String pair : form.split("&")) {
         if (pair.isEmpty()) {
@@ -30,16 +33,22 @@ final class QueryForm {
         int eq = pair.indexOf('=');
         String k = eq < 0 ? pair : pair.substring(0, eq);
         String v = eq < 0 ? "" : pair.substring(eq + 1);
-        values.putIfAbsent(
-            URLDecoder.decode(k, StandardCharsets.UTF_8),
-            URLDecoder.decode(v, StandardCharsets.UTF_8));
+        String key = URLDecoder.decode(k, StandardCharsets.UTF_8);
+        String value = URLDecoder.decode(v, StandardCharsets.UTF_8);
+        values.putIfAbsent(key, value);
+        repeated.computeIfAbsent(key, x -> new ArrayList<>()).add(value);
       }
     }
-    return new QueryForm(values);
+    return new QueryForm(values, repeated);
   }
 
   String get(String name) {
     return values.get(name);
+  }
+
+  /** Every value of a name given more than once, as a REST query repeats a list parameter. */
+  List<String> all(String name) {
+    return repeated.getOrDefault(name, List.of());
   }
 
   /** The values of {@code prefix.member.1}, {@code .member.2}… up to the first gap. */

@@ -1,5 +1,7 @@
 package dev.sluice.simulator.http;
 
+import dev.sluice.simulator.MessageTag;
+import dev.sluice.simulator.MessageTags;
 import dev.sluice.simulator.MimeHeaders;
 import dev.sluice.simulator.QuotaLedger;
 import dev.sluice.simulator.SendOutcome;
@@ -163,7 +165,7 @@ final class V1Api {
       throw new QueryError(
           400, "MissingParameter", "The request must contain the parameter Message.Body.");
     }
-    checkTags(f);
+    List<MessageTag> tags = tags(f);
     String shown =
         (text == null ? "" : text) + (html == null ? "" : (text == null ? "" : "\n\n") + html);
     return new SendRequest(
@@ -175,7 +177,8 @@ final class V1Api {
             subject,
             shown.getBytes(StandardCharsets.UTF_8),
             "SendEmail")
-        .withConfigurationSet(f.get("ConfigurationSetName"));
+        .withConfigurationSet(f.get("ConfigurationSetName"))
+        .withTags(tags);
   }
 
   private SendRequest sendRawEmail(ApiCall call, QueryForm f) throws QueryError {
@@ -186,8 +189,21 @@ final class V1Api {
     } catch (IllegalArgumentException e) {
       throw new QueryError(400, "InvalidParameterValue", "RawMessage.Data is not valid base64.");
     }
-    checkTags(f);
+    List<MessageTag> tags = tags(f);
     MimeHeaders h = MimeHeaders.parse(raw);
+    // SendRawEmail takes the set and the tags from parameters, else from SES's headers; tags given
+    // both ways are not joined: the parameters' win (SES's event-publishing guide).
+    if (tags.isEmpty()) {
+      try {
+        tags = MessageTags.fromHeader(h.get(MessageTags.HEADER));
+      } catch (IllegalArgumentException e) {
+        throw new QueryError(400, "InvalidParameterValue", e.getMessage());
+      }
+    }
+    String set = f.get("ConfigurationSetName");
+    if (set == null || set.isBlank()) {
+      set = h.get(MessageTags.SET_HEADER);
+    }
     String source = f.get("Source");
     if (source == null || source.isEmpty()) {
       List<String> from = MimeHeaders.addresses(h.get("from"));
@@ -209,34 +225,24 @@ final class V1Api {
             h.get("subject"),
             raw,
             "SendRawEmail")
-        .withConfigurationSet(f.get("ConfigurationSetName"));
+        .withConfigurationSet(set)
+        .withTags(tags);
   }
 
-  private static void checkTags(QueryForm f) throws QueryError {
+  /** The {@code Tags.member.N} parameters, checked by SES's rule. */
+  private static List<MessageTag> tags(QueryForm f) throws QueryError {
     int n = f.structCount("Tags", "Name");
+    List<MessageTag> out = new ArrayList<>(n);
     for (int i = 1; i <= n; i++) {
       String name = f.get("Tags.member." + i + ".Name");
       String value = f.get("Tags.member." + i + ".Value");
-      String p = tagProblem(name, value == null ? "" : value);
+      String p = MessageTags.problem(name, value == null ? "" : value);
       if (p != null) {
         throw new QueryError(400, "InvalidParameterValue", p);
       }
+      out.add(new MessageTag(name, value == null ? "" : value));
     }
-  }
-
-  /** The SES rule for message tag names and values, or null when they pass. */
-  static String tagProblem(String name, String value) {
-    if (name.isEmpty() || name.length() > 256 || !name.matches("[A-Za-z0-9_-]+")) {
-      return "Invalid tag name <"
-          + name
-          + ">: only alphanumeric ASCII characters, '_', '-' are allowed.";
-    }
-    if (value.length() > 256 || !value.matches("[A-Za-z0-9_-]*")) {
-      return "Invalid tag value <"
-          + value
-          + ">: only alphanumeric ASCII characters, '_', '-' are allowed.";
-    }
-    return null;
+    return out;
   }
 
   private static String required(QueryForm f, String name) throws QueryError {

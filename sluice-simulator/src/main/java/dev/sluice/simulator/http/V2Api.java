@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.simulator.MessageTag;
+import dev.sluice.simulator.MessageTags;
 import dev.sluice.simulator.MimeHeaders;
 import dev.sluice.simulator.QuotaLedger;
 import dev.sluice.simulator.SendOutcome;
@@ -180,7 +182,7 @@ final class V2Api {
     if (kinds != 1) {
       throw new BadRequest("Content must contain exactly one of Simple, Raw or Template.");
     }
-    checkTags(req.path("EmailTags"));
+    List<MessageTag> tags = tags(req.path("EmailTags"));
     String from = text(req, "FromEmailAddress");
     List<String> recipients = destination(req.path("Destination"));
     String subject;
@@ -242,7 +244,8 @@ final class V2Api {
             subject,
             bytes,
             "SendEmail")
-        .withConfigurationSet(text(req, "ConfigurationSetName"));
+        .withConfigurationSet(text(req, "ConfigurationSetName"))
+        .withTags(tags);
   }
 
   private ApiResponse sendBulkEmail(ApiCall call) throws BadRequest {
@@ -262,7 +265,7 @@ final class V2Api {
     if (from == null) {
       throw new BadRequest("Missing required parameter FromEmailAddress.");
     }
-    checkTags(req.path("DefaultEmailTags"));
+    tags(req.path("DefaultEmailTags"));
     JsonNode tc = template.path("TemplateContent");
     String subject =
         tc.path("Subject")
@@ -274,7 +277,7 @@ final class V2Api {
         (tc.path("Text").asText("") + tc.path("Html").asText("")).getBytes(StandardCharsets.UTF_8);
     ArrayNode results = JSON.createArrayNode();
     for (JsonNode entry : entries) {
-      checkTags(entry.path("ReplacementTags"));
+      tags(entry.path("ReplacementTags"));
       List<String> rcpts = destination(entry.path("Destination"));
       SendOutcome o =
           core.send(
@@ -325,10 +328,8 @@ final class V2Api {
     q.put("MaxSendRate", l.maxSendRate());
     q.put("SentLast24Hours", (double) l.sentLast24Hours());
     o.put("SendingEnabled", core.sendingEnabled());
-    o.putObject("SuppressionAttributes")
-        .putArray("SuppressedReasons")
-        .add("BOUNCE")
-        .add("COMPLAINT");
+    ArrayNode reasons = o.putObject("SuppressionAttributes").putArray("SuppressedReasons");
+    core.suppression().accountReasons().forEach(reasons::add);
     return ApiResponse.json(200, o.toString());
   }
 
@@ -358,9 +359,11 @@ final class V2Api {
     return out;
   }
 
-  private static void checkTags(JsonNode tags) throws BadRequest {
+  /** The message tags of a {@code [{"Name","Value"}]} list, checked by SES's rule. */
+  static List<MessageTag> tags(JsonNode tags) throws BadRequest {
+    List<MessageTag> out = new ArrayList<>();
     if (tags.isMissingNode() || tags.isNull()) {
-      return;
+      return out;
     }
     if (!tags.isArray()) {
       throw new BadRequest("Tags must be a list.");
@@ -371,11 +374,13 @@ final class V2Api {
       if (name == null || value == null) {
         throw new BadRequest("Each tag needs a Name and a Value.");
       }
-      String problem = V1Api.tagProblem(name, value);
+      String problem = MessageTags.problem(name, value);
       if (problem != null) {
         throw new BadRequest(problem);
       }
+      out.add(new MessageTag(name, value));
     }
+    return out;
   }
 
   /** A field's text, or null when it is missing, null or not a plain value. */

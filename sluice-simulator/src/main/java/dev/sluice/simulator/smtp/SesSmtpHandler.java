@@ -3,10 +3,13 @@ package dev.sluice.simulator.smtp;
 import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.simulator.FaultInjector;
 import dev.sluice.simulator.Injection;
+import dev.sluice.simulator.MessageTag;
+import dev.sluice.simulator.MessageTags;
 import dev.sluice.simulator.MimeHeaders;
 import dev.sluice.simulator.SendOutcome;
 import dev.sluice.simulator.SendRequest;
 import dev.sluice.simulator.SendService;
+import dev.sluice.simulator.SesError;
 import dev.sluice.simulator.SesInterface;
 import dev.sluice.smtp.DataResult;
 import dev.sluice.smtp.Reply;
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -104,8 +108,15 @@ final class SesSmtpHandler implements SmtpHandler {
             headers.get("subject"),
             message,
             "SendRawEmail");
-    // SES reads the configuration set of SMTP mail from this header (spec §5.4).
-    return sendService.send(request.withConfigurationSet(headers.get("X-SES-CONFIGURATION-SET")));
+    // SES reads the configuration set and the tags of SMTP mail from its headers (spec §5.4).
+    List<MessageTag> tags;
+    try {
+      tags = MessageTags.fromHeader(headers.get(MessageTags.HEADER));
+    } catch (IllegalArgumentException e) {
+      return new SendOutcome.Rejected(SesError.INVALID_PARAMETER, e.getMessage());
+    }
+    return sendService.send(
+        request.withConfigurationSet(headers.get(MessageTags.SET_HEADER)).withTags(tags));
   }
 
   private static void pause(Duration latency) {
