@@ -7,6 +7,7 @@ import dev.sluice.simulator.mailbox.Scenario;
 import dev.sluice.simulator.notify.NotificationFactory;
 import dev.sluice.simulator.notify.SentMail;
 import dev.sluice.simulator.notify.WebhookPublisher;
+import dev.sluice.simulator.template.TemplateStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public final class SimulatorCore implements SendService {
   private final QuotaLedger ledger;
   private final Inbox inbox;
   private final SendStatistics statistics = new SendStatistics();
+  private final TemplateStore templates = new TemplateStore();
   private final WebhookPublisher publisher;
   private final NotificationFactory notifications;
   private final Set<String> verified;
@@ -298,6 +300,14 @@ public final class SimulatorCore implements SendService {
     return inbox;
   }
 
+  /**
+   * The account's email templates. Like the quota limits and the sending switch, they are the
+   * account's configuration, so {@link #reset()} keeps them.
+   */
+  public TemplateStore templates() {
+    return templates;
+  }
+
   /** Send statistics for GetSendStatistics. */
   public SendStatistics statistics() {
     return statistics;
@@ -323,7 +333,10 @@ public final class SimulatorCore implements SendService {
     this.sendingEnabled = enabled;
   }
 
-  /** Clears messages, counters, statistics and quota usage. */
+  /**
+   * Clears messages, counters, statistics and quota usage: what sending produced, not how the
+   * account is configured (limits, sending switch, templates).
+   */
   public void reset() {
     inbox.clear();
     statistics.clear();
