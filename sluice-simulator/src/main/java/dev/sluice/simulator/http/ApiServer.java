@@ -59,7 +59,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(SimulatorCore core, FaultInjector faults, PrometheusMeterRegistry registry) {
     this.core = core;
     this.faults = faults;
-    this.v2 = new V2Api(core, List.of());
+    this.v2 = new V2Api(core, List.of(new TemplatesApi(core)));
     this.v1 = new V1Api(core);
     this.inspection = new InspectionApi(core, registry);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
