@@ -1,6 +1,5 @@
 package dev.sluice.simulator.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,13 +11,12 @@ import dev.sluice.simulator.SesInterface;
 import dev.sluice.simulator.SimulatorCore;
 import dev.sluice.simulator.template.CompiledContent;
 import dev.sluice.simulator.template.EmailTemplate;
-import dev.sluice.simulator.template.MimeComposer;
 import dev.sluice.simulator.template.MimeComposer.Attachment;
 import dev.sluice.simulator.template.MimeComposer.Header;
-import dev.sluice.simulator.template.RenderedContent;
-import dev.sluice.simulator.template.RenderingException;
 import dev.sluice.simulator.template.TemplateContent;
+import dev.sluice.simulator.template.TemplateData;
 import dev.sluice.simulator.template.TemplateSyntaxException;
+import dev.sluice.simulator.template.TemplatedEmail;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,9 +45,6 @@ import java.util.regex.Pattern;
  * <p>Thread-safe; stateless apart from the core it calls.
  */
 final class TemplatedSends {
-  /** SES's limit on TemplateData and ReplacementTemplateData, in characters. */
-  static final int MAX_TEMPLATE_DATA = 262_144;
-
   /** SES's limit on inline template content (1 MB, read as 2^20 bytes). */
   static final long MAX_INLINE_BYTES = 1 << 20;
 
@@ -86,14 +81,7 @@ final class TemplatedSends {
   private record Source(String name, CompiledContent content) {}
 
   /** Addressing of one message. */
-  private record Destination(List<String> to, List<String> cc, List<String> bcc) {
-    List<String> all() {
-      List<String> out = new ArrayList<>(to);
-      out.addAll(cc);
-      out.addAll(bcc);
-      return out;
-    }
-  }
+  private record Destination(List<String> to, List<String> cc, List<String> bcc) {}
 
   /** What every message of a send shares. */
   private record Common(
@@ -115,8 +103,8 @@ final class TemplatedSends {
     Common c = common(call, "SendEmail", req, template, source(template, "Content.Template"));
     ObjectNode data = data(template.get("TemplateData"), "Content.Template.TemplateData");
     List<Header> headers = headers(template.path("Headers"), "Content.Template.Headers");
-    return message(c, destination(req.path("Destination")), data, headers)
-        .withTags(tags(req.path("EmailTags")));
+    return message(
+        c, destination(req.path("Destination")), data, headers, tags(req.path("EmailTags")));
   }
 
   /** What the request says that every message of it shares. */
@@ -192,8 +180,7 @@ final class TemplatedSends {
         continue;
       }
       SendOutcome o =
-          core.send(
-              message(c, destination(entry.path("Destination")), data, headers).withTags(tags));
+          core.send(message(c, destination(entry.path("Destination")), data, headers, tags));
       if (o instanceof SendOutcome.Accepted a) {
         r.put("Status", "SUCCESS").put("MessageId", a.messageId());
       } else {
@@ -211,9 +198,7 @@ final class TemplatedSends {
     if (replacement == null || replacement.isNull()) {
       return defaults;
     }
-    ObjectNode merged = defaults.deepCopy();
-    merged.setAll(data(replacement, "ReplacementTemplateData"));
-    return merged;
+    return TemplateData.merge(defaults, data(replacement, "ReplacementTemplateData"));
   }
 
   private static List<MessageTag> merge(List<MessageTag> defaults, List<MessageTag> replacements) {
@@ -251,54 +236,55 @@ final class TemplatedSends {
    * The request for one destination: rendered and composed, or, when the data cannot render the
    * template, an accepted send that carries the failure and no content.
    */
-  private SendRequest message(Common c, Destination d, ObjectNode data, List<Header> headers)
+  private SendRequest message(
+      Common c, Destination d, ObjectNode data, List<Header> headers, List<MessageTag> tags)
       throws V2Api.BadRequest {
     if (headers.size() > V2Api.MAX_HEADERS) {
       throw new V2Api.BadRequest(
           "Too many headers: at most " + V2Api.MAX_HEADERS + " are allowed.");
     }
-    String subject;
-    byte[] mime;
-    String failure = null;
-    try {
-      RenderedContent rendered = c.source().content().render(data, SimulatorCore.V2_MAX_BYTES);
-      subject = rendered.subject();
-      mime =
-          MimeComposer.compose(
-              new MimeComposer.Email(
-                  c.from(),
-                  d.to(),
-                  d.cc(),
-                  c.replyTo(),
-                  rendered,
-                  headers,
-                  c.attachments(),
-                  core.clock().millis()));
-      if (mime.length > SimulatorCore.V2_MAX_BYTES) {
-        throw new RenderingException(
-            "The rendered message is "
-                + mime.length
-                + " bytes, more than the "
-                + SimulatorCore.V2_MAX_BYTES
-                + " bytes a message may have.");
-      }
-    } catch (RenderingException e) {
-      String s = c.source().content().source().subject();
-      subject = s == null ? "" : s;
-      mime = new byte[0];
-      failure = e.getMessage();
-    }
-    return new SendRequest(
-            SesInterface.V2,
-            c.call().accessKeyId(),
-            c.call().region(),
+    TemplatedEmail e =
+        new TemplatedEmail(
+            c.source().name(),
+            c.source().content(),
             c.from(),
-            d.all(),
-            subject,
-            mime,
-            c.operation())
-        .withConfigurationSet(c.configurationSet())
-        .withTemplate(c.source().name(), failure);
+            d.to(),
+            d.cc(),
+            d.bcc(),
+            c.replyTo(),
+            headers,
+            c.attachments());
+    return request(
+        core, SesInterface.V2, c.call(), c.operation(), e, data, c.configurationSet(), tags);
+  }
+
+  /**
+   * The core's request for one templated message on either API: the rendered message within the
+   * interface's size limit, or the rendering failure.
+   */
+  static SendRequest request(
+      SimulatorCore core,
+      SesInterface via,
+      ApiCall call,
+      String operation,
+      TemplatedEmail e,
+      JsonNode data,
+      String configurationSet,
+      List<MessageTag> tags) {
+    long max = via == SesInterface.V1 ? SimulatorCore.V1_MAX_BYTES : SimulatorCore.V2_MAX_BYTES;
+    TemplatedEmail.Result r = e.render(data, core.clock().millis(), max);
+    return new SendRequest(
+            via,
+            call.accessKeyId(),
+            call.region(),
+            e.from(),
+            e.recipients(),
+            r.subject(),
+            r.mime(),
+            operation)
+        .withConfigurationSet(configurationSet)
+        .withTags(tags)
+        .withTemplate(e.templateName(), r.failure());
   }
 
   // ---- decoding
@@ -372,31 +358,16 @@ final class TemplatedSends {
   /** Template data: a string holding a JSON object; absent means no data ({@code {}}). */
   static ObjectNode data(JsonNode field, String where) throws V2Api.BadRequest {
     if (field == null || field.isNull()) {
-      return JSON.createObjectNode();
+      return TemplateData.empty();
     }
     if (!field.isTextual()) {
       throw new V2Api.BadRequest(where + " must be a string holding a JSON object.");
     }
-    String text = field.asText();
-    if (text.length() > MAX_TEMPLATE_DATA) {
-      throw new V2Api.BadRequest(
-          where
-              + " has "
-              + text.length()
-              + " characters; at most "
-              + MAX_TEMPLATE_DATA
-              + " are allowed.");
-    }
-    JsonNode parsed;
     try {
-      parsed = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new V2Api.BadRequest(where + " is not valid JSON.");
+      return TemplateData.parse(field.asText(), where);
+    } catch (IllegalArgumentException e) {
+      throw new V2Api.BadRequest(e.getMessage());
     }
-    if (parsed == null || !parsed.isObject()) {
-      throw new V2Api.BadRequest(where + " must be a JSON object.");
-    }
-    return (ObjectNode) parsed;
   }
 
   private static Destination destination(JsonNode d) throws V2Api.BadRequest {

@@ -127,7 +127,11 @@ final class TemplatesApi implements V2Resource {
     }
     String after = null;
     if (q.get("NextToken") != null) {
-      after = decodeToken(q.get("NextToken"));
+      try {
+        after = decodeToken(q.get("NextToken"));
+      } catch (IllegalArgumentException e) {
+        throw new V2Api.BadRequest(e.getMessage());
+      }
     }
     TemplateStore.Page page = core.templates().list(after, size);
     ObjectNode o = JSON.createObjectNode();
@@ -150,12 +154,16 @@ final class TemplatesApi implements V2Resource {
         .encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The name a page token continues after. */
-  static String decodeToken(String nextToken) throws V2Api.BadRequest {
+  /**
+   * The name a page token continues after.
+   *
+   * @throws IllegalArgumentException when it is not a token this API gave
+   */
+  static String decodeToken(String nextToken) {
     try {
       return new String(Base64.getUrlDecoder().decode(nextToken), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new V2Api.BadRequest("Invalid NextToken: " + nextToken);
+      throw new IllegalArgumentException("Invalid NextToken: " + nextToken, e);
     }
   }
 
@@ -214,7 +222,7 @@ final class TemplatesApi implements V2Resource {
       case ALREADY_EXISTS -> new V2Api.BadRequest(400, "AlreadyExistsException", e.getMessage());
       case NOT_FOUND -> new V2Api.BadRequest(404, "NotFoundException", e.getMessage());
       case LIMIT_EXCEEDED -> new V2Api.BadRequest(400, "LimitExceededException", e.getMessage());
-      case INVALID -> new V2Api.BadRequest(e.getMessage());
+      case INVALID, SYNTAX -> new V2Api.BadRequest(e.getMessage());
     };
   }
 }

@@ -15,8 +15,10 @@ public final class TemplateException extends Exception {
     NOT_FOUND,
     /** The account holds as many templates, or template bytes, as it may. */
     LIMIT_EXCEEDED,
-    /** The name or the content is not acceptable (syntax, size, missing parts). */
-    INVALID
+    /** The name or the content is not acceptable (size, missing parts). */
+    INVALID,
+    /** The content is not valid Handlebars, or calls a partial it does not define. */
+    SYNTAX
   }
 
   private final Kind kind;

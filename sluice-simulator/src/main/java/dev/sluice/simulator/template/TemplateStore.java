@@ -207,7 +207,7 @@ public final class TemplateStore {
     try {
       return CompiledContent.compile(content, false);
     } catch (TemplateSyntaxException e) {
-      throw new TemplateException(TemplateException.Kind.INVALID, e.getMessage());
+      throw new TemplateException(TemplateException.Kind.SYNTAX, e.getMessage());
     }
   }
 

@@ -58,6 +58,9 @@ class TemplateStoreTest {
     s.create("w", SMALL, 0);
     assertThatThrownBy(() -> s.update("w", new TemplateContent("S", "{{#if a}}", null)))
         .extracting(e -> ((TemplateException) e).kind())
+        .isEqualTo(TemplateException.Kind.SYNTAX);
+    assertThatThrownBy(() -> s.update("w", new TemplateContent(null, "T", null)))
+        .extracting(e -> ((TemplateException) e).kind())
         .isEqualTo(TemplateException.Kind.INVALID);
     assertThat(s.get("w").content()).isEqualTo(SMALL);
   }
