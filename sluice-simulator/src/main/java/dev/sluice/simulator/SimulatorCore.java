@@ -18,6 +18,7 @@ import dev.sluice.simulator.notify.FeedbackJson;
 import dev.sluice.simulator.notify.FeedbackPublisher;
 import dev.sluice.simulator.notify.SentMail;
 import dev.sluice.simulator.sns.SnsTopics;
+import dev.sluice.simulator.template.TemplateStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -68,6 +69,7 @@ public final class SimulatorCore implements SendService {
   private final Identities identities;
   private final FeedbackPublisher feedback;
   private final String feedbackTopic;
+  private final TemplateStore templates = new TemplateStore();
   private volatile boolean sendingEnabled;
   private final Map<SesInterface, Counter> accepted = new EnumMap<>(SesInterface.class);
   private final Map<SesInterface, Map<SesError, Counter>> rejected =
@@ -472,6 +474,14 @@ public final class SimulatorCore implements SendService {
     return inbox;
   }
 
+  /**
+   * The account's email templates. Like the quota limits and the sending switch, they are the
+   * account's configuration, so {@link #reset()} keeps them.
+   */
+  public TemplateStore templates() {
+    return templates;
+  }
+
   /** Send statistics for GetSendStatistics. */
   public SendStatistics statistics() {
     return statistics;
@@ -497,7 +507,10 @@ public final class SimulatorCore implements SendService {
     this.sendingEnabled = enabled;
   }
 
-  /** Clears messages, counters, statistics and quota usage. */
+  /**
+   * Clears messages, counters, statistics and quota usage: what sending produced, not how the
+   * account is configured (limits, sending switch, templates).
+   */
   public void reset() {
     inbox.clear();
     statistics.clear();

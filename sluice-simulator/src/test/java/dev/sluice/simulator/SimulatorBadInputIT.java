@@ -107,7 +107,9 @@ class SimulatorBadInputIT {
       "/",
       "/v2/email/outbound-emails",
       "/v2/email/outbound-bulk-emails",
-      "/v2/email/account/sending"
+      "/v2/email/account/sending",
+      "/v2/email/templates",
+      "/v2/email/templates/t/render"
     };
     for (int i = 0; i < 200; i++) {
       byte[] body = new byte[rnd.nextInt(600)];

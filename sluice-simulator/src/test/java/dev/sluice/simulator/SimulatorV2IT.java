@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.sesv2.model.Destination;
 import software.amazon.awssdk.services.sesv2.model.EmailContent;
 import software.amazon.awssdk.services.sesv2.model.GetAccountResponse;
 import software.amazon.awssdk.services.sesv2.model.MessageRejectedException;
+import software.amazon.awssdk.services.sesv2.model.NotFoundException;
 import software.amazon.awssdk.services.sesv2.model.SendBulkEmailResponse;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
@@ -176,7 +177,7 @@ class SimulatorV2IT {
   }
 
   @Test
-  void sendEmail_templateContent_isClearlyUnsupported() {
+  void sendEmail_templateThatDoesNotExist_isNotFound() {
     assertThatThrownBy(
             () ->
                 http.sendEmail(
@@ -185,8 +186,8 @@ class SimulatorV2IT {
                         .destination(d -> d.toAddresses("a@example.net"))
                         .content(c -> c.template(t -> t.templateName("welcome").templateData("{}")))
                         .build()))
-        .isInstanceOf(BadRequestException.class)
-        .hasMessageContaining("not supported");
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("Template welcome does not exist.");
   }
 
   @Test

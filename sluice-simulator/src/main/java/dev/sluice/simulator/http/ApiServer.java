@@ -69,7 +69,8 @@ public final class ApiServer implements AutoCloseable {
                     core.identities(),
                     core.configurationSets(),
                     core.config().verifyIdentities(),
-                    core.clock())));
+                    core.clock()),
+                new TemplatesApi(core)));
     this.v1 = new V1Api(core);
     this.inspection = new InspectionApi(core, registry);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());

@@ -63,6 +63,16 @@ final class QueryForm {
     }
   }
 
+  /** Whether any field's name starts with {@code prefix}. */
+  boolean hasPrefix(String prefix) {
+    for (String k : values.keySet()) {
+      if (k.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** How many numbered members a list-of-structures has (e.g. {@code Tags.member.N.Name}). */
   int structCount(String prefix, String field) {
     int n = 0;

@@ -18,16 +18,18 @@ import java.util.List;
 
 /**
  * The SES v1 Query API (version 2010-12-01): SendEmail, SendRawEmail, GetSendQuota and
- * GetSendStatistics, answered with the XML documents SES returns and {@code ErrorResponse}
- * documents for refusals.
+ * GetSendStatistics, and the template actions of {@link V1Templates}, answered with the XML
+ * documents SES returns and {@code ErrorResponse} documents for refusals.
  *
  * <p>Thread-safe; stateless apart from the core it calls.
  */
 final class V1Api {
   private final SimulatorCore core;
+  private final V1Templates templates;
 
   V1Api(SimulatorCore core) {
     this.core = core;
+    this.templates = new V1Templates(core);
   }
 
   /** Thrown while decoding a request; carries the Query-protocol error to answer. */
@@ -65,11 +67,16 @@ final class V1Api {
         case "SendRawEmail" -> answer("SendRawEmail", core.send(sendRawEmail(call, f)), requestId);
         case "GetSendQuota" -> getSendQuota(requestId);
         case "GetSendStatistics" -> getSendStatistics(requestId);
-        default ->
+        default -> {
+          ApiResponse r = templates.handle(action, call, f, requestId);
+          if (r == null) {
             throw new QueryError(
                 400,
                 "InvalidAction",
                 "The action " + action + " is not valid for this web service.");
+          }
+          yield r;
+        }
       };
     } catch (QueryError e) {
       return error(
@@ -124,7 +131,7 @@ final class V1Api {
     };
   }
 
-  private static ApiResponse answer(String op, SendOutcome o, String requestId) {
+  static ApiResponse answer(String op, SendOutcome o, String requestId) {
     if (o instanceof SendOutcome.Accepted a) {
       return ok(op, "<MessageId>" + a.messageId() + "</MessageId>", requestId);
     }
@@ -132,7 +139,7 @@ final class V1Api {
     return error(r.error(), r.message(), requestId);
   }
 
-  private static ApiResponse ok(String op, String result, String requestId) {
+  static ApiResponse ok(String op, String result, String requestId) {
     String xml =
         "<"
             + op
@@ -245,7 +252,7 @@ final class V1Api {
     return out;
   }
 
-  private static String required(QueryForm f, String name) throws QueryError {
+  static String required(QueryForm f, String name) throws QueryError {
     String v = f.get(name);
     if (v == null) {
       throw new QueryError(

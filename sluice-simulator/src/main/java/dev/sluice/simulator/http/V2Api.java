@@ -23,9 +23,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The SES v2 REST-JSON API: SendEmail, SendBulkEmail, GetAccount and PutAccountSendingAttributes.
- * Errors carry {@code x-amzn-ErrorType} and a {@code {"message":…}} body, as SES sends them, so the
- * AWS SDKs raise their modelled exception classes.
+ * The SES v2 REST-JSON API: SendEmail, SendBulkEmail, GetAccount and PutAccountSendingAttributes;
+ * templated content goes to {@link TemplatedSends}, and other families of operations add their
+ * routes as {@link V2Resource}s. Errors carry {@code x-amzn-ErrorType} and a {@code {"message":…}}
+ * body, as SES sends them, so the AWS SDKs raise their modelled exception classes.
  *
  * <p>Thread-safe; stateless apart from the core it calls.
  */
@@ -35,11 +36,13 @@ final class V2Api {
   /** Builds answers; reads nothing, so it needs no read limits. */
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final int MAX_HEADERS = 15;
+  /** SES's limit on a v2 message's custom headers. */
+  static final int MAX_HEADERS = 15;
 
   private final SimulatorCore core;
   private final ObjectMapper reader;
   private final V2Routes routes = new V2Routes();
+  private final TemplatedSends templated;
 
   /**
    * @param resources the other families of operations, after the sending ones
@@ -47,6 +50,7 @@ final class V2Api {
   V2Api(SimulatorCore core, List<V2Resource> resources) {
     this.core = core;
     this.reader = reader(core.config().maxRequestSize().bytes());
+    this.templated = new TemplatedSends(core);
     register(routes);
     for (V2Resource r : resources) {
       r.register(routes);
@@ -70,12 +74,23 @@ final class V2Api {
             .build());
   }
 
-  /** Thrown while decoding a request; carries the v2 error to answer. */
+  /**
+   * Thrown while decoding or answering a request; carries the v2 error to answer, {@code
+   * BadRequestException} unless another is named.
+   */
   static final class BadRequest extends Exception {
     private static final long serialVersionUID = 1L;
+    final int status;
+    final String type;
 
     BadRequest(String message) {
+      this(400, "BadRequestException", message);
+    }
+
+    BadRequest(int status, String type, String message) {
       super(message, null, false, false);
+      this.status = status;
+      this.type = type;
     }
   }
 
@@ -90,7 +105,7 @@ final class V2Api {
         return answer.get();
       }
     } catch (BadRequest e) {
-      return error(400, "BadRequestException", e.getMessage());
+      return error(e.status, e.type, e.getMessage());
     }
     return error(
         404,
@@ -105,7 +120,10 @@ final class V2Api {
   /** The sending operations and the account's: the ones every client calls. */
   private void register(V2Routes r) {
     r.add("POST", "/v2/email/outbound-emails", (call, p) -> sendEmail(call))
-        .add("POST", "/v2/email/outbound-bulk-emails", (call, p) -> sendBulkEmail(call))
+        .add(
+            "POST",
+            "/v2/email/outbound-bulk-emails",
+            (call, p) -> templated.bulk(call, parse(call.body())))
         .add("GET", "/v2/email/account", (call, p) -> getAccount())
         .add(
             "PUT",
@@ -141,6 +159,11 @@ final class V2Api {
 
   /** The body as a JSON object, or SES's BadRequestException. */
   JsonNode parse(byte[] body) throws BadRequest {
+    return parse(reader, body);
+  }
+
+  /** The body as a JSON object read with {@code reader}, or SES's BadRequestException. */
+  static JsonNode parse(ObjectMapper reader, byte[] body) throws BadRequest {
     if (body.length == 0) {
       throw new BadRequest("Request body is empty.");
     }
@@ -188,8 +211,7 @@ final class V2Api {
     String subject;
     byte[] bytes;
     if (content.has("Template")) {
-      throw new BadRequest(
-          "Template content is not supported by the simulator; send Simple or Raw content.");
+      return templated.email(call, req, content.path("Template"));
     } else if (content.has("Raw")) {
       String data = text(content.path("Raw"), "Data");
       if (data == null) {
@@ -248,63 +270,8 @@ final class V2Api {
         .withTags(tags);
   }
 
-  private ApiResponse sendBulkEmail(ApiCall call) throws BadRequest {
-    JsonNode req = parse(call.body());
-    JsonNode entries = req.path("BulkEmailEntries");
-    if (!entries.isArray() || entries.isEmpty()) {
-      throw new BadRequest("Missing required parameter BulkEmailEntries.");
-    }
-    if (entries.size() > SimulatorCore.MAX_RECIPIENTS) {
-      throw new BadRequest("BulkEmailEntries may hold at most 50 entries.");
-    }
-    JsonNode template = req.path("DefaultContent").path("Template");
-    if (!template.isObject()) {
-      throw new BadRequest("Missing required parameter DefaultContent.Template.");
-    }
-    String from = text(req, "FromEmailAddress");
-    if (from == null) {
-      throw new BadRequest("Missing required parameter FromEmailAddress.");
-    }
-    tags(req.path("DefaultEmailTags"));
-    JsonNode tc = template.path("TemplateContent");
-    String subject =
-        tc.path("Subject")
-            .asText(
-                text(template, "TemplateName") == null
-                    ? ""
-                    : "template " + text(template, "TemplateName"));
-    byte[] bytes =
-        (tc.path("Text").asText("") + tc.path("Html").asText("")).getBytes(StandardCharsets.UTF_8);
-    ArrayNode results = JSON.createArrayNode();
-    for (JsonNode entry : entries) {
-      tags(entry.path("ReplacementTags"));
-      List<String> rcpts = destination(entry.path("Destination"));
-      SendOutcome o =
-          core.send(
-              new SendRequest(
-                      SesInterface.V2,
-                      call.accessKeyId(),
-                      call.region(),
-                      from,
-                      rcpts,
-                      subject,
-                      bytes,
-                      "SendBulkEmail")
-                  .withConfigurationSet(text(req, "ConfigurationSetName")));
-      ObjectNode r = results.addObject();
-      if (o instanceof SendOutcome.Accepted a) {
-        r.put("Status", "SUCCESS").put("MessageId", a.messageId());
-      } else {
-        SendOutcome.Rejected rej = (SendOutcome.Rejected) o;
-        r.put("Status", bulkStatus(rej.error())).put("Error", rej.message());
-      }
-    }
-    ObjectNode out = JSON.createObjectNode();
-    out.set("BulkEmailEntryResults", results);
-    return ApiResponse.json(200, out.toString());
-  }
-
-  private static String bulkStatus(SesError e) {
+  /** The single table from refusal to a SendBulkEmail entry's status. */
+  static String bulkStatus(SesError e) {
     return switch (e) {
       case RATE_EXCEEDED -> "ACCOUNT_THROTTLED";
       case DAILY_QUOTA_EXCEEDED -> "ACCOUNT_DAILY_QUOTA_EXCEEDED";
@@ -333,7 +300,7 @@ final class V2Api {
     return ApiResponse.json(200, o.toString());
   }
 
-  private static List<String> destination(JsonNode d) throws BadRequest {
+  static List<String> destination(JsonNode d) throws BadRequest {
     List<String> out = new ArrayList<>();
     if (d.isMissingNode() || d.isNull()) {
       return out;
