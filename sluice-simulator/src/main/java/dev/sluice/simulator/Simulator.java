@@ -4,6 +4,7 @@ import dev.sluice.core.Clock;
 import dev.sluice.simulator.http.ApiServer;
 import dev.sluice.simulator.notify.WebhookPublisher;
 import dev.sluice.simulator.smtp.SesSmtpEndpoint;
+import dev.sluice.simulator.sns.SnsService;
 import dev.sluice.simulator.tls.SelfSignedCertificate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,8 +19,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * A running SES simulator: the HTTP and HTTPS API listeners, the SMTP endpoint, the shared core,
- * notifications and metrics. Embeddable (tests, {@code sluice relay}'s default upstream) and run by
- * {@code sluice simulator}.
+ * notifications, SNS and metrics. Embeddable (tests, {@code sluice relay}'s default upstream) and
+ * run by {@code sluice simulator}.
  *
  * <p>Thread-safe for start and close.
  */
@@ -29,6 +30,7 @@ public final class Simulator implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final SimulatorCore core;
   private final WebhookPublisher publisher;
+  private final SnsService sns;
   private final SelfSignedCertificate certificate;
   private final ApiServer api;
   private SesSmtpEndpoint smtp;
@@ -44,6 +46,7 @@ public final class Simulator implements AutoCloseable {
             : new WebhookPublisher(
                 config.webhook(), 10_000, config.notificationDelay(), clock, registry);
     this.core = new SimulatorCore(config, clock, registry, publisher);
+    this.sns = new SnsService(config.sns(), clock, registry);
     this.certificate =
         SelfSignedCertificate.generate(
             config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
@@ -53,7 +56,8 @@ public final class Simulator implements AutoCloseable {
         new ApiServer(
             core,
             new RandomFaultInjector(config.latency(), config.faults(), config.seed()),
-            registry);
+            registry,
+            sns);
   }
 
   /** Starts every enabled listener. */
@@ -83,6 +87,9 @@ public final class Simulator implements AutoCloseable {
     if (config.exportCertificate() != null) {
       certificate.writePem(config.exportCertificate());
     }
+    if (config.sns().exportCertificate() != null) {
+      sns.signer().certificate().writePem(config.sns().exportCertificate());
+    }
     if (config.httpPort() >= 0) {
       httpPort = api.bindHttp(config.bindAddress(), config.httpPort());
     }
@@ -102,6 +109,11 @@ public final class Simulator implements AutoCloseable {
               .build();
       smtp.start();
       smtpPort = smtp.port();
+    }
+    // SNS's URLs are HTTPS; the plain listener serves them when HTTPS is off.
+    URI snsListener = httpsEndpoint() != null ? httpsEndpoint() : httpEndpoint();
+    if (snsListener != null || !config.sns().subscriptions().isEmpty()) {
+      sns.start(snsListener);
     }
   }
 
@@ -148,6 +160,11 @@ public final class Simulator implements AutoCloseable {
     return core;
   }
 
+  /** The SNS topics SES publishes to: subscriptions, signing, delivery. */
+  public SnsService sns() {
+    return sns;
+  }
+
   /** The metrics registry. */
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -158,7 +175,7 @@ public final class Simulator implements AutoCloseable {
     return config;
   }
 
-  /** Stops all listeners and the notification sender. */
+  /** Stops all listeners and the notification senders. */
   @Override
   public synchronized void close() {
     if (smtp != null) {
@@ -168,5 +185,6 @@ public final class Simulator implements AutoCloseable {
     if (publisher != null) {
       publisher.close();
     }
+    sns.close();
   }
 }
