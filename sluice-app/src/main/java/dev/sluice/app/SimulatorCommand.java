@@ -7,6 +7,7 @@ import dev.sluice.simulator.FaultSpec;
 import dev.sluice.simulator.SesInterface;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
+import dev.sluice.simulator.sns.SnsSettings;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,7 +32,11 @@ import picocli.CommandLine.Command;
     })
 final class SimulatorCommand implements Callable<Integer> {
   private static final SchemaOptions OPTIONS =
-      new SchemaOptions(SimulatorConfig.SCHEMA, "simulator.", "SLUICE_SIMULATOR_");
+      new SchemaOptions(
+          SimulatorConfig.SCHEMA,
+          "simulator.",
+          "SLUICE_SIMULATOR_",
+          Map.of(SnsSettings.SUBSCRIPTIONS.name(), "--sns-subscription"));
 
   @CommandLine.Mixin private ConfigFlags flags = new ConfigFlags();
 
@@ -162,6 +167,25 @@ final class SimulatorCommand implements Callable<Integer> {
     }
     out.println(
         "simulator: " + f + (c.webhook() == null ? "" : "; notifications to " + c.webhook()));
+    if (sim.sns().signingCertUrl() != null) {
+      int subscriptions = c.sns().subscriptions().size();
+      out.println(
+          "simulator: SNS signs with SignatureVersion "
+              + c.sns().signatureVersion()
+              + ", certificate at "
+              + sim.sns().signingCertUrl()
+              + "; "
+              + subscriptions
+              + (subscriptions == 1 ? " subscription" : " subscriptions")
+              + (subscriptions == 0
+                  ? ""
+                  : c.sns().autoConfirm()
+                      ? " (confirmed at once)"
+                      : " (pending until the endpoint visits its SubscribeURL)")
+              + (sim.httpEndpoint() == null
+                  ? ""
+                  : ", see " + sim.httpEndpoint() + "/_sluice/sns/subscriptions"));
+    }
     out.println("simulator: ready; stop with Ctrl-C or SIGTERM");
     out.flush();
   }

@@ -61,6 +61,17 @@ class SimulatorCommandTest {
   }
 
   @Test
+  void snsSubscription_repeatedFlag_joinsIntoTheListKey() {
+    String a = "arn:aws:sns:us-east-1:123456789012:a=http://127.0.0.1:9/a";
+    String b = "arn:aws:sns:us-east-1:123456789012:b=http://127.0.0.1:9/b";
+    Run r = run(Map.of(), "--print-config", "--sns-subscription", a, "--sns-subscription", b);
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("simulator.sns-subscriptions = " + a + "," + b + "   # from flag");
+    Run list = run(Map.of(), "--print-config", "--sns-subscriptions", a + "," + b);
+    assertThat(list.out()).contains("simulator.sns-subscriptions = " + a + "," + b);
+  }
+
+  @Test
   void badValue_exitsTwoNamingTheKey() {
     Run r = run(Map.of(), "--max-send-rate", "fast");
     assertThat(r.status()).isEqualTo(2);

@@ -2,10 +2,8 @@ package dev.sluice.simulator;
 
 import dev.sluice.core.Clock;
 import dev.sluice.simulator.http.ApiServer;
-import dev.sluice.simulator.notify.WebhookPublisher;
-import dev.sluice.simulator.notify.WebhookTopics;
 import dev.sluice.simulator.smtp.SesSmtpEndpoint;
-import dev.sluice.simulator.sns.SnsTopics;
+import dev.sluice.simulator.sns.SnsService;
 import dev.sluice.simulator.tls.SelfSignedCertificate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,14 +13,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
  * A running SES simulator: the HTTP and HTTPS API listeners, the SMTP endpoint, the shared core,
- * notifications and metrics. Embeddable (tests, {@code sluice relay}'s default upstream) and run by
- * {@code sluice simulator}.
+ * notifications, SNS and metrics. Embeddable (tests, {@code sluice relay}'s default upstream) and
+ * run by {@code sluice simulator}.
  *
  * <p>Thread-safe for start and close.
  */
@@ -31,7 +28,7 @@ public final class Simulator implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final SimulatorCore core;
-  private final WebhookPublisher publisher;
+  private final SnsService sns;
   private final SelfSignedCertificate certificate;
   private final ApiServer api;
   private SesSmtpEndpoint smtp;
@@ -41,26 +38,8 @@ public final class Simulator implements AutoCloseable {
 
   private Simulator(SimulatorConfig config, Clock clock) {
     this.config = config;
-    this.publisher =
-        config.webhook() == null
-            ? null
-            : new WebhookPublisher(config.webhook(), 10_000, Duration.ZERO, clock, registry);
-    this.core =
-        new SimulatorCore(
-            config,
-            clock,
-            registry,
-            publisher == null
-                ? SnsTopics.NONE
-                : new WebhookTopics(
-                    publisher,
-                    "arn:aws:sns:"
-                        + config.region()
-                        + ":"
-                        + config.accountId()
-                        + ":"
-                        + SimulatorCore.FEEDBACK_TOPIC,
-                    config.region()));
+    this.sns = new SnsService(config.sns(), clock, registry);
+    this.core = new SimulatorCore(config, clock, registry, sns);
     this.certificate =
         SelfSignedCertificate.generate(
             config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
@@ -70,7 +49,8 @@ public final class Simulator implements AutoCloseable {
         new ApiServer(
             core,
             new RandomFaultInjector(config.latency(), config.faults(), config.seed()),
-            registry);
+            registry,
+            sns);
   }
 
   /** Starts every enabled listener. */
@@ -100,6 +80,9 @@ public final class Simulator implements AutoCloseable {
     if (config.exportCertificate() != null) {
       certificate.writePem(config.exportCertificate());
     }
+    if (config.sns().exportCertificate() != null) {
+      sns.signer().certificate().writePem(config.sns().exportCertificate());
+    }
     if (config.httpPort() >= 0) {
       httpPort = api.bindHttp(config.bindAddress(), config.httpPort());
     }
@@ -119,6 +102,17 @@ public final class Simulator implements AutoCloseable {
               .build();
       smtp.start();
       smtpPort = smtp.port();
+    }
+    // SNS's URLs are HTTPS; the plain listener serves them when HTTPS is off.
+    URI snsListener = httpsEndpoint() != null ? httpsEndpoint() : httpEndpoint();
+    if (snsListener != null
+        || !config.sns().subscriptions().isEmpty()
+        || config.webhook() != null) {
+      sns.start(snsListener);
+    }
+    if (config.webhook() != null) {
+      // The webhook is a subscription of the feedback topic that needs no confirmation.
+      sns.subscribeConfirmed(core.feedbackTopic(), config.webhook());
     }
   }
 
@@ -165,6 +159,11 @@ public final class Simulator implements AutoCloseable {
     return core;
   }
 
+  /** The SNS topics SES publishes to: subscriptions, signing, delivery. */
+  public SnsService sns() {
+    return sns;
+  }
+
   /** The metrics registry. */
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -175,7 +174,7 @@ public final class Simulator implements AutoCloseable {
     return config;
   }
 
-  /** Stops all listeners and the notification sender. */
+  /** Stops all listeners and the notification senders. */
   @Override
   public synchronized void close() {
     if (smtp != null) {
@@ -183,8 +182,6 @@ public final class Simulator implements AutoCloseable {
     }
     api.close();
     core.close();
-    if (publisher != null) {
-      publisher.close();
-    }
+    sns.close();
   }
 }

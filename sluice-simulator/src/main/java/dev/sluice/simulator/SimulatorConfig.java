@@ -7,6 +7,7 @@ import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.ConfigSchema;
 import dev.sluice.core.config.Parsers;
 import dev.sluice.core.config.Settings;
+import dev.sluice.simulator.sns.SnsSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +52,7 @@ import java.util.Objects;
  * @param inboxBytes how many bytes of recent message content inspection keeps
  * @param exportCertificate where to write the HTTPS certificate as PEM, or null
  * @param seed the seed for latency and fault draws
+ * @param sns the SNS subscriptions, signing and delivery policy
  */
 public record SimulatorConfig(
     String bindAddress,
@@ -79,7 +81,8 @@ public record SimulatorConfig(
     int inboxSize,
     ByteSize inboxBytes,
     Path exportCertificate,
-    long seed) {
+    long seed,
+    SnsSettings sns) {
 
   /** Sandbox limits from the SES documentation. */
   public static final double SANDBOX_RATE = 1;
@@ -95,6 +98,7 @@ public record SimulatorConfig(
     latency = Map.copyOf(latency);
     faults = Map.copyOf(faults);
     strictAuth = Map.copyOf(strictAuth);
+    Objects.requireNonNull(sns, "sns");
   }
 
   // ---- keys -------------------------------------------------------------------------------------
@@ -397,6 +401,7 @@ public record SimulatorConfig(
                 INBOX_BYTES,
                 EXPORT_CERT,
                 SEED));
+    keys.addAll(SnsSettings.KEYS);
     for (SesInterface i : SesInterface.values()) {
       keys.add(LATENCY_BY_IFACE.get(i));
       keys.add(FAULT_BY_IFACE.get(i));
@@ -464,7 +469,8 @@ public record SimulatorConfig(
         s.get(INBOX_SIZE),
         s.get(INBOX_BYTES),
         s.get(EXPORT_CERT),
-        seed);
+        seed,
+        SnsSettings.from(s));
   }
 
   /**

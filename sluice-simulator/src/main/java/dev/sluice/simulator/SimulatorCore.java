@@ -36,7 +36,7 @@ import java.util.Optional;
  * failing check decides the error, as it would at SES. Only then is the message given an id,
  * recorded for inspection, counted per address and, for mailbox-simulator addresses, followed by
  * the notifications SES would publish. Nothing here blocks: notification delivery is handed to the
- * {@link WebhookPublisher}'s bounded queue.
+ * feedback publisher's bounded queue.
  *
  * <p>Thread-safe.
  */

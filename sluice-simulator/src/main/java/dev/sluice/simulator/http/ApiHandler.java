@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's HTTP requests: authentication, latency and fault injection, and dispatch to the
- * v2, v1 or inspection API.
+ * v2, v1, SNS or inspection API.
  *
  * <p>Design: everything runs on the connection's event loop. Injected latency is a timer on that
  * loop ({@code schedule}), not a sleeping thread, so a thousand connections each waiting 50 ms cost
@@ -50,6 +50,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
   private final V2Api v2;
   private final V1Api v1;
   private final InspectionApi inspection;
+  private final SnsEndpoints sns;
   private final FaultInjector faults;
   private final Duration hangLimit;
   private final Map<String, String> strictAuth;
@@ -59,11 +60,17 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> hang;
 
   ApiHandler(
-      SimulatorCore core, V2Api v2, V1Api v1, InspectionApi inspection, FaultInjector faults) {
+      SimulatorCore core,
+      V2Api v2,
+      V1Api v1,
+      InspectionApi inspection,
+      SnsEndpoints sns,
+      FaultInjector faults) {
     this.core = core;
     this.v2 = v2;
     this.v1 = v1;
     this.inspection = inspection;
+    this.sns = sns;
     this.faults = faults;
     this.hangLimit = core.config().hangLimit();
     this.strictAuth = core.config().strictAuth();
@@ -110,6 +117,17 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     String path = q < 0 ? uri : uri.substring(0, q);
     String query = q < 0 ? null : uri.substring(q + 1);
     String method = req.method().name();
+    ApiResponse snsAnswer =
+        sns.handle(
+            method,
+            path,
+            query,
+            req.headers().get(HttpHeaderNames.AUTHORIZATION),
+            () -> ByteBufUtil.getBytes(req.content()));
+    if (snsAnswer != null) {
+      write(ctx, snsAnswer, keepAlive, 0);
+      return;
+    }
     if (InspectionApi.owns(path)) {
       QueryForm form;
       try {

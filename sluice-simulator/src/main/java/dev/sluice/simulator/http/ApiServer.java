@@ -2,6 +2,7 @@ package dev.sluice.simulator.http;
 
 import dev.sluice.simulator.FaultInjector;
 import dev.sluice.simulator.SimulatorCore;
+import dev.sluice.simulator.sns.SnsService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
   private final V2Api v2;
   private final V1Api v1;
   private final InspectionApi inspection;
+  private final SnsEndpoints sns;
   private final EventLoopGroup acceptor;
   private final EventLoopGroup group;
   private final Class<? extends ServerChannel> channelType;
@@ -56,7 +58,11 @@ public final class ApiServer implements AutoCloseable {
   private final List<Channel> listeners = new ArrayList<>();
 
   /** Creates the server; nothing listens until a bind method is called. */
-  public ApiServer(SimulatorCore core, FaultInjector faults, PrometheusMeterRegistry registry) {
+  public ApiServer(
+      SimulatorCore core,
+      FaultInjector faults,
+      PrometheusMeterRegistry registry,
+      SnsService snsService) {
     this.core = core;
     this.faults = faults;
     this.v2 =
@@ -73,6 +79,7 @@ public final class ApiServer implements AutoCloseable {
                 new TemplatesApi(core)));
     this.v1 = new V1Api(core);
     this.inspection = new InspectionApi(core, registry);
+    this.sns = new SnsEndpoints(snsService);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     // One thread only accepts, so a burst of new connections is taken off the listen queue at
     // once instead of waiting behind the loops that serve open connections.
@@ -128,7 +135,7 @@ public final class ApiServer implements AutoCloseable {
                     }
                     ch.pipeline().addLast(new HttpServerCodec(8192, 16384, 65536));
                     ch.pipeline().addLast(new Aggregator(maxRequestSize));
-                    ch.pipeline().addLast(new ApiHandler(core, v2, v1, inspection, faults));
+                    ch.pipeline().addLast(new ApiHandler(core, v2, v1, inspection, sns, faults));
                   }
                 });
     Channel ch = b.bind(new InetSocketAddress(address, port)).sync().channel();

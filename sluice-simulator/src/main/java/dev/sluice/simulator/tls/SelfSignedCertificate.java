@@ -35,9 +35,10 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throwaway server certificate made at start-up (EC P-256, valid for a year), naming {@code
- * localhost}, {@code 127.0.0.1}, {@code ::1} and any extra host names given. Clients trust it by
- * loading the PEM written with {@link #writePem}, or the trust store from {@link #trustStore()}.
+ * A throwaway certificate made at start-up, valid for a year: the server certificate (EC P-256)
+ * naming {@code localhost}, {@code 127.0.0.1}, {@code ::1} and any extra host names given, or an
+ * RSA signing certificate ({@link #rsaSigning}). Clients trust it by loading the PEM written with
+ * {@link #writePem}, or the trust store from {@link #trustStore()}.
  *
  * <p>Immutable; thread-safe.
  */
@@ -53,20 +54,42 @@ public final class SelfSignedCertificate {
 
   /** Generates a new key pair and certificate for the loopback names plus {@code extraNames}. */
   public static SelfSignedCertificate generate(List<String> extraNames) {
+    List<GeneralName> names = new ArrayList<>();
+    names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+    names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    names.add(new GeneralName(GeneralName.iPAddress, "::1"));
+    for (String n : extraNames) {
+      boolean ip = n.matches("[0-9.]+") || n.contains(":");
+      names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, n));
+    }
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
       gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-      KeyPair kp = gen.generateKeyPair();
+      return build(gen.generateKeyPair(), "CN=sluice simulator", names, "SHA256withECDSA");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate a self-signed certificate", e);
+    }
+  }
+
+  /**
+   * Generates an RSA key pair of {@code bits} and a certificate naming {@code commonName}, for
+   * signing documents rather than serving TLS (the SNS signing certificate).
+   */
+  public static SelfSignedCertificate rsaSigning(String commonName, int bits) {
+    try {
+      KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+      gen.initialize(bits, new SecureRandom());
+      return build(gen.generateKeyPair(), "CN=" + commonName, List.of(), "SHA256withRSA");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate a signing certificate", e);
+    }
+  }
+
+  private static SelfSignedCertificate build(
+      KeyPair kp, String subjectName, List<GeneralName> names, String signatureAlgorithm) {
+    try {
       Instant now = Instant.now();
-      X500Name subject = new X500Name("CN=sluice simulator");
-      List<GeneralName> names = new ArrayList<>();
-      names.add(new GeneralName(GeneralName.dNSName, "localhost"));
-      names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
-      names.add(new GeneralName(GeneralName.iPAddress, "::1"));
-      for (String n : extraNames) {
-        boolean ip = n.matches("[0-9.]+") || n.contains(":");
-        names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, n));
-      }
+      X500Name subject = new X500Name(subjectName);
       var builder =
           new JcaX509v3CertificateBuilder(
               subject,
@@ -75,14 +98,16 @@ public final class SelfSignedCertificate {
               Date.from(now.plus(Duration.ofDays(365))),
               subject,
               kp.getPublic());
-      builder.addExtension(
-          Extension.subjectAlternativeName,
-          false,
-          new GeneralNames(names.toArray(new GeneralName[0])));
+      if (!names.isEmpty()) {
+        builder.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(names.toArray(new GeneralName[0])));
+        builder.addExtension(
+            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      }
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(
-          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-      var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate());
+      var signer = new JcaContentSignerBuilder(signatureAlgorithm).build(kp.getPrivate());
       X509Certificate cert =
           new JcaX509CertificateConverter().getCertificate(builder.build(signer));
       return new SelfSignedCertificate(kp, cert);

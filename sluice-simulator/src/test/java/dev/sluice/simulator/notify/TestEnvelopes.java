@@ -5,7 +5,7 @@ import dev.sluice.simulator.mailbox.MessageIds;
 import dev.sluice.simulator.notify.FeedbackJson.Form;
 import java.util.List;
 
-/** Identity notifications in the envelope the {@code --webhook} receives, for tests. */
+/** Identity notifications as the feedback topic receives them, for tests. */
 final class TestEnvelopes {
   private final String topic;
 
@@ -23,7 +23,7 @@ final class TestEnvelopes {
   }
 
   private String wrap(SentMail mail, String message) {
-    return WebhookTopics.envelope(topicArn(mail), mail.region(), "sub-1", message);
+    return message;
   }
 
   String bounce(SentMail mail, String recipient, long now) {
