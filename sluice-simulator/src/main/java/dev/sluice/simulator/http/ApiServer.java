@@ -65,18 +65,7 @@ public final class ApiServer implements AutoCloseable {
       SnsService snsService) {
     this.core = core;
     this.faults = faults;
-    this.v2 =
-        new V2Api(
-            core,
-            List.of(
-                new ConfigurationSetsApi(core.configurationSets(), core.clock()),
-                new SuppressionApi(core.suppression(), core.clock()),
-                new IdentitiesApi(
-                    core.identities(),
-                    core.configurationSets(),
-                    core.config().verifyIdentities(),
-                    core.clock()),
-                new TemplatesApi(core)));
+    this.v2 = v2(core);
     this.v1 = new V1Api(core);
     this.inspection = new InspectionApi(core, registry);
     this.sns = new SnsEndpoints(snsService);
@@ -103,6 +92,21 @@ public final class ApiServer implements AutoCloseable {
             .tag("tls", "true")
             .description("HTTP connections accepted")
             .register(registry);
+  }
+
+  /** The v2 API with every family of operations the simulator answers. */
+  static V2Api v2(SimulatorCore core) {
+    return new V2Api(
+        core,
+        List.of(
+            new ConfigurationSetsApi(core.configurationSets(), core.clock()),
+            new SuppressionApi(core.suppression(), core.clock()),
+            new IdentitiesApi(
+                core.identities(),
+                core.configurationSets(),
+                core.config().verifyIdentities(),
+                core.clock()),
+            new TemplatesApi(core)));
   }
 
   /** Starts a plain HTTP listener and returns its port. */

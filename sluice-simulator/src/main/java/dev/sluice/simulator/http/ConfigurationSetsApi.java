@@ -50,17 +50,49 @@ final class ConfigurationSetsApi implements V2Resource {
 
   @Override
   public void register(V2Routes r) {
-    r.add("POST", SETS, (call, p) -> create(call))
-        .add("GET", SETS, (call, p) -> list(call))
-        .add("POST", "/v2/email/list-configuration-sets", (call, p) -> list(call))
-        .add("GET", SET, (call, p) -> get(p.get("ConfigurationSetName")))
-        .add("DELETE", SET, (call, p) -> delete(p.get("ConfigurationSetName")))
-        .add("POST", DESTINATIONS, (call, p) -> createDestination(call, p))
-        .add("GET", DESTINATIONS, (call, p) -> destinations(p.get("ConfigurationSetName")))
-        .add("PUT", DESTINATION, (call, p) -> updateDestination(call, p))
-        .add("DELETE", DESTINATION, (call, p) -> deleteDestination(p))
-        .add("PUT", SET + "/suppression-options", (call, p) -> suppressionOptions(call, p))
-        .add("PUT", SET + "/sending", (call, p) -> sendingOptions(call, p));
+    r.add("CreateConfigurationSet", "POST", SETS, (call, p) -> create(call))
+        .add("ListConfigurationSets", "GET", SETS, (call, p) -> list(call))
+        .add(
+            "ListConfigurationSets",
+            "POST",
+            "/v2/email/list-configuration-sets",
+            (call, p) -> list(call))
+        .add("GetConfigurationSet", "GET", SET, (call, p) -> get(p.get("ConfigurationSetName")))
+        .add(
+            "DeleteConfigurationSet",
+            "DELETE",
+            SET,
+            (call, p) -> delete(p.get("ConfigurationSetName")))
+        .add(
+            "CreateConfigurationSetEventDestination",
+            "POST",
+            DESTINATIONS,
+            (call, p) -> createDestination(call, p))
+        .add(
+            "GetConfigurationSetEventDestinations",
+            "GET",
+            DESTINATIONS,
+            (call, p) -> destinations(p.get("ConfigurationSetName")))
+        .add(
+            "UpdateConfigurationSetEventDestination",
+            "PUT",
+            DESTINATION,
+            (call, p) -> updateDestination(call, p))
+        .add(
+            "DeleteConfigurationSetEventDestination",
+            "DELETE",
+            DESTINATION,
+            (call, p) -> deleteDestination(p))
+        .add(
+            "PutConfigurationSetSuppressionOptions",
+            "PUT",
+            SET + "/suppression-options",
+            (call, p) -> suppressionOptions(call, p))
+        .add(
+            "PutConfigurationSetSendingOptions",
+            "PUT",
+            SET + "/sending",
+            (call, p) -> sendingOptions(call, p));
   }
 
   private ApiResponse create(ApiCall call) throws V2Api.BadRequest {

@@ -38,12 +38,16 @@ final class IdentitiesApi implements V2Resource {
 
   @Override
   public void register(V2Routes r) {
-    r.add("POST", IDENTITIES, (call, p) -> create(call))
-        .add("GET", IDENTITIES, (call, p) -> list(call))
-        .add("POST", "/v2/email/list-identities", (call, p) -> list(call))
-        .add("GET", IDENTITY, (call, p) -> get(p.get("EmailIdentity")))
-        .add("DELETE", IDENTITY, (call, p) -> delete(p.get("EmailIdentity")))
-        .add("PUT", IDENTITY + "/configuration-set", (call, p) -> defaultSet(call, p));
+    r.add("CreateEmailIdentity", "POST", IDENTITIES, (call, p) -> create(call))
+        .add("ListEmailIdentities", "GET", IDENTITIES, (call, p) -> list(call))
+        .add("ListEmailIdentities", "POST", "/v2/email/list-identities", (call, p) -> list(call))
+        .add("GetEmailIdentity", "GET", IDENTITY, (call, p) -> get(p.get("EmailIdentity")))
+        .add("DeleteEmailIdentity", "DELETE", IDENTITY, (call, p) -> delete(p.get("EmailIdentity")))
+        .add(
+            "PutEmailIdentityConfigurationSetAttributes",
+            "PUT",
+            IDENTITY + "/configuration-set",
+            (call, p) -> defaultSet(call, p));
   }
 
   private ApiResponse create(ApiCall call) throws V2Api.BadRequest {

@@ -38,11 +38,19 @@ final class SuppressionApi implements V2Resource {
 
   @Override
   public void register(V2Routes r) {
-    r.add("PUT", ADDRESSES, (call, p) -> put(call))
-        .add("GET", ADDRESSES, (call, p) -> list(call))
-        .add("GET", ADDRESS, (call, p) -> get(p.get("EmailAddress")))
-        .add("DELETE", ADDRESS, (call, p) -> delete(p.get("EmailAddress")))
-        .add("PUT", "/v2/email/account/suppression", (call, p) -> attributes(call));
+    r.add("PutSuppressedDestination", "PUT", ADDRESSES, (call, p) -> put(call))
+        .add("ListSuppressedDestinations", "GET", ADDRESSES, (call, p) -> list(call))
+        .add("GetSuppressedDestination", "GET", ADDRESS, (call, p) -> get(p.get("EmailAddress")))
+        .add(
+            "DeleteSuppressedDestination",
+            "DELETE",
+            ADDRESS,
+            (call, p) -> delete(p.get("EmailAddress")))
+        .add(
+            "PutAccountSuppressionAttributes",
+            "PUT",
+            "/v2/email/account/suppression",
+            (call, p) -> attributes(call));
   }
 
   private ApiResponse put(ApiCall call) throws V2Api.BadRequest {

@@ -43,12 +43,24 @@ final class TemplatesApi implements V2Resource {
 
   @Override
   public void register(V2Routes r) {
-    r.add("POST", "/v2/email/templates", (call, p) -> create(call))
-        .add("GET", "/v2/email/templates", (call, p) -> list(call))
-        .add("GET", "/v2/email/templates/{TemplateName}", (call, p) -> get(p))
-        .add("PUT", "/v2/email/templates/{TemplateName}", (call, p) -> update(call, p))
-        .add("DELETE", "/v2/email/templates/{TemplateName}", (call, p) -> delete(p))
-        .add("POST", "/v2/email/templates/{TemplateName}/render", (call, p) -> render(call, p));
+    r.add("CreateEmailTemplate", "POST", "/v2/email/templates", (call, p) -> create(call))
+        .add("ListEmailTemplates", "GET", "/v2/email/templates", (call, p) -> list(call))
+        .add("GetEmailTemplate", "GET", "/v2/email/templates/{TemplateName}", (call, p) -> get(p))
+        .add(
+            "UpdateEmailTemplate",
+            "PUT",
+            "/v2/email/templates/{TemplateName}",
+            (call, p) -> update(call, p))
+        .add(
+            "DeleteEmailTemplate",
+            "DELETE",
+            "/v2/email/templates/{TemplateName}",
+            (call, p) -> delete(p))
+        .add(
+            "TestRenderEmailTemplate",
+            "POST",
+            "/v2/email/templates/{TemplateName}/render",
+            (call, p) -> render(call, p));
   }
 
   private ApiResponse create(ApiCall call) throws V2Api.BadRequest {

@@ -117,15 +117,22 @@ final class V2Api {
             + " is not supported by the simulator (docs/simulator.md lists those that are).");
   }
 
+  /** The names of the v2 operations answered (docs/simulator.md's table is checked against it). */
+  java.util.Set<String> operations() {
+    return routes.operations();
+  }
+
   /** The sending operations and the account's: the ones every client calls. */
   private void register(V2Routes r) {
-    r.add("POST", "/v2/email/outbound-emails", (call, p) -> sendEmail(call))
+    r.add("SendEmail", "POST", "/v2/email/outbound-emails", (call, p) -> sendEmail(call))
         .add(
+            "SendBulkEmail",
             "POST",
             "/v2/email/outbound-bulk-emails",
             (call, p) -> templated.bulk(call, parse(call.body())))
-        .add("GET", "/v2/email/account", (call, p) -> getAccount())
+        .add("GetAccount", "GET", "/v2/email/account", (call, p) -> getAccount())
         .add(
+            "PutAccountSendingAttributes",
             "PUT",
             "/v2/email/account/sending",
             (call, p) -> {

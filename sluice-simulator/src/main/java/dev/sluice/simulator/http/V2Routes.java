@@ -30,18 +30,26 @@ final class V2Routes {
     ApiResponse handle(ApiCall call, Map<String, String> path) throws V2Api.BadRequest;
   }
 
-  private record Route(String method, String[] segments, Handler handler) {}
+  private record Route(String operation, String method, String[] segments, Handler handler) {}
 
   private final List<Route> routes = new ArrayList<>();
 
   /**
    * Adds an operation.
    *
+   * @param operation its name in SES's API, e.g. {@code GetEmailTemplate}
    * @param template a path such as {@code /v2/email/templates/{TemplateName}}
    */
-  V2Routes add(String method, String template, Handler handler) {
-    routes.add(new Route(method, split(template), handler));
+  V2Routes add(String operation, String method, String template, Handler handler) {
+    routes.add(new Route(operation, method, split(template), handler));
     return this;
+  }
+
+  /** The names of the operations answered, each once. */
+  java.util.Set<String> operations() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    routes.forEach(r -> out.add(r.operation()));
+    return out;
   }
 
   /** The answer of the operation at the call's method and path, if there is one. */
