@@ -28,6 +28,7 @@ public final class Simulator implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final SimulatorCore core;
+  private final FaultSettings faults;
   private final WebhookPublisher publisher;
   private final SelfSignedCertificate certificate;
   private final ApiServer api;
@@ -49,11 +50,9 @@ public final class Simulator implements AutoCloseable {
             config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
                 ? List.of()
                 : List.of(config.bindAddress()));
+    this.faults = new FaultSettings(config.latency(), config.faults());
     this.api =
-        new ApiServer(
-            core,
-            new RandomFaultInjector(config.latency(), config.faults(), config.seed()),
-            registry);
+        new ApiServer(core, faults, new RandomFaultInjector(faults, config.seed()), registry);
   }
 
   /** Starts every enabled listener. */
@@ -97,7 +96,7 @@ public final class Simulator implements AutoCloseable {
               .credentials(config.strictAuth())
               .region(config.region())
               .maxMessageSize(SimulatorCore.V2_MAX_BYTES)
-              .faults(new RandomFaultInjector(config.latency(), config.faults(), config.seed() + 1))
+              .faults(new RandomFaultInjector(faults, config.seed() + 1))
               .hangLimit(config.hangLimit())
               .build();
       smtp.start();
@@ -146,6 +145,11 @@ public final class Simulator implements AutoCloseable {
   /** The shared core, for inspection in tests. */
   public SimulatorCore core() {
     return core;
+  }
+
+  /** The latency and fault settings, as changed while running. */
+  public FaultSettings faults() {
+    return faults;
   }
 
   /** The metrics registry. */

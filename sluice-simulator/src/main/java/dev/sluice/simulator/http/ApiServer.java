@@ -1,6 +1,7 @@
 package dev.sluice.simulator.http;
 
 import dev.sluice.simulator.FaultInjector;
+import dev.sluice.simulator.FaultSettings;
 import dev.sluice.simulator.SimulatorCore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -55,13 +56,21 @@ public final class ApiServer implements AutoCloseable {
   private final Counter tlsConnections;
   private final List<Channel> listeners = new ArrayList<>();
 
-  /** Creates the server; nothing listens until a bind method is called. */
-  public ApiServer(SimulatorCore core, FaultInjector faults, PrometheusMeterRegistry registry) {
+  /**
+   * Creates the server; nothing listens until a bind method is called.
+   *
+   * @param settings the settings {@code faults} draws from, changed by {@code PUT /_sluice/faults}
+   */
+  public ApiServer(
+      SimulatorCore core,
+      FaultSettings settings,
+      FaultInjector faults,
+      PrometheusMeterRegistry registry) {
     this.core = core;
     this.faults = faults;
     this.v2 = new V2Api(core, List.of());
     this.v1 = new V1Api(core);
-    this.inspection = new InspectionApi(core, registry);
+    this.inspection = new InspectionApi(core, settings, registry);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     // One thread only accepts, so a burst of new connections is taken off the listen queue at
     // once instead of waiting behind the loops that serve open connections.

@@ -3,6 +3,7 @@ package dev.sluice.simulator.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.simulator.FaultSettings;
 import dev.sluice.simulator.MessageTrail;
 import dev.sluice.simulator.QuotaLedger;
 import dev.sluice.simulator.ReceivedMessage;
@@ -15,8 +16,8 @@ import java.util.function.Predicate;
 
 /**
  * The simulator's own endpoints, outside the SES API: recent messages, per-address counters, quota
- * state, reset, runtime quota changes, health and Prometheus metrics. None of them is subject to
- * injected latency or faults.
+ * state, reset, runtime quota and fault changes, health and Prometheus metrics. None of them is
+ * subject to injected latency or faults.
  *
  * <pre>
  * GET  /_sluice/messages[?limit=N&amp;to=ADDR&amp;from=ADDR&amp;via=v2|v1|smtp]   newest first
@@ -25,6 +26,9 @@ import java.util.function.Predicate;
  * GET  /_sluice/counters                                             recipients per address
  * GET  /_sluice/quota                                                limits and usage
  * PUT  /_sluice/quota?max-send-rate=R&amp;max-24h-send=N                 change limits while running
+ * GET  /_sluice/faults                                               latency and faults per interface
+ * PUT  /_sluice/faults?v2-fault-rate=503:1&amp;latency=50ms&amp;…              change them while running
+ * DELETE /_sluice/faults                                             back to the start-up settings
  * POST /_sluice/reset                                                forget messages, counters, usage
  * GET  /health                                                       200 "ok"
  * GET  /metrics                                                      Prometheus text format
@@ -39,10 +43,12 @@ final class InspectionApi {
 
   private final SimulatorCore core;
   private final PrometheusMeterRegistry registry;
+  private final FaultsApi faults;
 
-  InspectionApi(SimulatorCore core, PrometheusMeterRegistry registry) {
+  InspectionApi(SimulatorCore core, FaultSettings faults, PrometheusMeterRegistry registry) {
     this.core = core;
     this.registry = registry;
+    this.faults = new FaultsApi(faults);
   }
 
   static boolean owns(String path) {
@@ -92,6 +98,12 @@ final class InspectionApi {
           l.configure(rate, daily, core.config().burst().toNanos() / 1e9);
           return quota();
         }
+      case "GET faults":
+        return faults.get();
+      case "PUT faults", "POST faults":
+        return faults.put(query);
+      case "DELETE faults":
+        return faults.delete();
       case "POST reset":
         core.reset();
         return ApiResponse.empty(204);
