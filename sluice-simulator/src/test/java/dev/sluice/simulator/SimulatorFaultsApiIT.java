@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.Message;
-import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -15,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ses.SesClient;
@@ -169,15 +167,7 @@ class SimulatorFaultsApiIT {
   }
 
   static void sendSmtp(Simulator sim, String to) throws Exception {
-    Properties p = new Properties();
-    p.put("mail.smtp.host", "127.0.0.1");
-    p.put("mail.smtp.port", String.valueOf(sim.smtpPort()));
-    p.put("mail.smtp.auth", "true");
-    p.put("mail.smtp.starttls.enable", "true");
-    p.put("mail.smtp.starttls.required", "true");
-    p.put("mail.smtp.ssl.socketFactory", sim.certificate().clientContext().getSocketFactory());
-    p.put("mail.smtp.timeout", "10000");
-    MimeMessage m = new MimeMessage(Session.getInstance(p));
+    MimeMessage m = new MimeMessage(SesClients.smtpSession(sim));
     m.setFrom(new InternetAddress("sender@example.com"));
     m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
     m.setSubject("Over SMTP");

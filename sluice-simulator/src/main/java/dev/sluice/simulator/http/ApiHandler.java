@@ -110,6 +110,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     String path = q < 0 ? uri : uri.substring(0, q);
     String query = q < 0 ? null : uri.substring(q + 1);
     String method = req.method().name();
+    if (method.equals("GET") && path.equals("/") && query == null) {
+      write(ctx, InboxPage.redirect(), keepAlive, 0); // a person's browser; v1 calls are POSTs
+      return;
+    }
     if (InspectionApi.owns(path)) {
       QueryForm form;
       try {

@@ -9,6 +9,7 @@ import dev.sluice.simulator.SesError;
 import dev.sluice.simulator.SesInterface;
 import dev.sluice.simulator.SimulatorCore;
 import dev.sluice.simulator.mailbox.MessageIds;
+import dev.sluice.simulator.mime.SimpleMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -162,8 +163,16 @@ final class V1Api {
           400, "MissingParameter", "The request must contain the parameter Message.Body.");
     }
     checkTags(f);
-    String shown =
-        (text == null ? "" : text) + (html == null ? "" : (text == null ? "" : "\n\n") + html);
+    byte[] message =
+        SimpleMessage.compose(
+            source,
+            f.list("Destination.ToAddresses"),
+            f.list("Destination.CcAddresses"),
+            subject,
+            text,
+            html,
+            List.of(),
+            java.time.Instant.ofEpochMilli(core.clock().millis()));
     return new SendRequest(
             SesInterface.V1,
             call.accessKeyId(),
@@ -171,7 +180,7 @@ final class V1Api {
             source,
             rcpts,
             subject,
-            shown.getBytes(StandardCharsets.UTF_8),
+            message,
             "SendEmail")
         .withConfigurationSet(f.get("ConfigurationSetName"));
   }
