@@ -129,11 +129,15 @@ final class SimulatorCommand implements Callable<Integer> {
     }
     if (sim.httpEndpoint() != null) {
       out.println(
-          "simulator: inspect "
+          "simulator: inbox "
               + sim.httpEndpoint()
-              + "/_sluice/messages, metrics "
+              + "/_sluice/inbox (a page for people; as JSON: "
               + sim.httpEndpoint()
-              + "/metrics");
+              + "/_sluice/messages), metrics "
+              + sim.httpEndpoint()
+              + "/metrics, faults at run time: PUT "
+              + sim.httpEndpoint()
+              + "/_sluice/faults");
     }
     out.println(
         "simulator: account "

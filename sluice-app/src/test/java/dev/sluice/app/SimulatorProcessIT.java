@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +71,16 @@ class SimulatorProcessIT {
           .contains("SMTP endpoint smtp://127.0.0.1:")
           .contains("https://127.0.0.1:");
       assertThat(Files.readString(pem)).startsWith("-----BEGIN CERTIFICATE-----");
+      assertThat(lines)
+          .as("where the inbox page is")
+          .anyMatch(l -> l.startsWith("simulator: inbox " + m.group(1) + "/_sluice/inbox "));
+      HttpResponse<String> page =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(m.group(1) + "/_sluice/inbox")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("<title>Sluice simulator inbox</title>");
       try (SesV2Client c =
           SesV2Client.builder()
               .endpointOverride(URI.create(m.group(1)))

@@ -1,28 +1,29 @@
 package dev.sluice.simulator;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Draws latency and faults independently per request from each interface's configured
- * distributions.
+ * Draws latency and faults independently per request from each interface's current settings.
  *
  * <p>Thread-safe: each thread splits its own random source from a seeded root, so draws are cheap
- * and need no lock.
+ * and need no lock; the settings are read as one snapshot per request.
  */
 public final class RandomFaultInjector implements FaultInjector {
-  private final Map<SesInterface, LatencySpec> latency;
-  private final Map<SesInterface, FaultSpec> faults;
+  private final FaultSettings settings;
   private final SplittableRandom root;
   private final ThreadLocal<SplittableRandom> local;
 
-  /** Creates an injector with one latency spec and one fault spec per interface. */
+  /** Creates an injector with fixed settings: one latency spec and one fault spec per interface. */
   public RandomFaultInjector(
       Map<SesInterface, LatencySpec> latency, Map<SesInterface, FaultSpec> faults, long seed) {
-    this.latency = new EnumMap<>(latency);
-    this.faults = new EnumMap<>(faults);
+    this(new FaultSettings(latency, faults), seed);
+  }
+
+  /** Creates an injector that follows {@code settings} as they change. */
+  public RandomFaultInjector(FaultSettings settings, long seed) {
+    this.settings = settings;
     this.root = new SplittableRandom(seed);
     this.local = ThreadLocal.withInitial(this::split);
   }
@@ -34,11 +35,11 @@ public final class RandomFaultInjector implements FaultInjector {
   @Override
   public Injection next(SesInterface via) {
     SplittableRandom r = local.get();
-    LatencySpec l = latency.getOrDefault(via, LatencySpec.ZERO);
-    long nanos = l.sampleNanos(r);
-    FaultSpec f = faults.getOrDefault(via, FaultSpec.NONE);
+    FaultSettings.Conditions c = settings.of(via);
+    long nanos = c.latency().sampleNanos(r);
+    FaultSpec f = c.faults();
     Injection.Kind kind = Injection.Kind.NONE;
-    if (f != FaultSpec.NONE) {
+    if (!f.equals(FaultSpec.NONE)) {
       double x = r.nextDouble();
       if ((x -= f.error500()) < 0) {
         kind = Injection.Kind.ERROR_500;

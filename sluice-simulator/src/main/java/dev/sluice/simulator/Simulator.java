@@ -29,6 +29,7 @@ public final class Simulator implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final SimulatorCore core;
   private final SnsService sns;
+  private final FaultSettings faults;
   private final SelfSignedCertificate certificate;
   private final ApiServer api;
   private SesSmtpEndpoint smtp;
@@ -45,12 +46,9 @@ public final class Simulator implements AutoCloseable {
             config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
                 ? List.of()
                 : List.of(config.bindAddress()));
+    this.faults = new FaultSettings(config.latency(), config.faults());
     this.api =
-        new ApiServer(
-            core,
-            new RandomFaultInjector(config.latency(), config.faults(), config.seed()),
-            registry,
-            sns);
+        new ApiServer(core, faults, new RandomFaultInjector(faults, config.seed()), registry, sns);
   }
 
   /** Starts every enabled listener. */
@@ -97,7 +95,7 @@ public final class Simulator implements AutoCloseable {
               .credentials(config.strictAuth())
               .region(config.region())
               .maxMessageSize(SimulatorCore.V2_MAX_BYTES)
-              .faults(new RandomFaultInjector(config.latency(), config.faults(), config.seed() + 1))
+              .faults(new RandomFaultInjector(faults, config.seed() + 1))
               .hangLimit(config.hangLimit())
               .build();
       smtp.start();
@@ -162,6 +160,11 @@ public final class Simulator implements AutoCloseable {
   /** The SNS topics SES publishes to: subscriptions, signing, delivery. */
   public SnsService sns() {
     return sns;
+  }
+
+  /** The latency and fault settings, as changed while running. */
+  public FaultSettings faults() {
+    return faults;
   }
 
   /** The metrics registry. */

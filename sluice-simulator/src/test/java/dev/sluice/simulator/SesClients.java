@@ -44,6 +44,19 @@ final class SesClients {
         .build();
   }
 
+  /** A JavaMail session for the simulator's SMTP endpoint: STARTTLS required, AUTH on. */
+  static jakarta.mail.Session smtpSession(Simulator sim) {
+    java.util.Properties p = new java.util.Properties();
+    p.put("mail.smtp.host", "127.0.0.1");
+    p.put("mail.smtp.port", String.valueOf(sim.smtpPort()));
+    p.put("mail.smtp.auth", "true");
+    p.put("mail.smtp.starttls.enable", "true");
+    p.put("mail.smtp.starttls.required", "true");
+    p.put("mail.smtp.ssl.socketFactory", sim.certificate().clientContext().getSocketFactory());
+    p.put("mail.smtp.timeout", "10000");
+    return jakarta.mail.Session.getInstance(p);
+  }
+
   static SesV2Client v2(Simulator sim, URI endpoint) {
     return v2(sim, endpoint, SECRET, Duration.ofSeconds(10));
   }

@@ -103,9 +103,9 @@ public final class Upstream implements AutoCloseable {
             + endpoint
             + " ("
             + why
-            + "; nothing leaves this machine; see "
+            + "; nothing leaves this machine; its inbox: "
             + endpoint
-            + "/_sluice/messages)",
+            + "/_sluice/inbox)",
         ANY);
   }
 

@@ -196,6 +196,18 @@ class RelayDeliveryIT {
         java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:\\d+")
             .matcher(relay.deliveryDescription());
     assertThat(url.find()).as(relay.deliveryDescription()).isTrue();
+    assertThat(relay.deliveryDescription())
+        .as("the relay says where the embedded simulator's inbox page is")
+        .contains("its inbox: " + url.group() + "/_sluice/inbox");
+    java.net.http.HttpResponse<String> page =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url.group() + "/_sluice/inbox"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>Sluice simulator inbox</title>");
     try (software.amazon.awssdk.services.ses.SesClient ses =
         software.amazon.awssdk.services.ses.SesClient.builder()
             .endpointOverride(java.net.URI.create(url.group()))

@@ -128,6 +128,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       write(ctx, snsAnswer, keepAlive, 0);
       return;
     }
+    if (method.equals("GET") && path.equals("/") && query == null) {
+      write(ctx, InboxPage.redirect(), keepAlive, 0); // a person's browser; v1 calls are POSTs
+      return;
+    }
     if (InspectionApi.owns(path)) {
       QueryForm form;
       try {

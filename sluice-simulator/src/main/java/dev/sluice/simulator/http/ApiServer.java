@@ -1,6 +1,7 @@
 package dev.sluice.simulator.http;
 
 import dev.sluice.simulator.FaultInjector;
+import dev.sluice.simulator.FaultSettings;
 import dev.sluice.simulator.SimulatorCore;
 import dev.sluice.simulator.sns.SnsService;
 import io.micrometer.core.instrument.Counter;
@@ -57,9 +58,14 @@ public final class ApiServer implements AutoCloseable {
   private final Counter tlsConnections;
   private final List<Channel> listeners = new ArrayList<>();
 
-  /** Creates the server; nothing listens until a bind method is called. */
+  /**
+   * Creates the server; nothing listens until a bind method is called.
+   *
+   * @param settings the settings {@code faults} draws from, changed by {@code PUT /_sluice/faults}
+   */
   public ApiServer(
       SimulatorCore core,
+      FaultSettings settings,
       FaultInjector faults,
       PrometheusMeterRegistry registry,
       SnsService snsService) {
@@ -67,7 +73,7 @@ public final class ApiServer implements AutoCloseable {
     this.faults = faults;
     this.v2 = v2(core);
     this.v1 = new V1Api(core);
-    this.inspection = new InspectionApi(core, registry);
+    this.inspection = new InspectionApi(core, settings, registry);
     this.sns = new SnsEndpoints(snsService);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     // One thread only accepts, so a burst of new connections is taken off the listen queue at

@@ -3,10 +3,13 @@ package dev.sluice.simulator.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.simulator.FaultSettings;
 import dev.sluice.simulator.MessageTrail;
 import dev.sluice.simulator.QuotaLedger;
 import dev.sluice.simulator.ReceivedMessage;
 import dev.sluice.simulator.SimulatorCore;
+import dev.sluice.simulator.mime.EncodedWords;
+import dev.sluice.simulator.mime.MimeReader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -15,16 +18,22 @@ import java.util.function.Predicate;
 
 /**
  * The simulator's own endpoints, outside the SES API: recent messages, per-address counters, quota
- * state, reset, runtime quota changes, health and Prometheus metrics. None of them is subject to
- * injected latency or faults.
+ * state, reset, runtime quota and fault changes, health and Prometheus metrics. None of them is
+ * subject to injected latency or faults.
  *
  * <pre>
  * GET  /_sluice/messages[?limit=N&amp;to=ADDR&amp;from=ADDR&amp;via=v2|v1|smtp]   newest first
- * GET  /_sluice/messages/{messageId}                                 one message, content as text
+ * GET  /_sluice/messages[?q=TEXT]                                    sender, recipient or subject contains
+ * GET  /_sluice/messages/{messageId}[?content=false]                 one message, content as text
  * GET  /_sluice/messages/{messageId}/raw                             the content as sent
+ * GET  /_sluice/messages/{messageId}/parts                           headers, text, HTML, attachments
+ * GET  /_sluice/inbox                                                the inbox page, for people
  * GET  /_sluice/counters                                             recipients per address
  * GET  /_sluice/quota                                                limits and usage
  * PUT  /_sluice/quota?max-send-rate=R&amp;max-24h-send=N                 change limits while running
+ * GET  /_sluice/faults                                               latency and faults per interface
+ * PUT  /_sluice/faults?v2-fault-rate=503:1&amp;latency=50ms&amp;…              change them while running
+ * DELETE /_sluice/faults                                             back to the start-up settings
  * POST /_sluice/reset                                                forget messages, counters, usage
  * GET  /health                                                       200 "ok"
  * GET  /metrics                                                      Prometheus text format
@@ -37,12 +46,17 @@ final class InspectionApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_LIMIT = 10_000;
 
+  /** The most octets of a text or HTML body that {@code /parts} decodes. */
+  static final int MAX_BODY_OCTETS = 2 * 1024 * 1024;
+
   private final SimulatorCore core;
   private final PrometheusMeterRegistry registry;
+  private final FaultsApi faults;
 
-  InspectionApi(SimulatorCore core, PrometheusMeterRegistry registry) {
+  InspectionApi(SimulatorCore core, FaultSettings faults, PrometheusMeterRegistry registry) {
     this.core = core;
     this.registry = registry;
+    this.faults = new FaultsApi(faults);
   }
 
   static boolean owns(String path) {
@@ -92,6 +106,12 @@ final class InspectionApi {
           l.configure(rate, daily, core.config().burst().toNanos() / 1e9);
           return quota();
         }
+      case "GET faults":
+        return faults.get();
+      case "PUT faults", "POST faults":
+        return faults.put(query);
+      case "DELETE faults":
+        return faults.delete();
       case "POST reset":
         core.reset();
         return ApiResponse.empty(204);
@@ -106,20 +126,31 @@ final class InspectionApi {
     }
     if (method.equals("GET") && rest.startsWith("messages/")) {
       String id = rest.substring("messages/".length());
-      boolean raw = id.endsWith("/raw");
-      if (raw) {
-        id = id.substring(0, id.length() - "/raw".length());
-      }
+      int slash = id.indexOf('/');
+      String view = slash < 0 ? "" : id.substring(slash + 1);
+      id = slash < 0 ? id : id.substring(0, slash);
       ReceivedMessage m = core.inbox().find(id);
-      if (m == null) {
-        return error(404, "no message " + id + " is kept (it may have been evicted from the ring)");
+      if (m == null || !(view.isEmpty() || view.equals("raw") || view.equals("parts"))) {
+        return m == null
+            ? error(404, "no message " + id + " is kept (it may have been evicted from the ring)")
+            : error(404, "unknown inspection endpoint " + method + " " + path);
       }
-      if (raw) {
-        return m.content() == null
-            ? error(410, "the content of " + id + " was dropped to stay within inbox-bytes")
-            : new ApiResponse(200, "message/rfc822", new java.util.LinkedHashMap<>(), m.content());
+      if (!view.isEmpty() && m.content() == null) {
+        return error(410, "the content of " + id + " was dropped to stay within inbox-bytes");
       }
-      return ApiResponse.json(200, describe(m, true).toString());
+      return switch (view) {
+        case "raw" ->
+            // A browser opening it gets it as a file, never as a page that could run something.
+            InboxPage.noSniff(
+                new ApiResponse(200, "message/rfc822", new java.util.LinkedHashMap<>(), m.content())
+                    .header("Content-Security-Policy", "sandbox"));
+        case "parts" -> ApiResponse.json(200, parts(m).toString());
+        default ->
+            ApiResponse.json(200, describe(m, !"false".equals(query.get("content"))).toString());
+      };
+    }
+    if (method.equals("GET") && (rest.equals("inbox") || rest.equals("inbox/"))) {
+      return InboxPage.page();
     }
     return error(404, "unknown inspection endpoint " + method + " " + path);
   }
@@ -174,6 +205,10 @@ final class InspectionApi {
     if (via != null) {
       filter = filter.and(m -> m.via().key().equals(via.toLowerCase(Locale.ROOT)));
     }
+    String search = q.get("q");
+    if (search != null && !search.isBlank()) {
+      filter = filter.and(matching(search.strip().toLowerCase(Locale.ROOT)));
+    }
     boolean content = "true".equals(q.get("content"));
     ObjectNode o = JSON.createObjectNode();
     ArrayNode arr = o.putArray("messages");
@@ -183,6 +218,15 @@ final class InspectionApi {
     o.put("kept", core.inbox().size());
     o.put("total", core.inbox().total());
     return ApiResponse.json(200, o.toString());
+  }
+
+  /** Messages whose sender, a recipient or subject contains {@code needle} (lower case). */
+  private static Predicate<ReceivedMessage> matching(String needle) {
+    return m ->
+        m.from().toLowerCase(Locale.ROOT).contains(needle)
+            || m.recipients().stream().anyMatch(r -> r.toLowerCase(Locale.ROOT).contains(needle))
+            || (m.subject() != null
+                && EncodedWords.decode(m.subject()).toLowerCase(Locale.ROOT).contains(needle));
   }
 
   private static ObjectNode describe(ReceivedMessage m, boolean content) {
@@ -195,7 +239,8 @@ final class InspectionApi {
     n.put("from", m.from());
     ArrayNode r = n.putArray("recipients");
     m.recipients().forEach(r::add);
-    n.put("subject", m.subject());
+    // Shown as a mail client shows it: encoded words (RFC 2047) decoded.
+    n.put("subject", EncodedWords.decode(m.subject()));
     n.put("size", m.size());
     n.put("configurationSet", m.configurationSet());
     ObjectNode tags = n.putObject("tags");
@@ -214,6 +259,29 @@ final class InspectionApi {
           "content", m.content() == null ? null : new String(m.content(), StandardCharsets.UTF_8));
     }
     return n;
+  }
+
+  /** A message as a person reads it: {@link MimeReader}'s view, bodies bounded. */
+  private static ObjectNode parts(ReceivedMessage m) {
+    MimeReader.View v = MimeReader.read(m.content(), MAX_BODY_OCTETS);
+    ObjectNode o = JSON.createObjectNode();
+    o.set("message", describe(m, false));
+    ArrayNode headers = o.putArray("headers");
+    v.headers().forEach(h -> headers.addObject().put("name", h.name()).put("value", h.value()));
+    o.put("text", v.text());
+    o.put("textTruncated", v.textTruncated());
+    o.put("html", v.html());
+    o.put("htmlTruncated", v.htmlTruncated());
+    ArrayNode attachments = o.putArray("attachments");
+    for (MimeReader.Attachment a : v.attachments()) {
+      attachments
+          .addObject()
+          .put("contentType", a.contentType())
+          .put("filename", a.filename())
+          .put("size", a.size());
+    }
+    o.put("bodyLimit", MAX_BODY_OCTETS);
+    return o;
   }
 
   private static ApiResponse error(int status, String message) {

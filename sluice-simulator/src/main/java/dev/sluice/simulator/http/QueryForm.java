@@ -51,6 +51,11 @@ final class QueryForm {
     return repeated.getOrDefault(name, List.of());
   }
 
+  /** The names the form holds. */
+  java.util.Set<String> names() {
+    return values.keySet();
+  }
+
   /** The values of {@code prefix.member.1}, {@code .member.2}… up to the first gap. */
   List<String> list(String prefix) {
     List<String> out = new ArrayList<>();

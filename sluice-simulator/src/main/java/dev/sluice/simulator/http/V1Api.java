@@ -11,6 +11,7 @@ import dev.sluice.simulator.SesError;
 import dev.sluice.simulator.SesInterface;
 import dev.sluice.simulator.SimulatorCore;
 import dev.sluice.simulator.mailbox.MessageIds;
+import dev.sluice.simulator.mime.SimpleMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,8 +174,16 @@ final class V1Api {
           400, "MissingParameter", "The request must contain the parameter Message.Body.");
     }
     List<MessageTag> tags = tags(f);
-    String shown =
-        (text == null ? "" : text) + (html == null ? "" : (text == null ? "" : "\n\n") + html);
+    byte[] message =
+        SimpleMessage.compose(
+            source,
+            f.list("Destination.ToAddresses"),
+            f.list("Destination.CcAddresses"),
+            subject,
+            text,
+            html,
+            List.of(),
+            java.time.Instant.ofEpochMilli(core.clock().millis()));
     return new SendRequest(
             SesInterface.V1,
             call.accessKeyId(),
@@ -182,7 +191,7 @@ final class V1Api {
             source,
             rcpts,
             subject,
-            shown.getBytes(StandardCharsets.UTF_8),
+            message,
             "SendEmail")
         .withConfigurationSet(f.get("ConfigurationSetName"))
         .withTags(tags);

@@ -16,8 +16,8 @@ import dev.sluice.simulator.SendRequest;
 import dev.sluice.simulator.SesError;
 import dev.sluice.simulator.SesInterface;
 import dev.sluice.simulator.SimulatorCore;
+import dev.sluice.simulator.mime.SimpleMessage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -256,10 +256,23 @@ final class V2Api {
         throw new BadRequest("Too many headers: at most " + MAX_HEADERS + " are allowed.");
       }
       subject = text(subj, "Data");
-      String shown =
-          (textPart == null ? "" : textPart)
-              + (htmlPart == null ? "" : (textPart == null ? "" : "\n\n") + htmlPart);
-      bytes = shown.getBytes(StandardCharsets.UTF_8);
+      List<SimpleMessage.Field> extra = new ArrayList<>();
+      for (JsonNode f : headers) {
+        if (text(f, "Name") != null && text(f, "Value") != null) {
+          extra.add(new SimpleMessage.Field(text(f, "Name"), text(f, "Value")));
+        }
+      }
+      JsonNode d = req.path("Destination");
+      bytes =
+          SimpleMessage.compose(
+              from == null ? "" : from,
+              strings(d.path("ToAddresses")),
+              strings(d.path("CcAddresses")),
+              subject,
+              textPart,
+              htmlPart,
+              extra,
+              java.time.Instant.ofEpochMilli(core.clock().millis()));
     }
     if (from == null) {
       throw new BadRequest("Missing required parameter FromEmailAddress.");
@@ -330,6 +343,13 @@ final class V2Api {
         out.add(a.asText());
       }
     }
+    return out;
+  }
+
+  /** The strings of a list already checked by {@link #destination}; empty when missing. */
+  private static List<String> strings(JsonNode list) {
+    List<String> out = new ArrayList<>();
+    list.forEach(a -> out.add(a.asText()));
     return out;
   }
 
