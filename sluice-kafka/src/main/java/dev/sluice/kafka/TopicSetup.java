@@ -201,25 +201,43 @@ final class TopicSetup {
   }
 
   private <T> T await(KafkaFuture<T> f, String what) {
+    return await(f, what, deadlineNanos, config);
+  }
+
+  /**
+   * Waits for an admin call until the open deadline; a timeout, ours or the admin client's own,
+   * reads the same: what could not be done within the open timeout.
+   */
+  static <T> T await(KafkaFuture<T> f, String what, long deadlineNanos, KafkaSpoolConfig config) {
     long left = Math.max(0, deadlineNanos - System.nanoTime());
     try {
       return f.get(left, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new SpoolException(
-          "could not "
-              + what
-              + " within the open timeout of "
-              + Durations.format(config.openTimeout())
-              + "; check bootstrapServers ("
-              + where()
-              + ") and the client security settings",
-          e);
+      throw timedOut(what, e, config);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+        // The admin client's own deadline (set from the open timeout) can fire first: the same
+        // failure, and the same words, as our wait running out.
+        throw timedOut(what, cause, config);
+      }
       throw new SpoolException("could not " + what + ": " + cause.getMessage(), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SpoolException("interrupted while trying to " + what, e);
     }
+  }
+
+  private static SpoolException timedOut(String what, Throwable cause, KafkaSpoolConfig config) {
+    return new SpoolException(
+        "could not "
+            + what
+            + " within the open timeout of "
+            + Durations.format(config.openTimeout())
+            + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")")
+            + "; check bootstrapServers ("
+            + config.bootstrapServers()
+            + ") and the client security settings",
+        cause);
   }
 }
