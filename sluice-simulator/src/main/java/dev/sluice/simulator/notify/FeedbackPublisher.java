@@ -7,6 +7,7 @@ import dev.sluice.simulator.mailbox.MessageIds;
 import dev.sluice.simulator.notify.FeedbackJson.Form;
 import dev.sluice.simulator.sns.SnsTopics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -120,6 +121,9 @@ public final class FeedbackPublisher implements AutoCloseable {
         Counter.builder("simulator.notifications.published")
             .description("Identity notifications published to the feedback topic")
             .register(registry);
+    Gauge.builder("simulator.feedback.waiting", this, FeedbackPublisher::queuedNow)
+        .description("Accepted messages whose feedback waits to be published")
+        .register(registry);
     this.dispatcher = Thread.ofVirtual().name("simulator-feedback").start(this::run);
   }
 
