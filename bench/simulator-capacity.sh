@@ -74,7 +74,7 @@ Options
       --skip-baseline        do not run aws-ses-v2-local
       --skip-simulator       do not run the simulator (baseline only; implies --skip-events)
       --skip-events          do not run the simulator with event publishing on
-      --events-flags FLAGS   more flags for ${EV_SERVER} only, e.g. "--sns-max-in-flight 64"
+      --events-flags FLAGS   more flags for ${EV_SERVER} only, e.g. "--sns-max-rate 500/s"
                              (default none: the same configuration as the simulator)
       --drain-timeout SECS   after each run of ${EV_SERVER}, wait at most this long
                              for its queued events to be delivered or dropped before

@@ -34,8 +34,8 @@ import java.util.function.Supplier;
  *
  * <p>Bounds: the subscriptions made; per subscription {@code queueLimit} waiting messages (beyond
  * it new ones are dropped and counted) and at most {@link SnsDelivery#MAX_WORKERS_PER_SUBSCRIPTION}
- * workers; {@code maxInFlight} POSTs at once; the last 1,000 deleted subscriptions kept for
- * restoring. {@link #publish} never blocks.
+ * workers; {@code maxInFlight} POSTs at once; {@code maxRate} messages signed per second; the last
+ * 1,000 deleted subscriptions kept for restoring. {@link #publish} never blocks.
  *
  * <p>Thread-safe. Subscribing, confirming and unsubscribing take one lock (rare); publishing reads
  * only concurrent structures.
@@ -91,6 +91,9 @@ public final class SnsService implements SnsTopics, AutoCloseable {
     }
     Gauge.builder("simulator.sns.waiting", this, SnsService::waiting)
         .description("SNS: messages waiting for delivery or being sent")
+        .register(registry);
+    Gauge.builder("simulator.sns.signing.waiting", delivery, SnsDelivery::signingWaits)
+        .description("SNS: deliveries waiting for their turn to sign (sns-max-rate)")
         .register(registry);
   }
 
