@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * enabled SNS destination that matches it), and notes each one in the message's trail.
  *
  * <p>Design: the send path only queues a small {@link Feedback}; the JSON is written on the
- * publisher's thread, and only for the topics that will receive it. Feedback waits in one bounded
- * FIFO — the delay is the same for all, so the head is always the next one due — served by one
- * virtual thread that hands each message to {@link SnsTopics}, which queues its deliveries in turn.
- * When the queue is full, {@link #submit} drops the feedback at once and counts it: feedback is
- * best-effort and must never slow down or buffer without bound in front of the send path.
+ * publisher's thread, only for the topics that will receive it, and only once a subscription has
+ * room for it: when SNS is dropping (its queues full), an event costs a count, not its JSON.
+ * Feedback waits in one bounded FIFO — the delay is the same for all, so the head is always the
+ * next one due — served by one virtual thread that hands each message to {@link SnsTopics}, which
+ * queues its deliveries in turn. When the queue is full, {@link #submit} drops the feedback at once
+ * and counts it: feedback is best-effort and must never slow down or buffer without bound in front
+ * of the send path.
  *
  * <p>Memory bound: {@code capacity} queued feedback objects. Thread-safe.
  */
@@ -300,7 +302,7 @@ public final class FeedbackPublisher implements AutoCloseable {
     if (notificationTopic == null || !topics.hasSubscribers(notificationTopic)) {
       return;
     }
-    topics.publish(notificationTopic, null, json.get());
+    topics.publish(notificationTopic, null, json);
     notifications.increment();
     f.trail()
         .add(new MessageTrail.Entry(now, type, recipient, "notification to " + notificationTopic));
@@ -315,11 +317,32 @@ public final class FeedbackPublisher implements AutoCloseable {
     if (to.isEmpty()) {
       return;
     }
-    String message = json.get();
+    Supplier<String> message = new Once(json);
     for (String topic : to) {
       topics.publish(topic, null, message);
       events.get(type).increment();
       f.trail().add(new MessageTrail.Entry(now, type.eventName(), recipient, "event to " + topic));
+    }
+  }
+
+  /**
+   * A message written at most once, on first use, for all the topics it goes to. Confined to the
+   * publisher's thread.
+   */
+  private static final class Once implements Supplier<String> {
+    private final Supplier<String> write;
+    private String written;
+
+    Once(Supplier<String> write) {
+      this.write = write;
+    }
+
+    @Override
+    public String get() {
+      if (written == null) {
+        written = write.get();
+      }
+      return written;
     }
   }
 

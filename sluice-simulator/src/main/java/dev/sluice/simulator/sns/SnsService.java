@@ -157,6 +157,17 @@ public final class SnsService implements SnsTopics, AutoCloseable {
 
   @Override
   public int publish(String topicArn, String subject, String message) {
+    return publish(topicArn, subject, () -> message);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A subscription whose queue is full counts the message as dropped without it being written;
+   * the message is written once for all subscriptions that take it.
+   */
+  @Override
+  public int publish(String topicArn, String subject, Supplier<String> message) {
     SnsTopic t = topics.get(topicArn);
     if (t == null) {
       unrouted.increment();
@@ -168,6 +179,11 @@ public final class SnsService implements SnsTopics, AutoCloseable {
     for (SnsSubscription sub : t.subscriptions) {
       switch (sub.state()) {
         case CONFIRMED -> {
+          if (!sub.hasRoom(settings.queueLimit())) {
+            // What enqueue would refuse, refused before the message is written.
+            SnsDelivery.dropped(sub, 1);
+            continue;
+          }
           if (o == null) {
             o =
                 new Outgoing(
@@ -175,7 +191,7 @@ public final class SnsService implements SnsTopics, AutoCloseable {
                         MessageIds.randomUuid().toString(),
                         topicArn,
                         subject,
-                        message,
+                        message.get(),
                         clock.millis()),
                     signatureVersion(t));
           }

@@ -6,6 +6,8 @@ import dev.sluice.core.ManualClock;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +105,36 @@ class SnsCpuBoundsIT {
           () -> info(arnA).delivered() == 2 && info(arnB).delivered() == 2);
       assertThat(a.all().get(1).json().get("Message").asText()).isEqualTo("second");
       assertThat(b.all().get(1).json().get("Message").asText()).isEqualTo("second");
+    }
+  }
+
+  @Test
+  void publish_queueFull_messageNotWrittenButCountedAsDropped() throws Exception {
+    try (SnsReceiver hung = SnsReceiver.hung()) {
+      // One worker for the subscription (half of 2 POST slots), two messages may wait.
+      sim =
+          Simulator.start(
+              SimulatorConfig.onFreePorts(
+                  "sns-auto-confirm=true",
+                  "sns-max-in-flight=2",
+                  "sns-queue-limit=2",
+                  "sns-request-timeout=10m"));
+      String arn = sim.sns().subscribe(TOPIC, hung.url());
+      AtomicInteger written = new AtomicInteger();
+      assertThat(sim.sns().publish(TOPIC, null, () -> "held " + written.incrementAndGet()))
+          .isEqualTo(1);
+      SnsReceiver.await("the endpoint holding the first", WAIT, () -> hung.attempts() == 1);
+      int queued = 0;
+      for (int i = 0; i < 10; i++) {
+        queued += sim.sns().publish(TOPIC, null, () -> "event " + written.incrementAndGet());
+      }
+      Predicate<SnsSubscriptionInfo> capped = s -> s.waiting() == 3 && s.dropped() == 8;
+      assertThat(info(arn)).matches(capped, "1 sending, 2 waiting, 8 dropped");
+      assertThat(queued).isEqualTo(2);
+      // Written: the one being sent and the two that fit; the 8 dropped never were.
+      assertThat(written.get()).isEqualTo(3);
+      assertThat(sim.registry().get("simulator.sns.dropped").tag("topic", TOPIC).counter().count())
+          .isEqualTo(8.0);
     }
   }
 }
