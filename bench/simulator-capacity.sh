@@ -355,7 +355,7 @@ ev_snapshot() {
   local sink; sink=$(sink_notifications)
   curl -s --max-time 10 "$1/metrics" | awk -v sink="$sink" '
     /^simulator_feedback_total\{.*outcome="queued"/ { fq += $NF }
-    /^simulator_feedback_total\{.*outcome="dropped"/ { fd += $NF }
+    /^simulator_feedback_total\{.*outcome="(dropped|no-room)"/ { fd += $NF }
     /^simulator_events_published_total/ { ep += $NF }
     /^simulator_sns_published_total/ { sp += $NF }
     /^simulator_sns_delivered_total/ { sd += $NF }

@@ -85,6 +85,7 @@ public final class FeedbackPublisher implements AutoCloseable {
   private volatile boolean closed;
   private final Counter queued;
   private final Counter dropped;
+  private final Counter noRoom;
   private final Map<EventType, Counter> events = new EnumMap<>(EventType.class);
   private final Counter notifications;
 
@@ -111,6 +112,7 @@ public final class FeedbackPublisher implements AutoCloseable {
     this.clock = clock;
     this.queued = counter(registry, "queued");
     this.dropped = counter(registry, "dropped");
+    this.noRoom = counter(registry, "no-room");
     for (EventType t : EventType.values()) {
       events.put(
           t,
@@ -132,25 +134,46 @@ public final class FeedbackPublisher implements AutoCloseable {
   private static Counter counter(MeterRegistry r, String outcome) {
     return Counter.builder("simulator.feedback")
         .tag("outcome", outcome)
-        .description("Accepted messages whose feedback was queued, or dropped with the queue full")
+        .description(
+            "Accepted messages whose feedback was queued, dropped with the queue full, or not"
+                + " built because no subscription of its topics had room")
         .register(r);
   }
 
   /**
-   * Whether feedback about a send using {@code configurationSet} (null for none) goes anywhere, so
-   * that the send path builds none when it would not.
+   * Whether the feedback of a send using {@code configurationSet} (null for none), whose recipients
+   * met {@code fates}, is worth building now, so that the send path builds none when it would not.
+   *
+   * <p>Yes when it may put an address on the suppression list, or when some subscription of its
+   * topics has room for it. When its topics have subscriptions but every one of them is full, the
+   * feedback is counted here as dropped ({@code simulator_feedback_total{outcome="no-room"}})
+   * before anything of it is built: a simulator whose subscribers are far behind spends next to
+   * nothing on the events it cannot deliver, instead of building each one only to drop it.
    */
-  public boolean wanted(String configurationSet) {
-    if (notificationTopic != null && topics.hasSubscribers(notificationTopic)) {
+  public boolean wanted(String configurationSet, List<Fate> fates) {
+    if (listener != Listener.NONE
+        && (fates.contains(Fate.BOUNCED) || fates.contains(Fate.COMPLAINED))) {
       return true;
     }
-    if (configurationSet == null) {
-      return false;
-    }
-    for (EventType t : EventType.values()) {
-      if (!destinations.topics(configurationSet, t).isEmpty()) {
+    boolean subscribed = false;
+    if (notificationTopic != null && topics.hasSubscribers(notificationTopic)) {
+      if (topics.hasRoom(notificationTopic)) {
         return true;
       }
+      subscribed = true;
+    }
+    if (configurationSet != null) {
+      for (EventType t : EventType.values()) {
+        for (String topic : destinations.topics(configurationSet, t)) {
+          if (topics.hasRoom(topic)) {
+            return true;
+          }
+          subscribed |= topics.hasSubscribers(topic);
+        }
+      }
+    }
+    if (subscribed) {
+      noRoom.increment();
     }
     return false;
   }
@@ -164,7 +187,11 @@ public final class FeedbackPublisher implements AutoCloseable {
         return;
       }
       queue.addLast(new Pending(f, clock.nanos() + delayNanos));
-      changed.signal();
+      if (queue.size() == 1) {
+        // Every delay is the same, so a non-empty queue's head is due no later than this one, and
+        // the dispatcher already waits for it: only a queue that was empty needs a wake-up.
+        changed.signal();
+      }
     } finally {
       lock.unlock();
     }

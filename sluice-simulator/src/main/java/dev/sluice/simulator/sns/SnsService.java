@@ -156,6 +156,28 @@ public final class SnsService implements SnsTopics, AutoCloseable {
   }
 
   @Override
+  public boolean hasRoom(String topicArn) {
+    SnsTopic t = topics.get(topicArn);
+    if (t == null) {
+      return false;
+    }
+    for (SnsSubscription sub : t.subscriptions) {
+      switch (sub.state()) {
+        case PENDING -> {
+          return true;
+        }
+        case CONFIRMED -> {
+          if (sub.hasRoom(settings.queueLimit())) {
+            return true;
+          }
+        }
+        case DELETED -> {}
+      }
+    }
+    return false;
+  }
+
+  @Override
   public int publish(String topicArn, String subject, String message) {
     return publish(topicArn, subject, () -> message);
   }

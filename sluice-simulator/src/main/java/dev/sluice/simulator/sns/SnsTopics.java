@@ -53,4 +53,13 @@ public interface SnsTopics {
   default boolean hasSubscribers(String topicArn) {
     return true;
   }
+
+  /**
+   * Whether a message published to the topic now would be queued for at least one subscription (a
+   * pending subscription counts: it records the message as not sent). The default answers {@link
+   * #hasSubscribers}.
+   */
+  default boolean hasRoom(String topicArn) {
+    return hasSubscribers(topicArn);
+  }
 }
