@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Capacity benchmark of `sluice simulator` on the SES v2 SendEmail call,
-# side by side with aws-ses-v2-local (npm) on the same call, in the same run.
-# Reports; asserts nothing. See bench/README.md.
+# side by side with the same simulator publishing SES events to an SNS
+# subscriber and with aws-ses-v2-local (npm), on the same calls, in the same
+# run. Reports; asserts nothing. See bench/README.md.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 LUA_SCRIPT="$BENCH_DIR/lua/ses-v2-send-email.lua"
+SINK_SCRIPT="$BENCH_DIR/sns-sink.js"
+# The configuration set every other request names, and the topic its SNS
+# event destination publishes to on the simulator with events.
+CONFIG_SET="sluice-bench"
+EVENTS_TOPIC="arn:aws:sns:us-east-1:123456789012:sluice-bench-events"
+EV_SERVER="simulator+events"
 
 # ---------------------------------------------------------------- options
 DURATION="10s"
@@ -19,6 +26,9 @@ THREADS=2
 TIMEOUT="5s"
 SKIP_BASELINE=0
 SKIP_SIMULATOR=0
+SKIP_EVENTS=0
+EVENTS_FLAGS=""
+DRAIN_TIMEOUT=600
 SKIP_LATENCY=0
 COUNT_STATUS=0
 SIMULATOR_CMD="$REPO_DIR/sluice"
@@ -26,6 +36,7 @@ START_TIMEOUT=600
 OUT_DIR="$BENCH_DIR/out"
 TARGET1_RPS=15000
 TARGET2_PCT=90
+TARGET3_PCT=90
 
 usage() {
   cat <<EOF
@@ -35,10 +46,16 @@ Measures how many SES v2 SendEmail calls per second (POST
 /v2/email/outbound-emails, test vector TV3 with recipient
 success@simulator.amazonses.com) 'sluice simulator' serves over keep-alive
 HTTP on loopback, and runs aws-ses-v2-local on the same call in the same run.
+Every other request names the configuration set ${CONFIG_SET}.
 
 Scenarios
-  zero-latency   simulator started with --latency 0ms, and aws-ses-v2-local,
-                 at each count of --connections. Target 1: >= ${TARGET1_RPS}/s.
+  zero-latency   simulator started with --latency 0ms, the same simulator with
+                 event publishing on (${EV_SERVER}: the set has an SNS event
+                 destination for SEND and DELIVERY, whose topic has a confirmed
+                 subscription to bench/sns-sink.js, so 50% of the sends publish
+                 a Send and a Delivery event), and aws-ses-v2-local, at each
+                 count of --connections. Target 1: >= ${TARGET1_RPS}/s.
+                 Target 3: ${EV_SERVER} >= ${TARGET3_PCT}% of the simulator.
   latency        simulator started with --latency <--latency> at each count of
                  --latency-connections. Target 2: >= ${TARGET2_PCT}% of the bound
                  min(connections / latency, zero-latency capacity).
@@ -55,7 +72,13 @@ Options
   -t, --threads N            wrk threads (default ${THREADS}: the machine has 2 cores)
       --timeout D            wrk per-request timeout (default ${TIMEOUT})
       --skip-baseline        do not run aws-ses-v2-local
-      --skip-simulator       do not run the simulator (baseline only)
+      --skip-simulator       do not run the simulator (baseline only; implies --skip-events)
+      --skip-events          do not run the simulator with event publishing on
+      --events-flags FLAGS   more flags for ${EV_SERVER} only, e.g. "--sns-max-rate 500/s"
+                             (default none: the same configuration as the simulator)
+      --drain-timeout SECS   after each run of ${EV_SERVER}, wait at most this long
+                             for its queued events to be delivered or dropped before
+                             the next run starts (default ${DRAIN_TIMEOUT})
       --skip-latency         do not run the latency scenario
       --count-status         also count responses that are not exactly 200
                              (wrk response() callback; slows the client down)
@@ -67,7 +90,8 @@ Options
 
 Durations accept wrk's units: 500ms, 10s, 2m.
 Output: a table on stdout and bench/out/simulator-capacity-<timestamp>.json.
-Installs wrk (apt-get) and aws-ses-v2-local (npm ci in bench/) when missing.
+Installs wrk (apt-get) and aws-ses-v2-local (npm ci in bench/) when missing;
+the SNS sink needs node.
 EOF
 }
 
@@ -86,6 +110,9 @@ while [[ $# -gt 0 ]]; do
     --timeout) TIMEOUT="${2:?}"; shift 2 ;;
     --skip-baseline) SKIP_BASELINE=1; shift ;;
     --skip-simulator) SKIP_SIMULATOR=1; shift ;;
+    --skip-events) SKIP_EVENTS=1; shift ;;
+    --drain-timeout) DRAIN_TIMEOUT="${2:?}"; shift 2 ;;
+    --events-flags) EVENTS_FLAGS="${2?}"; shift 2 ;;
     --skip-latency) SKIP_LATENCY=1; shift ;;
     --count-status) COUNT_STATUS=1; shift ;;
     --simulator-cmd) SIMULATOR_CMD="${2:?}"; shift 2 ;;
@@ -114,6 +141,8 @@ done
 is_uint "$REPEATS" && (( REPEATS >= 1 )) || die "bad --repeats: $REPEATS"
 is_uint "$THREADS" && (( THREADS >= 1 )) || die "bad --threads: $THREADS"
 is_uint "$START_TIMEOUT" || die "bad --start-timeout: $START_TIMEOUT"
+is_uint "$DRAIN_TIMEOUT" || die "bad --drain-timeout: $DRAIN_TIMEOUT"
+(( SKIP_SIMULATOR )) && SKIP_EVENTS=1
 IFS=',' read -ra ZERO_CONN_LIST <<< "$ZERO_CONNS"
 IFS=',' read -ra LAT_CONN_LIST <<< "$LAT_CONNS"
 for c in "${ZERO_CONN_LIST[@]}" "${LAT_CONN_LIST[@]}"; do
@@ -242,14 +271,21 @@ start_server() {
   [[ "$ka" == "yes" ]] || log "WARNING: $name closed the connection after a response: the runs below are not keep-alive"
 }
 
-# curl arguments for one TV3-style request (the same request the Lua script sends).
-tv3_curl_args() {
+# SigV4-shaped X-Amz-Date and Authorization headers with a placeholder
+# signature (the servers check the form, not the signature).
+auth_args() {
   local amz_date
   amz_date=$(date -u +%Y%m%dT%H%M%SZ)
+  AUTH_ARGS=(-H "X-Amz-Date: $amz_date"
+    -H "Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/${amz_date:0:8}/us-east-1/ses/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=14d5b9a9709eca9d4a54abe9de707ca5277f06020a9003c983dcbf120ab5f605")
+}
+
+# curl arguments for one TV3-style request (the same request the Lua script sends).
+tv3_curl_args() {
+  auth_args
   TV3_ARGS=(-X POST
     -H 'Content-Type: application/json'
-    -H "X-Amz-Date: $amz_date"
-    -H "Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/${amz_date:0:8}/us-east-1/ses/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=14d5b9a9709eca9d4a54abe9de707ca5277f06020a9003c983dcbf120ab5f605"
+    "${AUTH_ARGS[@]}"
     --data-binary '{"FromEmailAddress":"sender@example.com","Destination":{"ToAddresses":["success@simulator.amazonses.com"]},"Content":{"Simple":{"Subject":{"Data":"Hello","Charset":"UTF-8"},"Body":{"Text":{"Data":"Hi there","Charset":"UTF-8"}}}},"EmailTags":[{"Name":"campaign","Value":"jan-2024"}],"ConfigurationSetName":"my-config-set"}')
 }
 
@@ -272,6 +308,84 @@ keepalive() {
   else
     echo no
   fi
+}
+
+# v2_post URL PATH JSON: one call of the simulator's v2 API; stops the run
+# unless it answers 200.
+v2_post() {
+  local url="$1" path="$2" body="$3" code
+  auth_args
+  code=$(curl -s -o "$WORK_DIR/v2-post.body" -w '%{http_code}' --max-time 10 -X POST \
+    -H 'Content-Type: application/json' "${AUTH_ARGS[@]}" --data-binary "$body" "$url$path") || code=000
+  [[ "$code" == "200" ]] || die "POST $path at $url answered HTTP $code: $(head -c 300 "$WORK_DIR/v2-post.body" 2>/dev/null)"
+}
+
+# ---------------------------------------------------------------- SNS sink
+# bench/sns-sink.js: answers every POST 200 and counts what it got. It runs in
+# its own process group so that its CPU is measured like the servers'.
+SINK_PG=""
+SINK_URL=""
+start_sink() {
+  local logf="$WORK_DIR/sns-sink.log" i
+  log "starting the SNS sink: node $SINK_SCRIPT"
+  setsid node "$SINK_SCRIPT" > "$logf" 2>&1 < /dev/null &
+  SINK_PG=$!
+  PGIDS+=("$SINK_PG")
+  for i in $(seq 1 100); do
+    SINK_URL=$(grep -m1 -oE 'http://127\.0\.0\.1:[0-9]+' "$logf" || true)
+    [[ -n "$SINK_URL" ]] && { log "SNS sink at $SINK_URL"; return 0; }
+    kill -0 "$SINK_PG" 2>/dev/null || { cat "$logf" >&2; die "the SNS sink exited"; }
+    sleep 0.1
+  done
+  die "the SNS sink printed no URL within 10s"
+}
+
+# SNS Notifications the sink has received.
+sink_notifications() {
+  local n
+  n=$(curl -s --max-time 5 "$SINK_URL/_counts" | sed -nE 's/.*"Notification":([0-9]+).*/\1/p')
+  echo "${n:-0}"
+}
+
+# ev_snapshot URL: the event counts of the simulator at URL (from /metrics,
+# summed over tags) and of the sink, on one line:
+#   feedback_queued feedback_dropped events_published sns_published
+#   sns_delivered sns_dropped sns_failed sns_waiting feedback_waiting sink_notifications
+ev_snapshot() {
+  local sink; sink=$(sink_notifications)
+  curl -s --max-time 10 "$1/metrics" | awk -v sink="$sink" '
+    /^simulator_feedback_total\{.*outcome="queued"/ { fq += $NF }
+    /^simulator_feedback_total\{.*outcome="(dropped|no-room)"/ { fd += $NF }
+    /^simulator_events_published_total/ { ep += $NF }
+    /^simulator_sns_published_total/ { sp += $NF }
+    /^simulator_sns_delivered_total/ { sd += $NF }
+    /^simulator_sns_dropped_total/ { sx += $NF }
+    /^simulator_sns_failed_total/ { sf += $NF }
+    /^simulator_sns_waiting/ { sw += $NF }
+    /^simulator_feedback_waiting/ { fw += $NF }
+    END { printf "%d %d %d %d %d %d %d %d %d %d\n", fq, fd, ep, sp, sd, sx, sf, sw, fw, sink }'
+}
+
+# ev_drain URL: waits (at most --drain-timeout) until the simulator at URL has
+# no feedback and no SNS message waiting, so that what it still had to
+# deliver after a run does not take CPU from the next server's run. Sets
+# DRAIN_S to the seconds waited and DRAIN_SNAP to the snapshot at the end.
+ev_drain() {
+  local url="$1" t0 snap
+  local -a v
+  t0=$(now)
+  while :; do
+    snap=$(ev_snapshot "$url")
+    read -ra v <<< "$snap"
+    (( v[7] == 0 && v[8] == 0 )) && break
+    if awk -v a="$t0" -v b="$(now)" -v lim="$DRAIN_TIMEOUT" 'BEGIN { exit !(b - a >= lim) }'; then
+      log "  WARNING: $EV_SERVER still has ${v[8]} feedback and ${v[7]} SNS messages waiting after ${DRAIN_TIMEOUT}s; going on"
+      break
+    fi
+    sleep 0.5
+  done
+  DRAIN_S=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
+  DRAIN_SNAP="$snap"
 }
 
 # ---------------------------------------------------------------- setup
@@ -334,12 +448,15 @@ run_wrk() {
   local load1 s0 s1 m0 m1 t0 t1 rc=0 limit
   limit=$(( $(to_ms "$dur") / 1000 + TIMEOUT_MS / 1000 + 60 ))
   load1=$(cut -d' ' -f1 /proc/loadavg)
+  local k0=0 k1=0 e0="" e1=""
+  [[ "$server" == "$EV_SERVER" ]] && e0=$(ev_snapshot "$url")
+  [[ -n "$SINK_PG" ]] && k0=$(group_cpu "$SINK_PG")
   s0=$(group_cpu "$pg")
   m0=$(machine_ticks)
   t0=$(now)
   # The wrapper shell reads its own cutime/cstime once it has waited for wrk:
   # that is the CPU time wrk used.
-  OUT="$out" STATF="$statf" BENCH_COUNT_STATUS="$COUNT_STATUS" \
+  OUT="$out" STATF="$statf" BENCH_COUNT_STATUS="$COUNT_STATUS" BENCH_CONFIG_SET="$CONFIG_SET" BENCH_CONFIG_SET_EVERY=2 \
     timeout --kill-after=5 "$limit" \
     bash -c 'wrk "$@" > "$OUT" 2>&1; rc=$?; cat /proc/$$/stat > "$STATF"; exit $rc' _ \
     -t"$THREADS" -c"$conns" -d"$dur" --timeout "$TIMEOUT" -s "$LUA_SCRIPT" "$url" &
@@ -350,12 +467,33 @@ run_wrk() {
   t1=$(now)
   m1=$(machine_ticks)
   s1=$(group_cpu "$pg")
+  [[ -n "$SINK_PG" ]] && k1=$(group_cpu "$SINK_PG")
+  [[ "$server" == "$EV_SERVER" ]] && e1=$(ev_snapshot "$url")
   if (( rc != 0 )) || ! grep -q '^BENCH_RESULT ' "$out"; then
     echo "---- wrk output ----" >&2; cat "$out" >&2 || true
     die "wrk failed (exit $rc) against $server at $url with $conns connections"
   fi
-  [[ "$rep" == "warmup" ]] && { log "  warm-up $server c=$conns: $(grep -oE 'rps=[0-9.]+' "$out")"; return 0; }
-  local client_cpu wall server_cpu res machine_pct
+  # Events queued during the run are delivered or dropped before anything else runs.
+  DRAIN_S=-1; DRAIN_SNAP=""
+  [[ "$server" == "$EV_SERVER" ]] && ev_drain "$url"
+  if [[ "$rep" == "warmup" ]]; then
+    log "  warm-up $server c=$conns: $(grep -oE 'rps=[0-9.]+' "$out")"
+    [[ "$server" == "$EV_SERVER" ]] && log "  events after the warm-up (drained in ${DRAIN_S}s): $(ev_line "$e0" "$DRAIN_SNAP")"
+    return 0
+  fi
+  local client_cpu wall server_cpu res machine_pct sink_cpu ev="-1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1"
+  sink_cpu=$(awk -v a="$k0" -v b="$k1" 'BEGIN { printf "%.3f", b - a }')
+  if [[ "$server" == "$EV_SERVER" ]]; then
+    # During the run (e0 -> e1) and by the end of the drain (e0 -> DRAIN_SNAP):
+    # events published, SNS published/delivered/dropped/failed, feedback dropped,
+    # sink received; then delivered/dropped/failed/sink received by the end of
+    # the drain, and the drain's seconds.
+    ev=$(awk -v a="$e0" -v b="$e1" -v c="$DRAIN_SNAP" -v d="$DRAIN_S" 'BEGIN {
+      split(a, x, " "); split(b, y, " "); split(c, z, " ")
+      printf "%d %d %d %d %d %d %d %d %d %d %d %s\n", y[3] - x[3], y[4] - x[4], y[5] - x[5], y[6] - x[6],
+        y[7] - x[7], y[2] - x[2], y[10] - x[10], z[5] - x[5], z[6] - x[6], z[7] - x[7], z[10] - x[10], d }')
+    log "  events: $(ev_line "$e0" "$e1") during the run; $(ev_line "$e0" "$DRAIN_SNAP") by the end of the drain (${DRAIN_S}s)"
+  fi
   client_cpu=$(awk -v hz="$CLK_TCK" '{ s = $0; sub(/.*\) /, "", s); split(s, a, " "); printf "%.3f", (a[14] + a[15]) / hz }' "$statf")
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
   server_cpu=$(awk -v a="$s0" -v b="$s1" 'BEGIN { printf "%.3f", b - a }')
@@ -364,14 +502,24 @@ run_wrk() {
   res=$(grep -m1 '^BENCH_RESULT ' "$out")
   # key=value -> TSV row in the column order the report expects.
   awk -v sc="$scenario" -v sv="$server" -v c="$conns" -v l="$lat" -v r="$rep" \
-      -v scpu="$server_cpu" -v ccpu="$client_cpu" -v w="$wall" -v ld="$load1" -v mp="$machine_pct" '
+      -v scpu="$server_cpu" -v ccpu="$client_cpu" -v w="$wall" -v ld="$load1" -v mp="$machine_pct" \
+      -v kcpu="$sink_cpu" -v ev="$ev" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       err = v["connect"] + v["read"] + v["write"] + v["timeout"]
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s",
         sc, sv, c, l, r, v["rps"], v["p50_us"], v["p99_us"], v["non2xx"], v["non200"], err,
-        v["connect"], v["read"], v["write"], v["timeout"], v["requests"], scpu, ccpu, w, ld, mp }' \
+        v["connect"], v["read"], v["write"], v["timeout"], v["requests"], scpu, ccpu, w, ld, mp, kcpu
+      n = split(ev, e, " "); for (i = 1; i <= n; i++) printf "\t%s", e[i]
+      printf "\n" }' \
     <<< "$res" >> "$RAW"
-  log "  run $rep $server c=$conns latency=${lat}ms: $(sed -E 's/^BENCH_RESULT //' <<< "$res") server_cpu=${server_cpu}s client_cpu=${client_cpu}s wall=${wall}s machine_busy=${machine_pct}% load1=$load1"
+  log "  run $rep $server c=$conns latency=${lat}ms: $(sed -E 's/^BENCH_RESULT //' <<< "$res") server_cpu=${server_cpu}s sink_cpu=${sink_cpu}s client_cpu=${client_cpu}s wall=${wall}s machine_busy=${machine_pct}% load1=$load1"
+}
+
+# ev_line A B: the event counts from snapshot A to B, for the log.
+ev_line() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+    printf "published %d, SNS delivered %d, dropped %d, failed %d, feedback dropped %d, sink got %d; waiting %d",
+      y[3] - x[3], y[5] - x[5], y[6] - x[6], y[7] - x[7], y[2] - x[2], y[10] - x[10], y[8] + y[9] }'
 }
 
 clear_store() {
@@ -381,15 +529,46 @@ clear_store() {
   curl -s -o /dev/null --max-time 10 -X POST "$2/clear-store" || true
 }
 
+# start_simulator LATENCY [NAME [FLAGS...]]: the simulator, with the
+# configuration set the Lua script names every other request.
 start_simulator() {
-  start_server "simulator" "$WORK_DIR/simulator-$1.log" "${SIM_CMD[@]}" simulator \
+  local latency="$1" name="${2:-simulator}"
+  shift; (( $# )) && shift
+  start_server "$name" "$WORK_DIR/$name-$latency.log" "${SIM_CMD[@]}" simulator \
     --http-port 0 --https-port 0 --smtp-port 0 \
-    --max-send-rate unlimited --max-24h-send unlimited --latency "$1"
+    --max-send-rate unlimited --max-24h-send unlimited --latency "$latency" "$@"
+  v2_post "$SERVER_URL" /v2/email/configuration-sets "{\"ConfigurationSetName\":\"$CONFIG_SET\"}"
+}
+
+# The same simulator with event publishing on: a subscription of the sink to
+# EVENTS_TOPIC (confirmed at once), and an SNS event destination of the
+# configuration set for SEND, DELIVERY, BOUNCE and COMPLAINT.
+start_simulator_events() {
+  local -a extra=()
+  [[ -n "$EVENTS_FLAGS" ]] && read -ra extra <<< "$EVENTS_FLAGS"
+  start_simulator 0ms "$EV_SERVER" --sns-subscription "$EVENTS_TOPIC=$SINK_URL/sns" --sns-auto-confirm "${extra[@]}"
+  v2_post "$SERVER_URL" "/v2/email/configuration-sets/$CONFIG_SET/event-destinations" \
+    "{\"EventDestinationName\":\"bench-sns\",\"EventDestination\":{\"Enabled\":true,\"MatchingEventTypes\":[\"SEND\",\"DELIVERY\",\"BOUNCE\",\"COMPLAINT\"],\"SnsDestination\":{\"TopicArn\":\"$EVENTS_TOPIC\"}}}"
+  local subs; subs=$(curl -s --max-time 10 "$SERVER_URL/_sluice/sns/subscriptions")
+  grep -q '"state":"confirmed"' <<< "$subs" || die "the sink's SNS subscription is not confirmed: $subs"
+  # One send that names the set: its events must reach the sink before anything is measured.
+  auth_args
+  curl -s -o /dev/null --max-time 10 -X POST -H 'Content-Type: application/json' "${AUTH_ARGS[@]}" \
+    --data-binary "{\"FromEmailAddress\":\"sender@example.com\",\"Destination\":{\"ToAddresses\":[\"success@simulator.amazonses.com\"]},\"Content\":{\"Simple\":{\"Subject\":{\"Data\":\"Hello\"},\"Body\":{\"Text\":{\"Data\":\"Hi\"}}}},\"ConfigurationSetName\":\"$CONFIG_SET\"}" \
+    "$SERVER_URL/v2/email/outbound-emails"
+  local i got=0
+  for i in $(seq 1 100); do
+    got=$(sink_notifications)
+    (( got >= 2 )) && break
+    sleep 0.1
+  done
+  (( got >= 2 )) || die "the sink got $got of the 2 events (Send, Delivery) of one send within 10s: $(curl -s "$SINK_URL/_counts")"
+  log "$EV_SERVER publishes to $EVENTS_TOPIC; the sink got the Send and Delivery events of a test send"
 }
 
 # ---------------------------------------------------------------- scenarios
 cd "$REPO_DIR"
-n_zero_servers=$(( (1 - SKIP_SIMULATOR) + (1 - SKIP_BASELINE) ))
+n_zero_servers=$(( (1 - SKIP_SIMULATOR) + (1 - SKIP_EVENTS) + (1 - SKIP_BASELINE) ))
 n_lat=0; (( SKIP_SIMULATOR || SKIP_LATENCY )) || n_lat=${#LAT_CONN_LIST[@]}
 est=$(( ( n_zero_servers * (WARMUP_MS + REPEATS * DURATION_MS * ${#ZERO_CONN_LIST[@]}) \
         + (n_lat > 0 ? WARMUP_MS + REPEATS * DURATION_MS * n_lat : 0) ) / 1000 ))
@@ -399,6 +578,12 @@ SERVERS=(); URLS=(); PGS=()
 if (( ! SKIP_SIMULATOR )); then
   start_simulator 0ms
   SERVERS+=("simulator"); URLS+=("$SERVER_URL"); PGS+=("$SERVER_PG")
+fi
+if (( ! SKIP_EVENTS )); then
+  command -v node >/dev/null 2>&1 || die "node is required for the SNS sink (or use --skip-events)"
+  start_sink
+  start_simulator_events
+  SERVERS+=("$EV_SERVER"); URLS+=("$SERVER_URL"); PGS+=("$SERVER_PG")
 fi
 if (( ! SKIP_BASELINE )); then
   start_server "aws-ses-v2-local" "$WORK_DIR/aws-ses-v2-local.log" node "$BASELINE_CLI" --host 127.0.0.1 --port 0
@@ -422,6 +607,7 @@ for rep in $(seq 1 "$REPEATS"); do
   done
 done
 for pg in "${PGS[@]}"; do stop_group "$pg"; done
+if [[ -n "$SINK_PG" ]]; then stop_group "$SINK_PG"; SINK_PG=""; fi
 
 if (( n_lat > 0 )); then
   start_simulator "$LATENCY"
@@ -442,10 +628,14 @@ WRK_VERSION=$(wrk --version 2>&1 | head -n1 | awk '{ print $2 }' || true)
 CMDLINE="bench/simulator-capacity.sh --duration $DURATION --repeats $REPEATS --warmup $WARMUP --connections $ZERO_CONNS --latency-connections $LAT_CONNS --latency $LATENCY --threads $THREADS --timeout $TIMEOUT"
 (( SKIP_BASELINE )) && CMDLINE+=" --skip-baseline"
 (( SKIP_SIMULATOR )) && CMDLINE+=" --skip-simulator"
+(( SKIP_EVENTS && ! SKIP_SIMULATOR )) && CMDLINE+=" --skip-events"
+(( SKIP_EVENTS )) || CMDLINE+=" --drain-timeout $DRAIN_TIMEOUT"
+[[ -n "$EVENTS_FLAGS" ]] && CMDLINE+=" --events-flags '$EVENTS_FLAGS'"
 (( SKIP_LATENCY )) && CMDLINE+=" --skip-latency"
 (( COUNT_STATUS )) && CMDLINE+=" --count-status"
 
-awk -F'\t' -v ncores="$NCORES" -v t1="$TARGET1_RPS" -v t2="$TARGET2_PCT" -v json="$JSON" \
+awk -F'\t' -v ncores="$NCORES" -v t1="$TARGET1_RPS" -v t2="$TARGET2_PCT" -v t3="$TARGET3_PCT" -v json="$JSON" \
+    -v evs="$EV_SERVER" -v topic="$EVENTS_TOPIC" -v cset="$CONFIG_SET" \
     -v stamp="$STAMP" -v rev="$GIT_REV" -v wrkv="$WRK_VERSION" -v basev="$BASELINE_VERSION" \
     -v cmd="$CMDLINE" -v threads="$THREADS" -v dur="$DURATION" -v reps="$REPEATS" \
     -v countst="$COUNT_STATUS" -v keepalive="$KEEPALIVE" -v loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" '
@@ -465,25 +655,34 @@ function ms(us) { return sprintf("%.2f", us / 1000) }
   non2xx[key] += $9; if ($10 < 0) non200[key] = -1; else if (non200[key] >= 0) non200[key] += $10
   errs[key] += $11; conn[key] += $12; rd[key] += $13; wr[key] += $14; to[key] += $15
   scpu[key] = scpu[key] " " pct($17, $19); ccpu[key] = ccpu[key] " " pct($18, $19)
-  o = $21 - pct($17, $19) - pct($18, $19); if (o < 0) o = 0
+  kcpu[key] = kcpu[key] " " pct($22, $19)
+  o = $21 - pct($17, $19) - pct($18, $19) - pct($22, $19); if (o < 0) o = 0
   ocpu[key] = ocpu[key] " " o
+  rps_rep[$1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5] = $6
+  if ($2 == evs) {
+    # per run: published, SNS published, delivered, dropped, failed, feedback dropped, sink;
+    # by the end of the drain: delivered, dropped, failed, sink; drain seconds
+    for (i = 23; i <= 34; i++) ev[key, i] = ev[key, i] " " $i
+    evrow[++nev] = $0
+  }
   raw[++nr] = $0
 }
 END {
-  fmt = "%-13s %-17s %6s %8s %10s %9s %9s %8s %7s %8s %8s %8s\n"
-  printf "\n" fmt, "scenario", "server", "conns", "latency", "req/s(med)", "p50 ms", "p99 ms", "non-2xx", "errors", "srv CPU%", "cli CPU%", "oth CPU%"
+  fmt = "%-13s %-17s %6s %8s %10s %9s %9s %8s %7s %8s %9s %8s %8s\n"
+  printf "\n" fmt, "scenario", "server", "conns", "latency", "req/s(med)", "p50 ms", "p99 ms", "non-2xx", "errors", "srv CPU%", "sink CPU%", "cli CPU%", "oth CPU%"
   for (k = 1; k <= nk; k++) {
     key = order[k]; split(key, f, SUBSEP)
     m_rps[key] = median(rps[key]); m_p50[key] = median(p50[key]); m_p99[key] = median(p99[key])
-    m_s[key] = median(scpu[key]); m_c[key] = median(ccpu[key]); m_o[key] = median(ocpu[key])
+    m_s[key] = median(scpu[key]); m_c[key] = median(ccpu[key]); m_o[key] = median(ocpu[key]); m_k[key] = median(kcpu[key])
     printf fmt, f[1], f[2], f[3], f[4] "ms", sprintf("%.0f", m_rps[key]), ms(m_p50[key]), ms(m_p99[key]), \
-      non2xx[key], errs[key], sprintf("%.0f", m_s[key]), sprintf("%.0f", m_c[key]), sprintf("%.0f", m_o[key])
+      non2xx[key], errs[key], sprintf("%.0f", m_s[key]), sprintf("%.1f", m_k[key]), sprintf("%.0f", m_c[key]), sprintf("%.0f", m_o[key])
     if (f[1] == "zero-latency" && f[2] == "simulator" && m_rps[key] > best0) best0 = m_rps[key]
   }
   printf "\nreq/s of each repeat:\n"
   for (k = 1; k <= nk; k++) { key = order[k]; split(key, f, SUBSEP); printf "  %-13s %-17s c=%-5s %s\n", f[1], f[2], f[3], rps[key] }
   printf "CPU%% is the share of all %d cores (100%% = every core busy), median of the repeats;\n", ncores
-  printf "oth = every other process on the machine (from /proc/stat) during the run.\n"
+  printf "sink = the SNS sink (%s'"'"'s subscriber); oth = every other process on the machine\n", evs
+  printf "(from /proc/stat) during the run.\n"
   printf "non-2xx is wrk'"'"'s count of statuses >= 400; errors = connect+read+write+timeout, summed over the repeats.\n"
   printf "\n"
   nratio = 0
@@ -498,6 +697,42 @@ END {
     }
   }
   if (best0 > 0) printf "target 1 (>= %d req/s, zero latency): best median %.0f req/s -> %s\n", t1, best0, (best0 >= t1 ? "met" : "NOT met")
+
+  # Event publishing: the simulator with events against the simulator without, same run.
+  nev3 = 0
+  for (k = 1; k <= nk; k++) {
+    key = order[k]; split(key, f, SUBSEP)
+    if (f[1] != "zero-latency" || f[2] != evs) continue
+    nkey = f[1] SUBSEP "simulator" SUBSEP f[3] SUBSEP f[4]
+    printf "\n%s, c=%s: events of each repeat (SNS = the simulator'"'"'s SNS, sink = what the sink got)\n", evs, f[3]
+    printf "  %-6s %9s %9s %10s %9s %10s %8s %9s | %10s %10s %8s %9s %8s\n", "repeat", "req/s", "published", "SNS deliv", "SNS drop", "SNS failed", "fb drop", "sink got", \
+      "deliv+drn", "drop+drn", "failed", "sink got", "drain s"
+    for (i = 1; i <= nev; i++) {
+      split(evrow[i], g, "\t")
+      if (g[1] != f[1] || g[3] != f[3] || g[4] != f[4]) continue
+      printf "  %-6s %9.0f %9d %10d %9d %10d %8d %9d | %10d %10d %8d %9d %8s\n", g[5], g[6], g[23], g[25], g[26], g[27], g[28], g[29], g[30], g[31], g[32], g[33], g[34]
+    }
+    printf "  %-6s %9.0f %9d %10d %9d %10d %8d %9d | %10d %10d %8d %9d %8s\n", "median", m_rps[key], \
+      median(ev[key, 23]), median(ev[key, 25]), median(ev[key, 26]), median(ev[key, 27]), median(ev[key, 28]), median(ev[key, 29]), \
+      median(ev[key, 30]), median(ev[key, 31]), median(ev[key, 32]), median(ev[key, 33]), median(ev[key, 34])
+    printf "  published = events published to the destination'"'"'s topic during the run (simulator_events_published_total);\n"
+    printf "  left of | during the run, right of it by the end of the drain that follows (the run'"'"'s events and\n"
+    printf "  those still waiting at its start). SNS counts are simulator_sns_*_total; fb drop = feedback\n"
+    printf "  dropped before SNS (simulator_feedback_total{outcome=\"dropped\"}).\n"
+    if (!(nkey in m_rps) || m_rps[nkey] <= 0) continue
+    r = m_rps[key] / m_rps[nkey]
+    per = ""
+    for (rp = 1; rp <= reps; rp++) {
+      a = (f[1] SUBSEP evs SUBSEP f[3] SUBSEP f[4] SUBSEP rp); b = (f[1] SUBSEP "simulator" SUBSEP f[3] SUBSEP f[4] SUBSEP rp)
+      if ((a in rps_rep) && (b in rps_rep) && rps_rep[b] > 0) per = per sprintf(" %.3f", rps_rep[a] / rps_rep[b])
+    }
+    printf "  CPU (median %% of all cores): %s %.0f, sink %.1f, wrk %.0f, other %.0f; simulator alone: %.0f, wrk %.0f\n", \
+      evs, m_s[key], m_k[key], m_c[key], m_o[key], m_s[nkey], m_c[nkey]
+    printf "ratio %s / simulator, zero latency, c=%s: %.3f (%.0f vs %.0f req/s); per repeat:%s\n", evs, f[3], r, m_rps[key], m_rps[nkey], per
+    printf "target 3 (events on, 50%% of sends naming the set: >= %d%% of the capacity without, c=%s): %.1f%% -> %s\n", \
+      t3, f[3], 100 * r, (100 * r >= t3 ? "met" : "NOT met")
+    e3c[++nev3] = f[3]; e3r[nev3] = r; e3per[nev3] = per; e3k[nev3] = key
+  }
   nt2 = 0
   for (k = 1; k <= nk; k++) {
     key = order[k]; split(key, f, SUBSEP)
@@ -522,20 +757,30 @@ END {
   printf "  \"summary\": [\n" > json
   for (k = 1; k <= nk; k++) {
     key = order[k]; split(key, f, SUBSEP); s = rps[key]; sub(/^ /, "", s); gsub(/ /, ", ", s)
-    printf "    {\"scenario\": %s, \"server\": %s, \"connections\": %d, \"latency_ms\": %d, \"rps_median\": %.1f, \"rps_raw\": [%s], \"p50_ms_median\": %s, \"p99_ms_median\": %s, \"non2xx_total\": %d, \"non200_total\": %s, \"socket_errors_total\": %d, \"errors\": {\"connect\": %d, \"read\": %d, \"write\": %d, \"timeout\": %d}, \"server_cpu_pct_median\": %.1f, \"client_cpu_pct_median\": %.1f, \"other_cpu_pct_median\": %.1f}%s\n", \
-      jstr(f[1]), jstr(f[2]), f[3], f[4], m_rps[key], s, ms(m_p50[key]), ms(m_p99[key]), non2xx[key], (non200[key] < 0 ? "null" : non200[key]), errs[key], conn[key], rd[key], wr[key], to[key], m_s[key], m_c[key], m_o[key], (k < nk ? "," : "") > json
+    printf "    {\"scenario\": %s, \"server\": %s, \"connections\": %d, \"latency_ms\": %d, \"rps_median\": %.1f, \"rps_raw\": [%s], \"p50_ms_median\": %s, \"p99_ms_median\": %s, \"non2xx_total\": %d, \"non200_total\": %s, \"socket_errors_total\": %d, \"errors\": {\"connect\": %d, \"read\": %d, \"write\": %d, \"timeout\": %d}, \"server_cpu_pct_median\": %.1f, \"sink_cpu_pct_median\": %.1f, \"client_cpu_pct_median\": %.1f, \"other_cpu_pct_median\": %.1f}%s\n", \
+      jstr(f[1]), jstr(f[2]), f[3], f[4], m_rps[key], s, ms(m_p50[key]), ms(m_p99[key]), non2xx[key], (non200[key] < 0 ? "null" : non200[key]), errs[key], conn[key], rd[key], wr[key], to[key], m_s[key], m_k[key], m_c[key], m_o[key], (k < nk ? "," : "") > json
   }
   printf "  ],\n  \"ratio_simulator_over_baseline_zero_latency\": [" > json
   for (i = 1; i <= nratio; i++) printf "%s{\"connections\": %d, \"ratio\": %.3f}", (i > 1 ? ", " : ""), ratio_c[i], ratio_v[i] > json
   if (best0 > 0) printf "],\n  \"target1\": {\"min_rps\": %d, \"best_median_rps\": %.1f, \"met\": %s},\n", t1, best0, (best0 >= t1 ? "true" : "false") > json
   else printf "],\n  \"target1\": null,\n" > json
+  printf "  \"events\": {\"server\": %s, \"configuration_set\": %s, \"topic\": %s, \"share_of_sends\": 0.5, \"ratio_events_over_simulator\": [", jstr(evs), jstr(cset), jstr(topic) > json
+  for (i = 1; i <= nev3; i++) {
+    pr = e3per[i]; sub(/^ /, "", pr); gsub(/ /, ", ", pr); key = e3k[i]
+    printf "%s{\"connections\": %d, \"ratio\": %.3f, \"ratio_per_repeat\": [%s], \"published_median\": %d, \"sns_delivered_median\": %d, \"sns_dropped_median\": %d, \"sink_cpu_pct_median\": %.1f, \"min_pct\": %d, \"met\": %s}", \
+      (i > 1 ? ", " : ""), e3c[i], e3r[i], pr, median(ev[key, 23]), median(ev[key, 25]), median(ev[key, 26]), m_k[key], t3, (100 * e3r[i] >= t3 ? "true" : "false") > json
+  }
+  printf "]},\n" > json
   printf "  \"target2\": [" > json
   for (i = 1; i <= nt2; i++) printf "%s{\"connections\": %d, \"latency_ms\": %d, \"rps_median\": %.1f, \"bound_rps\": %.1f, \"bound_from\": %s, \"pct_of_bound\": %.1f, \"min_pct\": %d, \"met\": %s}", (i > 1 ? ", " : ""), t2c[i], t2l[i], t2r[i], t2b[i], jstr(t2s[i]), t2p[i], t2, (t2p[i] >= t2 ? "true" : "false") > json
   printf "],\n  \"runs\": [\n" > json
   for (i = 1; i <= nr; i++) {
     split(raw[i], g, "\t")
-    printf "    {\"scenario\": %s, \"server\": %s, \"connections\": %d, \"latency_ms\": %d, \"repeat\": %d, \"rps\": %s, \"p50_us\": %d, \"p99_us\": %d, \"non2xx\": %d, \"non200\": %s, \"connect_errors\": %d, \"read_errors\": %d, \"write_errors\": %d, \"timeouts\": %d, \"requests\": %d, \"server_cpu_s\": %s, \"client_cpu_s\": %s, \"wall_s\": %s, \"machine_busy_pct\": %s, \"load1_before\": %s}%s\n", \
-      jstr(g[1]), jstr(g[2]), g[3], g[4], g[5], g[6], g[7], g[8], g[9], (g[10] < 0 ? "null" : g[10]), g[12], g[13], g[14], g[15], g[16], g[17], g[18], g[19], g[21], g[20], (i < nr ? "," : "") > json
+    evj = ""
+    if (g[2] == evs) evj = sprintf(", \"events\": {\"published\": %d, \"sns_published\": %d, \"sns_delivered\": %d, \"sns_dropped\": %d, \"sns_failed\": %d, \"feedback_dropped\": %d, \"sink_received\": %d, \"by_end_of_drain\": {\"sns_delivered\": %d, \"sns_dropped\": %d, \"sns_failed\": %d, \"sink_received\": %d, \"drain_s\": %s}}", \
+      g[23], g[24], g[25], g[26], g[27], g[28], g[29], g[30], g[31], g[32], g[33], g[34])
+    printf "    {\"scenario\": %s, \"server\": %s, \"connections\": %d, \"latency_ms\": %d, \"repeat\": %d, \"rps\": %s, \"p50_us\": %d, \"p99_us\": %d, \"non2xx\": %d, \"non200\": %s, \"connect_errors\": %d, \"read_errors\": %d, \"write_errors\": %d, \"timeouts\": %d, \"requests\": %d, \"server_cpu_s\": %s, \"sink_cpu_s\": %s, \"client_cpu_s\": %s, \"wall_s\": %s, \"machine_busy_pct\": %s, \"load1_before\": %s%s}%s\n", \
+      jstr(g[1]), jstr(g[2]), g[3], g[4], g[5], g[6], g[7], g[8], g[9], (g[10] < 0 ? "null" : g[10]), g[12], g[13], g[14], g[15], g[16], g[17], g[22], g[18], g[19], g[21], g[20], evj, (i < nr ? "," : "") > json
   }
   printf "  ]\n}\n" > json
 }' "$RAW"

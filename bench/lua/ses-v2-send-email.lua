@@ -5,10 +5,18 @@
 -- Used by bench/simulator-capacity.sh. Run by hand with e.g.
 --   wrk -t2 -c100 -d10s --timeout 5s -s bench/lua/ses-v2-send-email.lua http://127.0.0.1:PORT
 --
--- The request is built once by wrk (no request() function), so the client
--- spends its CPU on I/O, not on Lua.
+-- Two requests are formatted once per thread (one naming a configuration set,
+-- one naming none) and request() hands out the prepared strings in turn, so
+-- the client spends its CPU on I/O, not on Lua.
 --
 -- Environment:
+--   BENCH_CONFIG_SET=NAME the configuration set named by the requests that name
+--                         one (default my-config-set).
+--   BENCH_CONFIG_SET_EVERY=N
+--                         every N-th request of each wrk thread names
+--                         the set, the others name none: 2 (the default) is
+--                         50 %, alternating deterministically; 1 is every
+--                         request, 0 none.
 --   BENCH_COUNT_STATUS=1  also count every response whose status is not
 --                         exactly 200 (uses a response() callback, which
 --                         makes wrk parse each response and slows it down).
@@ -35,14 +43,23 @@ wrk.headers["Authorization"] =
   "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/" .. scope_date ..
   "/us-east-1/ses/aws4_request, SignedHeaders=content-type;host;x-amz-date, " ..
   "Signature=14d5b9a9709eca9d4a54abe9de707ca5277f06020a9003c983dcbf120ab5f605"
-wrk.body =
-  '{"FromEmailAddress":"sender@example.com",' ..
-  '"Destination":{"ToAddresses":["success@simulator.amazonses.com"]},' ..
-  '"Content":{"Simple":{"Subject":{"Data":"Hello","Charset":"UTF-8"},' ..
-  '"Body":{"Text":{"Data":"Hi there","Charset":"UTF-8"}}}},' ..
-  '"EmailTags":[{"Name":"campaign","Value":"jan-2024"}],' ..
-  '"ConfigurationSetName":"my-config-set"}'
--- wrk adds Content-Length itself when a body is set.
+
+local config_set = os.getenv("BENCH_CONFIG_SET") or "my-config-set"
+local every = tonumber(os.getenv("BENCH_CONFIG_SET_EVERY") or "2")
+
+local function body(with_set)
+  local b =
+    '{"FromEmailAddress":"sender@example.com",' ..
+    '"Destination":{"ToAddresses":["success@simulator.amazonses.com"]},' ..
+    '"Content":{"Simple":{"Subject":{"Data":"Hello","Charset":"UTF-8"},' ..
+    '"Body":{"Text":{"Data":"Hi there","Charset":"UTF-8"}}}},' ..
+    '"EmailTags":[{"Name":"campaign","Value":"jan-2024"}]'
+  if with_set then
+    b = b .. ',"ConfigurationSetName":"' .. config_set .. '"'
+  end
+  return b .. '}'
+end
+-- wrk.format adds Host and Content-Length.
 
 local count_status = os.getenv("BENCH_COUNT_STATUS") == "1"
 
@@ -55,10 +72,24 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- Per-thread state: the two prepared requests and where in the cycle it is.
+local with_set, without_set
+local n = 0
+
 function init(args)
   if not count_status then
     response = nil
   end
+  with_set = wrk.format(nil, nil, nil, body(true))
+  without_set = wrk.format(nil, nil, nil, body(false))
+end
+
+function request()
+  n = n + 1
+  if every > 0 and n % every == 0 then
+    return with_set
+  end
+  return without_set
 end
 
 function response(status, headers, body)

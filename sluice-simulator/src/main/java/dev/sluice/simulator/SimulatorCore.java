@@ -270,7 +270,7 @@ public final class SimulatorCore implements SendService {
     } else {
       fates = fates(r, scenarios, set, received.trail(), now);
     }
-    if (feedback.wanted(setName)) {
+    if (feedback.wanted(setName, fates)) {
       MimeHeaders.Fields headers = MimeHeaders.fields(r.content(), FeedbackJson.MAX_HEADERS);
       feedback.submit(
           new Feedback(

@@ -37,14 +37,33 @@ class FeedbackPublishingTest {
   private record Published(String topic, JsonNode message) {}
 
   private final List<Published> published = new CopyOnWriteArrayList<>();
+
+  /** Whether the topics have subscriptions, and whether those have room; both true unless said. */
+  private volatile boolean subscribed = true;
+
+  private volatile boolean room = true;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final SnsTopics topics =
-      (topic, subject, message) -> {
-        try {
-          published.add(new Published(topic, JSON.readTree(message)));
-        } catch (java.io.IOException e) {
-          throw new AssertionError("published JSON must parse", e);
+      new SnsTopics() {
+        @Override
+        public int publish(String topic, String subject, String message) {
+          try {
+            published.add(new Published(topic, JSON.readTree(message)));
+          } catch (java.io.IOException e) {
+            throw new AssertionError("published JSON must parse", e);
+          }
+          return 1;
         }
-        return 1;
+
+        @Override
+        public boolean hasSubscribers(String topic) {
+          return subscribed;
+        }
+
+        @Override
+        public boolean hasRoom(String topic) {
+          return subscribed && room;
+        }
       };
   private SimulatorCore core;
 
@@ -63,7 +82,7 @@ class FeedbackPublishingTest {
         new SimulatorCore(
             SimulatorConfig.onFreePorts(all.toArray(String[]::new)),
             Clock.system(),
-            new SimpleMeterRegistry(),
+            registry,
             topics);
     core.configurationSets().create(ConfigurationSet.empty("tx", 0));
     core.configurationSets()
@@ -249,6 +268,36 @@ class FeedbackPublishingTest {
     await(() -> events(ALL, again).size() == 2);
     assertThat(event(ALL, again, "Bounce").at("/bounce/bounceSubType").asText())
         .isEqualTo("OnAccountSuppressionList");
+  }
+
+  @Test
+  void subscriptionsWithoutRoom_feedbackIsNotBuilt_andCountedAsNoRoom() throws Exception {
+    core();
+    room = false;
+    for (int i = 0; i < 5; i++) {
+      accept(send("success@simulator.amazonses.com"));
+    }
+    assertThat(registry.get("simulator.feedback").tag("outcome", "no-room").counter().count())
+        .isEqualTo(5.0);
+    assertThat(registry.get("simulator.feedback").tag("outcome", "queued").counter().count())
+        .isZero();
+    assertThat(published).isEmpty();
+    // Room again: the next message's events are published as before.
+    room = true;
+    String id = accept(send("success@simulator.amazonses.com"));
+    await(() -> events(ALL, id).size() == 2);
+    assertThat(events(ALL, id)).containsExactly("Send", "Delivery");
+  }
+
+  @Test
+  void hardBounce_withNoSubscriberAnywhere_stillSuppresses_whenTheSimulatorIsTold()
+      throws Exception {
+    core("suppress-simulator-feedback=true");
+    subscribed = false;
+    accept(send("bounce@simulator.amazonses.com"));
+    await(() -> core.suppression().size() == 1);
+    assertThat(registry.get("simulator.feedback").tag("outcome", "no-room").counter().count())
+        .isZero();
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.sluice.simulator.mailbox.MessageIds;
 import dev.sluice.simulator.notify.FeedbackJson.Form;
 import dev.sluice.simulator.sns.SnsTopics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * enabled SNS destination that matches it), and notes each one in the message's trail.
  *
  * <p>Design: the send path only queues a small {@link Feedback}; the JSON is written on the
- * publisher's thread, and only for the topics that will receive it. Feedback waits in one bounded
- * FIFO — the delay is the same for all, so the head is always the next one due — served by one
- * virtual thread that hands each message to {@link SnsTopics}, which queues its deliveries in turn.
- * When the queue is full, {@link #submit} drops the feedback at once and counts it: feedback is
- * best-effort and must never slow down or buffer without bound in front of the send path.
+ * publisher's thread, only for the topics that will receive it, and only once a subscription has
+ * room for it: when SNS is dropping (its queues full), an event costs a count, not its JSON.
+ * Feedback waits in one bounded FIFO — the delay is the same for all, so the head is always the
+ * next one due — served by one virtual thread that hands each message to {@link SnsTopics}, which
+ * queues its deliveries in turn. When the queue is full, {@link #submit} drops the feedback at once
+ * and counts it: feedback is best-effort and must never slow down or buffer without bound in front
+ * of the send path.
  *
  * <p>Memory bound: {@code capacity} queued feedback objects. Thread-safe.
  */
@@ -82,6 +85,7 @@ public final class FeedbackPublisher implements AutoCloseable {
   private volatile boolean closed;
   private final Counter queued;
   private final Counter dropped;
+  private final Counter noRoom;
   private final Map<EventType, Counter> events = new EnumMap<>(EventType.class);
   private final Counter notifications;
 
@@ -108,6 +112,7 @@ public final class FeedbackPublisher implements AutoCloseable {
     this.clock = clock;
     this.queued = counter(registry, "queued");
     this.dropped = counter(registry, "dropped");
+    this.noRoom = counter(registry, "no-room");
     for (EventType t : EventType.values()) {
       events.put(
           t,
@@ -120,31 +125,55 @@ public final class FeedbackPublisher implements AutoCloseable {
         Counter.builder("simulator.notifications.published")
             .description("Identity notifications published to the feedback topic")
             .register(registry);
+    Gauge.builder("simulator.feedback.waiting", this, FeedbackPublisher::queuedNow)
+        .description("Accepted messages whose feedback waits to be published")
+        .register(registry);
     this.dispatcher = Thread.ofVirtual().name("simulator-feedback").start(this::run);
   }
 
   private static Counter counter(MeterRegistry r, String outcome) {
     return Counter.builder("simulator.feedback")
         .tag("outcome", outcome)
-        .description("Accepted messages whose feedback was queued, or dropped with the queue full")
+        .description(
+            "Accepted messages whose feedback was queued, dropped with the queue full, or not"
+                + " built because no subscription of its topics had room")
         .register(r);
   }
 
   /**
-   * Whether feedback about a send using {@code configurationSet} (null for none) goes anywhere, so
-   * that the send path builds none when it would not.
+   * Whether the feedback of a send using {@code configurationSet} (null for none), whose recipients
+   * met {@code fates}, is worth building now, so that the send path builds none when it would not.
+   *
+   * <p>Yes when it may put an address on the suppression list, or when some subscription of its
+   * topics has room for it. When its topics have subscriptions but every one of them is full, the
+   * feedback is counted here as dropped ({@code simulator_feedback_total{outcome="no-room"}})
+   * before anything of it is built: a simulator whose subscribers are far behind spends next to
+   * nothing on the events it cannot deliver, instead of building each one only to drop it.
    */
-  public boolean wanted(String configurationSet) {
-    if (notificationTopic != null && topics.hasSubscribers(notificationTopic)) {
+  public boolean wanted(String configurationSet, List<Fate> fates) {
+    if (listener != Listener.NONE
+        && (fates.contains(Fate.BOUNCED) || fates.contains(Fate.COMPLAINED))) {
       return true;
     }
-    if (configurationSet == null) {
-      return false;
-    }
-    for (EventType t : EventType.values()) {
-      if (!destinations.topics(configurationSet, t).isEmpty()) {
+    boolean subscribed = false;
+    if (notificationTopic != null && topics.hasSubscribers(notificationTopic)) {
+      if (topics.hasRoom(notificationTopic)) {
         return true;
       }
+      subscribed = true;
+    }
+    if (configurationSet != null) {
+      for (EventType t : EventType.values()) {
+        for (String topic : destinations.topics(configurationSet, t)) {
+          if (topics.hasRoom(topic)) {
+            return true;
+          }
+          subscribed |= topics.hasSubscribers(topic);
+        }
+      }
+    }
+    if (subscribed) {
+      noRoom.increment();
     }
     return false;
   }
@@ -158,7 +187,11 @@ public final class FeedbackPublisher implements AutoCloseable {
         return;
       }
       queue.addLast(new Pending(f, clock.nanos() + delayNanos));
-      changed.signal();
+      if (queue.size() == 1) {
+        // Every delay is the same, so a non-empty queue's head is due no later than this one, and
+        // the dispatcher already waits for it: only a queue that was empty needs a wake-up.
+        changed.signal();
+      }
     } finally {
       lock.unlock();
     }
@@ -296,7 +329,7 @@ public final class FeedbackPublisher implements AutoCloseable {
     if (notificationTopic == null || !topics.hasSubscribers(notificationTopic)) {
       return;
     }
-    topics.publish(notificationTopic, null, json.get());
+    topics.publish(notificationTopic, null, json);
     notifications.increment();
     f.trail()
         .add(new MessageTrail.Entry(now, type, recipient, "notification to " + notificationTopic));
@@ -311,11 +344,32 @@ public final class FeedbackPublisher implements AutoCloseable {
     if (to.isEmpty()) {
       return;
     }
-    String message = json.get();
+    Supplier<String> message = new Once(json);
     for (String topic : to) {
       topics.publish(topic, null, message);
       events.get(type).increment();
       f.trail().add(new MessageTrail.Entry(now, type.eventName(), recipient, "event to " + topic));
+    }
+  }
+
+  /**
+   * A message written at most once, on first use, for all the topics it goes to. Confined to the
+   * publisher's thread.
+   */
+  private static final class Once implements Supplier<String> {
+    private final Supplier<String> write;
+    private String written;
+
+    Once(Supplier<String> write) {
+      this.write = write;
+    }
+
+    @Override
+    public String get() {
+      if (written == null) {
+        written = write.get();
+      }
+      return written;
     }
   }
 

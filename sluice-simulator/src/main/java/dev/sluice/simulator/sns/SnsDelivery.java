@@ -1,6 +1,7 @@
 package dev.sluice.simulator.sns;
 
 import dev.sluice.core.Clock;
+import dev.sluice.core.shape.TokenBucket;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,6 +15,7 @@ import java.util.Base64;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,6 +35,19 @@ import org.slf4j.LoggerFactory;
  * advances it instead of sleeping. Rejected: one scheduler thread with delayed tasks (a retry
  * schedule per message, and it reads the system clock) and a platform thread per subscription.
  *
+ * <p>CPU bound. Signing is what a delivery costs: one RSA-2048 signature is about a millisecond of
+ * CPU, a POST on a kept-alive connection a tenth of that. Unbounded, the workers sign as fast as
+ * the cores allow and take them from the API the events come from: with half of the sends of a
+ * zero-latency load publishing two events each, the simulator served between a quarter and a half
+ * of the calls it served without events (bench/simulator-capacity.sh, two cores), and a profile put
+ * three quarters of its CPU samples in RSA signing. So the first signature of each message waits
+ * for a token of a bucket refilled at {@code maxRate} (a second's worth of burst), taken in the
+ * order the workers ask; the messages behind wait in their subscription's queue, which drops and
+ * counts what does not fit, as it does for a slow endpoint. Retries and the other subscriptions of
+ * the same message reuse its signature and take no token. Rejected: fewer concurrent signers (one
+ * busy signer is still a whole core) and a share of measured CPU time (not on the injected clock,
+ * and it differs from machine to machine where a rate does not).
+ *
  * <p>Thread-safe.
  */
 final class SnsDelivery implements AutoCloseable {
@@ -50,6 +65,8 @@ final class SnsDelivery implements AutoCloseable {
   private final Clock clock;
   private final int perSubscription;
   private final Semaphore permits;
+  private final TokenBucket signing;
+  private final AtomicInteger signingWaits = new AtomicInteger();
   private final ReentrantLock httpLock = new ReentrantLock();
   private volatile HttpClient http;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -62,6 +79,7 @@ final class SnsDelivery implements AutoCloseable {
     this.perSubscription =
         Math.max(1, Math.min(MAX_WORKERS_PER_SUBSCRIPTION, settings.maxInFlight() / 2));
     this.permits = new Semaphore(settings.maxInFlight());
+    this.signing = new TokenBucket(settings.maxRate(), 1.0, clock);
   }
 
   /**
@@ -143,10 +161,15 @@ final class SnsDelivery implements AutoCloseable {
   private void deliver(SnsSubscription sub, Outgoing o) {
     SnsUrls u = urls;
     SnsSigner s = signer.get();
+    String signature = o.signature(s, this::signingTurn);
+    if (signature == null) {
+      dropped(sub, o);
+      return;
+    }
     String body =
         o.message.toJson(
             o.signatureVersion,
-            o.signature(s),
+            signature,
             u.signingCert(s.fileName()),
             o.isNotification() ? u.unsubscribe(sub.arn) : null);
     HttpRequest request = request(sub, o, body);
@@ -304,6 +327,35 @@ final class SnsDelivery implements AutoCloseable {
   static void dropped(SnsSubscription sub, int notifications) {
     sub.dropped.addAndGet(notifications);
     sub.topic.dropped.increment(notifications);
+  }
+
+  /**
+   * Waits for a signing token on the injected clock; false, with the token given back, if stopped
+   * or interrupted meanwhile.
+   */
+  private boolean signingTurn() {
+    TokenBucket.Reservation r = signing.tryReserve(1, Long.MAX_VALUE);
+    signingWaits.incrementAndGet();
+    try {
+      while (!closed.get()) {
+        long left = signing.remainingNanos(r);
+        if (left <= 0) {
+          return true;
+        }
+        TimeUnit.NANOSECONDS.sleep(Math.min(left, SLICE_NANOS));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      signingWaits.decrementAndGet();
+    }
+    signing.cancel(r);
+    return false;
+  }
+
+  /** Deliveries waiting for their turn to sign. */
+  int signingWaits() {
+    return signingWaits.get();
   }
 
   /** Waits {@code nanos} on the injected clock; false if stopped meanwhile. */

@@ -34,8 +34,8 @@ import java.util.function.Supplier;
  *
  * <p>Bounds: the subscriptions made; per subscription {@code queueLimit} waiting messages (beyond
  * it new ones are dropped and counted) and at most {@link SnsDelivery#MAX_WORKERS_PER_SUBSCRIPTION}
- * workers; {@code maxInFlight} POSTs at once; the last 1,000 deleted subscriptions kept for
- * restoring. {@link #publish} never blocks.
+ * workers; {@code maxInFlight} POSTs at once; {@code maxRate} messages signed per second; the last
+ * 1,000 deleted subscriptions kept for restoring. {@link #publish} never blocks.
  *
  * <p>Thread-safe. Subscribing, confirming and unsubscribing take one lock (rare); publishing reads
  * only concurrent structures.
@@ -91,6 +91,9 @@ public final class SnsService implements SnsTopics, AutoCloseable {
     }
     Gauge.builder("simulator.sns.waiting", this, SnsService::waiting)
         .description("SNS: messages waiting for delivery or being sent")
+        .register(registry);
+    Gauge.builder("simulator.sns.signing.waiting", delivery, SnsDelivery::signingWaits)
+        .description("SNS: deliveries waiting for their turn to sign (sns-max-rate)")
         .register(registry);
   }
 
@@ -153,7 +156,40 @@ public final class SnsService implements SnsTopics, AutoCloseable {
   }
 
   @Override
+  public boolean hasRoom(String topicArn) {
+    SnsTopic t = topics.get(topicArn);
+    if (t == null) {
+      return false;
+    }
+    for (SnsSubscription sub : t.subscriptions) {
+      switch (sub.state()) {
+        case PENDING -> {
+          return true;
+        }
+        case CONFIRMED -> {
+          if (sub.hasRoom(settings.queueLimit())) {
+            return true;
+          }
+        }
+        case DELETED -> {}
+      }
+    }
+    return false;
+  }
+
+  @Override
   public int publish(String topicArn, String subject, String message) {
+    return publish(topicArn, subject, () -> message);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A subscription whose queue is full counts the message as dropped without it being written;
+   * the message is written once for all subscriptions that take it.
+   */
+  @Override
+  public int publish(String topicArn, String subject, Supplier<String> message) {
     SnsTopic t = topics.get(topicArn);
     if (t == null) {
       unrouted.increment();
@@ -165,6 +201,11 @@ public final class SnsService implements SnsTopics, AutoCloseable {
     for (SnsSubscription sub : t.subscriptions) {
       switch (sub.state()) {
         case CONFIRMED -> {
+          if (!sub.hasRoom(settings.queueLimit())) {
+            // What enqueue would refuse, refused before the message is written.
+            SnsDelivery.dropped(sub, 1);
+            continue;
+          }
           if (o == null) {
             o =
                 new Outgoing(
@@ -172,7 +213,7 @@ public final class SnsService implements SnsTopics, AutoCloseable {
                         MessageIds.randomUuid().toString(),
                         topicArn,
                         subject,
-                        message,
+                        message.get(),
                         clock.millis()),
                     signatureVersion(t));
           }

@@ -1,6 +1,7 @@
 package dev.sluice.simulator.sns;
 
 import dev.sluice.core.Durations;
+import dev.sluice.core.Rate;
 import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.config.Parsers;
 import dev.sluice.core.config.Settings;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * @param requestTimeout how long one POST waits for the endpoint's answer
  * @param queueLimit messages waiting per subscription before new ones are dropped
  * @param maxInFlight POSTs in flight at once across all subscriptions
+ * @param maxRate messages signed per second across all topics; negative for no bound
  * @param exportCertificate where to write the signing certificate as PEM, or null
  */
 public record SnsSettings(
@@ -38,6 +40,7 @@ public record SnsSettings(
     Duration requestTimeout,
     int queueLimit,
     int maxInFlight,
+    double maxRate,
     Path exportCertificate) {
 
   /** A topic ARN as SNS writes it: partition, region, account, name (FIFO names end .fifo). */
@@ -64,6 +67,9 @@ public record SnsSettings(
     signatureVersion(Integer.toString(signatureVersion));
     if (retries < 0 || queueLimit < 1 || maxInFlight < 1) {
       throw new IllegalArgumentException("retries >= 0, queue limit and in-flight >= 1");
+    }
+    if (maxRate == 0 || Double.isNaN(maxRate)) {
+      throw new IllegalArgumentException("the signing rate is above zero, or negative for none");
     }
     Objects.requireNonNull(retryDelay, "retryDelay");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -138,6 +144,17 @@ public record SnsSettings(
               + " most half of them, and 8.",
           Parsers::positiveInt);
 
+  /** Signing rate. */
+  public static final ConfigKey<Double> MAX_RATE =
+      key(
+          "sns-max-rate",
+          "100/s",
+          "SNS messages signed per second across all topics: a signature takes about a"
+              + " millisecond of CPU and serves every subscription of the message's topic; the"
+              + " others wait in their subscription's queue (when it is full, dropped and"
+              + " counted); unlimited lifts the bound.",
+          SnsSettings::maxRate);
+
   /** Certificate export. */
   public static final ConfigKey<Path> EXPORT_CERT =
       key(
@@ -158,6 +175,7 @@ public record SnsSettings(
           REQUEST_TIMEOUT,
           QUEUE_LIMIT,
           MAX_IN_FLIGHT,
+          MAX_RATE,
           EXPORT_CERT);
 
   /** Builds the settings from resolved configuration. */
@@ -171,6 +189,7 @@ public record SnsSettings(
         s.get(REQUEST_TIMEOUT),
         s.get(QUEUE_LIMIT),
         s.get(MAX_IN_FLIGHT),
+        s.get(MAX_RATE),
         s.get(EXPORT_CERT));
   }
 
@@ -226,6 +245,18 @@ public record SnsSettings(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("expected a whole number 0..100, got '" + s + "'", e);
     }
+  }
+
+  static double maxRate(String s) {
+    if (s.strip().equalsIgnoreCase("unlimited")) {
+      return -1;
+    }
+    double perSecond = Rate.parse(s).perSecond();
+    if (perSecond <= 0) {
+      throw new IllegalArgumentException(
+          "expected a rate above zero such as 100/s, or unlimited, got '" + s.strip() + "'");
+    }
+    return perSecond;
   }
 
   static Duration positiveDuration(String s) {

@@ -142,6 +142,19 @@ final class SnsSubscription {
     }
   }
 
+  /**
+   * Whether {@link #offer} would queue a notification now (the answer may change at once; offer
+   * decides).
+   */
+  boolean hasRoom(int limit) {
+    lock.lock();
+    try {
+      return state != State.DELETED && queue.size() < limit;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The worker {@link #offer} asked for could not be started; the message stays queued. */
   void workerNotStarted() {
     lock.lock();

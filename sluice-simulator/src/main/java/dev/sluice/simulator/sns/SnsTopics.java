@@ -1,5 +1,7 @@
 package dev.sluice.simulator.sns;
 
+import java.util.function.Supplier;
+
 /**
  * The SNS topics the simulated SES publishes to (identity notifications and configuration-set event
  * destinations). An implementation delivers each message to the topic's subscriptions as SNS would:
@@ -33,10 +35,31 @@ public interface SnsTopics {
   int publish(String topicArn, String subject, String message);
 
   /**
+   * Publishes one message that is written only if some subscription takes it: a publisher whose
+   * messages cost something to write (SES's events) pays nothing for those dropped at once. The
+   * default writes it first.
+   *
+   * @param message writes the message body; called at most once
+   * @return how many subscriptions it was queued for
+   */
+  default int publish(String topicArn, String subject, Supplier<String> message) {
+    return publish(topicArn, subject, message.get());
+  }
+
+  /**
    * Whether anything would receive a message published to the topic now, so that a publisher can
    * skip writing messages nobody receives. The default answers yes.
    */
   default boolean hasSubscribers(String topicArn) {
     return true;
+  }
+
+  /**
+   * Whether a message published to the topic now would be queued for at least one subscription (a
+   * pending subscription counts: it records the message as not sent). The default answers {@link
+   * #hasSubscribers}.
+   */
+  default boolean hasRoom(String topicArn) {
+    return hasSubscribers(topicArn);
   }
 }

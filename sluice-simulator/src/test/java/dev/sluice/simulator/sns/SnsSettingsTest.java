@@ -30,7 +30,15 @@ class SnsSettingsTest {
     assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(15));
     assertThat(s.queueLimit()).isEqualTo(10_000);
     assertThat(s.maxInFlight()).isEqualTo(32);
+    assertThat(s.maxRate()).isEqualTo(100.0);
     assertThat(s.exportCertificate()).isNull();
+  }
+
+  @Test
+  void maxRate_takesRatesAndUnlimited() {
+    assertThat(resolve(Map.of("simulator.sns-max-rate", "600/m")).maxRate()).isEqualTo(10.0);
+    assertThat(resolve(Map.of("simulator.sns-max-rate", "2500")).maxRate()).isEqualTo(2500.0);
+    assertThat(resolve(Map.of("simulator.sns-max-rate", "unlimited")).maxRate()).isNegative();
   }
 
   @Test
@@ -62,7 +70,9 @@ class SnsSettingsTest {
             Map.of("simulator.sns-retry-delay", "soon"),
             Map.of("simulator.sns-request-timeout", "0ms"),
             Map.of("simulator.sns-queue-limit", "0"),
-            Map.of("simulator.sns-max-in-flight", "0"))) {
+            Map.of("simulator.sns-max-in-flight", "0"),
+            Map.of("simulator.sns-max-rate", "0/s"),
+            Map.of("simulator.sns-max-rate", "fast"))) {
       String key = bad.keySet().iterator().next();
       assertThatThrownBy(() -> resolve(bad))
           .as(key)
