@@ -168,10 +168,7 @@ public final class SnsEndpoint implements AutoCloseable {
     }
   }
 
-  /**
-   * Gathers a request up to the cap; a larger one is answered 413, counted, and the connection
-   * ends.
-   */
+  /** Gathers a request up to the cap; a larger one is answered 413 and counted. */
   private final class Aggregator extends HttpObjectAggregator {
     Aggregator() {
       super(SnsIntake.MAX_BODY);
@@ -180,7 +177,14 @@ public final class SnsEndpoint implements AutoCloseable {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
       intake.tooLarge();
-      answer(ctx, false, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large");
+      // On a kept-alive connection the rest of the body is read and dropped (the aggregator
+      // discards it) so the client, still sending, reads the answer; closing at once could reset
+      // the connection under it and lose the 413.
+      answer(
+          ctx,
+          HttpUtil.isKeepAlive(oversized),
+          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          "too_large");
     }
   }
 

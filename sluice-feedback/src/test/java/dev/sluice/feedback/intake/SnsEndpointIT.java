@@ -129,9 +129,11 @@ class SnsEndpointIT {
   @Test
   void sesEvents_throughSimulatorSns_confirmedThenEachRecordedOnce() throws Exception {
     sim.sns().subscribe(EVENTS, url);
+    // The simulator marks it confirmed when the GET arrives; the endpoint counts it once answered.
     MemoryRecorder.await(
-        "the subscription confirmed", WAIT, () -> subscription(EVENTS).state().equals("confirmed"));
-    assertThat(count("confirmed")).isEqualTo(1);
+        "the subscription confirmed",
+        WAIT,
+        () -> subscription(EVENTS).state().equals("confirmed") && count("confirmed") == 1);
 
     try (SesV2Client v2 =
         SesV2Client.builder()
@@ -300,6 +302,43 @@ class SnsEndpointIT {
       assertThat(late.body()).isEqualTo("stale\n");
       assertThat(refused("stale")).isEqualTo(1);
       assertThat(recorder.calls()).hasSize(4);
+    }
+  }
+
+  @Test
+  void confirmation_subscribeUrlElsewhereOrChanged_refusedAndNotVisited() throws Exception {
+    try (Capture capture = new Capture()) {
+      sim.sns().subscribe(EVENTS, capture.url());
+      String confirmation = capture.take(WAIT);
+      String subscribeUrl = JSON.readTree(confirmation).get("SubscribeURL").asText();
+      HttpResponse<String> elsewhere =
+          post(
+              "SubscriptionConfirmation",
+              with(confirmation, "SubscribeURL", subscribeUrl.replace("127.0.0.1", "localhost")));
+      assertThat(elsewhere.statusCode()).isEqualTo(403);
+      assertThat(elsewhere.body()).isEqualTo("untrusted_cert_url\n");
+      HttpResponse<String> changed =
+          post(
+              "SubscriptionConfirmation",
+              with(confirmation, "SubscribeURL", subscribeUrl.replace("Token=", "Token=x")));
+      assertThat(changed.statusCode()).isEqualTo(403);
+      assertThat(changed.body()).isEqualTo("bad_signature\n");
+      var pending =
+          sim.sns().subscriptions().stream()
+              .filter(i -> i.endpoint().equals(capture.url().toString()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(pending.state()).isEqualTo("pending");
+
+      HttpResponse<String> genuine = post("SubscriptionConfirmation", confirmation);
+      assertThat(genuine.statusCode()).isEqualTo(200);
+      assertThat(genuine.body()).isEqualTo("confirmed\n");
+      var confirmed =
+          sim.sns().subscriptions().stream()
+              .filter(i -> i.endpoint().equals(capture.url().toString()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(confirmed.state()).isEqualTo("confirmed");
     }
   }
 
