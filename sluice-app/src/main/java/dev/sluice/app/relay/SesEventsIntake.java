@@ -160,14 +160,20 @@ final class SesEventsIntake implements AutoCloseable {
     return b.build();
   }
 
-  /** Stops the reader (ending its poll) and the endpoint; idempotent. */
+  /**
+   * Stops the reader (closing its client ends the long poll in progress rather than waiting up to
+   * 20 s for it) and the endpoint; idempotent.
+   */
   @Override
   public void close() {
     if (reader != null) {
-      reader.close();
+      reader.stopPolling();
     }
     if (sqs != null) {
       sqs.close();
+    }
+    if (reader != null) {
+      reader.close();
     }
     if (endpoint != null) {
       endpoint.close();

@@ -78,6 +78,65 @@ class SesEventsRelayIT {
     }
   }
 
+  /** The queue URL alone picks the endpoint; credentials come from the environment given. */
+  @Test
+  void relay_sqsQueueUrl_readsRawEventsAndDeletesThem() throws Exception {
+    Map<String, SesEvent> recorded = new ConcurrentHashMap<>();
+    SesEventRecorder recorder = e -> recorded.putIfAbsent(e.id(), e) == null;
+    org.elasticmq.rest.sqs.SQSRestServer server =
+        org.elasticmq.rest.sqs.SQSRestServerBuilder.withInterface("127.0.0.1")
+            .withDynamicPort()
+            .start();
+    try {
+      int port = server.waitUntilStarted().localAddress().getPort();
+      URI endpoint = URI.create("http://127.0.0.1:" + port);
+      try (var sqs =
+          software.amazon.awssdk.services.sqs.SqsClient.builder()
+              .endpointOverride(endpoint)
+              .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+              .credentialsProvider(
+                  software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                      software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                          "AKID", "secret")))
+              .build()) {
+        String queue = sqs.createQueue(b -> b.queueName("ses-events")).queueUrl();
+        // ElasticMQ names itself in its URLs; the relay is given the address it listens on.
+        URI url = URI.create(endpoint + URI.create(queue).getPath());
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody(BOUNCE));
+        try (Relay relay =
+            Relay.start(
+                RelayConfig.onFreePorts(
+                    dir.resolve("spool"),
+                    "hold=true",
+                    "sns.topic=" + TOPIC,
+                    "sqs.queue-url=" + url),
+                Map.of("AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "secret"),
+                dir,
+                recorder)) {
+          assertThat(relay.snsPort()).isEqualTo(-1);
+          await("the bounce recorded", () -> recorded.size() == 1);
+          await(
+              "the message deleted",
+              () ->
+                  sqs
+                      .getQueueAttributes(
+                          b ->
+                              b.queueUrl(queue)
+                                  .attributeNamesWithStrings(
+                                      "ApproximateNumberOfMessages",
+                                      "ApproximateNumberOfMessagesNotVisible"))
+                      .attributesAsStrings()
+                      .values()
+                      .stream()
+                      .allMatch("0"::equals));
+          assertThat(recorded.values().iterator().next().id()).startsWith("sha256:");
+        }
+      }
+    } finally {
+      server.stopAndWait();
+    }
+  }
+
   @Test
   void relay_snsListenWithoutAStore_refusesToStart() {
     assertThatThrownBy(
