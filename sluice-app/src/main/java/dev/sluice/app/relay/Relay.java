@@ -78,6 +78,7 @@ public final class Relay implements AutoCloseable {
   private final int smtpPort;
   private final int httpPort;
   private final URI adminUri;
+  private final int snsPort;
   private boolean closed;
 
   /** A listener that stops within a grace, answering what it holds. */
@@ -99,7 +100,8 @@ public final class Relay implements AutoCloseable {
       List<Door> doors,
       int smtpPort,
       int httpPort,
-      URI adminUri) {
+      URI adminUri,
+      int snsPort) {
     this.config = config;
     this.spool = spool;
     this.registry = registry;
@@ -109,6 +111,7 @@ public final class Relay implements AutoCloseable {
     this.doors = doors;
     this.smtpPort = smtpPort;
     this.httpPort = httpPort;
+    this.snsPort = snsPort;
   }
 
   /** Starts with the process environment and home directory (for {@code relay.upstream=auto}). */
@@ -127,6 +130,20 @@ public final class Relay implements AutoCloseable {
    * @throws dev.sluice.spool.SpoolInUseException when another process holds the spool directory
    */
   public static Relay start(RelayConfig config, Map<String, String> env, Path home) {
+    return start(config, env, home, null);
+  }
+
+  /**
+   * Opens the spool, starts delivery, the listeners and the intake of SES's events.
+   *
+   * @param sesEvents where SES's events are recorded; null when there is no store for them, and
+   *     then {@code relay.sns.listen} and {@code relay.sqs.queue-url} must be off
+   */
+  public static Relay start(
+      RelayConfig config,
+      Map<String, String> env,
+      Path home,
+      dev.sluice.feedback.SesEventRecorder sesEvents) {
     SSLContext tls =
         config.tlsCertificate() == null
             ? null
@@ -231,8 +248,31 @@ public final class Relay implements AutoCloseable {
         doors.add(grace -> admin.close());
         adminUri = admin.uri();
       }
+      SesEventsIntake intake = null;
+      if (config.sesEvents().enabled()) {
+        var listen = config.sesEvents().snsListen();
+        door =
+            new Opening(
+                "the SNS endpoint",
+                listen == null ? "-" : listen.getHostString(),
+                listen == null ? -1 : listen.getPort(),
+                SesEventsSettings.LISTEN);
+        intake =
+            SesEventsIntake.start(config.sesEvents(), sesEvents, registry, config.region(), env);
+        SesEventsIntake started = intake;
+        doors.add(grace -> started.close());
+      }
       return new Relay(
-          config, spool, registry, metrics, delivery, doors, smtpPort, httpPort, adminUri);
+          config,
+          spool,
+          registry,
+          metrics,
+          delivery,
+          doors,
+          smtpPort,
+          httpPort,
+          adminUri,
+          intake == null ? -1 : intake.snsPort());
     } catch (IOException | RuntimeException e) {
       stopDoors(doors, Duration.ZERO);
       stopDelivery(delivery, config);
@@ -487,6 +527,11 @@ public final class Relay implements AutoCloseable {
   /** The HTTP port bound, or -1 when HTTP is off. */
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The port of the SNS endpoint for SES's events, or -1 when it is off. */
+  public int snsPort() {
+    return snsPort;
   }
 
   /**
