@@ -1,7 +1,7 @@
 package dev.sluice.simulator.http;
 
-import dev.sluice.simulator.MessageTag;
-import dev.sluice.simulator.MessageTags;
+import dev.sluice.core.ses.MessageTag;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.simulator.MimeHeaders;
 import dev.sluice.simulator.QuotaLedger;
 import dev.sluice.simulator.SendOutcome;
@@ -257,6 +257,10 @@ final class V1Api {
         throw new QueryError(400, "InvalidParameterValue", p);
       }
       out.add(new MessageTag(name, value == null ? "" : value));
+    }
+    String p = MessageTags.problem(out);
+    if (p != null) {
+      throw new QueryError(400, "InvalidParameterValue", p);
     }
     return out;
   }

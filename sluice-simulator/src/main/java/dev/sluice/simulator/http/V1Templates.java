@@ -1,8 +1,8 @@
 package dev.sluice.simulator.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.simulator.MessageTag;
-import dev.sluice.simulator.MessageTags;
+import dev.sluice.core.ses.MessageTag;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.simulator.SendOutcome;
 import dev.sluice.simulator.SesError;
 import dev.sluice.simulator.SesInterface;
