@@ -1,10 +1,15 @@
 package dev.sluice.ses;
 
 import dev.sluice.core.Envelope;
+import dev.sluice.core.ses.HeaderSection;
+import dev.sluice.core.ses.MessageTag;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
 import dev.sluice.core.transport.Transport;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +22,9 @@ import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 /**
  * The SES v2 API ({@code SendEmail} with raw content, {@code GetAccount}) through the AWS SDK: the
  * default transport. The envelope recipients go in {@code Destination}, so SES delivers to exactly
- * them whatever the headers say.
+ * them whatever the headers say. The {@code X-SES-CONFIGURATION-SET} and {@code X-SES-MESSAGE-TAGS}
+ * headers, which SES reads from SMTP and v1 raw mail but not from v2's raw content, become the
+ * {@code ConfigurationSetName} and {@code EmailTags} parameters and are taken out of the content.
  *
  * <p>Thread-safe.
  */
@@ -25,6 +32,7 @@ public final class SesV2Transport implements Transport {
   /** SES v2's message size limit. */
   public static final long MAX_MESSAGE_SIZE = 40L * 1024 * 1024;
 
+  private static final Set<String> SES_HEADERS = Set.of(MessageTags.SET_HEADER, MessageTags.HEADER);
   private static final Logger LOG = LoggerFactory.getLogger(SesV2Transport.class);
   private final SesV2Client client;
   private final SesV2AsyncClient asyncClient;
@@ -70,12 +78,36 @@ public final class SesV2Transport implements Transport {
 
   @Override
   public Attempt send(Envelope envelope, byte[] content) {
+    // v2's SendEmail does not read X-SES-CONFIGURATION-SET and X-SES-MESSAGE-TAGS from the content
+    // as SMTP and v1's SendRawEmail do: they become its parameters, and leave the content.
+    List<HeaderSection.Field> fields = HeaderSection.fields(content);
+    String set = last(fields, MessageTags.SET_HEADER);
+    List<MessageTag> tags;
+    try {
+      tags = MessageTags.fromHeader(last(fields, MessageTags.HEADER));
+    } catch (IllegalArgumentException e) {
+      // The doors refuse such messages; one stored before they did is failed, not sent untagged.
+      return new Attempt.Permanent(e.getMessage(), false);
+    }
+    byte[] raw = HeaderSection.without(content, fields, SES_HEADERS);
     SendEmailRequest req =
         SendEmailRequest.builder()
             // The null sender <> (a bounce) has no address to give: SES then takes the From header.
             .fromEmailAddress(envelope.from().isEmpty() ? null : envelope.from())
             .destination(d -> d.toAddresses(envelope.recipients()))
-            .content(c -> c.raw(r -> r.data(SdkBytes.fromByteArrayUnsafe(content))))
+            .content(c -> c.raw(r -> r.data(SdkBytes.fromByteArrayUnsafe(raw))))
+            .configurationSetName(set == null || set.isEmpty() ? null : set)
+            .emailTags(
+                tags.isEmpty()
+                    ? null
+                    : tags.stream()
+                        .map(
+                            t ->
+                                software.amazon.awssdk.services.sesv2.model.MessageTag.builder()
+                                    .name(t.name())
+                                    .value(t.value())
+                                    .build())
+                        .toList())
             .build();
     try {
       String id =
@@ -86,6 +118,12 @@ public final class SesV2Transport implements Transport {
     } catch (RuntimeException e) {
       return SesErrors.classify(e);
     }
+  }
+
+  /** The value of the last field with this name, or null. */
+  private static String last(List<HeaderSection.Field> fields, String name) {
+    List<HeaderSection.Field> f = HeaderSection.named(fields, name);
+    return f.isEmpty() ? null : f.getLast().value();
   }
 
   @Override

@@ -30,6 +30,7 @@ import dev.sluice.ingress.http.HttpIngress;
 import dev.sluice.ingress.http.HttpIngressSettings;
 import dev.sluice.kafka.KafkaSpool;
 import dev.sluice.kafka.KafkaSpoolConfig;
+import dev.sluice.ses.DefaultConfigurationSet;
 import dev.sluice.ses.SenderConfig;
 import dev.sluice.ses.SesSender;
 import dev.sluice.smtp.SmtpDialect;
@@ -341,7 +342,10 @@ public final class Relay implements AutoCloseable {
         sc.rateOverride(config.maxSendRate());
       }
       QuotaStamp transport =
-          new QuotaStamp(upstream.openTransport(config.maxInFlight()), Clock.system());
+          new QuotaStamp(
+              DefaultConfigurationSet.wrap(
+                  upstream.openTransport(config.maxInFlight()), config.configurationSet()),
+              Clock.system());
       sender = SesSender.start(transport, sc.build(), Clock.system(), registry);
       metrics.deliveringTo(SenderView.of(sender, transport), upstream.description());
       RetryPolicy policy =

@@ -58,6 +58,7 @@ import java.util.Objects;
  *     to finish
  * @param admin the admin API's address, port and token
  * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
+ * @param configurationSet the configuration set for messages that name none, or empty for none
  */
 public record RelayConfig(
     String hostname,
@@ -91,7 +92,8 @@ public record RelayConfig(
     boolean bounces,
     Duration stopGrace,
     dev.sluice.app.admin.AdminSettings admin,
-    KafkaSettings kafka) {
+    KafkaSettings kafka,
+    String configurationSet) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -101,6 +103,7 @@ public record RelayConfig(
     Objects.requireNonNull(relayNetworks, "relayNetworks");
     Objects.requireNonNull(spoolDir, "spoolDir");
     Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(configurationSet, "configurationSet");
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
@@ -429,6 +432,15 @@ public record RelayConfig(
               + " unfinished calls are delivered after restart.",
           Durations::parse);
 
+  /** Default configuration set. */
+  public static final ConfigKey<String> CONFIGURATION_SET =
+      key(
+          "configuration-set",
+          "",
+          "Configuration set for messages that name none in X-SES-CONFIGURATION-SET (or the HTTP"
+              + " API's configurationSet); empty for none.",
+          RelayConfig::configurationSet);
+
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
 
@@ -472,7 +484,8 @@ public record RelayConfig(
                 EVENTS_LOG,
                 EVENTS_WEBHOOK,
                 BOUNCES,
-                STOP_GRACE));
+                STOP_GRACE,
+                CONFIGURATION_SET));
     keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
     keys.addAll(KafkaSettings.KEYS);
     return ConfigSchema.of(keys);
@@ -539,7 +552,8 @@ public record RelayConfig(
         s.get(BOUNCES),
         s.get(STOP_GRACE),
         adminSettings(s),
-        KafkaSettings.from(s));
+        KafkaSettings.from(s),
+        s.get(CONFIGURATION_SET));
   }
 
   /**
@@ -584,6 +598,15 @@ public record RelayConfig(
     }
     dev.sluice.bench.BenchTarget.parse(s, "us-east-1"); // throws saying what is wrong
     return s;
+  }
+
+  private static String configurationSet(String s) {
+    String v = s.strip();
+    String problem = v.isEmpty() ? null : dev.sluice.core.ses.ConfigurationSetNames.problem(v);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return v;
   }
 
   private static double sendRate(String s) {

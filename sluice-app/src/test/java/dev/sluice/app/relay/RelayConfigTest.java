@@ -64,4 +64,15 @@ class RelayConfigTest {
           .hasMessageContaining("relay.smtp.stress-threshold");
     }
   }
+
+  @Test
+  void configurationSet_nameSesRefuses_stopsStartUpNamingKeyAndRule() {
+    assertThatThrownBy(() -> RelayConfig.onFreePorts(SPOOL, "configuration-set=my set"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("relay.configuration-set")
+        .hasMessageContaining("use up to 64 letters, digits, '_' and '-'");
+    assertThat(RelayConfig.onFreePorts(SPOOL, "configuration-set=alerts").configurationSet())
+        .isEqualTo("alerts");
+    assertThat(RelayConfig.onFreePorts(SPOOL).configurationSet()).isEmpty();
+  }
 }
