@@ -12,6 +12,7 @@ import dev.sluice.core.Clock;
 import dev.sluice.core.Durations;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
+import dev.sluice.core.ses.ConfigurationSetCatalog;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.delivery.DeliveryEvent;
@@ -24,6 +25,7 @@ import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.PemTls;
+import dev.sluice.ingress.SesHeaderRules;
 import dev.sluice.ingress.SmtpIngress;
 import dev.sluice.ingress.UserStore;
 import dev.sluice.ingress.http.HttpIngress;
@@ -169,6 +171,8 @@ public final class Relay implements AutoCloseable {
               config.highWater(),
               config.minFreeDisk(),
               config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
+      SesHeaderRules sesHeaders =
+          new SesHeaderRules(config.allowIdentityHeaders(), ConfigurationSetCatalog.ANY);
       int smtpPort = -1;
       if (config.smtpPort() >= 0) {
         door = new Opening("SMTP", config.smtpBind(), config.smtpPort(), RelayConfig.SMTP_PORT);
@@ -185,7 +189,13 @@ public final class Relay implements AutoCloseable {
                 dialect,
                 config.smtpLimits(),
                 new SmtpIngress(
-                    spool, access, admission, config.hostname(), Clock.system(), accepted),
+                    spool,
+                    access,
+                    admission,
+                    config.hostname(),
+                    Clock.system(),
+                    accepted,
+                    sesHeaders),
                 config.clientLimitExceptions()::contains,
                 doorMetrics.smtp());
         smtp.start();
@@ -209,7 +219,8 @@ public final class Relay implements AutoCloseable {
                 Clock.system(),
                 config.httpTls() ? tls : null,
                 accepted,
-                doorMetrics.http());
+                doorMetrics.http(),
+                sesHeaders);
         http.start();
         doors.add(http::stop);
         httpPort = http.port();

@@ -59,6 +59,8 @@ import java.util.Objects;
  * @param admin the admin API's address, port and token
  * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
  * @param configurationSet the configuration set for messages that name none, or empty for none
+ * @param allowIdentityHeaders whether submitters may choose the sending identity with {@code
+ *     X-SES-SOURCE-ARN}, {@code X-SES-FROM-ARN} and {@code X-SES-RETURN-PATH-ARN}
  */
 public record RelayConfig(
     String hostname,
@@ -93,7 +95,8 @@ public record RelayConfig(
     Duration stopGrace,
     dev.sluice.app.admin.AdminSettings admin,
     KafkaSettings kafka,
-    String configurationSet) {
+    String configurationSet,
+    boolean allowIdentityHeaders) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -441,6 +444,15 @@ public record RelayConfig(
               + " API's configurationSet); empty for none.",
           RelayConfig::configurationSet);
 
+  /** Identity headers. */
+  public static final ConfigKey<Boolean> ALLOW_IDENTITY_HEADERS =
+      key(
+          "allow-identity-headers",
+          "false",
+          "Take messages with X-SES-SOURCE-ARN, X-SES-FROM-ARN or X-SES-RETURN-PATH-ARN, which let the"
+              + " submitter choose the sending identity; refused at the doors otherwise.",
+          Parsers::bool);
+
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
 
@@ -485,7 +497,8 @@ public record RelayConfig(
                 EVENTS_WEBHOOK,
                 BOUNCES,
                 STOP_GRACE,
-                CONFIGURATION_SET));
+                CONFIGURATION_SET,
+                ALLOW_IDENTITY_HEADERS));
     keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
     keys.addAll(KafkaSettings.KEYS);
     return ConfigSchema.of(keys);
@@ -553,7 +566,8 @@ public record RelayConfig(
         s.get(STOP_GRACE),
         adminSettings(s),
         KafkaSettings.from(s),
-        s.get(CONFIGURATION_SET));
+        s.get(CONFIGURATION_SET),
+        s.get(ALLOW_IDENTITY_HEADERS));
   }
 
   /**

@@ -48,31 +48,36 @@ class RelaySesHeadersIT {
                 "max-send-rate=unlimited",
                 "configuration-sets=marketing, alerts"));
     String upstream = "upstream=" + api + "+http://127.0.0.1:" + sim.httpEndpoint().getPort();
-    String[] settings = new String[relaySettings.length + 2];
+    String[] settings = new String[relaySettings.length + 1];
     settings[0] = upstream;
-    settings[1] = "http.port=off";
-    System.arraycopy(relaySettings, 0, settings, 2, relaySettings.length);
+    System.arraycopy(relaySettings, 0, settings, 1, relaySettings.length);
     relay = Relay.start(RelayConfig.onFreePorts(dir.resolve("spool"), settings), Map.of(), dir);
   }
 
-  private ReceivedMessage send(String subject, String headers) throws Exception {
+  private SendResult smtp(String subject, String headers) throws Exception {
     try (SmtpClient c =
         SmtpClient.connect(
             SmtpClientConfig.builder("127.0.0.1", relay.smtpPort())
                 .startTls(SmtpClientConfig.StartTls.NEVER, null)
                 .build())) {
-      SendResult r =
-          c.send(
-              "app@example.com",
-              List.of("success@simulator.amazonses.com"),
-              ("From: app@example.com\r\nTo: success@simulator.amazonses.com\r\n"
-                      + headers
-                      + "Subject: "
-                      + subject
-                      + "\r\n\r\nHello.\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      assertThat(r).as(subject).isInstanceOf(SendResult.Accepted.class);
+      return c.send(
+          "app@example.com",
+          List.of("success@simulator.amazonses.com"),
+          ("From: app@example.com\r\nTo: success@simulator.amazonses.com\r\n"
+                  + headers
+                  + "Subject: "
+                  + subject
+                  + "\r\n\r\nHello.\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
     }
+  }
+
+  private ReceivedMessage send(String subject, String headers) throws Exception {
+    assertThat(smtp(subject, headers)).as(subject).isInstanceOf(SendResult.Accepted.class);
+    return received(subject);
+  }
+
+  private ReceivedMessage received(String subject) throws Exception {
     await(
         () -> !sim.core().inbox().recent(100, m -> subject.equals(m.subject())).isEmpty(),
         subject + " to reach the simulator");
@@ -109,5 +114,48 @@ class RelaySesHeadersIT {
     ReceivedMessage unnamed = send("unnamed", "");
     assertThat(unnamed.configurationSet()).as("the default set").isEqualTo("alerts");
     assertThat(unnamed.tags()).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void relay_httpJsonFields_reachTheSimulatorAsSetAndTags() throws Exception {
+    start("ses-v2");
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + relay.httpPort() + "/v1/messages"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"from\":\"app@example.com\",\"to\":\"success@simulator.amazonses.com\","
+                                + "\"subject\":\"json\",\"text\":\"hi\","
+                                + "\"configurationSet\":\"marketing\","
+                                + "\"tags\":{\"campaign\":\"spring\"}}"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    ReceivedMessage m = received("json");
+    assertThat(m.configurationSet()).isEqualTo("marketing");
+    assertThat(m.tags()).containsExactly(new MessageTag("campaign", "spring"));
+    assertThat(new String(m.content(), StandardCharsets.US_ASCII))
+        .doesNotContainIgnoringCase("X-SES-");
+  }
+
+  @org.junit.jupiter.api.Test
+  void relay_identityHeader_isRefusedAtTheDoorUnlessAllowed() throws Exception {
+    start("ses-v2");
+    String arn = "X-SES-FROM-ARN: arn:aws:ses:us-east-1:123456789012:identity/example.com\r\n";
+    SendResult refused = smtp("arn", arn);
+    assertThat(refused).isInstanceOf(SendResult.Refused.class);
+    assertThat(((SendResult.Refused) refused).reply().code()).isEqualTo(550);
+    assertThat(((SendResult.Refused) refused).reply().text())
+        .contains("X-SES-FROM-ARN")
+        .contains("--allow-identity-headers");
+    assertThat(relay.spool().stats().total()).isZero();
+    relay.close();
+    sim.close();
+    start("ses-v2", "allow-identity-headers=true");
+    assertThat(smtp("arn allowed", arn)).isInstanceOf(SendResult.Accepted.class);
   }
 }
