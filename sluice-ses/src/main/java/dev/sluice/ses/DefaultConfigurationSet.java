@@ -6,6 +6,7 @@ import dev.sluice.core.ses.HeaderSection;
 import dev.sluice.core.ses.MessageTags;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.ConfigurationSetListing;
 import dev.sluice.core.transport.Transport;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,6 +71,11 @@ public final class DefaultConfigurationSet implements Transport {
   @Override
   public Optional<AccountQuota> quota() {
     return transport.quota();
+  }
+
+  @Override
+  public ConfigurationSetListing configurationSets() {
+    return transport.configurationSets();
   }
 
   @Override

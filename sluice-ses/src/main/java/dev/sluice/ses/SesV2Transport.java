@@ -6,7 +6,9 @@ import dev.sluice.core.ses.MessageTag;
 import dev.sluice.core.ses.MessageTags;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.ConfigurationSetListing;
 import dev.sluice.core.transport.Transport;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +19,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.GetAccountResponse;
+import software.amazon.awssdk.services.sesv2.model.ListConfigurationSetsResponse;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 
 /**
@@ -33,6 +36,10 @@ public final class SesV2Transport implements Transport {
   public static final long MAX_MESSAGE_SIZE = 40L * 1024 * 1024;
 
   private static final Set<String> SES_HEADERS = Set.of(MessageTags.SET_HEADER, MessageTags.HEADER);
+
+  /** The most pages of configuration sets read (SES allows 10,000 sets in a region). */
+  static final int MAX_PAGES = 1000;
+
   private static final Logger LOG = LoggerFactory.getLogger(SesV2Transport.class);
   private final SesV2Client client;
   private final SesV2AsyncClient asyncClient;
@@ -142,6 +149,32 @@ public final class SesV2Transport implements Transport {
     } catch (RuntimeException e) {
       LOG.warn("GetAccount failed: {}", SesErrors.classify(e));
       return Optional.empty();
+    }
+  }
+
+  /** The account's sets, from {@code ListConfigurationSets}, page by page. */
+  @Override
+  public ConfigurationSetListing configurationSets() {
+    Set<String> names = new HashSet<>();
+    String token = null;
+    try {
+      for (int page = 0; page < MAX_PAGES; page++) {
+        String t = token;
+        ListConfigurationSetsResponse r =
+            client != null
+                ? client.listConfigurationSets(b -> b.nextToken(t))
+                : asyncClient.listConfigurationSets(b -> b.nextToken(t)).join();
+        names.addAll(r.configurationSets());
+        token = r.nextToken();
+        if (token == null || token.isEmpty()) {
+          return new ConfigurationSetListing.Listed(names);
+        }
+      }
+      return new ConfigurationSetListing.Unreadable(
+          "ListConfigurationSets gave more than " + MAX_PAGES + " pages");
+    } catch (RuntimeException e) {
+      return new ConfigurationSetListing.Unreadable(
+          "ListConfigurationSets failed: " + SesErrors.classify(e));
     }
   }
 

@@ -6,6 +6,7 @@ import dev.sluice.core.Envelope;
 import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.core.ses.MessageTag;
 import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.ConfigurationSetListing;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.ses.smtp.SmtpTransport;
 import dev.sluice.simulator.ReceivedMessage;
@@ -14,10 +15,13 @@ import dev.sluice.smtp.client.SmtpCredentials;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * SES's configuration-set and tag headers reach the simulator, which reads them per interface as
@@ -116,6 +120,40 @@ class SesHeadersIT {
       ReceivedMessage m = send(t, "");
       assertThat(m.configurationSet()).isNull();
       assertThat(m.tags()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v2", "v1", "smtp"})
+  void configurationSets_listsTheAccountsSetsOrSaysWhyNot(String kind) {
+    try (Transport t = DefaultConfigurationSet.wrap(transport(kind), "alerts")) {
+      ConfigurationSetListing l = t.configurationSets();
+      if (kind.equals("smtp")) {
+        assertThat(l)
+            .isEqualTo(
+                new ConfigurationSetListing.Unreadable(
+                    "ses-smtp has no call that lists configuration sets"));
+      } else {
+        assertThat(l).isEqualTo(new ConfigurationSetListing.Listed(Set.of("marketing", "alerts")));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v2", "v1"})
+  void configurationSets_callRefused_isUnreadableWithSesReason(String kind) {
+    SesApiSettings wrong =
+        SesApiSettings.of(
+                "us-east-1",
+                h.sim.httpEndpoint(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDOTHER", "nope")))
+            .withTrust(h.trust());
+    try (Transport t =
+        kind.equals("v2") ? SesV2Transport.create(wrong) : SesV1Transport.create(wrong)) {
+      assertThat(t.configurationSets())
+          .isInstanceOfSatisfying(
+              ConfigurationSetListing.Unreadable.class,
+              u -> assertThat(u.why()).startsWith("ListConfigurationSets failed: "));
     }
   }
 }

@@ -13,8 +13,10 @@ import dev.sluice.core.Durations;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.ses.ConfigurationSetCatalog;
+import dev.sluice.core.ses.ListedConfigurationSets;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.core.transport.Transport;
 import dev.sluice.delivery.DeliveryEvent;
 import dev.sluice.delivery.DeliveryScheduler;
 import dev.sluice.delivery.EventSink;
@@ -83,15 +85,25 @@ public final class Relay implements AutoCloseable {
   private final URI adminUri;
   private boolean closed;
 
+  /** How often at most a message naming an unknown configuration set reads the account's again. */
+  private static final Duration CONFIGURATION_SET_MISS = Duration.ofSeconds(10);
+
   /** A listener that stops within a grace, answering what it holds. */
   @FunctionalInterface
   private interface Door {
     void stop(Duration grace) throws Exception;
   }
 
-  /** Upstream, sender, scheduler and event sinks; absent when mail is held. */
+  /**
+   * Upstream, sender, scheduler, event sinks and the account's configuration sets; absent when mail
+   * is held.
+   */
   private record Delivery(
-      Upstream upstream, SesSender sender, DeliveryScheduler scheduler, EventSink events) {}
+      Upstream upstream,
+      SesSender sender,
+      DeliveryScheduler scheduler,
+      EventSink events,
+      ConfigurationSetCatalog sets) {}
 
   private Relay(
       RelayConfig config,
@@ -172,7 +184,9 @@ public final class Relay implements AutoCloseable {
               config.minFreeDisk(),
               config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
       SesHeaderRules sesHeaders =
-          new SesHeaderRules(config.allowIdentityHeaders(), ConfigurationSetCatalog.ANY);
+          new SesHeaderRules(
+              config.allowIdentityHeaders(),
+              delivery == null ? ConfigurationSetCatalog.ANY : delivery.sets());
       int smtpPort = -1;
       if (config.smtpPort() >= 0) {
         door = new Opening("SMTP", config.smtpBind(), config.smtpPort(), RelayConfig.SMTP_PORT);
@@ -383,7 +397,7 @@ public final class Relay implements AutoCloseable {
               .build();
       self[0] = scheduler;
       scheduler.start();
-      return new Delivery(upstream, sender, scheduler, all);
+      return new Delivery(upstream, sender, scheduler, all, sets(config, upstream, transport));
     } catch (IOException | RuntimeException e) {
       if (sender != null) {
         sender.close();
@@ -528,6 +542,30 @@ public final class Relay implements AutoCloseable {
       delivery.upstream().close();
     }
     log.info("relay stopped");
+  }
+
+  /**
+   * What the doors check configuration sets against: the account's sets, read from the transport
+   * now and refreshed as {@code relay.configuration-sets-refresh} says; none when that is off, or
+   * when the upstream is the embedded simulator taking any set name (its default).
+   */
+  private static ConfigurationSetCatalog sets(
+      RelayConfig config, Upstream upstream, Transport transport) {
+    boolean anyName =
+        upstream.simulator().map(s -> s.core().configurationSets().lenient()).orElse(false);
+    if (config.configurationSetsRefresh().isZero() || anyName) {
+      return ConfigurationSetCatalog.ANY;
+    }
+    ListedConfigurationSets sets =
+        new ListedConfigurationSets(
+            transport::configurationSets,
+            Clock.system(),
+            config.configurationSetsRefresh(),
+            CONFIGURATION_SET_MISS,
+            r -> Thread.ofVirtual().name("configuration-sets").start(r));
+    // Read in the background: an upstream slow to answer does not hold up the start.
+    Thread.ofVirtual().name("configuration-sets").start(sets::refresh);
+    return sets;
   }
 
   private static void stopDelivery(Delivery d, RelayConfig config) {

@@ -61,6 +61,8 @@ import java.util.Objects;
  * @param configurationSet the configuration set for messages that name none, or empty for none
  * @param allowIdentityHeaders whether submitters may choose the sending identity with {@code
  *     X-SES-SOURCE-ARN}, {@code X-SES-FROM-ARN} and {@code X-SES-RETURN-PATH-ARN}
+ * @param configurationSetsRefresh how often the account's configuration sets are read again for the
+ *     doors to check; zero when the doors do not check them
  */
 public record RelayConfig(
     String hostname,
@@ -96,7 +98,8 @@ public record RelayConfig(
     dev.sluice.app.admin.AdminSettings admin,
     KafkaSettings kafka,
     String configurationSet,
-    boolean allowIdentityHeaders) {
+    boolean allowIdentityHeaders,
+    Duration configurationSetsRefresh) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -107,6 +110,7 @@ public record RelayConfig(
     Objects.requireNonNull(spoolDir, "spoolDir");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(configurationSet, "configurationSet");
+    Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
@@ -453,6 +457,15 @@ public record RelayConfig(
               + " submitter choose the sending identity; refused at the doors otherwise.",
           Parsers::bool);
 
+  /** Configuration set list refresh. */
+  public static final ConfigKey<Duration> CONFIGURATION_SETS_REFRESH =
+      key(
+          "configuration-sets-refresh",
+          "5m",
+          "How often the account's configuration sets are read again (ListConfigurationSets), so the"
+              + " doors refuse a message naming a set the account does not have; off: not checked.",
+          RelayConfig::refresh);
+
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
 
@@ -498,7 +511,8 @@ public record RelayConfig(
                 BOUNCES,
                 STOP_GRACE,
                 CONFIGURATION_SET,
-                ALLOW_IDENTITY_HEADERS));
+                ALLOW_IDENTITY_HEADERS,
+                CONFIGURATION_SETS_REFRESH));
     keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
     keys.addAll(KafkaSettings.KEYS);
     return ConfigSchema.of(keys);
@@ -567,7 +581,8 @@ public record RelayConfig(
         adminSettings(s),
         KafkaSettings.from(s),
         s.get(CONFIGURATION_SET),
-        s.get(ALLOW_IDENTITY_HEADERS));
+        s.get(ALLOW_IDENTITY_HEADERS),
+        s.get(CONFIGURATION_SETS_REFRESH));
   }
 
   /**
@@ -621,6 +636,17 @@ public record RelayConfig(
       throw new IllegalArgumentException(problem);
     }
     return v;
+  }
+
+  private static Duration refresh(String s) {
+    if (s.strip().equalsIgnoreCase("off")) {
+      return Duration.ZERO;
+    }
+    Duration d = Durations.parse(s);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("expected a duration such as 5m, or off, got '" + s + "'");
+    }
+    return d;
   }
 
   private static double sendRate(String s) {

@@ -75,4 +75,17 @@ class RelayConfigTest {
         .isEqualTo("alerts");
     assertThat(RelayConfig.onFreePorts(SPOOL).configurationSet()).isEmpty();
   }
+
+  @Test
+  void configurationSetsRefresh_offOrADuration_andNothingElse() {
+    assertThat(RelayConfig.onFreePorts(SPOOL).configurationSetsRefresh())
+        .isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(
+            RelayConfig.onFreePorts(SPOOL, "configuration-sets-refresh=off")
+                .configurationSetsRefresh())
+        .isZero();
+    assertThatThrownBy(() -> RelayConfig.onFreePorts(SPOOL, "configuration-sets-refresh=0s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("relay.configuration-sets-refresh");
+  }
 }

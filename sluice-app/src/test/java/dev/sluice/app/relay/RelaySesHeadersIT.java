@@ -158,4 +158,79 @@ class RelaySesHeadersIT {
     start("ses-v2", "allow-identity-headers=true");
     assertThat(smtp("arn allowed", arn)).isInstanceOf(SendResult.Accepted.class);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ses-v2", "ses-v1"})
+  void relay_unknownSet_isRefusedAtBothDoorsUntilTheAccountHasIt(String api) throws Exception {
+    start(api);
+    String words = "Configuration set fresh does not exist.";
+    SendResult smtp = smtp("fresh", "X-SES-CONFIGURATION-SET: fresh\r\n");
+    assertThat(smtp).isInstanceOf(SendResult.Refused.class);
+    assertThat(((SendResult.Refused) smtp).reply().toString()).contains("550 5.6.0 " + words);
+    java.net.http.HttpResponse<String> http =
+        rawHttp("fresh", "X-SES-CONFIGURATION-SET: fresh\r\n");
+    assertThat(http.statusCode()).isEqualTo(400);
+    assertThat(http.body()).contains("\"invalid_message\"").contains(words);
+    assertThat(relay.spool().stats().total()).isZero();
+    sim.core()
+        .configurationSets()
+        .create(
+            dev.sluice.simulator.account.ConfigurationSet.empty(
+                "fresh", System.currentTimeMillis()));
+    // A miss reads the account's sets again, at most every 10 seconds: retried, it gets through.
+    await(
+        () -> {
+          try {
+            return smtp("fresh", "X-SES-CONFIGURATION-SET: fresh\r\n")
+                instanceof SendResult.Accepted;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        "the new set to be taken");
+    assertThat(received("fresh").configurationSet()).isEqualTo("fresh");
+  }
+
+  @org.junit.jupiter.api.Test
+  void relay_embeddedSimulatorTakingAnyName_doesNotCheckSets() throws Exception {
+    relay =
+        Relay.start(
+            RelayConfig.onFreePorts(dir.resolve("spool"), "upstream=simulator"), Map.of(), dir);
+    sim = null;
+    assertThat(smtp("any", "X-SES-CONFIGURATION-SET: whatever\r\n"))
+        .isInstanceOf(SendResult.Accepted.class);
+    Simulator embedded = relay.embeddedSimulator().orElseThrow();
+    await(
+        () -> !embedded.core().inbox().recent(10, m -> "any".equals(m.subject())).isEmpty(),
+        "the message to reach the embedded simulator");
+    assertThat(
+            embedded
+                .core()
+                .inbox()
+                .recent(10, m -> "any".equals(m.subject()))
+                .getFirst()
+                .configurationSet())
+        .isEqualTo("whatever");
+  }
+
+  private java.net.http.HttpResponse<String> rawHttp(String subject, String headers)
+      throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        "http://127.0.0.1:"
+                            + relay.httpPort()
+                            + "/v1/messages?from=app%40example.com&to=success%40simulator.amazonses.com"))
+                .header("Content-Type", "message/rfc822")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "From: app@example.com\r\n"
+                            + headers
+                            + "Subject: "
+                            + subject
+                            + "\r\n\r\nHi.\r\n"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
 }

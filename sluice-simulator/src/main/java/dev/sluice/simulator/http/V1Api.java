@@ -68,6 +68,7 @@ final class V1Api {
         case "SendRawEmail" -> answer("SendRawEmail", core.send(sendRawEmail(call, f)), requestId);
         case "GetSendQuota" -> getSendQuota(requestId);
         case "GetSendStatistics" -> getSendStatistics(requestId);
+        case "ListConfigurationSets" -> listConfigurationSets(f, requestId);
         default -> {
           ApiResponse r = templates.handle(action, call, f, requestId);
           if (r == null) {
@@ -286,6 +287,54 @@ final class V1Api {
             + (double) l.sentLast24Hours()
             + "</SentLast24Hours>\n  ",
         requestId);
+  }
+
+  /**
+   * v1's {@code ListConfigurationSets}: the same sets as v2's, by name, {@code MaxItems} a page.
+   */
+  private ApiResponse listConfigurationSets(QueryForm f, String requestId) throws QueryError {
+    int size = 1000;
+    String max = f.get("MaxItems");
+    if (max != null) {
+      try {
+        size = Math.min(1000, Integer.parseInt(max));
+      } catch (NumberFormatException e) {
+        size = 0;
+      }
+      if (size < 1) {
+        throw new QueryError(
+            400, "InvalidParameterValue", "MaxItems must be at least 1; it is " + max + ".");
+      }
+    }
+    String after = null;
+    if (f.get("NextToken") != null) {
+      try {
+        after = TemplatesApi.decodeToken(f.get("NextToken"));
+      } catch (IllegalArgumentException e) {
+        throw new QueryError(400, "InvalidParameterValue", e.getMessage());
+      }
+    }
+    StringBuilder sb = new StringBuilder("\n    <ConfigurationSets>");
+    String last = null;
+    int n = 0;
+    boolean more = false;
+    for (String name : core.configurationSets().names()) {
+      if (after != null && name.compareTo(after) <= 0) {
+        continue;
+      }
+      if (n == size) {
+        more = true;
+        break;
+      }
+      sb.append("\n      <member><Name>").append(Xml.escape(name)).append("</Name></member>");
+      last = name;
+      n++;
+    }
+    sb.append("\n    </ConfigurationSets>");
+    if (more) {
+      sb.append("\n    <NextToken>").append(TemplatesApi.encodeToken(last)).append("</NextToken>");
+    }
+    return ok("ListConfigurationSets", sb.append("\n  ").toString(), requestId);
   }
 
   private ApiResponse getSendStatistics(String requestId) {
