@@ -290,22 +290,34 @@ final class V1Api {
   }
 
   /**
+   * A list action's {@code MaxItems}: {@code def} when absent, more than {@code max} read as {@code
+   * max}.
+   *
+   * @throws QueryError when it is not a number of at least 1
+   */
+  static int maxItems(QueryForm f, int def, int max) throws QueryError {
+    String text = f.get("MaxItems");
+    if (text == null) {
+      return def;
+    }
+    int size;
+    try {
+      size = Math.min(max, Integer.parseInt(text));
+    } catch (NumberFormatException e) {
+      size = 0;
+    }
+    if (size < 1) {
+      throw new QueryError(
+          400, "InvalidParameterValue", "MaxItems must be at least 1; it is " + text + ".");
+    }
+    return size;
+  }
+
+  /**
    * v1's {@code ListConfigurationSets}: the same sets as v2's, by name, {@code MaxItems} a page.
    */
   private ApiResponse listConfigurationSets(QueryForm f, String requestId) throws QueryError {
-    int size = 1000;
-    String max = f.get("MaxItems");
-    if (max != null) {
-      try {
-        size = Math.min(1000, Integer.parseInt(max));
-      } catch (NumberFormatException e) {
-        size = 0;
-      }
-      if (size < 1) {
-        throw new QueryError(
-            400, "InvalidParameterValue", "MaxItems must be at least 1; it is " + max + ".");
-      }
-    }
+    int size = maxItems(f, 1000, 1000);
     String after = null;
     if (f.get("NextToken") != null) {
       try {

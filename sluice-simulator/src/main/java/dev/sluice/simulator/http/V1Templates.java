@@ -96,19 +96,7 @@ final class V1Templates {
   }
 
   private ApiResponse list(QueryForm f, String requestId) throws V1Api.QueryError {
-    int size = TemplatesApi.DEFAULT_PAGE_SIZE;
-    String max = f.get("MaxItems");
-    if (max != null) {
-      try {
-        size = Math.min(TemplatesApi.MAX_PAGE_SIZE, Integer.parseInt(max));
-      } catch (NumberFormatException e) {
-        size = 0;
-      }
-      if (size < 1) {
-        throw new V1Api.QueryError(
-            400, "InvalidParameterValue", "MaxItems must be at least 1; it is " + max + ".");
-      }
-    }
+    int size = V1Api.maxItems(f, TemplatesApi.DEFAULT_PAGE_SIZE, TemplatesApi.MAX_PAGE_SIZE);
     String after = null;
     if (f.get("NextToken") != null) {
       try {
