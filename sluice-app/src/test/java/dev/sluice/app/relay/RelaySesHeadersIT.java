@@ -192,12 +192,16 @@ class RelaySesHeadersIT {
   }
 
   @org.junit.jupiter.api.Test
-  void relay_embeddedSimulatorTakingAnyName_doesNotCheckSets() throws Exception {
+  void relay_embeddedSimulatorTakingAnyName_doesNotCheckSetsAndGetsSetAndTagsOnV2()
+      throws Exception {
     relay =
         Relay.start(
             RelayConfig.onFreePorts(dir.resolve("spool"), "upstream=simulator"), Map.of(), dir);
     sim = null;
-    assertThat(smtp("any", "X-SES-CONFIGURATION-SET: whatever\r\n"))
+    assertThat(
+            smtp(
+                "any",
+                "X-SES-CONFIGURATION-SET: whatever\r\nX-SES-MESSAGE-TAGS: campaign=spring\r\n"))
         .isInstanceOf(SendResult.Accepted.class);
     Simulator embedded = relay.embeddedSimulator().orElseThrow();
     await(
@@ -211,6 +215,8 @@ class RelaySesHeadersIT {
                 .getFirst()
                 .configurationSet())
         .isEqualTo("whatever");
+    assertThat(embedded.core().inbox().recent(10, m -> "any".equals(m.subject())).getFirst().tags())
+        .containsExactly(new MessageTag("campaign", "spring"));
   }
 
   private java.net.http.HttpResponse<String> rawHttp(String subject, String headers)
