@@ -51,7 +51,9 @@ public final class MessageCheck {
     /** A NUL octet. */
     NUL,
     /** A line over {@link #MAX_LINE} octets with its CRLF. */
-    LINE_TOO_LONG
+    LINE_TOO_LONG,
+    /** SES's control headers break SES's rules or the relay's ({@link SesHeaderRules}). */
+    SES_HEADER
   }
 
   /**

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What SES would refuse is refused here, never accepted and failed later: addresses outside
  * {@link dev.sluice.core.address.SesAddressGrammar} at MAIL and RCPT ({@code 553}, by the SMTP
- * session), and messages that {@link MessageCheck} refuses at the end of data ({@code 550 5.6.0},
- * the same words as the HTTP door).
+ * session), and messages that {@link MessageCheck} or {@link SesHeaderRules} refuse at the end of
+ * data ({@code 550 5.6.0}, the same words as the HTTP door).
  *
  * <p>The message is stored as received with one {@code Received:} trace field prepended (RFC 5321
  * §4.4). A spool failure is answered {@code 451 4.3.0}: the client keeps the message and retries.
@@ -46,6 +46,7 @@ public final class SmtpIngress implements SmtpHandler {
   private final String hostname;
   private final Clock clock;
   private final AcceptListener listener;
+  private final SesHeaderRules sesHeaders;
 
   /**
    * @param hostname the name this relay gives itself in trace fields
@@ -66,6 +67,23 @@ public final class SmtpIngress implements SmtpHandler {
       String hostname,
       Clock clock,
       AcceptListener listener) {
+    this(spool, access, admission, hostname, clock, listener, SesHeaderRules.DEFAULT);
+  }
+
+  /**
+   * @param hostname the name this relay gives itself in trace fields
+   * @param listener told of each message made durable
+   * @param sesHeaders what is refused in SES's control headers
+   */
+  public SmtpIngress(
+      Spool spool,
+      AccessPolicy access,
+      Admission admission,
+      String hostname,
+      Clock clock,
+      AcceptListener listener,
+      SesHeaderRules sesHeaders) {
+    this.sesHeaders = Objects.requireNonNull(sesHeaders, "sesHeaders");
     this.spool = Objects.requireNonNull(spool, "spool");
     this.access = Objects.requireNonNull(access, "access");
     this.admission = Objects.requireNonNull(admission, "admission");
@@ -103,6 +121,9 @@ public final class SmtpIngress implements SmtpHandler {
   @Override
   public DataResult data(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
     Optional<MessageCheck.Refusal> refused = MessageCheck.check(message);
+    if (refused.isEmpty()) {
+      refused = sesHeaders.check(message);
+    }
     if (refused.isPresent()) {
       // RFC 3463 X.6.0: other media error; the same words as the HTTP door's 400.
       return DataResult.respond(Reply.of(550, "5.6.0", refused.get().text()));

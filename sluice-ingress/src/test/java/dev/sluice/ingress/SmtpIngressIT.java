@@ -52,6 +52,12 @@ class SmtpIngressIT {
   }
 
   private void start(AccessPolicy access, Admission admission, SSLContext tls) throws IOException {
+    start(access, admission, tls, SesHeaderRules.DEFAULT);
+  }
+
+  private void start(
+      AccessPolicy access, Admission admission, SSLContext tls, SesHeaderRules sesHeaders)
+      throws IOException {
     SmtpDialect dialect =
         SmtpDialect.builder().hostname("relay.test").authWithoutTlsOnLoopback(true).build();
     server =
@@ -61,7 +67,13 @@ class SmtpIngressIT {
             dialect,
             SmtpLimits.defaults(),
             new SmtpIngress(
-                spool, access, admission, "relay.test", Clock.system(), accepted::addAll));
+                spool,
+                access,
+                admission,
+                "relay.test",
+                Clock.system(),
+                accepted::addAll,
+                sesHeaders));
     server.start();
   }
 
@@ -269,6 +281,42 @@ class SmtpIngressIT {
     }
     assertThat(spool.stats().total()).isZero();
     assertThat(accepted).isEmpty();
+  }
+
+  /**
+   * SES's headers that SES or the relay refuse: 550 5.6.0 at the dot, with the HTTP door's words.
+   */
+  @Test
+  void data_sesHeadersRefused_get550AtTheDotAndNothingIsStored() throws Exception {
+    start(
+        AccessPolicy.loopbackOnly(),
+        new Admission(spool, 1_000_000, ByteSize.ofBytes(0)),
+        null,
+        SesHeaderCases.RULES);
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      for (String[] c : SesHeaderCases.refused()) {
+        s.send("MAIL FROM:<app@example.com>").expect("250");
+        s.send("RCPT TO:<to@example.net>").expect("250");
+        s.send("DATA").expect("354");
+        s.out.write((SesHeaderCases.message(c[0]) + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        s.out.flush();
+        s.expectExactly("550 5.6.0 " + c[1]);
+      }
+      assertThat(spool.stats().total()).isZero();
+      s.send("MAIL FROM:<app@example.com>").expect("250");
+      s.send("RCPT TO:<to@example.net>").expect("250");
+      s.send("DATA").expect("354");
+      s.out.write(
+          (SesHeaderCases.message(
+                      "X-SES-CONFIGURATION-SET: marketing\r\nX-SES-MESSAGE-TAGS: a=b\r\n")
+                  + ".\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      s.out.flush();
+      s.expect("250 2.0.0");
+    }
+    assertThat(spool.stats().total()).isEqualTo(1);
   }
 
   /** The same over BDAT, where nothing else reads the lines: BDAT 0 LAST, long lines, NUL. */

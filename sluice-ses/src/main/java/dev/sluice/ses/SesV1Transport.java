@@ -3,14 +3,18 @@ package dev.sluice.ses;
 import dev.sluice.core.Envelope;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.ConfigurationSetListing;
 import dev.sluice.core.transport.Transport;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ses.model.GetSendQuotaResponse;
+import software.amazon.awssdk.services.ses.model.ListConfigurationSetsResponse;
 
 /**
  * The SES v1 Query API ({@code SendRawEmail}, {@code GetSendQuota}) through the AWS SDK, for
@@ -82,6 +86,30 @@ public final class SesV1Transport implements Transport {
     } catch (RuntimeException e) {
       LOG.warn("GetSendQuota failed: {}", SesErrors.classify(e));
       return Optional.empty();
+    }
+  }
+
+  /** The account's sets, from v1's {@code ListConfigurationSets}, page by page. */
+  @Override
+  public ConfigurationSetListing configurationSets() {
+    Set<String> names = new HashSet<>();
+    String token = null;
+    try {
+      for (int page = 0; page < SesV2Transport.MAX_PAGES; page++) {
+        String t = token;
+        ListConfigurationSetsResponse r =
+            client.listConfigurationSets(b -> b.nextToken(t).maxItems(1000));
+        r.configurationSets().forEach(c -> names.add(c.name()));
+        token = r.nextToken();
+        if (token == null || token.isEmpty()) {
+          return new ConfigurationSetListing.Listed(names);
+        }
+      }
+      return new ConfigurationSetListing.Unreadable(
+          "ListConfigurationSets gave more than " + SesV2Transport.MAX_PAGES + " pages");
+    } catch (RuntimeException e) {
+      return new ConfigurationSetListing.Unreadable(
+          "ListConfigurationSets failed: " + SesErrors.classify(e));
     }
   }
 

@@ -1,10 +1,17 @@
 package dev.sluice.ses;
 
 import dev.sluice.core.Envelope;
+import dev.sluice.core.ses.HeaderSection;
+import dev.sluice.core.ses.MessageTag;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.ConfigurationSetListing;
 import dev.sluice.core.transport.Transport;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,18 +19,26 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.GetAccountResponse;
+import software.amazon.awssdk.services.sesv2.model.ListConfigurationSetsResponse;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 
 /**
  * The SES v2 API ({@code SendEmail} with raw content, {@code GetAccount}) through the AWS SDK: the
  * default transport. The envelope recipients go in {@code Destination}, so SES delivers to exactly
- * them whatever the headers say.
+ * them whatever the headers say. The {@code X-SES-CONFIGURATION-SET} and {@code X-SES-MESSAGE-TAGS}
+ * headers, which SES reads from SMTP and v1 raw mail but not from v2's raw content, become the
+ * {@code ConfigurationSetName} and {@code EmailTags} parameters and are taken out of the content.
  *
  * <p>Thread-safe.
  */
 public final class SesV2Transport implements Transport {
   /** SES v2's message size limit. */
   public static final long MAX_MESSAGE_SIZE = 40L * 1024 * 1024;
+
+  private static final Set<String> SES_HEADERS = Set.of(MessageTags.SET_HEADER, MessageTags.HEADER);
+
+  /** The most pages of configuration sets read (SES allows 10,000 sets in a region). */
+  static final int MAX_PAGES = 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(SesV2Transport.class);
   private final SesV2Client client;
@@ -70,12 +85,36 @@ public final class SesV2Transport implements Transport {
 
   @Override
   public Attempt send(Envelope envelope, byte[] content) {
+    // v2's SendEmail does not read X-SES-CONFIGURATION-SET and X-SES-MESSAGE-TAGS from the content
+    // as SMTP and v1's SendRawEmail do: they become its parameters, and leave the content.
+    List<HeaderSection.Field> fields = HeaderSection.fields(content);
+    String set = last(fields, MessageTags.SET_HEADER);
+    List<MessageTag> tags;
+    try {
+      tags = MessageTags.fromHeader(last(fields, MessageTags.HEADER));
+    } catch (IllegalArgumentException e) {
+      // The doors refuse such messages; one stored before they did is failed, not sent untagged.
+      return new Attempt.Permanent(e.getMessage(), false);
+    }
+    byte[] raw = HeaderSection.without(content, fields, SES_HEADERS);
     SendEmailRequest req =
         SendEmailRequest.builder()
             // The null sender <> (a bounce) has no address to give: SES then takes the From header.
             .fromEmailAddress(envelope.from().isEmpty() ? null : envelope.from())
             .destination(d -> d.toAddresses(envelope.recipients()))
-            .content(c -> c.raw(r -> r.data(SdkBytes.fromByteArrayUnsafe(content))))
+            .content(c -> c.raw(r -> r.data(SdkBytes.fromByteArrayUnsafe(raw))))
+            .configurationSetName(set == null || set.isEmpty() ? null : set)
+            .emailTags(
+                tags.isEmpty()
+                    ? null
+                    : tags.stream()
+                        .map(
+                            t ->
+                                software.amazon.awssdk.services.sesv2.model.MessageTag.builder()
+                                    .name(t.name())
+                                    .value(t.value())
+                                    .build())
+                        .toList())
             .build();
     try {
       String id =
@@ -86,6 +125,12 @@ public final class SesV2Transport implements Transport {
     } catch (RuntimeException e) {
       return SesErrors.classify(e);
     }
+  }
+
+  /** The value of the last field with this name, or null. */
+  private static String last(List<HeaderSection.Field> fields, String name) {
+    List<HeaderSection.Field> f = HeaderSection.named(fields, name);
+    return f.isEmpty() ? null : f.getLast().value();
   }
 
   @Override
@@ -104,6 +149,32 @@ public final class SesV2Transport implements Transport {
     } catch (RuntimeException e) {
       LOG.warn("GetAccount failed: {}", SesErrors.classify(e));
       return Optional.empty();
+    }
+  }
+
+  /** The account's sets, from {@code ListConfigurationSets}, page by page. */
+  @Override
+  public ConfigurationSetListing configurationSets() {
+    Set<String> names = new HashSet<>();
+    String token = null;
+    try {
+      for (int page = 0; page < MAX_PAGES; page++) {
+        String t = token;
+        ListConfigurationSetsResponse r =
+            client != null
+                ? client.listConfigurationSets(b -> b.nextToken(t))
+                : asyncClient.listConfigurationSets(b -> b.nextToken(t)).join();
+        names.addAll(r.configurationSets());
+        token = r.nextToken();
+        if (token == null || token.isEmpty()) {
+          return new ConfigurationSetListing.Listed(names);
+        }
+      }
+      return new ConfigurationSetListing.Unreadable(
+          "ListConfigurationSets gave more than " + MAX_PAGES + " pages");
+    } catch (RuntimeException e) {
+      return new ConfigurationSetListing.Unreadable(
+          "ListConfigurationSets failed: " + SesErrors.classify(e));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.sluice.simulator;
 
+import dev.sluice.core.ses.MessageTag;
 import java.util.List;
 
 /**

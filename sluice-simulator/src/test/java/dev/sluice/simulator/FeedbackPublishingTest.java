@@ -112,7 +112,7 @@ class FeedbackPublishingTest {
             content.getBytes(StandardCharsets.UTF_8),
             "SendEmail")
         .withConfigurationSet(set)
-        .withTags(List.of(new MessageTag("campaign", "jan")));
+        .withTags(List.of(new dev.sluice.core.ses.MessageTag("campaign", "jan")));
   }
 
   private static SendRequest send(String... to) {

@@ -320,7 +320,7 @@ class InboxPageChromiumIT {
                 "Subject: Rendered welcome\r\n\r\nHi\r\n".getBytes(StandardCharsets.US_ASCII),
                 "SendEmail")
             .withConfigurationSet("onboarding")
-            .withTags(List.of(new MessageTag("campaign", "spring")))
+            .withTags(List.of(new dev.sluice.core.ses.MessageTag("campaign", "spring")))
             .withTemplate("welcome", "no value for {{name}}");
     SendOutcome o = sim.core().send(r);
     assertThat(o).isInstanceOf(SendOutcome.Accepted.class);

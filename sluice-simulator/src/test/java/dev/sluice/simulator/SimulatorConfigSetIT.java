@@ -169,4 +169,29 @@ class SimulatorConfigSetIT {
           .hasMessageContaining("Invalid tag name");
     }
   }
+
+  @Test
+  void v1ListConfigurationSets_pagesThroughTheSetsV2Lists() {
+    try (Simulator sim =
+            Simulator.start(
+                SimulatorConfig.onFreePorts("configuration-sets=marketing, alerts, billing"));
+        SesV2Client v2 = SesClients.v2(sim, sim.httpEndpoint());
+        SesClient v1 = SesClients.v1(sim, sim.httpEndpoint())) {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      String token = null;
+      for (int i = 0; i < 10; i++) {
+        String t = token;
+        var page = v1.listConfigurationSets(b -> b.maxItems(2).nextToken(t));
+        assertThat(page.configurationSets()).hasSizeLessThanOrEqualTo(2);
+        page.configurationSets().forEach(c -> names.add(c.name()));
+        token = page.nextToken();
+        if (token == null) {
+          break;
+        }
+      }
+      assertThat(names).containsExactly("alerts", "billing", "marketing");
+      assertThat(v2.listConfigurationSets(b -> {}).configurationSets())
+          .containsExactlyElementsOf(names);
+    }
+  }
 }

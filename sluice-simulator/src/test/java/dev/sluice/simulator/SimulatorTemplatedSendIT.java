@@ -124,7 +124,7 @@ class SimulatorTemplatedSendIT {
     assertThat(r.subject()).isEqualTo("Welcome, Ann & Bob!");
     assertThat(r.recipients())
         .containsExactly("ann@example.net", "cc@example.net", "bcc@example.net");
-    assertThat(r.tags()).containsExactly(new dev.sluice.simulator.MessageTag("campaign", "spring"));
+    assertThat(r.tags()).containsExactly(new dev.sluice.core.ses.MessageTag("campaign", "spring"));
     MimeMessage m = mime(id);
     assertThat(m.getSubject()).isEqualTo("Welcome, Ann & Bob!");
     assertThat(((InternetAddress) m.getFrom()[0]).getAddress()).isEqualTo("shop@example.com");
@@ -322,14 +322,14 @@ class SimulatorTemplatedSendIT {
     assertThat(ann.getHeader("X-Tier")).containsExactly("gold");
     assertThat(sim.core().inbox().find(results.get(0).messageId()).tags())
         .containsExactly(
-            new dev.sluice.simulator.MessageTag("campaign", "spring"),
-            new dev.sluice.simulator.MessageTag("tier", "gold"));
+            new dev.sluice.core.ses.MessageTag("campaign", "spring"),
+            new dev.sluice.core.ses.MessageTag("tier", "gold"));
 
     MimeMessage bob = mime(results.get(1).messageId());
     assertThat(bob.getSubject()).isEqualTo("Welcome, friend!");
     assertThat(bob.getHeader("X-Tier")).containsExactly("free");
     assertThat(sim.core().inbox().find(results.get(1).messageId()).tags())
-        .extracting(dev.sluice.simulator.MessageTag::value)
+        .extracting(dev.sluice.core.ses.MessageTag::value)
         .containsExactly("spring", "free");
   }
 

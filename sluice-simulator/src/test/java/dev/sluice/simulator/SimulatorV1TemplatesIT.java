@@ -191,7 +191,7 @@ class SimulatorV1TemplatesIT {
     assertThat(got.operation()).isEqualTo("SendTemplatedEmail");
     assertThat(got.subject()).isEqualTo("Welcome Ann");
     assertThat(got.tags())
-        .containsExactly(new dev.sluice.simulator.MessageTag("campaign", "spring"));
+        .containsExactly(new dev.sluice.core.ses.MessageTag("campaign", "spring"));
     MimeMultipart alt = (MimeMultipart) SimulatorTemplatesIT.parse(got.content()).getContent();
     assertThat(alt.getBodyPart(0).getContent()).isEqualTo("Plan gold");
 
@@ -257,7 +257,7 @@ class SimulatorV1TemplatesIT {
             BulkEmailStatus.INVALID_PARAMETER_VALUE);
     ReceivedMessage ann = sim.core().inbox().find(status.get(0).messageId());
     assertThat(ann.subject()).isEqualTo("Welcome Ann");
-    assertThat(ann.tags()).containsExactly(new dev.sluice.simulator.MessageTag("tier", "gold"));
+    assertThat(ann.tags()).containsExactly(new dev.sluice.core.ses.MessageTag("tier", "gold"));
     assertThat(SimulatorTemplatesIT.parse(ann.content()).getContent()).isEqualTo("Plan gold");
     assertThat(sim.core().inbox().find(status.get(1).messageId()).subject())
         .isEqualTo("Welcome friend");

@@ -4,6 +4,7 @@ import dev.sluice.core.Clock;
 import dev.sluice.core.Envelope;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.ConfigurationSetListing;
 import dev.sluice.core.transport.Transport;
 import java.time.Instant;
 import java.util.Objects;
@@ -58,6 +59,11 @@ public final class QuotaStamp implements Transport {
   @Override
   public Attempt send(Envelope envelope, byte[] content) {
     return transport.send(envelope, content);
+  }
+
+  @Override
+  public ConfigurationSetListing configurationSets() {
+    return transport.configurationSets();
   }
 
   @Override

@@ -12,8 +12,11 @@ import dev.sluice.core.Clock;
 import dev.sluice.core.Durations;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
+import dev.sluice.core.ses.ConfigurationSetCatalog;
+import dev.sluice.core.ses.ListedConfigurationSets;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.core.transport.Transport;
 import dev.sluice.delivery.DeliveryEvent;
 import dev.sluice.delivery.DeliveryScheduler;
 import dev.sluice.delivery.EventSink;
@@ -24,12 +27,14 @@ import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.PemTls;
+import dev.sluice.ingress.SesHeaderRules;
 import dev.sluice.ingress.SmtpIngress;
 import dev.sluice.ingress.UserStore;
 import dev.sluice.ingress.http.HttpIngress;
 import dev.sluice.ingress.http.HttpIngressSettings;
 import dev.sluice.kafka.KafkaSpool;
 import dev.sluice.kafka.KafkaSpoolConfig;
+import dev.sluice.ses.DefaultConfigurationSet;
 import dev.sluice.ses.SenderConfig;
 import dev.sluice.ses.SesSender;
 import dev.sluice.smtp.SmtpDialect;
@@ -81,15 +86,25 @@ public final class Relay implements AutoCloseable {
   private final int snsPort;
   private boolean closed;
 
+  /** How often at most a message naming an unknown configuration set reads the account's again. */
+  private static final Duration CONFIGURATION_SET_MISS = Duration.ofSeconds(10);
+
   /** A listener that stops within a grace, answering what it holds. */
   @FunctionalInterface
   private interface Door {
     void stop(Duration grace) throws Exception;
   }
 
-  /** Upstream, sender, scheduler and event sinks; absent when mail is held. */
+  /**
+   * Upstream, sender, scheduler, event sinks and the account's configuration sets; absent when mail
+   * is held.
+   */
   private record Delivery(
-      Upstream upstream, SesSender sender, DeliveryScheduler scheduler, EventSink events) {}
+      Upstream upstream,
+      SesSender sender,
+      DeliveryScheduler scheduler,
+      EventSink events,
+      ConfigurationSetCatalog sets) {}
 
   private Relay(
       RelayConfig config,
@@ -185,6 +200,10 @@ public final class Relay implements AutoCloseable {
               config.highWater(),
               config.minFreeDisk(),
               config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
+      SesHeaderRules sesHeaders =
+          new SesHeaderRules(
+              config.allowIdentityHeaders(),
+              delivery == null ? ConfigurationSetCatalog.ANY : delivery.sets());
       int smtpPort = -1;
       if (config.smtpPort() >= 0) {
         door = new Opening("SMTP", config.smtpBind(), config.smtpPort(), RelayConfig.SMTP_PORT);
@@ -201,7 +220,13 @@ public final class Relay implements AutoCloseable {
                 dialect,
                 config.smtpLimits(),
                 new SmtpIngress(
-                    spool, access, admission, config.hostname(), Clock.system(), accepted),
+                    spool,
+                    access,
+                    admission,
+                    config.hostname(),
+                    Clock.system(),
+                    accepted,
+                    sesHeaders),
                 config.clientLimitExceptions()::contains,
                 doorMetrics.smtp());
         smtp.start();
@@ -225,7 +250,8 @@ public final class Relay implements AutoCloseable {
                 Clock.system(),
                 config.httpTls() ? tls : null,
                 accepted,
-                doorMetrics.http());
+                doorMetrics.http(),
+                sesHeaders);
         http.start();
         doors.add(http::stop);
         httpPort = http.port();
@@ -381,7 +407,10 @@ public final class Relay implements AutoCloseable {
         sc.rateOverride(config.maxSendRate());
       }
       QuotaStamp transport =
-          new QuotaStamp(upstream.openTransport(config.maxInFlight()), Clock.system());
+          new QuotaStamp(
+              DefaultConfigurationSet.wrap(
+                  upstream.openTransport(config.maxInFlight()), config.configurationSet()),
+              Clock.system());
       sender = SesSender.start(transport, sc.build(), Clock.system(), registry);
       metrics.deliveringTo(SenderView.of(sender, transport), upstream.description());
       RetryPolicy policy =
@@ -408,7 +437,7 @@ public final class Relay implements AutoCloseable {
               .build();
       self[0] = scheduler;
       scheduler.start();
-      return new Delivery(upstream, sender, scheduler, all);
+      return new Delivery(upstream, sender, scheduler, all, sets(config, upstream, transport));
     } catch (IOException | RuntimeException e) {
       if (sender != null) {
         sender.close();
@@ -558,6 +587,30 @@ public final class Relay implements AutoCloseable {
       delivery.upstream().close();
     }
     log.info("relay stopped");
+  }
+
+  /**
+   * What the doors check configuration sets against: the account's sets, read from the transport
+   * now and refreshed as {@code relay.configuration-sets-refresh} says; none when that is off, or
+   * when the upstream is the embedded simulator taking any set name (its default).
+   */
+  private static ConfigurationSetCatalog sets(
+      RelayConfig config, Upstream upstream, Transport transport) {
+    boolean anyName =
+        upstream.simulator().map(s -> s.core().configurationSets().lenient()).orElse(false);
+    if (config.configurationSetsRefresh().isZero() || anyName) {
+      return ConfigurationSetCatalog.ANY;
+    }
+    ListedConfigurationSets sets =
+        new ListedConfigurationSets(
+            transport::configurationSets,
+            Clock.system(),
+            config.configurationSetsRefresh(),
+            CONFIGURATION_SET_MISS,
+            r -> Thread.ofVirtual().name("configuration-sets").start(r));
+    // Read in the background: an upstream slow to answer does not hold up the start.
+    Thread.ofVirtual().name("configuration-sets").start(sets::refresh);
+    return sets;
   }
 
   private static void stopDelivery(Delivery d, RelayConfig config) {

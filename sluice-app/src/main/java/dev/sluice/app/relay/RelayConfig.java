@@ -59,6 +59,11 @@ import java.util.Objects;
  * @param admin the admin API's address, port and token
  * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
  * @param sesEvents where SES's events come in (SNS endpoint, SQS queue), if anywhere
+ * @param configurationSet the configuration set for messages that name none, or empty for none
+ * @param allowIdentityHeaders whether submitters may choose the sending identity with {@code
+ *     X-SES-SOURCE-ARN}, {@code X-SES-FROM-ARN} and {@code X-SES-RETURN-PATH-ARN}
+ * @param configurationSetsRefresh how often the account's configuration sets are read again for the
+ *     doors to check; zero when the doors do not check them
  */
 public record RelayConfig(
     String hostname,
@@ -93,7 +98,10 @@ public record RelayConfig(
     Duration stopGrace,
     dev.sluice.app.admin.AdminSettings admin,
     KafkaSettings kafka,
-    SesEventsSettings sesEvents) {
+    SesEventsSettings sesEvents,
+    String configurationSet,
+    boolean allowIdentityHeaders,
+    Duration configurationSetsRefresh) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -104,6 +112,8 @@ public record RelayConfig(
     Objects.requireNonNull(spoolDir, "spoolDir");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(sesEvents, "sesEvents");
+    Objects.requireNonNull(configurationSet, "configurationSet");
+    Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
@@ -432,6 +442,33 @@ public record RelayConfig(
               + " unfinished calls are delivered after restart.",
           Durations::parse);
 
+  /** Default configuration set. */
+  public static final ConfigKey<String> CONFIGURATION_SET =
+      key(
+          "configuration-set",
+          "",
+          "Configuration set for messages that name none in X-SES-CONFIGURATION-SET (or the HTTP"
+              + " API's configurationSet); empty for none.",
+          RelayConfig::configurationSet);
+
+  /** Identity headers. */
+  public static final ConfigKey<Boolean> ALLOW_IDENTITY_HEADERS =
+      key(
+          "allow-identity-headers",
+          "false",
+          "Take messages with X-SES-SOURCE-ARN, X-SES-FROM-ARN or X-SES-RETURN-PATH-ARN, which let the"
+              + " submitter choose the sending identity; refused at the doors otherwise.",
+          Parsers::bool);
+
+  /** Configuration set list refresh. */
+  public static final ConfigKey<Duration> CONFIGURATION_SETS_REFRESH =
+      key(
+          "configuration-sets-refresh",
+          "5m",
+          "How often the account's configuration sets are read again (ListConfigurationSets), so the"
+              + " doors refuse a message naming a set the account does not have; off: not checked.",
+          RelayConfig::refresh);
+
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
 
@@ -475,7 +512,10 @@ public record RelayConfig(
                 EVENTS_LOG,
                 EVENTS_WEBHOOK,
                 BOUNCES,
-                STOP_GRACE));
+                STOP_GRACE,
+                CONFIGURATION_SET,
+                ALLOW_IDENTITY_HEADERS,
+                CONFIGURATION_SETS_REFRESH));
     keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
     keys.addAll(KafkaSettings.KEYS);
     keys.addAll(SesEventsSettings.KEYS);
@@ -544,7 +584,10 @@ public record RelayConfig(
         s.get(STOP_GRACE),
         adminSettings(s),
         KafkaSettings.from(s),
-        SesEventsSettings.from(s));
+        SesEventsSettings.from(s),
+        s.get(CONFIGURATION_SET),
+        s.get(ALLOW_IDENTITY_HEADERS),
+        s.get(CONFIGURATION_SETS_REFRESH));
   }
 
   /**
@@ -589,6 +632,26 @@ public record RelayConfig(
     }
     dev.sluice.bench.BenchTarget.parse(s, "us-east-1"); // throws saying what is wrong
     return s;
+  }
+
+  private static String configurationSet(String s) {
+    String v = s.strip();
+    String problem = v.isEmpty() ? null : dev.sluice.core.ses.ConfigurationSetNames.problem(v);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return v;
+  }
+
+  private static Duration refresh(String s) {
+    if (s.strip().equalsIgnoreCase("off")) {
+      return Duration.ZERO;
+    }
+    Duration d = Durations.parse(s);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("expected a duration such as 5m, or off, got '" + s + "'");
+    }
+    return d;
   }
 
   private static double sendRate(String s) {

@@ -64,4 +64,28 @@ class RelayConfigTest {
           .hasMessageContaining("relay.smtp.stress-threshold");
     }
   }
+
+  @Test
+  void configurationSet_nameSesRefuses_stopsStartUpNamingKeyAndRule() {
+    assertThatThrownBy(() -> RelayConfig.onFreePorts(SPOOL, "configuration-set=my set"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("relay.configuration-set")
+        .hasMessageContaining("use up to 64 letters, digits, '_' and '-'");
+    assertThat(RelayConfig.onFreePorts(SPOOL, "configuration-set=alerts").configurationSet())
+        .isEqualTo("alerts");
+    assertThat(RelayConfig.onFreePorts(SPOOL).configurationSet()).isEmpty();
+  }
+
+  @Test
+  void configurationSetsRefresh_offOrADuration_andNothingElse() {
+    assertThat(RelayConfig.onFreePorts(SPOOL).configurationSetsRefresh())
+        .isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(
+            RelayConfig.onFreePorts(SPOOL, "configuration-sets-refresh=off")
+                .configurationSetsRefresh())
+        .isZero();
+    assertThatThrownBy(() -> RelayConfig.onFreePorts(SPOOL, "configuration-sets-refresh=0s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("relay.configuration-sets-refresh");
+  }
 }

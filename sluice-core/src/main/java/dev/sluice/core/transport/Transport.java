@@ -35,4 +35,14 @@ public interface Transport extends AutoCloseable {
   /** Closes every connection. */
   @Override
   void close();
+
+  /**
+   * The account's configuration sets, read from the upstream; {@link
+   * ConfigurationSetListing.Unreadable} when this transport has no call for it (SMTP) or the call
+   * fails.
+   */
+  default ConfigurationSetListing configurationSets() {
+    return new ConfigurationSetListing.Unreadable(
+        name() + " has no call that lists configuration sets");
+  }
 }

@@ -3,10 +3,10 @@ package dev.sluice.feedback.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.ses.MessageTag;
 import dev.sluice.feedback.SesEvent;
 import dev.sluice.feedback.SesEvent.Recipient;
 import dev.sluice.feedback.SesEvent.Type;
-import dev.sluice.simulator.MessageTag;
 import dev.sluice.simulator.MessageTrail;
 import dev.sluice.simulator.MimeHeaders;
 import dev.sluice.simulator.notify.Fate;

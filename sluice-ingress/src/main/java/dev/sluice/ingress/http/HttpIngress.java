@@ -5,6 +5,7 @@ import dev.sluice.core.spool.Spool;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
+import dev.sluice.ingress.SesHeaderRules;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -116,6 +117,25 @@ public final class HttpIngress implements AutoCloseable {
       SSLContext tls,
       AcceptListener listener,
       HttpObserver observer) {
+    this(
+        settings, spool, access, admission, clock, tls, listener, observer, SesHeaderRules.DEFAULT);
+  }
+
+  /**
+   * @param tls the server context for HTTPS, or {@code null} for plain HTTP
+   * @param listener told of each message made durable
+   * @param sesHeaders what is refused in SES's control headers, as at the SMTP door
+   */
+  public HttpIngress(
+      HttpIngressSettings settings,
+      Spool spool,
+      AccessPolicy access,
+      Admission admission,
+      Clock clock,
+      SSLContext tls,
+      AcceptListener listener,
+      HttpObserver observer,
+      SesHeaderRules sesHeaders) {
     this.observer = Objects.requireNonNull(observer, "observer");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.api =
@@ -125,7 +145,8 @@ public final class HttpIngress implements AutoCloseable {
             Objects.requireNonNull(access, "access"),
             Objects.requireNonNull(admission, "admission"),
             Objects.requireNonNull(clock, "clock"),
-            Objects.requireNonNull(listener, "listener"));
+            Objects.requireNonNull(listener, "listener"),
+            Objects.requireNonNull(sesHeaders, "sesHeaders"));
     this.tls = tls;
   }
 

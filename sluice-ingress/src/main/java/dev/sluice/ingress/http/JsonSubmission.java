@@ -7,6 +7,9 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.ses.ConfigurationSetNames;
+import dev.sluice.core.ses.MessageTag;
+import dev.sluice.core.ses.MessageTags;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,8 +25,14 @@ import java.util.Set;
  *
  * <pre>{@code
  * {"from": "Shop <shop@example.com>", "to": ["a@example.org"], "cc": [], "bcc": [],
- *  "replyTo": [], "subject": "...", "text": "...", "html": "...", "headers": {"X-Tag": "1"}}
+ *  "replyTo": [], "subject": "...", "text": "...", "html": "...", "headers": {"X-Tag": "1"},
+ *  "configurationSet": "marketing", "tags": {"campaign": "spring"}}
  * }</pre>
+ *
+ * <p>{@code configurationSet} and {@code tags} (an object of tag name to value) are SES's, checked
+ * by SES's rules with SES's words ({@link MessageTags}, {@link ConfigurationSetNames}) and carried
+ * as the {@code X-SES-CONFIGURATION-SET} and {@code X-SES-MESSAGE-TAGS} headers, so every transport
+ * handles them as it handles those headers in raw mail.
  *
  * <p>{@code to}, {@code cc}, {@code bcc} and {@code replyTo} take one address or a list; a {@code
  * null} field counts as absent.
@@ -32,7 +41,18 @@ import java.util.Set;
  */
 final class JsonSubmission {
   private static final Set<String> FIELDS =
-      Set.of("from", "to", "cc", "bcc", "replyTo", "subject", "text", "html", "headers");
+      Set.of(
+          "from",
+          "to",
+          "cc",
+          "bcc",
+          "replyTo",
+          "subject",
+          "text",
+          "html",
+          "headers",
+          "configurationSet",
+          "tags");
 
   /** Header fields the relay writes from the message's own fields, or must not be overridden. */
   private static final Set<String> RESERVED =
@@ -127,8 +147,10 @@ final class JsonSubmission {
     if (text == null && html == null) {
       throw new Refusal(ErrorCode.MISSING_FIELD, "'text' or 'html' is required");
     }
+    List<MessageSpec.Field> fields = new ArrayList<>(fields(node));
+    fields.addAll(sesFields(node, fields));
     MessageSpec spec =
-        new MessageSpec(from, to, cc, bcc, replyTo, subject, text, html, fields(node));
+        new MessageSpec(from, to, cc, bcc, replyTo, subject, text, html, List.copyOf(fields));
     int count = spec.recipients().size();
     if (count > maxRecipients) {
       throw new Refusal(
@@ -217,6 +239,60 @@ final class JsonSubmission {
                 + " characters");
       }
       out.add(new MessageSpec.Field(name, value));
+    }
+    return out;
+  }
+
+  /** The SES header fields for {@code configurationSet} and {@code tags}. */
+  private static List<MessageSpec.Field> sesFields(JsonNode node, List<MessageSpec.Field> headers) {
+    List<MessageSpec.Field> out = new ArrayList<>(2);
+    String set = string(node, "configurationSet");
+    if (set != null) {
+      String problem = ConfigurationSetNames.problem(set);
+      if (problem != null) {
+        throw new Refusal(ErrorCode.INVALID_FIELD, problem);
+      }
+      out.add(new MessageSpec.Field(MessageTags.SET_HEADER, set));
+    }
+    JsonNode t = node.get("tags");
+    if (t != null && !t.isNull()) {
+      if (!t.isObject()) {
+        throw new Refusal(
+            ErrorCode.INVALID_FIELD, "'tags' must be an object of tag names to values");
+      }
+      List<MessageTag> tags = new ArrayList<>(t.size());
+      for (Map.Entry<String, JsonNode> e : t.properties()) {
+        if (!e.getValue().isTextual()) {
+          throw new Refusal(
+              ErrorCode.INVALID_FIELD,
+              "The value of tag '" + Mailbox.shorten(e.getKey()) + "' must be a string");
+        }
+        String problem = MessageTags.problem(e.getKey(), e.getValue().textValue());
+        if (problem != null) {
+          throw new Refusal(ErrorCode.INVALID_FIELD, problem);
+        }
+        tags.add(new MessageTag(e.getKey(), e.getValue().textValue()));
+      }
+      String problem = MessageTags.problem(tags);
+      if (problem != null) {
+        throw new Refusal(ErrorCode.INVALID_FIELD, problem);
+      }
+      if (!tags.isEmpty()) {
+        out.add(new MessageSpec.Field(MessageTags.HEADER, MessageTags.toHeader(tags)));
+      }
+    }
+    for (MessageSpec.Field f : out) {
+      for (MessageSpec.Field h : headers) {
+        if (h.name().equalsIgnoreCase(f.name())) {
+          throw new Refusal(
+              ErrorCode.INVALID_FIELD,
+              "Header '"
+                  + h.name()
+                  + "' and '"
+                  + (f.name().equals(MessageTags.HEADER) ? "tags" : "configurationSet")
+                  + "' both given; give one");
+        }
+      }
     }
     return out;
   }

@@ -10,6 +10,8 @@ import dev.sluice.core.spool.Submission;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
+import dev.sluice.ingress.MessageCheck;
+import dev.sluice.ingress.SesHeaderRules;
 import dev.sluice.ingress.Trace;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +61,7 @@ final class SubmitApi {
   private final AcceptListener listener;
   private final JsonSubmission json;
   private final MimeComposer composer;
+  private final SesHeaderRules sesHeaders;
 
   SubmitApi(
       HttpIngressSettings settings,
@@ -66,8 +69,10 @@ final class SubmitApi {
       AccessPolicy access,
       Admission admission,
       Clock clock,
-      AcceptListener listener) {
+      AcceptListener listener,
+      SesHeaderRules sesHeaders) {
     this.listener = listener;
+    this.sesHeaders = sesHeaders;
     this.settings = settings;
     this.spool = spool;
     this.access = new HttpAccess(access, settings.basicAuthWithoutTlsOnLoopback());
@@ -222,6 +227,7 @@ final class SubmitApi {
     }
     recipientLimit(recipients.size());
     byte[] message = RawMessage.canonical(r.body(), settings.maxMessageSize().bytes());
+    sesHeaders(message);
     return new Prepared(new Envelope(sender, List.copyOf(recipients)), message);
   }
 
@@ -235,7 +241,16 @@ final class SubmitApi {
               + " octets, larger than the limit of "
               + settings.maxMessageSize().bytes());
     }
+    sesHeaders(content);
     return new Prepared(m.envelope(), content);
+  }
+
+  /** Refuses, with the SMTP door's words, what {@link SesHeaderRules} finds in a message. */
+  private void sesHeaders(byte[] message) {
+    Optional<MessageCheck.Refusal> refused = sesHeaders.check(message);
+    if (refused.isPresent()) {
+      throw new Refusal(ErrorCode.INVALID_MESSAGE, refused.get().text());
+    }
   }
 
   private Submission submission(Prepared p, SubmitRequest r, Optional<String> user, Instant now) {

@@ -6,6 +6,7 @@ import dev.sluice.core.ByteSize;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Networks;
 import dev.sluice.ingress.RefusalWords;
+import dev.sluice.ingress.SesHeaderCases;
 import dev.sluice.ingress.UserStore;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -171,6 +172,84 @@ class HttpRefusalIT {
       assertThat(r.json().path("error").path("message").asText()).isEqualTo(c[1]);
     }
     assertThat(f.spool.stats().total()).isZero();
+  }
+
+  /** SES's headers that SES or the relay refuse: 400 with exactly the SMTP door's words. */
+  @Test
+  void rawMessage_sesHeadersRefused_is400WithTheSmtpDoorsWords() throws Exception {
+    f = IngressFixture.start(dir, SesHeaderCases.RULES);
+    for (String[] c : SesHeaderCases.refused()) {
+      IngressFixture.Reply r = raw(OK_QUERY, SesHeaderCases.message(c[0]));
+      expect(r, 400, ErrorCode.INVALID_MESSAGE);
+      assertThat(r.json().path("error").path("message").asText()).as(c[0]).isEqualTo(c[1]);
+    }
+    assertThat(f.spool.stats().total()).isZero();
+    assertThat(
+            raw(
+                    OK_QUERY,
+                    SesHeaderCases.message(
+                        "X-SES-CONFIGURATION-SET: marketing\r\nX-SES-MESSAGE-TAGS: a=b\r\n"))
+                .status())
+        .isEqualTo(202);
+  }
+
+  /** The JSON fields and headers: SES's words, the same grammar as the raw headers. */
+  @Test
+  void json_sesFieldsRefused_is400WithSesWords() throws Exception {
+    f = IngressFixture.start(dir, SesHeaderCases.RULES);
+    String[][] fieldCases = {
+      {
+        "\"tags\":{\"bad name\":\"v\"}",
+        "Invalid tag name <bad name>: only alphanumeric ASCII characters, '_', '-' are allowed."
+      },
+      {
+        "\"tags\":{\"n\":\"a=b\"}",
+        "Invalid tag value <a=b>: only alphanumeric ASCII characters, '_', '-' are allowed."
+      },
+      {"\"tags\":[\"a\"]", "'tags' must be an object of tag names to values"},
+      {"\"tags\":{\"n\":1}", "The value of tag 'n' must be a string"},
+      {
+        "\"configurationSet\":\"my set\"",
+        "Configuration set name my set is not valid: use up to 64 letters, digits, '_' and '-'."
+      },
+      {
+        "\"configurationSet\":\"alerts\",\"headers\":{\"X-SES-CONFIGURATION-SET\":\"marketing\"}",
+        "Header 'X-SES-CONFIGURATION-SET' and 'configurationSet' both given; give one"
+      }
+    };
+    for (String[] c : fieldCases) {
+      IngressFixture.Reply r = json(jsonWith(c[0]));
+      expect(r, 400, ErrorCode.INVALID_FIELD);
+      assertThat(r.json().path("error").path("message").asText()).as(c[0]).isEqualTo(c[1]);
+    }
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 51; i++) {
+      many.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":\"v\"");
+    }
+    IngressFixture.Reply tooMany = json(jsonWith("\"tags\":{" + many + "}"));
+    expect(tooMany, 400, ErrorCode.INVALID_FIELD);
+    assertThat(tooMany.json().path("error").path("message").asText())
+        .isEqualTo("Too many message tags: 51, at most 50 are allowed.");
+    // What only the account can tell, and headers given as headers, get the raw door's words.
+    IngressFixture.Reply unknown = json(jsonWith("\"configurationSet\":\"nope\""));
+    expect(unknown, 400, ErrorCode.INVALID_MESSAGE);
+    assertThat(unknown.json().path("error").path("message").asText())
+        .isEqualTo("Configuration set nope does not exist.");
+    IngressFixture.Reply arn =
+        json(jsonWith("\"headers\":{\"X-SES-FROM-ARN\":\"arn:aws:ses:us-east-1:1:identity/x\"}"));
+    expect(arn, 400, ErrorCode.INVALID_MESSAGE);
+    assertThat(arn.json().path("error").path("message").asText())
+        .isEqualTo(SesHeaderCases.identity("X-SES-FROM-ARN"));
+    assertThat(f.spool.stats().total()).isZero();
+    IngressFixture.Reply ok =
+        json(
+            jsonWith(
+                "\"configurationSet\":\"alerts\",\"tags\":{\"campaign\":\"spring\",\"tier\":\"\"}"));
+    assertThat(ok.status()).as(ok.raw().body()).isEqualTo(202);
+    String stored = new String(f.spool.content(ok.id()).orElseThrow(), StandardCharsets.ISO_8859_1);
+    assertThat(stored)
+        .contains("\r\nX-SES-CONFIGURATION-SET: alerts\r\n")
+        .contains("\r\nX-SES-MESSAGE-TAGS: campaign=spring, tier=\r\n");
   }
 
   /** The field trials' addresses: 400 with exactly the SMTP door's words, in query and JSON. */

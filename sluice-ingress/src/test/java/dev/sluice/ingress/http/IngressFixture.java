@@ -9,6 +9,7 @@ import dev.sluice.core.Clock;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
+import dev.sluice.ingress.SesHeaderRules;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
 import java.net.InetAddress;
@@ -56,7 +57,8 @@ final class IngressFixture implements AutoCloseable {
       AccessPolicy access,
       long highWater,
       SSLContext serverTls,
-      SSLContext clientTls)
+      SSLContext clientTls,
+      SesHeaderRules sesHeaders)
       throws Exception {
     spool = RocksSpool.open(RocksSpoolConfig.builder(dir).buckets(4).build());
     ingress =
@@ -68,7 +70,8 @@ final class IngressFixture implements AutoCloseable {
             Clock.system(),
             serverTls,
             this::accepted,
-            HttpObserver.NONE);
+            HttpObserver.NONE,
+            sesHeaders);
     ingress.start();
     HttpClient.Builder b =
         HttpClient.newBuilder()
@@ -104,13 +107,20 @@ final class IngressFixture implements AutoCloseable {
   static IngressFixture start(
       Path dir, HttpIngressSettings settings, AccessPolicy access, long highWater)
       throws Exception {
-    return new IngressFixture(dir, settings, access, highWater, null, null);
+    return new IngressFixture(dir, settings, access, highWater, null, null, SesHeaderRules.DEFAULT);
+  }
+
+  /** Loopback relay network, default limits, no TLS, these rules for SES's headers. */
+  static IngressFixture start(Path dir, SesHeaderRules sesHeaders) throws Exception {
+    return new IngressFixture(
+        dir, settings(), AccessPolicy.loopbackOnly(), 1_000_000, null, null, sesHeaders);
   }
 
   static IngressFixture startTls(Path dir, HttpIngressSettings settings, AccessPolicy access)
       throws Exception {
     TestCertificate cert = TestCertificate.get();
-    return new IngressFixture(dir, settings, access, 1_000_000, cert.server, cert.client);
+    return new IngressFixture(
+        dir, settings, access, 1_000_000, cert.server, cert.client, SesHeaderRules.DEFAULT);
   }
 
   /** The default settings on 127.0.0.1 port 0. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Clock;
+import dev.sluice.core.ses.ConfigurationSetNames;
 import dev.sluice.simulator.account.ConfigurationSet;
 import dev.sluice.simulator.account.ConfigurationSets;
 import dev.sluice.simulator.account.EventDestination;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * SES v2's configuration sets and their event destinations: Create/Get/List/Delete
@@ -31,8 +31,6 @@ final class ConfigurationSetsApi implements V2Resource {
   private static final String SET = SETS + "/{ConfigurationSetName}";
   private static final String DESTINATIONS = SET + "/event-destinations";
   private static final String DESTINATION = DESTINATIONS + "/{EventDestinationName}";
-  // SES: up to 64 letters, digits, underscores and dashes.
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final List<String> OTHER_KINDS =
       List.of(
           "KinesisFirehoseDestination",
@@ -98,12 +96,9 @@ final class ConfigurationSetsApi implements V2Resource {
   private ApiResponse create(ApiCall call) throws V2Api.BadRequest {
     JsonNode req = V2Bodies.parse(call.body());
     String name = V2Bodies.required(req, "ConfigurationSetName");
-    if (!NAME.matcher(name).matches()) {
-      throw new V2Api.BadRequest(
-          "Configuration set name "
-              + name
-              + " is not valid: use up to 64 letters, digits, '_' and"
-              + " '-'.");
+    String invalid = ConfigurationSetNames.problem(name);
+    if (invalid != null) {
+      throw new V2Api.BadRequest(invalid);
     }
     List<String> reasons = null;
     if (req.has("SuppressionOptions")) {
@@ -270,12 +265,9 @@ final class ConfigurationSetsApi implements V2Resource {
 
   /** An {@code EventDestination} object, checked as SES checks it. */
   private static EventDestination destination(String name, JsonNode d) throws V2Api.BadRequest {
-    if (!NAME.matcher(name).matches()) {
-      throw new V2Api.BadRequest(
-          "Event destination name "
-              + name
-              + " is not valid: use up to 64 letters, digits, '_'"
-              + " and '-'.");
+    String invalid = ConfigurationSetNames.problem("Event destination name", name);
+    if (invalid != null) {
+      throw new V2Api.BadRequest(invalid);
     }
     if (!d.isObject()) {
       throw new V2Api.BadRequest("Missing required parameter EventDestination.");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.simulator.MessageTag;
+import dev.sluice.core.ses.MessageTag;
 import dev.sluice.simulator.SendOutcome;
 import dev.sluice.simulator.SendRequest;
 import dev.sluice.simulator.SesInterface;

@@ -1,7 +1,7 @@
 package dev.sluice.simulator.http;
 
-import dev.sluice.simulator.MessageTag;
-import dev.sluice.simulator.MessageTags;
+import dev.sluice.core.ses.MessageTag;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.simulator.MimeHeaders;
 import dev.sluice.simulator.QuotaLedger;
 import dev.sluice.simulator.SendOutcome;
@@ -68,6 +68,7 @@ final class V1Api {
         case "SendRawEmail" -> answer("SendRawEmail", core.send(sendRawEmail(call, f)), requestId);
         case "GetSendQuota" -> getSendQuota(requestId);
         case "GetSendStatistics" -> getSendStatistics(requestId);
+        case "ListConfigurationSets" -> listConfigurationSets(f, requestId);
         default -> {
           ApiResponse r = templates.handle(action, call, f, requestId);
           if (r == null) {
@@ -258,6 +259,10 @@ final class V1Api {
       }
       out.add(new MessageTag(name, value == null ? "" : value));
     }
+    String p = MessageTags.problem(out);
+    if (p != null) {
+      throw new QueryError(400, "InvalidParameterValue", p);
+    }
     return out;
   }
 
@@ -282,6 +287,66 @@ final class V1Api {
             + (double) l.sentLast24Hours()
             + "</SentLast24Hours>\n  ",
         requestId);
+  }
+
+  /**
+   * A list action's {@code MaxItems}: {@code def} when absent, more than {@code max} read as {@code
+   * max}.
+   *
+   * @throws QueryError when it is not a number of at least 1
+   */
+  static int maxItems(QueryForm f, int def, int max) throws QueryError {
+    String text = f.get("MaxItems");
+    if (text == null) {
+      return def;
+    }
+    int size;
+    try {
+      size = Math.min(max, Integer.parseInt(text));
+    } catch (NumberFormatException e) {
+      size = 0;
+    }
+    if (size < 1) {
+      throw new QueryError(
+          400, "InvalidParameterValue", "MaxItems must be at least 1; it is " + text + ".");
+    }
+    return size;
+  }
+
+  /**
+   * v1's {@code ListConfigurationSets}: the same sets as v2's, by name, {@code MaxItems} a page.
+   */
+  private ApiResponse listConfigurationSets(QueryForm f, String requestId) throws QueryError {
+    int size = maxItems(f, 1000, 1000);
+    String after = null;
+    if (f.get("NextToken") != null) {
+      try {
+        after = TemplatesApi.decodeToken(f.get("NextToken"));
+      } catch (IllegalArgumentException e) {
+        throw new QueryError(400, "InvalidParameterValue", e.getMessage());
+      }
+    }
+    StringBuilder sb = new StringBuilder("\n    <ConfigurationSets>");
+    String last = null;
+    int n = 0;
+    boolean more = false;
+    for (String name : core.configurationSets().names()) {
+      if (after != null && name.compareTo(after) <= 0) {
+        continue;
+      }
+      if (n == size) {
+        more = true;
+        break;
+      }
+      sb.append("\n      <member><Name>").append(Xml.escape(name)).append("</Name></member>");
+      last = name;
+      n++;
+    }
+    sb.append("\n    </ConfigurationSets>");
+    if (more) {
+      sb.append("\n    <NextToken>").append(TemplatesApi.encodeToken(last)).append("</NextToken>");
+    }
+    return ok("ListConfigurationSets", sb.append("\n  ").toString(), requestId);
   }
 
   private ApiResponse getSendStatistics(String requestId) {

@@ -1,8 +1,8 @@
 package dev.sluice.simulator.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.simulator.MessageTag;
-import dev.sluice.simulator.MessageTags;
+import dev.sluice.core.ses.MessageTag;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.simulator.SendOutcome;
 import dev.sluice.simulator.SesError;
 import dev.sluice.simulator.SesInterface;
@@ -96,19 +96,7 @@ final class V1Templates {
   }
 
   private ApiResponse list(QueryForm f, String requestId) throws V1Api.QueryError {
-    int size = TemplatesApi.DEFAULT_PAGE_SIZE;
-    String max = f.get("MaxItems");
-    if (max != null) {
-      try {
-        size = Math.min(TemplatesApi.MAX_PAGE_SIZE, Integer.parseInt(max));
-      } catch (NumberFormatException e) {
-        size = 0;
-      }
-      if (size < 1) {
-        throw new V1Api.QueryError(
-            400, "InvalidParameterValue", "MaxItems must be at least 1; it is " + max + ".");
-      }
-    }
+    int size = V1Api.maxItems(f, TemplatesApi.DEFAULT_PAGE_SIZE, TemplatesApi.MAX_PAGE_SIZE);
     String after = null;
     if (f.get("NextToken") != null) {
       try {

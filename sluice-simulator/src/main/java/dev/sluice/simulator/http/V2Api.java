@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.simulator.MessageTag;
-import dev.sluice.simulator.MessageTags;
+import dev.sluice.core.ses.MessageTag;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.simulator.MimeHeaders;
 import dev.sluice.simulator.QuotaLedger;
 import dev.sluice.simulator.SendOutcome;
@@ -373,6 +373,10 @@ final class V2Api {
         throw new BadRequest(problem);
       }
       out.add(new MessageTag(name, value));
+    }
+    String problem = MessageTags.problem(out);
+    if (problem != null) {
+      throw new BadRequest(problem);
     }
     return out;
   }

@@ -1,6 +1,6 @@
 package dev.sluice.simulator.notify;
 
-import dev.sluice.simulator.MessageTag;
+import dev.sluice.core.ses.MessageTag;
 import dev.sluice.simulator.MessageTrail;
 import dev.sluice.simulator.MimeHeaders;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.sluice.simulator.notify;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.sluice.simulator.MessageTag;
+import dev.sluice.core.ses.MessageTag;
 import dev.sluice.simulator.MimeHeaders;
 import java.io.IOException;
 import java.io.StringWriter;

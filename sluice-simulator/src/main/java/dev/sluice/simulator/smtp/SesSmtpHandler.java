@@ -1,10 +1,10 @@
 package dev.sluice.simulator.smtp;
 
 import dev.sluice.core.SesSmtpPassword;
+import dev.sluice.core.ses.MessageTag;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.simulator.FaultInjector;
 import dev.sluice.simulator.Injection;
-import dev.sluice.simulator.MessageTag;
-import dev.sluice.simulator.MessageTags;
 import dev.sluice.simulator.MimeHeaders;
 import dev.sluice.simulator.SendOutcome;
 import dev.sluice.simulator.SendRequest;

@@ -203,7 +203,7 @@ class FeedbackJsonTest {
     return new Feedback(
         mail(destination),
         "my-set",
-        List.of(new dev.sluice.simulator.MessageTag("campaign", "jan")),
+        List.of(new dev.sluice.core.ses.MessageTag("campaign", "jan")),
         List.of(
             new dev.sluice.simulator.MimeHeaders.Field("From", "Sender <sender@example.com>"),
             new dev.sluice.simulator.MimeHeaders.Field("To", "rcpt@example.net"),

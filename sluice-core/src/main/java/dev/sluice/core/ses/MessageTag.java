@@ -1,4 +1,4 @@
-package dev.sluice.simulator;
+package dev.sluice.core.ses;
 
 import java.util.Objects;
 
