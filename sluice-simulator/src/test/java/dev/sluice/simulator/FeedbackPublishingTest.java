@@ -41,7 +41,7 @@ class FeedbackPublishingTest {
   /** Whether the topics have subscriptions, and whether those have room; both true unless said. */
   private volatile boolean subscribed = true;
 
-  private volatile boolean room = true;
+  private volatile int room = Integer.MAX_VALUE;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final SnsTopics topics =
       new SnsTopics() {
@@ -61,8 +61,8 @@ class FeedbackPublishingTest {
         }
 
         @Override
-        public boolean hasRoom(String topic) {
-          return subscribed && room;
+        public int room(String topic) {
+          return subscribed ? room : 0;
         }
       };
   private SimulatorCore core;
@@ -273,7 +273,7 @@ class FeedbackPublishingTest {
   @Test
   void subscriptionsWithoutRoom_feedbackIsNotBuilt_andCountedAsNoRoom() throws Exception {
     core();
-    room = false;
+    room = 0;
     for (int i = 0; i < 5; i++) {
       accept(send("success@simulator.amazonses.com"));
     }
@@ -283,10 +283,24 @@ class FeedbackPublishingTest {
         .isZero();
     assertThat(published).isEmpty();
     // Room again: the next message's events are published as before.
-    room = true;
+    room = Integer.MAX_VALUE;
     String id = accept(send("success@simulator.amazonses.com"));
     await(() -> events(ALL, id).size() == 2);
     assertThat(events(ALL, id)).containsExactly("Send", "Delivery");
+  }
+
+  @Test
+  void feedbackWaitingToBePublished_takesTheRoomFirst() throws Exception {
+    // Feedback waits an hour here, so the first message's takes the one place there is.
+    core("notification-delay=1h");
+    room = 1;
+    accept(send("success@simulator.amazonses.com"));
+    accept(send("success@simulator.amazonses.com"));
+    accept(send("success@simulator.amazonses.com"));
+    assertThat(registry.get("simulator.feedback").tag("outcome", "queued").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.get("simulator.feedback").tag("outcome", "no-room").counter().count())
+        .isEqualTo(2.0);
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -86,6 +87,11 @@ public final class FeedbackPublisher implements AutoCloseable {
   private final Counter queued;
   private final Counter dropped;
   private final Counter noRoom;
+
+  /** The queue's size, for {@link #wanted} to read without the lock. */
+  private final AtomicInteger waiting = new AtomicInteger();
+
+  private static final List<EventType> EVENT_TYPES = List.of(EventType.values());
   private final Map<EventType, Counter> events = new EnumMap<>(EventType.class);
   private final Counter notifications;
 
@@ -145,27 +151,29 @@ public final class FeedbackPublisher implements AutoCloseable {
    * met {@code fates}, is worth building now, so that the send path builds none when it would not.
    *
    * <p>Yes when it may put an address on the suppression list, or when some subscription of its
-   * topics has room for it. When its topics have subscriptions but every one of them is full, the
-   * feedback is counted here as dropped ({@code simulator_feedback_total{outcome="no-room"}})
-   * before anything of it is built: a simulator whose subscribers are far behind spends next to
-   * nothing on the events it cannot deliver, instead of building each one only to drop it.
+   * topics has room for it beyond the feedback already waiting here to be published (which takes
+   * that room first). When its topics have subscriptions but none has such room, the feedback is
+   * counted here as dropped ({@code simulator_feedback_total{outcome="no-room"}}) before anything
+   * of it is built: a simulator whose subscribers are far behind spends next to nothing on the
+   * events it cannot deliver, instead of building each one only to drop it.
    */
   public boolean wanted(String configurationSet, List<Fate> fates) {
     if (listener != Listener.NONE
         && (fates.contains(Fate.BOUNCED) || fates.contains(Fate.COMPLAINED))) {
       return true;
     }
+    int ahead = waiting.get();
     boolean subscribed = false;
     if (notificationTopic != null && topics.hasSubscribers(notificationTopic)) {
-      if (topics.hasRoom(notificationTopic)) {
+      if (topics.room(notificationTopic) > ahead) {
         return true;
       }
       subscribed = true;
     }
     if (configurationSet != null) {
-      for (EventType t : EventType.values()) {
+      for (EventType t : EVENT_TYPES) {
         for (String topic : destinations.topics(configurationSet, t)) {
-          if (topics.hasRoom(topic)) {
+          if (topics.room(topic) > ahead) {
             return true;
           }
           subscribed |= topics.hasSubscribers(topic);
@@ -187,6 +195,7 @@ public final class FeedbackPublisher implements AutoCloseable {
         return;
       }
       queue.addLast(new Pending(f, clock.nanos() + delayNanos));
+      waiting.set(queue.size());
       if (queue.size() == 1) {
         // Every delay is the same, so a non-empty queue's head is due no later than this one, and
         // the dispatcher already waits for it: only a queue that was empty needs a wake-up.
@@ -224,6 +233,7 @@ public final class FeedbackPublisher implements AutoCloseable {
           return;
         }
         next = queue.pollFirst();
+        waiting.set(queue.size());
       } catch (InterruptedException e) {
         return;
       } finally {
@@ -382,6 +392,7 @@ public final class FeedbackPublisher implements AutoCloseable {
       closed = true;
       left = queue.size();
       queue.clear();
+      waiting.set(0);
       changed.signalAll();
     } finally {
       lock.unlock();

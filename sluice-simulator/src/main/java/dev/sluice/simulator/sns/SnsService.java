@@ -156,25 +156,22 @@ public final class SnsService implements SnsTopics, AutoCloseable {
   }
 
   @Override
-  public boolean hasRoom(String topicArn) {
+  public int room(String topicArn) {
     SnsTopic t = topics.get(topicArn);
     if (t == null) {
-      return false;
+      return 0;
     }
+    int most = 0;
     for (SnsSubscription sub : t.subscriptions) {
       switch (sub.state()) {
         case PENDING -> {
-          return true;
+          return Integer.MAX_VALUE;
         }
-        case CONFIRMED -> {
-          if (sub.hasRoom(settings.queueLimit())) {
-            return true;
-          }
-        }
+        case CONFIRMED -> most = Math.max(most, sub.room(settings.queueLimit()));
         case DELETED -> {}
       }
     }
-    return false;
+    return most;
   }
 
   @Override

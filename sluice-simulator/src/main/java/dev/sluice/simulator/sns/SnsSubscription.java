@@ -147,9 +147,14 @@ final class SnsSubscription {
    * decides).
    */
   boolean hasRoom(int limit) {
+    return room(limit) > 0;
+  }
+
+  /** How many more notifications {@link #offer} would queue now (0 when deleted). */
+  int room(int limit) {
     lock.lock();
     try {
-      return state != State.DELETED && queue.size() < limit;
+      return state == State.DELETED ? 0 : Math.max(0, limit - queue.size());
     } finally {
       lock.unlock();
     }

@@ -55,11 +55,12 @@ public interface SnsTopics {
   }
 
   /**
-   * Whether a message published to the topic now would be queued for at least one subscription (a
-   * pending subscription counts: it records the message as not sent). The default answers {@link
-   * #hasSubscribers}.
+   * How many messages published to the topic now would be queued for at least one subscription: the
+   * most room any subscription has ({@link Integer#MAX_VALUE} when one is pending, as it records
+   * the message as not sent). The default answers {@link Integer#MAX_VALUE} when {@link
+   * #hasSubscribers}, else 0.
    */
-  default boolean hasRoom(String topicArn) {
-    return hasSubscribers(topicArn);
+  default int room(String topicArn) {
+    return hasSubscribers(topicArn) ? Integer.MAX_VALUE : 0;
   }
 }
