@@ -2,6 +2,7 @@ package dev.sluice.ingress.http;
 
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
@@ -116,6 +117,26 @@ public final class HttpIngress implements AutoCloseable {
       SSLContext tls,
       AcceptListener listener,
       HttpObserver observer) {
+    this(settings, spool, access, admission, clock, tls, listener, observer, Suppressions.none());
+  }
+
+  /**
+   * @param tls the server context for HTTPS, or {@code null} for plain HTTP
+   * @param listener told of each message made durable
+   * @param observer told of every response and of the octets read, for metrics
+   * @param suppressions the recipients dropped from messages (a message with no other recipient is
+   *     refused)
+   */
+  public HttpIngress(
+      HttpIngressSettings settings,
+      Spool spool,
+      AccessPolicy access,
+      Admission admission,
+      Clock clock,
+      SSLContext tls,
+      AcceptListener listener,
+      HttpObserver observer,
+      Suppressions suppressions) {
     this.observer = Objects.requireNonNull(observer, "observer");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.api =
@@ -125,7 +146,8 @@ public final class HttpIngress implements AutoCloseable {
             Objects.requireNonNull(access, "access"),
             Objects.requireNonNull(admission, "admission"),
             Objects.requireNonNull(clock, "clock"),
-            Objects.requireNonNull(listener, "listener"));
+            Objects.requireNonNull(listener, "listener"),
+            Objects.requireNonNull(suppressions, "suppressions"));
     this.tls = tls;
   }
 
