@@ -20,6 +20,7 @@ import dev.sluice.delivery.EventSink;
 import dev.sluice.delivery.JsonLinesEventLog;
 import dev.sluice.delivery.RetryPolicy;
 import dev.sluice.delivery.WebhookEventSink;
+import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
@@ -71,6 +72,8 @@ public final class Relay implements AutoCloseable {
 
   private final RelayConfig config;
   private final Spool spool;
+  private final FeedbackStore feedback;
+  private final HistoryRecorder history;
   private final PrometheusMeterRegistry registry;
   private final RelayMetrics metrics;
   private final Delivery delivery;
@@ -93,6 +96,8 @@ public final class Relay implements AutoCloseable {
   private Relay(
       RelayConfig config,
       Spool spool,
+      FeedbackStore feedback,
+      HistoryRecorder history,
       PrometheusMeterRegistry registry,
       RelayMetrics metrics,
       Delivery delivery,
@@ -102,6 +107,8 @@ public final class Relay implements AutoCloseable {
       URI adminUri) {
     this.config = config;
     this.spool = spool;
+    this.feedback = feedback;
+    this.history = history;
     this.registry = registry;
     this.metrics = metrics;
     this.adminUri = adminUri;
@@ -140,6 +147,20 @@ public final class Relay implements AutoCloseable {
     }
     DistributedHooks hooks = new DistributedHooks();
     Spool spool = openSpool(config, hooks);
+    FeedbackStore feedback;
+    try {
+      feedback =
+          FeedbackStore.open(
+              config.feedback().dirUnder(config.spoolDir()),
+              config.feedback().store(),
+              Clock.system());
+    } catch (IOException | RuntimeException e) {
+      spool.close();
+      throw new UncheckedIOException(
+          "cannot open the feedback store: " + e.getMessage(),
+          e instanceof IOException io ? io : new IOException(e));
+    }
+    HistoryRecorder history = new HistoryRecorder(feedback, spool);
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     DoorMetrics doorMetrics = DoorMetrics.register(registry);
     List<Door> doors = new ArrayList<>();
@@ -147,7 +168,10 @@ public final class Relay implements AutoCloseable {
     // The door being opened, for the message if it cannot listen; null before the doors.
     Opening door = null;
     try {
-      delivery = config.hold() ? null : startDelivery(config, spool, registry, metrics, env, home);
+      delivery =
+          config.hold()
+              ? null
+              : startDelivery(config, spool, registry, metrics, env, home, history::delivery);
       if (delivery != null && config.kafka().distributed()) {
         hooks.attach(delivery.sender(), delivery.scheduler());
       }
@@ -155,6 +179,7 @@ public final class Relay implements AutoCloseable {
       AcceptListener accepted =
           ids -> {
             metrics.accepted(ids.size());
+            history.accepted(ids);
             if (scheduler != null) {
               for (QueueId id : ids) {
                 scheduler.wake(id);
@@ -184,7 +209,13 @@ public final class Relay implements AutoCloseable {
                 dialect,
                 config.smtpLimits(),
                 new SmtpIngress(
-                    spool, access, admission, config.hostname(), Clock.system(), accepted),
+                    spool,
+                    access,
+                    admission,
+                    config.hostname(),
+                    Clock.system(),
+                    accepted,
+                    feedback),
                 config.clientLimitExceptions()::contains,
                 doorMetrics.smtp());
         smtp.start();
@@ -208,7 +239,8 @@ public final class Relay implements AutoCloseable {
                 Clock.system(),
                 config.httpTls() ? tls : null,
                 accepted,
-                doorMetrics.http());
+                doorMetrics.http(),
+                feedback);
         http.start();
         doors.add(http::stop);
         httpPort = http.port();
@@ -232,11 +264,14 @@ public final class Relay implements AutoCloseable {
         adminUri = admin.uri();
       }
       return new Relay(
-          config, spool, registry, metrics, delivery, doors, smtpPort, httpPort, adminUri);
+          config, spool, feedback, history, registry, metrics, delivery, doors, smtpPort, httpPort,
+          adminUri);
     } catch (IOException | RuntimeException e) {
       stopDoors(doors, Duration.ZERO);
       stopDelivery(delivery, config);
+      history.close();
       spool.close();
+      feedback.close();
       metrics.close();
       if (delivery != null) {
         delivery.events().close();
@@ -328,7 +363,8 @@ public final class Relay implements AutoCloseable {
       MeterRegistry registry,
       RelayMetrics metrics,
       Map<String, String> env,
-      Path home)
+      Path home,
+      EventSink history)
       throws IOException {
     Upstream upstream = Upstream.resolve(config, env, home);
     EventSink events = null;
@@ -357,8 +393,8 @@ public final class Relay implements AutoCloseable {
       DeliveryScheduler[] self = new DeliveryScheduler[1];
       EventSink all =
           config.bounces()
-              ? EventSink.all(events, toMetrics, e -> bounce(e, spool, config, self[0]))
-              : EventSink.all(events, toMetrics);
+              ? EventSink.all(events, toMetrics, history, e -> bounce(e, spool, config, self[0]))
+              : EventSink.all(events, toMetrics, history);
       DeliveryScheduler scheduler =
           DeliveryScheduler.builder(spool, sender)
               .policy(policy)
@@ -447,6 +483,11 @@ public final class Relay implements AutoCloseable {
     return spool;
   }
 
+  /** The history of each message and the suppression list. */
+  public FeedbackStore feedback() {
+    return feedback;
+  }
+
   /** The meters: ingress, delivery and the sender's, for {@code /metrics}. */
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -506,7 +547,9 @@ public final class Relay implements AutoCloseable {
         Thread.ofVirtual().name("relay-stop-delivery").start(() -> stopDelivery(delivery, config));
     stopDoors(doors, config.stopGrace());
     joinUninterruptibly(deliveryStop);
+    history.close(); // writes the history lines queued, which read the spool
     spool.close();
+    feedback.close();
     metrics.close();
     if (delivery != null) {
       delivery.events().close();

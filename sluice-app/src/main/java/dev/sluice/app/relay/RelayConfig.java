@@ -58,6 +58,7 @@ import java.util.Objects;
  *     to finish
  * @param admin the admin API's address, port and token
  * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
+ * @param feedback where the message history and suppression list are kept, and for how long
  */
 public record RelayConfig(
     String hostname,
@@ -91,7 +92,8 @@ public record RelayConfig(
     boolean bounces,
     Duration stopGrace,
     dev.sluice.app.admin.AdminSettings admin,
-    KafkaSettings kafka) {
+    KafkaSettings kafka,
+    FeedbackConfig feedback) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -101,6 +103,7 @@ public record RelayConfig(
     Objects.requireNonNull(relayNetworks, "relayNetworks");
     Objects.requireNonNull(spoolDir, "spoolDir");
     Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(feedback, "feedback");
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
@@ -475,6 +478,7 @@ public record RelayConfig(
                 STOP_GRACE));
     keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
     keys.addAll(KafkaSettings.KEYS);
+    keys.addAll(FeedbackConfig.KEYS);
     return ConfigSchema.of(keys);
   }
 
@@ -539,7 +543,8 @@ public record RelayConfig(
         s.get(BOUNCES),
         s.get(STOP_GRACE),
         adminSettings(s),
-        KafkaSettings.from(s));
+        KafkaSettings.from(s),
+        FeedbackConfig.from(s));
   }
 
   /**

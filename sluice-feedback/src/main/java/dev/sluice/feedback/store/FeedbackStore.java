@@ -185,38 +185,35 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   }
 
   /**
-   * Records that SES accepted a chunk of a message: ties its SES MessageId to the queue id and
-   * counts its recipients as sends.
+   * Records that SES accepted a message: ties each SES MessageId it gave (one per call, when the
+   * recipients were split across calls) to the queue id, and counts the recipients as sends.
+   *
+   * @param configurationSet the configuration set it was sent with, or empty
    */
   public void recordDelivered(
       String queueId,
       Instant time,
-      String sesMessageId,
+      List<String> sesMessageIds,
       List<String> recipients,
       String configurationSet)
       throws IOException {
     synchronized (writeLock) {
       try (Txn txn = new Txn()) {
         long now = clock.millis();
-        byte[] sesKey = Codec.utf8(sesMessageId);
-        byte[] before = get(SES, sesKey);
-        txn.put(SES, sesKey, Codec.utf8(queueId), true);
-        txn.append(
-            queueId,
-            new HistoryEntry(
-                time,
-                HistoryEntry.Kind.DELIVERED,
-                "",
-                sesMessageId,
-                recipients.size()
-                    + (recipients.size() == 1 ? " recipient" : " recipients")
-                    + (configurationSet.isEmpty()
-                        ? ""
-                        : ", configuration set " + configurationSet)));
-        if (before != null) {
-          // SES's events overtook the relay's own record of the send: bring them home.
-          String pseudo = Codec.utf8(before, 0, before.length);
+        String detail =
+            recipients.size()
+                + (recipients.size() == 1 ? " recipient" : " recipients")
+                + (configurationSet.isEmpty() ? "" : ", configuration set " + configurationSet);
+        for (String sesMessageId : sesMessageIds) {
+          byte[] sesKey = Codec.utf8(sesMessageId);
+          byte[] before = get(SES, sesKey);
+          txn.put(SES, sesKey, Codec.utf8(queueId), true);
+          txn.append(
+              queueId,
+              new HistoryEntry(time, HistoryEntry.Kind.DELIVERED, "", sesMessageId, detail));
+          String pseudo = before == null ? "" : Codec.utf8(before, 0, before.length);
           if (pseudo.startsWith(UNKNOWN)) {
+            // SES's events overtook the relay's own record of the send: bring them home.
             for (HistoryEntry e : history(pseudo)) {
               txn.append(queueId, e);
             }

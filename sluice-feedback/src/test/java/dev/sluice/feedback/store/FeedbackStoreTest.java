@@ -46,7 +46,7 @@ class FeedbackStoreTest {
       for (int i = 0; i < messages; i++) {
         String to = "r" + i + "@example.com";
         store.recordAccepted("q" + i, T0, "smtp", "127.0.0.1", 100, List.of(to));
-        store.recordDelivered("q" + i, T0, "ses-" + i, List.of(to), "marketing");
+        store.recordDelivered("q" + i, T0, List.of("ses-" + i), List.of(to), "marketing");
         events.add(Events.delivery("d" + i, "ses-" + i, T0, to));
         int roll = random.nextInt(100);
         if (roll < 5) {
@@ -96,7 +96,8 @@ class FeedbackStoreTest {
       store.recordAccepted("q1", T0, "smtp", "10.0.0.1", 1234, List.of("Bounce@Example.com"));
       store.append(
           "q1", new HistoryEntry(T0.plusSeconds(1), HistoryEntry.Kind.ATTEMPT, "", "", "200 OK"));
-      store.recordDelivered("q1", T0.plusSeconds(1), "ses-1", List.of("bounce@example.com"), "");
+      store.recordDelivered(
+          "q1", T0.plusSeconds(1), List.of("ses-1"), List.of("bounce@example.com"), "");
       assertTrue(
           store.record(
               Events.hardBounce("ev1", "ses-1", T0.plusSeconds(5), "", "Bounce@Example.com")));
@@ -176,7 +177,8 @@ class FeedbackStoreTest {
           store.messagesTo("x@example.com", "", 10).items());
       assertTrue(store.find("x@example.com").isPresent());
 
-      store.recordDelivered("q9", T0.minusSeconds(1), "ses-x", List.of("x@example.com"), "");
+      store.recordDelivered(
+          "q9", T0.minusSeconds(1), List.of("ses-x"), List.of("x@example.com"), "");
       assertEquals("q9", store.queueIdOf("ses-x").orElseThrow());
       assertEquals(
           List.of(HistoryEntry.Kind.DELIVERED, HistoryEntry.Kind.EVENT),
@@ -216,7 +218,7 @@ class FeedbackStoreTest {
         new FeedbackSettings(Duration.ofDays(7), 100, FeedbackSettings.DEFAULTS.suppressOn());
     try (FeedbackStore store = open(settings)) {
       store.recordAccepted("old", T0, "smtp", "c", 1, List.of("a@example.com"));
-      store.recordDelivered("old", T0, "ses-old", List.of("a@example.com"), "");
+      store.recordDelivered("old", T0, List.of("ses-old"), List.of("a@example.com"), "");
       store.record(Events.hardBounce("e-old", "ses-old", T0, "", "a@example.com"));
       clock.advance(Duration.ofDays(6));
       store.recordAccepted("new", T0, "smtp", "c", 1, List.of("a@example.com"));
@@ -242,11 +244,11 @@ class FeedbackStoreTest {
   @Test
   void reputation_windows_countOnlyTheirHours() throws IOException {
     try (FeedbackStore store = open()) {
-      store.recordDelivered("q1", T0, "s1", List.of("a@x.org", "b@x.org"), "");
+      store.recordDelivered("q1", T0, List.of("s1"), List.of("a@x.org", "b@x.org"), "");
       store.record(Events.hardBounce("e1", "s1", T0, "", "a@x.org"));
       clock.advance(Duration.ofDays(2));
       Instant now = T0.plus(Duration.ofDays(2));
-      store.recordDelivered("q2", now, "s2", List.of("c@x.org", "d@x.org"), "set");
+      store.recordDelivered("q2", now, List.of("s2"), List.of("c@x.org", "d@x.org"), "set");
       store.record(Events.complaint("e2", "s2", now, "set", "c@x.org"));
       assertEquals(new Reputation(2, 0, 1), store.reputation("", Duration.ofDays(1)));
       assertEquals(new Reputation(4, 1, 1), store.reputation("", Duration.ofDays(7)));
