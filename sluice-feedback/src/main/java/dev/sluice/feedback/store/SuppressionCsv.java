@@ -35,7 +35,13 @@ public final class SuppressionCsv {
 
   private SuppressionCsv() {}
 
-  /** What an import did. */
+  /**
+   * What an import did.
+   *
+   * @param added addresses put on the list
+   * @param alreadyListed good lines whose address was on the list already (or earlier in the file)
+   * @param badLines each line not imported, as {@code line N: why}
+   */
   public record ImportResult(int added, int alreadyListed, List<String> badLines) {
     /** Copies the list. */
     public ImportResult {
@@ -70,7 +76,8 @@ public final class SuppressionCsv {
       throws IOException {
     BufferedReader r = new BufferedReader(in);
     int added = 0;
-    int already = 0;
+    int read = 0;
+    List<Suppression> pending = new ArrayList<>(PAGE);
     List<String> bad = new ArrayList<>();
     int lineNo = 0;
     String line;
@@ -100,17 +107,18 @@ public final class SuppressionCsv {
         continue;
       }
       try {
-        Suppression s = suppression(fields, now, source);
-        if (store.suppress(s)) {
-          added++;
-        } else {
-          already++;
-        }
+        pending.add(suppression(fields, now, source));
+        read++;
       } catch (IllegalArgumentException e) {
         bad.add("line " + first + ": " + e.getMessage());
       }
+      if (pending.size() == PAGE) {
+        added += store.suppressAll(pending);
+        pending.clear();
+      }
     }
-    return new ImportResult(added, already, bad);
+    added += store.suppressAll(pending);
+    return new ImportResult(added, read - added, bad);
   }
 
   private static Suppression suppression(List<String> f, Instant now, String source) {
