@@ -256,7 +256,7 @@ public final class Relay implements AutoCloseable {
         AdminServer admin =
             new AdminServer(
                 config.admin(),
-                RelayView.of(spool, metrics::status, admission::intake),
+                RelayView.of(spool, metrics::status, admission::intake).withFeedback(feedback),
                 registry,
                 Clock.system());
         admin.start();

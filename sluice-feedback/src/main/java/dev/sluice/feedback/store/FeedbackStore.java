@@ -204,6 +204,10 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
             recipients.size()
                 + (recipients.size() == 1 ? " recipient" : " recipients")
                 + (configurationSet.isEmpty() ? "" : ", configuration set " + configurationSet);
+        if (sesMessageIds.isEmpty()) {
+          // An upstream that gives no MessageId (plain SMTP): the line all the same.
+          txn.append(queueId, new HistoryEntry(time, HistoryEntry.Kind.DELIVERED, "", "", detail));
+        }
         for (String sesMessageId : sesMessageIds) {
           byte[] sesKey = Codec.utf8(sesMessageId);
           byte[] before = get(SES, sesKey);
@@ -445,6 +449,19 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
       }
     }
     return new Page<>(items, next);
+  }
+
+  /**
+   * Compacts the suppression list into one sorted run, so a look-up reads at most one table file;
+   * worth doing after a large import, which RocksDB would otherwise compact in the background while
+   * look-ups wait for the disk.
+   */
+  public void compactSuppressions() throws IOException {
+    try {
+      db.db.compactRange(db.cf(SUPPRESSION));
+    } catch (RocksDBException e) {
+      throw failure("compact the suppression list", e);
+    }
   }
 
   /** RocksDB's estimate of the number of suppressed addresses (exact after a compaction). */

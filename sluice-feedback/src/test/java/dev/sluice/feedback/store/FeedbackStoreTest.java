@@ -263,6 +263,17 @@ class FeedbackStoreTest {
   }
 
   @Test
+  void recordDelivered_noSesMessageId_lineKeptAndSendsCounted() throws IOException {
+    try (FeedbackStore store = open()) {
+      store.recordDelivered("q", T0, List.of(), List.of("a@x.org", "b@x.org"), "");
+      assertEquals(
+          List.of(HistoryEntry.Kind.DELIVERED),
+          store.history("q").stream().map(HistoryEntry::kind).toList());
+      assertEquals(2, store.reputation("", Duration.ofDays(1)).sends());
+    }
+  }
+
+  @Test
   void append_pastMaxEntries_dropsAndCounts() throws IOException {
     var settings = new FeedbackSettings(Duration.ofDays(7), 5, Set.of());
     try (FeedbackStore store = open(settings)) {

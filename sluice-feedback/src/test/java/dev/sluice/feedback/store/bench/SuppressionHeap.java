@@ -32,6 +32,7 @@ public final class SuppressionHeap {
         FeedbackStore.open(dir, FeedbackSettings.DEFAULTS, new ManualClock(0))) {
       long t0 = System.nanoTime();
       SuppressionLoad.load(store, n);
+      store.compactSuppressions();
       long loadMillis = (System.nanoTime() - t0) / 1_000_000;
       int found = 0;
       for (int i = 0; i < 200_000; i++) {
