@@ -34,6 +34,8 @@ export JAVA_HOME
 cd "$REPO_DIR"
 
 # The benchmarks live in sluice-feedback's test sources; -Pjmh runs JMH's annotation processor.
+# Test classes compiled without it look up to date to the compiler, so they are compiled afresh.
+rm -rf sluice-feedback/target/test-classes sluice-feedback/target/generated-test-sources
 echo "[$(date +%H:%M:%S)] building sluice-feedback and its benchmarks..." >&2
 ./mvnw -q -B ${MVN_OFFLINE:+-o} -Pjmh -Dspotless.check.skip=true \
   test-compile dependency:build-classpath \

@@ -14,6 +14,7 @@ import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.delivery.DeliveryEvent;
 import dev.sluice.delivery.DeliveryScheduler;
 import dev.sluice.delivery.EventSink;
@@ -21,6 +22,7 @@ import dev.sluice.delivery.JsonLinesEventLog;
 import dev.sluice.delivery.RetryPolicy;
 import dev.sluice.delivery.WebhookEventSink;
 import dev.sluice.feedback.store.FeedbackStore;
+import dev.sluice.feedback.store.StoreInUseException;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
@@ -149,18 +151,12 @@ public final class Relay implements AutoCloseable {
     Spool spool = openSpool(config, hooks);
     FeedbackStore feedback;
     try {
-      feedback =
-          FeedbackStore.open(
-              config.feedback().dirUnder(config.spoolDir()),
-              config.feedback().store(),
-              Clock.system());
-    } catch (IOException | RuntimeException e) {
+      feedback = openFeedback(config);
+    } catch (RuntimeException e) {
       spool.close();
-      throw new UncheckedIOException(
-          "cannot open the feedback store: " + e.getMessage(),
-          e instanceof IOException io ? io : new IOException(e));
+      throw e;
     }
-    HistoryRecorder history = new HistoryRecorder(feedback, spool);
+    HistoryRecorder history = feedback == null ? null : new HistoryRecorder(feedback, spool);
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     DoorMetrics doorMetrics = DoorMetrics.register(registry);
     List<Door> doors = new ArrayList<>();
@@ -171,7 +167,14 @@ public final class Relay implements AutoCloseable {
       delivery =
           config.hold()
               ? null
-              : startDelivery(config, spool, registry, metrics, env, home, history::delivery);
+              : startDelivery(
+                  config,
+                  spool,
+                  registry,
+                  metrics,
+                  env,
+                  home,
+                  history == null ? EventSink.none() : history::delivery);
       if (delivery != null && config.kafka().distributed()) {
         hooks.attach(delivery.sender(), delivery.scheduler());
       }
@@ -179,7 +182,9 @@ public final class Relay implements AutoCloseable {
       AcceptListener accepted =
           ids -> {
             metrics.accepted(ids.size());
-            history.accepted(ids);
+            if (history != null) {
+              history.accepted(ids);
+            }
             if (scheduler != null) {
               for (QueueId id : ids) {
                 scheduler.wake(id);
@@ -215,7 +220,7 @@ public final class Relay implements AutoCloseable {
                     config.hostname(),
                     Clock.system(),
                     accepted,
-                    feedback),
+                    suppressions(feedback)),
                 config.clientLimitExceptions()::contains,
                 doorMetrics.smtp());
         smtp.start();
@@ -240,7 +245,7 @@ public final class Relay implements AutoCloseable {
                 config.httpTls() ? tls : null,
                 accepted,
                 doorMetrics.http(),
-                feedback);
+                suppressions(feedback));
         http.start();
         doors.add(http::stop);
         httpPort = http.port();
@@ -256,7 +261,10 @@ public final class Relay implements AutoCloseable {
         AdminServer admin =
             new AdminServer(
                 config.admin(),
-                RelayView.of(spool, metrics::status, admission::intake).withFeedback(feedback),
+                feedback == null
+                    ? RelayView.of(spool, metrics::status, admission::intake)
+                    : RelayView.of(spool, metrics::status, admission::intake)
+                        .withFeedback(feedback),
                 registry,
                 Clock.system());
         admin.start();
@@ -269,9 +277,7 @@ public final class Relay implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       stopDoors(doors, Duration.ZERO);
       stopDelivery(delivery, config);
-      history.close();
-      spool.close();
-      feedback.close();
+      closeFeedback(history, spool, feedback);
       metrics.close();
       if (delivery != null) {
         delivery.events().close();
@@ -283,6 +289,47 @@ public final class Relay implements AutoCloseable {
             : new ListenFailure(door.name(), door.address(), door.port(), door.key(), io);
       }
       throw (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Opens the feedback store. In distributed mode several nodes may run on one machine with the
+   * same (unused) spool directory: a node that finds the store held by another goes on without one
+   * (no history, no suppression list of its own) and says how to give it its own.
+   *
+   * @return the store, or null for none
+   */
+  private static FeedbackStore openFeedback(RelayConfig config) {
+    Path dir = config.feedback().dirUnder(config.spoolDir());
+    try {
+      return FeedbackStore.open(dir, config.feedback().store(), Clock.system());
+    } catch (StoreInUseException e) {
+      if (!config.kafka().distributed()) {
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
+      log.warn(
+          "{}: this node keeps no message history and no suppression list; give each node on"
+              + " this machine its own {} (--feedback-dir)",
+          e.getMessage(),
+          FeedbackConfig.DIR.name());
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the feedback store: " + e.getMessage(), e);
+    }
+  }
+
+  private static Suppressions suppressions(FeedbackStore feedback) {
+    return feedback == null ? Suppressions.none() : feedback;
+  }
+
+  /** Writes the queued history lines (which read the spool), then closes the spool and store. */
+  private static void closeFeedback(HistoryRecorder history, Spool spool, FeedbackStore feedback) {
+    if (history != null) {
+      history.close();
+    }
+    spool.close();
+    if (feedback != null) {
+      feedback.close();
     }
   }
 
@@ -483,9 +530,9 @@ public final class Relay implements AutoCloseable {
     return spool;
   }
 
-  /** The history of each message and the suppression list. */
-  public FeedbackStore feedback() {
-    return feedback;
+  /** The history of each message and the suppression list; empty when this node keeps none. */
+  public java.util.Optional<FeedbackStore> feedback() {
+    return java.util.Optional.ofNullable(feedback);
   }
 
   /** The meters: ingress, delivery and the sender's, for {@code /metrics}. */
@@ -547,9 +594,7 @@ public final class Relay implements AutoCloseable {
         Thread.ofVirtual().name("relay-stop-delivery").start(() -> stopDelivery(delivery, config));
     stopDoors(doors, config.stopGrace());
     joinUninterruptibly(deliveryStop);
-    history.close(); // writes the history lines queued, which read the spool
-    spool.close();
-    feedback.close();
+    closeFeedback(history, spool, feedback);
     metrics.close();
     if (delivery != null) {
       delivery.events().close();

@@ -91,13 +91,13 @@ class RelayFeedbackIT {
     QueueId id = new QueueId(text.substring(text.lastIndexOf(' ') + 1));
     await(
         () ->
-            relay.feedback().history(id.value()).stream()
+            relay.feedback().orElseThrow().history(id.value()).stream()
                 .anyMatch(h -> h.kind() == HistoryEntry.Kind.DELIVERED),
         "the delivered line");
     List<ReceivedMessage> got = sim.core().inbox().recent(10, m -> true);
     assertThat(got).hasSize(1);
     String sesId = got.getFirst().messageId();
-    assertThat(relay.feedback().queueIdOf(sesId)).contains(id.value());
+    assertThat(relay.feedback().orElseThrow().queueIdOf(sesId)).contains(id.value());
 
     // What the events intake hands over for SES's bounce of that message.
     SesEvent bounce =
@@ -114,8 +114,8 @@ class RelayFeedbackIT {
             "",
             Map.of(),
             "{}");
-    assertThat(relay.feedback().record(bounce)).isTrue();
-    assertThat(relay.feedback().record(bounce)).as("a duplicate").isFalse();
+    assertThat(relay.feedback().orElseThrow().record(bounce)).isTrue();
+    assertThat(relay.feedback().orElseThrow().record(bounce)).as("a duplicate").isFalse();
 
     SendResult again = send("Someone@example.com");
     assertThat(again).isInstanceOf(SendResult.Refused.class);
@@ -130,13 +130,13 @@ class RelayFeedbackIT {
     relay = null;
     startRelay();
     assertThat(
-            relay.feedback().history(id.value()).stream()
+            relay.feedback().orElseThrow().history(id.value()).stream()
                 .map(HistoryEntry::kind)
                 .distinct()
                 .toList())
         .containsExactly(
             HistoryEntry.Kind.ACCEPTED, HistoryEntry.Kind.DELIVERED, HistoryEntry.Kind.EVENT);
-    assertThat(relay.feedback().find(to)).isPresent();
+    assertThat(relay.feedback().orElseThrow().find(to)).isPresent();
     assertThat(send(to)).isInstanceOf(SendResult.Refused.class);
     assertThat(sim.core().inbox().recent(10, m -> true)).hasSize(1);
   }

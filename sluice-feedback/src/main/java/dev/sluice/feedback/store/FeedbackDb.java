@@ -92,7 +92,11 @@ final class FeedbackDb implements AutoCloseable {
     return handles.get(index);
   }
 
-  /** Opens (creating if needed) the database in {@code dir}. */
+  /**
+   * Opens (creating if needed) the database in {@code dir}.
+   *
+   * @throws StoreInUseException if another process has it open
+   */
   static FeedbackDb open(Path dir) throws IOException {
     RocksDB.loadLibrary();
     Files.createDirectories(dir);
@@ -131,6 +135,9 @@ final class FeedbackDb implements AutoCloseable {
       dbOptions.close();
       writeBuffers.close();
       cache.close();
+      if (StoreInUseException.isLock(e)) {
+        throw new StoreInUseException(dir, e);
+      }
       throw new IOException("cannot open the feedback store in " + dir + ": " + e.getMessage(), e);
     }
   }

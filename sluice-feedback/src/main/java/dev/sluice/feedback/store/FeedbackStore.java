@@ -88,7 +88,11 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
     }
   }
 
-  /** Opens (creating if needed) the store in {@code dir}. */
+  /**
+   * Opens (creating if needed) the store in {@code dir}.
+   *
+   * @throws StoreInUseException if another process has it open
+   */
   public static FeedbackStore open(Path dir, FeedbackSettings settings, Clock clock)
       throws IOException {
     return new FeedbackStore(FeedbackDb.open(dir), settings, clock);

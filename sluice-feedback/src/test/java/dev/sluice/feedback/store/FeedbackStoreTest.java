@@ -274,6 +274,16 @@ class FeedbackStoreTest {
   }
 
   @Test
+  void open_directoryHeldByAnotherStore_storeInUse() throws IOException {
+    try (FeedbackStore store = open()) {
+      StoreInUseException e =
+          org.junit.jupiter.api.Assertions.assertThrows(StoreInUseException.class, this::open);
+      assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
+      assertTrue(store.find("a@x.org").isEmpty());
+    }
+  }
+
+  @Test
   void append_pastMaxEntries_dropsAndCounts() throws IOException {
     var settings = new FeedbackSettings(Duration.ofDays(7), 5, Set.of());
     try (FeedbackStore store = open(settings)) {
