@@ -57,6 +57,11 @@ import org.rocksdb.WriteBatch;
  * store existed) are kept all the same, under the queue id {@code ses:} + SES MessageId; if the
  * relay later records that SES MessageId as delivered, they are moved to the real queue id.
  *
+ * <p><b>Why one class.</b> Its parts (history, indexes, dedupe set, suppressions, counters) are
+ * written together in one batch under one lock, and a split would hand that lock and batch around
+ * between classes; the byte forms live in {@link Codec} and the database in {@link FeedbackDb}, so
+ * what remains here is the store's operations, grouped by section.
+ *
  * <p>Thread-safe. Reads ({@link #find}, {@link #history}, listings) take no lock.
  */
 public final class FeedbackStore implements SesEventRecorder, Suppressions, AutoCloseable {
