@@ -9,7 +9,11 @@ public final class StoreInUseException extends IOException {
 
   /** The directory held, and RocksDB's words. */
   StoreInUseException(Path dir, Throwable cause) {
-    super("the feedback store in " + dir + " is in use by another process", cause);
+    super(
+        "the feedback store in "
+            + dir
+            + " is in use: another process (or another relay in this one) holds its lock",
+        cause);
   }
 
   /** Whether RocksDB's open failed on its lock file. */

@@ -278,7 +278,7 @@ class FeedbackStoreTest {
     try (FeedbackStore store = open()) {
       StoreInUseException e =
           org.junit.jupiter.api.Assertions.assertThrows(StoreInUseException.class, this::open);
-      assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
+      assertTrue(e.getMessage().contains("is in use: another process"), e.getMessage());
       assertTrue(store.find("a@x.org").isEmpty());
     }
   }
