@@ -44,6 +44,7 @@ public final class Main implements Runnable {
     cl.addSubcommand("simulator", SimulatorCommand.commandLine());
     cl.addSubcommand("relay", RelayCommand.commandLine(System.getenv(), System.out, System.err));
     cl.addSubcommand("queue", new CommandLine(new QueueCommand(System.getenv())));
+    cl.addSubcommand("suppression", new CommandLine(new SuppressionCommand(System.getenv())));
     cl.addSubcommand("status", new CommandLine(new StatusCommand(System.getenv())));
     cl.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, System.err)));
     cl.addSubcommand(

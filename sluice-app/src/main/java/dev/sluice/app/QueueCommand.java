@@ -188,7 +188,9 @@ final class QueueCommand implements Runnable {
       description = {
         "Shows one message as Postfix's postcat -q does: its envelope and state (attempts, the",
         "last reason, when it is due), then its header section, or with --raw the whole message.",
-        "Content longer than --max-content is cut, and the output says so."
+        "Content longer than --max-content is cut, and the output says so. With --admin, then its",
+        "history: accepted, attempts, delivered (SES MessageIds), SES's events per recipient;",
+        "a message that has left the spool shows its history alone."
       })
   static final class Show extends SpoolAction {
     private static final long BAD_SIZE = Long.MIN_VALUE;
@@ -242,8 +244,37 @@ final class QueueCommand implements Runnable {
         }
         throw e;
       }
-      print(shown.entry(), shown.content(), out);
+      if (shown.entry() != null) {
+        print(shown.entry(), shown.content(), out);
+      }
+      printHistory(id, shown.entry() == null, shown.history(), out);
       return 0;
+    }
+
+    /** The history lines, one per line: time, kind, recipient, SES MessageId, what was said. */
+    static void printHistory(
+        String id,
+        boolean gone,
+        List<com.fasterxml.jackson.databind.JsonNode> history,
+        java.io.PrintWriter out) {
+      if (history.isEmpty() && !gone) {
+        return;
+      }
+      out.println("*** HISTORY " + id + (gone ? " (no longer in the spool)" : "") + " ***");
+      for (var h : history) {
+        StringBuilder b = new StringBuilder();
+        b.append(h.path("time").asText()).append("  ");
+        b.append(String.format(Locale.ROOT, "%-9s", h.path("kind").asText()));
+        if (h.has("recipient")) {
+          b.append("  ").append(h.path("recipient").asText());
+        }
+        if (h.has("sesMessageId")) {
+          b.append("  ses=").append(h.path("sesMessageId").asText());
+        }
+        b.append("  ").append(h.path("detail").asText());
+        out.println(b.toString().stripTrailing());
+      }
+      out.println("*** END OF HISTORY " + id + " ***");
     }
 
     /** The bound in octets, -1 for none, or {@link #BAD_SIZE} after saying what is wrong. */

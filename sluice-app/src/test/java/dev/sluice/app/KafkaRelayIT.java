@@ -244,6 +244,40 @@ class KafkaRelayIT {
   }
 
   @Test
+  void secondNodeOnTheSameDirectory_startsWithoutAFeedbackStoreAndDelivers() throws Exception {
+    start(List.of("max-send-rate=unlimited"));
+    assertThat(relay.feedback()).isPresent();
+    Relay first = relay;
+    // A second node in this JVM, with the same (unused) spool directory and so the same default
+    // feedback directory, which the first holds.
+    String prefix = "it" + TOPICS.get();
+    try (Relay second =
+        Relay.start(
+            RelayConfig.onFreePorts(
+                dir.resolve("unused-spool"),
+                "upstream=ses-v2+http://127.0.0.1:" + sim.httpEndpoint().getPort(),
+                "spool.backend=kafka",
+                "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "kafka.topic-prefix=" + prefix,
+                "kafka.group-id=" + prefix,
+                "kafka.partitions=4",
+                "kafka.replication-factor=1",
+                "kafka.min-insync-replicas=1",
+                "kafka.retry-tiers=1s,5s",
+                "retry.delays=1s",
+                "admin.port=off"),
+            Map.of(),
+            dir)) {
+      assertThat(second.feedback()).isEmpty();
+      relay = second;
+      sendSmtp("app@example.com", "success@simulator.amazonses.com", "via the second node");
+      await(() -> received().size() == 1, "the message sent through the second node");
+    } finally {
+      relay = first;
+    }
+  }
+
+  @Test
   void holdInDistributedMode_isRefusedAtStart() {
     assertThatThrownBy(() -> start(List.of(), "hold=true"))
         .isInstanceOf(ConfigException.class)

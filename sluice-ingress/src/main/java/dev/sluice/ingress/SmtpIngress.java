@@ -6,6 +6,8 @@ import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.Submission;
+import dev.sluice.core.suppress.Suppression;
+import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.smtp.DataResult;
 import dev.sluice.smtp.Reply;
 import dev.sluice.smtp.SessionInfo;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>What SES would refuse is refused here, never accepted and failed later: addresses outside
  * {@link dev.sluice.core.address.SesAddressGrammar} at MAIL and RCPT ({@code 553}, by the SMTP
  * session), and messages that {@link MessageCheck} or {@link SesHeaderRules} refuse at the end of
- * data ({@code 550 5.6.0}, the same words as the HTTP door).
+ * data ({@code 550 5.6.0}, the same words as the HTTP door). A recipient on the relay's suppression
+ * list is refused at RCPT ({@code 550 5.1.1}, naming the reason and the date it was listed), so it
+ * never reaches SES nor spends rate or quota; the other recipients of the transaction are taken as
+ * usual.
  *
  * <p>The message is stored as received with one {@code Received:} trace field prepended (RFC 5321
  * §4.4). A spool failure is answered {@code 451 4.3.0}: the client keeps the message and retries.
@@ -47,6 +52,7 @@ public final class SmtpIngress implements SmtpHandler {
   private final Clock clock;
   private final AcceptListener listener;
   private final SesHeaderRules sesHeaders;
+  private final Suppressions suppressions;
 
   /**
    * @param hostname the name this relay gives itself in trace fields
@@ -67,13 +73,22 @@ public final class SmtpIngress implements SmtpHandler {
       String hostname,
       Clock clock,
       AcceptListener listener) {
-    this(spool, access, admission, hostname, clock, listener, SesHeaderRules.DEFAULT);
+    this(
+        spool,
+        access,
+        admission,
+        hostname,
+        clock,
+        listener,
+        SesHeaderRules.DEFAULT,
+        Suppressions.none());
   }
 
   /**
    * @param hostname the name this relay gives itself in trace fields
    * @param listener told of each message made durable
    * @param sesHeaders what is refused in SES's control headers
+   * @param suppressions the recipients refused at RCPT
    */
   public SmtpIngress(
       Spool spool,
@@ -82,8 +97,10 @@ public final class SmtpIngress implements SmtpHandler {
       String hostname,
       Clock clock,
       AcceptListener listener,
-      SesHeaderRules sesHeaders) {
+      SesHeaderRules sesHeaders,
+      Suppressions suppressions) {
     this.sesHeaders = Objects.requireNonNull(sesHeaders, "sesHeaders");
+    this.suppressions = Objects.requireNonNull(suppressions, "suppressions");
     this.spool = Objects.requireNonNull(spool, "spool");
     this.access = Objects.requireNonNull(access, "access");
     this.admission = Objects.requireNonNull(admission, "admission");
@@ -116,6 +133,16 @@ public final class SmtpIngress implements SmtpHandler {
       return Reply.of(452, "4.3.1", wait);
     }
     return SENDER_OK;
+  }
+
+  @Override
+  public Reply rcptTo(SessionInfo session, String forwardPath) {
+    Optional<Suppression> s = suppressions.find(forwardPath);
+    if (s.isPresent()) {
+      // RFC 3463 X.1.1: bad destination mailbox address, as SES says of a suppressed one.
+      return Reply.of(550, "5.1.1", s.get().refusal(forwardPath));
+    }
+    return RECIPIENT_OK;
   }
 
   @Override

@@ -6,6 +6,8 @@ import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.SpoolEntry;
+import dev.sluice.core.suppress.Suppression;
+import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.smtp.SmtpDialect;
 import dev.sluice.smtp.SmtpLimits;
 import dev.sluice.smtp.SmtpServer;
@@ -24,7 +26,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +41,7 @@ class SmtpIngressIT {
   private RocksSpool spool;
   private SmtpServer server;
   private final List<QueueId> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private Suppressions suppressions = Suppressions.none();
 
   @BeforeEach
   void openSpool() {
@@ -73,7 +78,8 @@ class SmtpIngressIT {
                 "relay.test",
                 Clock.system(),
                 accepted::addAll,
-                sesHeaders));
+                sesHeaders,
+                suppressions));
     server.start();
   }
 
@@ -247,6 +253,41 @@ class SmtpIngressIT {
       QueueId id = new QueueId(reply.substring(reply.lastIndexOf(' ') + 1));
       assertThat(spool.find(id).orElseThrow().envelope().recipients())
           .containsExactly("success+q1@simulator.amazonses.com");
+    }
+    assertThat(spool.stats().total()).isEqualTo(1);
+  }
+
+  @Test
+  void rcpt_suppressedRecipient_refused550WithReasonAndDateOthersQueued() throws Exception {
+    Suppression listed =
+        new Suppression(
+            "bounce@example.com",
+            Suppression.Reason.BOUNCE,
+            Instant.parse("2026-12-06T03:00:00Z"),
+            "ses-1",
+            "event");
+    suppressions =
+        a ->
+            Suppressions.normalise(a).equals(listed.address())
+                ? Optional.of(listed)
+                : Optional.empty();
+    start(AccessPolicy.loopbackOnly());
+    try (Raw s = new Raw(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      s.send("MAIL FROM:<app@example.com>").expect("250");
+      s.send("RCPT TO:<Bounce@Example.com>")
+          .expectExactly(
+              "550 5.1.1 <Bounce@Example.com>: on the relay's suppression list since 2026-12-06"
+                  + " (hard bounce); not sent");
+      s.send("RCPT TO:<fine@example.com>").expect("250 2.1.5");
+      s.send("DATA").expect("354");
+      String reply =
+          s.send("From: app@example.com\r\nSubject: s\r\n\r\nbody\r\n.")
+              .expect("250 2.0.0 Ok: queued as ");
+      QueueId id = new QueueId(reply.substring(reply.lastIndexOf(' ') + 1));
+      assertThat(spool.find(id).orElseThrow().envelope().recipients())
+          .containsExactly("fine@example.com");
     }
     assertThat(spool.stats().total()).isEqualTo(1);
   }

@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * DELETE /api/messages/{id}         removes a message in any state
  * </pre>
  *
+ * <p>With the relay's feedback store, {@code GET /api/messages/{id}} adds the message's {@code
+ * history} (and answers for a message that has left the spool, with {@code "inSpool": false}), and
+ * {@link FeedbackApi} serves {@code /api/history} and {@code /api/suppression}.
+ *
  * <p>With a token configured, {@code /api/} and {@code /metrics} need {@code Authorization: Bearer
  * <token>}, checked before anything else about the request. Errors are {@link AdminError} codes.
  *
@@ -71,10 +75,15 @@ final class AdminApi {
     this.clock = clock;
   }
 
-  /** Answers one request; never throws. */
+  /** Answers one request without a body; never throws. */
   AdminResponse handle(String method, String target, String authorization) {
+    return handle(method, target, authorization, new byte[0]);
+  }
+
+  /** Answers one request; never throws. */
+  AdminResponse handle(String method, String target, String authorization, byte[] body) {
     try {
-      return route(method, target, authorization);
+      return route(method, target, authorization, body);
     } catch (AdminRefusal r) {
       return AdminResponse.error(r);
     } catch (SpoolException e) {
@@ -85,6 +94,12 @@ final class AdminApi {
           e.getMessage());
       return AdminResponse.error(
           AdminError.SPOOL_UNAVAILABLE, "The spool cannot answer: " + e.getMessage(), Map.of());
+    } catch (java.io.UncheckedIOException e) {
+      log.warn("admin request {} {} failed: {}", method, path(target), e.getMessage());
+      return AdminResponse.error(
+          AdminError.INTERNAL_ERROR,
+          "The feedback store cannot answer: " + e.getCause().getMessage(),
+          Map.of());
     } catch (RuntimeException e) {
       log.error("admin request {} {} failed", method, path(target), e);
       return AdminResponse.error(AdminError.INTERNAL_ERROR, "Internal error", Map.of());
@@ -96,7 +111,8 @@ final class AdminApi {
     return q < 0 ? target : target.substring(0, q);
   }
 
-  private AdminResponse route(String method, String target, String authorization) {
+  private AdminResponse route(
+      String method, String target, String authorization, byte[] requestBody) {
     QueryStringDecoder q;
     try {
       q = new QueryStringDecoder(target);
@@ -137,6 +153,9 @@ final class AdminApi {
       params(q, Set.of());
       return stats();
     }
+    if (path.equals(FeedbackApi.HISTORY) || path.startsWith(FeedbackApi.SUPPRESSION)) {
+      return feedback(method, path, q, requestBody);
+    }
     if (path.equals(MESSAGES)) {
       allow(method, "GET");
       return list(params(q, Set.of("state", "domain", "after", "limit")));
@@ -158,6 +177,66 @@ final class AdminApi {
       return show(id, params(q, Set.of("content", "max")));
     }
     throw notFound(method, path);
+  }
+
+  private AdminResponse feedback(String method, String path, QueryStringDecoder q, byte[] body) {
+    FeedbackApi api =
+        view.feedback().map(FeedbackApi::new).orElseThrow(() -> notFound(method, path));
+    if (path.equals(FeedbackApi.HISTORY)) {
+      allow(method, "GET");
+      var p = params(q, Set.of("ses-message-id", "recipient", "after", "limit"));
+      return api.history(
+          single(p, "ses-message-id"),
+          single(p, "recipient"),
+          single(p, "after"),
+          limit(single(p, "limit")));
+    }
+    if (path.equals(FeedbackApi.SUPPRESSION)) {
+      allow(method, "GET");
+      var p = params(q, Set.of("prefix", "reason", "after", "limit"));
+      return api.list(
+          single(p, "prefix"), single(p, "reason"), single(p, "after"), limit(single(p, "limit")));
+    }
+    if (path.equals(FeedbackApi.SUPPRESSION + "/import")) {
+      allow(method, "POST");
+      var p = params(q, Set.of("first-line"));
+      String first = single(p, "first-line");
+      return api.importCsv(body, first == null ? 1 : lineNumber(first), now());
+    }
+    if (!path.startsWith(FeedbackApi.SUPPRESSION + "/")) {
+      throw notFound(method, path);
+    }
+    String address =
+        QueryStringDecoder.decodeComponent(path.substring(FeedbackApi.SUPPRESSION.length() + 1));
+    allow(method, "GET", "PUT", "DELETE");
+    return switch (method) {
+      case "PUT" -> {
+        var p = params(q, Set.of("reason", "cause"));
+        yield api.add(address, single(p, "reason"), single(p, "cause"), now());
+      }
+      case "DELETE" -> {
+        params(q, Set.of());
+        yield api.remove(address);
+      }
+      default -> {
+        params(q, Set.of());
+        yield api.find(address);
+      }
+    };
+  }
+
+  /** A line number: a whole number of at least 1. */
+  private static int lineNumber(String s) {
+    try {
+      int n = Integer.parseInt(s.strip());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new AdminRefusal(
+        AdminError.INVALID_PARAMETER, "first-line must be a line number >= 1, got '" + s + "'");
   }
 
   private static AdminRefusal notFound(String method, String path) {
@@ -281,13 +360,30 @@ final class AdminApi {
     String part = part(single(p, "content"));
     long max = max(single(p, "max"));
     Spool spool = view.spool();
-    SpoolEntry e = spool.find(id).orElseThrow(() -> noSuchMessage(id));
-    if (part == null) {
-      return AdminResponse.json(200, AdminJson.entry(e, spool.buckets(), null));
+    var history = view.feedback().map(f -> new FeedbackApi(f).history(id.value()));
+    var found = spool.find(id);
+    if (found.isEmpty()) {
+      // Delivered (or deleted) messages leave the spool; their history stays for a while.
+      if (history.isEmpty() || history.get().isEmpty()) {
+        throw noSuchMessage(id);
+      }
+      ObjectNode gone = F.objectNode().put("id", id.value()).put("inSpool", false);
+      gone.set("history", history.get());
+      return AdminResponse.json(200, gone);
     }
-    byte[] body = spool.content(id).orElseThrow(() -> noSuchMessage(id));
-    MessageText text = MessageText.of(body, part.equals("headers"), max);
-    return AdminResponse.json(200, AdminJson.entry(e, spool.buckets(), text));
+    SpoolEntry e = found.get();
+    MessageText text = null;
+    if (part != null) {
+      byte[] body = spool.content(id).orElseThrow(() -> noSuchMessage(id));
+      text = MessageText.of(body, part.equals("headers"), max);
+    }
+    ObjectNode entry = AdminJson.entry(e, spool.buckets(), text);
+    history.ifPresent(
+        h -> {
+          entry.put("inSpool", true);
+          entry.set("history", h);
+        });
+    return AdminResponse.json(200, entry);
   }
 
   /** Which part of the content to add: null (none), "headers" or "whole". */

@@ -152,12 +152,14 @@ public final class AdminClient {
   }
 
   /**
-   * One message and the part of its content asked for.
+   * One message as shown: its entry, the part of its content asked for, and its history.
    *
-   * @param entry the spool entry
-   * @param content the header section or the whole message, as cut by the relay
+   * @param entry its spool entry, or null when it has left the spool (only its history remains)
+   * @param content what of its content was asked for, or null with no entry
+   * @param history its history lines, oldest first, as the API writes them; empty when the relay
+   *     keeps none
    */
-  public record Shown(SpoolEntry entry, MessageText content) {}
+  public record Shown(SpoolEntry entry, MessageText content, List<JsonNode> history) {}
 
   /**
    * {@code GET /api/messages/{id}?content=headers|1&max=N}.
@@ -174,13 +176,18 @@ public final class AdminClient {
                 + "?content="
                 + (headersOnly ? "headers" : "1")
                 + (max < 0 ? "" : "&max=" + max));
+    List<JsonNode> history = new ArrayList<>();
+    n.path("history").forEach(history::add);
+    if (n.path("inSpool").isBoolean() && !n.path("inSpool").asBoolean()) {
+      return new Shown(null, null, history);
+    }
     MessageText text =
         new MessageText(
             n.path("content").asText(""),
             n.path("contentPart").asText().equals("headers"),
             n.path("contentShownOctets").asLong(),
             n.path("contentOctets").asLong());
-    return new Shown(entry(n), text);
+    return new Shown(entry(n), text, history);
   }
 
   /** {@code POST /api/messages/{id}/retry}; returns the entry afterwards, if still held. */
@@ -210,17 +217,39 @@ public final class AdminClient {
         n.path("lastError").asText());
   }
 
-  private static String encode(String s) {
+  /** {@code GET} of a path under the base (e.g. {@code api/suppression?limit=10}). */
+  public JsonNode get(String path) {
+    return call("GET", path);
+  }
+
+  /** A call with a body; {@code body} may be null for none. */
+  public JsonNode send(String method, String path, byte[] body, String contentType) {
+    return call(method, path, body, contentType);
+  }
+
+  /** A path segment or query value, percent-encoded. */
+  public static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private JsonNode call(String method, String path) {
+    return call(method, path, null, null);
+  }
+
+  private JsonNode call(String method, String path, byte[] content, String contentType) {
     URI uri = base.resolve(path);
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
             .timeout(TIMEOUT)
             .header("Accept", "application/json")
-            .method(method, HttpRequest.BodyPublishers.noBody());
+            .method(
+                method,
+                content == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(content));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
     if (!token.isEmpty()) {
       b.header("Authorization", "Bearer " + token);
     }

@@ -17,12 +17,16 @@ import java.util.Locale;
  *       value</td></tr>
  *   <tr><td>400</td><td>{@code invalid_id}</td><td>not a queue id (1 to 40 of
  *       {@code [0-9A-Za-z]})</td></tr>
+ *   <tr><td>400</td><td>{@code invalid_address}</td><td>an address SES would refuse, with its
+ *       words</td></tr>
  *   <tr><td>401</td><td>{@code auth_required}</td><td>a token is configured and the request has
  *       no {@code Authorization: Bearer} header (sent with {@code WWW-Authenticate})</td></tr>
  *   <tr><td>401</td><td>{@code invalid_token}</td><td>the bearer token is wrong</td></tr>
  *   <tr><td>404</td><td>{@code not_found}</td><td>no such path</td></tr>
- *   <tr><td>404</td><td>{@code no_such_message}</td><td>the spool does not hold that
- *       message</td></tr>
+ *   <tr><td>404</td><td>{@code no_such_message}</td><td>neither the spool nor the history holds
+ *       that message</td></tr>
+ *   <tr><td>404</td><td>{@code not_suppressed}</td><td>the address is not on the suppression
+ *       list</td></tr>
  *   <tr><td>405</td><td>{@code method_not_allowed}</td><td>the path exists; {@code Allow} names its
  *       methods</td></tr>
  *   <tr><td>409</td><td>{@code message_active}</td><td>retry of a message being delivered right
@@ -39,10 +43,12 @@ public enum AdminError {
   UNKNOWN_PARAMETER(400),
   INVALID_PARAMETER(400),
   INVALID_ID(400),
+  INVALID_ADDRESS(400),
   AUTH_REQUIRED(401),
   INVALID_TOKEN(401),
   NOT_FOUND(404),
   NO_SUCH_MESSAGE(404),
+  NOT_SUPPRESSED(404),
   METHOD_NOT_ALLOWED(405),
   MESSAGE_ACTIVE(409),
   REQUEST_TOO_LARGE(413),

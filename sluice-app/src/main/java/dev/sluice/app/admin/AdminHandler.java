@@ -84,6 +84,7 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
     String method;
     String uri;
     String authorization;
+    byte[] body;
     try {
       keepAlive = HttpUtil.isKeepAlive(req);
       if (!req.decoderResult().isSuccess()) {
@@ -97,12 +98,15 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
       method = req.method().name();
       uri = req.uri();
       authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+      body = io.netty.buffer.ByteBufUtil.getBytes(req.content());
     } finally {
       req.release();
     }
     CompletableFuture<AdminResponse> answer;
     try {
-      answer = CompletableFuture.supplyAsync(() -> api.handle(method, uri, authorization), workers);
+      answer =
+          CompletableFuture.supplyAsync(
+              () -> api.handle(method, uri, authorization, body), workers);
     } catch (RejectedExecutionException e) {
       write(
           ctx,

@@ -34,6 +34,38 @@ public interface RelayView {
         .orElse(Intake.OPEN);
   }
 
+  /** The relay's message history and suppression list, if it keeps them. */
+  default Optional<dev.sluice.feedback.store.FeedbackStore> feedback() {
+    return Optional.empty();
+  }
+
+  /** This view with the relay's feedback store. */
+  default RelayView withFeedback(dev.sluice.feedback.store.FeedbackStore store) {
+    Objects.requireNonNull(store, "store");
+    RelayView base = this;
+    return new RelayView() {
+      @Override
+      public Spool spool() {
+        return base.spool();
+      }
+
+      @Override
+      public DeliveryStatus status() {
+        return base.status();
+      }
+
+      @Override
+      public Intake intake() {
+        return base.intake();
+      }
+
+      @Override
+      public Optional<dev.sluice.feedback.store.FeedbackStore> feedback() {
+        return Optional.of(store);
+      }
+    };
+  }
+
   /** A view of a spool and a status source. */
   static RelayView of(Spool spool, Supplier<DeliveryStatus> status) {
     Objects.requireNonNull(spool, "spool");

@@ -16,6 +16,7 @@ import dev.sluice.core.ses.ConfigurationSetCatalog;
 import dev.sluice.core.ses.ListedConfigurationSets;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.delivery.DeliveryEvent;
 import dev.sluice.delivery.DeliveryScheduler;
@@ -23,6 +24,8 @@ import dev.sluice.delivery.EventSink;
 import dev.sluice.delivery.JsonLinesEventLog;
 import dev.sluice.delivery.RetryPolicy;
 import dev.sluice.delivery.WebhookEventSink;
+import dev.sluice.feedback.store.FeedbackStore;
+import dev.sluice.feedback.store.StoreInUseException;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
@@ -76,6 +79,8 @@ public final class Relay implements AutoCloseable {
 
   private final RelayConfig config;
   private final Spool spool;
+  private final FeedbackStore feedback;
+  private final HistoryRecorder history;
   private final PrometheusMeterRegistry registry;
   private final RelayMetrics metrics;
   private final Delivery delivery;
@@ -109,6 +114,8 @@ public final class Relay implements AutoCloseable {
   private Relay(
       RelayConfig config,
       Spool spool,
+      FeedbackStore feedback,
+      HistoryRecorder history,
       PrometheusMeterRegistry registry,
       RelayMetrics metrics,
       Delivery delivery,
@@ -119,6 +126,8 @@ public final class Relay implements AutoCloseable {
       int snsPort) {
     this.config = config;
     this.spool = spool;
+    this.feedback = feedback;
+    this.history = history;
     this.registry = registry;
     this.metrics = metrics;
     this.adminUri = adminUri;
@@ -151,8 +160,9 @@ public final class Relay implements AutoCloseable {
   /**
    * Opens the spool, starts delivery, the listeners and the intake of SES's events.
    *
-   * @param sesEvents where SES's events are recorded; null when there is no store for them, and
-   *     then {@code relay.sns.listen} and {@code relay.sqs.queue-url} must be off
+   * @param sesEvents where SES's events are recorded; null to record them in the relay's feedback
+   *     store (when there is none, {@code relay.sns.listen} and {@code relay.sqs.queue-url} must be
+   *     off)
    */
   public static Relay start(
       RelayConfig config,
@@ -172,6 +182,14 @@ public final class Relay implements AutoCloseable {
     }
     DistributedHooks hooks = new DistributedHooks();
     Spool spool = openSpool(config, hooks);
+    FeedbackStore feedback;
+    try {
+      feedback = openFeedback(config);
+    } catch (RuntimeException e) {
+      spool.close();
+      throw e;
+    }
+    HistoryRecorder history = feedback == null ? null : new HistoryRecorder(feedback, spool);
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     DoorMetrics doorMetrics = DoorMetrics.register(registry);
     List<Door> doors = new ArrayList<>();
@@ -179,7 +197,17 @@ public final class Relay implements AutoCloseable {
     // The door being opened, for the message if it cannot listen; null before the doors.
     Opening door = null;
     try {
-      delivery = config.hold() ? null : startDelivery(config, spool, registry, metrics, env, home);
+      delivery =
+          config.hold()
+              ? null
+              : startDelivery(
+                  config,
+                  spool,
+                  registry,
+                  metrics,
+                  env,
+                  home,
+                  history == null ? EventSink.none() : history::delivery);
       if (delivery != null && config.kafka().distributed()) {
         hooks.attach(delivery.sender(), delivery.scheduler());
       }
@@ -187,6 +215,9 @@ public final class Relay implements AutoCloseable {
       AcceptListener accepted =
           ids -> {
             metrics.accepted(ids.size());
+            if (history != null) {
+              history.accepted(ids);
+            }
             if (scheduler != null) {
               for (QueueId id : ids) {
                 scheduler.wake(id);
@@ -226,7 +257,8 @@ public final class Relay implements AutoCloseable {
                     config.hostname(),
                     Clock.system(),
                     accepted,
-                    sesHeaders),
+                    sesHeaders,
+                    suppressions(feedback)),
                 config.clientLimitExceptions()::contains,
                 doorMetrics.smtp());
         smtp.start();
@@ -251,7 +283,8 @@ public final class Relay implements AutoCloseable {
                 config.httpTls() ? tls : null,
                 accepted,
                 doorMetrics.http(),
-                sesHeaders);
+                sesHeaders,
+                suppressions(feedback));
         http.start();
         doors.add(http::stop);
         httpPort = http.port();
@@ -267,7 +300,10 @@ public final class Relay implements AutoCloseable {
         AdminServer admin =
             new AdminServer(
                 config.admin(),
-                RelayView.of(spool, metrics::status, admission::intake),
+                feedback == null
+                    ? RelayView.of(spool, metrics::status, admission::intake)
+                    : RelayView.of(spool, metrics::status, admission::intake)
+                        .withFeedback(feedback),
                 registry,
                 Clock.system());
         admin.start();
@@ -284,13 +320,20 @@ public final class Relay implements AutoCloseable {
                 listen == null ? -1 : listen.getPort(),
                 SesEventsSettings.LISTEN);
         intake =
-            SesEventsIntake.start(config.sesEvents(), sesEvents, registry, config.region(), env);
+            SesEventsIntake.start(
+                config.sesEvents(),
+                sesEvents != null ? sesEvents : feedback,
+                registry,
+                config.region(),
+                env);
         SesEventsIntake started = intake;
         doors.add(grace -> started.close());
       }
       return new Relay(
           config,
           spool,
+          feedback,
+          history,
           registry,
           metrics,
           delivery,
@@ -302,7 +345,7 @@ public final class Relay implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       stopDoors(doors, Duration.ZERO);
       stopDelivery(delivery, config);
-      spool.close();
+      closeFeedback(history, spool, feedback);
       metrics.close();
       if (delivery != null) {
         delivery.events().close();
@@ -314,6 +357,47 @@ public final class Relay implements AutoCloseable {
             : new ListenFailure(door.name(), door.address(), door.port(), door.key(), io);
       }
       throw (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Opens the feedback store. In distributed mode several nodes may run on one machine with the
+   * same (unused) spool directory: a node that finds the store held by another goes on without one
+   * (no history, no suppression list of its own) and says how to give it its own.
+   *
+   * @return the store, or null for none
+   */
+  private static FeedbackStore openFeedback(RelayConfig config) {
+    Path dir = config.feedback().dirUnder(config.spoolDir());
+    try {
+      return FeedbackStore.open(dir, config.feedback().store(), Clock.system());
+    } catch (StoreInUseException e) {
+      if (!config.kafka().distributed()) {
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
+      log.warn(
+          "{}: this node keeps no message history and no suppression list; give each node on"
+              + " this machine its own {} (--feedback-dir)",
+          e.getMessage(),
+          FeedbackConfig.DIR.name());
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the feedback store: " + e.getMessage(), e);
+    }
+  }
+
+  private static Suppressions suppressions(FeedbackStore feedback) {
+    return feedback == null ? Suppressions.none() : feedback;
+  }
+
+  /** Writes the queued history lines (which read the spool), then closes the spool and store. */
+  private static void closeFeedback(HistoryRecorder history, Spool spool, FeedbackStore feedback) {
+    if (history != null) {
+      history.close();
+    }
+    spool.close();
+    if (feedback != null) {
+      feedback.close();
     }
   }
 
@@ -394,7 +478,8 @@ public final class Relay implements AutoCloseable {
       MeterRegistry registry,
       RelayMetrics metrics,
       Map<String, String> env,
-      Path home)
+      Path home,
+      EventSink history)
       throws IOException {
     Upstream upstream = Upstream.resolve(config, env, home);
     EventSink events = null;
@@ -426,8 +511,8 @@ public final class Relay implements AutoCloseable {
       DeliveryScheduler[] self = new DeliveryScheduler[1];
       EventSink all =
           config.bounces()
-              ? EventSink.all(events, toMetrics, e -> bounce(e, spool, config, self[0]))
-              : EventSink.all(events, toMetrics);
+              ? EventSink.all(events, toMetrics, history, e -> bounce(e, spool, config, self[0]))
+              : EventSink.all(events, toMetrics, history);
       DeliveryScheduler scheduler =
           DeliveryScheduler.builder(spool, sender)
               .policy(policy)
@@ -516,6 +601,11 @@ public final class Relay implements AutoCloseable {
     return spool;
   }
 
+  /** The history of each message and the suppression list; empty when this node keeps none. */
+  public java.util.Optional<FeedbackStore> feedback() {
+    return java.util.Optional.ofNullable(feedback);
+  }
+
   /** The meters: ingress, delivery and the sender's, for {@code /metrics}. */
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -580,7 +670,7 @@ public final class Relay implements AutoCloseable {
         Thread.ofVirtual().name("relay-stop-delivery").start(() -> stopDelivery(delivery, config));
     stopDoors(doors, config.stopGrace());
     joinUninterruptibly(deliveryStop);
-    spool.close();
+    closeFeedback(history, spool, feedback);
     metrics.close();
     if (delivery != null) {
       delivery.events().close();

@@ -64,6 +64,7 @@ import java.util.Objects;
  *     X-SES-SOURCE-ARN}, {@code X-SES-FROM-ARN} and {@code X-SES-RETURN-PATH-ARN}
  * @param configurationSetsRefresh how often the account's configuration sets are read again for the
  *     doors to check; zero when the doors do not check them
+ * @param feedback where the message history and suppression list are kept, and for how long
  */
 public record RelayConfig(
     String hostname,
@@ -101,7 +102,8 @@ public record RelayConfig(
     SesEventsSettings sesEvents,
     String configurationSet,
     boolean allowIdentityHeaders,
-    Duration configurationSetsRefresh) {
+    Duration configurationSetsRefresh,
+    FeedbackConfig feedback) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -114,6 +116,7 @@ public record RelayConfig(
     Objects.requireNonNull(sesEvents, "sesEvents");
     Objects.requireNonNull(configurationSet, "configurationSet");
     Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
+    Objects.requireNonNull(feedback, "feedback");
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
@@ -519,6 +522,7 @@ public record RelayConfig(
     keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
     keys.addAll(KafkaSettings.KEYS);
     keys.addAll(SesEventsSettings.KEYS);
+    keys.addAll(FeedbackConfig.KEYS);
     return ConfigSchema.of(keys);
   }
 
@@ -587,7 +591,8 @@ public record RelayConfig(
         SesEventsSettings.from(s),
         s.get(CONFIGURATION_SET),
         s.get(ALLOW_IDENTITY_HEADERS),
-        s.get(CONFIGURATION_SETS_REFRESH));
+        s.get(CONFIGURATION_SETS_REFRESH),
+        FeedbackConfig.from(s));
   }
 
   /**

@@ -32,6 +32,8 @@ import java.util.Locale;
  *   <tr><td>400</td><td>{@code line_too_long}</td><td>a raw message line over 1000 octets with its
  *       CRLF</td></tr>
  *   <tr><td>400</td><td>{@code too_many_messages}</td><td>a batch over the batch limit</td></tr>
+ *   <tr><td>400</td><td>{@code recipient_suppressed}</td><td>every recipient of a message is on
+ *       the relay's suppression list, each named with the reason and date</td></tr>
  *   <tr><td>401</td><td>{@code auth_required}</td><td>log in with HTTP Basic (sent with {@code
  *       WWW-Authenticate})</td></tr>
  *   <tr><td>401</td><td>{@code invalid_credentials}</td><td>malformed Basic credentials, unknown
@@ -68,6 +70,7 @@ public enum ErrorCode {
   BARE_NEWLINE(400),
   LINE_TOO_LONG(400),
   TOO_MANY_MESSAGES(400),
+  RECIPIENT_SUPPRESSED(400),
   AUTH_REQUIRED(401),
   INVALID_CREDENTIALS(401),
   RELAY_DENIED(403),

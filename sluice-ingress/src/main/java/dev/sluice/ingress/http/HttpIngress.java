@@ -2,6 +2,7 @@ package dev.sluice.ingress.http;
 
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
@@ -118,13 +119,25 @@ public final class HttpIngress implements AutoCloseable {
       AcceptListener listener,
       HttpObserver observer) {
     this(
-        settings, spool, access, admission, clock, tls, listener, observer, SesHeaderRules.DEFAULT);
+        settings,
+        spool,
+        access,
+        admission,
+        clock,
+        tls,
+        listener,
+        observer,
+        SesHeaderRules.DEFAULT,
+        Suppressions.none());
   }
 
   /**
    * @param tls the server context for HTTPS, or {@code null} for plain HTTP
    * @param listener told of each message made durable
+   * @param observer told of every response and of the octets read, for metrics
    * @param sesHeaders what is refused in SES's control headers, as at the SMTP door
+   * @param suppressions the recipients dropped from messages (a message with no other recipient is
+   *     refused)
    */
   public HttpIngress(
       HttpIngressSettings settings,
@@ -135,7 +148,8 @@ public final class HttpIngress implements AutoCloseable {
       SSLContext tls,
       AcceptListener listener,
       HttpObserver observer,
-      SesHeaderRules sesHeaders) {
+      SesHeaderRules sesHeaders,
+      Suppressions suppressions) {
     this.observer = Objects.requireNonNull(observer, "observer");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.api =
@@ -146,7 +160,8 @@ public final class HttpIngress implements AutoCloseable {
             Objects.requireNonNull(admission, "admission"),
             Objects.requireNonNull(clock, "clock"),
             Objects.requireNonNull(listener, "listener"),
-            Objects.requireNonNull(sesHeaders, "sesHeaders"));
+            Objects.requireNonNull(sesHeaders, "sesHeaders"),
+            Objects.requireNonNull(suppressions, "suppressions"));
     this.tls = tls;
   }
 

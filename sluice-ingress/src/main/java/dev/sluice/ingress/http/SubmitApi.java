@@ -7,6 +7,8 @@ import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.Submission;
+import dev.sluice.core.suppress.Suppression;
+import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
@@ -32,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * The submit API's decisions for one request, in the order a client meets them: path and method,
  * access, media type, the message itself, back-pressure, then the spool. Answers {@code 202} only
  * when the spool's append future completes, never before; the future is composed, not waited on.
+ *
+ * <p><b>Suppressed recipients.</b> Envelope recipients on the relay's suppression list are dropped
+ * before the message is spooled, so they never reach SES nor spend rate or quota; the {@code 202}
+ * lists them under {@code suppressed} (each with its address, reason, the time it was listed and
+ * the words the SMTP door would refuse it with; in a batch, with the message's index). The
+ * message's header fields are left as written. A message whose every recipient is suppressed is
+ * refused with {@code 400 recipient_suppressed} (in a batch, the whole batch, as for any refused
+ * message).
  *
  * <p>Runs on a worker thread, not an event loop: checking a password costs a slow key derivation
  * the first time, and a large message takes a while to read and build.
@@ -62,6 +72,7 @@ final class SubmitApi {
   private final JsonSubmission json;
   private final MimeComposer composer;
   private final SesHeaderRules sesHeaders;
+  private final Suppressions suppressions;
 
   SubmitApi(
       HttpIngressSettings settings,
@@ -70,9 +81,11 @@ final class SubmitApi {
       Admission admission,
       Clock clock,
       AcceptListener listener,
-      SesHeaderRules sesHeaders) {
+      SesHeaderRules sesHeaders,
+      Suppressions suppressions) {
     this.listener = listener;
     this.sesHeaders = sesHeaders;
+    this.suppressions = suppressions;
     this.settings = settings;
     this.spool = spool;
     this.access = new HttpAccess(access, settings.basicAuthWithoutTlsOnLoopback());
@@ -82,8 +95,15 @@ final class SubmitApi {
     this.composer = new MimeComposer(settings.hostname());
   }
 
-  /** A message checked and ready for the spool, without its trace field. */
-  private record Prepared(Envelope envelope, byte[] message) {}
+  /**
+   * A message checked and ready for the spool, without its trace field, and the recipients dropped
+   * from its envelope because they are suppressed.
+   */
+  private record Prepared(Envelope envelope, byte[] message, List<Suppression> suppressed) {
+    Prepared(Envelope envelope, byte[] message) {
+      this(envelope, message, List.of());
+    }
+  }
 
   /** Answers one request; the future never completes exceptionally. */
   CompletableFuture<ApiResponse> handle(SubmitRequest r) {
@@ -123,7 +143,7 @@ final class SubmitApi {
   private CompletableFuture<ApiResponse> submitOne(SubmitRequest r, QueryStringDecoder uri) {
     Optional<String> user = access.authorize(r);
     Instant now = Instant.ofEpochMilli(clock.millis());
-    Prepared p =
+    Prepared given =
         switch (mediaType(r.contentType())) {
           case RAW -> raw(r, uri);
           case JSON -> {
@@ -132,6 +152,7 @@ final class SubmitApi {
           }
           default -> throw unsupported(r.contentType(), RAW + " or " + JSON);
         };
+    Prepared p = unsuppressed(given);
     admit(p.message().length);
     return spool
         .append(submission(p, r, user, now))
@@ -141,7 +162,12 @@ final class SubmitApi {
                 return notStored(failure);
               }
               listener.accepted(List.of(id));
-              return ApiResponse.json(202, Map.of("id", id.value()));
+              Map<String, Object> body = new java.util.LinkedHashMap<>();
+              body.put("id", id.value());
+              if (!p.suppressed().isEmpty()) {
+                body.put("suppressed", p.suppressed().stream().map(s -> shown(s, -1)).toList());
+              }
+              return ApiResponse.json(202, body);
             });
   }
 
@@ -171,7 +197,7 @@ final class SubmitApi {
     long bytes = 0;
     for (int i = 0; i < list.size(); i++) {
       try {
-        Prepared p = composed(json.message(list.get(i)), now);
+        Prepared p = unsuppressed(composed(json.message(list.get(i)), now));
         prepared.add(p);
         bytes += p.message().length;
       } catch (Refusal e) {
@@ -191,8 +217,18 @@ final class SubmitApi {
                 return notStored(failure);
               }
               listener.accepted(ids);
-              return ApiResponse.json(
-                  202, Map.of("ids", ids.stream().map(QueueId::value).toList()));
+              Map<String, Object> body = new java.util.LinkedHashMap<>();
+              body.put("ids", ids.stream().map(QueueId::value).toList());
+              List<Map<String, Object>> dropped = new ArrayList<>();
+              for (int i = 0; i < prepared.size(); i++) {
+                for (Suppression s : prepared.get(i).suppressed()) {
+                  dropped.add(shown(s, i));
+                }
+              }
+              if (!dropped.isEmpty()) {
+                body.put("suppressed", dropped);
+              }
+              return ApiResponse.json(202, body);
             });
   }
 
@@ -251,6 +287,46 @@ final class SubmitApi {
     if (refused.isPresent()) {
       throw new Refusal(ErrorCode.INVALID_MESSAGE, refused.get().text());
     }
+  }
+
+  /**
+   * The message without its suppressed recipients.
+   *
+   * @throws Refusal if every recipient is suppressed
+   */
+  private Prepared unsuppressed(Prepared p) {
+    List<String> kept = new ArrayList<>();
+    List<Suppression> dropped = new ArrayList<>();
+    List<String> words = new ArrayList<>();
+    for (String rcpt : p.envelope().recipients()) {
+      Optional<Suppression> s = suppressions.find(rcpt);
+      if (s.isPresent()) {
+        dropped.add(s.get());
+        words.add(s.get().refusal(rcpt));
+      } else {
+        kept.add(rcpt);
+      }
+    }
+    if (dropped.isEmpty()) {
+      return p;
+    }
+    if (kept.isEmpty()) {
+      throw new Refusal(ErrorCode.RECIPIENT_SUPPRESSED, "5.1.1 " + String.join("; ", words));
+    }
+    return new Prepared(new Envelope(p.envelope().from(), kept), p.message(), dropped);
+  }
+
+  /** A dropped recipient as the response shows it. */
+  private static Map<String, Object> shown(Suppression s, int index) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (index >= 0) {
+      m.put("index", index);
+    }
+    m.put("address", s.address());
+    m.put("reason", s.reason().name());
+    m.put("since", s.time().toString());
+    m.put("message", "5.1.1 " + s.refusal(s.address()));
+    return m;
   }
 
   private Submission submission(Prepared p, SubmitRequest r, Optional<String> user, Instant now) {

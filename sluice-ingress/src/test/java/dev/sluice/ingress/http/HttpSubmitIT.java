@@ -2,15 +2,19 @@ package dev.sluice.ingress.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolState;
+import dev.sluice.core.suppress.Suppression;
+import dev.sluice.core.suppress.Suppressions;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +39,84 @@ class HttpSubmitIT {
 
   private String content(QueueId id) {
     return new String(f.spool.content(id).orElseThrow(), StandardCharsets.UTF_8);
+  }
+
+  private void suppress(String... addresses) {
+    java.util.Map<String, Suppression> listed = new java.util.HashMap<>();
+    for (String a : addresses) {
+      listed.put(
+          a,
+          new Suppression(
+              a, Suppression.Reason.COMPLAINT, Instant.parse("2026-12-05T10:00:00Z"), "", "test"));
+    }
+    f.suppressions = a -> java.util.Optional.ofNullable(listed.get(Suppressions.normalise(a)));
+  }
+
+  @Test
+  void raw_someRecipientsSuppressed_acceptedForTheOthersAndListed() throws Exception {
+    suppress("gone@example.org");
+    IngressFixture.Reply r =
+        f.post(
+            "/v1/messages?from=app%40example.com&to=Gone%40example.org&to=b%40example.org",
+            "message/rfc822", "From: a@example.com\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(r.status()).as(r.raw().body()).isEqualTo(202);
+    assertThat(f.spool.find(r.id()).orElseThrow().envelope().recipients())
+        .containsExactly("b@example.org");
+    JsonNode s = r.json().path("suppressed");
+    assertThat(s.size()).as(r.raw().body()).isEqualTo(1);
+    assertThat(s.get(0).path("address").asText()).isEqualTo("gone@example.org");
+    assertThat(s.get(0).path("reason").asText()).isEqualTo("COMPLAINT");
+    assertThat(s.get(0).path("since").asText()).isEqualTo("2026-12-05T10:00:00Z");
+    assertThat(s.get(0).path("message").asText())
+        .isEqualTo(
+            "5.1.1 <gone@example.org>: on the relay's suppression list since 2026-12-05"
+                + " (complaint); not sent");
+  }
+
+  @Test
+  void json_everyRecipientSuppressed_400AndNothingStored() throws Exception {
+    suppress("gone@example.org", "also@example.org");
+    IngressFixture.Reply r =
+        f.postJson(
+            "/v1/messages",
+            """
+            {"from": "shop@example.com", "to": ["gone@example.org"], "bcc": ["Also@example.org"],
+             "subject": "s", "text": "t"}
+            """);
+
+    assertThat(r.status()).as(r.raw().body()).isEqualTo(400);
+    assertThat(r.code()).isEqualTo("recipient_suppressed");
+    assertThat(r.json().path("error").path("message").asText())
+        .isEqualTo(
+            "5.1.1 <gone@example.org>: on the relay's suppression list since 2026-12-05"
+                + " (complaint); not sent; <Also@example.org>: on the relay's suppression list"
+                + " since 2026-12-05 (complaint); not sent");
+    assertThat(f.spool.stats().total()).isZero();
+  }
+
+  @Test
+  void batch_suppressedRecipients_droppedAndListedWithTheirIndex() throws Exception {
+    suppress("gone@example.org");
+    IngressFixture.Reply r =
+        f.postJson(
+            "/v1/messages/batch",
+            """
+            {"messages": [
+              {"from": "shop@example.com", "to": ["a@example.org"], "subject": "1", "text": "t"},
+              {"from": "shop@example.com", "to": ["gone@example.org", "b@example.org"],
+               "subject": "2", "text": "t"}]}
+            """);
+
+    assertThat(r.status()).as(r.raw().body()).isEqualTo(202);
+    assertThat(r.json().path("ids").size()).isEqualTo(2);
+    QueueId second = new QueueId(r.json().path("ids").get(1).asText());
+    assertThat(f.spool.find(second).orElseThrow().envelope().recipients())
+        .containsExactly("b@example.org");
+    JsonNode s = r.json().path("suppressed");
+    assertThat(s.size()).as(r.raw().body()).isEqualTo(1);
+    assertThat(s.get(0).path("index").asInt()).isEqualTo(1);
+    assertThat(s.get(0).path("address").asText()).isEqualTo("gone@example.org");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.SesHeaderRules;
@@ -51,6 +52,9 @@ final class IngressFixture implements AutoCloseable {
   /** Counted down once per stored message while {@link #holdAnswers} is set. */
   volatile java.util.concurrent.CountDownLatch stored;
 
+  /** The suppression list the door consults; none unless a test sets one. */
+  volatile Suppressions suppressions = Suppressions.none();
+
   private IngressFixture(
       Path dir,
       HttpIngressSettings settings,
@@ -71,7 +75,8 @@ final class IngressFixture implements AutoCloseable {
             serverTls,
             this::accepted,
             HttpObserver.NONE,
-            sesHeaders);
+            sesHeaders,
+            address -> suppressions.find(address));
     ingress.start();
     HttpClient.Builder b =
         HttpClient.newBuilder()

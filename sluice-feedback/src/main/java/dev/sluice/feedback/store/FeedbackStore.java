@@ -1,0 +1,740 @@
+package dev.sluice.feedback.store;
+
+import static dev.sluice.feedback.store.FeedbackDb.EXPIRY;
+import static dev.sluice.feedback.store.FeedbackDb.HISTORY;
+import static dev.sluice.feedback.store.FeedbackDb.RECIPIENT;
+import static dev.sluice.feedback.store.FeedbackDb.REPUTATION;
+import static dev.sluice.feedback.store.FeedbackDb.SEEN;
+import static dev.sluice.feedback.store.FeedbackDb.SES;
+import static dev.sluice.feedback.store.FeedbackDb.SUPPRESSION;
+
+import dev.sluice.core.Clock;
+import dev.sluice.core.suppress.Suppression;
+import dev.sluice.core.suppress.Suppressions;
+import dev.sluice.feedback.SesEvent;
+import dev.sluice.feedback.SesEventRecorder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The relay's feedback store, on disk: the history of each message (what the relay did with it,
+ * then what SES said of it per recipient), the indexes to find it by SES MessageId and by
+ * recipient, the set of SES events already recorded, the suppression list, and hourly reputation
+ * counters.
+ *
+ * <p><b>Design.</b> One RocksDB database of its own ({@link FeedbackDb}), apart from the spool, so
+ * it works the same whether the spool is RocksDB or Kafka and can be sized and deleted on its own.
+ * Every write is one {@link WriteBatch}: an SES event's id joins the deduplication set in the same
+ * batch as the history lines, index entries, suppressions and counters it causes, and the batch is
+ * written with a synced log before {@link #record} returns, so an event is either wholly recorded
+ * (and then refused as a duplicate forever after, within the retention) or not at all. Writes are
+ * serialised by one lock: deduplication is a read followed by a write, and the reputation counters
+ * are read, added to and written; a lock is simpler than RocksDB transactions and a synced write
+ * costs more than the wait. The relay's own history lines ({@link #recordAccepted}, {@link
+ * #append}) are written without waiting for the disk: the spool, not the history, is what keeps an
+ * accepted message safe, and a lost line after a power cut costs only a line. {@link
+ * #recordDelivered} is synced, because it ties the SES MessageId to the queue id.
+ *
+ * <p><b>Bounded on disk.</b> Each batch also writes an expiry record, keyed by the time it was
+ * written, naming every history line, index entry and seen event id it added; {@link #sweep} walks
+ * the expiry records older than the retention in key order and deletes what they name, so a sweep
+ * reads only what it deletes. A message keeps at most {@link FeedbackSettings#maxEntriesPerMessage}
+ * lines. Reputation buckets older than eight days are deleted by the same sweep. Suppressions never
+ * expire; they leave the list only when removed.
+ *
+ * <p><b>Events about messages this store did not send</b> (sent by another node, or before the
+ * store existed) are kept all the same, under the queue id {@code ses:} + SES MessageId; if the
+ * relay later records that SES MessageId as delivered, they are moved to the real queue id.
+ *
+ * <p><b>Why one class.</b> Its parts (history, indexes, dedupe set, suppressions, counters) are
+ * written together in one batch under one lock, and a split would hand that lock and batch around
+ * between classes; the byte forms live in {@link Codec} and the database in {@link FeedbackDb}, so
+ * what remains here is the store's operations, grouped by section.
+ *
+ * <p>Thread-safe. Reads ({@link #find}, {@link #history}, listings) take no lock.
+ */
+public final class FeedbackStore implements SesEventRecorder, Suppressions, AutoCloseable {
+  /** The queue id prefix of history kept for messages this store did not see sent. */
+  public static final String UNKNOWN = "ses:";
+
+  static final int SENDS = 0;
+  static final int BOUNCES = 1;
+  static final int COMPLAINTS = 2;
+
+  private static final Duration REPUTATION_KEPT = Duration.ofDays(8);
+  private static final long HOUR = Duration.ofHours(1).toMillis();
+  private static final int SWEEP_CHUNK = 1000;
+
+  private final FeedbackDb db;
+  private final FeedbackSettings settings;
+  private final Clock clock;
+  private final Object writeLock = new Object();
+  private final AtomicLong dropped = new AtomicLong();
+  private long sequence;
+
+  private FeedbackStore(FeedbackDb db, FeedbackSettings settings, Clock clock) {
+    this.db = db;
+    this.settings = settings;
+    this.clock = clock;
+    try (RocksIterator it = db.db.newIterator(db.cf(EXPIRY))) {
+      it.seekToLast();
+      sequence = it.isValid() ? Codec.longAt(it.key(), 8) + 1 : 0;
+    }
+  }
+
+  /**
+   * Opens (creating if needed) the store in {@code dir}.
+   *
+   * @throws StoreInUseException if another process has it open
+   */
+  public static FeedbackStore open(Path dir, FeedbackSettings settings, Clock clock)
+      throws IOException {
+    return new FeedbackStore(FeedbackDb.open(dir), settings, clock);
+  }
+
+  // ---------------------------------------------------------------- recording
+
+  @Override
+  public boolean record(SesEvent event) throws IOException {
+    byte[] id = Codec.utf8(event.id());
+    synchronized (writeLock) {
+      if (get(SEEN, id) != null) {
+        return false;
+      }
+      try (Txn txn = new Txn()) {
+        long now = clock.millis();
+        txn.put(SEEN, id, Codec.longBytes(now), true);
+        byte[] sesKey = Codec.utf8(event.sesMessageId());
+        byte[] known = get(SES, sesKey);
+        String queueId;
+        if (known != null) {
+          queueId = Codec.utf8(known, 0, known.length);
+        } else {
+          queueId = UNKNOWN + event.sesMessageId();
+          txn.put(SES, sesKey, Codec.utf8(queueId), true);
+        }
+        String detail = describe(event);
+        List<SesEvent.Recipient> recipients = event.recipients();
+        if (recipients.isEmpty()) {
+          txn.append(
+              queueId,
+              new HistoryEntry(
+                  event.time(), HistoryEntry.Kind.EVENT, "", event.sesMessageId(), detail));
+        }
+        Suppression.Reason reason = suppressionReason(event);
+        for (SesEvent.Recipient r : recipients) {
+          String address = Suppressions.normalise(r.address());
+          String words =
+              r.status().isEmpty() && r.diagnostic().isEmpty()
+                  ? detail
+                  : detail + ": " + (r.status() + " " + r.diagnostic()).strip();
+          txn.append(
+              queueId,
+              new HistoryEntry(
+                  event.time(), HistoryEntry.Kind.EVENT, address, event.sesMessageId(), words));
+          if (known == null) {
+            txn.indexRecipient(address, now, queueId);
+          }
+          if (reason != null && settings.suppressOn().contains(reason)) {
+            byte[] key = Codec.utf8(address);
+            if (get(SUPPRESSION, key) == null) {
+              Suppression s =
+                  new Suppression(
+                      address,
+                      reason,
+                      event.time(),
+                      event.sesMessageId() + " " + event.type() + " " + event.id(),
+                      "event");
+              txn.put(SUPPRESSION, key, Codec.suppression(s), false);
+            }
+          }
+        }
+        countReputation(txn, event);
+        txn.commit(now, true);
+      }
+      return true;
+    }
+  }
+
+  /** Records that a door took a message: the first line of its history. */
+  public void recordAccepted(
+      String queueId, Instant time, String door, String client, long size, List<String> recipients)
+      throws IOException {
+    synchronized (writeLock) {
+      try (Txn txn = new Txn()) {
+        long now = clock.millis();
+        String detail =
+            "by "
+                + door
+                + " from "
+                + client
+                + ", "
+                + size
+                + " bytes, "
+                + recipients.size()
+                + (recipients.size() == 1 ? " recipient" : " recipients");
+        txn.append(queueId, new HistoryEntry(time, HistoryEntry.Kind.ACCEPTED, "", "", detail));
+        for (String r : recipients) {
+          txn.indexRecipient(Suppressions.normalise(r), time.toEpochMilli(), queueId);
+        }
+        txn.commit(now, false);
+      }
+    }
+  }
+
+  /**
+   * Records that SES accepted a message: ties each SES MessageId it gave (one per call, when the
+   * recipients were split across calls) to the queue id, and counts the recipients as sends.
+   *
+   * @param configurationSet the configuration set it was sent with, or empty
+   */
+  public void recordDelivered(
+      String queueId,
+      Instant time,
+      List<String> sesMessageIds,
+      List<String> recipients,
+      String configurationSet)
+      throws IOException {
+    synchronized (writeLock) {
+      try (Txn txn = new Txn()) {
+        long now = clock.millis();
+        String detail =
+            recipients.size()
+                + (recipients.size() == 1 ? " recipient" : " recipients")
+                + (configurationSet.isEmpty() ? "" : ", configuration set " + configurationSet);
+        if (sesMessageIds.isEmpty()) {
+          // An upstream that gives no MessageId (plain SMTP): the line all the same.
+          txn.append(queueId, new HistoryEntry(time, HistoryEntry.Kind.DELIVERED, "", "", detail));
+        }
+        for (String sesMessageId : sesMessageIds) {
+          byte[] sesKey = Codec.utf8(sesMessageId);
+          byte[] before = get(SES, sesKey);
+          txn.put(SES, sesKey, Codec.utf8(queueId), true);
+          txn.append(
+              queueId,
+              new HistoryEntry(time, HistoryEntry.Kind.DELIVERED, "", sesMessageId, detail));
+          String pseudo = before == null ? "" : Codec.utf8(before, 0, before.length);
+          if (pseudo.startsWith(UNKNOWN)) {
+            // SES's events overtook the relay's own record of the send: bring them home.
+            for (HistoryEntry e : history(pseudo)) {
+              txn.append(queueId, e);
+            }
+            txn.deletePrefix(HISTORY, Codec.prefix(pseudo));
+          }
+        }
+        txn.add(configurationSet, time.toEpochMilli(), SENDS, recipients.size());
+        txn.commit(now, true);
+      }
+    }
+  }
+
+  /** Adds a line to a message's history (an attempt, a deferral, a failure, a suppression). */
+  public void append(String queueId, HistoryEntry entry) throws IOException {
+    synchronized (writeLock) {
+      try (Txn txn = new Txn()) {
+        txn.append(queueId, entry);
+        txn.commit(clock.millis(), false);
+      }
+    }
+  }
+
+  /** History lines dropped because their message already had the most it may keep. */
+  public long droppedEntries() {
+    return dropped.get();
+  }
+
+  private static String describe(SesEvent e) {
+    StringBuilder b = new StringBuilder(e.type().name());
+    if (!e.bounceType().isEmpty()) {
+      b.append(' ').append(e.bounceType());
+      if (!e.bounceSubType().isEmpty()) {
+        b.append('/').append(e.bounceSubType());
+      }
+    }
+    if (!e.complaintFeedbackType().isEmpty()) {
+      b.append(' ').append(e.complaintFeedbackType());
+    }
+    if (!e.configurationSet().isEmpty()) {
+      b.append(" (configuration set ").append(e.configurationSet()).append(')');
+    }
+    return b.toString();
+  }
+
+  /** Why the event suppresses its recipients, or null if it does not. */
+  static Suppression.Reason suppressionReason(SesEvent e) {
+    if (!e.suppresses()) {
+      return null;
+    }
+    if (e.type() == SesEvent.Type.COMPLAINT) {
+      return Suppression.Reason.COMPLAINT;
+    }
+    return "OnAccountSuppressionList".equals(e.bounceSubType())
+        ? Suppression.Reason.SES
+        : Suppression.Reason.BOUNCE;
+  }
+
+  private static void countReputation(Txn txn, SesEvent e) {
+    int n = e.recipients().size();
+    long t = e.time().toEpochMilli();
+    // SES does not count bounces and complaints for addresses on the account's own list.
+    if (e.type() == SesEvent.Type.BOUNCE
+        && "Permanent".equals(e.bounceType())
+        && !"OnAccountSuppressionList".equals(e.bounceSubType())) {
+      txn.add(e.configurationSet(), t, BOUNCES, n);
+    } else if (e.type() == SesEvent.Type.COMPLAINT
+        && !e.json().contains("\"OnAccountSuppressionList\"")) {
+      txn.add(e.configurationSet(), t, COMPLAINTS, n);
+    }
+  }
+
+  // ---------------------------------------------------------------- history look-ups
+
+  /** The history of a queue id (or {@code ses:} + SES MessageId), oldest first; empty if none. */
+  public List<HistoryEntry> history(String queueId) {
+    byte[] prefix = Codec.prefix(queueId);
+    List<HistoryEntry> entries = new ArrayList<>();
+    try (RocksIterator it = db.db.newIterator(db.cf(HISTORY))) {
+      for (it.seek(prefix); it.isValid() && Codec.startsWith(it.key(), prefix); it.next()) {
+        entries.add(Codec.entry(it.value()));
+      }
+    }
+    // Lines are kept in the order written; SES's events may carry earlier times than the relay's
+    // own lines written after them. The sort is stable, so equal times keep their order.
+    entries.sort(Comparator.comparing(HistoryEntry::time));
+    return entries;
+  }
+
+  /** The queue id an SES MessageId belongs to ({@code ses:…} if this store did not send it). */
+  public Optional<String> queueIdOf(String sesMessageId) {
+    byte[] v = get(SES, Codec.utf8(sesMessageId));
+    return v == null ? Optional.empty() : Optional.of(Codec.utf8(v, 0, v.length));
+  }
+
+  /**
+   * The messages an address was a recipient of, newest first, at most {@code limit}, starting after
+   * the cursor {@code after} (empty for the first page).
+   */
+  public Page<RecipientHit> messagesTo(String address, String after, int limit) {
+    byte[] prefix = Codec.prefix(Suppressions.normalise(address));
+    List<RecipientHit> hits = new ArrayList<>();
+    String next = "";
+    try (RocksIterator it = db.db.newIterator(db.cf(RECIPIENT))) {
+      byte[] from = after.isEmpty() ? prefix : HexFormat.of().parseHex(after);
+      it.seek(from);
+      if (!after.isEmpty() && it.isValid() && java.util.Arrays.equals(it.key(), from)) {
+        it.next();
+      }
+      for (; it.isValid() && Codec.startsWith(it.key(), prefix); it.next()) {
+        if (hits.size() == limit) {
+          next = HexFormat.of().formatHex(lastKey(hits, prefix));
+          break;
+        }
+        byte[] k = it.key();
+        long millis = Long.MAX_VALUE - Codec.longAt(k, prefix.length);
+        String queueId = Codec.utf8(k, prefix.length + 8, k.length);
+        hits.add(new RecipientHit(Instant.ofEpochMilli(millis), queueId));
+      }
+    }
+    return new Page<>(hits, next);
+  }
+
+  private static byte[] lastKey(List<RecipientHit> hits, byte[] prefix) {
+    RecipientHit last = hits.getLast();
+    byte[] q = Codec.utf8(last.queueId());
+    byte[] k = java.util.Arrays.copyOf(prefix, prefix.length + 8 + q.length);
+    System.arraycopy(
+        Codec.longBytes(Long.MAX_VALUE - last.time().toEpochMilli()), 0, k, prefix.length, 8);
+    System.arraycopy(q, 0, k, prefix.length + 8, q.length);
+    return k;
+  }
+
+  // ---------------------------------------------------------------- suppression
+
+  @Override
+  public Optional<Suppression> find(String address) {
+    String normal = Suppressions.normalise(address);
+    byte[] v = get(SUPPRESSION, Codec.utf8(normal));
+    return v == null ? Optional.empty() : Optional.of(Codec.suppression(normal, v));
+  }
+
+  /**
+   * Puts an address on the suppression list unless it is there already (the first reason stays).
+   *
+   * @return true if it was added
+   */
+  public boolean suppress(Suppression s) throws IOException {
+    return suppressAll(List.of(s)) == 1;
+  }
+
+  /**
+   * Puts addresses on the suppression list in one synced write, each unless it is there already;
+   * for imports, where a synced write per address would take a millisecond each.
+   *
+   * @return how many were added
+   */
+  public int suppressAll(List<Suppression> entries) throws IOException {
+    synchronized (writeLock) {
+      int added = 0;
+      java.util.Set<String> inBatch = new java.util.HashSet<>();
+      try (WriteBatch b = new WriteBatch()) {
+        for (Suppression s : entries) {
+          String normal = Suppressions.normalise(s.address());
+          byte[] key = Codec.utf8(normal);
+          if (!inBatch.add(normal) || get(SUPPRESSION, key) != null) {
+            continue;
+          }
+          Suppression kept = new Suppression(normal, s.reason(), s.time(), s.cause(), s.source());
+          b.put(db.cf(SUPPRESSION), key, Codec.suppression(kept));
+          added++;
+        }
+        if (added > 0) {
+          db.db.write(db.synced, b);
+        }
+      } catch (RocksDBException e) {
+        throw failure("add suppressions", e);
+      }
+      return added;
+    }
+  }
+
+  /**
+   * Takes an address off the suppression list.
+   *
+   * @return true if it was there
+   */
+  public boolean unsuppress(String address) throws IOException {
+    byte[] key = Codec.utf8(Suppressions.normalise(address));
+    synchronized (writeLock) {
+      if (get(SUPPRESSION, key) == null) {
+        return false;
+      }
+      try (WriteBatch b = new WriteBatch()) {
+        b.delete(db.cf(SUPPRESSION), key);
+        db.db.write(db.synced, b);
+      } catch (RocksDBException e) {
+        throw failure("remove a suppression", e);
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Suppressed addresses in address order: those starting with {@code prefix} (empty for all), of
+   * {@code reason} (null for any), after {@code after} (empty to start), at most {@code limit}.
+   */
+  public Page<Suppression> suppressions(
+      String prefix, Suppression.Reason reason, String after, int limit) {
+    byte[] p = Codec.utf8(Suppressions.normalise(prefix));
+    List<Suppression> items = new ArrayList<>();
+    String next = "";
+    try (RocksIterator it = db.db.newIterator(db.cf(SUPPRESSION))) {
+      byte[] from = after.isEmpty() ? p : Codec.utf8(after);
+      it.seek(from);
+      if (!after.isEmpty() && it.isValid() && java.util.Arrays.equals(it.key(), from)) {
+        it.next();
+      }
+      for (; it.isValid() && Codec.startsWith(it.key(), p); it.next()) {
+        byte[] k = it.key();
+        Suppression s = Codec.suppression(Codec.utf8(k, 0, k.length), it.value());
+        if (reason != null && s.reason() != reason) {
+          continue;
+        }
+        if (items.size() == limit) {
+          next = items.getLast().address();
+          break;
+        }
+        items.add(s);
+      }
+    }
+    return new Page<>(items, next);
+  }
+
+  /**
+   * Compacts the suppression list into one sorted run, so a look-up reads at most one table file;
+   * worth doing after a large import, which RocksDB would otherwise compact in the background while
+   * look-ups wait for the disk.
+   */
+  public void compactSuppressions() throws IOException {
+    try {
+      db.db.compactRange(db.cf(SUPPRESSION));
+    } catch (RocksDBException e) {
+      throw failure("compact the suppression list", e);
+    }
+  }
+
+  /** RocksDB's estimate of the number of suppressed addresses (exact after a compaction). */
+  public long estimatedSuppressions() {
+    return property(SUPPRESSION, "rocksdb.estimate-num-keys");
+  }
+
+  /**
+   * The native memory the store holds, in bytes: {@code block-cache} (shared by every family, with
+   * their index and filter blocks), {@code memtables} (all families), {@code table-readers}.
+   */
+  public java.util.Map<String, Long> nativeMemory() {
+    long memtables = 0;
+    long readers = 0;
+    for (int f = 0; f <= EXPIRY; f++) {
+      memtables += property(f, "rocksdb.cur-size-all-mem-tables");
+      readers += property(f, "rocksdb.estimate-table-readers-mem");
+    }
+    return java.util.Map.of(
+        "block-cache",
+        property(0, "rocksdb.block-cache-usage"),
+        "memtables",
+        memtables,
+        "table-readers",
+        readers);
+  }
+
+  private long property(int family, String name) {
+    try {
+      return db.db.getLongProperty(db.cf(family), name);
+    } catch (RocksDBException e) {
+      return -1;
+    }
+  }
+
+  // ---------------------------------------------------------------- reputation
+
+  /**
+   * Sends, hard bounces and complaints over the {@code window} up to now, in whole hours (the
+   * current hour included), for one configuration set or, with {@code ""}, for all.
+   */
+  public Reputation reputation(String configurationSet, Duration window) {
+    long hourNow = clock.millis() / HOUR;
+    long first = hourNow - Math.max(1, window.toMillis() / HOUR) + 1;
+    long[] sum = new long[3];
+    byte[] prefix = Codec.prefix(configurationSet);
+    try (RocksIterator it = db.db.newIterator(db.cf(REPUTATION))) {
+      for (it.seek(Codec.key(configurationSet, first));
+          it.isValid() && Codec.startsWith(it.key(), prefix);
+          it.next()) {
+        long hour = Codec.longAt(it.key(), prefix.length);
+        if (hour > hourNow) {
+          break;
+        }
+        sum[(int) Codec.longAt(it.key(), prefix.length + 8)] += Codec.longAt(it.value(), 0);
+      }
+    }
+    return new Reputation(sum[SENDS], sum[BOUNCES], sum[COMPLAINTS]);
+  }
+
+  /** The configuration sets that have reputation counters (not the overall one, {@code ""}). */
+  public List<String> configurationSets() {
+    List<String> sets = new ArrayList<>();
+    try (RocksIterator it = db.db.newIterator(db.cf(REPUTATION))) {
+      it.seekToFirst();
+      while (it.isValid()) {
+        String set = Codec.text(it.key());
+        if (!set.isEmpty()) {
+          sets.add(set);
+        }
+        byte[] p = Codec.prefix(set);
+        p[p.length - 1] = 1; // just past every key of this set
+        it.seek(p);
+      }
+    }
+    return sets;
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /**
+   * Deletes history, index entries and seen event ids written longer than the retention ago, and
+   * reputation buckets older than eight days.
+   *
+   * @return how many expiry records were processed
+   */
+  public int sweep() throws IOException {
+    long cutoff = clock.millis() - settings.retention().toMillis();
+    int swept = 0;
+    while (true) {
+      int n = sweepChunk(cutoff);
+      swept += n;
+      if (n < SWEEP_CHUNK) {
+        break;
+      }
+    }
+    sweepReputation(clock.millis() - REPUTATION_KEPT.toMillis());
+    return swept;
+  }
+
+  private int sweepChunk(long cutoff) throws IOException {
+    synchronized (writeLock) {
+      int n = 0;
+      try (RocksIterator it = db.db.newIterator(db.cf(EXPIRY));
+          WriteBatch b = new WriteBatch()) {
+        for (it.seekToFirst(); it.isValid() && n < SWEEP_CHUNK; it.next()) {
+          if (Codec.longAt(it.key(), 0) >= cutoff) {
+            break;
+          }
+          for (Codec.Doomed d : Codec.doomed(it.value())) {
+            b.delete(db.cf(d.family()), d.key());
+          }
+          b.delete(db.cf(EXPIRY), it.key());
+          n++;
+        }
+        db.db.write(db.unsynced, b);
+      } catch (RocksDBException e) {
+        throw failure("sweep old history", e);
+      }
+      return n;
+    }
+  }
+
+  private void sweepReputation(long cutoff) throws IOException {
+    long cutoffHour = cutoff / HOUR;
+    synchronized (writeLock) {
+      try (RocksIterator it = db.db.newIterator(db.cf(REPUTATION));
+          WriteBatch b = new WriteBatch()) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          byte[] k = it.key();
+          if (Codec.longAt(k, Codec.indexOf(k, Codec.SEP) + 1) < cutoffHour) {
+            b.delete(db.cf(REPUTATION), k);
+          }
+        }
+        db.db.write(db.unsynced, b);
+      } catch (RocksDBException e) {
+        throw failure("sweep old reputation counters", e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private byte[] get(int family, byte[] key) {
+    try {
+      return db.db.get(db.cf(family), key);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("the feedback store could not read: " + e.getMessage(), e);
+    }
+  }
+
+  private static IOException failure(String what, RocksDBException e) {
+    return new IOException("the feedback store could not " + what + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * One write: a batch, the keys it adds that expire, the next history index of each queue id it
+   * appends to, and the reputation counters it adds to. Confined to the thread holding the lock.
+   */
+  private final class Txn implements AutoCloseable {
+    private final WriteBatch batch = new WriteBatch();
+    private final List<Codec.Doomed> doomed = new ArrayList<>();
+    private final java.util.Map<String, Long> nextIndex = new java.util.HashMap<>();
+    private final java.util.Map<String, long[]> counters = new java.util.LinkedHashMap<>();
+
+    void put(int family, byte[] key, byte[] value, boolean expires) {
+      try {
+        batch.put(db.cf(family), key, value);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException(e);
+      }
+      if (expires) {
+        doomed.add(new Codec.Doomed(family, key));
+      }
+    }
+
+    void append(String queueId, HistoryEntry entry) {
+      long index = nextIndex.computeIfAbsent(queueId, FeedbackStore.this::nextIndex);
+      if (index >= settings.maxEntriesPerMessage()) {
+        dropped.incrementAndGet();
+        return;
+      }
+      nextIndex.put(queueId, index + 1);
+      put(HISTORY, Codec.key(queueId, index), Codec.entry(entry), true);
+    }
+
+    void indexRecipient(String address, long millis, String queueId) {
+      byte[] p = Codec.key(address, Long.MAX_VALUE - millis);
+      byte[] q = Codec.utf8(queueId);
+      byte[] k = java.util.Arrays.copyOf(p, p.length + q.length);
+      System.arraycopy(q, 0, k, p.length, q.length);
+      put(RECIPIENT, k, new byte[0], true);
+    }
+
+    void deletePrefix(int family, byte[] prefix) {
+      try (RocksIterator it = db.db.newIterator(db.cf(family))) {
+        for (it.seek(prefix); it.isValid() && Codec.startsWith(it.key(), prefix); it.next()) {
+          batch.delete(db.cf(family), it.key());
+        }
+      } catch (RocksDBException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Adds {@code n} to a counter of the hour of {@code millis}, overall and for the set. */
+    void add(String configurationSet, long millis, int counter, long n) {
+      long hour = millis / HOUR;
+      addOne("", hour, counter, n);
+      if (!configurationSet.isEmpty()) {
+        addOne(configurationSet, hour, counter, n);
+      }
+    }
+
+    private void addOne(String set, long hour, int counter, long n) {
+      byte[] key = Codec.key(set, hour, counter);
+      counters
+              .computeIfAbsent(
+                  HexFormat.of().formatHex(key),
+                  k -> {
+                    byte[] v = get(REPUTATION, key);
+                    return new long[] {v == null ? 0 : Codec.longAt(v, 0)};
+                  })[0] +=
+          n;
+    }
+
+    void commit(long now, boolean sync) throws IOException {
+      try {
+        for (var c : counters.entrySet()) {
+          batch.put(
+              db.cf(REPUTATION),
+              HexFormat.of().parseHex(c.getKey()),
+              Codec.longBytes(c.getValue()[0]));
+        }
+        if (!doomed.isEmpty()) {
+          batch.put(db.cf(EXPIRY), Codec.longBytes2(now, sequence++), Codec.doomed(doomed));
+        }
+        db.db.write(sync ? db.synced : db.unsynced, batch);
+      } catch (RocksDBException e) {
+        throw failure("record", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      batch.close();
+    }
+  }
+
+  /** The index the next history line of {@code queueId} gets: one past the last kept. */
+  private long nextIndex(String queueId) {
+    byte[] prefix = Codec.prefix(queueId);
+    try (RocksIterator it = db.db.newIterator(db.cf(HISTORY))) {
+      it.seekForPrev(Codec.key(queueId, Long.MAX_VALUE));
+      if (it.isValid() && Codec.startsWith(it.key(), prefix)) {
+        return Codec.longAt(it.key(), prefix.length) + 1;
+      }
+      return 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (writeLock) {
+      db.close();
+    }
+  }
+}
