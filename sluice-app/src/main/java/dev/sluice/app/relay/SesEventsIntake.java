@@ -69,7 +69,9 @@ final class SesEventsIntake implements AutoCloseable {
           SesEventsSettings.LISTEN.name()
               + " and "
               + SesEventsSettings.QUEUE.name()
-              + " need a store for SES's events, and none is configured");
+              + " need the feedback store to record SES's events in, and this node has none (another"
+              + " relay on this machine holds "
+              + "relay.feedback.dir; give each node its own)");
     }
     SnsIntake intake = new SnsIntake(s.trust(), trust(s), recorder, registry, Clock.system());
     SnsEndpoint endpoint = null;

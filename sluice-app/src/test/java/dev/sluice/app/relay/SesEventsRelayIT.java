@@ -137,20 +137,51 @@ class SesEventsRelayIT {
     }
   }
 
+  /** Given no recorder, the relay records SES's events in its own feedback store. */
   @Test
-  void relay_snsListenWithoutAStore_refusesToStart() {
-    assertThatThrownBy(
-            () ->
-                Relay.start(
-                    RelayConfig.onFreePorts(
-                        dir.resolve("spool"),
-                        "hold=true",
-                        "sns.listen=127.0.0.1:0",
-                        "sns.topic=" + TOPIC),
-                    Map.of(),
-                    dir))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("relay.sns.listen");
+  void relay_snsListenWithoutARecorder_recordsInItsFeedbackStore() throws Exception {
+    Path ca = dir.resolve("simulator.pem");
+    try (Simulator sim =
+            Simulator.start(
+                SimulatorConfig.onFreePorts("notification-delay=0ms", "export-cert=" + ca));
+        Relay relay =
+            Relay.start(
+                RelayConfig.onFreePorts(
+                    dir.resolve("spool"),
+                    "hold=true",
+                    "sns.listen=127.0.0.1:0",
+                    "sns.topic=" + TOPIC,
+                    "sns.trust-cert-url=https://127.0.0.1:" + sim.httpsEndpoint().getPort(),
+                    "sns.trust-ca=" + ca),
+                Map.of(),
+                dir)) {
+      var store = relay.feedback().orElseThrow();
+      URI endpoint = URI.create("http://127.0.0.1:" + relay.snsPort() + "/sns");
+      sim.sns().subscribe(TOPIC, endpoint);
+      await(
+          "the subscription confirmed",
+          () ->
+              sim.sns().subscriptions().stream()
+                  .anyMatch(
+                      s ->
+                          s.endpoint().equals(endpoint.toString())
+                              && s.state().equals("confirmed")));
+      assertThat(store.find("bounce@simulator.amazonses.com")).isEmpty();
+      assertThat(sim.sns().publish(TOPIC, null, BOUNCE)).isEqualTo(1);
+      await(
+          "the bounced address suppressed",
+          () -> store.find("bounce@simulator.amazonses.com").isPresent());
+      assertThat(store.find("bounce@simulator.amazonses.com").orElseThrow().reason().name())
+          .isEqualTo("BOUNCE");
+      assertThat(
+              relay
+                  .registry()
+                  .get("sluice.feedback.recorded")
+                  .tag("source", "sns")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+    }
   }
 
   @Test
