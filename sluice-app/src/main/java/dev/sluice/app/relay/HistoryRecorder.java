@@ -1,5 +1,7 @@
 package dev.sluice.app.relay;
 
+import dev.sluice.core.ses.HeaderSection;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
@@ -9,7 +11,9 @@ import dev.sluice.feedback.store.HistoryEntry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -30,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * is a record for people, the spool is what keeps mail safe. On close the queue is drained (bounded
  * by a grace) before the spool and the store close.
  *
+ * <p>A delivery's sends count for the message's configuration set (its {@code
+ * X-SES-CONFIGURATION-SET} header, else the relay's default set, else none), read from the spooled
+ * content when the message is accepted: the content has left the spool by the time it is delivered.
+ * Only sets other than the default are remembered, per queued message, until it is delivered or
+ * given up on; a message spooled before a restart counts for the default set.
+ *
  * <p>Thread-safe.
  */
 final class HistoryRecorder implements AutoCloseable {
@@ -45,10 +55,18 @@ final class HistoryRecorder implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final ThreadPoolExecutor writer;
   private final ScheduledExecutorService sweeper;
+  private final String defaultSet;
 
-  HistoryRecorder(FeedbackStore store, Spool spool) {
+  /** Queued messages naming a configuration set other than the default, and that set. */
+  private final Map<String, String> sets = new ConcurrentHashMap<>();
+
+  /**
+   * @param defaultSet the relay's {@code --configuration-set}, or empty
+   */
+  HistoryRecorder(FeedbackStore store, Spool spool, String defaultSet) {
     this.store = store;
     this.spool = spool;
+    this.defaultSet = defaultSet;
     this.writer =
         new ThreadPoolExecutor(
             1,
@@ -90,6 +108,11 @@ final class HistoryRecorder implements AutoCloseable {
     int space = origin.indexOf(' ');
     String door = space < 0 ? origin : origin.substring(0, space);
     String client = space < 0 ? "" : origin.substring(space + 1);
+    spool
+        .content(e.id())
+        .map(c -> configurationSet(c, defaultSet))
+        .filter(set -> !set.equals(defaultSet))
+        .ifPresent(set -> sets.put(e.id().value(), set));
     write(
         () ->
             store.recordAccepted(
@@ -98,9 +121,17 @@ final class HistoryRecorder implements AutoCloseable {
 
   private void writeDelivery(DeliveryEvent e) {
     String q = e.queueId().value();
+    String set = e.type() == DeliveryEvent.Type.DEFERRED ? "" : sets.remove(q);
     switch (e.type()) {
       case DELIVERED ->
-          write(() -> store.recordDelivered(q, e.time(), e.upstreamIds(), e.recipients(), ""));
+          write(
+              () ->
+                  store.recordDelivered(
+                      q,
+                      e.time(),
+                      e.upstreamIds(),
+                      e.recipients(),
+                      set == null ? defaultSet : set));
       case DEFERRED ->
           write(
               () ->
@@ -131,6 +162,17 @@ final class HistoryRecorder implements AutoCloseable {
                               + (e.attempts() == 1 ? " attempt: " : " attempts: ")
                               + e.reason())));
     }
+  }
+
+  /**
+   * The configuration set a message is sent with: its last {@code X-SES-CONFIGURATION-SET} header
+   * (the one SES and the v2 transport read), else {@code defaultSet}.
+   */
+  static String configurationSet(byte[] content, String defaultSet) {
+    List<HeaderSection.Field> named =
+        HeaderSection.named(HeaderSection.fields(content), MessageTags.SET_HEADER);
+    String set = named.isEmpty() ? "" : named.get(named.size() - 1).value().strip();
+    return set.isEmpty() ? defaultSet : set;
   }
 
   private interface Write {

@@ -189,7 +189,8 @@ public final class Relay implements AutoCloseable {
       spool.close();
       throw e;
     }
-    HistoryRecorder history = feedback == null ? null : new HistoryRecorder(feedback, spool);
+    HistoryRecorder history =
+        feedback == null ? null : new HistoryRecorder(feedback, spool, config.configurationSet());
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     DoorMetrics doorMetrics = DoorMetrics.register(registry);
     List<Door> doors = new ArrayList<>();
