@@ -147,6 +147,7 @@ final class StatusCommand implements Callable<Integer> {
             + count(t.path("deferred"))
             + ", failed "
             + count(t.path("failed")));
+    reputation(s.path("reputation"), out);
     JsonNode failures = s.path("recentFailures");
     if (failures.isEmpty()) {
       row(out, "failures", "none lately");
@@ -166,6 +167,75 @@ final class StatusCommand implements Callable<Integer> {
           f.path("permanent").asBoolean() ? "failed" : "deferred",
           f.path("reason").asText());
     }
+  }
+
+  /**
+   * The bounce and complaint rates per window and configuration set, with the counts they come from
+   * and SES's thresholds; nothing from a relay that keeps no feedback store.
+   */
+  static void reputation(JsonNode r, PrintWriter out) {
+    if (!r.isObject()) {
+      return;
+    }
+    JsonNode b = r.path("thresholds").path("bounce");
+    JsonNode c = r.path("thresholds").path("complaint");
+    row(
+        out,
+        "reputation",
+        "SES reviews at "
+            + percent(b.path("review"))
+            + " bounces or "
+            + percent(c.path("review"))
+            + " complaints, may pause at "
+            + percent(b.path("pause"))
+            + " or "
+            + percent(c.path("pause")));
+    for (JsonNode w : r.path("windows")) {
+      String set = w.path("configurationSet").asText();
+      long sends = w.path("sends").asLong();
+      String line;
+      if (sends == 0) {
+        line = "no sends";
+      } else {
+        line =
+            "bounces "
+                + percent(w.path("bounceRate"))
+                + " ("
+                + count(w.path("hardBounces"))
+                + " of "
+                + count(w.path("sends"))
+                + ")"
+                + level(w.path("bounceLevel"))
+                + ", complaints "
+                + percent(w.path("complaintRate"))
+                + " ("
+                + count(w.path("complaints"))
+                + " of "
+                + count(w.path("sends"))
+                + ")"
+                + level(w.path("complaintLevel"));
+      }
+      out.printf(
+          Locale.ROOT,
+          "  %-20s %-3s  %s%n",
+          set.isEmpty() ? "all mail" : set,
+          w.path("window").asText(),
+          line);
+    }
+  }
+
+  private static String percent(JsonNode rate) {
+    if (!rate.isNumber()) {
+      return "-";
+    }
+    String p = String.format(Locale.ROOT, "%.3f", rate.asDouble() * 100);
+    p = p.replaceAll("0+$", "").replaceAll("\\.$", "");
+    return p + "%";
+  }
+
+  private static String level(JsonNode level) {
+    String l = level.asText("ok");
+    return l.equals("ok") ? "" : " " + l.toUpperCase(Locale.ROOT);
   }
 
   /** "accepting", or the refusal with its start, count and the storage's words. */

@@ -8,6 +8,7 @@ import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.delivery.DeliveryEvent;
 import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.feedback.store.HistoryEntry;
+import dev.sluice.feedback.store.ReputationWatch;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the relay's own lines of each message's history (accepted, delivered with its SES
  * MessageIds, deferred, failed) to the {@link FeedbackStore}, and sweeps the store's expired
- * history once an hour.
+ * history once an hour, and has the {@link ReputationWatch} check the rates once a minute.
  *
  * <p><b>Design.</b> The doors tell of accepted messages on the spool's writer thread and delivery
  * tells of outcomes on its own threads; neither may wait for the history. So each line is handed to
@@ -50,6 +51,8 @@ final class HistoryRecorder implements AutoCloseable {
 
   private static final Duration SWEEP_EVERY = Duration.ofHours(1);
 
+  private static final Duration REPUTATION_EVERY = Duration.ofMinutes(1);
+
   private final FeedbackStore store;
   private final Spool spool;
   private final AtomicLong dropped = new AtomicLong();
@@ -62,8 +65,9 @@ final class HistoryRecorder implements AutoCloseable {
 
   /**
    * @param defaultSet the relay's {@code --configuration-set}, or empty
+   * @param reputation the watch over the store's rates, checked every minute
    */
-  HistoryRecorder(FeedbackStore store, Spool spool, String defaultSet) {
+  HistoryRecorder(FeedbackStore store, Spool spool, String defaultSet, ReputationWatch reputation) {
     this.store = store;
     this.spool = spool;
     this.defaultSet = defaultSet;
@@ -80,6 +84,8 @@ final class HistoryRecorder implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("feedback-sweep").daemon(true).factory());
     sweeper.scheduleWithFixedDelay(this::sweep, 1, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
+    sweeper.scheduleWithFixedDelay(
+        () -> check(reputation), 0, REPUTATION_EVERY.toSeconds(), TimeUnit.SECONDS);
   }
 
   /** Notes messages the doors made durable. */
@@ -195,6 +201,14 @@ final class HistoryRecorder implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       log.warn("feedback store sweep failed: {}", e.toString());
+    }
+  }
+
+  private static void check(ReputationWatch reputation) {
+    try {
+      reputation.check();
+    } catch (RuntimeException e) {
+      log.warn("could not read the reputation counters: {}", e.toString());
     }
   }
 
