@@ -177,5 +177,8 @@ class RelayFeedbackIT {
     assertThat(store.reputation("marketing", Duration.ofDays(1)).sends()).isEqualTo(2);
     assertThat(store.reputation("alerts", Duration.ofDays(1)).sends()).isEqualTo(2);
     assertThat(store.configurationSets()).containsExactlyInAnyOrder("alerts", "marketing");
+    // The relay's reputation watch ran at start: its gauges are on the relay's registry.
+    assertThat(relay.registry().scrape())
+        .contains("sluice_reputation_sends{configuration_set=\"\",window=\"24h\"}");
   }
 }
