@@ -193,28 +193,13 @@ final class StatusCommand implements Callable<Integer> {
     for (JsonNode w : r.path("windows")) {
       String set = w.path("configurationSet").asText();
       long sends = w.path("sends").asLong();
-      String line;
-      if (sends == 0) {
-        line = "no sends";
-      } else {
-        line =
-            "bounces "
-                + percent(w.path("bounceRate"))
-                + " ("
-                + count(w.path("hardBounces"))
-                + " of "
-                + count(w.path("sends"))
-                + ")"
-                + level(w.path("bounceLevel"))
-                + ", complaints "
-                + percent(w.path("complaintRate"))
-                + " ("
-                + count(w.path("complaints"))
-                + " of "
-                + count(w.path("sends"))
-                + ")"
-                + level(w.path("complaintLevel"));
-      }
+      String line =
+          sends == 0
+              ? "no sends"
+              : "bounces "
+                  + rate(w, "bounceRate", "hardBounces", "bounceLevel")
+                  + ", complaints "
+                  + rate(w, "complaintRate", "complaints", "complaintLevel");
       out.printf(
           Locale.ROOT,
           "  %-20s %-3s  %s%n",
@@ -233,9 +218,16 @@ final class StatusCommand implements Callable<Integer> {
     return p + "%";
   }
 
-  private static String level(JsonNode level) {
-    String l = level.asText("ok");
-    return l.equals("ok") ? "" : " " + l.toUpperCase(Locale.ROOT);
+  /** "0.5% (5 of 1,000)", then the level when it is not ok: " REVIEW". */
+  private static String rate(JsonNode w, String rate, String count, String level) {
+    String l = w.path(level).asText("ok");
+    return percent(w.path(rate))
+        + " ("
+        + count(w.path(count))
+        + " of "
+        + count(w.path("sends"))
+        + ")"
+        + (l.equals("ok") ? "" : " " + l.toUpperCase(Locale.ROOT));
   }
 
   /** "accepting", or the refusal with its start, count and the storage's words. */

@@ -93,13 +93,7 @@ class StatusCommandIT {
     try (FeedbackStore store =
         FeedbackStore.open(dir.resolve("feedback"), FeedbackSettings.DEFAULTS, Clock.system())) {
       ReputationFixture.fill(store);
-      AdminServer other =
-          new AdminServer(
-              AdminSettings.defaults().withBind("127.0.0.1", 0).withToken(TOKEN),
-              RelayView.of(fx.spool, () -> AdminFixture.status(fx.failed)).withFeedback(store),
-              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-              Clock.system());
-      other.start();
+      AdminServer other = ReputationFixture.serve(fx, store, TOKEN);
       try {
         Run r =
             run(Map.of("SLUICE_ADMIN_TOKEN", TOKEN), "--admin", "http://127.0.0.1:" + other.port());

@@ -1,7 +1,10 @@
 package dev.sluice.app.admin;
 
+import dev.sluice.core.Clock;
 import dev.sluice.feedback.SesEvent;
 import dev.sluice.feedback.store.FeedbackStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +30,20 @@ public final class ReputationFixture {
     store.record(
         event("b1", SesEvent.Type.BOUNCE, "ses-rep-1", "marketing", marketing.subList(0, 5)));
     store.record(event("c1", SesEvent.Type.COMPLAINT, "ses-rep-2", "", plain.subList(0, 1)));
+  }
+
+  /** A started admin server on a free loopback port over the fixture's spool and {@code store}. */
+  public static AdminServer serve(AdminFixture fx, FeedbackStore store, String token)
+      throws IOException {
+    AdminSettings settings = AdminSettings.defaults().withBind("127.0.0.1", 0);
+    AdminServer server =
+        new AdminServer(
+            token == null ? settings : settings.withToken(token),
+            RelayView.of(fx.spool, () -> AdminFixture.status(fx.failed)).withFeedback(store),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            Clock.system());
+    server.start();
+    return server;
   }
 
   private static List<String> addresses(String prefix, int n) {

@@ -129,13 +129,7 @@ class StatusPageChromiumIT {
     try (FeedbackStore store =
         FeedbackStore.open(temp.resolve("feedback"), FeedbackSettings.DEFAULTS, Clock.system())) {
       ReputationFixture.fill(store);
-      AdminServer other =
-          new AdminServer(
-              AdminSettings.defaults().withBind("127.0.0.1", 0).withToken(TOKEN),
-              RelayView.of(fx.spool, () -> AdminFixture.status(fx.failed)).withFeedback(store),
-              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-              Clock.system());
-      other.start();
+      AdminServer other = ReputationFixture.serve(fx, store, TOKEN);
       try {
         Path dom = OUT.resolve("status-reputation.dom.html");
         run(dom, "--dump-dom", "http://127.0.0.1:" + other.port() + "/#token=" + TOKEN);
