@@ -147,6 +147,7 @@ final class StatusCommand implements Callable<Integer> {
             + count(t.path("deferred"))
             + ", failed "
             + count(t.path("failed")));
+    reputation(s.path("reputation"), out);
     JsonNode failures = s.path("recentFailures");
     if (failures.isEmpty()) {
       row(out, "failures", "none lately");
@@ -166,6 +167,67 @@ final class StatusCommand implements Callable<Integer> {
           f.path("permanent").asBoolean() ? "failed" : "deferred",
           f.path("reason").asText());
     }
+  }
+
+  /**
+   * The bounce and complaint rates per window and configuration set, with the counts they come from
+   * and SES's thresholds; nothing from a relay that keeps no feedback store.
+   */
+  static void reputation(JsonNode r, PrintWriter out) {
+    if (!r.isObject()) {
+      return;
+    }
+    JsonNode b = r.path("thresholds").path("bounce");
+    JsonNode c = r.path("thresholds").path("complaint");
+    row(
+        out,
+        "reputation",
+        "SES reviews at "
+            + percent(b.path("review"))
+            + " bounces or "
+            + percent(c.path("review"))
+            + " complaints, may pause at "
+            + percent(b.path("pause"))
+            + " or "
+            + percent(c.path("pause")));
+    for (JsonNode w : r.path("windows")) {
+      String set = w.path("configurationSet").asText();
+      long sends = w.path("sends").asLong();
+      String line =
+          sends == 0
+              ? "no sends"
+              : "bounces "
+                  + rate(w, "bounceRate", "hardBounces", "bounceLevel")
+                  + ", complaints "
+                  + rate(w, "complaintRate", "complaints", "complaintLevel");
+      out.printf(
+          Locale.ROOT,
+          "  %-20s %-3s  %s%n",
+          set.isEmpty() ? "all mail" : set,
+          w.path("window").asText(),
+          line);
+    }
+  }
+
+  private static String percent(JsonNode rate) {
+    if (!rate.isNumber()) {
+      return "-";
+    }
+    String p = String.format(Locale.ROOT, "%.3f", rate.asDouble() * 100);
+    p = p.replaceAll("0+$", "").replaceAll("\\.$", "");
+    return p + "%";
+  }
+
+  /** "0.5% (5 of 1,000)", then the level when it is not ok: " REVIEW". */
+  private static String rate(JsonNode w, String rate, String count, String level) {
+    String l = w.path(level).asText("ok");
+    return percent(w.path(rate))
+        + " ("
+        + count(w.path(count))
+        + " of "
+        + count(w.path("sends"))
+        + ")"
+        + (l.equals("ok") ? "" : " " + l.toUpperCase(Locale.ROOT));
   }
 
   /** "accepting", or the refusal with its start, count and the storage's words. */

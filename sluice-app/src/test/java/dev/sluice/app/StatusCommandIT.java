@@ -8,7 +8,10 @@ import dev.sluice.app.admin.AdminFixture;
 import dev.sluice.app.admin.AdminServer;
 import dev.sluice.app.admin.AdminSettings;
 import dev.sluice.app.admin.RelayView;
+import dev.sluice.app.admin.ReputationFixture;
 import dev.sluice.core.Clock;
+import dev.sluice.feedback.store.FeedbackSettings;
+import dev.sluice.feedback.store.FeedbackStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -83,6 +86,32 @@ class StatusCommandIT {
         .contains(fx.failed.value())
         .contains(AdminFixture.HOSTILE_REASON);
     assertThat(r.out()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void status_withAFeedbackStore_printsRatesWithCountsAndThresholds() throws Exception {
+    try (FeedbackStore store =
+        FeedbackStore.open(dir.resolve("feedback"), FeedbackSettings.DEFAULTS, Clock.system())) {
+      ReputationFixture.fill(store);
+      AdminServer other = ReputationFixture.serve(fx, store, TOKEN);
+      try {
+        Run r =
+            run(Map.of("SLUICE_ADMIN_TOKEN", TOKEN), "--admin", "http://127.0.0.1:" + other.port());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out())
+            .contains(
+                "reputation   SES reviews at 5% bounces or 0.1% complaints, may pause at 10% or"
+                    + " 0.5%")
+            .contains(
+                "  all mail             24h  bounces 0.5% (5 of 1,000), complaints 0.1% (1 of"
+                    + " 1,000) REVIEW")
+            .contains(
+                "  marketing            7d   bounces 5% (5 of 100) REVIEW, complaints 0% (0 of"
+                    + " 100)");
+      } finally {
+        other.close();
+      }
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolFilter;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
+import dev.sluice.feedback.store.ReputationWatch;
 import dev.sluice.ingress.Intake;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -294,7 +295,10 @@ final class AdminApi {
     DeliveryStatus delivery = view.status();
     // The time after the readings, so no age computed from it comes out negative.
     Instant now = Instant.ofEpochMilli(clock.millis());
-    return AdminResponse.json(200, AdminJson.stats(spool, delivery, view.intake(), now));
+    ObjectNode body = AdminJson.stats(spool, delivery, view.intake(), now);
+    view.feedback()
+        .ifPresent(f -> body.set("reputation", AdminJson.reputation(ReputationWatch.readings(f))));
+    return AdminResponse.json(200, body);
   }
 
   private AdminResponse list(Map<String, List<String>> p) {

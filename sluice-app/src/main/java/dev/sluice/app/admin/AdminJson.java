@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
+import dev.sluice.feedback.store.Reputation;
+import dev.sluice.feedback.store.ReputationWatch;
 import dev.sluice.ingress.Intake;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
  * The JSON bodies of the admin API, built as trees so that every number is written as JSON allows:
@@ -118,6 +122,40 @@ final class AdminJson {
     h.set("limit", series(d.history().limit()));
     h.set("throttles", series(d.history().throttles()));
     return root;
+  }
+
+  /**
+   * {@code reputation} in {@code GET /api/stats}: SES's thresholds, then each window's counts and
+   * rates (null over no sends, unrounded), all mail first ({@code configurationSet} empty).
+   */
+  static ObjectNode reputation(List<ReputationWatch.Reading> readings) {
+    ObjectNode root = F.objectNode();
+    ObjectNode t = root.putObject("thresholds");
+    t.putObject("bounce")
+        .put("review", Reputation.BOUNCE_REVIEW)
+        .put("pause", Reputation.BOUNCE_PAUSE);
+    t.putObject("complaint")
+        .put("review", Reputation.COMPLAINT_REVIEW)
+        .put("pause", Reputation.COMPLAINT_PAUSE);
+    ArrayNode windows = root.putArray("windows");
+    for (ReputationWatch.Reading r : readings) {
+      Reputation rep = r.reputation();
+      ObjectNode n = windows.addObject();
+      n.put("configurationSet", r.configurationSet());
+      n.put("window", r.window());
+      n.put("sends", rep.sends());
+      n.put("hardBounces", rep.hardBounces());
+      n.put("complaints", rep.complaints());
+      n.set("bounceRate", rate(rep.bounceRate()));
+      n.set("complaintRate", rate(rep.complaintRate()));
+      n.put("bounceLevel", rep.bounceLevel().name().toLowerCase(Locale.ROOT));
+      n.put("complaintLevel", rep.complaintLevel().name().toLowerCase(Locale.ROOT));
+    }
+    return root;
+  }
+
+  private static JsonNode rate(OptionalDouble r) {
+    return r.isPresent() ? F.numberNode(r.getAsDouble()) : F.nullNode();
   }
 
   private static ArrayNode series(RateWindow.Series s) {

@@ -1,15 +1,20 @@
 package dev.sluice.app.relay;
 
+import dev.sluice.core.ses.HeaderSection;
+import dev.sluice.core.ses.MessageTags;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.delivery.DeliveryEvent;
 import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.feedback.store.HistoryEntry;
+import dev.sluice.feedback.store.ReputationWatch;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the relay's own lines of each message's history (accepted, delivered with its SES
  * MessageIds, deferred, failed) to the {@link FeedbackStore}, and sweeps the store's expired
- * history once an hour.
+ * history once an hour, and has the {@link ReputationWatch} check the rates once a minute.
  *
  * <p><b>Design.</b> The doors tell of accepted messages on the spool's writer thread and delivery
  * tells of outcomes on its own threads; neither may wait for the history. So each line is handed to
@@ -29,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * is dropped and counted ({@link #dropped}) rather than slowing the spool or delivery. The history
  * is a record for people, the spool is what keeps mail safe. On close the queue is drained (bounded
  * by a grace) before the spool and the store close.
+ *
+ * <p>A delivery's sends count for the message's configuration set (its {@code
+ * X-SES-CONFIGURATION-SET} header, else the relay's default set, else none), read from the spooled
+ * content when the message is accepted: the content has left the spool by the time it is delivered.
+ * Only sets other than the default are remembered, per queued message, until it is delivered or
+ * given up on; a message spooled before a restart counts for the default set.
  *
  * <p>Thread-safe.
  */
@@ -40,15 +51,26 @@ final class HistoryRecorder implements AutoCloseable {
 
   private static final Duration SWEEP_EVERY = Duration.ofHours(1);
 
+  private static final Duration REPUTATION_EVERY = Duration.ofMinutes(1);
+
   private final FeedbackStore store;
   private final Spool spool;
   private final AtomicLong dropped = new AtomicLong();
   private final ThreadPoolExecutor writer;
   private final ScheduledExecutorService sweeper;
+  private final String defaultSet;
 
-  HistoryRecorder(FeedbackStore store, Spool spool) {
+  /** Queued messages naming a configuration set other than the default, and that set. */
+  private final Map<String, String> sets = new ConcurrentHashMap<>();
+
+  /**
+   * @param defaultSet the relay's {@code --configuration-set}, or empty
+   * @param reputation the watch over the store's rates, checked every minute
+   */
+  HistoryRecorder(FeedbackStore store, Spool spool, String defaultSet, ReputationWatch reputation) {
     this.store = store;
     this.spool = spool;
+    this.defaultSet = defaultSet;
     this.writer =
         new ThreadPoolExecutor(
             1,
@@ -62,6 +84,8 @@ final class HistoryRecorder implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("feedback-sweep").daemon(true).factory());
     sweeper.scheduleWithFixedDelay(this::sweep, 1, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
+    sweeper.scheduleWithFixedDelay(
+        () -> check(reputation), 0, REPUTATION_EVERY.toSeconds(), TimeUnit.SECONDS);
   }
 
   /** Notes messages the doors made durable. */
@@ -90,6 +114,11 @@ final class HistoryRecorder implements AutoCloseable {
     int space = origin.indexOf(' ');
     String door = space < 0 ? origin : origin.substring(0, space);
     String client = space < 0 ? "" : origin.substring(space + 1);
+    spool
+        .content(e.id())
+        .map(c -> configurationSet(c, defaultSet))
+        .filter(set -> !set.equals(defaultSet))
+        .ifPresent(set -> sets.put(e.id().value(), set));
     write(
         () ->
             store.recordAccepted(
@@ -98,9 +127,17 @@ final class HistoryRecorder implements AutoCloseable {
 
   private void writeDelivery(DeliveryEvent e) {
     String q = e.queueId().value();
+    String set = e.type() == DeliveryEvent.Type.DEFERRED ? "" : sets.remove(q);
     switch (e.type()) {
       case DELIVERED ->
-          write(() -> store.recordDelivered(q, e.time(), e.upstreamIds(), e.recipients(), ""));
+          write(
+              () ->
+                  store.recordDelivered(
+                      q,
+                      e.time(),
+                      e.upstreamIds(),
+                      e.recipients(),
+                      set == null ? defaultSet : set));
       case DEFERRED ->
           write(
               () ->
@@ -133,6 +170,17 @@ final class HistoryRecorder implements AutoCloseable {
     }
   }
 
+  /**
+   * The configuration set a message is sent with: its last {@code X-SES-CONFIGURATION-SET} header
+   * (the one SES and the v2 transport read), else {@code defaultSet}.
+   */
+  static String configurationSet(byte[] content, String defaultSet) {
+    List<HeaderSection.Field> named =
+        HeaderSection.named(HeaderSection.fields(content), MessageTags.SET_HEADER);
+    String set = named.isEmpty() ? "" : named.get(named.size() - 1).value().strip();
+    return set.isEmpty() ? defaultSet : set;
+  }
+
   private interface Write {
     void run() throws IOException;
   }
@@ -153,6 +201,14 @@ final class HistoryRecorder implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       log.warn("feedback store sweep failed: {}", e.toString());
+    }
+  }
+
+  private static void check(ReputationWatch reputation) {
+    try {
+      reputation.check();
+    } catch (RuntimeException e) {
+      log.warn("could not read the reputation counters: {}", e.toString());
     }
   }
 

@@ -25,6 +25,7 @@ import dev.sluice.delivery.JsonLinesEventLog;
 import dev.sluice.delivery.RetryPolicy;
 import dev.sluice.delivery.WebhookEventSink;
 import dev.sluice.feedback.store.FeedbackStore;
+import dev.sluice.feedback.store.ReputationWatch;
 import dev.sluice.feedback.store.StoreInUseException;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
@@ -189,7 +190,14 @@ public final class Relay implements AutoCloseable {
       spool.close();
       throw e;
     }
-    HistoryRecorder history = feedback == null ? null : new HistoryRecorder(feedback, spool);
+    HistoryRecorder history =
+        feedback == null
+            ? null
+            : new HistoryRecorder(
+                feedback,
+                spool,
+                config.configurationSet(),
+                new ReputationWatch(feedback, registry));
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     DoorMetrics doorMetrics = DoorMetrics.register(registry);
     List<Door> doors = new ArrayList<>();

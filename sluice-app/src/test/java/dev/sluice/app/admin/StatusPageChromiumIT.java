@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.sluice.core.Clock;
+import dev.sluice.feedback.store.FeedbackSettings;
+import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.ingress.Intake;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -120,6 +122,37 @@ class StatusPageChromiumIT {
         .as("the limit is known for the last two minutes")
         .isEqualTo(120);
     assertThat(count(html, "data-throttles=\"2\"")).isEqualTo(1);
+  }
+
+  @Test
+  void dumpDom_withAFeedbackStore_showsRatesWithCountsAndTheThresholdMarks() throws Exception {
+    try (FeedbackStore store =
+        FeedbackStore.open(temp.resolve("feedback"), FeedbackSettings.DEFAULTS, Clock.system())) {
+      ReputationFixture.fill(store);
+      AdminServer other = ReputationFixture.serve(fx, store, TOKEN);
+      try {
+        Path dom = OUT.resolve("status-reputation.dom.html");
+        run(dom, "--dump-dom", "http://127.0.0.1:" + other.port() + "/#token=" + TOKEN);
+        String html = Files.readString(dom, StandardCharsets.UTF_8);
+
+        assertThat(html)
+            .contains("<section id=\"reputation\">")
+            .contains("<td>all mail</td><td>24h</td><td>1,000</td>")
+            .contains("<td class=\"rate ok\">0.5% (5 of 1,000)")
+            .contains("<td class=\"rate review\">0.1% (1 of 1,000)")
+            .contains("<td>marketing</td><td>7d</td><td>100</td>")
+            .contains("<td class=\"rate review\">5% (5 of 100)")
+            .contains("title=\"review at 5%\"")
+            .contains("title=\"pause at 10%\"")
+            .contains("title=\"review at 0.1%\"")
+            .contains("title=\"pause at 0.5%\"");
+        assertThat(count(html, "<div class=\"fill review\""))
+            .as("complaints of all mail, bounces of marketing, both windows")
+            .isEqualTo(4);
+      } finally {
+        other.close();
+      }
+    }
   }
 
   @Test

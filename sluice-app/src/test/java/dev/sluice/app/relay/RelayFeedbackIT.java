@@ -140,4 +140,45 @@ class RelayFeedbackIT {
     assertThat(send(to)).isInstanceOf(SendResult.Refused.class);
     assertThat(sim.core().inbox().recent(10, m -> true)).hasSize(1);
   }
+
+  @Test
+  void delivered_sendsCountForTheMessagesSetElseTheDefault() throws Exception {
+    sim =
+        Simulator.start(
+            SimulatorConfig.onFreePorts(
+                "https-port=off",
+                "smtp-port=off",
+                "max-send-rate=unlimited",
+                "configuration-sets=marketing, alerts"));
+    String upstream = "upstream=ses-v2+http://127.0.0.1:" + sim.httpEndpoint().getPort();
+    relay =
+        Relay.start(
+            RelayConfig.onFreePorts(
+                dir.resolve("spool"), upstream, "http.port=off", "configuration-set=alerts"),
+            Map.of(),
+            dir);
+    try (SmtpClient c =
+        SmtpClient.connect(
+            SmtpClientConfig.builder("127.0.0.1", relay.smtpPort())
+                .startTls(SmtpClientConfig.StartTls.NEVER, null)
+                .build())) {
+      for (String header : List.of("X-SES-CONFIGURATION-SET: marketing\r\n", "")) {
+        assertThat(
+                c.send(
+                    "app@example.com",
+                    List.of("a@example.com", "b@example.com"),
+                    (header + "From: app@example.com\r\nSubject: s\r\n\r\nHello.\r\n")
+                        .getBytes(StandardCharsets.US_ASCII)))
+            .isInstanceOf(SendResult.Accepted.class);
+      }
+    }
+    var store = relay.feedback().orElseThrow();
+    await(() -> store.reputation("", Duration.ofDays(1)).sends() == 4, "four sends counted");
+    assertThat(store.reputation("marketing", Duration.ofDays(1)).sends()).isEqualTo(2);
+    assertThat(store.reputation("alerts", Duration.ofDays(1)).sends()).isEqualTo(2);
+    assertThat(store.configurationSets()).containsExactlyInAnyOrder("alerts", "marketing");
+    // The relay's reputation watch ran at start: its gauges are on the relay's registry.
+    assertThat(relay.registry().scrape())
+        .contains("sluice_reputation_sends{configuration_set=\"\",window=\"24h\"}");
+  }
 }

@@ -253,7 +253,7 @@ class FeedbackStoreTest {
       assertEquals(new Reputation(2, 0, 1), store.reputation("", Duration.ofDays(1)));
       assertEquals(new Reputation(4, 1, 1), store.reputation("", Duration.ofDays(7)));
       assertEquals(new Reputation(2, 0, 1), store.reputation("set", Duration.ofDays(7)));
-      assertEquals(0.5, store.reputation("", Duration.ofDays(1)).complaintRate());
+      assertEquals(0.5, store.reputation("", Duration.ofDays(1)).complaintRate().getAsDouble());
       assertEquals(List.of("set"), store.configurationSets());
       clock.advance(Duration.ofDays(9));
       store.sweep();
