@@ -337,6 +337,23 @@ public final class Relay implements AutoCloseable {
         SesEventsIntake started = intake;
         doors.add(grace -> started.close());
       }
+      // With the embedded simulator and no SNS endpoint configured, the loop is wired by itself.
+      dev.sluice.feedback.SesEventRecorder recorder = sesEvents != null ? sesEvents : feedback;
+      if (config.sesEvents().snsListen() == null
+          && recorder != null
+          && delivery != null
+          && delivery.upstream().simulator().isPresent()) {
+        door =
+            new Opening(
+                "the feedback loop's SNS endpoint", "127.0.0.1", 0, SesEventsSettings.LISTEN);
+        SimulatorLoop loop =
+            SimulatorLoop.start(
+                delivery.upstream().simulator().get(),
+                recorder,
+                registry,
+                config.sesEvents().replayWindow());
+        doors.add(grace -> loop.close());
+      }
       return new Relay(
           config,
           spool,

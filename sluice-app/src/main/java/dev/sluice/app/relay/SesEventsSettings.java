@@ -41,8 +41,9 @@ public record SesEventsSettings(
           "relay.sns.listen",
           "off",
           "Address (host:port) of the HTTP endpoint SNS POSTs SES's events to, its own listener;"
-              + " off disables. Loopback unless SNS must reach it directly: put a TLS proxy in front"
-              + " for an https subscription.",
+              + " off disables (with the embedded simulator the relay then subscribes an endpoint of"
+              + " its own on loopback to the simulator's feedback topic). Loopback unless SNS must"
+              + " reach it directly: put a TLS proxy in front for an https subscription.",
           SesEventsSettings::listen);
 
   /** {@code relay.sns.topic}. */

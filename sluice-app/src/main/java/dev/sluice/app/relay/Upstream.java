@@ -88,7 +88,8 @@ public final class Upstream implements AutoCloseable {
         Simulator.start(
             SimulatorConfig.onFreePorts(
                 "http-port=" + c.simulatorPort(),
-                "https-port=off",
+                // Its SNS serves the signing certificate over HTTPS (the feedback loop's).
+                "https-port=0",
                 "smtp-port=off",
                 "max-send-rate=" + c.simulatorRate(),
                 "seed=0"));
