@@ -212,18 +212,37 @@ final class HistoryRecorder implements AutoCloseable {
     }
   }
 
-  /** Writes what is queued, within ten seconds, and stops. */
+  /** Writes what is queued, within ten seconds, and stops; see {@link #stop}. */
   @Override
   public void close() {
+    stop();
+  }
+
+  /**
+   * Writes what is queued, within ten seconds, drops the rest, and waits (at most thirty seconds
+   * more) for the write or sweep in hand to end.
+   *
+   * @return whether nothing of this recorder uses the store any more, so that it may be closed: a
+   *     store closed under a running write or read crashes the process (RocksDB is native)
+   */
+  boolean stop() {
     sweeper.shutdownNow();
     writer.shutdown();
     try {
       if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
         log.warn("history lines still queued at stop were not written");
+        writer.shutdownNow();
       }
-      sweeper.awaitTermination(10, TimeUnit.SECONDS);
+      boolean idle =
+          writer.awaitTermination(30, TimeUnit.SECONDS)
+              && sweeper.awaitTermination(30, TimeUnit.SECONDS);
+      if (!idle) {
+        log.warn("a history write or sweep is still running; the feedback store is left open");
+      }
+      return idle;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return writer.isTerminated() && sweeper.isTerminated();
     }
   }
 }

@@ -417,11 +417,11 @@ public final class Relay implements AutoCloseable {
 
   /** Writes the queued history lines (which read the spool), then closes the spool and store. */
   private static void closeFeedback(HistoryRecorder history, Spool spool, FeedbackStore feedback) {
-    if (history != null) {
-      history.close();
-    }
+    // The store is closed only once nothing uses it: RocksDB closed under a running call crashes
+    // the process. The doors, the events intake and the admin API have stopped by now.
+    boolean idle = history == null || history.stop();
     spool.close();
-    if (feedback != null) {
+    if (feedback != null && idle) {
       feedback.close();
     }
   }
