@@ -35,33 +35,10 @@ class SesEventsRelayIT {
   void relay_snsListenAndTopic_confirmsAndRecordsSignedEvents() throws Exception {
     Map<String, SesEvent> recorded = new ConcurrentHashMap<>();
     SesEventRecorder recorder = e -> recorded.putIfAbsent(e.id(), e) == null;
-    Path ca = dir.resolve("simulator.pem");
-    try (Simulator sim =
-            Simulator.start(
-                SimulatorConfig.onFreePorts("notification-delay=0ms", "export-cert=" + ca));
-        Relay relay =
-            Relay.start(
-                RelayConfig.onFreePorts(
-                    dir.resolve("spool"),
-                    "hold=true",
-                    "sns.listen=127.0.0.1:0",
-                    "sns.topic=" + TOPIC,
-                    "sns.trust-cert-url=https://127.0.0.1:" + sim.httpsEndpoint().getPort(),
-                    "sns.trust-ca=" + ca),
-                Map.of(),
-                dir,
-                recorder)) {
+    try (Simulator sim = simulator();
+        Relay relay = Relay.start(snsRelay(sim), Map.of(), dir, recorder)) {
       assertThat(relay.snsPort()).isPositive();
-      URI endpoint = URI.create("http://127.0.0.1:" + relay.snsPort() + "/sns");
-      sim.sns().subscribe(TOPIC, endpoint);
-      await(
-          "the subscription confirmed",
-          () ->
-              sim.sns().subscriptions().stream()
-                  .anyMatch(
-                      s ->
-                          s.endpoint().equals(endpoint.toString())
-                              && s.state().equals("confirmed")));
+      subscribe(sim, relay);
       assertThat(sim.sns().publish(TOPIC, null, BOUNCE)).isEqualTo(1);
       await("the bounce recorded", () -> recorded.size() == 1);
       SesEvent e = recorded.values().iterator().next();
@@ -140,32 +117,10 @@ class SesEventsRelayIT {
   /** Given no recorder, the relay records SES's events in its own feedback store. */
   @Test
   void relay_snsListenWithoutARecorder_recordsInItsFeedbackStore() throws Exception {
-    Path ca = dir.resolve("simulator.pem");
-    try (Simulator sim =
-            Simulator.start(
-                SimulatorConfig.onFreePorts("notification-delay=0ms", "export-cert=" + ca));
-        Relay relay =
-            Relay.start(
-                RelayConfig.onFreePorts(
-                    dir.resolve("spool"),
-                    "hold=true",
-                    "sns.listen=127.0.0.1:0",
-                    "sns.topic=" + TOPIC,
-                    "sns.trust-cert-url=https://127.0.0.1:" + sim.httpsEndpoint().getPort(),
-                    "sns.trust-ca=" + ca),
-                Map.of(),
-                dir)) {
+    try (Simulator sim = simulator();
+        Relay relay = Relay.start(snsRelay(sim), Map.of(), dir)) {
       var store = relay.feedback().orElseThrow();
-      URI endpoint = URI.create("http://127.0.0.1:" + relay.snsPort() + "/sns");
-      sim.sns().subscribe(TOPIC, endpoint);
-      await(
-          "the subscription confirmed",
-          () ->
-              sim.sns().subscriptions().stream()
-                  .anyMatch(
-                      s ->
-                          s.endpoint().equals(endpoint.toString())
-                              && s.state().equals("confirmed")));
+      subscribe(sim, relay);
       assertThat(store.find("bounce@simulator.amazonses.com")).isEmpty();
       assertThat(sim.sns().publish(TOPIC, null, BOUNCE)).isEqualTo(1);
       await(
@@ -190,6 +145,37 @@ class SesEventsRelayIT {
             () -> RelayConfig.onFreePorts(dir.resolve("spool"), "sns.listen=127.0.0.1:0"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("relay.sns.topic");
+  }
+
+  /** A simulator whose HTTPS certificate is written where {@link #snsRelay} trusts it. */
+  private Simulator simulator() {
+    return Simulator.start(
+        SimulatorConfig.onFreePorts(
+            "notification-delay=0ms", "export-cert=" + dir.resolve("simulator.pem")));
+  }
+
+  /** A held relay whose SNS endpoint takes {@link #TOPIC} from the simulator's signed SNS. */
+  private RelayConfig snsRelay(Simulator sim) {
+    return RelayConfig.onFreePorts(
+        dir.resolve("spool"),
+        "hold=true",
+        "sns.listen=127.0.0.1:0",
+        "sns.topic=" + TOPIC,
+        "sns.trust-cert-url=https://127.0.0.1:" + sim.httpsEndpoint().getPort(),
+        "sns.trust-ca=" + dir.resolve("simulator.pem"));
+  }
+
+  /** Subscribes the relay's SNS endpoint to {@link #TOPIC} and waits for the confirmation. */
+  private static void subscribe(Simulator sim, Relay relay) throws InterruptedException {
+    URI endpoint = URI.create("http://127.0.0.1:" + relay.snsPort() + "/sns");
+    sim.sns().subscribe(TOPIC, endpoint);
+    await(
+        "the subscription confirmed",
+        () ->
+            sim.sns().subscriptions().stream()
+                .anyMatch(
+                    s ->
+                        s.endpoint().equals(endpoint.toString()) && s.state().equals("confirmed")));
   }
 
   private static void await(String what, java.util.function.BooleanSupplier condition)
