@@ -118,8 +118,14 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
         byte[] sesKey = Codec.utf8(event.sesMessageId());
         byte[] known = get(SES, sesKey);
         String queueId;
+        String set = event.configurationSet();
         if (known != null) {
-          queueId = Codec.utf8(known, 0, known.length);
+          String[] sent = sent(known);
+          queueId = sent[0];
+          if (set.isEmpty()) {
+            // Identity notifications name no set: the one the relay sent the message with counts.
+            set = sent[1];
+          }
         } else {
           queueId = UNKNOWN + event.sesMessageId();
           txn.put(SES, sesKey, Codec.utf8(queueId), true);
@@ -160,7 +166,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
             }
           }
         }
-        countReputation(txn, event);
+        countReputation(txn, event, set);
         txn.commit(now, true);
       }
       return true;
@@ -220,11 +226,15 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
         for (String sesMessageId : sesMessageIds) {
           byte[] sesKey = Codec.utf8(sesMessageId);
           byte[] before = get(SES, sesKey);
-          txn.put(SES, sesKey, Codec.utf8(queueId), true);
+          txn.put(
+              SES,
+              sesKey,
+              Codec.utf8(configurationSet.isEmpty() ? queueId : queueId + "\n" + configurationSet),
+              true);
           txn.append(
               queueId,
               new HistoryEntry(time, HistoryEntry.Kind.DELIVERED, "", sesMessageId, detail));
-          String pseudo = before == null ? "" : Codec.utf8(before, 0, before.length);
+          String pseudo = before == null ? "" : sent(before)[0];
           if (pseudo.startsWith(UNKNOWN)) {
             // SES's events overtook the relay's own record of the send: bring them home.
             for (HistoryEntry e : history(pseudo)) {
@@ -284,17 +294,29 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
         : Suppression.Reason.BOUNCE;
   }
 
-  private static void countReputation(Txn txn, SesEvent e) {
+  /**
+   * An SES MessageId's value: the queue id, then, after a line feed, the configuration set the
+   * relay sent it with (absent when none, and in values written before sets were kept).
+   *
+   * @return the queue id and the set (empty for none)
+   */
+  private static String[] sent(byte[] value) {
+    String v = Codec.utf8(value, 0, value.length);
+    int nl = v.indexOf('\n');
+    return nl < 0 ? new String[] {v, ""} : new String[] {v.substring(0, nl), v.substring(nl + 1)};
+  }
+
+  private static void countReputation(Txn txn, SesEvent e, String configurationSet) {
     int n = e.recipients().size();
     long t = e.time().toEpochMilli();
     // SES does not count bounces and complaints for addresses on the account's own list.
     if (e.type() == SesEvent.Type.BOUNCE
         && "Permanent".equals(e.bounceType())
         && !"OnAccountSuppressionList".equals(e.bounceSubType())) {
-      txn.add(e.configurationSet(), t, BOUNCES, n);
+      txn.add(configurationSet, t, BOUNCES, n);
     } else if (e.type() == SesEvent.Type.COMPLAINT
         && !e.json().contains("\"OnAccountSuppressionList\"")) {
-      txn.add(e.configurationSet(), t, COMPLAINTS, n);
+      txn.add(configurationSet, t, COMPLAINTS, n);
     }
   }
 
@@ -318,7 +340,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   /** The queue id an SES MessageId belongs to ({@code ses:…} if this store did not send it). */
   public Optional<String> queueIdOf(String sesMessageId) {
     byte[] v = get(SES, Codec.utf8(sesMessageId));
-    return v == null ? Optional.empty() : Optional.of(Codec.utf8(v, 0, v.length));
+    return v == null ? Optional.empty() : Optional.of(sent(v)[0]);
   }
 
   /**

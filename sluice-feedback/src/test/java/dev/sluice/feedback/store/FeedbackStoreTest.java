@@ -263,6 +263,19 @@ class FeedbackStoreTest {
   }
 
   @Test
+  void record_notificationNamingNoSet_countsForTheSetTheMessageWasSentWith() throws IOException {
+    try (FeedbackStore store = open()) {
+      store.recordDelivered("q1", T0, List.of("s1"), List.of("a@x.org", "b@x.org"), "marketing");
+      // Identity notifications (notificationType) carry no configuration set.
+      store.record(Events.hardBounce("e1", "s1", T0, "", "a@x.org"));
+      store.record(Events.complaint("e2", "s1", T0, "", "b@x.org"));
+      assertEquals(new Reputation(2, 1, 1), store.reputation("marketing", Duration.ofDays(1)));
+      assertEquals(new Reputation(2, 1, 1), store.reputation("", Duration.ofDays(1)));
+      assertEquals(java.util.Optional.of("q1"), store.queueIdOf("s1"));
+    }
+  }
+
+  @Test
   void recordDelivered_noSesMessageId_lineKeptAndSendsCounted() throws IOException {
     try (FeedbackStore store = open()) {
       store.recordDelivered("q", T0, List.of(), List.of("a@x.org", "b@x.org"), "");
