@@ -4,12 +4,9 @@ import dev.sluice.core.Envelope;
 import dev.sluice.core.ses.ConfigurationSetNames;
 import dev.sluice.core.ses.HeaderSection;
 import dev.sluice.core.ses.MessageTags;
-import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
-import dev.sluice.core.transport.ConfigurationSetListing;
+import dev.sluice.core.transport.ForwardingTransport;
 import dev.sluice.core.transport.Transport;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A transport that gives messages naming no configuration set the operator's default one ({@code
@@ -20,12 +17,11 @@ import java.util.Optional;
  *
  * <p>Thread-safe when the wrapped transport is.
  */
-public final class DefaultConfigurationSet implements Transport {
-  private final Transport transport;
+public final class DefaultConfigurationSet extends ForwardingTransport {
   private final String set;
 
   private DefaultConfigurationSet(Transport transport, String set) {
-    this.transport = Objects.requireNonNull(transport, "transport");
+    super(transport);
     this.set = set;
   }
 
@@ -51,41 +47,6 @@ public final class DefaultConfigurationSet implements Transport {
         !HeaderSection.named(HeaderSection.fields(content), MessageTags.SET_HEADER).isEmpty();
     return transport.send(
         envelope, named ? content : HeaderSection.prepend(MessageTags.SET_HEADER, set, content));
-  }
-
-  @Override
-  public String name() {
-    return transport.name();
-  }
-
-  @Override
-  public int maxRecipients() {
-    return transport.maxRecipients();
-  }
-
-  @Override
-  public long maxMessageSize() {
-    return transport.maxMessageSize();
-  }
-
-  @Override
-  public Optional<AccountQuota> quota() {
-    return transport.quota();
-  }
-
-  @Override
-  public ConfigurationSetListing configurationSets() {
-    return transport.configurationSets();
-  }
-
-  @Override
-  public long connectionsOpened() {
-    return transport.connectionsOpened();
-  }
-
-  @Override
-  public void close() {
-    transport.close();
   }
 
   @Override

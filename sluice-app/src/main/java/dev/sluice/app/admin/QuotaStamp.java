@@ -1,10 +1,8 @@
 package dev.sluice.app.admin;
 
 import dev.sluice.core.Clock;
-import dev.sluice.core.Envelope;
 import dev.sluice.core.transport.AccountQuota;
-import dev.sluice.core.transport.Attempt;
-import dev.sluice.core.transport.ConfigurationSetListing;
+import dev.sluice.core.transport.ForwardingTransport;
 import dev.sluice.core.transport.Transport;
 import java.time.Instant;
 import java.util.Objects;
@@ -16,14 +14,13 @@ import java.util.Optional;
  *
  * <p>Thread-safe.
  */
-public final class QuotaStamp implements Transport {
-  private final Transport transport;
+public final class QuotaStamp extends ForwardingTransport {
   private final Clock clock;
   private volatile Instant lastRead;
 
   /** Wraps {@code transport}; reads are dated by {@code clock}. */
   public QuotaStamp(Transport transport, Clock clock) {
-    this.transport = Objects.requireNonNull(transport, "transport");
+    super(transport);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -39,45 +36,5 @@ public final class QuotaStamp implements Transport {
       lastRead = Instant.ofEpochMilli(clock.millis());
     }
     return q;
-  }
-
-  @Override
-  public String name() {
-    return transport.name();
-  }
-
-  @Override
-  public int maxRecipients() {
-    return transport.maxRecipients();
-  }
-
-  @Override
-  public long maxMessageSize() {
-    return transport.maxMessageSize();
-  }
-
-  @Override
-  public Attempt send(Envelope envelope, byte[] content) {
-    return transport.send(envelope, content);
-  }
-
-  @Override
-  public ConfigurationSetListing configurationSets() {
-    return transport.configurationSets();
-  }
-
-  @Override
-  public long connectionsOpened() {
-    return transport.connectionsOpened();
-  }
-
-  @Override
-  public void close() {
-    transport.close();
-  }
-
-  @Override
-  public String toString() {
-    return transport.toString();
   }
 }
