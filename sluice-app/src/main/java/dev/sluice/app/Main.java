@@ -46,6 +46,7 @@ public final class Main implements Runnable {
     cl.addSubcommand("queue", new CommandLine(new QueueCommand(System.getenv())));
     cl.addSubcommand("suppression", new CommandLine(new SuppressionCommand(System.getenv())));
     cl.addSubcommand("status", new CommandLine(new StatusCommand(System.getenv())));
+    cl.addSubcommand("reload", new CommandLine(new ReloadCommand(System.getenv())));
     cl.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, System.err)));
     cl.addSubcommand(
         "passwd",

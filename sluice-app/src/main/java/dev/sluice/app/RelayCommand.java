@@ -97,6 +97,9 @@ final class RelayCommand implements Callable<Integer> {
       err.println("sluice relay: " + e.getMessage());
       return 1;
     }
+    CommandLine.ParseResult parse = spec.commandLine().getParseResult();
+    relay.reloadFrom(settings, () -> flags.resolve(OPTIONS, parse, env));
+    onHangup(relay);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -109,6 +112,27 @@ final class RelayCommand implements Callable<Integer> {
     banner(relay, out);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * SIGHUP reloads the configuration (as {@code sluice reload} and {@code POST /api/reload} do), as
+   * systemd's {@code ExecReload} and Postfix's habit expect; without this, the JVM would take it as
+   * a request to stop.
+   */
+  private static void onHangup(Relay relay) {
+    Hangup.handle(
+        () ->
+            Thread.ofVirtual()
+                .name("sluice-reload")
+                .start(
+                    () -> {
+                      try {
+                        relay.reload(); // it logs what it applied, or why it refused
+                      } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(RelayCommand.class)
+                            .warn("SIGHUP: reload failed: {}", e.toString());
+                      }
+                    }));
   }
 
   /**

@@ -38,19 +38,7 @@ final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int FAILURES_SHOWN = 10;
 
-  @Option(
-      names = "--admin",
-      paramLabel = "URL",
-      description = "The relay's admin API. Default: ${DEFAULT-VALUE}.")
-  String admin = AdminClient.DEFAULT_URL;
-
-  @Option(
-      names = "--token",
-      paramLabel = "TOKEN",
-      description =
-          "The admin token, when the relay has one. Default: environment SLUICE_ADMIN_TOKEN"
-              + " (or SLUICE_RELAY_ADMIN_TOKEN); prefer it to this flag, which others can see.")
-  String token;
+  @CommandLine.Mixin AdminFlags adminFlags = new AdminFlags();
 
   @Option(names = "--json", description = "Prints the relay's answer as JSON.")
   boolean json;
@@ -69,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AdminClient client;
     try {
-      client = AdminClient.of(admin, AdminClient.token(token, env));
+      client = adminFlags.client(env);
     } catch (IllegalArgumentException e) {
       err.println("sluice status: " + e.getMessage());
       return 2;

@@ -133,6 +133,14 @@ public final class DeliveryScheduler implements AutoCloseable {
     return new Builder(spool, sender);
   }
 
+  /**
+   * Replaces the retry policy (a reload): every deferral decided from now on follows it; a message
+   * already waiting keeps the due time it was given.
+   */
+  public void setPolicy(RetryPolicy policy) {
+    recorder.setPolicy(policy);
+  }
+
   /** Starts one worker per owned bucket. May be called once. */
   public DeliveryScheduler start() {
     synchronized (lifecycle) {

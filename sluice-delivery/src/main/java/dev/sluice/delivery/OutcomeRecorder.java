@@ -37,7 +37,8 @@ final class OutcomeRecorder {
   private static final Logger OUTCOMES = LoggerFactory.getLogger(DeliveryScheduler.OUTCOME_LOGGER);
 
   private final Spool spool;
-  private final RetryPolicy policy;
+  // Replaced whole by a reload; each outcome reads it once.
+  private volatile RetryPolicy policy;
   private final EventSink events;
   private final Clock clock;
   private final RandomGenerator random;
@@ -66,6 +67,11 @@ final class OutcomeRecorder {
     this.gate = gate;
     this.executor = executor;
     this.rescheduled = rescheduled;
+  }
+
+  /** Replaces the retry policy; outcomes recorded from now on use it. */
+  void setPolicy(RetryPolicy next) {
+    this.policy = java.util.Objects.requireNonNull(next, "policy");
   }
 
   /**

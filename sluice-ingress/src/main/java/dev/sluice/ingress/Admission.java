@@ -45,8 +45,8 @@ public final class Admission {
   private static final String NO_ROOM = "Insufficient disk space for the queue, try again later";
 
   private final Spool spool;
-  private final long highWater;
-  private final ByteSize minFree;
+  private volatile long highWater;
+  private volatile ByteSize minFree;
   private final long maxAgeNanos;
   private final Clock clock;
   private final AtomicBoolean reading = new AtomicBoolean();
@@ -159,6 +159,20 @@ public final class Admission {
     }
     long n = refused.get() + r.map(SpoolRefusal::refused).orElse(0L);
     return new Intake("refusing: " + kind.words, st.detail(), Optional.of(st.since()), n);
+  }
+
+  /**
+   * Sets new limits (a reload); the next check uses them.
+   *
+   * @param highWater the most messages the spool may hold before new mail waits
+   * @param minFree the free space kept on the spool's disk
+   */
+  public void setLimits(long highWater, ByteSize minFree) {
+    if (highWater < 1) {
+      throw new IllegalArgumentException("highWater must be >= 1, got " + highWater);
+    }
+    this.minFree = Objects.requireNonNull(minFree, "minFree");
+    this.highWater = highWater;
   }
 
   /** The high-water mark in messages. */

@@ -17,8 +17,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * A server TLS context from the PEM files a certificate authority hands out: a certificate chain
@@ -37,6 +39,21 @@ public final class PemTls {
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
   public static SSLContext serverContext(Path certificateChain, Path privateKey) {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(new KeyManager[] {keyManager(certificateChain, privateKey)}, null, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS implementation: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads the files into a key manager for a server context.
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong with it
+   */
+  static X509ExtendedKeyManager keyManager(Path certificateChain, Path privateKey) {
     List<Certificate> chain = new ArrayList<>();
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -52,6 +69,13 @@ public final class PemTls {
           certificateChain + ": no -----BEGIN CERTIFICATE----- block found");
     }
     PrivateKey key = key(privateKey);
+    if (!matches(key, chain.get(0).getPublicKey())) {
+      throw new IllegalArgumentException(
+          privateKey
+              + " does not match "
+              + certificateChain
+              + ": the key is not the private half of the first certificate");
+    }
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
@@ -60,12 +84,46 @@ public final class PemTls {
       KeyManagerFactory kmf =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, none);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), null, null);
-      return ctx;
+      for (KeyManager km : kmf.getKeyManagers()) {
+        if (km instanceof X509ExtendedKeyManager x) {
+          return x;
+        }
+      }
+      throw new IllegalStateException("the JDK's key manager factory made no X.509 key manager");
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException(
           privateKey + " does not match " + certificateChain + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether {@code key} is the private half of {@code publicKey}: a signature made with the one
+   * verifies with the other. Checked before the files are served, so that a certificate renewed
+   * without its key is refused at load rather than failing every handshake after it.
+   */
+  private static boolean matches(PrivateKey key, java.security.PublicKey publicKey) {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          default -> null;
+        };
+    if (algorithm == null || !key.getAlgorithm().equals(publicKey.getAlgorithm())) {
+      return algorithm == null; // an algorithm not checked here is left to the handshake
+    }
+    try {
+      byte[] probe = "sluice key check".getBytes(StandardCharsets.US_ASCII);
+      java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+      sign.initSign(key);
+      sign.update(probe);
+      byte[] signature = sign.sign();
+      java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+      verify.initVerify(publicKey);
+      verify.update(probe);
+      return verify.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 

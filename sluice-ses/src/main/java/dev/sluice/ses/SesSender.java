@@ -79,6 +79,8 @@ public final class SesSender implements MessageSender, AutoCloseable {
   // The ceiling before the share is applied: MaxSendRate, the rate set by hand, or -1 (unlimited).
   private volatile double baseCeiling;
   private volatile double share = 1.0;
+  // The rate set by hand (NaN: follow the account's MaxSendRate; negative: unlimited).
+  private volatile double rateOverride;
   private volatile boolean dailyPaused;
   // False while the rate is unlimited, so unshaped sending skips the bucket's lock entirely.
   private volatile boolean shaped;
@@ -97,7 +99,8 @@ public final class SesSender implements MessageSender, AutoCloseable {
     this.clock = clock;
     this.inFlight = new Semaphore(config.maxInFlight(), true);
     this.pending = new Semaphore(config.maxPending(), true);
-    double initial = Double.isNaN(config.rateOverride()) ? -1 : config.rateOverride();
+    this.rateOverride = config.rateOverride();
+    double initial = Double.isNaN(rateOverride) ? -1 : rateOverride;
     this.baseCeiling = initial;
     this.aimd =
         new AimdRate(
@@ -457,7 +460,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
     AccountQuota fresh = q.get();
     quota = fresh;
     sentSinceRefresh.set(0);
-    if (Double.isNaN(config.rateOverride())) {
+    if (Double.isNaN(rateOverride)) {
       baseCeiling = fresh.maxSendRate();
       applyCeiling(false);
     }
@@ -466,6 +469,31 @@ public final class SesSender implements MessageSender, AutoCloseable {
       LOG.info("daily quota has room again; resuming");
     }
     dailyPaused = spent;
+  }
+
+  /**
+   * Sets the rate by hand, as {@link SenderConfig#rateOverride} does at start (a reload): the
+   * ceiling moves at once and the current rate with it in the same proportion, so a rate halved
+   * halves sending from the next reservation and a rate doubled doubles it; sends already waiting
+   * for tokens read the new rate within a second.
+   *
+   * @param recipientsPerSecond the rate; NaN to follow the account's MaxSendRate (as last read),
+   *     negative for unlimited
+   */
+  public void setRateOverride(double recipientsPerSecond) {
+    rateOverride = recipientsPerSecond;
+    AccountQuota q = quota;
+    if (Double.isNaN(recipientsPerSecond)) {
+      baseCeiling = q == null ? -1 : q.maxSendRate();
+    } else {
+      baseCeiling = recipientsPerSecond;
+    }
+    applyCeiling(true);
+  }
+
+  /** The rate set by hand: NaN when it follows the account, negative when unlimited. */
+  public double rateOverride() {
+    return rateOverride;
   }
 
   /**

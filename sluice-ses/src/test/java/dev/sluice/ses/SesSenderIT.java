@@ -161,6 +161,38 @@ class SesSenderIT {
   }
 
   @Test
+  void setRateOverride_downUpUnlimitedAndBackToTheAccount_ceilingAndRateFollowAtOnce()
+      throws Exception {
+    try (SimulatorHarness h = new SimulatorHarness("max-send-rate=40/s")) {
+      try (SesSender s =
+          sender(
+              SesV2Transport.create(h.api(false)),
+              SenderConfig.builder().maxInFlight(8).rateOverride(20).build())) {
+        assertThat(s.rateCeiling()).isEqualTo(20.0);
+        s.setRateOverride(5); // a reload lowering the rate
+        assertThat(s.rateCeiling()).isEqualTo(5.0);
+        assertThat(s.currentRate()).isEqualTo(5.0);
+        s.setRateOverride(30); // and raising it: no additive climb from 5
+        assertThat(s.currentRate()).isEqualTo(30.0);
+        s.setRateOverride(-1);
+        assertThat(s.currentRate()).isNegative();
+        s.setRateOverride(Double.NaN); // back to the account's MaxSendRate as last read
+        assertThat(s.rateOverride()).isNaN();
+        assertThat(s.rateCeiling()).isEqualTo(40.0);
+        s.refreshQuota(); // and it stays with the account on the next reading
+        assertThat(s.rateCeiling()).isEqualTo(40.0);
+        s.setShare(0.5); // a share applies to a rate set by hand too
+        s.setRateOverride(10);
+        assertThat(s.rateCeiling()).isEqualTo(5.0);
+        s.refreshQuota(); // a reading of the account does not undo a rate set by hand
+        assertThat(s.rateCeiling()).isEqualTo(5.0);
+        assertThat(s.send(message(0, "r0@example.net")).get(20, TimeUnit.SECONDS))
+            .isInstanceOf(Outcome.Delivered.class);
+      }
+    }
+  }
+
+  @Test
   void send_atAShareOfZero_doesNotTakeTheDailyQuotaForSpent() throws Exception {
     try (SimulatorHarness h = new SimulatorHarness("max-send-rate=40/s")) {
       try (SesSender s =

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  *                                   (or its header section) as text, at most N octets of it
  * POST   /api/messages/{id}/retry   a waiting or failed message becomes due now
  * DELETE /api/messages/{id}         removes a message in any state
+ * POST   /api/reload                reads the configuration again and applies what can change
+ *                                   live: {"applied":[…],"reread":[…],"restartNeeded":[…]};
+ *                                   400 invalid_config keeps the running configuration
  * </pre>
  *
  * <p>With the relay's feedback store, {@code GET /api/messages/{id}} adds the message's {@code
@@ -59,6 +62,7 @@ final class AdminApi {
   private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final String MESSAGES = "/api/messages";
+  private static final String RELOAD = "/api/reload";
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
   private static final long SPOOL_WAIT_SECONDS = 30;
@@ -68,12 +72,18 @@ final class AdminApi {
   private final PrometheusMeterRegistry registry;
   private final BearerToken token;
   private final Clock clock;
+  private volatile ReloadOutcome.Reloader reloader;
 
   AdminApi(RelayView view, PrometheusMeterRegistry registry, BearerToken token, Clock clock) {
     this.view = view;
     this.registry = registry;
     this.token = token;
     this.clock = clock;
+  }
+
+  /** Where {@code POST /api/reload} goes; until set, it answers 404 reload_unavailable. */
+  void onReload(ReloadOutcome.Reloader r) {
+    this.reloader = r;
   }
 
   /** Answers one request without a body; never throws. */
@@ -157,6 +167,11 @@ final class AdminApi {
     if (path.equals(FeedbackApi.HISTORY) || path.startsWith(FeedbackApi.SUPPRESSION)) {
       return feedback(method, path, q, requestBody);
     }
+    if (path.equals(RELOAD)) {
+      allow(method, "POST");
+      params(q, Set.of());
+      return reload();
+    }
     if (path.equals(MESSAGES)) {
       allow(method, "GET");
       return list(params(q, Set.of("state", "domain", "after", "limit")));
@@ -178,6 +193,28 @@ final class AdminApi {
       return show(id, params(q, Set.of("content", "max")));
     }
     throw notFound(method, path);
+  }
+
+  private AdminResponse reload() {
+    ReloadOutcome.Reloader r = reloader;
+    if (r == null) {
+      throw new AdminRefusal(
+          AdminError.RELOAD_UNAVAILABLE,
+          "This relay was started without a configuration to read again");
+    }
+    ReloadOutcome o;
+    try {
+      o = r.reload();
+    } catch (ReloadOutcome.Refused e) {
+      throw new AdminRefusal(
+          AdminError.INVALID_CONFIG,
+          "Configuration refused, the running one is kept: " + e.getMessage());
+    }
+    ObjectNode body = F.objectNode();
+    o.applied().forEach(body.putArray("applied")::add);
+    o.reread().forEach(body.putArray("reread")::add);
+    o.restartNeeded().forEach(body.putArray("restartNeeded")::add);
+    return AdminResponse.json(200, body);
   }
 
   private AdminResponse feedback(String method, String path, QueryStringDecoder q, byte[] body) {

@@ -19,12 +19,16 @@ import java.util.Locale;
  *       {@code [0-9A-Za-z]})</td></tr>
  *   <tr><td>400</td><td>{@code invalid_address}</td><td>an address SES would refuse, with its
  *       words</td></tr>
+ *   <tr><td>400</td><td>{@code invalid_config}</td><td>a reload found the configuration invalid;
+ *       the running one is kept</td></tr>
  *   <tr><td>401</td><td>{@code auth_required}</td><td>a token is configured and the request has
  *       no {@code Authorization: Bearer} header (sent with {@code WWW-Authenticate})</td></tr>
  *   <tr><td>401</td><td>{@code invalid_token}</td><td>the bearer token is wrong</td></tr>
  *   <tr><td>404</td><td>{@code not_found}</td><td>no such path</td></tr>
  *   <tr><td>404</td><td>{@code no_such_message}</td><td>neither the spool nor the history holds
  *       that message</td></tr>
+ *   <tr><td>404</td><td>{@code reload_unavailable}</td><td>the relay was started without a
+ *       configuration to read again (embedded in a program)</td></tr>
  *   <tr><td>404</td><td>{@code not_suppressed}</td><td>the address is not on the suppression
  *       list</td></tr>
  *   <tr><td>405</td><td>{@code method_not_allowed}</td><td>the path exists; {@code Allow} names its
@@ -44,11 +48,13 @@ public enum AdminError {
   INVALID_PARAMETER(400),
   INVALID_ID(400),
   INVALID_ADDRESS(400),
+  INVALID_CONFIG(400),
   AUTH_REQUIRED(401),
   INVALID_TOKEN(401),
   NOT_FOUND(404),
   NO_SUCH_MESSAGE(404),
   NOT_SUPPRESSED(404),
+  RELOAD_UNAVAILABLE(404),
   METHOD_NOT_ALLOWED(405),
   MESSAGE_ACTIVE(409),
   REQUEST_TOO_LARGE(413),

@@ -202,6 +202,11 @@ public final class AdminServer implements AutoCloseable {
     return ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
+  /** Sends {@code POST /api/reload} to {@code reloader}; until called, it answers 404. */
+  public void onReload(ReloadOutcome.Reloader reloader) {
+    api.onReload(reloader);
+  }
+
   /**
    * The server's base URL, e.g. {@code http://127.0.0.1:8588/}, once started; the host as
    * configured.

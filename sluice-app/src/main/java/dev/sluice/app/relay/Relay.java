@@ -6,12 +6,14 @@ import dev.sluice.app.admin.DoorMetrics;
 import dev.sluice.app.admin.QuotaStamp;
 import dev.sluice.app.admin.RelayMetrics;
 import dev.sluice.app.admin.RelayView;
+import dev.sluice.app.admin.ReloadOutcome;
 import dev.sluice.app.admin.SenderView;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
 import dev.sluice.core.Durations;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
+import dev.sluice.core.config.Settings;
 import dev.sluice.core.ses.ConfigurationSetCatalog;
 import dev.sluice.core.ses.ListedConfigurationSets;
 import dev.sluice.core.spool.QueueId;
@@ -30,7 +32,8 @@ import dev.sluice.feedback.store.StoreInUseException;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
-import dev.sluice.ingress.PemTls;
+import dev.sluice.ingress.Networks;
+import dev.sluice.ingress.ServerTls;
 import dev.sluice.ingress.SesHeaderRules;
 import dev.sluice.ingress.SmtpIngress;
 import dev.sluice.ingress.UserStore;
@@ -58,6 +61,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,10 +94,24 @@ public final class Relay implements AutoCloseable {
   private final int httpPort;
   private final URI adminUri;
   private final int snsPort;
+  private final Live live;
+  private volatile RelayReloader reloader;
   private boolean closed;
 
   /** How often at most a message naming an unknown configuration set reads the account's again. */
   private static final Duration CONFIGURATION_SET_MISS = Duration.ofSeconds(10);
+
+  /**
+   * What a reload changes in place: the doors' access rules and per-client limit exceptions, the
+   * TLS certificate (when TLS is on), the intake limits, and the admin server that takes {@code
+   * POST /api/reload} (null when off).
+   */
+  record Live(
+      AccessPolicy access,
+      ServerTls tls,
+      AtomicReference<Networks> limitExceptions,
+      Admission admission,
+      AdminServer admin) {}
 
   /** A listener that stops within a grace, answering what it holds. */
   @FunctionalInterface
@@ -124,7 +142,8 @@ public final class Relay implements AutoCloseable {
       int smtpPort,
       int httpPort,
       URI adminUri,
-      int snsPort) {
+      int snsPort,
+      Live live) {
     this.config = config;
     this.spool = spool;
     this.feedback = feedback;
@@ -137,6 +156,7 @@ public final class Relay implements AutoCloseable {
     this.smtpPort = smtpPort;
     this.httpPort = httpPort;
     this.snsPort = snsPort;
+    this.live = live;
   }
 
   /** Starts with the process environment and home directory (for {@code relay.upstream=auto}). */
@@ -170,10 +190,13 @@ public final class Relay implements AutoCloseable {
       Map<String, String> env,
       Path home,
       dev.sluice.feedback.SesEventRecorder sesEvents) {
-    SSLContext tls =
+    ServerTls serverTls =
         config.tlsCertificate() == null
             ? null
-            : PemTls.serverContext(config.tlsCertificate(), config.tlsKey());
+            : ServerTls.load(config.tlsCertificate(), config.tlsKey());
+    SSLContext tls = serverTls == null ? null : serverTls.context();
+    AtomicReference<Networks> limitExceptions =
+        new AtomicReference<>(config.clientLimitExceptions());
     AccessPolicy access = new AccessPolicy(config.relayNetworks(), loadUsers(config));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     if (config.kafka().distributed() && config.hold()) {
@@ -267,7 +290,7 @@ public final class Relay implements AutoCloseable {
                     accepted,
                     sesHeaders,
                     suppressions(feedback)),
-                config.clientLimitExceptions()::contains,
+                a -> limitExceptions.get().contains(a),
                 doorMetrics.smtp());
         smtp.start();
         doors.add(smtp::stop);
@@ -298,6 +321,7 @@ public final class Relay implements AutoCloseable {
         httpPort = http.port();
       }
       URI adminUri = null;
+      AdminServer adminServer = null;
       if (config.admin().enabled()) {
         door =
             new Opening(
@@ -317,6 +341,7 @@ public final class Relay implements AutoCloseable {
         admin.start();
         doors.add(grace -> admin.close());
         adminUri = admin.uri();
+        adminServer = admin;
       }
       SesEventsIntake intake = null;
       if (config.sesEvents().enabled()) {
@@ -366,7 +391,8 @@ public final class Relay implements AutoCloseable {
           smtpPort,
           httpPort,
           adminUri,
-          intake == null ? -1 : intake.snsPort());
+          intake == null ? -1 : intake.snsPort(),
+          new Live(access, serverTls, limitExceptions, admission, adminServer));
     } catch (IOException | RuntimeException e) {
       stopDoors(doors, Duration.ZERO);
       stopDelivery(delivery, config);
@@ -604,7 +630,7 @@ public final class Relay implements AutoCloseable {
                         }));
   }
 
-  private static UserStore loadUsers(RelayConfig config) {
+  static UserStore loadUsers(RelayConfig config) {
     if (config.usersFile() == null) {
       return UserStore.EMPTY;
     }
@@ -616,7 +642,44 @@ public final class Relay implements AutoCloseable {
     }
   }
 
-  /** The configuration it runs with. */
+  /**
+   * Makes the relay reloadable ({@code POST /api/reload}, {@link #reload()}): a reload resolves
+   * {@code source} again (the configuration file and environment read anew, the command line's
+   * flags as given) and applies what can change while running; the rest it names.
+   *
+   * @param started the settings the relay was started with ({@link #config()} came from them)
+   * @param source resolves the settings again; may throw {@link
+   *     dev.sluice.core.config.ConfigException}
+   */
+  public void reloadFrom(Settings started, java.util.function.Supplier<Settings> source) {
+    RelayReloader r = new RelayReloader(this, started, source);
+    reloader = r;
+    if (live.admin() != null) {
+      live.admin().onReload(r::reload);
+    }
+  }
+
+  /**
+   * Reads the configuration again and applies what can change live (see {@link RelayReloader}).
+   *
+   * @throws ReloadOutcome.Refused when it is invalid, or when {@link #reloadFrom} was not called;
+   *     nothing was applied
+   */
+  public ReloadOutcome reload() {
+    RelayReloader r = reloader;
+    if (r == null) {
+      throw new ReloadOutcome.Refused(
+          "this relay was started without a configuration to read again");
+    }
+    return r.reload();
+  }
+
+  /** The parts a reload changes in place. */
+  Live live() {
+    return live;
+  }
+
+  /** The configuration it started with; a reload does not change it. */
   public RelayConfig config() {
     return config;
   }

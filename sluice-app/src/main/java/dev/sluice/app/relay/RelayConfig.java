@@ -195,7 +195,8 @@ public record RelayConfig(
           RELAY_NETWORKS,
           "Clients (CIDR) the per-client connection limit does not apply to (they count toward the"
               + " total only): every local application shares 127.0.0.1. relay-networks means"
-              + " access.relay-networks (like Postfix's $mynetworks); empty: none.",
+              + " access.relay-networks (like Postfix's $mynetworks); empty: none."
+              + " Reloadable (sluice reload).",
           RelayConfig::limitExceptions);
 
   /** Stress threshold. */
@@ -237,7 +238,8 @@ public record RelayConfig(
       key(
           "tls.certificate",
           "",
-          "PEM certificate chain for STARTTLS (and HTTPS); empty offers no TLS, so only loopback clients may log in.",
+          "PEM certificate chain for STARTTLS (and HTTPS); empty offers no TLS, so only loopback clients may log in."
+              + " Reloadable while TLS stays on (sluice reload reads it again).",
           RelayConfig::path);
 
   /** TLS key. */
@@ -245,7 +247,7 @@ public record RelayConfig(
       key(
           "tls.key",
           "",
-          "PEM private key (unencrypted PKCS#8) for tls.certificate.",
+          "PEM private key (unencrypted PKCS#8) for tls.certificate. Reloadable (sluice reload).",
           RelayConfig::path);
 
   /** HTTP bind address. */
@@ -285,7 +287,7 @@ public record RelayConfig(
       key(
           "access.relay-networks",
           "127.0.0.0/8, ::1/128",
-          "Client networks (CIDR) that may send without logging in; empty: only logged-in users.",
+          "Client networks (CIDR) that may send without logging in; empty: only logged-in users. Reloadable (sluice reload).",
           Networks::parse);
 
   /** Users file. */
@@ -293,7 +295,8 @@ public record RelayConfig(
       key(
           "access.users-file",
           "",
-          "File of name:hash lines (made by 'sluice passwd') for SMTP AUTH and HTTP Basic; empty: no logins.",
+          "File of name:hash lines (made by 'sluice passwd') for SMTP AUTH and HTTP Basic; empty: no logins."
+              + " Reloadable (sluice reload reads it again).",
           RelayConfig::path);
 
   /** Spool directory. */
@@ -317,7 +320,8 @@ public record RelayConfig(
       key(
           "spool.high-water",
           "1000000",
-          "Messages the spool may hold before new mail is refused with 452 4.3.1 (HTTP 503).",
+          "Messages the spool may hold before new mail is refused with 452 4.3.1 (HTTP 503)."
+              + " Reloadable (sluice reload).",
           RelayConfig::positiveLong);
 
   /** Disk floor. */
@@ -325,7 +329,8 @@ public record RelayConfig(
       key(
           "spool.min-free-disk",
           "512MB",
-          "Free space kept on the spool's disk; below it new mail is refused with 452 4.3.1 (HTTP 503).",
+          "Free space kept on the spool's disk; below it new mail is refused with 452 4.3.1 (HTTP 503)."
+              + " Reloadable (sluice reload).",
           ByteSize::parse);
 
   /** Hold. */
@@ -360,7 +365,7 @@ public record RelayConfig(
           "max-send-rate",
           "account",
           "Recipients per second to send at: account follows the live MaxSendRate (GetAccount), or e.g."
-              + " 200/s, or unlimited.",
+              + " 200/s, or unlimited. Reloadable (sluice reload).",
           RelayConfig::sendRate);
 
   /** In flight. */
@@ -398,7 +403,7 @@ public record RelayConfig(
           "retry.delays",
           "1m,2m,5m,10m,20m,30m,1h",
           "Waits between tries of a deferred message (the last repeats), each with full jitter;"
-              + " throttles do not count as tries.",
+              + " throttles do not count as tries. Reloadable (sluice reload).",
           s -> {
             dev.sluice.delivery.RetryPolicy.parseDelays(s);
             return s;
@@ -409,7 +414,8 @@ public record RelayConfig(
       key(
           "expiry",
           "1d",
-          "How long after it was received a message that keeps being deferred fails (Postfix's bounce age).",
+          "How long after it was received a message that keeps being deferred fails (Postfix's bounce age)."
+              + " Reloadable (sluice reload).",
           Durations::parse);
 
   /** Events log. */
