@@ -2,7 +2,6 @@ package dev.sluice.app;
 
 import dev.sluice.bench.Bench;
 import dev.sluice.bench.BenchOptions;
-import dev.sluice.bench.BenchTarget;
 import dev.sluice.bench.Probe;
 import dev.sluice.bench.Progress;
 import dev.sluice.bench.report.BenchRun;
@@ -10,6 +9,7 @@ import dev.sluice.core.ByteSize;
 import dev.sluice.core.Durations;
 import dev.sluice.core.Rate;
 import dev.sluice.ses.HttpClientKind;
+import dev.sluice.ses.UpstreamUrl;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import java.io.ByteArrayInputStream;
@@ -237,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       List<BenchOptions> all = new ArrayList<>();
       for (String u : urls) {
-        all.add(options(BenchTarget.parse(u, region)));
+        all.add(options(UpstreamUrl.parse(u, region)));
       }
       if (probe) {
         Probe.print(Probe.probeAll(all, tlsContext()), out);
@@ -290,7 +290,7 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private BenchOptions options(BenchTarget t) throws IOException, GeneralSecurityException {
+  private BenchOptions options(UpstreamUrl t) throws IOException, GeneralSecurityException {
     List<String> recipients = to.isEmpty() ? List.of(SIMULATOR_SUCCESS) : to;
     if (t.realSes() && !realRecipients) {
       for (String r : recipients) {

@@ -208,7 +208,7 @@ public final class Bench {
           : new Rate(r) + " (--max-send-rate" + each + ")";
     }
     Optional<AccountQuota> q;
-    try (Transport t = Transports.open(options, 1)) {
+    try (Transport t = options.openTransport(1)) {
       q = t.quota();
     }
     if (q.isEmpty()) {

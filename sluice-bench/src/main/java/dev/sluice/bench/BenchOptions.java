@@ -1,6 +1,9 @@
 package dev.sluice.bench;
 
+import dev.sluice.core.transport.Transport;
 import dev.sluice.ses.HttpClientKind;
+import dev.sluice.ses.UpstreamTransports;
+import dev.sluice.ses.UpstreamUrl;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +33,7 @@ import software.amazon.awssdk.http.TlsTrustManagersProvider;
  * @param httpClient the HTTP client under the blocking SDK client for API targets
  */
 public record BenchOptions(
-    BenchTarget target,
+    UpstreamUrl target,
     List<Integer> levels,
     int processes,
     long messages,
@@ -68,5 +71,14 @@ public record BenchOptions(
     }
     out.add(max);
     return out;
+  }
+
+  /** Opens the transport to the target with up to {@code concurrency} connections. */
+  Transport openTransport(int concurrency) {
+    return UpstreamTransports.open(
+        target(),
+        concurrency,
+        new UpstreamTransports.Connection(
+            credentials(), keepAlive(), asyncClient(), trust(), tls(), httpClient()));
   }
 }

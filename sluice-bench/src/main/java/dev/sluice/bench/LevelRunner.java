@@ -73,7 +73,7 @@ final class LevelRunner {
             .retries(1, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMinutes(1))
             .listener(listener)
             .build();
-    Transport transport = Transports.open(options, concurrency);
+    Transport transport = options.openTransport(concurrency);
     long connectionsBefore;
     MessageFactory messages =
         new MessageFactory(

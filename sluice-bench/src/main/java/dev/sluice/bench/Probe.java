@@ -1,6 +1,7 @@
 package dev.sluice.bench;
 
 import dev.sluice.core.transport.Transport;
+import dev.sluice.ses.UpstreamUrl;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -33,12 +34,12 @@ public final class Probe {
 
   /** Probes one target. */
   public static Timings probe(BenchOptions o, SSLContext tls) throws IOException {
-    BenchTarget t = o.target();
+    UpstreamUrl t = o.target();
     URI e = t.endpoint();
     String host = e != null ? e.getHost() : "email." + t.region() + ".amazonaws.com";
     boolean https = e == null || "https".equals(e.getScheme());
     int port = e != null && e.getPort() > 0 ? e.getPort() : https ? 443 : 80;
-    boolean api = t.kind() == BenchTarget.Kind.SES_V2 || t.kind() == BenchTarget.Kind.SES_V1;
+    boolean api = t.kind() == UpstreamUrl.Kind.SES_V2 || t.kind() == UpstreamUrl.Kind.SES_V1;
     long t0 = System.nanoTime();
     InetAddress[] addrs = InetAddress.getAllByName(host);
     double dns = ms(t0);
@@ -61,7 +62,7 @@ public final class Probe {
     double cold = Double.NaN;
     double warm = Double.NaN;
     if (api) {
-      try (Transport tr = Transports.open(o, 1)) {
+      try (Transport tr = o.openTransport(1)) {
         long t3 = System.nanoTime();
         tr.quota();
         cold = ms(t3);

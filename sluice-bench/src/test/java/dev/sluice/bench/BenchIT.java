@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.bench.report.BenchRun;
 import dev.sluice.bench.report.LevelResult;
 import dev.sluice.ses.HttpClientKind;
+import dev.sluice.ses.UpstreamUrl;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import java.time.Duration;
@@ -21,7 +22,7 @@ class BenchIT {
   private static BenchOptions options(
       Simulator sim, List<Integer> levels, long messages, boolean keepAlive) {
     return new BenchOptions(
-        BenchTarget.parse("ses-v2+http://127.0.0.1:" + sim.httpEndpoint().getPort(), "us-east-1"),
+        UpstreamUrl.parse("ses-v2+http://127.0.0.1:" + sim.httpEndpoint().getPort(), "us-east-1"),
         levels,
         1,
         messages,
@@ -65,7 +66,7 @@ class BenchIT {
       BenchOptions base = options(sim, List.of(4), 40, true);
       BenchOptions o =
           new BenchOptions(
-              BenchTarget.parse("ses-smtp://AKID:pw@127.0.0.1:" + sim.smtpPort(), "us-east-1"),
+              UpstreamUrl.parse("ses-smtp://AKID:pw@127.0.0.1:" + sim.smtpPort(), "us-east-1"),
               base.levels(),
               1,
               40,
@@ -157,7 +158,7 @@ class BenchIT {
           .isEqualTo("none: the target's MaxSendRate is unlimited");
       BenchOptions smtp =
           new BenchOptions(
-              BenchTarget.parse("smtp://127.0.0.1:" + sim.smtpPort(), "us-east-1"),
+              UpstreamUrl.parse("smtp://127.0.0.1:" + sim.smtpPort(), "us-east-1"),
               List.of(1),
               1,
               5,

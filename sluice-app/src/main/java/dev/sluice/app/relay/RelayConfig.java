@@ -641,7 +641,7 @@ public record RelayConfig(
     if (s.equals(Upstream.AUTO) || s.equals(Upstream.SIMULATOR)) {
       return s;
     }
-    dev.sluice.bench.BenchTarget.parse(s, "us-east-1"); // throws saying what is wrong
+    dev.sluice.ses.UpstreamUrl.parse(s, "us-east-1"); // throws saying what is wrong
     return s;
   }
 

@@ -1,9 +1,9 @@
 package dev.sluice.app.relay;
 
-import dev.sluice.bench.BenchTarget;
-import dev.sluice.bench.Transports;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.ses.HttpClientKind;
+import dev.sluice.ses.UpstreamTransports;
+import dev.sluice.ses.UpstreamUrl;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import java.net.URI;
@@ -33,13 +33,13 @@ public final class Upstream implements AutoCloseable {
   private static final AwsCredentialsProvider ANY =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("SLUICELOCAL", "not-a-secret"));
 
-  private final BenchTarget target;
+  private final UpstreamUrl target;
   private final Simulator simulator;
   private final String description;
   private final AwsCredentialsProvider credentials;
 
   private Upstream(
-      BenchTarget target,
+      UpstreamUrl target,
       Simulator simulator,
       String description,
       AwsCredentialsProvider credentials) {
@@ -61,7 +61,7 @@ public final class Upstream implements AutoCloseable {
     String u = c.upstream();
     if (u.equals(AUTO)) {
       if (region != null && awsCredentialsConfigured(env, home)) {
-        BenchTarget t = BenchTarget.parse("ses-v2://" + region, region);
+        UpstreamUrl t = UpstreamUrl.parse("ses-v2://" + region, region);
         return new Upstream(
             t, null, "Amazon SES v2 API in " + region + " (AWS configuration found)", null);
       }
@@ -70,7 +70,7 @@ public final class Upstream implements AutoCloseable {
     if (u.equals(SIMULATOR)) {
       return embedded(c, "relay.upstream=simulator");
     }
-    BenchTarget t = BenchTarget.parse(u, region == null ? "us-east-1" : region);
+    UpstreamUrl t = UpstreamUrl.parse(u, region == null ? "us-east-1" : region);
     // Another endpoint (a simulator, LocalStack) takes any credentials; without AWS configuration
     // the SDK's chain would find none and every call would fail.
     boolean anyCredentials = !t.realSes() && !awsCredentialsConfigured(env, home);
@@ -94,8 +94,8 @@ public final class Upstream implements AutoCloseable {
                 "max-send-rate=" + c.simulatorRate(),
                 "seed=0"));
     URI endpoint = sim.httpEndpoint();
-    BenchTarget t =
-        BenchTarget.parse(
+    UpstreamUrl t =
+        UpstreamUrl.parse(
             "ses-v2+http://" + endpoint.getHost() + ":" + endpoint.getPort(), "us-east-1");
     return new Upstream(
         t,
@@ -149,11 +149,11 @@ public final class Upstream implements AutoCloseable {
 
   /** Opens the transport, sized for {@code concurrency} calls in flight. */
   public Transport openTransport(int concurrency) {
-    Transports.Connection d = Transports.Connection.defaults();
-    return Transports.open(
+    UpstreamTransports.Connection d = UpstreamTransports.Connection.defaults();
+    return UpstreamTransports.open(
         target,
         concurrency,
-        new Transports.Connection(
+        new UpstreamTransports.Connection(
             credentials,
             d.keepAlive(),
             d.asyncClient(),
@@ -163,7 +163,7 @@ public final class Upstream implements AutoCloseable {
   }
 
   /** The target. */
-  public BenchTarget target() {
+  public UpstreamUrl target() {
     return target;
   }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.bench.BenchTarget;
-import dev.sluice.bench.Transports;
 import dev.sluice.core.Clock;
 import dev.sluice.core.Envelope;
 import dev.sluice.core.OutboundMessage;
@@ -17,6 +15,8 @@ import dev.sluice.core.spool.SpoolState;
 import dev.sluice.ses.HttpClientKind;
 import dev.sluice.ses.SenderConfig;
 import dev.sluice.ses.SesSender;
+import dev.sluice.ses.UpstreamTransports;
+import dev.sluice.ses.UpstreamUrl;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -433,15 +433,15 @@ class AdminServerIT {
                     "https-port=off", "smtp-port=off", "max-send-rate=100/s"));
         RelayMetrics metrics = RelayMetrics.start(registry, fx.spool, Clock.system())) {
       URI endpoint = sim.httpEndpoint();
-      BenchTarget target =
-          BenchTarget.parse(
+      UpstreamUrl target =
+          UpstreamUrl.parse(
               "ses-v2+http://" + endpoint.getHost() + ":" + endpoint.getPort(), "us-east-1");
       QuotaStamp transport =
           new QuotaStamp(
-              Transports.open(
+              UpstreamTransports.open(
                   target,
                   4,
-                  new Transports.Connection(
+                  new UpstreamTransports.Connection(
                       StaticCredentialsProvider.create(
                           AwsBasicCredentials.create("AKIDTEST", "secret")),
                       true,

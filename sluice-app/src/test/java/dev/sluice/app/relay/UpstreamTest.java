@@ -3,7 +3,7 @@ package dev.sluice.app.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.bench.BenchTarget;
+import dev.sluice.ses.UpstreamUrl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +21,7 @@ class UpstreamTest {
   void auto_withoutAwsConfiguration_runsTheEmbeddedSimulator() throws Exception {
     try (Upstream u = Upstream.resolve(config(), Map.of("AWS_REGION", "eu-west-1"), home)) {
       assertThat(u.embedded()).isTrue();
-      assertThat(u.target().kind()).isEqualTo(BenchTarget.Kind.SES_V2);
+      assertThat(u.target().kind()).isEqualTo(UpstreamUrl.Kind.SES_V2);
       assertThat(u.target().realSes()).isFalse();
       assertThat(u.description())
           .contains("embedded SES simulator")
@@ -66,7 +66,7 @@ class UpstreamTest {
   void url_isUsedAsGiven_andBadOnesNameTheProblem() {
     try (Upstream u = Upstream.resolve(config("upstream=smtp://127.0.0.1:2525"), Map.of(), home)) {
       assertThat(u.embedded()).isFalse();
-      assertThat(u.target().kind()).isEqualTo(BenchTarget.Kind.SMTP);
+      assertThat(u.target().kind()).isEqualTo(UpstreamUrl.Kind.SMTP);
     }
     assertThatThrownBy(() -> config("upstream=ftp://example.com"))
         .hasMessageContaining("relay.upstream");

@@ -1,10 +1,6 @@
-package dev.sluice.bench;
+package dev.sluice.ses;
 
 import dev.sluice.core.transport.Transport;
-import dev.sluice.ses.HttpClientKind;
-import dev.sluice.ses.SesApiSettings;
-import dev.sluice.ses.SesV1Transport;
-import dev.sluice.ses.SesV2Transport;
 import dev.sluice.ses.smtp.SmtpTransport;
 import dev.sluice.smtp.client.PoolSettings;
 import dev.sluice.smtp.client.SmtpClientConfig;
@@ -18,8 +14,8 @@ import software.amazon.awssdk.http.TlsTrustManagersProvider;
  * Opens the transport a target URL names, sized for a concurrency level: what {@code sluice bench}
  * measures and what the relay delivers through.
  */
-public final class Transports {
-  private Transports() {}
+public final class UpstreamTransports {
+  private UpstreamTransports() {}
 
   /**
    * How to reach a target beyond its URL.
@@ -44,16 +40,8 @@ public final class Transports {
     }
   }
 
-  static Transport open(BenchOptions o, int concurrency) {
-    return open(
-        o.target(),
-        concurrency,
-        new Connection(
-            o.credentials(), o.keepAlive(), o.asyncClient(), o.trust(), o.tls(), o.httpClient()));
-  }
-
   /** Opens the transport for {@code t} with up to {@code concurrency} connections. */
-  public static Transport open(BenchTarget t, int concurrency, Connection o) {
+  public static Transport open(UpstreamUrl t, int concurrency, Connection o) {
     return switch (t.kind()) {
       case SES_V2, SES_V1 -> {
         SesApiSettings s =
@@ -63,7 +51,7 @@ public final class Transports {
                 .withAsyncClient(o.asyncClient())
                 .withHttpClient(o.httpClient())
                 .withTrust(o.trust());
-        yield t.kind() == BenchTarget.Kind.SES_V2
+        yield t.kind() == UpstreamUrl.Kind.SES_V2
             ? SesV2Transport.create(s)
             : SesV1Transport.create(s);
       }
@@ -71,7 +59,7 @@ public final class Transports {
     };
   }
 
-  private static Transport smtp(BenchTarget t, int concurrency, Connection o) {
+  private static Transport smtp(UpstreamUrl t, int concurrency, Connection o) {
     String host = t.endpoint().getHost();
     int port = t.endpoint().getPort();
     PoolSettings pool =
@@ -80,7 +68,7 @@ public final class Transports {
             .withReuse(o.keepAlive())
             .withAcquireTimeout(Duration.ofSeconds(60));
     SmtpCredentials creds = t.user() == null ? null : new SmtpCredentials(t.user(), t.password());
-    if (t.kind() == BenchTarget.Kind.SES_SMTP) {
+    if (t.kind() == UpstreamUrl.Kind.SES_SMTP) {
       return SmtpTransport.ses(host, port, o.tls(), creds, Duration.ofSeconds(30), pool);
     }
     SmtpClientConfig.Builder c =

@@ -1,4 +1,4 @@
-package dev.sluice.bench;
+package dev.sluice.ses;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where a benchmark sends, parsed from a URL whose scheme names the transport:
+ * An upstream — where the relay delivers and where a benchmark sends — parsed from a URL whose
+ * scheme names the transport:
  *
  * <ul>
  *   <li>{@code ses-v2+https://HOST:PORT}, {@code ses-v2+http://…} — the SES v2 API at an endpoint
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  *
  * <p>A target is real SES when its host is an {@code amazonaws.com} SES host or it names only a
  * region; benchmarks then default to mailbox-simulator recipients and refuse real ones unless told.
+ * {@link UpstreamTransports} opens the transport a URL names.
  *
  * @param kind the transport
  * @param endpoint the endpoint for the SDK or the SMTP server's address; null for a bare region
@@ -29,7 +31,7 @@ import java.util.regex.Pattern;
  * @param realSes whether this is Amazon SES itself
  * @param text the URL as given, with any password masked
  */
-public record BenchTarget(
+public record UpstreamUrl(
     Kind kind,
     URI endpoint,
     String region,
@@ -37,7 +39,7 @@ public record BenchTarget(
     String password,
     boolean realSes,
     String text) {
-  /** The transports a benchmark can drive. */
+  /** The transports an upstream URL can name. */
   public enum Kind {
     /** SES API v2. */
     SES_V2,
@@ -54,7 +56,7 @@ public record BenchTarget(
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
 
   /** Parses a target URL; {@code defaultRegion} applies when the URL does not name one. */
-  public static BenchTarget parse(String url, String defaultRegion) {
+  public static UpstreamUrl parse(String url, String defaultRegion) {
     URI u;
     try {
       u = URI.create(url.strip());
@@ -89,7 +91,7 @@ public record BenchTarget(
                   + scheme
                   + "+https://HOST:PORT");
         }
-        return new BenchTarget(
+        return new UpstreamUrl(
             scheme.equals("ses-v2") ? Kind.SES_V2 : Kind.SES_V1,
             null,
             host,
@@ -101,7 +103,7 @@ public record BenchTarget(
       case "ses-v2+https", "ses-v2+http", "ses-v1+https", "ses-v1+http" -> {
         String http = scheme.substring(scheme.indexOf('+') + 1);
         URI endpoint = URI.create(http + "://" + hostPort(host, u.getPort()));
-        return new BenchTarget(
+        return new UpstreamUrl(
             scheme.startsWith("ses-v2") ? Kind.SES_V2 : Kind.SES_V1,
             endpoint,
             region,
@@ -115,7 +117,7 @@ public record BenchTarget(
           throw new IllegalArgumentException(
               "ses-smtp targets need USER:PASSWORD@ (the SMTP credentials)");
         }
-        return new BenchTarget(
+        return new UpstreamUrl(
             Kind.SES_SMTP,
             URI.create("smtp://" + hostPort(host, port(u, 587))),
             region,
@@ -125,7 +127,7 @@ public record BenchTarget(
             shown);
       }
       case "smtp" -> {
-        return new BenchTarget(
+        return new UpstreamUrl(
             Kind.SMTP,
             URI.create("smtp://" + hostPort(host, port(u, 25))),
             region,
