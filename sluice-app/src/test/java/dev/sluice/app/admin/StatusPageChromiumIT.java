@@ -108,7 +108,14 @@ class StatusPageChromiumIT {
         .contains("<span id=\"intake\" class=\"muted\">accepting new mail</span>")
         .containsPattern("<div id=\"intake-banner\" class=\"banner refusing\" hidden");
 
-    assertThat(html).contains("<td class=\"id\">" + fx.failed.value() + "</td>");
+    assertThat(html)
+        .as("a failure's id opens its timeline")
+        .contains(
+            "<td class=\"id\"><a href=\"#message="
+                + fx.failed.value()
+                + "\">"
+                + fx.failed.value()
+                + "</a></td>");
     assertThat(html)
         .as("a reason is shown as text, never run")
         .contains("&lt;script&gt;alert('x')&lt;/script&gt;")
@@ -153,6 +160,67 @@ class StatusPageChromiumIT {
         other.close();
       }
     }
+  }
+
+  @Test
+  void dumpDom_messageRecipientOrSesIdInTheFragment_showsTheMessagesTimeline() throws Exception {
+    try (FeedbackStore store =
+        FeedbackStore.open(
+            temp.resolve("feedback-lookup"), FeedbackSettings.DEFAULTS, Clock.system())) {
+      ReputationFixture.fill(store);
+      store.recordAccepted(
+          "rep1", Instant.now(), "SMTP", "127.0.0.1", 1234, List.of("m0@example.com"));
+      AdminServer other = ReputationFixture.serve(fx, store, TOKEN);
+      try {
+        String page = "http://127.0.0.1:" + other.port() + "/#token=" + TOKEN + "&";
+
+        Path byId = OUT.resolve("status-lookup-id.dom.html");
+        run(byId, "--dump-dom", page + "message=rep1");
+        String html = Files.readString(byId, StandardCharsets.UTF_8);
+        assertThat(html)
+            .contains("Message rep1: no longer in the spool; 7 history lines.")
+            .contains("<td class=\"kind accepted\">accepted</td>")
+            .contains("by SMTP from 127.0.0.1, 1234 bytes, 1 recipient")
+            .contains("<td class=\"kind delivered\">delivered</td>")
+            .contains("<td class=\"id\">ses-rep-1</td>")
+            .contains("<td class=\"recipient\">m0@example.com</td>")
+            .containsPattern("<table id=\"timeline\">");
+        assertThat(count(html, "<td class=\"kind event\">event</td>"))
+            .as("the bounce of each of the five recipients")
+            .isEqualTo(5);
+        assertThat(html).as("the token left the address").doesNotContain(TOKEN);
+
+        Path bySes = OUT.resolve("status-lookup-ses.dom.html");
+        run(bySes, "--dump-dom", page + "message=ses-rep-2");
+        assertThat(Files.readString(bySes, StandardCharsets.UTF_8))
+            .contains("Message rep2: no longer in the spool;")
+            .contains("<td class=\"id\">ses-rep-2</td>");
+
+        Path byRecipient = OUT.resolve("status-lookup-recipient.dom.html");
+        run(byRecipient, "--dump-dom", page + "recipient=m0%40example.com");
+        assertThat(Files.readString(byRecipient, StandardCharsets.UTF_8))
+            .contains("1 message to m0@example.com, newest first.")
+            .contains("<a href=\"#message=rep1\">rep1</a>")
+            .contains("Message rep1: no longer in the spool;");
+
+        Path unknown = OUT.resolve("status-lookup-unknown.dom.html");
+        run(unknown, "--dump-dom", page + "message=nosuch1");
+        assertThat(Files.readString(unknown, StandardCharsets.UTF_8))
+            .contains("No message nosuch1 in the spool or the history.")
+            .containsPattern("<table id=\"timeline\" hidden");
+      } finally {
+        other.close();
+      }
+    }
+  }
+
+  @Test
+  void dumpDom_messageInTheSpoolOfARelayWithoutHistory_showsItsState() throws Exception {
+    Path dom = OUT.resolve("status-lookup-spool.dom.html");
+    run(dom, "--dump-dom", base + "#token=" + TOKEN + "&message=" + fx.failed.value());
+    assertThat(Files.readString(dom, StandardCharsets.UTF_8))
+        .contains("Message " + fx.failed.value() + ": in the spool, failed,")
+        .contains("This relay keeps no history.");
   }
 
   @Test
