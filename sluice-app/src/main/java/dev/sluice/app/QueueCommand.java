@@ -10,6 +10,9 @@ import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
+import dev.sluice.feedback.store.FeedbackSettings;
+import dev.sluice.feedback.store.FeedbackStore;
+import dev.sluice.feedback.store.HistoryEntry;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.SpoolInUseException;
 import java.nio.file.Path;
@@ -188,9 +191,10 @@ final class QueueCommand implements Runnable {
       description = {
         "Shows one message as Postfix's postcat -q does: its envelope and state (attempts, the",
         "last reason, when it is due), then its header section, or with --raw the whole message.",
-        "Content longer than --max-content is cut, and the output says so. With --admin, then its",
-        "history: accepted, attempts, delivered (SES MessageIds), SES's events per recipient;",
-        "a message that has left the spool shows its history alone."
+        "Content longer than --max-content is cut, and the output says so. Then its history:",
+        "accepted, attempts, delivered (SES MessageIds), SES's events per recipient (from the",
+        "running relay with --admin, else from the stopped relay's feedback store); a message",
+        "that has left the spool shows its history alone."
       })
   static final class Show extends SpoolAction {
     private static final long BAD_SIZE = Long.MIN_VALUE;
@@ -211,6 +215,14 @@ final class QueueCommand implements Runnable {
                 + " Default: ${DEFAULT-VALUE}.")
     String maxContent = "64KB";
 
+    @Option(
+        names = "--feedback-dir",
+        paramLabel = "PATH",
+        description =
+            "Without --admin: the stopped relay's feedback store, for the message's history."
+                + " Default: feedback in --spool-dir (as relay.feedback.dir defaults).")
+    Path feedbackDir;
+
     @Override
     int run(Spool spool, java.io.PrintWriter out, java.io.PrintWriter err) {
       long max = maxContent(err);
@@ -220,12 +232,34 @@ final class QueueCommand implements Runnable {
       QueueId q = QueueId.parseOrNull(id);
       SpoolEntry e = q == null ? null : spool.find(q).orElse(null);
       byte[] content = e == null ? null : spool.content(q).orElse(null);
-      if (content == null) {
+      List<Line> history = offlineHistory(err);
+      if (content == null && history.isEmpty()) {
         err.println("sluice queue show: no message " + id);
         return 1;
       }
-      print(e, MessageText.of(content, !raw, max), out);
+      if (content != null) {
+        print(e, MessageText.of(content, !raw, max), out);
+      }
+      printHistory(id, content == null, history, out);
       return 0;
+    }
+
+    /** The message's history from the stopped relay's feedback store, when there is one. */
+    private List<Line> offlineHistory(java.io.PrintWriter err) {
+      Path dir = feedbackDir != null ? feedbackDir : spoolDir.resolve("feedback");
+      if (!java.nio.file.Files.isDirectory(dir)) {
+        if (feedbackDir != null) {
+          err.println("sluice queue show: no feedback store in " + dir + "; history not shown");
+        }
+        return List.of();
+      }
+      try (FeedbackStore store =
+          FeedbackStore.open(dir, FeedbackSettings.DEFAULTS, dev.sluice.core.Clock.system())) {
+        return store.history(id).stream().map(Line::of).toList();
+      } catch (java.io.IOException | RuntimeException x) {
+        err.println("sluice queue show: history not shown: " + x.getMessage());
+        return List.of();
+      }
     }
 
     @Override
@@ -247,31 +281,48 @@ final class QueueCommand implements Runnable {
       if (shown.entry() != null) {
         print(shown.entry(), shown.content(), out);
       }
-      printHistory(id, shown.entry() == null, shown.history(), out);
+      printHistory(id, shown.entry() == null, shown.history().stream().map(Line::of).toList(), out);
       return 0;
     }
 
+    /** One history line as printed, from the admin API's JSON or the store's entry. */
+    record Line(String time, String kind, String recipient, String sesMessageId, String detail) {
+      static Line of(com.fasterxml.jackson.databind.JsonNode h) {
+        return new Line(
+            h.path("time").asText(),
+            h.path("kind").asText(),
+            h.path("recipient").asText(""),
+            h.path("sesMessageId").asText(""),
+            h.path("detail").asText());
+      }
+
+      static Line of(HistoryEntry h) {
+        return new Line(
+            h.time().toString(),
+            h.kind().name().toLowerCase(Locale.ROOT),
+            h.recipient(),
+            h.sesMessageId(),
+            h.detail());
+      }
+    }
+
     /** The history lines, one per line: time, kind, recipient, SES MessageId, what was said. */
-    static void printHistory(
-        String id,
-        boolean gone,
-        List<com.fasterxml.jackson.databind.JsonNode> history,
-        java.io.PrintWriter out) {
+    static void printHistory(String id, boolean gone, List<Line> history, java.io.PrintWriter out) {
       if (history.isEmpty() && !gone) {
         return;
       }
       out.println("*** HISTORY " + id + (gone ? " (no longer in the spool)" : "") + " ***");
-      for (var h : history) {
+      for (Line h : history) {
         StringBuilder b = new StringBuilder();
-        b.append(h.path("time").asText()).append("  ");
-        b.append(String.format(Locale.ROOT, "%-9s", h.path("kind").asText()));
-        if (h.has("recipient")) {
-          b.append("  ").append(h.path("recipient").asText());
+        b.append(h.time()).append("  ");
+        b.append(String.format(Locale.ROOT, "%-9s", h.kind()));
+        if (!h.recipient().isEmpty()) {
+          b.append("  ").append(h.recipient());
         }
-        if (h.has("sesMessageId")) {
-          b.append("  ses=").append(h.path("sesMessageId").asText());
+        if (!h.sesMessageId().isEmpty()) {
+          b.append("  ses=").append(h.sesMessageId());
         }
-        b.append("  ").append(h.path("detail").asText());
+        b.append("  ").append(h.detail());
         out.println(b.toString().stripTrailing());
       }
       out.println("*** END OF HISTORY " + id + " ***");

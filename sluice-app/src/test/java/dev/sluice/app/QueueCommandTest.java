@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.Envelope;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Submission;
+import dev.sluice.feedback.store.FeedbackSettings;
+import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
 import java.io.PrintWriter;
@@ -67,6 +69,72 @@ class QueueCommandTest {
     String id = list.out().lines().findFirst().orElseThrow().split(" ")[0];
     Run show = run("show", "--spool-dir", spool.toString(), id);
     assertThat(show.out()).contains("origin: test").contains("Subject: m");
+  }
+
+  @Test
+  void show_stoppedRelayWithAFeedbackStore_endsWithTheHistory_alsoOnceTheMessageHasLeft()
+      throws Exception {
+    Path spool = spoolWith(1);
+    String id =
+        run("list", "--spool-dir", spool.toString())
+            .out()
+            .lines()
+            .findFirst()
+            .orElseThrow()
+            .split(" ")[0];
+    try (FeedbackStore store =
+        FeedbackStore.open(
+            spool.resolve("feedback"), FeedbackSettings.DEFAULTS, dev.sluice.core.Clock.system())) {
+      store.recordAccepted(
+          id,
+          Instant.parse("2026-12-01T10:00:00Z"),
+          "SMTP",
+          "127.0.0.1",
+          42,
+          List.of("a@even.example"));
+      store.recordAccepted(
+          "gone1",
+          Instant.parse("2026-12-01T09:00:00Z"),
+          "HTTP",
+          "127.0.0.1",
+          7,
+          List.of("x@y.example"));
+      store.recordDelivered(
+          "gone1",
+          Instant.parse("2026-12-01T09:00:01Z"),
+          List.of("ses-gone-1"),
+          List.of("x@y.example"),
+          "");
+    }
+
+    Run inSpool = run("show", "--spool-dir", spool.toString(), id);
+    assertThat(inSpool.status()).as(inSpool.err()).isZero();
+    assertThat(inSpool.out())
+        .contains("Subject: m0")
+        .contains("*** HISTORY " + id + " ***")
+        .contains("2026-12-01T10:00:00Z  accepted   by SMTP from 127.0.0.1, 42 bytes, 1 recipient");
+
+    Run gone = run("show", "--spool-dir", spool.toString(), "gone1");
+    assertThat(gone.status()).as(gone.err()).isZero();
+    assertThat(gone.out())
+        .startsWith("*** HISTORY gone1 (no longer in the spool) ***")
+        .contains("delivered  ses=ses-gone-1")
+        .endsWith("*** END OF HISTORY gone1 ***\n");
+
+    Run unknown = run("show", "--spool-dir", spool.toString(), "nosuch");
+    assertThat(unknown.status()).isEqualTo(1);
+    assertThat(unknown.err()).isEqualTo("sluice queue show: no message nosuch\n");
+
+    Run elsewhere =
+        run(
+            "show",
+            "--spool-dir",
+            spool.toString(),
+            "--feedback-dir",
+            dir.resolve("none").toString(),
+            id);
+    assertThat(elsewhere.out()).doesNotContain("HISTORY");
+    assertThat(elsewhere.err()).contains("no feedback store in");
   }
 
   @Test
