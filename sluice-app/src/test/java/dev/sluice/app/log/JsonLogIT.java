@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.app.HttpSubmit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -82,7 +78,7 @@ class JsonLogIT {
     assertThat(ready).startsWith("{");
     Matcher m = HTTP_PORT.matcher(awaitLine(l -> HTTP_PORT.matcher(l).find(), "the HTTP door"));
     assertThat(m.find()).isTrue();
-    submit(Integer.parseInt(m.group(1)), "success@simulator.amazonses.com");
+    HttpSubmit.accepted(Integer.parseInt(m.group(1)), "success@simulator.amazonses.com");
     awaitLine(l -> l.contains("delivered "), "the delivery's line");
 
     // SIGTERM, through the handle: Process.destroy() would also close the pipe being read.
@@ -112,26 +108,6 @@ class JsonLogIT {
         .anyMatch(s -> s.startsWith("dev.sluice.delivery.outcomes delivered "))
         .anyMatch(s -> s.endsWith("relay stopped"));
     assertThat(String.join("\n", all)).doesNotContain(TOKEN);
-  }
-
-  private void submit(int port, String to) throws Exception {
-    try (HttpClient client = HttpClient.newHttpClient()) {
-      HttpResponse<String> r =
-          client.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/messages"))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          JSON.writeValueAsString(
-                              Map.of(
-                                  "from", "app@example.com",
-                                  "to", to,
-                                  "subject", "json logs",
-                                  "text", "Hello."))))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    }
   }
 
   private void read(BufferedReader out) {

@@ -2,8 +2,8 @@ package dev.sluice.app.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.app.HttpSubmit;
 import dev.sluice.app.relay.Relay;
 import dev.sluice.app.relay.RelayConfig;
 import dev.sluice.feedback.store.Reputation;
@@ -14,7 +14,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -66,7 +65,7 @@ class OpsMetricsIT {
 
     relay = Relay.start(RelayConfig.onFreePorts(dir.resolve("spool")), Map.of(), dir);
     for (String to : new String[] {"success" + SIM, "bounce" + SIM, "complaint" + SIM}) {
-      submit(to);
+      HttpSubmit.accepted(relay.httpPort(), to);
     }
     var store = relay.feedback().orElseThrow();
     await(
@@ -79,7 +78,7 @@ class OpsMetricsIT {
 
     // A relay reads the reputation counters at start (then every minute): restart to see them now.
     relay = Relay.start(RelayConfig.onFreePorts(dir.resolve("spool")), Map.of(), dir);
-    submit("success" + SIM);
+    HttpSubmit.accepted(relay.httpPort(), "success" + SIM);
     // A door refusal, so sluice_smtp_refusals_total{code,status} has a series: the bounced address
     // is suppressed now.
     assertThat(smtpRecipient("bounce" + SIM)).startsWith("550 5.1.1");
@@ -137,29 +136,6 @@ class OpsMetricsIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private void submit(String to) throws Exception {
-    try (HttpClient client = HttpClient.newHttpClient()) {
-      HttpResponse<String> r =
-          client.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + relay.httpPort() + "/v1/messages"))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          JSON.writeValueAsString(
-                              Map.of(
-                                  "from", "app@example.com",
-                                  "to", to,
-                                  "subject", "metrics",
-                                  "text", "Hello."))))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      JsonNode body = JSON.readTree(r.body());
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-      assertThat(body.path("id").asText()).isNotEmpty();
     }
   }
 
