@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.app.log.FormattingLoggerProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,8 +14,18 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
-  /** Runs the command line and exits with its status. */
+  /**
+   * Runs the command line and exits with its status. Logging goes through {@link
+   * FormattingLoggerProvider} (slf4j-simple that can write JSON), chosen before anything logs.
+   */
   public static void main(String[] args) {
+    if (System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.provider", FormattingLoggerProvider.class.getName());
+      // SLF4J says at INFO which provider it was told to load; that line is not the program's.
+      if (System.getProperty("slf4j.internal.verbosity") == null) {
+        System.setProperty("slf4j.internal.verbosity", "WARN");
+      }
+    }
     System.exit(run(args));
   }
 

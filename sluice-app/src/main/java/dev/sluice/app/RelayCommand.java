@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.app.log.LogFormat;
 import dev.sluice.app.relay.ListenFailure;
 import dev.sluice.app.relay.Relay;
 import dev.sluice.app.relay.RelayConfig;
@@ -15,6 +16,9 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,6 +37,7 @@ import picocli.CommandLine.Command;
       "SLUICE_RELAY_NAME). Precedence: defaults < file < environment < flags."
     })
 final class RelayCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RelayCommand.class);
   private static final SchemaOptions OPTIONS =
       new SchemaOptions(RelayConfig.SCHEMA, "relay.", "SLUICE_RELAY_");
 
@@ -72,29 +77,41 @@ final class RelayCommand implements Callable<Integer> {
       out.print(settings.render());
       return 0;
     }
+    LogFormat format = settings.get(RelayConfig.LOG_FORMAT);
+    if (!LogFormat.use(format)) {
+      err.println(
+          "sluice relay: "
+              + RelayConfig.LOG_FORMAT.name()
+              + " = "
+              + format
+              + " needs the sluice command's own logging; this process logs through another");
+      return 2;
+    }
+    // In JSON, what the relay says goes to the log as JSON lines too, so every line is one.
+    Consumer<String> complain =
+        format == LogFormat.JSON ? log::error : line -> err.println("sluice relay: " + line);
     Relay relay;
     try {
       relay = Relay.start(config, env, java.nio.file.Path.of(System.getProperty("user.home")));
     } catch (ConfigException e) {
-      err.println("sluice relay: " + e.getMessage());
+      complain.accept(e.getMessage());
       return 2;
     } catch (ListenFailure e) {
-      err.println(
-          "sluice relay: "
-              + e.getMessage()
+      complain.accept(
+          e.getMessage()
               + (e.addressInUse() ? " (is another relay running?)" : "")
               + "; choose another port with "
               + OPTIONS.flag(e.portKey())
               + ", or 'off'");
       return 1;
     } catch (SpoolInUseException e) {
-      err.println("sluice relay: " + QueueCommand.spoolInUse(e));
+      complain.accept(QueueCommand.spoolInUse(e));
       return 1;
     } catch (IllegalArgumentException
         | UncheckedIOException
         | IllegalStateException
         | dev.sluice.core.spool.SpoolException e) {
-      err.println("sluice relay: " + e.getMessage());
+      complain.accept(e.getMessage());
       return 1;
     }
     CommandLine.ParseResult parse = spec.commandLine().getParseResult();
@@ -109,7 +126,11 @@ final class RelayCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "sluice-shutdown"));
-    banner(relay, out);
+    if (format == LogFormat.JSON) {
+      banner(relay, log::info);
+    } else {
+      banner(relay, out);
+    }
     stopped.await();
     return 0;
   }
@@ -141,9 +162,15 @@ final class RelayCommand implements Callable<Integer> {
    * relay runs with.
    */
   static void banner(Relay relay, PrintStream out) {
+    banner(relay, out::println);
+    out.flush();
+  }
+
+  /** The banner, one line at a time. */
+  static void banner(Relay relay, Consumer<String> out) {
     RelayConfig c = relay.config();
     if (relay.smtpPort() >= 0) {
-      out.println(
+      out.accept(
           "relay: SMTP smtp://"
               + c.smtpBind()
               + ":"
@@ -157,7 +184,7 @@ final class RelayCommand implements Callable<Integer> {
               + ")");
     }
     if (relay.httpPort() >= 0) {
-      out.println(
+      out.accept(
           "relay: HTTP "
               + (c.httpTls() ? "https://" : "http://")
               + c.httpBind()
@@ -168,9 +195,9 @@ final class RelayCommand implements Callable<Integer> {
               + ")");
     }
     if (relay.adminUri() != null) {
-      out.println("relay: admin " + relay.adminUri() + " (status page, /api, /metrics)");
+      out.accept("relay: admin " + relay.adminUri() + " (status page, /api, /metrics)");
     }
-    out.println(
+    out.accept(
         "relay: may send: networks "
             + (c.relayNetworks().isEmpty() ? "(none)" : c.relayNetworks())
             + "; logins "
@@ -178,7 +205,7 @@ final class RelayCommand implements Callable<Integer> {
             + (c.tlsCertificate() == null ? " (loopback only, no TLS)" : ""));
     SpoolStats s = relay.spool().stats();
     if (c.kafka().distributed()) {
-      out.println(
+      out.accept(
           "relay: spool kafka://"
               + c.kafka().bootstrapServers()
               + " (topics "
@@ -191,7 +218,7 @@ final class RelayCommand implements Callable<Integer> {
               + s.total()
               + " messages waiting)");
     } else {
-      out.println(
+      out.accept(
           "relay: spool "
               + c.spoolDir().toAbsolutePath()
               + " ("
@@ -200,10 +227,10 @@ final class RelayCommand implements Callable<Integer> {
               + s.total()
               + " messages held)");
     }
-    out.println("relay: delivery: " + relay.deliveryDescription());
+    out.accept("relay: delivery: " + relay.deliveryDescription());
     if (relay.sender() != null) {
       double rate = c.maxSendRate();
-      out.println(
+      out.accept(
           "relay: sending: "
               + setting(RelayConfig.IN_FLIGHT, c.maxInFlight())
               + " upstream calls in flight ("
@@ -213,8 +240,7 @@ final class RelayCommand implements Callable<Integer> {
                   RelayConfig.SEND_RATE,
                   Double.isNaN(rate) ? "account" : rate < 0 ? "unlimited" : new Rate(rate)));
     }
-    out.println("relay: ready; stop with Ctrl-C or SIGTERM");
-    out.flush();
+    out.accept("relay: ready; stop with Ctrl-C or SIGTERM");
   }
 
   /** {@code --flag value}, as the flag's help and the README write it. */

@@ -8,6 +8,7 @@ import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.core.transport.Attempt;
+import dev.sluice.ingress.Intake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +47,12 @@ import org.slf4j.LoggerFactory;
  * sluice_spool_messages{state}                messages held by state
  * sluice_spool_size_bytes, _free_bytes        content held; space left on the spool's disk
  * sluice_spool_oldest_age_seconds             age of the oldest message held (0 when empty)
+ * sluice_relay_recipients_sent_total          recipients accepted upstream (what SES counts)
  * sluice_relay_quota_remaining                recipients left in the 24-hour quota, counting the
  *                                             relay's sends since it was read (-1 unlimited)
+ * sluice_relay_quota_used, _max               recipients used in the 24-hour quota the same way;
+ *                                             the quota (-1 unlimited)
+ * sluice_intake_refusing                      1 while the doors refuse new mail ({@link #intake})
  * sluice_relay_daily_paused                   1 while sending waits for the 24-hour quota
  * </pre>
  *
@@ -87,7 +93,9 @@ public final class RelayMetrics implements AutoCloseable {
   private final Counter delivered;
   private final Counter deferred;
   private final Counter failed;
+  private final Counter recipientsSent;
   private final Timer deliveryLatency;
+  private final MeterRegistry registry;
   private final Map<Result, Timer> calls = new EnumMap<>(Result.class);
   private final ScheduledExecutorService sampler;
   private final JvmMetrics jvm;
@@ -106,11 +114,17 @@ public final class RelayMetrics implements AutoCloseable {
   private RelayMetrics(MeterRegistry registry, Spool spool, Clock clock, boolean sample) {
     this.spool = Objects.requireNonNull(spool, "spool");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.registry = registry;
     accepted = counter(registry, "sluice.relay.accepted", "Messages made durable by ingress");
     delivered =
         counter(registry, "sluice.relay.delivered", "Messages accepted upstream for everyone");
     deferred = counter(registry, "sluice.relay.deferred", "Delivery attempts ended in a deferral");
     failed = counter(registry, "sluice.relay.failed", "Messages failed for good");
+    recipientsSent =
+        counter(
+            registry,
+            "sluice.relay.recipients.sent",
+            "Recipients accepted upstream, as SES counts rate and quota");
     deliveryLatency =
         Timer.builder("sluice.relay.delivery.latency")
             .description("From acceptance to delivery upstream")
@@ -183,6 +197,19 @@ public final class RelayMetrics implements AutoCloseable {
         .description(
             "Recipients left in the rolling 24-hour quota: as last read, less the relay's sends"
                 + " since; -1 unlimited")
+        .register(registry);
+    Gauge.builder("sluice.relay.quota.used", this, m -> m.quota(QuotaReading::used))
+        .strongReference(true)
+        .description(
+            "Recipients used in the rolling 24-hour quota: as last read, plus the relay's sends"
+                + " since")
+        .register(registry);
+    Gauge.builder(
+            "sluice.relay.quota.max",
+            this,
+            m -> m.quota(q -> q.account().max24HourSend() < 0 ? -1 : q.account().max24HourSend()))
+        .strongReference(true)
+        .description("The rolling 24-hour quota, recipients; -1 unlimited")
         .register(registry);
     Gauge.builder(
             "sluice.relay.daily.paused",
@@ -259,11 +286,29 @@ public final class RelayMetrics implements AutoCloseable {
   }
 
   private double quotaRemaining() {
+    return quota(QuotaReading::remaining);
+  }
+
+  /** A figure of the quota as last read; NaN before delivery starts or the first read. */
+  private double quota(ToDoubleFunction<QuotaReading> f) {
     SenderView s = sender;
     if (s == null) {
       return Double.NaN;
     }
-    return s.quota().map(QuotaReading::remaining).orElse(Double.NaN);
+    return s.quota().map(q -> f.applyAsDouble(q)).orElse(Double.NaN);
+  }
+
+  /**
+   * Publishes whether the doors refuse new mail: the gauge {@code sluice_intake_refusing} is 1
+   * while {@code intake} says they do (the reason is on {@code /health} and the status page), read
+   * when scraped.
+   */
+  public void intake(Supplier<Intake> intake) {
+    Objects.requireNonNull(intake, "intake");
+    Gauge.builder("sluice.intake.refusing", intake, i -> i.get().accepting() ? 0 : 1)
+        .strongReference(true)
+        .description("1 while the doors refuse new mail (disk, free-disk floor, queue full)")
+        .register(registry);
   }
 
   /** Counts messages made durable by ingress (the relay's accept listener calls it). */
@@ -291,6 +336,7 @@ public final class RelayMetrics implements AutoCloseable {
         switch (attempt) {
           case Attempt.Accepted a -> {
             sent.add(now, recipients);
+            recipientsSent.increment(recipients);
             yield Result.ACCEPTED;
           }
           case Attempt.Throttled t -> {

@@ -262,6 +262,7 @@ public final class Relay implements AutoCloseable {
               config.highWater(),
               config.minFreeDisk(),
               config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
+      metrics.intake(admission::intake);
       SesHeaderRules sesHeaders =
           new SesHeaderRules(
               config.allowIdentityHeaders(),

@@ -478,6 +478,15 @@ public record RelayConfig(
               + " doors refuse a message naming a set the account does not have; off: not checked.",
           RelayConfig::refresh);
 
+  /** Log format. */
+  public static final ConfigKey<dev.sluice.app.log.LogFormat> LOG_FORMAT =
+      key(
+          "log-format",
+          "text",
+          "Log lines on standard error: text, or json (one object per line: time, level, logger,"
+              + " thread, message, exception) for log shippers.",
+          dev.sluice.app.log.LogFormat::parse);
+
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
 
@@ -524,7 +533,8 @@ public record RelayConfig(
                 STOP_GRACE,
                 CONFIGURATION_SET,
                 ALLOW_IDENTITY_HEADERS,
-                CONFIGURATION_SETS_REFRESH));
+                CONFIGURATION_SETS_REFRESH,
+                LOG_FORMAT));
     keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
     keys.addAll(KafkaSettings.KEYS);
     keys.addAll(SesEventsSettings.KEYS);

@@ -10,6 +10,7 @@ import dev.sluice.core.spool.QueueIdGenerator;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
+import dev.sluice.ingress.Intake;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -200,12 +202,49 @@ class RelayMetricsTest {
     assertThat(metrics.status().throttlesLastMinute()).isZero();
     assertThat(registry.scrape())
         .contains("sluice_relay_quota_remaining 50.0")
+        .contains("sluice_relay_quota_used 150.0")
+        .contains("sluice_relay_quota_max 200.0")
+        .contains("sluice_relay_recipients_sent_total 20.0")
         .contains("sluice_relay_delivered_total 1.0")
         .contains("sluice_relay_deferred_total 1.0")
         .contains("sluice_relay_failed_total 1.0")
         .contains("sluice_relay_delivery_latency_seconds_bucket")
         .contains("sluice_upstream_call_duration_seconds_count{result=\"accepted\"} 10")
         .contains("sluice_upstream_call_duration_seconds_count{result=\"throttled\"} 2");
+  }
+
+  @Test
+  void intake_refusingOrAccepting_isOneOrZeroWhenScraped() {
+    AtomicReference<Intake> intake = new AtomicReference<>(Intake.OPEN);
+    metrics.intake(intake::get);
+    assertThat(registry.scrape()).contains("sluice_intake_refusing 0.0");
+
+    intake.set(
+        new Intake(
+            "refusing: free disk below the floor",
+            "300MB free",
+            Optional.of(Instant.ofEpochMilli(T0)),
+            3));
+    assertThat(registry.scrape()).contains("sluice_intake_refusing 1.0");
+  }
+
+  @Test
+  void quota_unlimited_maxIsMinusOne() {
+    metrics.deliveringTo(
+        new Numbers(
+            14,
+            14,
+            Optional.of(
+                new QuotaReading(new AccountQuota(14, -5, 140), Instant.ofEpochMilli(T0), 10)),
+            false,
+            0,
+            0,
+            0),
+        "the simulator");
+    assertThat(registry.scrape())
+        .contains("sluice_relay_quota_max -1.0")
+        .contains("sluice_relay_quota_used 150.0")
+        .contains("sluice_relay_quota_remaining -1.0");
   }
 
   @Test
