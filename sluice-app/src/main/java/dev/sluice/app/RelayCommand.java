@@ -87,6 +87,12 @@ final class RelayCommand implements Callable<Integer> {
               + " needs the sluice command's own logging; this process logs through another");
       return 2;
     }
+    String levels = settings.get(RelayConfig.LOG_LEVELS);
+    if (!dev.sluice.app.log.LogLevels.apply(levels) && !levels.isBlank()) {
+      log.warn(
+          "{} not applied: this process logs through another backend",
+          RelayConfig.LOG_LEVELS.name());
+    }
     // In JSON, what the relay says goes to the log as JSON lines too, so every line is one.
     Consumer<String> complain =
         format == LogFormat.JSON ? log::error : line -> err.println("sluice relay: " + line);

@@ -121,6 +121,28 @@ class RelayReloadSignalIT {
       assertThat(cl.execute("--admin", admin)).isEqualTo(1);
       assertThat(err.toString()).contains("sluice reload: Configuration refused");
       assertThat(client.stats().path("delivery").path("maxSendRate").asDouble()).isEqualTo(7.0);
+
+      // Log levels change live: at warn, a reload's own info line is not written; back at the
+      // default, it is again (and, written after the others, it shows they were not).
+      Files.writeString(conf, "relay.max-send-rate = 7\nrelay.log-levels = warn\n");
+      said.getBuffer().setLength(0);
+      assertThat(cl.execute("--admin", admin)).isZero();
+      assertThat(said.toString()).contains("applied relay.log-levels");
+      Files.writeString(conf, "relay.max-send-rate = 8\nrelay.log-levels = warn\n");
+      assertThat(cl.execute("--admin", admin)).isZero();
+      Files.writeString(conf, "relay.max-send-rate = 8\n");
+      assertThat(cl.execute("--admin", admin)).isZero();
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (output.stream().noneMatch(l -> l.contains("applied [relay.log-levels]"))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(output.stream().filter(l -> l.contains("configuration reloaded")).toList())
+          .as("SIGHUP, nothing changed, the bind address, and levels back to info; not at warn")
+          .hasSize(4)
+          .last()
+          .asString()
+          .contains("applied [relay.log-levels]");
     } finally {
       relay.destroy();
       assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();

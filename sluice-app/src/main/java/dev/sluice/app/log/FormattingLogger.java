@@ -18,8 +18,22 @@ import org.slf4j.simple.SimpleLogger;
 final class FormattingLogger extends SimpleLogger {
   private static final long serialVersionUID = 1L;
 
+  // The level slf4j-simple gave it from simplelogger.properties; LogLevels may put another.
+  private final int initialLevel;
+
   FormattingLogger(String name) {
     super(name);
+    this.initialLevel = currentLogLevel;
+    LogLevels.register(this);
+  }
+
+  int initialLevel() {
+    return initialLevel;
+  }
+
+  /** Sets the level (slf4j-simple's numbers: 0 trace … 40 error, 50 off). */
+  void setLevel(int level) {
+    currentLogLevel = level;
   }
 
   @Override

@@ -487,6 +487,17 @@ public record RelayConfig(
               + " thread, message, exception) for log shippers.",
           dev.sluice.app.log.LogFormat::parse);
 
+  /** Log levels. */
+  public static final ConfigKey<String> LOG_LEVELS =
+      key(
+          "log-levels",
+          "",
+          "Log levels: one for everything and LOGGER=LEVEL by name prefix, e.g. 'info,"
+              + " dev.sluice.delivery=debug' (trace, debug, info, warn, error, off); empty: info,"
+              + " with dev.sluice.smtp, io.netty and org.apache.kafka at warn. Reloadable (sluice"
+              + " reload).",
+          dev.sluice.app.log.LogLevels::parse);
+
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
 
@@ -534,7 +545,8 @@ public record RelayConfig(
                 CONFIGURATION_SET,
                 ALLOW_IDENTITY_HEADERS,
                 CONFIGURATION_SETS_REFRESH,
-                LOG_FORMAT));
+                LOG_FORMAT,
+                LOG_LEVELS));
     keys.addAll(dev.sluice.app.admin.AdminSettings.KEYS);
     keys.addAll(KafkaSettings.KEYS);
     keys.addAll(SesEventsSettings.KEYS);

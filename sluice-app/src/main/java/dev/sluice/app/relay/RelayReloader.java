@@ -1,6 +1,7 @@
 package dev.sluice.app.relay;
 
 import dev.sluice.app.admin.ReloadOutcome;
+import dev.sluice.app.log.LogLevels;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.config.Settings;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       not change (a renewed certificate), served from the next handshake; only while TLS stays on
  *       — turning it on or off needs a restart;
  *   <li>{@code relay.retry.delays}, {@code relay.expiry}: deferrals decided from now on;
- *   <li>{@code relay.spool.high-water}, {@code relay.spool.min-free-disk}: the next intake check.
+ *   <li>{@code relay.spool.high-water}, {@code relay.spool.min-free-disk}: the next intake check;
+ *   <li>{@code relay.log-levels}: every logger at once.
  * </ul>
  *
  * Everything else (ports, addresses, the spool, the upstream, Kafka, the admin API, …) is named in
@@ -58,7 +60,8 @@ final class RelayReloader {
           RelayConfig.RETRY,
           RelayConfig.EXPIRY,
           RelayConfig.HIGH_WATER,
-          RelayConfig.MIN_FREE);
+          RelayConfig.MIN_FREE,
+          RelayConfig.LOG_LEVELS);
 
   private static final Set<String> TLS = names(RelayConfig.TLS_CERT, RelayConfig.TLS_KEY);
 
@@ -145,6 +148,12 @@ final class RelayReloader {
     DeliveryScheduler scheduler = relay.scheduler();
     if (scheduler != null) {
       scheduler.setPolicy(policy);
+    }
+    if (changed.contains(RelayConfig.LOG_LEVELS.name())
+        && !LogLevels.apply(next.get(RelayConfig.LOG_LEVELS))) {
+      log.warn(
+          "{} not applied: this process logs through another backend",
+          RelayConfig.LOG_LEVELS.name());
     }
     applied = next;
     ReloadOutcome outcome = new ReloadOutcome(changed, reread, restart);
