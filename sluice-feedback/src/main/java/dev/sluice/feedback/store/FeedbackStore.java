@@ -7,6 +7,7 @@ import static dev.sluice.feedback.store.FeedbackDb.REPUTATION;
 import static dev.sluice.feedback.store.FeedbackDb.SEEN;
 import static dev.sluice.feedback.store.FeedbackDb.SES;
 import static dev.sluice.feedback.store.FeedbackDb.SUPPRESSION;
+import static dev.sluice.feedback.store.FeedbackDb.SYNC;
 
 import dev.sluice.core.Clock;
 import dev.sluice.core.suppress.Suppression;
@@ -68,6 +69,9 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   /** The queue id prefix of history kept for messages this store did not see sent. */
   public static final String UNKNOWN = "ses:";
 
+  /** The {@link Suppression#source} of addresses read from the SES account's suppression list. */
+  public static final String FROM_SES_ACCOUNT = "ses-account";
+
   static final int SENDS = 0;
   static final int BOUNCES = 1;
   static final int COMPLAINTS = 2;
@@ -81,6 +85,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   private final Clock clock;
   private final Object writeLock = new Object();
   private final AtomicLong dropped = new AtomicLong();
+  private volatile boolean queueForSes;
   private long sequence;
 
   private FeedbackStore(FeedbackDb db, FeedbackSettings settings, Clock clock) {
@@ -163,6 +168,9 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
                       event.sesMessageId() + " " + event.type() + " " + event.id(),
                       "event");
               txn.put(SUPPRESSION, key, Codec.suppression(s), false);
+              if (queuesForSes(s)) {
+                txn.put(SYNC, pushKey(address), pushValue(s), false);
+              }
             }
           }
         }
@@ -418,6 +426,9 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
           }
           Suppression kept = new Suppression(normal, s.reason(), s.time(), s.cause(), s.source());
           b.put(db.cf(SUPPRESSION), key, Codec.suppression(kept));
+          if (queuesForSes(kept)) {
+            b.put(db.cf(SYNC), pushKey(normal), pushValue(kept));
+          }
           added++;
         }
         if (added > 0) {
@@ -443,6 +454,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
       }
       try (WriteBatch b = new WriteBatch()) {
         b.delete(db.cf(SUPPRESSION), key);
+        b.delete(db.cf(SYNC), pushKey(Codec.utf8(key, 0, key.length)));
         db.db.write(db.synced, b);
       } catch (RocksDBException e) {
         throw failure("remove a suppression", e);
@@ -525,6 +537,93 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
       return db.db.getLongProperty(db.cf(family), name);
     } catch (RocksDBException e) {
       return -1;
+    }
+  }
+
+  // ---------------------------------------------------------------- the SES account's list
+
+  /**
+   * From now on, queue every address this store suppresses for the SES account's list ({@link
+   * #pendingForSes}), except those read from it ({@link #FROM_SES_ACCOUNT}) and those suppressed
+   * because SES already lists them ({@link Suppression.Reason#SES}). Off until turned on.
+   */
+  public void queueForSes(boolean on) {
+    queueForSes = on;
+  }
+
+  private static final String PUSH = "push\0";
+  private static final String MARK = "mark\0";
+
+  private boolean queuesForSes(Suppression s) {
+    return queueForSes
+        && s.reason() != Suppression.Reason.SES
+        && !FROM_SES_ACCOUNT.equals(s.source());
+  }
+
+  private static byte[] pushKey(String normalised) {
+    return Codec.utf8(PUSH + normalised);
+  }
+
+  private static byte[] pushValue(Suppression s) {
+    return new byte[] {(byte) s.reason().ordinal()};
+  }
+
+  /**
+   * Suppressions waiting to be put on the SES account's list, in address order, at most {@code
+   * limit}; each stays until {@link #sentToSes} or until the address is unsuppressed. Only the
+   * address and reason of each are meaningful.
+   */
+  public List<Suppression> pendingForSes(int limit) {
+    byte[] prefix = Codec.utf8(PUSH);
+    List<Suppression> out = new ArrayList<>();
+    try (RocksIterator it = db.db.newIterator(db.cf(SYNC))) {
+      for (it.seek(prefix);
+          it.isValid() && Codec.startsWith(it.key(), prefix) && out.size() < limit;
+          it.next()) {
+        byte[] k = it.key();
+        out.add(
+            new Suppression(
+                Codec.utf8(k, prefix.length, k.length),
+                Suppression.Reason.values()[it.value()[0]],
+                Instant.EPOCH,
+                "",
+                ""));
+      }
+    }
+    return out;
+  }
+
+  /** Takes an address off the queue for the SES account's list: it is there, or never will be. */
+  public void sentToSes(String address) throws IOException {
+    try (WriteBatch b = new WriteBatch()) {
+      b.delete(db.cf(SYNC), pushKey(Suppressions.normalise(address)));
+      db.db.write(db.unsynced, b);
+    } catch (RocksDBException e) {
+      throw failure("dequeue an address for SES", e);
+    }
+  }
+
+  /** A time kept under {@code name} by {@link #mark(String, Instant)}, if any. */
+  public Optional<Instant> mark(String name) {
+    byte[] v = get(SYNC, Codec.utf8(MARK + name));
+    return v == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Codec.longAt(v, 0)));
+  }
+
+  /**
+   * Keeps a time under {@code name}, durably (how far the SES account's list has been read), or
+   * forgets it with null.
+   */
+  public void mark(String name, Instant time) throws IOException {
+    try (WriteBatch b = new WriteBatch()) {
+      byte[] key = Codec.utf8(MARK + name);
+      if (time == null) {
+        b.delete(db.cf(SYNC), key);
+      } else {
+        b.put(db.cf(SYNC), key, Codec.longBytes(time.toEpochMilli()));
+      }
+      db.db.write(db.synced, b);
+    } catch (RocksDBException e) {
+      throw failure("keep the SES list's mark", e);
     }
   }
 
