@@ -24,6 +24,7 @@ import dev.sluice.delivery.EventSink;
 import dev.sluice.delivery.JsonLinesEventLog;
 import dev.sluice.delivery.RetryPolicy;
 import dev.sluice.delivery.WebhookEventSink;
+import dev.sluice.feedback.store.AccountListSync;
 import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.feedback.store.ReputationWatch;
 import dev.sluice.feedback.store.StoreInUseException;
@@ -110,7 +111,8 @@ public final class Relay implements AutoCloseable {
       SesSender sender,
       DeliveryScheduler scheduler,
       EventSink events,
-      ConfigurationSetCatalog sets) {}
+      ConfigurationSetCatalog sets,
+      Transport transport) {}
 
   private Relay(
       RelayConfig config,
@@ -239,6 +241,12 @@ public final class Relay implements AutoCloseable {
               config.highWater(),
               config.minFreeDisk(),
               config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
+      if (feedback != null && delivery != null) {
+        AccountListSync sync = accountListSync(config, feedback, delivery);
+        if (sync != null) {
+          doors.add(grace -> sync.close());
+        }
+      }
       SesHeaderRules sesHeaders =
           new SesHeaderRules(
               config.allowIdentityHeaders(),
@@ -411,6 +419,33 @@ public final class Relay implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts keeping the feedback store's suppression list in step with the SES account's ({@code
+   * relay.feedback.ses-suppression-sync}), when the upstream has the API for it.
+   *
+   * @return the sync, or null when it is off or the upstream has no such API
+   */
+  private static AccountListSync accountListSync(
+      RelayConfig config, FeedbackStore feedback, Delivery delivery) {
+    FeedbackConfig f = config.feedback();
+    if (f.sesSync().isZero()) {
+      return null;
+    }
+    var list = delivery.transport().accountSuppressionList();
+    if (list.isEmpty()) {
+      log.info(
+          "{}: the upstream ({}) has no account suppression list to read; the SES v2 API has",
+          FeedbackConfig.SES_SYNC.name(),
+          delivery.transport().name());
+      return null;
+    }
+    AccountListSync sync =
+        new AccountListSync(
+            feedback, list.get(), Clock.system(), AccountListSync.PAGE_SIZE, f.sesPush());
+    sync.start(f.sesSync());
+    return sync;
+  }
+
   private static Suppressions suppressions(FeedbackStore feedback) {
     return feedback == null ? Suppressions.none() : feedback;
   }
@@ -547,7 +582,8 @@ public final class Relay implements AutoCloseable {
               .build();
       self[0] = scheduler;
       scheduler.start();
-      return new Delivery(upstream, sender, scheduler, all, sets(config, upstream, transport));
+      return new Delivery(
+          upstream, sender, scheduler, all, sets(config, upstream, transport), transport);
     } catch (IOException | RuntimeException e) {
       if (sender != null) {
         sender.close();
