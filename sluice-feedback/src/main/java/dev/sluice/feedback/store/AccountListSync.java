@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * PutSuppressedDestination}).
  *
  * <p><b>Design.</b> The read is incremental by date: {@code StartDate} is the newest {@code
- * LastUpdateTime} of the last complete run, kept in the store ({@link FeedbackStore#mark}) so a
+ * LastUpdateTime} of the last complete run, kept in the store ({@link FeedbackStore#state}) so a
  * restart does not read the whole list again; {@code EndDate} is the run's start, so addresses SES
  * adds while the pages are read (which would shift an offset-paged listing) wait for the next run.
  * The start date is inclusive: the few addresses updated at that very time are read again, and
@@ -102,7 +102,7 @@ public final class AccountListSync implements AutoCloseable {
 
   /** Reads what SES listed since the last complete run, then pushes what is queued. */
   public synchronized Run runOnce() throws IOException {
-    Instant since = store.mark(SINCE).orElse(null);
+    Instant since = store.state(SINCE).map(Instant::parse).orElse(null);
     Instant to = Instant.ofEpochMilli(clock.millis());
     Instant newest = since;
     int pages = 0;
@@ -134,7 +134,7 @@ public final class AccountListSync implements AutoCloseable {
       return new Run(pages, read, added, 0, 0, e.getMessage());
     }
     if (newest != null && !newest.equals(since)) {
-      store.mark(SINCE, newest);
+      store.state(SINCE, newest.toString());
     }
     return push(new Run(pages, read, added, 0, 0, ""));
   }

@@ -33,8 +33,9 @@ import org.rocksdb.WriteOptions;
  *   <li>{@code reputation}: configuration set ("" for all), 0, hour, counter → count (8 bytes);
  *   <li>{@code expiry}: millis, sequence → the keys to delete when the retention has passed;
  *   <li>{@code sync}: the state of the exchange with the SES account's suppression list: {@code
- *       mark}, 0, name → millis (how far it has been read), and {@code push}, 0, address → reason
- *       (suppressions waiting to be put on the account's list).
+ *       state}, 0, name → a small value (how far the account's list or a shared topic has been
+ *       read), and {@code push}, 0, address → reason (suppressions waiting to be put on the
+ *       account's list).
  * </ul>
  *
  * <p><b>Memory.</b> Nothing is held on the Java heap: one LRU block cache ({@link #BLOCK_CACHE})

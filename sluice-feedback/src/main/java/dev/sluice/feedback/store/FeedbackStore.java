@@ -86,6 +86,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   private final Object writeLock = new Object();
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean queueForSes;
+  private volatile Sharing sharing;
   private long sequence;
 
   private FeedbackStore(FeedbackDb db, FeedbackSettings settings, Clock clock) {
@@ -112,6 +113,20 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
 
   @Override
   public boolean record(SesEvent event) throws IOException {
+    return record(event, true);
+  }
+
+  /**
+   * Records an event another node took and shared (distributed mode): as {@link #record}, except
+   * that it puts no one on the suppression list: the node that took it shares the suppressions it
+   * causes on their own ({@link #suppressionsOf}), in the order of every other change of the list,
+   * and queues them for the SES account's list.
+   */
+  public boolean recordShared(SesEvent event) throws IOException {
+    return record(event, false);
+  }
+
+  private boolean record(SesEvent event, boolean here) throws IOException {
     byte[] id = Codec.utf8(event.id());
     synchronized (writeLock) {
       if (get(SEEN, id) != null) {
@@ -157,16 +172,10 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
           if (known == null) {
             txn.indexRecipient(address, now, queueId);
           }
-          if (reason != null && settings.suppressOn().contains(reason)) {
+          if (here && reason != null && settings.suppressOn().contains(reason)) {
             byte[] key = Codec.utf8(address);
             if (get(SUPPRESSION, key) == null) {
-              Suppression s =
-                  new Suppression(
-                      address,
-                      reason,
-                      event.time(),
-                      event.sesMessageId() + " " + event.type() + " " + event.id(),
-                      "event");
+              Suppression s = suppression(event, address, reason);
               txn.put(SUPPRESSION, key, Codec.suppression(s), false);
               if (queuesForSes(s)) {
                 txn.put(SYNC, pushKey(address), pushValue(s), false);
@@ -179,6 +188,31 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
       }
       return true;
     }
+  }
+
+  /**
+   * The suppressions recording {@code event} causes, as this store's settings say (whether or not
+   * the addresses are on the list already).
+   */
+  public List<Suppression> suppressionsOf(SesEvent event) {
+    Suppression.Reason reason = suppressionReason(event);
+    if (reason == null || !settings.suppressOn().contains(reason)) {
+      return List.of();
+    }
+    List<Suppression> out = new ArrayList<>();
+    for (SesEvent.Recipient r : event.recipients()) {
+      out.add(suppression(event, Suppressions.normalise(r.address()), reason));
+    }
+    return out;
+  }
+
+  private static Suppression suppression(SesEvent event, String address, Suppression.Reason r) {
+    return new Suppression(
+        address,
+        r,
+        event.time(),
+        event.sesMessageId() + " " + event.type() + " " + event.id(),
+        "event");
   }
 
   /** Records that a door took a message: the first line of its history. */
@@ -414,8 +448,20 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
    * @return how many were added
    */
   public int suppressAll(List<Suppression> entries) throws IOException {
+    return suppressAll(entries, true);
+  }
+
+  /**
+   * Adds suppressions another node made and shared (distributed mode): as {@link #suppressAll}, but
+   * neither shared again nor queued for the SES account's list.
+   */
+  public int suppressShared(List<Suppression> entries) throws IOException {
+    return suppressAll(entries, false);
+  }
+
+  private int suppressAll(List<Suppression> entries, boolean here) throws IOException {
     synchronized (writeLock) {
-      int added = 0;
+      List<Suppression> added = new ArrayList<>();
       java.util.Set<String> inBatch = new java.util.HashSet<>();
       try (WriteBatch b = new WriteBatch()) {
         for (Suppression s : entries) {
@@ -426,18 +472,22 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
           }
           Suppression kept = new Suppression(normal, s.reason(), s.time(), s.cause(), s.source());
           b.put(db.cf(SUPPRESSION), key, Codec.suppression(kept));
-          if (queuesForSes(kept)) {
+          if (here && queuesForSes(kept)) {
             b.put(db.cf(SYNC), pushKey(normal), pushValue(kept));
           }
-          added++;
+          added.add(kept);
         }
-        if (added > 0) {
+        Sharing to = sharing;
+        if (here && to != null && !added.isEmpty()) {
+          to.suppressed(added);
+        }
+        if (!added.isEmpty()) {
           db.db.write(db.synced, b);
         }
       } catch (RocksDBException e) {
         throw failure("add suppressions", e);
       }
-      return added;
+      return added.size();
     }
   }
 
@@ -447,14 +497,28 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
    * @return true if it was there
    */
   public boolean unsuppress(String address) throws IOException {
-    byte[] key = Codec.utf8(Suppressions.normalise(address));
+    return unsuppress(address, true);
+  }
+
+  /** Takes off an address another node took off and shared (distributed mode). */
+  public boolean unsuppressShared(String address) throws IOException {
+    return unsuppress(address, false);
+  }
+
+  private boolean unsuppress(String address, boolean here) throws IOException {
+    String normal = Suppressions.normalise(address);
+    byte[] key = Codec.utf8(normal);
     synchronized (writeLock) {
       if (get(SUPPRESSION, key) == null) {
         return false;
       }
+      Sharing to = sharing;
+      if (here && to != null) {
+        to.unsuppressed(normal);
+      }
       try (WriteBatch b = new WriteBatch()) {
         b.delete(db.cf(SUPPRESSION), key);
-        b.delete(db.cf(SYNC), pushKey(Codec.utf8(key, 0, key.length)));
+        b.delete(db.cf(SYNC), pushKey(normal));
         db.db.write(db.synced, b);
       } catch (RocksDBException e) {
         throw failure("remove a suppression", e);
@@ -540,6 +604,31 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
     }
   }
 
+  // ---------------------------------------------------------------- sharing between nodes
+
+  /**
+   * Where the suppression list's changes made on this node are shared with the other nodes' stores
+   * (distributed mode). Called under the store's write lock, before the change is written here: a
+   * change that cannot be shared is not made, and the caller gets the failure.
+   */
+  public interface Sharing {
+    /** Addresses about to be added here (only those not on the list already). */
+    void suppressed(List<Suppression> added) throws IOException;
+
+    /** An address about to be taken off here (only one that is on the list). */
+    void unsuppressed(String address) throws IOException;
+  }
+
+  /**
+   * From now on, hands every change this node makes to the suppression list through {@link
+   * #suppressAll} and {@link #unsuppress} (the operator's, imports, the SES account list's) to
+   * {@code to}; the {@code …Shared} methods and suppressions caused by SES events are not handed
+   * over (whoever takes an event shares what it causes with it: {@link #suppressionsOf}).
+   */
+  public void share(Sharing to) {
+    sharing = to;
+  }
+
   // ---------------------------------------------------------------- the SES account's list
 
   /**
@@ -552,7 +641,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   }
 
   private static final String PUSH = "push\0";
-  private static final String MARK = "mark\0";
+  private static final String MARK = "state\0";
 
   private boolean queuesForSes(Suppression s) {
     return queueForSes
@@ -603,27 +692,27 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
     }
   }
 
-  /** A time kept under {@code name} by {@link #mark(String, Instant)}, if any. */
-  public Optional<Instant> mark(String name) {
+  /** A value kept under {@code name} by {@link #state(String, String)}, if any. */
+  public Optional<String> state(String name) {
     byte[] v = get(SYNC, Codec.utf8(MARK + name));
-    return v == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Codec.longAt(v, 0)));
+    return v == null ? Optional.empty() : Optional.of(Codec.utf8(v, 0, v.length));
   }
 
   /**
-   * Keeps a time under {@code name}, durably (how far the SES account's list has been read), or
-   * forgets it with null.
+   * Keeps a small value under {@code name}, durably (how far the SES account's list or a shared
+   * topic has been read, this node's id), or forgets it with null.
    */
-  public void mark(String name, Instant time) throws IOException {
+  public void state(String name, String value) throws IOException {
     try (WriteBatch b = new WriteBatch()) {
       byte[] key = Codec.utf8(MARK + name);
-      if (time == null) {
+      if (value == null) {
         b.delete(db.cf(SYNC), key);
       } else {
-        b.put(db.cf(SYNC), key, Codec.longBytes(time.toEpochMilli()));
+        b.put(db.cf(SYNC), key, Codec.utf8(value));
       }
       db.db.write(db.synced, b);
     } catch (RocksDBException e) {
-      throw failure("keep the SES list's mark", e);
+      throw failure("keep " + name, e);
     }
   }
 
