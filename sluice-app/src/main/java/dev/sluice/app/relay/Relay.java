@@ -206,7 +206,22 @@ public final class Relay implements AutoCloseable {
     Delivery delivery = null;
     // The door being opened, for the message if it cannot listen; null before the doors.
     Opening door = null;
+    SharedFeedback shared = null;
     try {
+      if (feedback != null && config.kafka().distributed()) {
+        shared =
+            SharedFeedback.open(
+                kafkaConfig(config, KafkaSpool.Listener.NONE),
+                feedback,
+                config.feedback().store().retention());
+        history.share(shared);
+        SharedFeedback opened = shared;
+        doors.add(grace -> opened.close());
+      }
+      // SES's events go to the caller's recorder, else through Kafka to every node's store, else
+      // to this node's store.
+      dev.sluice.feedback.SesEventRecorder recorder =
+          sesEvents != null ? sesEvents : shared != null ? shared : feedback;
       delivery =
           config.hold()
               ? null
@@ -336,17 +351,11 @@ public final class Relay implements AutoCloseable {
                 listen == null ? -1 : listen.getPort(),
                 SesEventsSettings.LISTEN);
         intake =
-            SesEventsIntake.start(
-                config.sesEvents(),
-                sesEvents != null ? sesEvents : feedback,
-                registry,
-                config.region(),
-                env);
+            SesEventsIntake.start(config.sesEvents(), recorder, registry, config.region(), env);
         SesEventsIntake started = intake;
         doors.add(grace -> started.close());
       }
       // With the embedded simulator and no SNS endpoint configured, the loop is wired by itself.
-      dev.sluice.feedback.SesEventRecorder recorder = sesEvents != null ? sesEvents : feedback;
       if (config.sesEvents().snsListen() == null
           && recorder != null
           && delivery != null
@@ -466,25 +475,29 @@ public final class Relay implements AutoCloseable {
 
   /** The embedded spool in {@code relay.spool.dir}, or Kafka in distributed mode. */
   private static Spool openSpool(RelayConfig config, KafkaSpool.Listener hooks) {
-    KafkaSettings k = config.kafka();
-    if (!k.distributed()) {
+    if (!config.kafka().distributed()) {
       return RocksSpool.open(
           RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
     }
-    return KafkaSpool.open(
-        KafkaSpoolConfig.builder(k.bootstrapServers())
-            .topicPrefix(k.topicPrefix())
-            .partitions(k.partitions())
-            .replicationFactor(k.replicationFactor())
-            .minInsyncReplicas(k.minInsyncReplicas())
-            .groupId(k.groupId())
-            .clientId("sluice-" + config.hostname())
-            .retryTiers(k.retryTiers())
-            .createTopics(k.createTopics())
-            .openTimeout(k.openTimeout())
-            .clientProperties(k.clientOverrides())
-            .listener(hooks)
-            .build());
+    return KafkaSpool.open(kafkaConfig(config, hooks));
+  }
+
+  /** Distributed mode's Kafka settings, for the spool and the shared feedback topics. */
+  private static KafkaSpoolConfig kafkaConfig(RelayConfig config, KafkaSpool.Listener hooks) {
+    KafkaSettings k = config.kafka();
+    return KafkaSpoolConfig.builder(k.bootstrapServers())
+        .topicPrefix(k.topicPrefix())
+        .partitions(k.partitions())
+        .replicationFactor(k.replicationFactor())
+        .minInsyncReplicas(k.minInsyncReplicas())
+        .groupId(k.groupId())
+        .clientId("sluice-" + config.hostname())
+        .retryTiers(k.retryTiers())
+        .createTopics(k.createTopics())
+        .openTimeout(k.openTimeout())
+        .clientProperties(k.clientOverrides())
+        .listener(hooks)
+        .build();
   }
 
   /**
