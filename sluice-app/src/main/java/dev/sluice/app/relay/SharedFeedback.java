@@ -62,7 +62,6 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
   private final FeedbackStore store;
   private final String events;
   private final String suppressions;
-  private final AtomicLong lines = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
   private SharedTopics topics;
 
@@ -154,11 +153,6 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
     shareLine(v);
   }
 
-  /** History lines that could not be shared (Kafka refused them, or closed). */
-  long linesLost() {
-    return lost.get();
-  }
-
   private ObjectNode line(String type, String queueId, Instant time) {
     return JSON.createObjectNode()
         .put("type", type)
@@ -167,13 +161,17 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
   }
 
   private void shareLine(ObjectNode v) {
-    String key = LINE + topics.origin() + ":" + lines.incrementAndGet() + ":" + UUID.randomUUID();
+    String key = LINE + topics.origin() + ":" + UUID.randomUUID();
     topics
         .publish(events, key, bytes(v))
         .whenComplete(
             (ok, e) -> {
               if (e != null && lost.getAndIncrement() % 1000 == 0) {
-                log.warn("a history line was not shared with the other nodes: {}", e.toString());
+                // One warning per thousand lost: Kafka away for long would flood the log.
+                log.warn(
+                    "{} history line(s) not shared with the other nodes so far: {}",
+                    lost.get(),
+                    e.toString());
               }
             });
   }
