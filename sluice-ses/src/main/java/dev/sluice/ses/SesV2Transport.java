@@ -4,6 +4,7 @@ import dev.sluice.core.Envelope;
 import dev.sluice.core.ses.HeaderSection;
 import dev.sluice.core.ses.MessageTag;
 import dev.sluice.core.ses.MessageTags;
+import dev.sluice.core.suppress.AccountSuppressionList;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
 import dev.sluice.core.transport.ConfigurationSetListing;
@@ -176,6 +177,12 @@ public final class SesV2Transport implements Transport {
       return new ConfigurationSetListing.Unreadable(
           "ListConfigurationSets failed: " + SesErrors.classify(e));
     }
+  }
+
+  /** The account's suppression list, on this transport's client. */
+  @Override
+  public Optional<AccountSuppressionList> accountSuppressionList() {
+    return Optional.of(new SesV2SuppressionList(client, asyncClient));
   }
 
   /**

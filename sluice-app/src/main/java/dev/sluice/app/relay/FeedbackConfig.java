@@ -20,8 +20,10 @@ import java.util.Set;
  * @param dir the feedback store's directory, or null for {@code feedback} inside the spool
  *     directory
  * @param store retention, lines per message, and which SES events suppress
+ * @param sesSync how often the SES account's suppression list is read; zero for never
+ * @param sesPush whether the relay's own suppressions are put on the SES account's list
  */
-public record FeedbackConfig(Path dir, FeedbackSettings store) {
+public record FeedbackConfig(Path dir, FeedbackSettings store, Duration sesSync, boolean sesPush) {
 
   /** {@code relay.feedback.dir}. */
   public static final ConfigKey<Path> DIR =
@@ -60,13 +62,36 @@ public record FeedbackConfig(Path dir, FeedbackSettings store) {
               + " none for none.",
           FeedbackConfig::reasons);
 
+  /** {@code relay.feedback.ses-suppression-sync}. */
+  public static final ConfigKey<Duration> SES_SYNC =
+      new ConfigKey<>(
+          "relay.feedback.ses-suppression-sync",
+          "5m",
+          "How often the SES account's suppression list is read (ListSuppressedDestinations, only"
+              + " what changed since the last read) onto the relay's, so the doors refuse what SES"
+              + " would suppress; off: never. Needs the SES v2 API upstream.",
+          FeedbackConfig::interval);
+
+  /** {@code relay.feedback.ses-suppression-push}. */
+  public static final ConfigKey<Boolean> SES_PUSH =
+      new ConfigKey<>(
+          "relay.feedback.ses-suppression-push",
+          "false",
+          "Also put the addresses the relay suppresses itself (bounces, complaints, the operator's)"
+              + " on the SES account's suppression list (PutSuppressedDestination), at each read.",
+          Parsers::bool);
+
   /** The keys, in documentation order. */
-  public static final List<ConfigKey<?>> KEYS = List.of(DIR, RETENTION, MAX_LINES, SUPPRESS_ON);
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(DIR, RETENTION, MAX_LINES, SUPPRESS_ON, SES_SYNC, SES_PUSH);
 
   /** Reads the keys. */
   static FeedbackConfig from(Settings s) {
     return new FeedbackConfig(
-        s.get(DIR), new FeedbackSettings(s.get(RETENTION), s.get(MAX_LINES), s.get(SUPPRESS_ON)));
+        s.get(DIR),
+        new FeedbackSettings(s.get(RETENTION), s.get(MAX_LINES), s.get(SUPPRESS_ON)),
+        s.get(SES_SYNC),
+        s.get(SES_PUSH));
   }
 
   /** The directory to open: the one configured, or {@code feedback} in the spool directory. */
@@ -81,6 +106,13 @@ public record FeedbackConfig(Path dir, FeedbackSettings store) {
           "expected a positive duration such as 7d, got '" + s + "'");
     }
     return d;
+  }
+
+  private static Duration interval(String s) {
+    if (s.strip().equalsIgnoreCase("off")) {
+      return Duration.ZERO;
+    }
+    return positive(s);
   }
 
   private static Set<Suppression.Reason> reasons(String s) {

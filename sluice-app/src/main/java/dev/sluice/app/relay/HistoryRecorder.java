@@ -59,6 +59,7 @@ final class HistoryRecorder implements AutoCloseable {
   private final ThreadPoolExecutor writer;
   private final ScheduledExecutorService sweeper;
   private final String defaultSet;
+  private volatile SharedFeedback shared;
 
   /** Queued messages naming a configuration set other than the default, and that set. */
   private final Map<String, String> sets = new ConcurrentHashMap<>();
@@ -86,6 +87,11 @@ final class HistoryRecorder implements AutoCloseable {
     sweeper.scheduleWithFixedDelay(this::sweep, 1, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
     sweeper.scheduleWithFixedDelay(
         () -> check(reputation), 0, REPUTATION_EVERY.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Shares every line written from now on with the other nodes (distributed mode). */
+  void share(SharedFeedback to) {
+    shared = to;
   }
 
   /** Notes messages the doors made durable. */
@@ -119,54 +125,59 @@ final class HistoryRecorder implements AutoCloseable {
         .map(c -> configurationSet(c, defaultSet))
         .filter(set -> !set.equals(defaultSet))
         .ifPresent(set -> sets.put(e.id().value(), set));
-    write(
-        () ->
-            store.recordAccepted(
-                e.id().value(), e.received(), door, client, e.size(), e.envelope().recipients()));
+    List<String> to = e.envelope().recipients();
+    write(() -> store.recordAccepted(e.id().value(), e.received(), door, client, e.size(), to));
+    SharedFeedback s = shared;
+    if (s != null) {
+      s.accepted(e.id().value(), e.received(), door, client, e.size(), to);
+    }
   }
 
   private void writeDelivery(DeliveryEvent e) {
     String q = e.queueId().value();
     String set = e.type() == DeliveryEvent.Type.DEFERRED ? "" : sets.remove(q);
+    SharedFeedback s = shared;
     switch (e.type()) {
-      case DELIVERED ->
-          write(
-              () ->
-                  store.recordDelivered(
-                      q,
-                      e.time(),
-                      e.upstreamIds(),
-                      e.recipients(),
-                      set == null ? defaultSet : set));
+      case DELIVERED -> {
+        String sent = set == null ? defaultSet : set;
+        write(() -> store.recordDelivered(q, e.time(), e.upstreamIds(), e.recipients(), sent));
+        if (s != null) {
+          s.delivered(q, e.time(), e.upstreamIds(), e.recipients(), sent);
+        }
+      }
       case DEFERRED ->
-          write(
-              () ->
-                  store.append(
-                      q,
-                      new HistoryEntry(
-                          e.time(),
-                          HistoryEntry.Kind.DEFERRED,
-                          "",
-                          "",
-                          "attempt "
-                              + e.attempts()
-                              + ": "
-                              + e.reason()
-                              + (e.nextDue() == null ? "" : "; next try at " + e.nextDue()))));
+          append(
+              q,
+              new HistoryEntry(
+                  e.time(),
+                  HistoryEntry.Kind.DEFERRED,
+                  "",
+                  "",
+                  "attempt "
+                      + e.attempts()
+                      + ": "
+                      + e.reason()
+                      + (e.nextDue() == null ? "" : "; next try at " + e.nextDue())));
       case FAILED, EXPIRED ->
-          write(
-              () ->
-                  store.append(
-                      q,
-                      new HistoryEntry(
-                          e.time(),
-                          HistoryEntry.Kind.FAILED,
-                          "",
-                          "",
-                          (e.type() == DeliveryEvent.Type.EXPIRED ? "expired after " : "after ")
-                              + e.attempts()
-                              + (e.attempts() == 1 ? " attempt: " : " attempts: ")
-                              + e.reason())));
+          append(
+              q,
+              new HistoryEntry(
+                  e.time(),
+                  HistoryEntry.Kind.FAILED,
+                  "",
+                  "",
+                  (e.type() == DeliveryEvent.Type.EXPIRED ? "expired after " : "after ")
+                      + e.attempts()
+                      + (e.attempts() == 1 ? " attempt: " : " attempts: ")
+                      + e.reason()));
+    }
+  }
+
+  private void append(String queueId, HistoryEntry line) {
+    write(() -> store.append(queueId, line));
+    SharedFeedback s = shared;
+    if (s != null) {
+      s.appended(queueId, line);
     }
   }
 

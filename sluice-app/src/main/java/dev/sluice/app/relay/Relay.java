@@ -26,6 +26,7 @@ import dev.sluice.delivery.EventSink;
 import dev.sluice.delivery.JsonLinesEventLog;
 import dev.sluice.delivery.RetryPolicy;
 import dev.sluice.delivery.WebhookEventSink;
+import dev.sluice.feedback.store.AccountListSync;
 import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.feedback.store.ReputationWatch;
 import dev.sluice.feedback.store.StoreInUseException;
@@ -128,7 +129,8 @@ public final class Relay implements AutoCloseable {
       SesSender sender,
       DeliveryScheduler scheduler,
       EventSink events,
-      ConfigurationSetCatalog sets) {}
+      ConfigurationSetCatalog sets,
+      Transport transport) {}
 
   private Relay(
       RelayConfig config,
@@ -227,7 +229,22 @@ public final class Relay implements AutoCloseable {
     Delivery delivery = null;
     // The door being opened, for the message if it cannot listen; null before the doors.
     Opening door = null;
+    SharedFeedback shared = null;
     try {
+      if (feedback != null && config.kafka().distributed()) {
+        shared =
+            SharedFeedback.open(
+                kafkaConfig(config, KafkaSpool.Listener.NONE),
+                feedback,
+                config.feedback().store().retention());
+        history.share(shared);
+        SharedFeedback opened = shared;
+        doors.add(grace -> opened.close());
+      }
+      // SES's events go to the caller's recorder, else through Kafka to every node's store, else
+      // to this node's store.
+      dev.sluice.feedback.SesEventRecorder recorder =
+          sesEvents != null ? sesEvents : shared != null ? shared : feedback;
       delivery =
           config.hold()
               ? null
@@ -263,6 +280,12 @@ public final class Relay implements AutoCloseable {
               config.minFreeDisk(),
               config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
       metrics.intake(admission::intake);
+      if (feedback != null && delivery != null) {
+        AccountListSync sync = accountListSync(config, feedback, delivery);
+        if (sync != null) {
+          doors.add(grace -> sync.close());
+        }
+      }
       SesHeaderRules sesHeaders =
           new SesHeaderRules(
               config.allowIdentityHeaders(),
@@ -354,17 +377,11 @@ public final class Relay implements AutoCloseable {
                 listen == null ? -1 : listen.getPort(),
                 SesEventsSettings.LISTEN);
         intake =
-            SesEventsIntake.start(
-                config.sesEvents(),
-                sesEvents != null ? sesEvents : feedback,
-                registry,
-                config.region(),
-                env);
+            SesEventsIntake.start(config.sesEvents(), recorder, registry, config.region(), env);
         SesEventsIntake started = intake;
         doors.add(grace -> started.close());
       }
       // With the embedded simulator and no SNS endpoint configured, the loop is wired by itself.
-      dev.sluice.feedback.SesEventRecorder recorder = sesEvents != null ? sesEvents : feedback;
       if (config.sesEvents().snsListen() == null
           && recorder != null
           && delivery != null
@@ -438,6 +455,33 @@ public final class Relay implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts keeping the feedback store's suppression list in step with the SES account's ({@code
+   * relay.feedback.ses-suppression-sync}), when the upstream has the API for it.
+   *
+   * @return the sync, or null when it is off or the upstream has no such API
+   */
+  private static AccountListSync accountListSync(
+      RelayConfig config, FeedbackStore feedback, Delivery delivery) {
+    FeedbackConfig f = config.feedback();
+    if (f.sesSync().isZero()) {
+      return null;
+    }
+    var list = delivery.transport().accountSuppressionList();
+    if (list.isEmpty()) {
+      log.info(
+          "{}: the upstream ({}) has no account suppression list to read; the SES v2 API has",
+          FeedbackConfig.SES_SYNC.name(),
+          delivery.transport().name());
+      return null;
+    }
+    AccountListSync sync =
+        new AccountListSync(
+            feedback, list.get(), Clock.system(), AccountListSync.PAGE_SIZE, f.sesPush());
+    sync.start(f.sesSync());
+    return sync;
+  }
+
   private static Suppressions suppressions(FeedbackStore feedback) {
     return feedback == null ? Suppressions.none() : feedback;
   }
@@ -458,25 +502,29 @@ public final class Relay implements AutoCloseable {
 
   /** The embedded spool in {@code relay.spool.dir}, or Kafka in distributed mode. */
   private static Spool openSpool(RelayConfig config, KafkaSpool.Listener hooks) {
-    KafkaSettings k = config.kafka();
-    if (!k.distributed()) {
+    if (!config.kafka().distributed()) {
       return RocksSpool.open(
           RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
     }
-    return KafkaSpool.open(
-        KafkaSpoolConfig.builder(k.bootstrapServers())
-            .topicPrefix(k.topicPrefix())
-            .partitions(k.partitions())
-            .replicationFactor(k.replicationFactor())
-            .minInsyncReplicas(k.minInsyncReplicas())
-            .groupId(k.groupId())
-            .clientId("sluice-" + config.hostname())
-            .retryTiers(k.retryTiers())
-            .createTopics(k.createTopics())
-            .openTimeout(k.openTimeout())
-            .clientProperties(k.clientOverrides())
-            .listener(hooks)
-            .build());
+    return KafkaSpool.open(kafkaConfig(config, hooks));
+  }
+
+  /** Distributed mode's Kafka settings, for the spool and the shared feedback topics. */
+  private static KafkaSpoolConfig kafkaConfig(RelayConfig config, KafkaSpool.Listener hooks) {
+    KafkaSettings k = config.kafka();
+    return KafkaSpoolConfig.builder(k.bootstrapServers())
+        .topicPrefix(k.topicPrefix())
+        .partitions(k.partitions())
+        .replicationFactor(k.replicationFactor())
+        .minInsyncReplicas(k.minInsyncReplicas())
+        .groupId(k.groupId())
+        .clientId("sluice-" + config.hostname())
+        .retryTiers(k.retryTiers())
+        .createTopics(k.createTopics())
+        .openTimeout(k.openTimeout())
+        .clientProperties(k.clientOverrides())
+        .listener(hooks)
+        .build();
   }
 
   /**
@@ -574,7 +622,8 @@ public final class Relay implements AutoCloseable {
               .build();
       self[0] = scheduler;
       scheduler.start();
-      return new Delivery(upstream, sender, scheduler, all, sets(config, upstream, transport));
+      return new Delivery(
+          upstream, sender, scheduler, all, sets(config, upstream, transport), transport);
     } catch (IOException | RuntimeException e) {
       if (sender != null) {
         sender.close();

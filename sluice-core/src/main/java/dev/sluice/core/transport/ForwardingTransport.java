@@ -47,6 +47,11 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public Optional<dev.sluice.core.suppress.AccountSuppressionList> accountSuppressionList() {
+    return transport.accountSuppressionList();
+  }
+
+  @Override
   public long connectionsOpened() {
     return transport.connectionsOpened();
   }

@@ -45,4 +45,12 @@ public interface Transport extends AutoCloseable {
     return new ConfigurationSetListing.Unreadable(
         name() + " has no call that lists configuration sets");
   }
+
+  /**
+   * The account's own suppression list, when this transport's upstream has an API for it (the SES
+   * v2 API); empty otherwise.
+   */
+  default Optional<dev.sluice.core.suppress.AccountSuppressionList> accountSuppressionList() {
+    return Optional.empty();
+  }
 }

@@ -31,7 +31,11 @@ import org.rocksdb.WriteOptions;
  *   <li>{@code seen}: SES event id → millis it was recorded (the deduplication set);
  *   <li>{@code suppression}: normalised address → {@link dev.sluice.core.suppress.Suppression};
  *   <li>{@code reputation}: configuration set ("" for all), 0, hour, counter → count (8 bytes);
- *   <li>{@code expiry}: millis, sequence → the keys to delete when the retention has passed.
+ *   <li>{@code expiry}: millis, sequence → the keys to delete when the retention has passed;
+ *   <li>{@code sync}: the state of the exchange with the SES account's suppression list: {@code
+ *       state}, 0, name → a small value (how far the account's list or a shared topic has been
+ *       read), and {@code push}, 0, address → reason (suppressions waiting to be put on the
+ *       account's list).
  * </ul>
  *
  * <p><b>Memory.</b> Nothing is held on the Java heap: one LRU block cache ({@link #BLOCK_CACHE})
@@ -51,8 +55,9 @@ final class FeedbackDb implements AutoCloseable {
   static final int SUPPRESSION = 5;
   static final int REPUTATION = 6;
   static final int EXPIRY = 7;
+  static final int SYNC = 8;
   private static final String[] NAMES = {
-    "default", "history", "ses", "recipient", "seen", "suppression", "reputation", "expiry"
+    "default", "history", "ses", "recipient", "seen", "suppression", "reputation", "expiry", "sync"
   };
 
   /** The block cache shared by all families; also the budget of their memtables. */

@@ -7,6 +7,7 @@ import static dev.sluice.feedback.store.FeedbackDb.REPUTATION;
 import static dev.sluice.feedback.store.FeedbackDb.SEEN;
 import static dev.sluice.feedback.store.FeedbackDb.SES;
 import static dev.sluice.feedback.store.FeedbackDb.SUPPRESSION;
+import static dev.sluice.feedback.store.FeedbackDb.SYNC;
 
 import dev.sluice.core.Clock;
 import dev.sluice.core.suppress.Suppression;
@@ -68,6 +69,9 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   /** The queue id prefix of history kept for messages this store did not see sent. */
   public static final String UNKNOWN = "ses:";
 
+  /** The {@link Suppression#source} of addresses read from the SES account's suppression list. */
+  public static final String FROM_SES_ACCOUNT = "ses-account";
+
   static final int SENDS = 0;
   static final int BOUNCES = 1;
   static final int COMPLAINTS = 2;
@@ -81,6 +85,8 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   private final Clock clock;
   private final Object writeLock = new Object();
   private final AtomicLong dropped = new AtomicLong();
+  private volatile boolean queueForSes;
+  private volatile Sharing sharing;
   private long sequence;
 
   private FeedbackStore(FeedbackDb db, FeedbackSettings settings, Clock clock) {
@@ -107,6 +113,20 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
 
   @Override
   public boolean record(SesEvent event) throws IOException {
+    return record(event, true);
+  }
+
+  /**
+   * Records an event another node took and shared (distributed mode): as {@link #record}, except
+   * that it puts no one on the suppression list: the node that took it shares the suppressions it
+   * causes on their own ({@link #suppressionsOf}), in the order of every other change of the list,
+   * and queues them for the SES account's list.
+   */
+  public boolean recordShared(SesEvent event) throws IOException {
+    return record(event, false);
+  }
+
+  private boolean record(SesEvent event, boolean here) throws IOException {
     byte[] id = Codec.utf8(event.id());
     synchronized (writeLock) {
       if (get(SEEN, id) != null) {
@@ -152,17 +172,14 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
           if (known == null) {
             txn.indexRecipient(address, now, queueId);
           }
-          if (reason != null && settings.suppressOn().contains(reason)) {
+          if (here && reason != null && settings.suppressOn().contains(reason)) {
             byte[] key = Codec.utf8(address);
             if (get(SUPPRESSION, key) == null) {
-              Suppression s =
-                  new Suppression(
-                      address,
-                      reason,
-                      event.time(),
-                      event.sesMessageId() + " " + event.type() + " " + event.id(),
-                      "event");
+              Suppression s = suppression(event, address, reason);
               txn.put(SUPPRESSION, key, Codec.suppression(s), false);
+              if (queuesForSes(s)) {
+                txn.put(SYNC, pushKey(address), pushValue(s), false);
+              }
             }
           }
         }
@@ -171,6 +188,31 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
       }
       return true;
     }
+  }
+
+  /**
+   * The suppressions recording {@code event} causes, as this store's settings say (whether or not
+   * the addresses are on the list already).
+   */
+  public List<Suppression> suppressionsOf(SesEvent event) {
+    Suppression.Reason reason = suppressionReason(event);
+    if (reason == null || !settings.suppressOn().contains(reason)) {
+      return List.of();
+    }
+    List<Suppression> out = new ArrayList<>();
+    for (SesEvent.Recipient r : event.recipients()) {
+      out.add(suppression(event, Suppressions.normalise(r.address()), reason));
+    }
+    return out;
+  }
+
+  private static Suppression suppression(SesEvent event, String address, Suppression.Reason r) {
+    return new Suppression(
+        address,
+        r,
+        event.time(),
+        event.sesMessageId() + " " + event.type() + " " + event.id(),
+        "event");
   }
 
   /** Records that a door took a message: the first line of its history. */
@@ -406,8 +448,20 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
    * @return how many were added
    */
   public int suppressAll(List<Suppression> entries) throws IOException {
+    return suppressAll(entries, true);
+  }
+
+  /**
+   * Adds suppressions another node made and shared (distributed mode): as {@link #suppressAll}, but
+   * neither shared again nor queued for the SES account's list.
+   */
+  public int suppressShared(List<Suppression> entries) throws IOException {
+    return suppressAll(entries, false);
+  }
+
+  private int suppressAll(List<Suppression> entries, boolean here) throws IOException {
     synchronized (writeLock) {
-      int added = 0;
+      List<Suppression> added = new ArrayList<>();
       java.util.Set<String> inBatch = new java.util.HashSet<>();
       try (WriteBatch b = new WriteBatch()) {
         for (Suppression s : entries) {
@@ -418,15 +472,22 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
           }
           Suppression kept = new Suppression(normal, s.reason(), s.time(), s.cause(), s.source());
           b.put(db.cf(SUPPRESSION), key, Codec.suppression(kept));
-          added++;
+          if (here && queuesForSes(kept)) {
+            b.put(db.cf(SYNC), pushKey(normal), pushValue(kept));
+          }
+          added.add(kept);
         }
-        if (added > 0) {
+        Sharing to = sharing;
+        if (here && to != null && !added.isEmpty()) {
+          to.suppressed(added);
+        }
+        if (!added.isEmpty()) {
           db.db.write(db.synced, b);
         }
       } catch (RocksDBException e) {
         throw failure("add suppressions", e);
       }
-      return added;
+      return added.size();
     }
   }
 
@@ -436,13 +497,28 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
    * @return true if it was there
    */
   public boolean unsuppress(String address) throws IOException {
-    byte[] key = Codec.utf8(Suppressions.normalise(address));
+    return unsuppress(address, true);
+  }
+
+  /** Takes off an address another node took off and shared (distributed mode). */
+  public boolean unsuppressShared(String address) throws IOException {
+    return unsuppress(address, false);
+  }
+
+  private boolean unsuppress(String address, boolean here) throws IOException {
+    String normal = Suppressions.normalise(address);
+    byte[] key = Codec.utf8(normal);
     synchronized (writeLock) {
       if (get(SUPPRESSION, key) == null) {
         return false;
       }
+      Sharing to = sharing;
+      if (here && to != null) {
+        to.unsuppressed(normal);
+      }
       try (WriteBatch b = new WriteBatch()) {
         b.delete(db.cf(SUPPRESSION), key);
+        b.delete(db.cf(SYNC), pushKey(normal));
         db.db.write(db.synced, b);
       } catch (RocksDBException e) {
         throw failure("remove a suppression", e);
@@ -525,6 +601,118 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
       return db.db.getLongProperty(db.cf(family), name);
     } catch (RocksDBException e) {
       return -1;
+    }
+  }
+
+  // ---------------------------------------------------------------- sharing between nodes
+
+  /**
+   * Where the suppression list's changes made on this node are shared with the other nodes' stores
+   * (distributed mode). Called under the store's write lock, before the change is written here: a
+   * change that cannot be shared is not made, and the caller gets the failure.
+   */
+  public interface Sharing {
+    /** Addresses about to be added here (only those not on the list already). */
+    void suppressed(List<Suppression> added) throws IOException;
+
+    /** An address about to be taken off here (only one that is on the list). */
+    void unsuppressed(String address) throws IOException;
+  }
+
+  /**
+   * From now on, hands every change this node makes to the suppression list through {@link
+   * #suppressAll} and {@link #unsuppress} (the operator's, imports, the SES account list's) to
+   * {@code to}; the {@code …Shared} methods and suppressions caused by SES events are not handed
+   * over (whoever takes an event shares what it causes with it: {@link #suppressionsOf}).
+   */
+  public void share(Sharing to) {
+    sharing = to;
+  }
+
+  // ---------------------------------------------------------------- the SES account's list
+
+  /**
+   * From now on, queue every address this store suppresses for the SES account's list ({@link
+   * #pendingForSes}), except those read from it ({@link #FROM_SES_ACCOUNT}) and those suppressed
+   * because SES already lists them ({@link Suppression.Reason#SES}). Off until turned on.
+   */
+  public void queueForSes(boolean on) {
+    queueForSes = on;
+  }
+
+  private static final String PUSH = "push\0";
+  private static final String MARK = "state\0";
+
+  private boolean queuesForSes(Suppression s) {
+    return queueForSes
+        && s.reason() != Suppression.Reason.SES
+        && !FROM_SES_ACCOUNT.equals(s.source());
+  }
+
+  private static byte[] pushKey(String normalised) {
+    return Codec.utf8(PUSH + normalised);
+  }
+
+  private static byte[] pushValue(Suppression s) {
+    return new byte[] {(byte) s.reason().ordinal()};
+  }
+
+  /**
+   * Suppressions waiting to be put on the SES account's list, in address order, at most {@code
+   * limit}; each stays until {@link #sentToSes} or until the address is unsuppressed. Only the
+   * address and reason of each are meaningful.
+   */
+  public List<Suppression> pendingForSes(int limit) {
+    byte[] prefix = Codec.utf8(PUSH);
+    List<Suppression> out = new ArrayList<>();
+    try (RocksIterator it = db.db.newIterator(db.cf(SYNC))) {
+      for (it.seek(prefix);
+          it.isValid() && Codec.startsWith(it.key(), prefix) && out.size() < limit;
+          it.next()) {
+        byte[] k = it.key();
+        out.add(
+            new Suppression(
+                Codec.utf8(k, prefix.length, k.length),
+                Suppression.Reason.values()[it.value()[0]],
+                Instant.EPOCH,
+                "",
+                ""));
+      }
+    }
+    return out;
+  }
+
+  /** Takes an address off the queue for the SES account's list: it is there, or never will be. */
+  public void sentToSes(String address) throws IOException {
+    try (WriteBatch b = new WriteBatch()) {
+      b.delete(db.cf(SYNC), pushKey(Suppressions.normalise(address)));
+      db.db.write(db.unsynced, b);
+    } catch (RocksDBException e) {
+      throw failure("dequeue an address for SES", e);
+    }
+  }
+
+  /** A value kept under {@code name} by {@link #state(String, String)}, if any. */
+  public Optional<String> state(String name) {
+    byte[] v = get(SYNC, Codec.utf8(MARK + name));
+    return v == null ? Optional.empty() : Optional.of(Codec.utf8(v, 0, v.length));
+  }
+
+  /**
+   * Keeps a small value under {@code name}, durably (how far the SES account's list or a shared
+   * topic has been read, this node's id), or forgets it with null.
+   */
+  public void state(String name, String value) throws IOException {
+    try (WriteBatch b = new WriteBatch()) {
+      byte[] key = Codec.utf8(MARK + name);
+      if (value == null) {
+        b.delete(db.cf(SYNC), key);
+      } else {
+        b.put(db.cf(SYNC), key, Codec.utf8(value));
+      }
+      db.db.write(db.synced, b);
+    } catch (RocksDBException e) {
+      throw failure("keep " + name, e);
     }
   }
 
