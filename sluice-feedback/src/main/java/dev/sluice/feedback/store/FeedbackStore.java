@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's feedback store, on disk: the history of each message (what the relay did with it,
@@ -53,6 +55,12 @@ import org.rocksdb.WriteBatch;
  * lines. Reputation buckets older than eight days are deleted by the same sweep. Suppressions never
  * expire; they leave the list only when removed.
  *
+ * <p><b>Told after the disk.</b> Each SES event recorded for the first time, each recipient it puts
+ * on the suppression list and each recipient a door dropped is told to one {@link FeedbackListener}
+ * (the relay's event stream) as a {@link FeedbackEvent}, after the write and outside the lock: a
+ * duplicate is never told, and a listener that blocks holds up its caller, not other writes. A
+ * crash between the write and the telling loses the telling, not the record.
+ *
  * <p><b>Events about messages this store did not send</b> (sent by another node, or before the
  * store existed) are kept all the same, under the queue id {@code ses:} + SES MessageId; if the
  * relay later records that SES MessageId as delivered, they are moved to the real queue id.
@@ -65,6 +73,8 @@ import org.rocksdb.WriteBatch;
  * <p>Thread-safe. Reads ({@link #find}, {@link #history}, listings) take no lock.
  */
 public final class FeedbackStore implements SesEventRecorder, Suppressions, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FeedbackStore.class);
+
   /** The queue id prefix of history kept for messages this store did not see sent. */
   public static final String UNKNOWN = "ses:";
 
@@ -81,6 +91,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   private final Clock clock;
   private final Object writeLock = new Object();
   private final AtomicLong dropped = new AtomicLong();
+  private volatile FeedbackListener listener = FeedbackListener.NONE;
   private long sequence;
 
   private FeedbackStore(FeedbackDb db, FeedbackSettings settings, Clock clock) {
@@ -105,9 +116,20 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
 
   // ---------------------------------------------------------------- recording
 
+  /**
+   * Tells {@code listener} of what is recorded from now on (SES's events per recipient, and the
+   * recipients they put on the suppression list or {@link #recordDropped doors dropped}); replaces
+   * the listener before.
+   */
+  public void listen(FeedbackListener listener) {
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  /** {@inheritDoc} Once it is on disk, a new event is told to the {@link #listen listener}. */
   @Override
   public boolean record(SesEvent event) throws IOException {
     byte[] id = Codec.utf8(event.id());
+    List<FeedbackEvent> told = new ArrayList<>();
     synchronized (writeLock) {
       if (get(SEEN, id) != null) {
         return false;
@@ -132,12 +154,15 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
         }
         String detail = describe(event);
         List<SesEvent.Recipient> recipients = event.recipients();
+        String toldQueueId = known == null ? null : queueId;
         if (recipients.isEmpty()) {
           txn.append(
               queueId,
               new HistoryEntry(
                   event.time(), HistoryEntry.Kind.EVENT, "", event.sesMessageId(), detail));
+          told.add(FeedbackEvent.of(event, toldQueueId, set, null));
         }
+        java.util.Set<String> listed = new java.util.HashSet<>();
         Suppression.Reason reason = suppressionReason(event);
         for (SesEvent.Recipient r : recipients) {
           String address = Suppressions.normalise(r.address());
@@ -149,12 +174,13 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
               queueId,
               new HistoryEntry(
                   event.time(), HistoryEntry.Kind.EVENT, address, event.sesMessageId(), words));
+          told.add(FeedbackEvent.of(event, toldQueueId, set, r));
           if (known == null) {
             txn.indexRecipient(address, now, queueId);
           }
           if (reason != null && settings.suppressOn().contains(reason)) {
             byte[] key = Codec.utf8(address);
-            if (get(SUPPRESSION, key) == null) {
+            if (get(SUPPRESSION, key) == null && listed.add(address)) {
               Suppression s =
                   new Suppression(
                       address,
@@ -163,13 +189,55 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
                       event.sesMessageId() + " " + event.type() + " " + event.id(),
                       "event");
               txn.put(SUPPRESSION, key, Codec.suppression(s), false);
+              told.add(FeedbackEvent.listed(event, toldQueueId, set, s));
             }
           }
         }
         countReputation(txn, event, set);
         txn.commit(now, true);
       }
-      return true;
+    }
+    tell(told);
+    return true;
+  }
+
+  /**
+   * Records recipients a door dropped from a message because they are on the suppression list: a
+   * {@code SUPPRESSED} line each in its history, told to the {@link #listen listener}.
+   *
+   * @param configurationSet the set the message names (or the relay's default), or empty
+   */
+  public void recordDropped(
+      String queueId, Instant time, String configurationSet, List<Suppression> dropped)
+      throws IOException {
+    if (dropped.isEmpty()) {
+      return;
+    }
+    List<FeedbackEvent> told = new ArrayList<>(dropped.size());
+    synchronized (writeLock) {
+      try (Txn txn = new Txn()) {
+        for (Suppression s : dropped) {
+          String refusal = s.refusal(s.address());
+          txn.append(
+              queueId,
+              new HistoryEntry(time, HistoryEntry.Kind.SUPPRESSED, s.address(), "", refusal));
+          told.add(FeedbackEvent.dropped(queueId, time, configurationSet, s.address(), s));
+        }
+        txn.commit(clock.millis(), false);
+      }
+    }
+    tell(told);
+  }
+
+  private void tell(List<FeedbackEvent> told) {
+    if (told.isEmpty()) {
+      return;
+    }
+    try {
+      listener.recorded(List.copyOf(told));
+    } catch (RuntimeException e) {
+      // Recorded all the same: the stream is commentary, the store is the record.
+      log.warn("the feedback listener failed: {}", e.toString());
     }
   }
 
