@@ -42,11 +42,13 @@ import org.slf4j.LoggerFactory;
  * written with a synced log before {@link #record} returns, so an event is either wholly recorded
  * (and then refused as a duplicate forever after, within the retention) or not at all. Writes are
  * serialised by one lock: deduplication is a read followed by a write, and the reputation counters
- * are read, added to and written; a lock is simpler than RocksDB transactions and a synced write
- * costs more than the wait. The relay's own history lines ({@link #recordAccepted}, {@link
- * #append}) are written without waiting for the disk: the spool, not the history, is what keeps an
- * accepted message safe, and a lost line after a power cut costs only a line. {@link
- * #recordDelivered} is synced, because it ties the SES MessageId to the queue id.
+ * are read, added to and written; a lock is simpler than RocksDB transactions. The disk is waited
+ * for after the lock is released, one sync of RocksDB's log for all the writes made meanwhile
+ * ({@link WalSync}: group commit), so concurrent recorders share an fsync rather than queue for one
+ * each. The relay's own history lines ({@link #recordAccepted}, {@link #append}) are not waited
+ * for: the spool, not the history, is what keeps an accepted message safe, and a lost line after a
+ * power cut costs only a line. {@link #recordDelivered} is, because it ties the SES MessageId to
+ * the queue id.
  *
  * <p><b>Bounded on disk.</b> Each batch also writes an expiry record, keyed by the time it was
  * written, naming every history line, index entry and seen event id it added; {@link #sweep} walks
@@ -92,12 +94,14 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   private final Object writeLock = new Object();
   private final AtomicLong dropped = new AtomicLong();
   private volatile FeedbackListener listener = FeedbackListener.NONE;
+  private final WalSync wal;
   private long sequence;
 
   private FeedbackStore(FeedbackDb db, FeedbackSettings settings, Clock clock) {
     this.db = db;
     this.settings = settings;
     this.clock = clock;
+    this.wal = new WalSync(() -> db.db.syncWal());
     try (RocksIterator it = db.db.newIterator(db.cf(EXPIRY))) {
       it.seekToLast();
       sequence = it.isValid() ? Codec.longAt(it.key(), 8) + 1 : 0;
@@ -130,75 +134,91 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   public boolean record(SesEvent event) throws IOException {
     byte[] id = Codec.utf8(event.id());
     List<FeedbackEvent> told = new ArrayList<>();
+    long write;
     synchronized (writeLock) {
       if (get(SEEN, id) != null) {
-        return false;
+        // Seen, perhaps in a write not yet on disk: answer once it is.
+        write = wal.last();
+        told = null;
+      } else {
+        write = recordLocked(event, id, told);
       }
-      try (Txn txn = new Txn()) {
-        long now = clock.millis();
-        txn.put(SEEN, id, Codec.longBytes(now), true);
-        byte[] sesKey = Codec.utf8(event.sesMessageId());
-        byte[] known = get(SES, sesKey);
-        String queueId;
-        String set = event.configurationSet();
-        if (known != null) {
-          String[] sent = sent(known);
-          queueId = sent[0];
-          if (set.isEmpty()) {
-            // Identity notifications name no set: the one the relay sent the message with counts.
-            set = sent[1];
-          }
-        } else {
-          queueId = UNKNOWN + event.sesMessageId();
-          txn.put(SES, sesKey, Codec.utf8(queueId), true);
-        }
-        String detail = describe(event);
-        List<SesEvent.Recipient> recipients = event.recipients();
-        String toldQueueId = known == null ? null : queueId;
-        if (recipients.isEmpty()) {
-          txn.append(
-              queueId,
-              new HistoryEntry(
-                  event.time(), HistoryEntry.Kind.EVENT, "", event.sesMessageId(), detail));
-          told.add(FeedbackEvent.of(event, toldQueueId, set, null));
-        }
-        java.util.Set<String> listed = new java.util.HashSet<>();
-        Suppression.Reason reason = suppressionReason(event);
-        for (SesEvent.Recipient r : recipients) {
-          String address = Suppressions.normalise(r.address());
-          String words =
-              r.status().isEmpty() && r.diagnostic().isEmpty()
-                  ? detail
-                  : detail + ": " + (r.status() + " " + r.diagnostic()).strip();
-          txn.append(
-              queueId,
-              new HistoryEntry(
-                  event.time(), HistoryEntry.Kind.EVENT, address, event.sesMessageId(), words));
-          told.add(FeedbackEvent.of(event, toldQueueId, set, r));
-          if (known == null) {
-            txn.indexRecipient(address, now, queueId);
-          }
-          if (reason != null && settings.suppressOn().contains(reason)) {
-            byte[] key = Codec.utf8(address);
-            if (get(SUPPRESSION, key) == null && listed.add(address)) {
-              Suppression s =
-                  new Suppression(
-                      address,
-                      reason,
-                      event.time(),
-                      event.sesMessageId() + " " + event.type() + " " + event.id(),
-                      "event");
-              txn.put(SUPPRESSION, key, Codec.suppression(s), false);
-              told.add(FeedbackEvent.listed(event, toldQueueId, set, s));
-            }
-          }
-        }
-        countReputation(txn, event, set);
-        txn.commit(now, true);
-      }
+    }
+    wal.await(write);
+    if (told == null) {
+      return false;
     }
     tell(told);
     return true;
+  }
+
+  /**
+   * Writes what a new event causes, unsynced; the number of the write. The caller holds the lock.
+   */
+  private long recordLocked(SesEvent event, byte[] id, List<FeedbackEvent> told)
+      throws IOException {
+    try (Txn txn = new Txn()) {
+      long now = clock.millis();
+      txn.put(SEEN, id, Codec.longBytes(now), true);
+      byte[] sesKey = Codec.utf8(event.sesMessageId());
+      byte[] known = get(SES, sesKey);
+      String queueId;
+      String set = event.configurationSet();
+      if (known != null) {
+        String[] sent = sent(known);
+        queueId = sent[0];
+        if (set.isEmpty()) {
+          // Identity notifications name no set: the one the relay sent the message with counts.
+          set = sent[1];
+        }
+      } else {
+        queueId = UNKNOWN + event.sesMessageId();
+        txn.put(SES, sesKey, Codec.utf8(queueId), true);
+      }
+      String detail = describe(event);
+      List<SesEvent.Recipient> recipients = event.recipients();
+      String toldQueueId = known == null ? null : queueId;
+      if (recipients.isEmpty()) {
+        txn.append(
+            queueId,
+            new HistoryEntry(
+                event.time(), HistoryEntry.Kind.EVENT, "", event.sesMessageId(), detail));
+        told.add(FeedbackEvent.of(event, toldQueueId, set, null));
+      }
+      java.util.Set<String> listed = new java.util.HashSet<>();
+      Suppression.Reason reason = suppressionReason(event);
+      for (SesEvent.Recipient r : recipients) {
+        String address = Suppressions.normalise(r.address());
+        String words =
+            r.status().isEmpty() && r.diagnostic().isEmpty()
+                ? detail
+                : detail + ": " + (r.status() + " " + r.diagnostic()).strip();
+        txn.append(
+            queueId,
+            new HistoryEntry(
+                event.time(), HistoryEntry.Kind.EVENT, address, event.sesMessageId(), words));
+        told.add(FeedbackEvent.of(event, toldQueueId, set, r));
+        if (known == null) {
+          txn.indexRecipient(address, now, queueId);
+        }
+        if (reason != null && settings.suppressOn().contains(reason)) {
+          byte[] key = Codec.utf8(address);
+          if (get(SUPPRESSION, key) == null && listed.add(address)) {
+            Suppression s =
+                new Suppression(
+                    address,
+                    reason,
+                    event.time(),
+                    event.sesMessageId() + " " + event.type() + " " + event.id(),
+                    "event");
+            txn.put(SUPPRESSION, key, Codec.suppression(s), false);
+            told.add(FeedbackEvent.listed(event, toldQueueId, set, s));
+          }
+        }
+      }
+      countReputation(txn, event, set);
+      return txn.commit(now);
+    }
   }
 
   /**
@@ -223,7 +243,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
               new HistoryEntry(time, HistoryEntry.Kind.SUPPRESSED, s.address(), "", refusal));
           told.add(FeedbackEvent.dropped(queueId, time, configurationSet, s.address(), s));
         }
-        txn.commit(clock.millis(), false);
+        txn.commit(clock.millis());
       }
     }
     tell(told);
@@ -262,7 +282,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
         for (String r : recipients) {
           txn.indexRecipient(Suppressions.normalise(r), time.toEpochMilli(), queueId);
         }
-        txn.commit(now, false);
+        txn.commit(now);
       }
     }
   }
@@ -280,6 +300,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
       List<String> recipients,
       String configurationSet)
       throws IOException {
+    long write;
     synchronized (writeLock) {
       try (Txn txn = new Txn()) {
         long now = clock.millis();
@@ -312,9 +333,10 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
           }
         }
         txn.add(configurationSet, time.toEpochMilli(), SENDS, recipients.size());
-        txn.commit(now, true);
+        write = txn.commit(now);
       }
     }
+    wal.await(write);
   }
 
   /** Adds a line to a message's history (an attempt, a deferral, a failure, a suppression). */
@@ -322,7 +344,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
     synchronized (writeLock) {
       try (Txn txn = new Txn()) {
         txn.append(queueId, entry);
-        txn.commit(clock.millis(), false);
+        txn.commit(clock.millis());
       }
     }
   }
@@ -786,7 +808,11 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
           n;
     }
 
-    void commit(long now, boolean sync) throws IOException {
+    /**
+     * Writes the batch to RocksDB's log without waiting for the disk; the number to {@link
+     * WalSync#await} for when it must be durable.
+     */
+    long commit(long now) throws IOException {
       try {
         for (var c : counters.entrySet()) {
           batch.put(
@@ -797,7 +823,8 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
         if (!doomed.isEmpty()) {
           batch.put(db.cf(EXPIRY), Codec.longBytes2(now, sequence++), Codec.doomed(doomed));
         }
-        db.db.write(sync ? db.synced : db.unsynced, batch);
+        db.db.write(db.unsynced, batch);
+        return wal.wrote();
       } catch (RocksDBException e) {
         throw failure("record", e);
       }
