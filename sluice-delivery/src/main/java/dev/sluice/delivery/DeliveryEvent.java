@@ -35,7 +35,8 @@ public record DeliveryEvent(
     List<String> upstreamIds,
     String reason,
     Instant nextDue,
-    List<String> delivered) {
+    List<String> delivered)
+    implements JsonEvent {
 
   /** The kinds of event. */
   public enum Type {
@@ -59,5 +60,11 @@ public record DeliveryEvent(
     upstreamIds = List.copyOf(upstreamIds);
     Objects.requireNonNull(reason, "reason");
     delivered = List.copyOf(delivered);
+  }
+
+  /** Appends the event as {@link EventJson} writes it. */
+  @Override
+  public void writeJson(StringBuilder b) {
+    EventJson.write(this, b);
   }
 }

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * Where delivery events go: a file, a webhook, a test's list. The scheduler hands over each event
- * once the spool has recorded its outcome; it does not close the sink.
+ * once the spool has recorded its outcome; it does not close the sink. Sinks that write the whole
+ * event stream (the file and the webhook) also take, through {@link #publish}, the events that are
+ * not a delivery's: SES's events and suppressions, from the relay's feedback store.
  *
  * <p>Implementations are thread-safe: events arrive from many threads at once. {@link #accept}
  * should return quickly; one that blocks holds up the message's in-flight slot, and so slows
@@ -14,6 +16,12 @@ import java.util.List;
 public interface EventSink extends AutoCloseable {
   /** Takes one event. */
   void accept(DeliveryEvent event);
+
+  /**
+   * Takes an event of the stream that is not a delivery's (SES's events, suppressions), under the
+   * same contract as {@link #accept}. Sinks that only act on deliveries ignore it, the default.
+   */
+  default void publish(JsonEvent event) {}
 
   /** Writes out what is buffered and releases resources; idempotent. Does nothing by default. */
   @Override
@@ -32,6 +40,13 @@ public interface EventSink extends AutoCloseable {
       public void accept(DeliveryEvent event) {
         for (EventSink s : list) {
           s.accept(event);
+        }
+      }
+
+      @Override
+      public void publish(JsonEvent event) {
+        for (EventSink s : list) {
+          s.publish(event);
         }
       }
 

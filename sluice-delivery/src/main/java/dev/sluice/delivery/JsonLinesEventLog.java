@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The structured delivery log: appends each event to a file as one JSON object per line (see {@link
- * EventJson} for the fields), so that one message can be traced from its queue id to its SES
- * MessageId with {@code grep}, and counted with {@code jq}.
+ * EventJson} for a delivery's fields; events {@link #publish published} to it write their own), so
+ * that one message can be traced from its queue id to its SES MessageId with {@code grep}, and
+ * counted with {@code jq}.
  *
  * <p>Design: callers put events on a bounded queue; one platform thread writes them through a
  * buffer and flushes it to the operating system at least every {@code flushEvery} (and on close).
@@ -43,21 +44,10 @@ public final class JsonLinesEventLog implements EventSink {
   private static final int DRAIN = 512;
 
   /** Wakes a sink's thread for close; never written or posted. */
-  static final DeliveryEvent CLOSE =
-      new DeliveryEvent(
-          DeliveryEvent.Type.DELIVERED,
-          new dev.sluice.core.spool.QueueId("close"),
-          java.time.Instant.EPOCH,
-          "",
-          List.of(),
-          0,
-          List.of(),
-          "",
-          null,
-          List.of());
+  static final JsonEvent CLOSE = b -> {};
 
   private final Path file;
-  private final BlockingQueue<DeliveryEvent> queue;
+  private final BlockingQueue<JsonEvent> queue;
   private final long flushEveryNanos;
   private final Writer out;
   private final Thread writer;
@@ -105,6 +95,12 @@ public final class JsonLinesEventLog implements EventSink {
   /** {@inheritDoc} Blocks while the queue is full (see the class notes). */
   @Override
   public void accept(DeliveryEvent event) {
+    publish(event);
+  }
+
+  /** {@inheritDoc} Blocks while the queue is full (see the class notes). */
+  @Override
+  public void publish(JsonEvent event) {
     boolean interrupted = false;
     try {
       while (true) {
@@ -164,20 +160,20 @@ public final class JsonLinesEventLog implements EventSink {
   }
 
   private void run() {
-    List<DeliveryEvent> batch = new ArrayList<>(DRAIN);
+    List<JsonEvent> batch = new ArrayList<>(DRAIN);
     StringBuilder line = new StringBuilder(512);
     long nextFlush = Long.MAX_VALUE; // nothing unflushed
     try {
       while (true) {
         long wait = nextFlush == Long.MAX_VALUE ? flushEveryNanos : nextFlush - System.nanoTime();
-        DeliveryEvent first = wait > 0 ? poll(wait) : null;
+        JsonEvent first = wait > 0 ? poll(wait) : null;
         if (first != null) {
           batch.add(first);
           queue.drainTo(batch, DRAIN - 1);
-          for (DeliveryEvent e : batch) {
+          for (JsonEvent e : batch) {
             if (e != CLOSE) {
               line.setLength(0);
-              EventJson.write(e, line);
+              e.writeJson(line);
               out.append(line).append('\n');
               written.incrementAndGet();
               if (nextFlush == Long.MAX_VALUE) {
@@ -210,7 +206,7 @@ public final class JsonLinesEventLog implements EventSink {
     }
   }
 
-  private DeliveryEvent poll(long nanos) {
+  private JsonEvent poll(long nanos) {
     try {
       return queue.poll(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * POSTs delivery events to a URL, in batches, as a JSON array of the objects {@link EventJson}
- * writes ({@code Content-Type: application/json}). Any 2xx answer takes the batch; anything else,
- * or no answer, is retried with full-jitter exponential backoff, up to a bound of attempts, after
- * which the batch is dropped and counted.
+ * writes ({@code Content-Type: application/json}), and the other events {@link #publish published}
+ * to it, each as it writes itself. Any 2xx answer takes the batch; anything else, or no answer, is
+ * retried with full-jitter exponential backoff, up to a bound of attempts, after which the batch is
+ * dropped and counted.
  *
  * <p>Design: {@link #accept} only offers the event to a bounded queue and never blocks; one virtual
  * thread takes whatever is waiting (up to a batch) and posts it. When the queue is full, the event
@@ -39,12 +40,12 @@ public final class WebhookEventSink implements EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookEventSink.class);
 
   /** Wakes the poster for close; never posted. */
-  private static final DeliveryEvent CLOSE = JsonLinesEventLog.CLOSE;
+  private static final JsonEvent CLOSE = JsonLinesEventLog.CLOSE;
 
   private final URI url;
   private final HttpClient client;
   private final Map<String, String> headers;
-  private final BlockingQueue<DeliveryEvent> queue;
+  private final BlockingQueue<JsonEvent> queue;
   private final int batchSize;
   private final int maxAttempts;
   private final Duration timeout;
@@ -83,11 +84,17 @@ public final class WebhookEventSink implements EventSink {
   /** {@inheritDoc} Never blocks; drops and counts the event when the queue is full. */
   @Override
   public void accept(DeliveryEvent event) {
+    publish(event);
+  }
+
+  /** {@inheritDoc} Never blocks; drops and counts the event when the queue is full. */
+  @Override
+  public void publish(JsonEvent event) {
     Objects.requireNonNull(event, "event");
     if (closing || !queue.offer(event)) {
       long n = dropped.incrementAndGet();
       if (Long.bitCount(n) == 1) { // 1, 2, 4, 8, ...: visible, but not a line per event
-        LOG.warn("webhook {}: queue full, {} delivery events dropped so far", url, n);
+        LOG.warn("webhook {}: queue full, {} events dropped so far", url, n);
       }
     }
   }
@@ -143,12 +150,12 @@ public final class WebhookEventSink implements EventSink {
   }
 
   private void run() {
-    List<DeliveryEvent> batch = new ArrayList<>(batchSize);
+    List<JsonEvent> batch = new ArrayList<>(batchSize);
     while (true) {
       if (closing && (queue.isEmpty() || System.nanoTime() - closeDeadline >= 0)) {
         return;
       }
-      DeliveryEvent first;
+      JsonEvent first;
       try {
         first = closing ? queue.poll() : queue.take();
       } catch (InterruptedException e) {
@@ -168,7 +175,7 @@ public final class WebhookEventSink implements EventSink {
   }
 
   /** Posts one batch, retrying; counts it as posted or dropped. */
-  private void post(List<DeliveryEvent> batch) {
+  private void post(List<JsonEvent> batch) {
     byte[] body = json(batch);
     for (int attempt = 1; ; attempt++) {
       String problem;
@@ -197,7 +204,7 @@ public final class WebhookEventSink implements EventSink {
       if (attempt >= maxAttempts || pastGrace) {
         dropped.addAndGet(batch.size());
         LOG.warn(
-            "webhook {}: dropped {} delivery events after {} attempts ({})",
+            "webhook {}: dropped {} events after {} attempts ({})",
             url,
             batch.size(),
             attempt,
@@ -237,14 +244,14 @@ public final class WebhookEventSink implements EventSink {
     }
   }
 
-  private static byte[] json(List<DeliveryEvent> batch) {
+  private static byte[] json(List<JsonEvent> batch) {
     StringBuilder b = new StringBuilder(batch.size() * 300);
     b.append('[');
     for (int i = 0; i < batch.size(); i++) {
       if (i > 0) {
         b.append(',');
       }
-      EventJson.write(batch.get(i), b);
+      batch.get(i).writeJson(b);
     }
     return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
   }

@@ -74,6 +74,23 @@ class JsonLinesEventLogTest {
   }
 
   @Test
+  void publish_otherEvents_writtenAsTheyWriteThemselves_inOrderWithDeliveries() throws Exception {
+    Path file = dir.resolve("events.jsonl");
+    try (JsonLinesEventLog log = JsonLinesEventLog.open(file, 4, Duration.ofMillis(50))) {
+      EventSink all = EventSink.all(EventSink.none(), log);
+      all.accept(Events.delivered(1));
+      all.publish(b -> b.append("{\"type\":\"ses.bounce\",\"queueId\":\"Q1\"}"));
+      all.accept(Events.delivered(2));
+    }
+    List<JsonNode> lines = parse(file);
+    assertThat(lines).hasSize(3);
+    Events.assertSame(lines.get(0), Events.delivered(1));
+    assertThat(lines.get(1).get("type").asText()).isEqualTo("ses.bounce");
+    assertThat(lines.get(1).get("queueId").asText()).isEqualTo("Q1");
+    Events.assertSame(lines.get(2), Events.delivered(2));
+  }
+
+  @Test
   void lines_areFlushedWithoutClose_withinTheFlushInterval() throws Exception {
     Path file = dir.resolve("events.jsonl");
     try (JsonLinesEventLog log = JsonLinesEventLog.open(file, 100, Duration.ofMillis(50))) {

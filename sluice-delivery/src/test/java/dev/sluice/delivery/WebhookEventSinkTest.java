@@ -95,6 +95,24 @@ class WebhookEventSinkTest {
   }
 
   @Test
+  void publish_otherEvents_postedInTheSameArrays_asTheyWriteThemselves() throws Exception {
+    URI url = start();
+    try (WebhookEventSink sink = WebhookEventSink.builder(url).batchSize(2).build()) {
+      sink.accept(Events.delivered(1));
+      sink.publish(b -> b.append("{\"type\":\"suppressed\",\"recipient\":\"a@b.c\"}"));
+      sink.accept(Events.delivered(2));
+      Events.await(
+          "3 events posted",
+          Duration.ofSeconds(30),
+          () -> received.size() == 3 && sink.posted() == 3);
+    }
+    Events.assertSame(received.get(0), Events.delivered(1));
+    assertThat(received.get(1).get("type").asText()).isEqualTo("suppressed");
+    assertThat(received.get(1).get("recipient").asText()).isEqualTo("a@b.c");
+    Events.assertSame(received.get(2), Events.delivered(2));
+  }
+
+  @Test
   void failedPosts_areRetriedWithBackoff_untilTheReceiverTakesThem() throws Exception {
     URI url = start();
     status = n -> n <= 3 ? 500 : 200;

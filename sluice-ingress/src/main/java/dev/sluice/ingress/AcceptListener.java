@@ -1,6 +1,7 @@
 package dev.sluice.ingress;
 
 import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.suppress.Suppression;
 import java.util.List;
 
 /**
@@ -15,4 +16,11 @@ public interface AcceptListener {
 
   /** These messages are in the spool. */
   void accepted(List<QueueId> ids);
+
+  /**
+   * Recipients on the suppression list were dropped from the envelope of a message just accepted
+   * (told after {@link #accepted} for it), so that its history and the event stream say so. The
+   * default does nothing.
+   */
+  default void suppressed(QueueId id, List<Suppression> dropped) {}
 }

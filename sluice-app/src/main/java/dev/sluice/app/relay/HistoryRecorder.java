@@ -1,16 +1,19 @@
 package dev.sluice.app.relay;
 
+import dev.sluice.core.Clock;
 import dev.sluice.core.ses.HeaderSection;
 import dev.sluice.core.ses.MessageTags;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
+import dev.sluice.core.suppress.Suppression;
 import dev.sluice.delivery.DeliveryEvent;
 import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.feedback.store.HistoryEntry;
 import dev.sluice.feedback.store.ReputationWatch;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the relay's own lines of each message's history (accepted, delivered with its SES
- * MessageIds, deferred, failed) to the {@link FeedbackStore}, and sweeps the store's expired
- * history once an hour, and has the {@link ReputationWatch} check the rates once a minute.
+ * Writes the relay's own lines of each message's history (accepted, recipients dropped at the door
+ * because they are suppressed, delivered with its SES MessageIds, deferred, failed) to the {@link
+ * FeedbackStore}, and sweeps the store's expired history once an hour, and has the {@link
+ * ReputationWatch} check the rates once a minute.
  *
  * <p><b>Design.</b> The doors tell of accepted messages on the spool's writer thread and delivery
  * tells of outcomes on its own threads; neither may wait for the history. So each line is handed to
@@ -60,6 +64,7 @@ final class HistoryRecorder implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   private final String defaultSet;
   private volatile SharedFeedback shared;
+  private final Clock clock;
 
   /** Queued messages naming a configuration set other than the default, and that set. */
   private final Map<String, String> sets = new ConcurrentHashMap<>();
@@ -68,8 +73,14 @@ final class HistoryRecorder implements AutoCloseable {
    * @param defaultSet the relay's {@code --configuration-set}, or empty
    * @param reputation the watch over the store's rates, checked every minute
    */
-  HistoryRecorder(FeedbackStore store, Spool spool, String defaultSet, ReputationWatch reputation) {
+  HistoryRecorder(
+      FeedbackStore store,
+      Spool spool,
+      String defaultSet,
+      ReputationWatch reputation,
+      Clock clock) {
     this.store = store;
+    this.clock = clock;
     this.spool = spool;
     this.defaultSet = defaultSet;
     this.writer =
@@ -102,6 +113,18 @@ final class HistoryRecorder implements AutoCloseable {
             spool.find(id).ifPresent(this::writeAccepted);
           }
         });
+  }
+
+  /** Notes recipients a door dropped from a message it just accepted, as they are suppressed. */
+  void suppressed(QueueId id, List<Suppression> dropped) {
+    Instant now = Instant.ofEpochMilli(clock.millis());
+    // After the message's accepted line, which learns its configuration set: one writer, in order.
+    writer.execute(
+        () ->
+            write(
+                () ->
+                    store.recordDropped(
+                        id.value(), now, sets.getOrDefault(id.value(), defaultSet), dropped)));
   }
 
   /** Notes what became of a delivery attempt. */

@@ -18,6 +18,7 @@ import dev.sluice.core.ses.ConfigurationSetCatalog;
 import dev.sluice.core.ses.ListedConfigurationSets;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.core.suppress.Suppression;
 import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.delivery.DeliveryEvent;
@@ -87,6 +88,7 @@ public final class Relay implements AutoCloseable {
   private final Spool spool;
   private final FeedbackStore feedback;
   private final HistoryRecorder history;
+  private final EventSink events;
   private final PrometheusMeterRegistry registry;
   private final RelayMetrics metrics;
   private final Delivery delivery;
@@ -120,15 +122,11 @@ public final class Relay implements AutoCloseable {
     void stop(Duration grace) throws Exception;
   }
 
-  /**
-   * Upstream, sender, scheduler, event sinks and the account's configuration sets; absent when mail
-   * is held.
-   */
+  /** Upstream, sender, scheduler and the account's configuration sets; absent when mail is held. */
   private record Delivery(
       Upstream upstream,
       SesSender sender,
       DeliveryScheduler scheduler,
-      EventSink events,
       ConfigurationSetCatalog sets,
       Transport transport) {}
 
@@ -137,6 +135,7 @@ public final class Relay implements AutoCloseable {
       Spool spool,
       FeedbackStore feedback,
       HistoryRecorder history,
+      EventSink events,
       PrometheusMeterRegistry registry,
       RelayMetrics metrics,
       Delivery delivery,
@@ -150,6 +149,7 @@ public final class Relay implements AutoCloseable {
     this.spool = spool;
     this.feedback = feedback;
     this.history = history;
+    this.events = events;
     this.registry = registry;
     this.metrics = metrics;
     this.adminUri = adminUri;
@@ -222,15 +222,23 @@ public final class Relay implements AutoCloseable {
                 feedback,
                 spool,
                 config.configurationSet(),
-                new ReputationWatch(feedback, registry));
+                new ReputationWatch(feedback, registry),
+                Clock.system());
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
     DoorMetrics doorMetrics = DoorMetrics.register(registry);
     List<Door> doors = new ArrayList<>();
     Delivery delivery = null;
+    EventSink events = null;
     // The door being opened, for the message if it cannot listen; null before the doors.
     Opening door = null;
     SharedFeedback shared = null;
     try {
+      events = events(config);
+      if (feedback != null) {
+        // SES's events and suppressions join the delivery events in the same stream.
+        EventSink stream = events;
+        feedback.listen(lines -> lines.forEach(l -> stream.publish(l::writeJson)));
+      }
       if (feedback != null && config.kafka().distributed()) {
         shared =
             SharedFeedback.open(
@@ -255,20 +263,31 @@ public final class Relay implements AutoCloseable {
                   metrics,
                   env,
                   home,
+                  events,
                   history == null ? EventSink.none() : history::delivery);
       if (delivery != null && config.kafka().distributed()) {
         hooks.attach(delivery.sender(), delivery.scheduler());
       }
       DeliveryScheduler scheduler = delivery == null ? null : delivery.scheduler();
       AcceptListener accepted =
-          ids -> {
-            metrics.accepted(ids.size());
-            if (history != null) {
-              history.accepted(ids);
+          new AcceptListener() {
+            @Override
+            public void accepted(List<QueueId> ids) {
+              metrics.accepted(ids.size());
+              if (history != null) {
+                history.accepted(ids);
+              }
+              if (scheduler != null) {
+                for (QueueId id : ids) {
+                  scheduler.wake(id);
+                }
+              }
             }
-            if (scheduler != null) {
-              for (QueueId id : ids) {
-                scheduler.wake(id);
+
+            @Override
+            public void suppressed(QueueId id, List<Suppression> dropped) {
+              if (history != null) {
+                history.suppressed(id, dropped);
               }
             }
           };
@@ -402,6 +421,7 @@ public final class Relay implements AutoCloseable {
           spool,
           feedback,
           history,
+          events,
           registry,
           metrics,
           delivery,
@@ -416,8 +436,10 @@ public final class Relay implements AutoCloseable {
       stopDelivery(delivery, config);
       closeFeedback(history, spool, feedback);
       metrics.close();
+      if (events != null) {
+        events.close();
+      }
       if (delivery != null) {
-        delivery.events().close();
         delivery.upstream().close();
       }
       if (e instanceof IOException io) {
@@ -579,13 +601,11 @@ public final class Relay implements AutoCloseable {
       RelayMetrics metrics,
       Map<String, String> env,
       Path home,
-      EventSink history)
-      throws IOException {
+      EventSink events,
+      EventSink history) {
     Upstream upstream = Upstream.resolve(config, env, home);
-    EventSink events = null;
     SesSender sender = null;
     try {
-      events = events(config);
       SenderConfig.Builder sc =
           SenderConfig.builder().maxInFlight(config.maxInFlight()).listener(metrics::onCall);
       if (!Double.isNaN(config.maxSendRate())) {
@@ -623,13 +643,10 @@ public final class Relay implements AutoCloseable {
       self[0] = scheduler;
       scheduler.start();
       return new Delivery(
-          upstream, sender, scheduler, all, sets(config, upstream, transport), transport);
-    } catch (IOException | RuntimeException e) {
+          upstream, sender, scheduler, sets(config, upstream, transport), transport);
+    } catch (RuntimeException e) {
       if (sender != null) {
         sender.close();
-      }
-      if (events != null) {
-        events.close();
       }
       upstream.close();
       throw e;
@@ -810,8 +827,8 @@ public final class Relay implements AutoCloseable {
     joinUninterruptibly(deliveryStop);
     closeFeedback(history, spool, feedback);
     metrics.close();
+    events.close();
     if (delivery != null) {
-      delivery.events().close();
       delivery.upstream().close();
     }
     log.info("relay stopped");

@@ -423,7 +423,8 @@ public record RelayConfig(
       key(
           "events.log",
           "",
-          "File to append one JSON line per delivered, deferred, failed or expired message; empty: none.",
+          "File to append one JSON line per event: delivered, deferred, failed or expired messages,"
+              + " SES's events per recipient and suppressions (README, Events out); empty: none.",
           RelayConfig::path);
 
   /** Events webhook. */
@@ -431,7 +432,8 @@ public record RelayConfig(
       key(
           "events.webhook",
           "",
-          "URL that receives delivery events as JSON POSTs (batched, retried); empty: none.",
+          "URL that receives the same events as the events log as JSON POSTs (batched, retried);"
+              + " empty: none.",
           Parsers::uri);
 
   /** Bounces. */

@@ -128,14 +128,17 @@ class SesEventsRelayIT {
           () -> store.find("bounce@simulator.amazonses.com").isPresent());
       assertThat(store.find("bounce@simulator.amazonses.com").orElseThrow().reason().name())
           .isEqualTo("BOUNCE");
-      assertThat(
+      // The store's write is visible before its sync returns; the intake counts it after.
+      await(
+          "the event counted as recorded",
+          () ->
               relay
-                  .registry()
-                  .get("sluice.feedback.recorded")
-                  .tag("source", "sns")
-                  .counter()
-                  .count())
-          .isEqualTo(1);
+                      .registry()
+                      .get("sluice.feedback.recorded")
+                      .tag("source", "sns")
+                      .counter()
+                      .count()
+                  == 1);
     }
   }
 

@@ -50,17 +50,20 @@ import org.slf4j.LoggerFactory;
  * proxied and limited differently. It listens on loopback unless told otherwise; SNS reaches it
  * through the operator's TLS-terminating proxy (an HTTPS subscription) or directly over HTTP.
  *
- * <p>One event-loop thread does the network work; a few platform workers (bounded queue, {@code
- * 503} when full) run the intake, whose certificate fetches, confirmations and recorder writes
- * block, and whose recorder may call native code that belongs neither on an event loop nor on a
- * virtual thread. Bodies are capped at {@link SnsIntake#MAX_BODY} (larger: {@code 413}, counted), a
- * connection idle for 30 s is closed, and answers are short text, never a stack trace.
+ * <p>One event-loop thread does the network work; platform workers (bounded queue, {@code 503} when
+ * full) run the intake, whose certificate fetches, confirmations and recorder writes block, and
+ * whose recorder may call native code that belongs neither on an event loop nor on a virtual
+ * thread. There are 32 of them, not a few: a worker spends most of its time waiting for the store's
+ * disk, and the store's group commit syncs once for all the workers waiting, so events per second
+ * grow with the workers until the CPU is the limit (4 workers on a busy disk: about 800 a second).
+ * Bodies are capped at {@link SnsIntake#MAX_BODY} (larger: {@code 413}, counted), a connection idle
+ * for 30 s is closed, and answers are short text, never a stack trace.
  *
  * <p>Thread-safe.
  */
 public final class SnsEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnsEndpoint.class);
-  private static final int WORKERS = 4;
+  private static final int WORKERS = 32;
   private static final int WAITING = 256;
 
   private final SnsIntake intake;

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's feedback store, on disk: the history of each message (what the relay did with it,
@@ -41,11 +43,13 @@ import org.rocksdb.WriteBatch;
  * written with a synced log before {@link #record} returns, so an event is either wholly recorded
  * (and then refused as a duplicate forever after, within the retention) or not at all. Writes are
  * serialised by one lock: deduplication is a read followed by a write, and the reputation counters
- * are read, added to and written; a lock is simpler than RocksDB transactions and a synced write
- * costs more than the wait. The relay's own history lines ({@link #recordAccepted}, {@link
- * #append}) are written without waiting for the disk: the spool, not the history, is what keeps an
- * accepted message safe, and a lost line after a power cut costs only a line. {@link
- * #recordDelivered} is synced, because it ties the SES MessageId to the queue id.
+ * are read, added to and written; a lock is simpler than RocksDB transactions. The disk is waited
+ * for after the lock is released, one sync of RocksDB's log for all the writes made meanwhile
+ * ({@link WalSync}: group commit), so concurrent recorders share an fsync rather than queue for one
+ * each. The relay's own history lines ({@link #recordAccepted}, {@link #append}) are not waited
+ * for: the spool, not the history, is what keeps an accepted message safe, and a lost line after a
+ * power cut costs only a line. {@link #recordDelivered} is, because it ties the SES MessageId to
+ * the queue id.
  *
  * <p><b>Bounded on disk.</b> Each batch also writes an expiry record, keyed by the time it was
  * written, naming every history line, index entry and seen event id it added; {@link #sweep} walks
@@ -53,6 +57,12 @@ import org.rocksdb.WriteBatch;
  * reads only what it deletes. A message keeps at most {@link FeedbackSettings#maxEntriesPerMessage}
  * lines. Reputation buckets older than eight days are deleted by the same sweep. Suppressions never
  * expire; they leave the list only when removed.
+ *
+ * <p><b>Told after the disk.</b> Each SES event recorded for the first time, each recipient it puts
+ * on the suppression list and each recipient a door dropped is told to one {@link FeedbackListener}
+ * (the relay's event stream) as a {@link FeedbackEvent}, after the write and outside the lock: a
+ * duplicate is never told, and a listener that blocks holds up its caller, not other writes. A
+ * crash between the write and the telling loses the telling, not the record.
  *
  * <p><b>Events about messages this store did not send</b> (sent by another node, or before the
  * store existed) are kept all the same, under the queue id {@code ses:} + SES MessageId; if the
@@ -66,6 +76,8 @@ import org.rocksdb.WriteBatch;
  * <p>Thread-safe. Reads ({@link #find}, {@link #history}, listings) take no lock.
  */
 public final class FeedbackStore implements SesEventRecorder, Suppressions, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FeedbackStore.class);
+
   /** The queue id prefix of history kept for messages this store did not see sent. */
   public static final String UNKNOWN = "ses:";
 
@@ -87,12 +99,15 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean queueForSes;
   private volatile Sharing sharing;
+  private volatile FeedbackListener listener = FeedbackListener.NONE;
+  private final WalSync wal;
   private long sequence;
 
   private FeedbackStore(FeedbackDb db, FeedbackSettings settings, Clock clock) {
     this.db = db;
     this.settings = settings;
     this.clock = clock;
+    this.wal = new WalSync(() -> db.db.syncWal());
     try (RocksIterator it = db.db.newIterator(db.cf(EXPIRY))) {
       it.seekToLast();
       sequence = it.isValid() ? Codec.longAt(it.key(), 8) + 1 : 0;
@@ -111,6 +126,16 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
 
   // ---------------------------------------------------------------- recording
 
+  /**
+   * Tells {@code listener} of what is recorded from now on (SES's events per recipient, and the
+   * recipients they put on the suppression list or {@link #recordDropped doors dropped}); replaces
+   * the listener before.
+   */
+  public void listen(FeedbackListener listener) {
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  /** {@inheritDoc} Once it is on disk, a new event is told to the {@link #listen listener}. */
   @Override
   public boolean record(SesEvent event) throws IOException {
     return record(event, true);
@@ -128,65 +153,128 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
 
   private boolean record(SesEvent event, boolean here) throws IOException {
     byte[] id = Codec.utf8(event.id());
+    List<FeedbackEvent> told = new ArrayList<>();
+    long write;
     synchronized (writeLock) {
       if (get(SEEN, id) != null) {
-        return false;
+        // Seen, perhaps in a write not yet on disk: answer once it is.
+        write = wal.last();
+        told = null;
+      } else {
+        write = recordLocked(event, id, told, here);
       }
-      try (Txn txn = new Txn()) {
-        long now = clock.millis();
-        txn.put(SEEN, id, Codec.longBytes(now), true);
-        byte[] sesKey = Codec.utf8(event.sesMessageId());
-        byte[] known = get(SES, sesKey);
-        String queueId;
-        String set = event.configurationSet();
-        if (known != null) {
-          String[] sent = sent(known);
-          queueId = sent[0];
-          if (set.isEmpty()) {
-            // Identity notifications name no set: the one the relay sent the message with counts.
-            set = sent[1];
-          }
-        } else {
-          queueId = UNKNOWN + event.sesMessageId();
-          txn.put(SES, sesKey, Codec.utf8(queueId), true);
+    }
+    wal.await(write);
+    if (told == null) {
+      return false;
+    }
+    tell(told);
+    return true;
+  }
+
+  /**
+   * Writes what a new event causes, unsynced; the number of the write. The caller holds the lock.
+   */
+  private long recordLocked(SesEvent event, byte[] id, List<FeedbackEvent> told, boolean here)
+      throws IOException {
+    try (Txn txn = new Txn()) {
+      long now = clock.millis();
+      txn.put(SEEN, id, Codec.longBytes(now), true);
+      byte[] sesKey = Codec.utf8(event.sesMessageId());
+      byte[] known = get(SES, sesKey);
+      String queueId;
+      String set = event.configurationSet();
+      if (known != null) {
+        String[] sent = sent(known);
+        queueId = sent[0];
+        if (set.isEmpty()) {
+          // Identity notifications name no set: the one the relay sent the message with counts.
+          set = sent[1];
         }
-        String detail = describe(event);
-        List<SesEvent.Recipient> recipients = event.recipients();
-        if (recipients.isEmpty()) {
-          txn.append(
-              queueId,
-              new HistoryEntry(
-                  event.time(), HistoryEntry.Kind.EVENT, "", event.sesMessageId(), detail));
+      } else {
+        queueId = UNKNOWN + event.sesMessageId();
+        txn.put(SES, sesKey, Codec.utf8(queueId), true);
+      }
+      String detail = describe(event);
+      List<SesEvent.Recipient> recipients = event.recipients();
+      String toldQueueId = known == null ? null : queueId;
+      if (recipients.isEmpty()) {
+        txn.append(
+            queueId,
+            new HistoryEntry(
+                event.time(), HistoryEntry.Kind.EVENT, "", event.sesMessageId(), detail));
+        told.add(FeedbackEvent.of(event, toldQueueId, set, null));
+      }
+      java.util.Set<String> listed = new java.util.HashSet<>();
+      Suppression.Reason reason = suppressionReason(event);
+      for (SesEvent.Recipient r : recipients) {
+        String address = Suppressions.normalise(r.address());
+        String words =
+            r.status().isEmpty() && r.diagnostic().isEmpty()
+                ? detail
+                : detail + ": " + (r.status() + " " + r.diagnostic()).strip();
+        txn.append(
+            queueId,
+            new HistoryEntry(
+                event.time(), HistoryEntry.Kind.EVENT, address, event.sesMessageId(), words));
+        told.add(FeedbackEvent.of(event, toldQueueId, set, r));
+        if (known == null) {
+          txn.indexRecipient(address, now, queueId);
         }
-        Suppression.Reason reason = suppressionReason(event);
-        for (SesEvent.Recipient r : recipients) {
-          String address = Suppressions.normalise(r.address());
-          String words =
-              r.status().isEmpty() && r.diagnostic().isEmpty()
-                  ? detail
-                  : detail + ": " + (r.status() + " " + r.diagnostic()).strip();
-          txn.append(
-              queueId,
-              new HistoryEntry(
-                  event.time(), HistoryEntry.Kind.EVENT, address, event.sesMessageId(), words));
-          if (known == null) {
-            txn.indexRecipient(address, now, queueId);
-          }
-          if (here && reason != null && settings.suppressOn().contains(reason)) {
-            byte[] key = Codec.utf8(address);
-            if (get(SUPPRESSION, key) == null) {
-              Suppression s = suppression(event, address, reason);
-              txn.put(SUPPRESSION, key, Codec.suppression(s), false);
-              if (queuesForSes(s)) {
-                txn.put(SYNC, pushKey(address), pushValue(s), false);
-              }
+        if (here && reason != null && settings.suppressOn().contains(reason)) {
+          byte[] key = Codec.utf8(address);
+          if (get(SUPPRESSION, key) == null && listed.add(address)) {
+            Suppression s = suppression(event, address, reason);
+            txn.put(SUPPRESSION, key, Codec.suppression(s), false);
+            if (queuesForSes(s)) {
+              txn.put(SYNC, pushKey(address), pushValue(s), false);
             }
+            told.add(FeedbackEvent.listed(event, toldQueueId, set, s));
           }
         }
-        countReputation(txn, event, set);
-        txn.commit(now, true);
       }
-      return true;
+      countReputation(txn, event, set);
+      return txn.commit(now);
+    }
+  }
+
+  /**
+   * Records recipients a door dropped from a message because they are on the suppression list: a
+   * {@code SUPPRESSED} line each in its history, told to the {@link #listen listener}.
+   *
+   * @param configurationSet the set the message names (or the relay's default), or empty
+   */
+  public void recordDropped(
+      String queueId, Instant time, String configurationSet, List<Suppression> dropped)
+      throws IOException {
+    if (dropped.isEmpty()) {
+      return;
+    }
+    List<FeedbackEvent> told = new ArrayList<>(dropped.size());
+    synchronized (writeLock) {
+      try (Txn txn = new Txn()) {
+        for (Suppression s : dropped) {
+          String refusal = s.refusal(s.address());
+          txn.append(
+              queueId,
+              new HistoryEntry(time, HistoryEntry.Kind.SUPPRESSED, s.address(), "", refusal));
+          told.add(FeedbackEvent.dropped(queueId, time, configurationSet, s.address(), s));
+        }
+        txn.commit(clock.millis());
+      }
+    }
+    tell(told);
+  }
+
+  private void tell(List<FeedbackEvent> told) {
+    if (told.isEmpty()) {
+      return;
+    }
+    try {
+      listener.recorded(List.copyOf(told));
+    } catch (RuntimeException e) {
+      // Recorded all the same: the stream is commentary, the store is the record.
+      log.warn("the feedback listener failed: {}", e.toString());
     }
   }
 
@@ -236,7 +324,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
         for (String r : recipients) {
           txn.indexRecipient(Suppressions.normalise(r), time.toEpochMilli(), queueId);
         }
-        txn.commit(now, false);
+        txn.commit(now);
       }
     }
   }
@@ -254,6 +342,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
       List<String> recipients,
       String configurationSet)
       throws IOException {
+    long write;
     synchronized (writeLock) {
       try (Txn txn = new Txn()) {
         long now = clock.millis();
@@ -286,9 +375,10 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
           }
         }
         txn.add(configurationSet, time.toEpochMilli(), SENDS, recipients.size());
-        txn.commit(now, true);
+        write = txn.commit(now);
       }
     }
+    wal.await(write);
   }
 
   /** Adds a line to a message's history (an attempt, a deferral, a failure, a suppression). */
@@ -296,7 +386,7 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
     synchronized (writeLock) {
       try (Txn txn = new Txn()) {
         txn.append(queueId, entry);
-        txn.commit(clock.millis(), false);
+        txn.commit(clock.millis());
       }
     }
   }
@@ -906,7 +996,11 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
           n;
     }
 
-    void commit(long now, boolean sync) throws IOException {
+    /**
+     * Writes the batch to RocksDB's log without waiting for the disk; the number to {@link
+     * WalSync#await} for when it must be durable.
+     */
+    long commit(long now) throws IOException {
       try {
         for (var c : counters.entrySet()) {
           batch.put(
@@ -917,7 +1011,8 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
         if (!doomed.isEmpty()) {
           batch.put(db.cf(EXPIRY), Codec.longBytes2(now, sequence++), Codec.doomed(doomed));
         }
-        db.db.write(sync ? db.synced : db.unsynced, batch);
+        db.db.write(db.unsynced, batch);
+        return wal.wrote();
       } catch (RocksDBException e) {
         throw failure("record", e);
       }

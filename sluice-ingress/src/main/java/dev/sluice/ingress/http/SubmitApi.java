@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Suppressed recipients.</b> Envelope recipients on the relay's suppression list are dropped
  * before the message is spooled, so they never reach SES nor spend rate or quota; the {@code 202}
  * lists them under {@code suppressed} (each with its address, reason, the time it was listed and
- * the words the SMTP door would refuse it with; in a batch, with the message's index). The
- * message's header fields are left as written. A message whose every recipient is suppressed is
- * refused with {@code 400 recipient_suppressed} (in a batch, the whole batch, as for any refused
- * message).
+ * the words the SMTP door would refuse it with; in a batch, with the message's index), and the
+ * {@link AcceptListener} is told of them, so the message's history and the event stream show each
+ * one as {@code suppressed}. The message's header fields are left as written. A message whose every
+ * recipient is suppressed is refused with {@code 400 recipient_suppressed} (in a batch, the whole
+ * batch, as for any refused message).
  *
  * <p>Runs on a worker thread, not an event loop: checking a password costs a slow key derivation
  * the first time, and a large message takes a while to read and build.
@@ -162,6 +163,9 @@ final class SubmitApi {
                 return notStored(failure);
               }
               listener.accepted(List.of(id));
+              if (!p.suppressed().isEmpty()) {
+                listener.suppressed(id, p.suppressed());
+              }
               Map<String, Object> body = new java.util.LinkedHashMap<>();
               body.put("id", id.value());
               if (!p.suppressed().isEmpty()) {
@@ -217,6 +221,11 @@ final class SubmitApi {
                 return notStored(failure);
               }
               listener.accepted(ids);
+              for (int i = 0; i < prepared.size(); i++) {
+                if (!prepared.get(i).suppressed().isEmpty()) {
+                  listener.suppressed(ids.get(i), prepared.get(i).suppressed());
+                }
+              }
               Map<String, Object> body = new java.util.LinkedHashMap<>();
               body.put("ids", ids.stream().map(QueueId::value).toList());
               List<Map<String, Object>> dropped = new ArrayList<>();

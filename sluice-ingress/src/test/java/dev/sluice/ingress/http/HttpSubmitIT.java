@@ -72,6 +72,9 @@ class HttpSubmitIT {
         .isEqualTo(
             "5.1.1 <gone@example.org>: on the relay's suppression list since 2026-12-05"
                 + " (complaint); not sent");
+    assertThat(f.suppressed)
+        .as("the accept listener hears of the dropped recipient")
+        .containsExactly(r.id().value() + " gone@example.org");
   }
 
   @Test
@@ -93,6 +96,7 @@ class HttpSubmitIT {
                 + " (complaint); not sent; <Also@example.org>: on the relay's suppression list"
                 + " since 2026-12-05 (complaint); not sent");
     assertThat(f.spool.stats().total()).isZero();
+    assertThat(f.suppressed).as("no message, nothing to tell").isEmpty();
   }
 
   @Test
@@ -117,6 +121,9 @@ class HttpSubmitIT {
     assertThat(s.size()).as(r.raw().body()).isEqualTo(1);
     assertThat(s.get(0).path("index").asInt()).isEqualTo(1);
     assertThat(s.get(0).path("address").asText()).isEqualTo("gone@example.org");
+    assertThat(f.suppressed)
+        .as("the accept listener hears of the recipient dropped from the second message")
+        .containsExactly(second.value() + " gone@example.org");
   }
 
   @Test

@@ -42,6 +42,9 @@ final class IngressFixture implements AutoCloseable {
   final String base;
   final List<QueueId> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** "queue-id address" of each recipient the accept listener was told was dropped. */
+  final List<String> suppressed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /**
    * When set, the accept listener counts down {@link #stored} and then waits for this latch, which
    * holds the answer to a stored message back (and, as the listener runs on the spool's writer,
@@ -73,7 +76,20 @@ final class IngressFixture implements AutoCloseable {
             new Admission(spool, highWater, ByteSize.ofBytes(0)),
             Clock.system(),
             serverTls,
-            this::accepted,
+            new dev.sluice.ingress.AcceptListener() {
+              @Override
+              public void accepted(List<QueueId> ids) {
+                IngressFixture.this.accepted(ids);
+              }
+
+              @Override
+              public void suppressed(
+                  QueueId id, List<dev.sluice.core.suppress.Suppression> dropped) {
+                for (var s : dropped) {
+                  IngressFixture.this.suppressed.add(id.value() + " " + s.address());
+                }
+              }
+            },
             HttpObserver.NONE,
             sesHeaders,
             address -> suppressions.find(address));
