@@ -1,18 +1,15 @@
 package dev.sluice.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import dev.sluice.testkit.Chromium;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -28,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HtmlReportChromiumIT {
 
-  private static final Path CHROMIUM =
-      Path.of(System.getProperty("sluice.chromium", "/usr/bin/chromium"));
-  private static final long TIMEOUT_SECONDS = 60;
   private static final Path OUT = Path.of("target", "report-it");
 
   @TempDir static Path temp;
@@ -39,13 +33,7 @@ class HtmlReportChromiumIT {
 
   @BeforeAll
   static void writeReport() throws IOException {
-    if (!Files.isExecutable(CHROMIUM)) {
-      fail(
-          "Chromium not found at "
-              + CHROMIUM
-              + ": this browser test needs it; run `apt-get install -y chromium`"
-              + " (or point -Dsluice.chromium at a Chromium binary)");
-    }
+    Chromium.binary();
     Files.createDirectories(OUT);
     page = OUT.resolve("report.html").toAbsolutePath();
     Files.writeString(page, HtmlReport.render(SyntheticRuns.sixLevels()), StandardCharsets.UTF_8);
@@ -55,9 +43,8 @@ class HtmlReportChromiumIT {
   void dumpDom_sixLevelRun_chartsWithEveryPointAndTheKnee() throws Exception {
     Path dom = OUT.resolve("report.dom.html");
 
-    run(dom, "--dump-dom", page.toUri().toString());
+    String html = Chromium.dumpDom(temp, dom, page.toUri().toString());
 
-    String html = Files.readString(dom, StandardCharsets.UTF_8);
     assertThat(html).contains("<svg id=\"throughput-chart\"").contains("<svg id=\"latency-chart\"");
     assertThat(count(html, "<circle class=\"point\" data-series=\"throughput\"")).isEqualTo(6);
     assertThat(count(html, "<circle class=\"point\" data-series=\"p50\"")).isEqualTo(6);
@@ -70,14 +57,9 @@ class HtmlReportChromiumIT {
   @Test
   void screenshot_sixLevelRun_chartsDrawnInTheirColours() throws Exception {
     Path png = OUT.resolve("report.png").toAbsolutePath();
-    Files.deleteIfExists(png);
 
-    run(
-        OUT.resolve("screenshot.out"),
-        "--screenshot=" + png,
-        "--window-size=1200,1600",
-        "--hide-scrollbars",
-        page.toUri().toString());
+    Chromium.screenshot(
+        temp, png, page.toUri().toString(), "--window-size=1200,1600", "--hide-scrollbars");
 
     assertThat(png).exists();
     assertThat(Files.size(png)).isGreaterThan(20_000);
@@ -96,39 +78,6 @@ class HtmlReportChromiumIT {
     assertThat(near(image, 0x2b8a3e)).as("p50 line pixels").isGreaterThan(200);
     assertThat(near(image, 0xc92a2a)).as("p99 line pixels").isGreaterThan(200);
     assertThat(near(image, 0xe8590c)).as("knee marker pixels").isGreaterThan(100);
-  }
-
-  private static void run(Path stdout, String... args) throws Exception {
-    Path profile = Files.createTempDirectory(temp, "chromium-profile");
-    List<String> command = new ArrayList<>();
-    command.add(CHROMIUM.toString());
-    command.addAll(
-        List.of(
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--user-data-dir=" + profile));
-    command.addAll(List.of(args));
-    Path stderr = Path.of(stdout + ".err");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
-    if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      fail("Chromium did not finish in " + TIMEOUT_SECONDS + " s: " + command);
-    }
-    assertThat(process.exitValue())
-        .as("Chromium exit status; stderr:%n%s", Files.readString(stderr))
-        .isZero();
   }
 
   private static int count(String text, String literal) {
