@@ -3,6 +3,7 @@ package dev.sluice.bench.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.testkit.Chromium;
+import dev.sluice.testkit.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,10 +75,10 @@ class HtmlReportChromiumIT {
       }
     }
     assertThat(colours).as("distinct colours in the chart area").hasSizeGreaterThan(50);
-    assertThat(near(image, 0x1c7ed6)).as("throughput line pixels").isGreaterThan(200);
-    assertThat(near(image, 0x2b8a3e)).as("p50 line pixels").isGreaterThan(200);
-    assertThat(near(image, 0xc92a2a)).as("p99 line pixels").isGreaterThan(200);
-    assertThat(near(image, 0xe8590c)).as("knee marker pixels").isGreaterThan(100);
+    assertThat(Pixels.near(image, 0x1c7ed6)).as("throughput line pixels").isGreaterThan(200);
+    assertThat(Pixels.near(image, 0x2b8a3e)).as("p50 line pixels").isGreaterThan(200);
+    assertThat(Pixels.near(image, 0xc92a2a)).as("p99 line pixels").isGreaterThan(200);
+    assertThat(Pixels.near(image, 0xe8590c)).as("knee marker pixels").isGreaterThan(100);
   }
 
   private static int count(String text, String literal) {
@@ -85,22 +86,6 @@ class HtmlReportChromiumIT {
     int n = 0;
     while (m.find()) {
       n++;
-    }
-    return n;
-  }
-
-  /** Counts pixels within a small distance of {@code rgb}, allowing for anti-aliasing. */
-  private static int near(BufferedImage image, int rgb) {
-    int n = 0;
-    for (int y = 0; y < image.getHeight(); y++) {
-      for (int x = 0; x < image.getWidth(); x++) {
-        int p = image.getRGB(x, y);
-        if (Math.abs(((p >> 16) & 0xff) - ((rgb >> 16) & 0xff)) <= 24
-            && Math.abs(((p >> 8) & 0xff) - ((rgb >> 8) & 0xff)) <= 24
-            && Math.abs((p & 0xff) - (rgb & 0xff)) <= 24) {
-          n++;
-        }
-      }
     }
     return n;
   }
