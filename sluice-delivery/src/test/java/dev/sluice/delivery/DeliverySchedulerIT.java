@@ -1,6 +1,5 @@
 package dev.sluice.delivery;
 
-import static dev.sluice.delivery.Events.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +12,7 @@ import dev.sluice.ses.SenderConfig;
 import dev.sluice.simulator.ReceivedMessage;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
+import dev.sluice.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +65,8 @@ class DeliverySchedulerIT {
       rig.start(SenderConfig.builder().maxInFlight(32).build(), RetryPolicy.defaults(), 128);
       List<QueueId> ids = rig.append(500, FROM, DeliverySchedulerIT::one);
 
-      await("500 deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 500);
+      Await.until(
+          "500 deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 500);
       assertThat(rig.spool.stats().total()).isZero();
       assertThat(rig.events.all()).hasSize(500);
       JsonNode counters = JSON.readTree(rig.inspect("/_sluice/counters"));
@@ -109,7 +110,8 @@ class DeliverySchedulerIT {
       rig.start(ONE_TRY, FAST, 64);
       List<QueueId> ids = rig.append(200, FROM, DeliverySchedulerIT::one);
 
-      await("200 deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 200);
+      Await.until(
+          "200 deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 200);
       assertThat(rig.spool.stats().total()).isZero();
       List<DeliveryEvent> deferred = rig.events.of(DeliveryEvent.Type.DEFERRED);
       assertThat(deferred).isNotEmpty();
@@ -141,8 +143,8 @@ class DeliverySchedulerIT {
       }
       QueueId partly = rig.append(1, FROM, i -> many).get(0);
 
-      await("4 failures", WAIT, () -> rig.events.count(DeliveryEvent.Type.FAILED) == 4);
-      await("3 deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 3);
+      Await.until("4 failures", WAIT, () -> rig.events.count(DeliveryEvent.Type.FAILED) == 4);
+      Await.until("3 deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 3);
       for (QueueId id : bad) {
         SpoolEntry e = rig.spool.find(id).orElseThrow();
         assertThat(e.state()).isEqualTo(SpoolState.FAILED);
@@ -181,7 +183,7 @@ class DeliverySchedulerIT {
       rig.start(ONE_TRY, expiring, 16);
       List<QueueId> ids = rig.append(3, FROM, DeliverySchedulerIT::one);
 
-      await("3 expiries", WAIT, () -> rig.events.count(DeliveryEvent.Type.EXPIRED) == 3);
+      Await.until("3 expiries", WAIT, () -> rig.events.count(DeliveryEvent.Type.EXPIRED) == 3);
       assertThat(rig.events.of(DeliveryEvent.Type.DEFERRED)).isNotEmpty();
       for (QueueId id : ids) {
         SpoolEntry e = rig.spool.find(id).orElseThrow();
@@ -201,7 +203,8 @@ class DeliverySchedulerIT {
       rig.start(tooFast, FAST, 64);
       rig.append(200, FROM, DeliverySchedulerIT::one);
 
-      await("200 deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 200);
+      Await.until(
+          "200 deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 200);
       assertThat(rig.sender.throttles()).isPositive();
       assertThat(rig.events.count(DeliveryEvent.Type.FAILED)).isZero();
       assertThat(rig.spool.stats().total()).isZero();
@@ -221,7 +224,7 @@ class DeliverySchedulerIT {
       QueueId id = rig.append(1, FROM, i -> all).get(0);
 
       // The first 50 use up the daily quota; the rest wait for it, narrowed.
-      await("the deferral", WAIT, () -> rig.events.count(DeliveryEvent.Type.DEFERRED) >= 1);
+      Await.until("the deferral", WAIT, () -> rig.events.count(DeliveryEvent.Type.DEFERRED) >= 1);
       DeliveryEvent d = rig.events.of(DeliveryEvent.Type.DEFERRED).get(0);
       assertThat(d.delivered()).isEqualTo(all.subList(0, 50));
       assertThat(d.recipients()).isEqualTo(all.subList(50, 100));
@@ -231,7 +234,7 @@ class DeliverySchedulerIT {
       assertThat(waiting.envelope().recipients()).isEqualTo(all.subList(50, 100));
 
       rig.setQuota("max-24h-send=1000");
-      await("the delivery", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 1);
+      Await.until("the delivery", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) == 1);
       assertThat(rig.spool.find(id)).isEmpty();
       List<ReceivedMessage> got = rig.sim.core().inbox().recent(10, m -> true);
       assertThat(got).hasSize(2);
@@ -248,7 +251,8 @@ class DeliverySchedulerIT {
     try (DeliveryRig rig = new DeliveryRig(dir, "max-send-rate=unlimited", "latency=300ms")) {
       rig.start(SenderConfig.builder().maxInFlight(16).build(), FAST, 32);
       List<QueueId> ids = rig.append(100, FROM, DeliverySchedulerIT::one);
-      await("some deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) >= 10);
+      Await.until(
+          "some deliveries", WAIT, () -> rig.events.count(DeliveryEvent.Type.DELIVERED) >= 10);
 
       rig.stopDelivery(Duration.ofMillis(50));
       rig.spool.close();
@@ -268,7 +272,7 @@ class DeliverySchedulerIT {
 
       rig.start(SenderConfig.builder().maxInFlight(16).build(), FAST, 32);
       rig.scheduler.wake();
-      await("the rest", WAIT, () -> rig.spool.stats().total() == 0);
+      Await.until("the rest", WAIT, () -> rig.spool.stats().total() == 0);
       Set<String> subjects = new HashSet<>();
       rig.sim.core().inbox().recent(10_000, m -> true).forEach(m -> subjects.add(m.subject()));
       for (int i = 0; i < 100; i++) {

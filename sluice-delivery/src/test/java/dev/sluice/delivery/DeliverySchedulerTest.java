@@ -1,7 +1,6 @@
 package dev.sluice.delivery;
 
 import static dev.sluice.delivery.Events.T0;
-import static dev.sluice.delivery.Events.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +14,7 @@ import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
+import dev.sluice.testkit.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -117,8 +117,8 @@ class DeliverySchedulerTest {
     scheduler =
         scheduler(delivering, RetryPolicy.defaults()).batch(8).registry(registry).build().start();
 
-    await("50 deliveries", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 50);
-    await("the last slot back", WAIT, () -> scheduler.inFlight() == 0);
+    Await.until("50 deliveries", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 50);
+    Await.until("the last slot back", WAIT, () -> scheduler.inFlight() == 0);
     assertThat(registry.get("sluice.delivery.outcomes").tag("type", "delivered").counter().count())
         .isEqualTo(50);
     assertThat(registry.get("sluice.delivery.outcomes").tag("type", "failed").counter().count())
@@ -146,7 +146,7 @@ class DeliverySchedulerTest {
     for (int i = 0; i < 3; i++) {
       QueueId id = append("a" + i + "@example.net");
       scheduler.wake(id);
-      await("delivery after a wake", WAIT, () -> !events.forId(id.value()).isEmpty());
+      Await.until("delivery after a wake", WAIT, () -> !events.forId(id.value()).isEmpty());
     }
   }
 
@@ -165,7 +165,7 @@ class DeliverySchedulerTest {
     firstId = first.value();
     scheduler = scheduler(sender, policy).build().start();
 
-    await("the deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 1);
+    Await.until("the deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 1);
     DeliveryEvent deferred = events.of(DeliveryEvent.Type.DEFERRED).get(0);
     assertThat(deferred.nextDue()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
     assertThat(deferred.attempts()).isEqualTo(1);
@@ -179,12 +179,12 @@ class DeliverySchedulerTest {
     clock.advance(Duration.ofSeconds(59));
     QueueId second = append("b@example.net");
     scheduler.wake();
-    await("the second message", WAIT, () -> !events.forId(second.value()).isEmpty());
+    Await.until("the second message", WAIT, () -> !events.forId(second.value()).isEmpty());
     assertThat(sender.callsFor(first.value())).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(1));
     scheduler.wake();
-    await("the retry", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 2);
+    Await.until("the retry", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 2);
     DeliveryEvent delivered = events.forId(first.value()).get(1);
     assertThat(delivered.type()).isEqualTo(DeliveryEvent.Type.DELIVERED);
     assertThat(delivered.attempts()).isEqualTo(2);
@@ -208,7 +208,7 @@ class DeliverySchedulerTest {
     QueueId first = append("a@example.net");
     firstId = first.value();
     scheduler = scheduler(sender, RetryPolicy.defaults()).build().start();
-    await("the deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 1);
+    Await.until("the deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 1);
     assertThat(events.of(DeliveryEvent.Type.DEFERRED).get(0).attempts()).isZero();
     assertThat(entry(first).attempts()).isZero();
     assertThat(entry(first).due()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
@@ -223,7 +223,7 @@ class DeliverySchedulerTest {
     scheduler.wake();
     clock.advance(Duration.ofSeconds(30));
     scheduler.wake();
-    await("all delivered", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 9);
+    Await.until("all delivered", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 9);
     // The clock shows when each was recorded: none before the gate opened.
     assertThat(events.of(DeliveryEvent.Type.DELIVERED))
         .allSatisfy(e -> assertThat(e.time()).isEqualTo(T0.plus(Duration.ofMinutes(1))));
@@ -245,7 +245,7 @@ class DeliverySchedulerTest {
     QueueId id = append(all);
     scheduler = scheduler(sender, policy).build().start();
 
-    await("the deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 1);
+    Await.until("the deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 1);
     DeliveryEvent d = events.of(DeliveryEvent.Type.DEFERRED).get(0);
     assertThat(d.recipients()).isEqualTo(all.subList(50, 60));
     assertThat(d.delivered()).isEqualTo(all.subList(0, 50));
@@ -253,7 +253,7 @@ class DeliverySchedulerTest {
 
     clock.advance(Duration.ofSeconds(1));
     scheduler.wake();
-    await("the retry", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 1);
+    Await.until("the retry", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 1);
     assertThat(sender.calls.get(1).envelope().recipients()).isEqualTo(all.subList(50, 60));
     assertThat(events.of(DeliveryEvent.Type.DELIVERED).get(0).recipients())
         .isEqualTo(all.subList(50, 60));
@@ -273,7 +273,7 @@ class DeliverySchedulerTest {
     QueueId whole = append("broken@example.net");
     scheduler = scheduler(s, RetryPolicy.defaults()).build().start();
 
-    await("two failures", WAIT, () -> events.count(DeliveryEvent.Type.FAILED) == 2);
+    Await.until("two failures", WAIT, () -> events.count(DeliveryEvent.Type.FAILED) == 2);
     SpoolEntry p = entry(partly);
     assertThat(p.state()).isEqualTo(SpoolState.FAILED);
     assertThat(p.lastError()).isEqualTo("MessageRejected: no");
@@ -298,15 +298,15 @@ class DeliverySchedulerTest {
         RetryPolicy.builder().delays("1m").jitter(0).expiry(Duration.ofMinutes(2)).build();
     QueueId id = append("a@example.net");
     scheduler = scheduler(s, policy).build().start();
-    await("the first deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 1);
+    Await.until("the first deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 1);
     clock.advance(Duration.ofMinutes(1));
     scheduler.wake();
-    await("the second deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 2);
+    Await.until("the second deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 2);
     // Due at the expiry itself: the last try.
     assertThat(entry(id).due()).isEqualTo(T0.plus(Duration.ofMinutes(2)));
     clock.advance(Duration.ofMinutes(1));
     scheduler.wake();
-    await("the expiry", WAIT, () -> events.count(DeliveryEvent.Type.EXPIRED) == 1);
+    Await.until("the expiry", WAIT, () -> events.count(DeliveryEvent.Type.EXPIRED) == 1);
 
     SpoolEntry e = entry(id);
     assertThat(e.state()).isEqualTo(SpoolState.FAILED);
@@ -324,13 +324,13 @@ class DeliverySchedulerTest {
       append("r" + i + "@example.net");
     }
     scheduler = scheduler(s, RetryPolicy.defaults()).maxInFlight(10).batch(4).build().start();
-    await("10 in flight", WAIT, () -> s.calls.size() == 10);
+    Await.until("10 in flight", WAIT, () -> s.calls.size() == 10);
     assertThat(spool.stats().count(SpoolState.ACTIVE)).isEqualTo(10);
     assertThat(scheduler.inFlight()).isEqualTo(10);
 
     s.script(m -> new Outcome.Delivered(List.of("ses-" + m.id()), 1));
     s.completeHeld(m -> new Outcome.Delivered(List.of("ses-" + m.id()), 1));
-    await("all delivered", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 100);
+    Await.until("all delivered", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 100);
     assertThat(s.mostUnfinished()).isEqualTo(10);
     assertThat(spool.stats().total()).isZero();
   }
@@ -344,7 +344,7 @@ class DeliverySchedulerTest {
       ids.add(append("r" + i + "@example.net"));
     }
     scheduler = scheduler(s, RetryPolicy.defaults()).build().start();
-    await("6 in flight", WAIT, () -> s.calls.size() == 6);
+    Await.until("6 in flight", WAIT, () -> s.calls.size() == 6);
 
     assertThat(scheduler.stop(Duration.ofMillis(50))).isFalse();
     // Late outcomes: a delivery is still recorded, a deferral is not (the shutdown cut it short).
@@ -354,7 +354,7 @@ class DeliverySchedulerTest {
                 ? new Outcome.Delivered(List.of("ses-late"), 1)
                 : new Outcome.Deferred(
                     Outcome.Scope.UPSTREAM, "sender is closing", Duration.ZERO, List.of()));
-    await("the late delivery", WAIT, () -> spool.find(ids.get(0)).isEmpty());
+    Await.until("the late delivery", WAIT, () -> spool.find(ids.get(0)).isEmpty());
     assertThat(events.count(DeliveryEvent.Type.DEFERRED)).isZero();
     assertThat(spool.stats().count(SpoolState.ACTIVE)).isEqualTo(5);
 
@@ -368,7 +368,7 @@ class DeliverySchedulerTest {
       assertThat(e.due()).isEqualTo(now());
     }
     scheduler = scheduler(ScriptedSender.delivering(), RetryPolicy.defaults()).build().start();
-    await("the rest delivered", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 6);
+    Await.until("the rest delivered", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 6);
     assertThat(spool.stats().total()).isZero();
   }
 
@@ -386,7 +386,7 @@ class DeliverySchedulerTest {
             .buckets(Set.of(0))
             .build()
             .start();
-    await(
+    Await.until(
         "bucket 0 delivered",
         WAIT,
         () -> events.count(DeliveryEvent.Type.DELIVERED) == mine.size());

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.spool.QueueId;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /** Sample events and small helpers shared by the delivery tests. */
 final class Events {
@@ -54,21 +52,5 @@ final class Events {
     List<String> out = new ArrayList<>();
     array.forEach(x -> out.add(x.asText()));
     return out;
-  }
-
-  /** Waits for a condition, failing after {@code limit}; polls every 10 ms. */
-  static void await(String what, Duration limit, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("gave up waiting: " + what);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting: " + what, e);
-      }
-    }
   }
 }

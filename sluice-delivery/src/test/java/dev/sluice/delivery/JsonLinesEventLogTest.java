@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.spool.QueueId;
+import dev.sluice.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,16 +96,10 @@ class JsonLinesEventLogTest {
     Path file = dir.resolve("events.jsonl");
     try (JsonLinesEventLog log = JsonLinesEventLog.open(file, 100, Duration.ofMillis(50))) {
       log.accept(Events.delivered(1));
-      Events.await(
+      Await.until(
           "the line to reach the file",
           Duration.ofSeconds(10),
-          () -> {
-            try {
-              return Files.readString(file).endsWith("\n");
-            } catch (java.io.IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          });
+          () -> Files.readString(file).endsWith("\n"));
       assertThat(parse(file)).hasSize(1);
     }
   }

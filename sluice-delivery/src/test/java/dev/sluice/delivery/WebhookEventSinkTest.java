@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sluice.testkit.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -81,7 +82,7 @@ class WebhookEventSinkTest {
         sink.accept(Events.delivered(i));
       }
       // the receiver records a batch before answering, and the sink counts it on the answer
-      Events.await(
+      Await.until(
           "300 events posted",
           Duration.ofSeconds(30),
           () -> received.size() == 300 && sink.posted() == 300);
@@ -123,7 +124,7 @@ class WebhookEventSinkTest {
       for (int i = 0; i < 20; i++) {
         sink.accept(Events.delivered(i));
       }
-      Events.await("20 events posted", Duration.ofSeconds(30), () -> received.size() == 20);
+      Await.until("20 events posted", Duration.ofSeconds(30), () -> received.size() == 20);
       assertThat(sink.failedPosts()).isEqualTo(3);
       assertThat(sink.dropped()).isZero();
     }
@@ -139,7 +140,7 @@ class WebhookEventSinkTest {
             .retries(3, Duration.ofMillis(1), Duration.ofMillis(5))
             .build()) {
       sink.accept(Events.delivered(1));
-      Events.await("the batch dropped", Duration.ofSeconds(30), () -> sink.dropped() == 1);
+      Await.until("the batch dropped", Duration.ofSeconds(30), () -> sink.dropped() == 1);
       assertThat(requests.get()).isEqualTo(3);
       assertThat(sink.failedPosts()).isEqualTo(3);
       assertThat(sink.posted()).isZero();
@@ -157,7 +158,7 @@ class WebhookEventSinkTest {
             .closeGrace(Duration.ofSeconds(20))
             .build();
     sink.accept(Events.delivered(0));
-    Events.await("the first post to arrive", Duration.ofSeconds(30), () -> requests.get() == 1);
+    Await.until("the first post to arrive", Duration.ofSeconds(30), () -> requests.get() == 1);
     for (int i = 1; i <= 100; i++) {
       sink.accept(Events.delivered(i)); // 10 wait, 90 do not fit
     }

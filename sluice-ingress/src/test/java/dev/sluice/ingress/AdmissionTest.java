@@ -10,11 +10,13 @@ import dev.sluice.core.spool.SpoolFilter;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
+import dev.sluice.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,11 +67,11 @@ class AdmissionTest {
     Admission a = new Admission(spool, 2, ByteSize.ofBytes(0), Duration.ofMillis(50));
     // No reading yet: mail is taken rather than waiting for one.
     assertThat(a.refusal(100)).isNull();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String refusal;
-    while ((refusal = a.refusal(100)) == null && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    String refusal =
+        Await.value(
+            "a reading that shows the spool full",
+            Duration.ofSeconds(30),
+            () -> Optional.ofNullable(a.refusal(100)));
     assertThat(refusal).startsWith("Queue full (2 messages)");
   }
 

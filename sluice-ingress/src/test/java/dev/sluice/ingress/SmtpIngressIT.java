@@ -17,15 +17,13 @@ import dev.sluice.smtp.client.SmtpClientConfig;
 import dev.sluice.smtp.client.SmtpCredentials;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
-import java.io.BufferedReader;
+import dev.sluice.testkit.Await;
+import dev.sluice.testkit.SmtpConversation;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -197,7 +195,7 @@ class SmtpIngressIT {
         AccessPolicy.loopbackOnly(),
         new Admission(spool, 100, ByteSize.ofBytes(Long.MAX_VALUE / 2)),
         null);
-    try (Raw s = new Raw(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@example.com>").expect("452 4.3.1 Insufficient disk space");
@@ -207,7 +205,7 @@ class SmtpIngressIT {
   @Test
   void addresses_sesCannotDeliverAreRefusedAtRcpt_idnIsConverted() throws Exception {
     start(AccessPolicy.loopbackOnly());
-    try (Raw s = new Raw(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@example.com>").expect("250");
@@ -235,7 +233,7 @@ class SmtpIngressIT {
   void addresses_fromTheFieldTrials_areRefusedAtRcptAndTheValidRecipientIsQueued()
       throws Exception {
     start(AccessPolicy.loopbackOnly());
-    try (Raw s = new Raw(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<c@d>").expectExactly("553 5.1.7 " + RefusalWords.ONE_LABEL_C_AT_D);
@@ -272,7 +270,7 @@ class SmtpIngressIT {
                 ? Optional.of(listed)
                 : Optional.empty();
     start(AccessPolicy.loopbackOnly());
-    try (Raw s = new Raw(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<app@example.com>").expect("250");
@@ -296,7 +294,7 @@ class SmtpIngressIT {
   @Test
   void data_messagesSesWouldRefuse_get550AtTheDotAndNothingIsStored() throws Exception {
     start(AccessPolicy.loopbackOnly());
-    try (Raw s = new Raw(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       String[][] cases = {
@@ -314,8 +312,7 @@ class SmtpIngressIT {
         s.send("MAIL FROM:<app@example.com>").expect("250");
         s.send("RCPT TO:<to@example.net>").expect("250");
         s.send("DATA").expect("354");
-        s.out.write((c[0] + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        s.out.flush();
+        s.sendBytes((c[0] + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
         s.expectExactly("550 5.6.0 " + c[1]);
       }
       s.send("NOOP").expect("250");
@@ -334,27 +331,25 @@ class SmtpIngressIT {
         new Admission(spool, 1_000_000, ByteSize.ofBytes(0)),
         null,
         SesHeaderCases.RULES);
-    try (Raw s = new Raw(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       for (String[] c : SesHeaderCases.refused()) {
         s.send("MAIL FROM:<app@example.com>").expect("250");
         s.send("RCPT TO:<to@example.net>").expect("250");
         s.send("DATA").expect("354");
-        s.out.write((SesHeaderCases.message(c[0]) + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        s.out.flush();
+        s.sendBytes((SesHeaderCases.message(c[0]) + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
         s.expectExactly("550 5.6.0 " + c[1]);
       }
       assertThat(spool.stats().total()).isZero();
       s.send("MAIL FROM:<app@example.com>").expect("250");
       s.send("RCPT TO:<to@example.net>").expect("250");
       s.send("DATA").expect("354");
-      s.out.write(
+      s.sendBytes(
           (SesHeaderCases.message(
                       "X-SES-CONFIGURATION-SET: marketing\r\nX-SES-MESSAGE-TAGS: a=b\r\n")
                   + ".\r\n")
               .getBytes(StandardCharsets.ISO_8859_1));
-      s.out.flush();
       s.expect("250 2.0.0");
     }
     assertThat(spool.stats().total()).isEqualTo(1);
@@ -364,7 +359,7 @@ class SmtpIngressIT {
   @Test
   void bdat_messagesSesWouldRefuse_get550AtTheLastChunkAndNothingIsStored() throws Exception {
     start(AccessPolicy.loopbackOnly());
-    try (Raw s = new Raw(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<app@example.com>").expect("250");
@@ -384,22 +379,19 @@ class SmtpIngressIT {
         s.send("RCPT TO:<to@example.net>").expect("250");
         byte[] m = c[0].getBytes(StandardCharsets.ISO_8859_1);
         int half = m.length / 2;
-        s.out.write(("BDAT " + half + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        s.out.write(m, 0, half);
-        s.out.flush();
+        s.sendBytes(("BDAT " + half + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.sendBytes(m, 0, half);
         s.expect("250 2.0.0 Chunk received");
-        s.out.write(
+        s.sendBytes(
             ("BDAT " + (m.length - half) + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
-        s.out.write(m, half, m.length - half);
-        s.out.flush();
+        s.sendBytes(m, half, m.length - half);
         s.expectExactly("550 5.6.0 " + c[1]);
       }
       s.send("MAIL FROM:<app@example.com>").expect("250");
       s.send("RCPT TO:<to@example.net>").expect("250");
       byte[] ok = message("fine");
-      s.out.write(("BDAT " + ok.length + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
-      s.out.write(ok);
-      s.out.flush();
+      s.sendBytes(("BDAT " + ok.length + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.sendBytes(ok);
       s.expect("250 2.0.0 Ok: queued as ");
     }
     assertThat(spool.stats().total()).isEqualTo(1);
@@ -408,15 +400,14 @@ class SmtpIngressIT {
   @Test
   void clientVanishingMidData_storesNothing() throws Exception {
     start(AccessPolicy.loopbackOnly());
-    try (Raw s = new Raw(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@example.com>").expect("250");
       s.send("RCPT TO:<b@example.com>").expect("250");
       s.send("DATA").expect("354");
-      s.out.write(
+      s.sendBytes(
           "Subject: half\r\n\r\nthe first half of a mess".getBytes(StandardCharsets.US_ASCII));
-      s.out.flush();
     }
     awaitNoSessions();
     assertThat(spool.stats().total()).isZero();
@@ -429,7 +420,7 @@ class SmtpIngressIT {
   @Test
   void spoolFailure_answers451AndTheClientKeepsTheMessage() throws Exception {
     start(AccessPolicy.loopbackOnly());
-    try (Raw s = new Raw(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@example.com>").expect("250");
@@ -442,55 +433,7 @@ class SmtpIngressIT {
     assertThat(accepted).isEmpty();
   }
 
-  private void awaitNoSessions() throws InterruptedException {
-    for (int i = 0; i < 500 && server.activeSessions() > 0; i++) {
-      Thread.sleep(10);
-    }
-    assertThat(server.activeSessions()).isZero();
-  }
-
-  /** A plain-text SMTP conversation, line by line. */
-  private static final class Raw implements AutoCloseable {
-    final Socket socket;
-    final BufferedReader in;
-    final OutputStream out;
-
-    Raw(int port) throws IOException {
-      socket = new Socket(InetAddress.getLoopbackAddress(), port);
-      socket.setSoTimeout(10_000);
-      in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      out = socket.getOutputStream();
-    }
-
-    Raw send(String line) throws IOException {
-      out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      return this;
-    }
-
-    /** Reads one reply and checks its last line is exactly {@code line}. */
-    String expectExactly(String line) throws IOException {
-      String got = expect(line);
-      assertThat(got).isEqualTo(line);
-      return got;
-    }
-
-    /** Reads one reply (all its lines) and checks its last line starts with {@code prefix}. */
-    String expect(String prefix) throws IOException {
-      String line;
-      do {
-        line = in.readLine();
-        assertThat(line).as("reply expected: " + prefix).isNotNull();
-      } while (line.length() > 3 && line.charAt(3) == '-');
-      assertThat(line).startsWith(prefix);
-      return line;
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
+  private void awaitNoSessions() {
+    Await.until("no SMTP session open", Duration.ofSeconds(5), () -> server.activeSessions() == 0);
   }
 }

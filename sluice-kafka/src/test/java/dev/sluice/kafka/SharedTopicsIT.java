@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.spool.SpoolException;
+import dev.sluice.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -115,8 +115,9 @@ class SharedTopicsIT {
         a.publish(list, "x@example.com", null).get(20, TimeUnit.SECONDS);
         b.publish(list, "y@example.com", utf8("MANUAL")).get(20, TimeUnit.SECONDS);
 
-        await(() -> atB.records.size() == 3, "B applied A's three records");
-        await(() -> atA.records.size() == 1, "A applied B's record");
+        Await.until(
+            "B applied A's three records", Duration.ofSeconds(30), () -> atB.records.size() == 3);
+        Await.until("A applied B's record", Duration.ofSeconds(30), () -> atA.records.size() == 1);
         assertThat(atB.records)
             .containsExactlyInAnyOrder(
                 "list x@example.com=BOUNCE", "log event:1={}", "list x@example.com=-");
@@ -174,16 +175,6 @@ class SharedTopicsIT {
       return c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
     } catch (Exception e) {
       throw new AssertionError(e);
-    }
-  }
-
-  private static void await(BooleanSupplier done, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
     }
   }
 }

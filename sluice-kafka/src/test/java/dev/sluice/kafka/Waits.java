@@ -5,7 +5,9 @@ import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpooledMessage;
 import dev.sluice.core.spool.Submission;
+import dev.sluice.testkit.Await;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,13 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /** Test messages, and waiting on conditions with a deadline, for the Kafka spool tests. */
 final class Waits {
   /** Far more than any condition here needs on a loaded machine. */
-  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   private Waits() {}
 
@@ -54,15 +55,9 @@ final class Waits {
     }
   }
 
-  /** Waits until {@code condition} holds, checking every few milliseconds, or fails naming it. */
-  static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + DEADLINE_NANOS;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      pause();
-    }
+  /** Waits until {@code condition} holds, or fails naming it after the deadline. */
+  static void await(String what, Await.Condition condition) {
+    Await.until(what, DEADLINE, condition);
   }
 
   /** Takes from every bucket of {@code spool} until what was taken satisfies {@code enough}. */
@@ -96,14 +91,5 @@ final class Waits {
 
   static List<QueueId> ids(List<SpooledMessage> taken) {
     return taken.stream().map(SpooledMessage::id).toList();
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(10);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
   }
 }

@@ -8,6 +8,7 @@ import dev.sluice.core.OutboundMessage;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.simulator.ReceivedMessage;
+import dev.sluice.testkit.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -561,7 +562,8 @@ class SesSenderIT {
           ten[i] = "r" + i + "@example.net";
         }
         CompletableFuture<Outcome> onTheWire = s.send(message(1, ten));
-        await(() -> s.inFlight() == 1); // the ten took the bucket and are on the wire for 300 ms
+        // the ten took the bucket and are on the wire for 300 ms
+        Await.until("the ten on the wire", Duration.ofSeconds(10), () -> s.inFlight() == 1);
         CompletableFuture<Outcome> waiting = s.send(message(2, "next@example.net"));
         s.drain();
         assertThat(waiting.get(10, TimeUnit.SECONDS))
@@ -576,14 +578,6 @@ class SesSenderIT {
         assertThat(s.send(message(3, "after@example.net")).get(10, TimeUnit.SECONDS))
             .isInstanceOf(Outcome.Deferred.class);
       }
-    }
-  }
-
-  private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!done.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
-      Thread.sleep(5);
     }
   }
 }

@@ -10,15 +10,16 @@ import dev.sluice.simulator.account.EventDestination;
 import dev.sluice.simulator.account.EventType;
 import dev.sluice.simulator.account.SuppressedDestination;
 import dev.sluice.simulator.sns.SnsTopics;
+import dev.sluice.testkit.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * filtered by each destination's types, and the identity notifications ({@code notificationType}).
  */
 class FeedbackPublishingTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ALL = "arn:aws:sns:us-east-1:123456789012:all-events";
   private static final String BOUNCES = "arn:aws:sns:us-east-1:123456789012:bounces-only";
@@ -119,14 +121,6 @@ class FeedbackPublishingTest {
     return sendWith("tx", "From: sender@example.com\r\nSubject: Hi\r\n\r\nhello\r\n", to);
   }
 
-  private static void await(BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!done.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
-      Thread.sleep(5);
-    }
-  }
-
   /** The event types published to a topic for one message, in order. */
   private List<String> events(String topic, String messageId) {
     return published.stream()
@@ -170,7 +164,7 @@ class FeedbackPublishingTest {
     for (var e : expected.entrySet()) {
       String id = accept(send(e.getKey()));
       int n = e.getValue().size();
-      await(() -> events(ALL, id).size() == n);
+      Await.until(n + " events published for id", WAIT, () -> events(ALL, id).size() == n);
       assertThat(events(ALL, id)).as(e.getKey()).containsExactlyElementsOf(e.getValue());
       assertThat(events(BOUNCES, id))
           .as("the bounces-only destination of " + e.getKey())
@@ -182,17 +176,17 @@ class FeedbackPublishingTest {
           .hasSize(n);
     }
     String bounce = accept(send("bounce+x@simulator.amazonses.com"));
-    await(() -> events(ALL, bounce).size() == 2);
+    Await.until("2 events published for bounce", WAIT, () -> events(ALL, bounce).size() == 2);
     JsonNode b = event(ALL, bounce, "Bounce");
     assertThat(b.at("/bounce/bounceType").asText()).isEqualTo("Permanent");
     assertThat(b.at("/bounce/bounceSubType").asText()).isEqualTo("General");
     assertThat(b.at("/mail/tags/campaign/0").asText()).isEqualTo("jan");
     assertThat(b.at("/mail/tags/ses:configuration-set/0").asText()).isEqualTo("tx");
     String ooto = accept(send("ooto@simulator.amazonses.com"));
-    await(() -> events(ALL, ooto).size() == 3);
+    Await.until("3 events published for ooto", WAIT, () -> events(ALL, ooto).size() == 3);
     assertThat(event(ALL, ooto, "Bounce").at("/bounce/bounceType").asText()).isEqualTo("Transient");
     String listed = accept(send("suppressionlist@simulator.amazonses.com"));
-    await(() -> events(ALL, listed).size() == 2);
+    Await.until("2 events published for listed", WAIT, () -> events(ALL, listed).size() == 2);
     assertThat(event(ALL, listed, "Bounce").at("/bounce/bounceSubType").asText())
         .isEqualTo("Suppressed");
   }
@@ -209,7 +203,8 @@ class FeedbackPublishingTest {
                 "success@simulator.amazonses.com",
                 "bounce@simulator.amazonses.com",
                 "complaint@simulator.amazonses.com"));
-    await(() -> events(topic, id).size() == 3);
+    Await.until(
+        "3 events published for id to the topic", WAIT, () -> events(topic, id).size() == 3);
     assertThat(events(topic, id))
         .containsExactly("notification Delivery", "notification Bounce", "notification Complaint");
     assertThat(published)
@@ -225,7 +220,7 @@ class FeedbackPublishingTest {
     core.suppression().put(new SuppressedDestination("gone@example.net", "BOUNCE", 0, null, null));
     long before = core.ledger().sentLast24Hours();
     String id = accept(send("gone@example.net", "kept@example.net"));
-    await(() -> events(ALL, id).size() == 3);
+    Await.until("3 events published for id", WAIT, () -> events(ALL, id).size() == 3);
     assertThat(events(ALL, id)).containsExactly("Send", "Delivery", "Bounce");
     assertThat(event(ALL, id, "Delivery").at("/delivery/recipients"))
         .extracting(JsonNode::asText)
@@ -244,7 +239,7 @@ class FeedbackPublishingTest {
     // A set that turns the list off for its sends.
     core.configurationSets().update("tx", s -> s.withSuppressedReasons(List.of()));
     String off = accept(send("gone@example.net"));
-    await(() -> events(ALL, off).size() == 2);
+    Await.until("2 events published for off", WAIT, () -> events(ALL, off).size() == 2);
     assertThat(events(ALL, off)).containsExactly("Send", "Delivery");
   }
 
@@ -253,7 +248,7 @@ class FeedbackPublishingTest {
     core("suppress-simulator-feedback=true");
     String bounced = accept(send("bounce@simulator.amazonses.com"));
     String complained = accept(send("complaint@simulator.amazonses.com"));
-    await(() -> core.suppression().size() == 2);
+    Await.until("2 addresses on the suppression list", WAIT, () -> core.suppression().size() == 2);
     SuppressedDestination b =
         core.suppression().get("bounce@simulator.amazonses.com").orElseThrow();
     assertThat(b.reason()).isEqualTo("BOUNCE");
@@ -265,7 +260,7 @@ class FeedbackPublishingTest {
         .isEqualTo(complained);
     // The next message to the bounced address is not sent to it.
     String again = accept(send("bounce@simulator.amazonses.com"));
-    await(() -> events(ALL, again).size() == 2);
+    Await.until("2 events published for again", WAIT, () -> events(ALL, again).size() == 2);
     assertThat(event(ALL, again, "Bounce").at("/bounce/bounceSubType").asText())
         .isEqualTo("OnAccountSuppressionList");
   }
@@ -285,7 +280,7 @@ class FeedbackPublishingTest {
     // Room again: the next message's events are published as before.
     room = Integer.MAX_VALUE;
     String id = accept(send("success@simulator.amazonses.com"));
-    await(() -> events(ALL, id).size() == 2);
+    Await.until("2 events published for id", WAIT, () -> events(ALL, id).size() == 2);
     assertThat(events(ALL, id)).containsExactly("Send", "Delivery");
   }
 
@@ -309,7 +304,7 @@ class FeedbackPublishingTest {
     core("suppress-simulator-feedback=true");
     subscribed = false;
     accept(send("bounce@simulator.amazonses.com"));
-    await(() -> core.suppression().size() == 1);
+    Await.until("1 address on the suppression list", WAIT, () -> core.suppression().size() == 1);
     assertThat(registry.get("simulator.feedback").tag("outcome", "no-room").counter().count())
         .isZero();
   }
@@ -318,7 +313,7 @@ class FeedbackPublishingTest {
   void mailboxSimulatorFeedback_doesNotSuppress_bySesDefault() throws Exception {
     core();
     String id = accept(send("bounce@simulator.amazonses.com"));
-    await(() -> events(ALL, id).size() == 2);
+    Await.until("2 events published for id", WAIT, () -> events(ALL, id).size() == 2);
     assertThat(core.suppression().size()).isZero();
   }
 
@@ -331,7 +326,7 @@ class FeedbackPublishingTest {
                 "tx",
                 "From: sender@example.com\r\n\r\n" + VirusScan.EICAR + "\r\n",
                 "success@simulator.amazonses.com"));
-    await(() -> events(ALL, virus).size() == 1);
+    Await.until("1 events published for virus", WAIT, () -> events(ALL, virus).size() == 1);
     assertThat(events(ALL, virus)).containsExactly("Reject");
     assertThat(event(ALL, virus, "Reject").at("/reject/reason").asText()).isEqualTo("Bad content");
     String base64 =
@@ -346,14 +341,15 @@ class FeedbackPublishingTest {
                     + base64
                     + "\r\n",
                 "success@simulator.amazonses.com"));
-    await(() -> events(ALL, attached).size() == 1);
+    Await.until("1 events published for attached", WAIT, () -> events(ALL, attached).size() == 1);
     assertThat(events(ALL, attached)).containsExactly("Reject");
 
     String notRendered =
         accept(
             send("success@simulator.amazonses.com")
                 .withTemplate("welcome", "Attribute 'name' is not present in the rendering data."));
-    await(() -> events(ALL, notRendered).size() == 1);
+    Await.until(
+        "1 events published for notRendered", WAIT, () -> events(ALL, notRendered).size() == 1);
     assertThat(events(ALL, notRendered)).containsExactly("Rendering Failure");
     assertThat(event(ALL, notRendered, "Rendering Failure").at("/failure/templateName").asText())
         .isEqualTo("welcome");

@@ -3,6 +3,8 @@ package dev.sluice.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.testkit.Await;
+import dev.sluice.testkit.ChromiumPage;
 import jakarta.mail.Message;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
@@ -12,6 +14,7 @@ import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -219,13 +222,11 @@ class InboxPageChromiumIT {
     assertThat(textOf(frameDom(frame))).contains("hostile body visible").contains("click me");
     assertThat(attr(iframe(), "sandbox")).isEmpty();
     // The frame's console reaches the driver on its own schedule: wait for the line, bounded.
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-    while (page.console().stream().noneMatch(FRAME_BLOCKED) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertThat(page.console())
-        .as("the browser says it blocked the frame's scripts")
-        .anyMatch(FRAME_BLOCKED);
+    Await.until(
+        "the browser to say it blocked the frame's scripts",
+        Duration.ofSeconds(15),
+        () -> page.console().stream().anyMatch(FRAME_BLOCKED),
+        () -> "the console: " + page.console());
 
     // The header fields with markup are shown as the text they are.
     assertThat(text("#message-subject")).isEqualTo(subject);
@@ -351,9 +352,9 @@ class InboxPageChromiumIT {
    */
   private static String frameShowing(String text) throws Exception {
     String[] found = new String[1];
-    ChromiumPage.waitUntil(
+    Await.until(
         "the message's HTML body shows '" + text + "'",
-        20,
+        Duration.ofSeconds(20),
         () -> {
           try {
             List<String> candidates = new ArrayList<>(page.frames());

@@ -1,6 +1,5 @@
 package dev.sluice.smtp;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -74,17 +73,5 @@ final class RecordingHandler implements SmtpHandler {
       throw new AssertionError("no message arrived within 5 s");
     }
     return r;
-  }
-
-  /** Waits until a condition holds, polling, or fails after the deadline. */
-  static void await(java.util.function.BooleanSupplier condition, Duration deadline)
-      throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within " + deadline);
-      }
-      Thread.sleep(5);
-    }
   }
 }

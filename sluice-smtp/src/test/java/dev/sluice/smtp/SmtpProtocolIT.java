@@ -2,6 +2,8 @@ package dev.sluice.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Await;
+import dev.sluice.testkit.SmtpConversation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,14 +30,14 @@ class SmtpProtocolIT {
     server.stop();
   }
 
-  private SmtpScript greeted() throws IOException {
-    SmtpScript s = SmtpScript.connect(server.port());
+  private SmtpConversation greeted() throws IOException {
+    SmtpConversation s = SmtpConversation.connect(server.port());
     s.expect("220 localhost ESMTP Sluice");
     return s;
   }
 
-  private SmtpScript inTransaction() throws IOException {
-    SmtpScript s = greeted();
+  private SmtpConversation inTransaction() throws IOException {
+    SmtpConversation s = greeted();
     s.send("EHLO client.example").expect("250");
     s.send("MAIL FROM:<a@b.example>").expect("250 2.1.0");
     s.send("RCPT TO:<c@d.example>").expect("250 2.1.5");
@@ -44,7 +46,7 @@ class SmtpProtocolIT {
 
   @Test
   void ehlo_standardDialectWithoutTls_listsExtensionsButNotStartTls() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       String r = s.send("EHLO client.example").reply();
       assertThat(r.lines().toList())
           .containsExactly(
@@ -60,7 +62,7 @@ class SmtpProtocolIT {
 
   @Test
   void helo_withName_answersHostname() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.send("HELO client.example").expect("250 localhost");
       s.send("HELO").expect("501 5.5.4");
     }
@@ -69,7 +71,7 @@ class SmtpProtocolIT {
   @Test
   void transaction_mailRcptData_deliversMessageAndEnvelope()
       throws IOException, InterruptedException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("RCPT TO:<e@f.example>").expect("250 2.1.5");
       s.send("DATA").expect("354 End data with <CR><LF>.<CR><LF>");
       s.sendRaw("Subject: hi\r\n\r\nbody\r\n.\r\n").expect("250 2.0.0 Queued");
@@ -87,7 +89,7 @@ class SmtpProtocolIT {
 
   @Test
   void data_dotStuffedLines_roundTripUnstuffed() throws IOException, InterruptedException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("DATA").expect("354");
       s.sendRaw("..one\r\n.\r\n").expect("250");
     }
@@ -97,7 +99,7 @@ class SmtpProtocolIT {
 
   @Test
   void data_bareLf_isRefusedWith550AndSessionContinues() throws IOException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("DATA").expect("354");
       s.sendRaw("a\n.\nb\r\n.\r\n").expect("550 5.6.2");
       s.send("NOOP").expect("250 2.0.0 Ok");
@@ -109,7 +111,7 @@ class SmtpProtocolIT {
   @Test
   void pipelining_manyCommandsInOneWrite_answersEachInOrder()
       throws IOException, InterruptedException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.sendRaw(
           "EHLO c.example\r\nMAIL FROM:<a@b.example> SIZE=10 BODY=8BITMIME\r\nRCPT TO:<c@d.example>\r\n"
               + "RCPT TO:<unknown@d.example>\r\nRCPT TO:<e@d.example>\r\nDATA\r\n");
@@ -136,7 +138,7 @@ class SmtpProtocolIT {
 
   @Test
   void bdat_severalChunks_concatenatesThem() throws IOException, InterruptedException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.sendRaw("BDAT 5\r\nhello").expect("250 2.0.0 Chunk received");
       s.sendRaw("BDAT 8 LAST\r\n\r\n.world").expect("250 2.0.0 Queued");
       s.send("DATA").expect("503 5.5.1 Need MAIL");
@@ -148,7 +150,7 @@ class SmtpProtocolIT {
   @Test
   void bdat_bareLfOrCrAcrossChunks_isRefusedAsDataWouldBe()
       throws IOException, InterruptedException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.sendRaw("BDAT 5\r\nab\r\nc").expect("250 2.0.0 Chunk received");
       s.sendRaw("BDAT 3 LAST\r\nd\ne").expect("550 5.6.2");
       s.send("MAIL FROM:<a@b.example>").expect("250");
@@ -165,7 +167,7 @@ class SmtpProtocolIT {
 
   @Test
   void bdat_withoutTransaction_readsChunkThenRefuses() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.send("EHLO c").expect("250");
       s.sendRaw("BDAT 4\r\nQUIT").expect("503 5.5.1 Need MAIL");
       s.send("NOOP").expect("250");
@@ -174,7 +176,7 @@ class SmtpProtocolIT {
 
   @Test
   void data_afterBdat_isRefused() throws IOException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.sendRaw("BDAT 1\r\nx").expect("250");
       s.send("DATA").expect("503 5.5.1 DATA not permitted after BDAT");
     }
@@ -182,7 +184,7 @@ class SmtpProtocolIT {
 
   @Test
   void mail_sizeParameterOverLimit_isRefusedWith552() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@b.example> SIZE=2001").expect("552 5.3.4");
       s.send("MAIL FROM:<a@b.example> SIZE=abc").expect("501 5.5.4");
@@ -194,7 +196,7 @@ class SmtpProtocolIT {
 
   @Test
   void data_messageOverLimit_readsRestAndAnswers552() throws IOException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("DATA").expect("354");
       s.sendRaw(("x".repeat(98) + "\r\n").repeat(30) + ".\r\n").expect("552 5.3.4");
       s.send("NOOP").expect("250");
@@ -204,7 +206,7 @@ class SmtpProtocolIT {
 
   @Test
   void data_textLineOver1000_isRefused() throws IOException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("DATA").expect("354");
       s.sendRaw("y".repeat(999) + "\r\n.\r\n").expect("550 5.6.0");
     }
@@ -212,7 +214,7 @@ class SmtpProtocolIT {
 
   @Test
   void rcpt_overMaxRecipients_answers452() throws IOException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("RCPT TO:<c2@d.example>").expect("250");
       s.send("RCPT TO:<c3@d.example>").expect("250");
       s.send("RCPT TO:<c4@d.example>").expect("452 4.5.3 Too many recipients");
@@ -221,7 +223,7 @@ class SmtpProtocolIT {
 
   @Test
   void command_over512Octets_answers500LineTooLong() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.send("NOOP " + "x".repeat(505)).expect("250");
       s.send("NOOP " + "x".repeat(506)).expect("500 5.5.2 Line too long");
       s.send("NOOP").expect("250");
@@ -230,7 +232,7 @@ class SmtpProtocolIT {
 
   @Test
   void commands_outOfSequence_answer503() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.send("MAIL FROM:<a@b.example>").expect("503 5.5.1 Send HELO/EHLO first");
       s.send("EHLO c").expect("250");
       s.send("RCPT TO:<a@b.example>").expect("503 5.5.1 Need MAIL");
@@ -243,7 +245,7 @@ class SmtpProtocolIT {
 
   @Test
   void rcpt_internationalizedDomain_isTakenInAsciiForm() throws IOException, InterruptedException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("RCPT TO:<user@b\u00fccher.example>").expect("250 2.1.5");
       s.send("RCPT TO:<j\u00f6rg@b\u00fccher.example>").expect("553 5.6.7");
       s.send("DATA").expect("354");
@@ -255,7 +257,7 @@ class SmtpProtocolIT {
 
   @Test
   void commands_badSyntax_answer501AndUnknownAnswers500() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.send("EHLO c").expect("250");
       s.send("MAIL TO:<a@b.example>").expect("501 5.5.4 Syntax: MAIL FROM:<address>");
       s.send("MAIL FROM:a@b.example")
@@ -277,7 +279,7 @@ class SmtpProtocolIT {
 
   @Test
   void handler_refusingSender_leavesNoTransaction() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<refused@b.example>").expect("550 5.7.1 Sender refused");
       s.send("RCPT TO:<c@d.example>").expect("503");
@@ -286,7 +288,7 @@ class SmtpProtocolIT {
 
   @Test
   void helpVrfyNoopRset_answerAsRfcSays() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.send("HELP").expect("214 2.0.0 Commands:");
       s.send("VRFY someone").expect("252 2.5.2");
       s.send("VRFY").expect("501");
@@ -300,7 +302,7 @@ class SmtpProtocolIT {
 
   @Test
   void commands_bareLfTerminated_areAccepted() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.sendRaw("NOOP\nHELO c\n").expect("250 2.0.0");
       s.expect("250 localhost");
     }
@@ -308,7 +310,7 @@ class SmtpProtocolIT {
 
   @Test
   void session_tooManyErrors_closesWith421() throws IOException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       for (int i = 1; i < 20; i++) {
         s.send("BOGUS").expect("500");
       }
@@ -320,18 +322,18 @@ class SmtpProtocolIT {
 
   @Test
   void data_clientVanishesMidData_handlerNeverCalled() throws IOException, InterruptedException {
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("DATA").expect("354");
       s.sendRaw("Subject: half\r\n\r\nsome text");
     }
-    RecordingHandler.await(() -> server.activeSessions() == 0, Duration.ofSeconds(5));
+    Await.until("no SMTP session open", Duration.ofSeconds(5), () -> server.activeSessions() == 0);
     assertThat(handler.received).isEmpty();
   }
 
   @Test
   void data_handlerAsksReset_clientSeesConnectionReset() throws IOException {
     handler.onData = m -> DataResult.reset();
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("DATA").expect("354");
       s.sendRaw("x\r\n.\r\n");
       IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, s::reply);
@@ -343,20 +345,20 @@ class SmtpProtocolIT {
   void data_handlerAsksHang_clientTimesOutAndSessionEndsWhenClientCloses()
       throws IOException, InterruptedException {
     handler.onData = m -> DataResult.hang(Duration.ofMinutes(1));
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("DATA").expect("354");
-      s.sendRaw("x\r\n.\r\n").timeout(300);
+      s.sendRaw("x\r\n.\r\n").timeout(Duration.ofMillis(300));
       org.junit.jupiter.api.Assertions.assertThrows(
           java.net.SocketTimeoutException.class, s::reply);
       assertThat(server.activeSessions()).isEqualTo(1);
     }
-    RecordingHandler.await(() -> server.activeSessions() == 0, Duration.ofSeconds(5));
+    Await.until("no SMTP session open", Duration.ofSeconds(5), () -> server.activeSessions() == 0);
   }
 
   @Test
   void data_hangLimitPasses_serverCloses() throws IOException {
     handler.onData = m -> DataResult.hang(Duration.ofMillis(100));
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("DATA").expect("354");
       s.sendRaw("x\r\n.\r\n");
       assertThat(s.readToEnd()).isEmpty();
@@ -369,7 +371,7 @@ class SmtpProtocolIT {
         m -> {
           throw new IllegalStateException("boom");
         };
-    try (SmtpScript s = inTransaction()) {
+    try (SmtpConversation s = inTransaction()) {
       s.send("DATA").expect("354");
       String r = s.sendRaw("x\r\n.\r\n").expect("451 4.3.0");
       assertThat(r).doesNotContain("boom").doesNotContain("Exception");
@@ -379,7 +381,7 @@ class SmtpProtocolIT {
 
   @Test
   void envelope_mailParameters_reachHandler() throws IOException, InterruptedException {
-    try (SmtpScript s = greeted()) {
+    try (SmtpConversation s = greeted()) {
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@b.example> BODY=8BITMIME").expect("250");
       s.send("RCPT TO:<postmaster@b.example>").expect("250");

@@ -2,6 +2,8 @@ package dev.sluice.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Await;
+import dev.sluice.testkit.SmtpConversation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,17 +34,17 @@ class SmtpServerIT {
   @Test
   void connect_overTotalLimit_answers421AndCloses() throws IOException, InterruptedException {
     start(SmtpLimits.defaults().withConnections(2, 100));
-    try (SmtpScript a = SmtpScript.connect(server.port());
-        SmtpScript b = SmtpScript.connect(server.port())) {
+    try (SmtpConversation a = SmtpConversation.connect(server.port());
+        SmtpConversation b = SmtpConversation.connect(server.port())) {
       a.expect("220");
       b.expect("220");
-      try (SmtpScript c = SmtpScript.connect(server.port())) {
+      try (SmtpConversation c = SmtpConversation.connect(server.port())) {
         c.expect("421 4.7.0");
         assertThat(c.line()).isNull();
       }
     }
-    RecordingHandler.await(() -> server.activeSessions() == 0, Duration.ofSeconds(5));
-    try (SmtpScript d = SmtpScript.connect(server.port())) {
+    Await.until("no SMTP session open", Duration.ofSeconds(5), () -> server.activeSessions() == 0);
+    try (SmtpConversation d = SmtpConversation.connect(server.port())) {
       d.expect("220");
     }
   }
@@ -50,12 +52,12 @@ class SmtpServerIT {
   @Test
   void connect_overPerClientLimit_refusesOnlyThatClient() throws IOException {
     start(SmtpLimits.defaults().withConnections(100, 1));
-    try (SmtpScript a = SmtpScript.connect(server.port())) {
+    try (SmtpConversation a = SmtpConversation.connect(server.port())) {
       a.expect("220");
-      try (SmtpScript b = SmtpScript.connectFrom("127.0.0.1", server.port())) {
+      try (SmtpConversation b = SmtpConversation.connectFrom("127.0.0.1", server.port())) {
         b.expect("421 4.7.0");
       }
-      try (SmtpScript other = SmtpScript.connectFrom("127.0.0.2", server.port())) {
+      try (SmtpConversation other = SmtpConversation.connectFrom("127.0.0.2", server.port())) {
         other.expect("220");
       }
     }
@@ -64,7 +66,7 @@ class SmtpServerIT {
   @Test
   void idle_pastCommandTimeout_answers421AndCloses() throws IOException {
     start(SmtpLimits.defaults().withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200)));
-    try (SmtpScript s = SmtpScript.connect(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.expect("421 4.4.2");
       assertThat(s.line()).isNull();
@@ -74,7 +76,7 @@ class SmtpServerIT {
   @Test
   void idle_duringData_answers421AndHandlerNeverCalled() throws IOException {
     start(SmtpLimits.defaults().withTimeouts(Duration.ofMinutes(1), Duration.ofMillis(200)));
-    try (SmtpScript s = SmtpScript.connect(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@b.example>").expect("250");
@@ -91,7 +93,7 @@ class SmtpServerIT {
       throws IOException, InterruptedException {
     start(SmtpLimits.defaults());
     int port = server.port();
-    try (SmtpScript s = SmtpScript.connect(port)) {
+    try (SmtpConversation s = SmtpConversation.connect(port)) {
       s.expect("220");
       server.stop();
       s.expect("421 4.3.2");
@@ -99,7 +101,7 @@ class SmtpServerIT {
       assertThat(server.activeSessions()).isZero();
     }
     org.junit.jupiter.api.Assertions.assertThrows(
-        IOException.class, () -> SmtpScript.connect(port));
+        IOException.class, () -> SmtpConversation.connect(port));
   }
 
   @Test
@@ -145,7 +147,7 @@ class SmtpServerIT {
           }
           input.writeBytes(random.nextInt(8) == 0 ? new byte[] {'\n'} : new byte[] {'\r', '\n'});
         }
-        try (SmtpScript s = SmtpScript.connect(server.port())) {
+        try (SmtpConversation s = SmtpConversation.connect(server.port())) {
           s.sendBytes(input.toByteArray());
           s.shutdownOutput();
           String answer;
@@ -168,7 +170,7 @@ class SmtpServerIT {
           }
         }
       }
-      try (SmtpScript s = SmtpScript.connect(server.port())) {
+      try (SmtpConversation s = SmtpConversation.connect(server.port())) {
         s.expect("220");
         s.send("EHLO c").expect("250");
         s.send("QUIT").expect("221");

@@ -2,6 +2,8 @@ package dev.sluice.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Await;
+import dev.sluice.testkit.SmtpConversation;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -46,13 +48,13 @@ class SmtpServerStopIT {
   private Thread stopInBackground(Duration grace) throws InterruptedException {
     int port = server.port();
     Thread stopper = Thread.ofVirtual().start(() -> server.stop(grace));
-    RecordingHandler.await(() -> refused(port), Duration.ofSeconds(10));
+    Await.until("the port refusing connections", Duration.ofSeconds(10), () -> refused(port));
     return stopper;
   }
 
   private static boolean refused(int port) {
     try {
-      SmtpScript.connect(port).close();
+      SmtpConversation.connect(port).close();
       return false;
     } catch (ConnectException e) {
       return true;
@@ -65,14 +67,14 @@ class SmtpServerStopIT {
     assertThat(t.join(d)).as("finished within " + d).isTrue();
   }
 
-  private SmtpScript session() throws IOException {
-    SmtpScript s = SmtpScript.connect(server.port()).timeout(20_000);
+  private SmtpConversation session() throws IOException {
+    SmtpConversation s = SmtpConversation.connect(server.port()).timeout(Duration.ofSeconds(20));
     s.expect("220");
     s.send("EHLO c.example").expect("250");
     return s;
   }
 
-  private static void transaction(SmtpScript s, String id) throws IOException {
+  private static void transaction(SmtpConversation s, String id) throws IOException {
     s.send("MAIL FROM:<a@b.example>").expect("250");
     s.send("RCPT TO:<" + id + "@d.example>").expect("250");
   }
@@ -83,22 +85,22 @@ class SmtpServerStopIT {
     CountDownLatch storing = new CountDownLatch(5);
     CountDownLatch release = new CountDownLatch(1);
     handler.holdMessages(storing, release);
-    List<SmtpScript> idle = new ArrayList<>();
-    List<SmtpScript> inTransaction = new ArrayList<>();
-    List<SmtpScript> sending = new ArrayList<>();
-    List<SmtpScript> stored = new ArrayList<>();
+    List<SmtpConversation> idle = new ArrayList<>();
+    List<SmtpConversation> inTransaction = new ArrayList<>();
+    List<SmtpConversation> sending = new ArrayList<>();
+    List<SmtpConversation> stored = new ArrayList<>();
     try {
       for (int i = 0; i < 5; i++) {
         idle.add(session());
-        SmtpScript t = session();
+        SmtpConversation t = session();
         transaction(t, "t" + i);
         inTransaction.add(t);
-        SmtpScript d = session();
+        SmtpConversation d = session();
         transaction(d, "d" + i);
         d.send("DATA").expect("354");
         d.sendRaw("Subject: half\r\n\r\nthe first half\r\n");
         sending.add(d);
-        SmtpScript w = session();
+        SmtpConversation w = session();
         transaction(w, "w" + i);
         w.send("DATA").expect("354");
         w.sendRaw("Subject: whole\r\n\r\nall of it\r\n.\r\n");
@@ -107,24 +109,24 @@ class SmtpServerStopIT {
       assertThat(storing.await(10, TimeUnit.SECONDS)).as("five messages being stored").isTrue();
 
       Thread stopper = stopInBackground(GRACE);
-      for (SmtpScript s : idle) {
+      for (SmtpConversation s : idle) {
         s.expect("421 4.3.2");
         assertThat(s.line()).isNull();
       }
-      for (SmtpScript s : inTransaction) {
+      for (SmtpConversation s : inTransaction) {
         s.expect("421 4.3.2");
         assertThat(s.line()).isNull();
       }
-      for (SmtpScript s : sending) {
+      for (SmtpConversation s : sending) {
         s.sendRaw("and the second half\r\n.\r\n");
       }
       release.countDown();
-      for (SmtpScript s : stored) {
+      for (SmtpConversation s : stored) {
         s.expect("250 2.0.0 Ok: queued");
         s.expect("421 4.3.2");
         assertThat(s.line()).isNull();
       }
-      for (SmtpScript s : sending) {
+      for (SmtpConversation s : sending) {
         s.expect("250 2.0.0 Ok: queued");
         s.expect("421 4.3.2");
         assertThat(s.line()).isNull();
@@ -134,8 +136,8 @@ class SmtpServerStopIT {
       assertThat(handler.received).hasSize(10);
     } finally {
       release.countDown();
-      for (List<SmtpScript> group : List.of(idle, inTransaction, sending, stored)) {
-        for (SmtpScript s : group) {
+      for (List<SmtpConversation> group : List.of(idle, inTransaction, sending, stored)) {
+        for (SmtpConversation s : group) {
           s.close();
         }
       }
@@ -146,7 +148,8 @@ class SmtpServerStopIT {
   @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
   void stop_idleSessionUnderTls_answers421OverTls(String protocol) throws Exception {
     start();
-    try (SmtpScript s = SmtpScript.connect(server.port()).timeout(20_000)) {
+    try (SmtpConversation s =
+        SmtpConversation.connect(server.port()).timeout(Duration.ofSeconds(20))) {
       s.expect("220");
       s.send("EHLO c.example").expect("250");
       s.send("STARTTLS").expect("220");
@@ -162,7 +165,7 @@ class SmtpServerStopIT {
   @Test
   void stop_clientSendsAfterThe421_sessionStillEndsAndIsNotReset() throws Exception {
     start();
-    try (SmtpScript s = session()) {
+    try (SmtpConversation s = session()) {
       Thread stopper = stopInBackground(GRACE);
       s.send("MAIL FROM:<a@b.example>");
       s.expect("421 4.3.2");
@@ -176,7 +179,7 @@ class SmtpServerStopIT {
   void stop_hangingSession_isClosedWithoutWaitingForTheGrace() throws Exception {
     start();
     handler.onData = m -> DataResult.hang(Duration.ofMinutes(10));
-    try (SmtpScript s = session()) {
+    try (SmtpConversation s = session()) {
       transaction(s, "h");
       s.send("DATA").expect("354");
       s.sendRaw("Subject: x\r\n\r\nx\r\n.\r\n");
@@ -201,7 +204,7 @@ class SmtpServerStopIT {
           }
           return DataResult.respond(Reply.of(250, "late"));
         };
-    try (SmtpScript s = session()) {
+    try (SmtpConversation s = session()) {
       transaction(s, "b");
       s.send("DATA").expect("354");
       s.sendRaw("Subject: x\r\n\r\nx\r\n.\r\n");

@@ -2,6 +2,8 @@ package dev.sluice.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Await;
+import dev.sluice.testkit.SmtpConversation;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -22,7 +24,7 @@ class SmtpServerStressIT {
   private static final Duration LONG = Duration.ofMinutes(5);
 
   private final RecordingHandler handler = new RecordingHandler();
-  private final List<SmtpScript> open = new ArrayList<>();
+  private final List<SmtpConversation> open = new ArrayList<>();
   private SmtpServer server;
 
   private void start(SmtpLimits limits, Predicate<InetAddress> uncapped) throws IOException {
@@ -40,7 +42,7 @@ class SmtpServerStressIT {
 
   @AfterEach
   void stop() throws IOException {
-    for (SmtpScript s : open) {
+    for (SmtpConversation s : open) {
       s.close();
     }
     if (server != null) {
@@ -48,8 +50,9 @@ class SmtpServerStressIT {
     }
   }
 
-  private SmtpScript connectFrom(String address) throws IOException {
-    SmtpScript s = SmtpScript.connectFrom(address, server.port()).timeout(30_000);
+  private SmtpConversation connectFrom(String address) throws IOException {
+    SmtpConversation s =
+        SmtpConversation.connectFrom(address, server.port()).timeout(Duration.ofSeconds(30));
     open.add(s);
     return s;
   }
@@ -66,7 +69,7 @@ class SmtpServerStressIT {
     for (int i = 0; i < 5; i++) {
       connectFrom("127.0.0.1").expect("220"); // one application's leaking pool
     }
-    SmtpScript other = connectFrom("127.0.0.1"); // another application on the same host
+    SmtpConversation other = connectFrom("127.0.0.1"); // another application on the same host
     other.expect("220");
     other.send("EHLO other.example").expect("250");
     other.send("MAIL FROM:<a@b.example>").expect("250");
@@ -82,7 +85,7 @@ class SmtpServerStressIT {
         SmtpServerStressIT::is127001);
     connectFrom("127.0.0.2").expect("220");
     connectFrom("127.0.0.2").expect("220");
-    SmtpScript third = connectFrom("127.0.0.2");
+    SmtpConversation third = connectFrom("127.0.0.2");
     third.expect("421 4.7.0");
     assertThat(third.line()).isNull();
     connectFrom("127.0.0.1").expect("220");
@@ -96,17 +99,17 @@ class SmtpServerStressIT {
             .withTimeouts(LONG, LONG)
             .withStress(0.5, Duration.ofMillis(300)),
         a -> true);
-    SmtpScript a = connectFrom("127.0.0.1");
+    SmtpConversation a = connectFrom("127.0.0.1");
     a.expect("220");
     a.send("EHLO a.example").expect("250");
-    SmtpScript b = connectFrom("127.0.0.1");
+    SmtpConversation b = connectFrom("127.0.0.1");
     b.expect("220");
     // Each read waits up to 30 s; only the stress timeout can end these sessions that soon.
     a.expect("421 4.4.2");
     assertThat(a.line()).isNull();
     b.expect("421 4.4.2");
     assertThat(b.line()).isNull();
-    RecordingHandler.await(() -> server.activeSessions() == 0, Duration.ofSeconds(10));
+    Await.until("no SMTP session open", Duration.ofSeconds(10), () -> server.activeSessions() == 0);
   }
 
   @Test
@@ -120,7 +123,7 @@ class SmtpServerStressIT {
     CountDownLatch storing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     handler.holdMessages(storing, release);
-    SmtpScript busy = connectFrom("127.0.0.1");
+    SmtpConversation busy = connectFrom("127.0.0.1");
     busy.expect("220");
     busy.send("EHLO busy.example").expect("250");
     busy.send("MAIL FROM:<a@b.example>").expect("250");
@@ -128,7 +131,7 @@ class SmtpServerStressIT {
     busy.send("DATA").expect("354");
     busy.sendRaw("Subject: x\r\n\r\nx\r\n.\r\n");
     assertThat(storing.await(10, TimeUnit.SECONDS)).isTrue();
-    SmtpScript idle = connectFrom("127.0.0.1");
+    SmtpConversation idle = connectFrom("127.0.0.1");
     idle.expect("220");
     idle.expect("421 4.4.2"); // reaped while the busy session is storing
     assertThat(idle.line()).isNull();

@@ -2,6 +2,7 @@ package dev.sluice.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.SmtpConversation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -31,8 +32,8 @@ class SmtpTlsAuthIT {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  private SmtpScript tlsSession() throws IOException {
-    SmtpScript s = SmtpScript.connect(server.port());
+  private SmtpConversation tlsSession() throws IOException {
+    SmtpConversation s = SmtpConversation.connect(server.port());
     s.expect("220");
     s.send("EHLO c.example").expect("250");
     s.send("STARTTLS").expect("220 2.0.0 Ready to start TLS");
@@ -44,7 +45,7 @@ class SmtpTlsAuthIT {
   @Test
   void starttls_realTlsClient_upgradesAndHidesStartTls() throws IOException, InterruptedException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = SmtpScript.connect(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       assertThat(s.send("EHLO c.example").reply()).contains("250-STARTTLS");
       s.send("STARTTLS").expect("220");
@@ -65,7 +66,7 @@ class SmtpTlsAuthIT {
   @Test
   void starttls_pipelinedCommandsAfterIt_areDiscarded() throws IOException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = SmtpScript.connect(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c.example").expect("250");
       s.sendRaw("STARTTLS\r\nMAIL FROM:<injected@b.example>\r\n").expect("220");
@@ -79,7 +80,7 @@ class SmtpTlsAuthIT {
   @Test
   void auth_beforeTls_answers530() throws IOException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = SmtpScript.connect(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("AUTH PLAIN " + b64("\0alice\0secret"))
@@ -90,7 +91,7 @@ class SmtpTlsAuthIT {
   @Test
   void ehlo_hidesAuthUntilTlsWhenTheDialectSaysSo() throws IOException {
     start(SmtpDialect.builder().advertiseAuthBeforeTls(false).build());
-    try (SmtpScript s = SmtpScript.connect(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       assertThat(s.send("EHLO c.example").reply()).contains("STARTTLS").doesNotContain("AUTH");
       s.send("STARTTLS").expect("220");
@@ -102,7 +103,7 @@ class SmtpTlsAuthIT {
   @Test
   void auth_withoutTlsFromLoopback_succeedsWhenTheDialectAllowsIt() throws IOException {
     start(SmtpDialect.builder().authWithoutTlsOnLoopback(true).build());
-    try (SmtpScript s = SmtpScript.connect(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("AUTH PLAIN " + b64("\0alice\0secret")).expect("235 2.7.0");
@@ -112,7 +113,7 @@ class SmtpTlsAuthIT {
   @Test
   void authPlain_initialResponse_succeeds() throws IOException, InterruptedException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = tlsSession()) {
+    try (SmtpConversation s = tlsSession()) {
       s.send("AUTH PLAIN " + b64("\0alice\0secret")).expect("235 2.7.0 Authentication successful");
       s.send("AUTH PLAIN " + b64("\0alice\0secret")).expect("503 5.5.1 Already authenticated");
       s.send("MAIL FROM:<a@b.example>").expect("250");
@@ -126,7 +127,7 @@ class SmtpTlsAuthIT {
   @Test
   void authPlain_challenge_succeeds() throws IOException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = tlsSession()) {
+    try (SmtpConversation s = tlsSession()) {
       s.send("AUTH PLAIN").expect("334 ");
       s.send(b64("alice\0alice\0secret")).expect("235");
     }
@@ -135,7 +136,7 @@ class SmtpTlsAuthIT {
   @Test
   void authLogin_challenges_succeed() throws IOException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = tlsSession()) {
+    try (SmtpConversation s = tlsSession()) {
       s.send("AUTH LOGIN").expect("334 VXNlcm5hbWU6");
       s.send(b64("alice")).expect("334 UGFzc3dvcmQ6");
       s.send(b64("secret")).expect("235");
@@ -145,7 +146,7 @@ class SmtpTlsAuthIT {
   @Test
   void authLogin_initialUsername_asksPasswordOnly() throws IOException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = tlsSession()) {
+    try (SmtpConversation s = tlsSession()) {
       s.send("auth login " + b64("alice")).expect("334 UGFzc3dvcmQ6");
       s.send(b64("secret")).expect("235");
     }
@@ -154,7 +155,7 @@ class SmtpTlsAuthIT {
   @Test
   void auth_wrongPassword_answers535() throws IOException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = tlsSession()) {
+    try (SmtpConversation s = tlsSession()) {
       s.send("AUTH PLAIN " + b64("\0alice\0wrong")).expect("535 5.7.8");
       s.send("AUTH LOGIN").expect("334");
       s.send(b64("bob")).expect("334");
@@ -165,7 +166,7 @@ class SmtpTlsAuthIT {
   @Test
   void auth_cancelledOrMalformed_answers501() throws IOException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = tlsSession()) {
+    try (SmtpConversation s = tlsSession()) {
       s.send("AUTH LOGIN").expect("334");
       s.send("*").expect("501 5.0.0 Authentication cancelled");
       s.send("AUTH PLAIN").expect("334");
@@ -181,7 +182,7 @@ class SmtpTlsAuthIT {
   @Test
   void auth_duringTransaction_answers503() throws IOException {
     start(SmtpDialect.standard());
-    try (SmtpScript s = tlsSession()) {
+    try (SmtpConversation s = tlsSession()) {
       s.send("MAIL FROM:<a@b.example>").expect("250");
       s.send("AUTH PLAIN " + b64("\0alice\0secret")).expect("503 5.5.1");
     }
@@ -190,7 +191,7 @@ class SmtpTlsAuthIT {
   @Test
   void mail_authRequiredDialect_demandsTlsThenAuth() throws IOException {
     start(SmtpDialect.builder().authRequired(true).build());
-    try (SmtpScript s = SmtpScript.connect(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220");
       s.send("EHLO c").expect("250");
       s.send("MAIL FROM:<a@b.example>").expect("530 5.7.0 Must issue a STARTTLS command first");
@@ -215,7 +216,7 @@ class SmtpTlsAuthIT {
             .ehloTrailer("Ok")
             .reply(ServerReply.AUTH_SUCCEEDED, Reply.of(235, "2.7.0", "Authentication successful."))
             .build());
-    try (SmtpScript s = SmtpScript.connect(server.port())) {
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
       s.expect("220 email-smtp.example ESMTP test");
       assertThat(s.send("EHLO c").reply().lines().toList())
           .containsExactly(

@@ -14,6 +14,7 @@ import dev.sluice.core.spool.SpoolRefusal;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpooledMessage;
 import dev.sluice.core.spool.Submission;
+import dev.sluice.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,7 +143,10 @@ class RocksSpoolDiskFullIT {
         completion = spool.complete(delivered);
 
         disk.release();
-        await(() -> spool.refusal().isEmpty(), "the spool writes again after the disk is freed");
+        Await.until(
+            "the spool writes again after the disk is freed",
+            DEADLINE,
+            () -> spool.refusal().isEmpty());
         assertThat(completion.get(60, TimeUnit.SECONDS)).isTrue();
         for (int i = 0; i < 50; i++) {
           acknowledged.put(join(spool.append(submission("after " + i))), "after " + i);
@@ -165,16 +168,6 @@ class RocksSpoolDiskFullIT {
         }
         assertThat(reopened.stats().total()).isEqualTo(acknowledged.size());
       }
-    }
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + DEADLINE + ": " + what);
-      }
-      Thread.sleep(50);
     }
   }
 }

@@ -1,18 +1,16 @@
 package dev.sluice.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import dev.sluice.testkit.Chromium;
+import dev.sluice.testkit.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -28,9 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HtmlReportChromiumIT {
 
-  private static final Path CHROMIUM =
-      Path.of(System.getProperty("sluice.chromium", "/usr/bin/chromium"));
-  private static final long TIMEOUT_SECONDS = 60;
   private static final Path OUT = Path.of("target", "report-it");
 
   @TempDir static Path temp;
@@ -39,13 +34,7 @@ class HtmlReportChromiumIT {
 
   @BeforeAll
   static void writeReport() throws IOException {
-    if (!Files.isExecutable(CHROMIUM)) {
-      fail(
-          "Chromium not found at "
-              + CHROMIUM
-              + ": this browser test needs it; run `apt-get install -y chromium`"
-              + " (or point -Dsluice.chromium at a Chromium binary)");
-    }
+    Chromium.binary();
     Files.createDirectories(OUT);
     page = OUT.resolve("report.html").toAbsolutePath();
     Files.writeString(page, HtmlReport.render(SyntheticRuns.sixLevels()), StandardCharsets.UTF_8);
@@ -55,9 +44,8 @@ class HtmlReportChromiumIT {
   void dumpDom_sixLevelRun_chartsWithEveryPointAndTheKnee() throws Exception {
     Path dom = OUT.resolve("report.dom.html");
 
-    run(dom, "--dump-dom", page.toUri().toString());
+    String html = Chromium.dumpDom(temp, dom, page.toUri().toString());
 
-    String html = Files.readString(dom, StandardCharsets.UTF_8);
     assertThat(html).contains("<svg id=\"throughput-chart\"").contains("<svg id=\"latency-chart\"");
     assertThat(count(html, "<circle class=\"point\" data-series=\"throughput\"")).isEqualTo(6);
     assertThat(count(html, "<circle class=\"point\" data-series=\"p50\"")).isEqualTo(6);
@@ -70,14 +58,9 @@ class HtmlReportChromiumIT {
   @Test
   void screenshot_sixLevelRun_chartsDrawnInTheirColours() throws Exception {
     Path png = OUT.resolve("report.png").toAbsolutePath();
-    Files.deleteIfExists(png);
 
-    run(
-        OUT.resolve("screenshot.out"),
-        "--screenshot=" + png,
-        "--window-size=1200,1600",
-        "--hide-scrollbars",
-        page.toUri().toString());
+    Chromium.screenshot(
+        temp, png, page.toUri().toString(), "--window-size=1200,1600", "--hide-scrollbars");
 
     assertThat(png).exists();
     assertThat(Files.size(png)).isGreaterThan(20_000);
@@ -92,43 +75,10 @@ class HtmlReportChromiumIT {
       }
     }
     assertThat(colours).as("distinct colours in the chart area").hasSizeGreaterThan(50);
-    assertThat(near(image, 0x1c7ed6)).as("throughput line pixels").isGreaterThan(200);
-    assertThat(near(image, 0x2b8a3e)).as("p50 line pixels").isGreaterThan(200);
-    assertThat(near(image, 0xc92a2a)).as("p99 line pixels").isGreaterThan(200);
-    assertThat(near(image, 0xe8590c)).as("knee marker pixels").isGreaterThan(100);
-  }
-
-  private static void run(Path stdout, String... args) throws Exception {
-    Path profile = Files.createTempDirectory(temp, "chromium-profile");
-    List<String> command = new ArrayList<>();
-    command.add(CHROMIUM.toString());
-    command.addAll(
-        List.of(
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--user-data-dir=" + profile));
-    command.addAll(List.of(args));
-    Path stderr = Path.of(stdout + ".err");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
-    if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      fail("Chromium did not finish in " + TIMEOUT_SECONDS + " s: " + command);
-    }
-    assertThat(process.exitValue())
-        .as("Chromium exit status; stderr:%n%s", Files.readString(stderr))
-        .isZero();
+    assertThat(Pixels.near(image, 0x1c7ed6)).as("throughput line pixels").isGreaterThan(200);
+    assertThat(Pixels.near(image, 0x2b8a3e)).as("p50 line pixels").isGreaterThan(200);
+    assertThat(Pixels.near(image, 0xc92a2a)).as("p99 line pixels").isGreaterThan(200);
+    assertThat(Pixels.near(image, 0xe8590c)).as("knee marker pixels").isGreaterThan(100);
   }
 
   private static int count(String text, String literal) {
@@ -136,22 +86,6 @@ class HtmlReportChromiumIT {
     int n = 0;
     while (m.find()) {
       n++;
-    }
-    return n;
-  }
-
-  /** Counts pixels within a small distance of {@code rgb}, allowing for anti-aliasing. */
-  private static int near(BufferedImage image, int rgb) {
-    int n = 0;
-    for (int y = 0; y < image.getHeight(); y++) {
-      for (int x = 0; x < image.getWidth(); x++) {
-        int p = image.getRGB(x, y);
-        if (Math.abs(((p >> 16) & 0xff) - ((rgb >> 16) & 0xff)) <= 24
-            && Math.abs(((p >> 8) & 0xff) - ((rgb >> 8) & 0xff)) <= 24
-            && Math.abs((p & 0xff) - (rgb & 0xff)) <= 24) {
-          n++;
-        }
-      }
     }
     return n;
   }

@@ -2,6 +2,7 @@ package dev.sluice.ingress.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -67,21 +68,21 @@ class HttpStopIT {
   private Thread stopInBackground() throws Exception {
     int port = f.ingress.port();
     Thread stopper = Thread.ofVirtual().start(() -> f.ingress.stop(Duration.ofSeconds(30)));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try {
-        new Socket(InetAddress.getLoopbackAddress(), port).close();
-      } catch (ConnectException e) {
-        return stopper;
-      } catch (SocketException e) {
-        // a probe caught in the backlog as the listener closes is reset: it is closed as well
-        return stopper;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the listener was still open after 10 s");
-      }
-      Thread.sleep(5);
-    }
+    Await.until(
+        "the listener to refuse connections",
+        Duration.ofSeconds(10),
+        () -> {
+          try {
+            new Socket(InetAddress.getLoopbackAddress(), port).close();
+            return false;
+          } catch (ConnectException e) {
+            return true;
+          } catch (SocketException e) {
+            // a probe caught in the backlog as the listener closes is reset: it is closed as well
+            return true;
+          }
+        });
+    return stopper;
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.sluice.simulator.SendRequest;
 import dev.sluice.simulator.SesError;
 import dev.sluice.simulator.SesInterface;
 import dev.sluice.simulator.tls.SelfSignedCertificate;
+import dev.sluice.testkit.SmtpConversation;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -85,50 +86,51 @@ class SesSmtpEndpointIT {
   }
 
   /** Greeting, EHLO, STARTTLS, EHLO, AUTH PLAIN with the TV6 credentials. */
-  private RawSmtpClient authenticated() throws IOException {
-    RawSmtpClient c = new RawSmtpClient(endpoint.port());
+  private SmtpConversation authenticated() throws IOException {
+    SmtpConversation c = SmtpConversation.connect(endpoint.port());
     c.reply();
     c.send("EHLO client.example").reply();
-    c.send("STARTTLS").expect("220 Ready to start TLS");
+    c.send("STARTTLS").expectExactly("220 Ready to start TLS");
     c.startTls(certificate.clientContext());
     c.send("EHLO client.example").reply();
-    c.send("AUTH PLAIN " + TV6_PLAIN).expect("235 Authentication successful.");
+    c.send("AUTH PLAIN " + TV6_PLAIN).expectExactly("235 Authentication successful.");
     return c;
   }
 
-  private static String transaction(RawSmtpClient c) throws IOException {
-    c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
-    c.send("RCPT TO:<success@simulator.amazonses.com>").expect("250 Ok");
-    c.send("DATA").expect("354 End data with <CR><LF>.<CR><LF>");
+  private static String transaction(SmtpConversation c) throws IOException {
+    c.send("MAIL FROM:<sender@example.com>").expectExactly("250 Ok");
+    c.send("RCPT TO:<success@simulator.amazonses.com>").expectExactly("250 Ok");
+    c.send("DATA").expectExactly("354 End data with <CR><LF>.<CR><LF>");
     return c.sendRaw("Subject: Test\r\n\r\nHello\r\n.\r\n").reply();
   }
 
   @Test
   void session_observedSesTranscript_isReproduced() throws IOException {
     start(Map.of(KEY_ID, SECRET));
-    try (RawSmtpClient c = new RawSmtpClient(endpoint.port())) {
+    try (SmtpConversation c = SmtpConversation.connect(endpoint.port())) {
       assertThat(c.reply())
           .matches(
               "220 email-smtp\\.amazonaws\\.com ESMTP SimpleEmailService-d-[A-Z0-9]{9} [A-Za-z0-9]{20}");
       c.send("EHLO client.example")
-          .expect(
+          .expectExactly(
               "250-email-smtp.amazonaws.com\n250-8BITMIME\n250-STARTTLS\n250-AUTH PLAIN LOGIN\n250 Ok");
-      c.send("STARTTLS").expect("220 Ready to start TLS");
+      c.send("STARTTLS").expectExactly("220 Ready to start TLS");
       c.startTls(certificate.clientContext());
       c.send("EHLO client.example")
-          .expect("250-email-smtp.amazonaws.com\n250-8BITMIME\n250-AUTH PLAIN LOGIN\n250 Ok");
-      c.send("AUTH LOGIN").expect("334 VXNlcm5hbWU6");
-      c.send("QUtJQUlPU0ZPRE5ON0VYQU1QTEU=").expect("334 UGFzc3dvcmQ6");
+          .expectExactly(
+              "250-email-smtp.amazonaws.com\n250-8BITMIME\n250-AUTH PLAIN LOGIN\n250 Ok");
+      c.send("AUTH LOGIN").expectExactly("334 VXNlcm5hbWU6");
+      c.send("QUtJQUlPU0ZPRE5ON0VYQU1QTEU=").expectExactly("334 UGFzc3dvcmQ6");
       c.send(b64(SesSmtpPassword.derive(SECRET, "us-east-1")))
-          .expect("235 Authentication successful.");
-      c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
-      c.send("RCPT TO:<success@simulator.amazonses.com>").expect("250 Ok");
-      c.send("DATA").expect("354 End data with <CR><LF>.<CR><LF>");
+          .expectExactly("235 Authentication successful.");
+      c.send("MAIL FROM:<sender@example.com>").expectExactly("250 Ok");
+      c.send("RCPT TO:<success@simulator.amazonses.com>").expectExactly("250 Ok");
+      c.send("DATA").expectExactly("354 End data with <CR><LF>.<CR><LF>");
       String done =
           c.sendRaw("Subject: Test message\r\nFrom: sender@example.com\r\n\r\nHello\r\n.\r\n")
               .reply();
       assertThat(done).matches("250 Ok 0100018d0cfe3200-[0-9a-f-]+-000000");
-      c.send("QUIT").expect("221 Bye");
+      c.send("QUIT").expectExactly("221 Bye");
     }
     SendRequest r = sendService.requests.getFirst();
     assertThat(r.via()).isEqualTo(SesInterface.SMTP);
@@ -144,31 +146,32 @@ class SesSmtpEndpointIT {
   @Test
   void auth_beforeStartTls_answers530() throws IOException {
     start(Map.of());
-    try (RawSmtpClient c = new RawSmtpClient(endpoint.port())) {
+    try (SmtpConversation c = SmtpConversation.connect(endpoint.port())) {
       c.reply();
       c.send("EHLO client.example").reply();
-      c.send("AUTH PLAIN " + TV6_PLAIN).expect("530 Must issue a STARTTLS command first");
-      c.send("MAIL FROM:<sender@example.com>").expect("530 Must issue a STARTTLS command first");
+      c.send("AUTH PLAIN " + TV6_PLAIN).expectExactly("530 Must issue a STARTTLS command first");
+      c.send("MAIL FROM:<sender@example.com>")
+          .expectExactly("530 Must issue a STARTTLS command first");
     }
   }
 
   @Test
   void mail_withoutAuth_answers530AuthenticationRequired() throws IOException {
     start(Map.of());
-    try (RawSmtpClient c = new RawSmtpClient(endpoint.port())) {
+    try (SmtpConversation c = SmtpConversation.connect(endpoint.port())) {
       c.reply();
       c.send("EHLO client.example").reply();
       c.send("STARTTLS").reply();
       c.startTls(certificate.clientContext());
       c.send("EHLO client.example").reply();
-      c.send("MAIL FROM:<sender@example.com>").expect("530 Authentication required");
+      c.send("MAIL FROM:<sender@example.com>").expectExactly("530 Authentication required");
     }
   }
 
   @Test
   void auth_strictCredentialsWrongPassword_answers535() throws IOException {
     start(Map.of(KEY_ID, SECRET));
-    try (RawSmtpClient c = new RawSmtpClient(endpoint.port())) {
+    try (SmtpConversation c = SmtpConversation.connect(endpoint.port())) {
       c.reply();
       c.send("EHLO client.example").reply();
       c.send("STARTTLS").reply();
@@ -178,24 +181,24 @@ class SesSmtpEndpointIT {
       c.send(
               "AUTH PLAIN "
                   + b64("\0" + KEY_ID + "\0" + SesSmtpPassword.derive(SECRET, "eu-west-1")))
-          .expect("535 Authentication Credentials Invalid");
+          .expectExactly("535 Authentication Credentials Invalid");
       c.send("AUTH PLAIN " + b64("\0AKIAUNKNOWN\0" + SesSmtpPassword.derive(SECRET, "us-east-1")))
-          .expect("535 Authentication Credentials Invalid");
-      c.send("AUTH PLAIN " + TV6_PLAIN).expect("235 Authentication successful.");
+          .expectExactly("535 Authentication Credentials Invalid");
+      c.send("AUTH PLAIN " + TV6_PLAIN).expectExactly("235 Authentication successful.");
     }
   }
 
   @Test
   void auth_openMode_takesUserNameAsAccessKeyId() throws IOException {
     start(Map.of());
-    try (RawSmtpClient c = new RawSmtpClient(endpoint.port())) {
+    try (SmtpConversation c = SmtpConversation.connect(endpoint.port())) {
       c.reply();
       c.send("EHLO client.example").reply();
       c.send("STARTTLS").reply();
       c.startTls(certificate.clientContext());
       c.send("EHLO client.example").reply();
       c.send("AUTH PLAIN " + b64("\0AKIAANYTHING\0whatever"))
-          .expect("235 Authentication successful.");
+          .expectExactly("235 Authentication successful.");
       assertThat(transaction(c)).startsWith("250 Ok ");
     }
     assertThat(sendService.requests.getFirst().accessKeyId()).isEqualTo("AKIAANYTHING");
@@ -206,13 +209,13 @@ class SesSmtpEndpointIT {
     start(Map.of(KEY_ID, SECRET));
     sendService.next =
         new SendOutcome.Rejected(SesError.RECIPIENT_COUNT, "Recipient count exceeds 50.");
-    try (RawSmtpClient c = authenticated()) {
-      c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
+    try (SmtpConversation c = authenticated()) {
+      c.send("MAIL FROM:<sender@example.com>").expectExactly("250 Ok");
       for (int i = 0; i < 51; i++) {
-        c.send("RCPT TO:<r" + i + "@example.com>").expect("250 Ok");
+        c.send("RCPT TO:<r" + i + "@example.com>").expectExactly("250 Ok");
       }
-      c.send("DATA").expect("354 End data with <CR><LF>.<CR><LF>");
-      c.sendRaw("x\r\n.\r\n").expect("554 Transaction failed: Recipient count exceeds 50.");
+      c.send("DATA").expectExactly("354 End data with <CR><LF>.<CR><LF>");
+      c.sendRaw("x\r\n.\r\n").expectExactly("554 Transaction failed: Recipient count exceeds 50.");
     }
     assertThat(sendService.requests.getFirst().recipients()).hasSize(51);
   }
@@ -220,14 +223,15 @@ class SesSmtpEndpointIT {
   @Test
   void address_nonAsciiOrUnbracketed_answers553() throws IOException {
     start(Map.of(KEY_ID, SECRET));
-    try (RawSmtpClient c = authenticated()) {
+    try (SmtpConversation c = authenticated()) {
       c.send("MAIL FROM:sender@example.com")
-          .expect("553 <sender@example.com> Invalid email address");
-      c.send("MAIL FROM:<>").expect("553 <> Invalid email address");
-      c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
+          .expectExactly("553 <sender@example.com> Invalid email address");
+      c.send("MAIL FROM:<>").expectExactly("553 <> Invalid email address");
+      c.send("MAIL FROM:<sender@example.com>").expectExactly("250 Ok");
       c.send("RCPT TO:<j\u00f6rg@example.com>")
-          .expect("553 <j?rg@example.com> Invalid email address");
-      c.send("RCPT TO:<a@@example.com>").expect("553 <a@@example.com> Invalid email address");
+          .expectExactly("553 <j?rg@example.com> Invalid email address");
+      c.send("RCPT TO:<a@@example.com>")
+          .expectExactly("553 <a@@example.com> Invalid email address");
     }
   }
 
@@ -235,9 +239,9 @@ class SesSmtpEndpointIT {
   @Test
   void address_outsideTheSesGrammar_answers553InSesWords() throws IOException {
     start(Map.of(KEY_ID, SECRET));
-    try (RawSmtpClient c = authenticated()) {
-      c.send("MAIL FROM:<c@d>").expect("553 <c@d> Invalid email address");
-      c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
+    try (SmtpConversation c = authenticated()) {
+      c.send("MAIL FROM:<c@d>").expectExactly("553 <c@d> Invalid email address");
+      c.send("MAIL FROM:<sender@example.com>").expectExactly("250 Ok");
       for (String bad :
           new String[] {
             "\"a b\"@example.com",
@@ -251,10 +255,10 @@ class SesSmtpEndpointIT {
             "l".repeat(65) + "@example.com",
             "Postmaster"
           }) {
-        c.send("RCPT TO:<" + bad + ">").expect("553 <" + bad + "> Invalid email address");
+        c.send("RCPT TO:<" + bad + ">").expectExactly("553 <" + bad + "> Invalid email address");
       }
-      c.send("RCPT TO:<success@simulator.amazonses.com>").expect("250 Ok");
-      c.send("DATA").expect("354 End data with <CR><LF>.<CR><LF>");
+      c.send("RCPT TO:<success@simulator.amazonses.com>").expectExactly("250 Ok");
+      c.send("DATA").expectExactly("354 End data with <CR><LF>.<CR><LF>");
       c.sendRaw("From: sender@example.com\r\nSubject: ok\r\n\r\nx\r\n.\r\n");
       assertThat(c.reply()).startsWith("250 Ok ");
     }
@@ -309,9 +313,9 @@ class SesSmtpEndpointIT {
       throws IOException {
     start(Map.of(KEY_ID, SECRET));
     sendService.next = new SendOutcome.Rejected(error, message);
-    try (RawSmtpClient c = authenticated()) {
+    try (SmtpConversation c = authenticated()) {
       assertThat(transaction(c)).isEqualTo(expected);
-      c.send("NOOP").expect("250 Ok");
+      c.send("NOOP").expectExactly("250 Ok");
     }
   }
 
@@ -325,7 +329,7 @@ class SesSmtpEndpointIT {
   void fault_error500_answers451WithoutSending() throws IOException {
     start(Map.of(KEY_ID, SECRET));
     injection.set(new Injection(Injection.Kind.ERROR_500, Duration.ZERO));
-    try (RawSmtpClient c = authenticated()) {
+    try (SmtpConversation c = authenticated()) {
       assertThat(transaction(c)).isEqualTo("451 Temporary service failure");
     }
     assertThat(sendService.requests).isEmpty();
@@ -335,7 +339,7 @@ class SesSmtpEndpointIT {
   void fault_error503_answers454WithoutSending() throws IOException {
     start(Map.of(KEY_ID, SECRET));
     injection.set(new Injection(Injection.Kind.ERROR_503, Duration.ofMillis(20)));
-    try (RawSmtpClient c = authenticated()) {
+    try (SmtpConversation c = authenticated()) {
       assertThat(transaction(c)).isEqualTo("454 Temporary service failure");
     }
     assertThat(sendService.requests).isEmpty();
@@ -345,7 +349,7 @@ class SesSmtpEndpointIT {
   void fault_latency_stillAnswers() throws IOException {
     start(Map.of(KEY_ID, SECRET));
     injection.set(new Injection(Injection.Kind.NONE, Duration.ofMillis(30)));
-    try (RawSmtpClient c = authenticated()) {
+    try (SmtpConversation c = authenticated()) {
       assertThat(transaction(c)).startsWith("250 Ok ");
     }
   }
@@ -354,7 +358,7 @@ class SesSmtpEndpointIT {
   void fault_reset_clientSeesResetOrEndOfStream() throws IOException {
     start(Map.of(KEY_ID, SECRET));
     injection.set(new Injection(Injection.Kind.RESET, Duration.ZERO));
-    try (RawSmtpClient c = authenticated()) {
+    try (SmtpConversation c = authenticated()) {
       assertThrows(IOException.class, () -> transaction(c));
     }
     assertThat(sendService.requests).isEmpty();
@@ -364,11 +368,11 @@ class SesSmtpEndpointIT {
   void fault_hang_clientReadTimesOut() throws IOException {
     start(Map.of(KEY_ID, SECRET));
     injection.set(new Injection(Injection.Kind.HANG, Duration.ZERO));
-    try (RawSmtpClient c = authenticated()) {
-      c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
-      c.send("RCPT TO:<success@simulator.amazonses.com>").expect("250 Ok");
+    try (SmtpConversation c = authenticated()) {
+      c.send("MAIL FROM:<sender@example.com>").expectExactly("250 Ok");
+      c.send("RCPT TO:<success@simulator.amazonses.com>").expectExactly("250 Ok");
       c.send("DATA").reply();
-      c.sendRaw("x\r\n.\r\n").timeout(300);
+      c.sendRaw("x\r\n.\r\n").timeout(Duration.ofMillis(300));
       assertThrows(SocketTimeoutException.class, c::reply);
     }
   }
@@ -376,10 +380,10 @@ class SesSmtpEndpointIT {
   @Test
   void connect_overConnectionLimit_answers421SesText() throws IOException {
     start(Map.of(), b -> b.maxConnections(1));
-    try (RawSmtpClient first = new RawSmtpClient(endpoint.port())) {
+    try (SmtpConversation first = SmtpConversation.connect(endpoint.port())) {
       assertThat(first.reply()).startsWith("220 ");
-      try (RawSmtpClient second = new RawSmtpClient(endpoint.port())) {
-        second.expect("421 Too many concurrent SMTP connections");
+      try (SmtpConversation second = SmtpConversation.connect(endpoint.port())) {
+        second.expectExactly("421 Too many concurrent SMTP connections");
         assertThat(second.line()).isNull();
       }
     }
@@ -388,9 +392,9 @@ class SesSmtpEndpointIT {
   @Test
   void idle_pastTimeout_answers451AndCloses() throws IOException {
     start(Map.of(), b -> b.idleTimeout(Duration.ofMillis(200)));
-    try (RawSmtpClient c = new RawSmtpClient(endpoint.port())) {
+    try (SmtpConversation c = SmtpConversation.connect(endpoint.port())) {
       c.reply();
-      c.expect("451 4.4.2 Timeout waiting for data from client.");
+      c.expectExactly("451 4.4.2 Timeout waiting for data from client.");
       assertThat(c.line()).isNull();
     }
   }
@@ -398,11 +402,11 @@ class SesSmtpEndpointIT {
   @Test
   void data_overMaxMessageSize_answers552SesText() throws IOException {
     start(Map.of(KEY_ID, SECRET), b -> b.maxMessageSize(100));
-    try (RawSmtpClient c = authenticated()) {
-      c.send("MAIL FROM:<sender@example.com>").expect("250 Ok");
-      c.send("RCPT TO:<success@simulator.amazonses.com>").expect("250 Ok");
+    try (SmtpConversation c = authenticated()) {
+      c.send("MAIL FROM:<sender@example.com>").expectExactly("250 Ok");
+      c.send("RCPT TO:<success@simulator.amazonses.com>").expectExactly("250 Ok");
       c.send("DATA").reply();
-      c.sendRaw("x".repeat(200) + "\r\n.\r\n").expect("552 Message is too long.");
+      c.sendRaw("x".repeat(200) + "\r\n.\r\n").expectExactly("552 Message is too long.");
     }
     assertThat(sendService.requests).isEmpty();
   }

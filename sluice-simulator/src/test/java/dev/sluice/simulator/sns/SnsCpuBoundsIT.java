@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.ManualClock;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
+import dev.sluice.testkit.Await;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -53,7 +54,7 @@ class SnsCpuBoundsIT {
       for (int i = 0; i < 12; i++) {
         assertThat(sim.sns().publish(TOPIC, null, "event " + i)).isEqualTo(1);
       }
-      SnsReceiver.await(
+      Await.until(
           "the burst delivered, 7 waiting to sign",
           WAIT,
           () -> info(arn).delivered() == 5 && signingWaiting() == 7);
@@ -62,14 +63,14 @@ class SnsCpuBoundsIT {
       assertThat(info(arn).waiting()).isEqualTo(7);
 
       clock.advance(Duration.ofSeconds(1));
-      SnsReceiver.await(
+      Await.until(
           "a second's tokens used, 2 waiting",
           WAIT,
           () -> info(arn).delivered() == 10 && signingWaiting() == 2);
       assertThat(rx.attempts()).isEqualTo(10);
 
       clock.advance(Duration.ofSeconds(1));
-      SnsReceiver.await("all delivered", WAIT, () -> info(arn).delivered() == 12);
+      Await.until("all delivered", WAIT, () -> info(arn).delivered() == 12);
       assertThat(rx.attempts()).isEqualTo(12);
       assertThat(info(arn).dropped()).isZero();
     }
@@ -87,7 +88,7 @@ class SnsCpuBoundsIT {
       String arnA = sim.sns().subscribe(TOPIC, a.url());
       String arnB = sim.sns().subscribe(TOPIC, b.url());
       assertThat(sim.sns().publish(TOPIC, null, "first")).isEqualTo(2);
-      SnsReceiver.await(
+      Await.until(
           "the first message at both endpoints",
           WAIT,
           () -> info(arnA).delivered() == 1 && info(arnB).delivered() == 1);
@@ -96,10 +97,10 @@ class SnsCpuBoundsIT {
 
       assertThat(sim.sns().publish(TOPIC, null, "second")).isEqualTo(2);
       // One delivery waits for the token; the other waits for that delivery's signature.
-      SnsReceiver.await("the second waiting to sign", WAIT, () -> signingWaiting() == 1);
+      Await.until("the second waiting to sign", WAIT, () -> signingWaiting() == 1);
       assertThat(a.attempts() + b.attempts()).isEqualTo(2);
       clock.advance(Duration.ofSeconds(1));
-      SnsReceiver.await(
+      Await.until(
           "the second message at both endpoints",
           WAIT,
           () -> info(arnA).delivered() == 2 && info(arnB).delivered() == 2);
@@ -123,7 +124,7 @@ class SnsCpuBoundsIT {
       AtomicInteger written = new AtomicInteger();
       assertThat(sim.sns().publish(TOPIC, null, () -> "held " + written.incrementAndGet()))
           .isEqualTo(1);
-      SnsReceiver.await("the endpoint holding the first", WAIT, () -> hung.attempts() == 1);
+      Await.until("the endpoint holding the first", WAIT, () -> hung.attempts() == 1);
       int queued = 0;
       for (int i = 0; i < 10; i++) {
         queued += sim.sns().publish(TOPIC, null, () -> "event " + written.incrementAndGet());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.ManualClock;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
+import dev.sluice.testkit.Await;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -119,7 +120,7 @@ class SnsDeliveryIT {
       assertThat(sim.sns().hasSubscribers(TOPIC)).isTrue();
       assertThat(sim.sns().hasSubscribers(TOPIC + "-other")).isFalse();
       assertThat(sim.sns().publish(TOPIC, null, "before confirmation")).isZero();
-      SnsReceiver.await(
+      Await.until(
           "the confirmation answered",
           WAIT,
           () -> info(s -> true).confirmation().equals("delivered"));
@@ -160,7 +161,7 @@ class SnsDeliveryIT {
       assertThat(body.get("UnsubscribeURL").asText())
           .isEqualTo(sim.httpsEndpoint() + "/?Action=Unsubscribe&SubscriptionArn=" + arn);
       assertSignedBy(sim.sns().signer().certificate().certificate(), body);
-      SnsReceiver.await("the notification answered", WAIT, () -> info(s -> true).delivered() == 1);
+      Await.until("the notification answered", WAIT, () -> info(s -> true).delivered() == 1);
       assertThat(subscription(arn).get("delivered").asLong()).isEqualTo(1);
       // The message published while pending never arrived: only these two requests did.
       assertThat(rx.all()).hasSize(2);
@@ -273,7 +274,7 @@ class SnsDeliveryIT {
       start("sns-auto-confirm=true", "sns-retry-delay=10ms");
       sim.sns().subscribe(TOPIC, rx.url());
       assertThat(sim.sns().publish(TOPIC, null, "retry me")).isEqualTo(1);
-      SnsReceiver.await("delivery", WAIT, () -> info(s -> true).delivered() == 1);
+      Await.until("delivery", WAIT, () -> info(s -> true).delivered() == 1);
       SnsSubscriptionInfo s = info(x -> true);
       assertThat(rx.attempts()).isEqualTo(3);
       assertThat(rx.all())
@@ -300,7 +301,7 @@ class SnsDeliveryIT {
       String answering = sim.sns().subscribe(TOPIC, rx.url());
       String unreachable = sim.sns().subscribe(TOPIC, refused);
       assertThat(sim.sns().publish(TOPIC, null, "doomed")).isEqualTo(2);
-      SnsReceiver.await(
+      Await.until(
           "both given up",
           WAIT,
           () -> sim.sns().subscriptions().stream().allMatch(s -> s.failed() == 1));
@@ -325,7 +326,7 @@ class SnsDeliveryIT {
           "sns-request-timeout=200ms");
       sim.sns().subscribe(TOPIC, rx.url());
       sim.sns().publish(TOPIC, null, "into the void");
-      SnsReceiver.await("given up", WAIT, () -> info(s -> true).failed() == 1);
+      Await.until("given up", WAIT, () -> info(s -> true).failed() == 1);
       assertThat(rx.attempts()).isEqualTo(2);
       assertThat(info(s -> true).lastError()).containsIgnoringCase("timed out");
     }
@@ -342,12 +343,12 @@ class SnsDeliveryIT {
       String aliveArn = sim.sns().subscribe(TOPIC, alive.url());
       int queued =
           sim.sns().publish(TOPIC, null, "event 0") + sim.sns().publish(TOPIC, null, "event 1");
-      SnsReceiver.await("both workers of the dead endpoint held", WAIT, () -> dead.attempts() == 2);
+      Await.until("both workers of the dead endpoint held", WAIT, () -> dead.attempts() == 2);
       for (int i = 2; i < published; i++) {
         queued += sim.sns().publish(TOPIC, null, "event " + i);
         // Paced by the live endpoint, whose own queue has the same small limit.
         int sent = i + 1;
-        SnsReceiver.await(
+        Await.until(
             "event " + i + " at the live endpoint",
             WAIT,
             () -> info(s -> s.subscriptionArn().equals(aliveArn)).delivered() == sent);

@@ -130,18 +130,6 @@ final class SnsReceiver implements AutoCloseable {
     return attempts.get();
   }
 
-  /** Waits, with a deadline and without fixed sleeps, until {@code condition} holds. */
-  static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
-  }
-
   @Override
   public void close() {
     release.countDown();

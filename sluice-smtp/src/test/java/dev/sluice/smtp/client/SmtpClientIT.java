@@ -15,6 +15,7 @@ import dev.sluice.smtp.client.SendResult.Refused;
 import dev.sluice.smtp.client.SendResult.Stage;
 import dev.sluice.smtp.client.SmtpClientConfig.AuthMechanism;
 import dev.sluice.smtp.client.SmtpClientConfig.StartTls;
+import dev.sluice.testkit.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -338,7 +339,8 @@ class SmtpClientIT {
           assertThat(server.next().envelope().recipients()).containsExactly("ok@x.example");
         }
       }
-      TestServer.await(() -> server.activeSessions() == 0, Duration.ofSeconds(5));
+      Await.until(
+          "no SMTP session open", Duration.ofSeconds(5), () -> server.activeSessions() == 0);
       assertThat(server.received).isEmpty();
       server.close();
     }
@@ -452,7 +454,7 @@ class SmtpClientIT {
     server = TestServer.start();
     int port = server.port();
     server.close();
-    TestServer.await(() -> server.activeSessions() == 0, Duration.ofSeconds(5));
+    Await.until("no SMTP session open", Duration.ofSeconds(5), () -> server.activeSessions() == 0);
     SmtpClientConfig config =
         SmtpClientConfig.builder("127.0.0.1", port)
             .startTls(StartTls.NEVER, null)

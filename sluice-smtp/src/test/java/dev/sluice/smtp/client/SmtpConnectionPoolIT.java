@@ -9,6 +9,7 @@ import dev.sluice.smtp.SmtpLimits;
 import dev.sluice.smtp.client.SendResult.Accepted;
 import dev.sluice.smtp.client.SendResult.Failed;
 import dev.sluice.smtp.client.SendResult.Stage;
+import dev.sluice.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ class SmtpConnectionPoolIT {
     pool(PoolSettings.defaults());
     assertThat(pool.send("a@example.com", TO, MESSAGE)).isInstanceOf(Accepted.class);
     // The server times the idle connection out (421) and closes it.
-    TestServer.await(() -> server.activeSessions() == 0, Duration.ofSeconds(5));
+    Await.until("no SMTP session open", Duration.ofSeconds(5), () -> server.activeSessions() == 0);
     assertThat(pool.send("a@example.com", TO, MESSAGE)).isInstanceOf(Accepted.class);
     assertThat(pool.connectionsOpened()).isEqualTo(2);
     assertThat(server.received).hasSize(2);
@@ -236,7 +237,7 @@ class SmtpConnectionPoolIT {
     assertThat(pool.send("a@example.com", TO, MESSAGE)).isInstanceOf(Accepted.class);
     pool.close();
     assertThat(pool.openConnections()).isZero();
-    TestServer.await(() -> server.activeSessions() == 0, Duration.ofSeconds(5));
+    Await.until("no SMTP session open", Duration.ofSeconds(5), () -> server.activeSessions() == 0);
     assertThat(pool.send("a@example.com", TO, MESSAGE))
         .isEqualTo(new Failed(Stage.CONNECT, "pool is closed", true));
   }

@@ -21,7 +21,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -138,16 +137,5 @@ final class TestServer implements SmtpHandler, AutoCloseable {
   @Override
   public void close() {
     server.stop();
-  }
-
-  /** Waits until a condition holds, or fails after the deadline. */
-  static void await(BooleanSupplier condition, Duration deadline) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within " + deadline);
-      }
-      Thread.sleep(5);
-    }
   }
 }

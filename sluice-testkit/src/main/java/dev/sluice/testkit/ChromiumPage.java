@@ -1,6 +1,4 @@
-package dev.sluice.simulator;
-
-import static org.assertj.core.api.Assertions.fail;
+package dev.sluice.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,23 +13,23 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 /**
  * One page in a real headless Chromium from Debian, driven over the DevTools protocol on a loopback
  * WebSocket (Chromium picks the port: {@code --remote-debugging-port=0}), so a test can load a
  * page, let it run, click, type and read its DOM as it changes, without reloading it.
  *
- * <p>Fails, never skips, when Chromium is missing. Not thread-safe: one test drives one page.
+ * <p>Fails, never skips, when Chromium is missing (see {@link Chromium#binary()}). Not thread-safe:
+ * one test drives one page.
  */
-final class ChromiumPage implements AutoCloseable {
-  static final Path CHROMIUM = Path.of(System.getProperty("sluice.chromium", "/usr/bin/chromium"));
+public final class ChromiumPage implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -66,47 +64,43 @@ final class ChromiumPage implements AutoCloseable {
   }
 
   /** Starts Chromium with a fresh profile under {@code dir} and opens a blank page. */
-  static ChromiumPage start(Path dir) throws Exception {
-    if (!Files.isExecutable(CHROMIUM)) {
-      fail(
-          "Chromium not found at "
-              + CHROMIUM
-              + ": this browser test needs it; run `apt-get install -y chromium`"
-              + " (or point -Dsluice.chromium at a Chromium binary)");
-    }
+  public static ChromiumPage start(Path dir) throws Exception {
+    Path chromium = Chromium.binary();
     Path profile = Files.createTempDirectory(dir, "chromium-profile");
+    List<String> command = new ArrayList<>();
+    command.add(chromium.toString());
+    command.addAll(Chromium.HEADLESS);
+    command.addAll(
+        List.of(
+            "--window-size=1400,1000",
+            "--remote-debugging-address=127.0.0.1",
+            "--remote-debugging-port=0",
+            "--user-data-dir=" + profile,
+            "about:blank"));
+    Path log = dir.resolve("chromium.log");
     Process p =
-        new ProcessBuilder(
-                CHROMIUM.toString(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--window-size=1400,1000",
-                "--remote-debugging-address=127.0.0.1",
-                "--remote-debugging-port=0",
-                "--user-data-dir=" + profile,
-                "about:blank")
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("chromium.log").toFile())
+            .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
     Path active = profile.resolve("DevToolsActivePort");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> lines = List.of();
-    while (lines.size() < 2) {
-      if (System.nanoTime() > deadline || !p.isAlive()) {
-        p.destroyForcibly();
-        fail("Chromium did not open its DevTools port; see " + dir.resolve("chromium.log"));
-      }
-      if (Files.exists(active)) {
-        lines = Files.readAllLines(active);
-      }
-      Thread.sleep(50);
+    List<String> lines;
+    try {
+      lines =
+          Await.value(
+              "Chromium to open its DevTools port (its log: " + log + ")",
+              Duration.ofSeconds(30),
+              () -> {
+                if (!p.isAlive()) {
+                  throw new AssertionError("Chromium exited " + p.exitValue() + "; see " + log);
+                }
+                List<String> l = Files.exists(active) ? Files.readAllLines(active) : List.of();
+                return l.size() < 2 ? Optional.empty() : Optional.of(l);
+              });
+    } catch (AssertionError e) {
+      p.destroyForcibly();
+      throw e;
     }
     Listener listener = new Listener();
     WebSocket ws =
@@ -117,22 +111,23 @@ final class ChromiumPage implements AutoCloseable {
     return new ChromiumPage(p, ws, listener);
   }
 
-  static ObjectNode obj() {
+  /** A new, empty JSON object for a command's parameters. */
+  public static ObjectNode obj() {
     return JSON.createObjectNode();
   }
 
   /** Sends a command to the page and waits for its result. */
-  JsonNode send(String method, ObjectNode params) throws Exception {
+  public JsonNode send(String method, ObjectNode params) throws Exception {
     return call(session, method, params);
   }
 
   /** Sends a command to a frame's session (see {@link #frames()}) and waits for its result. */
-  JsonNode send(String frameSession, String method, ObjectNode params) throws Exception {
+  public JsonNode send(String frameSession, String method, ObjectNode params) throws Exception {
     return call(frameSession, method, params);
   }
 
   /** The sessions of the frames that run in processes of their own, attached so far. */
-  List<String> frames() {
+  public List<String> frames() {
     return new ArrayList<>(frames.keySet());
   }
 
@@ -164,12 +159,12 @@ final class ChromiumPage implements AutoCloseable {
   }
 
   /** Loads a URL. */
-  void navigate(String url) throws Exception {
+  public void navigate(String url) throws Exception {
     send("Page.navigate", obj().put("url", url));
   }
 
   /** Evaluates a JavaScript expression in the page (promises awaited) and returns its value. */
-  JsonNode eval(String expression) throws Exception {
+  public JsonNode eval(String expression) throws Exception {
     JsonNode r =
         send(
             "Runtime.evaluate",
@@ -184,29 +179,17 @@ final class ChromiumPage implements AutoCloseable {
   }
 
   /** Evaluates until the expression is true, failing after {@code seconds}. */
-  void waitFor(String expression, int seconds) throws Exception {
-    waitUntil(
+  public void waitFor(String expression, int seconds) {
+    Await.until(
         expression,
-        seconds,
+        Duration.ofSeconds(seconds),
         () -> {
           try {
             return eval(expression).asBoolean(false);
           } catch (Exception e) {
-            return false;
+            return false; // the page is between documents, or what the expression reads is not yet
           }
         });
-  }
-
-  /** Polls {@code condition} until it holds, failing with {@code what} after {@code seconds}. */
-  static void waitUntil(String what, int seconds, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("not true after " + seconds + " s: " + what);
-      }
-      Thread.sleep(100);
-    }
   }
 
   /**
@@ -214,12 +197,12 @@ final class ChromiumPage implements AutoCloseable {
    * the page's own script cannot), as a tree of nodes with {@code nodeName}, {@code attributes},
    * {@code nodeValue}, {@code children} and {@code contentDocument}.
    */
-  JsonNode dom() throws Exception {
+  public JsonNode dom() throws Exception {
     return send("DOM.getDocument", obj().put("depth", -1).put("pierce", true)).path("root");
   }
 
   /** Clicks the middle of a node (from {@link #dom()}) with the mouse, as a person would. */
-  void click(int nodeId) throws Exception {
+  public void click(int nodeId) throws Exception {
     click(null, nodeId, null);
   }
 
@@ -227,7 +210,7 @@ final class ChromiumPage implements AutoCloseable {
    * Clicks the middle of a node of a frame's document (from its session's {@code DOM.getDocument}),
    * the frame being the page's element {@code frameNodeId}.
    */
-  void click(String frameSession, int nodeId, Integer frameNodeId) throws Exception {
+  public void click(String frameSession, int nodeId, Integer frameNodeId) throws Exception {
     JsonNode quad =
         call(
                 frameSession == null ? session : frameSession,
@@ -256,18 +239,18 @@ final class ChromiumPage implements AutoCloseable {
   }
 
   /** Types text into the focused element. */
-  void type(String text) throws Exception {
+  public void type(String text) throws Exception {
     send("Input.insertText", obj().put("text", text));
   }
 
   /** Saves a PNG of the viewport. */
-  void screenshot(Path png) throws Exception {
+  public void screenshot(Path png) throws Exception {
     String data = send("Page.captureScreenshot", obj().put("format", "png")).path("data").asText();
     Files.write(png, Base64.getDecoder().decode(data));
   }
 
   /** What the page and its frames wrote to the console and the browser's log so far. */
-  List<String> console() {
+  public List<String> console() {
     return new ArrayList<>(console);
   }
 
