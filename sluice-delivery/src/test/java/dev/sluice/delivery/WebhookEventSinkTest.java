@@ -102,7 +102,7 @@ class WebhookEventSinkTest {
       sink.accept(Events.delivered(1));
       sink.publish(b -> b.append("{\"type\":\"suppressed\",\"recipient\":\"a@b.c\"}"));
       sink.accept(Events.delivered(2));
-      Events.await(
+      Await.until(
           "3 events posted",
           Duration.ofSeconds(30),
           () -> received.size() == 3 && sink.posted() == 3);
