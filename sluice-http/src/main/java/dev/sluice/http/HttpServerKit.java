@@ -61,10 +61,10 @@ import org.slf4j.LoggerFactory;
  * ({@code 503} when full, answered by the handler); a server that wants virtual threads keeps its
  * own executor.
  *
- * <p><b>Close</b> is in order: the listeners (no new connections), then the loops with no quiet
- * period and a 2 s cap (closing every connection), then the workers. A server with a graceful stop
- * (answer the requests in hand first) calls {@link #closeListeners()}, tells its connections with
- * {@link #broadcast}, waits with {@link #awaitConnectionsClosed}, then {@link #close()}s.
+ * <p><b>Close</b> is in order: the listeners (no new connections), every connection, the loops with
+ * no quiet period and a 2 s cap, then the workers. A server with a graceful stop (answer the
+ * requests in hand first) calls {@link #closeListeners()}, tells its connections with {@link
+ * #broadcast}, waits with {@link #awaitConnectionsClosed}, then {@link #close()}s.
  *
  * <p>Rejected: a routing framework on top (the four answer in four shapes and share nothing above
  * the aggregator); wrapping TLS here (the simulator uses Netty's context, the submit API the
@@ -160,7 +160,7 @@ public final class HttpServerKit implements AutoCloseable {
       Function<SocketChannel, ChannelHandler> handler) {
     if (open.incrementAndGet() > options.maxConnections) {
       open.decrementAndGet();
-      log.warn("{} connection from {} refused: too many connections", what, ch.remoteAddress());
+      log.warn("connection to {} from {} refused: too many connections", what, ch.remoteAddress());
       ch.close();
       return;
     }
@@ -230,6 +230,8 @@ public final class HttpServerKit implements AutoCloseable {
       return;
     }
     closed = true;
+    // Closed here rather than left to the loops' shutdown, so each is closed before close returns.
+    connections.close().awaitUninterruptibly();
     if (acceptor != null) {
       acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
