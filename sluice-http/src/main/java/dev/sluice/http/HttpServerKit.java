@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpServerKit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServerKit.class);
 
-  private final Builder options;
+  private final Options options;
   private final EventLoopGroup acceptor;
   private final EventLoopGroup loops;
   private final Class<? extends ServerChannel> channelType;
@@ -87,7 +87,16 @@ public final class HttpServerKit implements AutoCloseable {
   private boolean closed;
 
   private HttpServerKit(Builder b) {
-    this.options = b;
+    this.options =
+        new Options(
+            b.backlog,
+            b.maxConnections,
+            b.idleTimeout,
+            b.maxInitialLine,
+            b.maxHeaderSize,
+            b.maxChunkSize,
+            b.maxRequestSize,
+            b.oversized);
     IoHandlerFactory io;
     if (Epoll.isAvailable()) {
       io = EpollIoHandler.newFactory();
@@ -137,8 +146,8 @@ public final class HttpServerKit implements AutoCloseable {
                     configure(ch, what, front, handler);
                   }
                 });
-    if (options.backlog > 0) {
-      b.option(ChannelOption.SO_BACKLOG, options.backlog);
+    if (options.backlog() > 0) {
+      b.option(ChannelOption.SO_BACKLOG, options.backlog());
     }
     Channel listener;
     try {
@@ -158,7 +167,7 @@ public final class HttpServerKit implements AutoCloseable {
       String what,
       Consumer<SocketChannel> front,
       Function<SocketChannel, ChannelHandler> handler) {
-    if (open.incrementAndGet() > options.maxConnections) {
+    if (open.incrementAndGet() > options.maxConnections()) {
       open.decrementAndGet();
       log.warn("connection to {} from {} refused: too many connections", what, ch.remoteAddress());
       ch.close();
@@ -173,14 +182,16 @@ public final class HttpServerKit implements AutoCloseable {
       return;
     }
     ChannelPipeline p = ch.pipeline();
-    if (options.idleTimeout != null) {
-      p.addLast(new IdleStateHandler(options.idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    if (options.idleTimeout() != null) {
+      p.addLast(
+          new IdleStateHandler(options.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     }
     p.addLast(
-        new HttpServerCodec(options.maxInitialLine, options.maxHeaderSize, options.maxChunkSize));
-    p.addLast(new KitAggregator(options.maxRequestSize, options.oversized));
+        new HttpServerCodec(
+            options.maxInitialLine(), options.maxHeaderSize(), options.maxChunkSize()));
+    p.addLast(new KitAggregator(options.maxRequestSize(), options.oversized()));
     p.addLast(handler.apply(ch));
-    if (options.idleTimeout != null) {
+    if (options.idleTimeout() != null) {
       p.addLast(IdleCloser.INSTANCE);
     }
   }
@@ -250,7 +261,22 @@ public final class HttpServerKit implements AutoCloseable {
     return new DefaultThreadFactory(name + "-" + role, true);
   }
 
-  /** The options of a server; {@link #maxRequestSize} is required, the rest have defaults. */
+  /** What each connection is set up with, fixed at {@link Builder#build()}. */
+  private record Options(
+      int backlog,
+      int maxConnections,
+      Duration idleTimeout,
+      int maxInitialLine,
+      int maxHeaderSize,
+      int maxChunkSize,
+      int maxRequestSize,
+      OversizedRequest oversized) {}
+
+  /**
+   * The options of a server; {@link #maxRequestSize} is required, the rest have defaults. Not
+   * thread-safe; the kit keeps a copy, so changing a builder after {@link #build()} changes
+   * nothing.
+   */
   public static final class Builder {
     private final String name;
     private boolean acceptorThread;
