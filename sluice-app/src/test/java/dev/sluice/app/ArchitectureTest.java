@@ -76,6 +76,19 @@ class ArchitectureTest {
   }
 
   @Test
+  void httpKit_dependsOnNettyAlone() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sluice.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages(
+            "dev.sluice.http..", "io.netty..", "java..", "javax..", "org.slf4j..")
+        .because("sluice-http is the HTTP server mechanics every door shares, below them all")
+        .check(sluice);
+  }
+
+  @Test
   void modules_haveNoCycles() {
     slices().matching("dev.sluice.(*)..").should().beFreeOfCycles().check(sluice);
   }

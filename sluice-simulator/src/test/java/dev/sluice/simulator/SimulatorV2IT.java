@@ -291,6 +291,35 @@ class SimulatorV2IT {
   }
 
   @Test
+  void post_declaredBodyOverTheLimit_413InTheV2ErrorShapeThenClosed() throws Exception {
+    try (Simulator small =
+            Simulator.start(
+                SimulatorConfig.onFreePorts(
+                    "max-send-rate=unlimited", "max-24h-send=unlimited", "max-request-size=1MB"));
+        java.net.Socket s =
+            new java.net.Socket(small.httpEndpoint().getHost(), small.httpEndpoint().getPort())) {
+      s.setSoTimeout(10_000);
+      int limit = small.config().maxRequestSize().toIntExact();
+      // The head alone: the declared length is over the limit, so the answer comes before a body.
+      s.getOutputStream()
+          .write(
+              ("POST /v2/email/outbound-emails HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
+                      + UNCHECKED_AUTH
+                      + "\r\nContent-Type: application/json\r\nContent-Length: "
+                      + (limit + 1)
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer)
+          .startsWith("HTTP/1.1 413 ")
+          .containsIgnoringCase("x-amzn-ErrorType: RequestEntityTooLargeException")
+          .containsIgnoringCase("content-type: application/json")
+          .endsWith(
+              "{\"message\":\"Request body is larger than the limit of " + limit + " bytes.\"}");
+    }
+  }
+
+  @Test
   void unknownPath_isNotFoundAndServerStaysUp() {
     assertThatThrownBy(() -> http.getEmailIdentity(r -> r.emailIdentity("example.com")))
         .isInstanceOf(SesV2Exception.class)

@@ -1,17 +1,10 @@
 package dev.sluice.feedback.intake;
 
-import io.netty.bootstrap.ServerBootstrap;
+import dev.sluice.http.HttpServerKit;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,22 +12,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,9 +55,9 @@ public final class SnsEndpoint implements AutoCloseable {
 
   private final SnsIntake intake;
   private final InetSocketAddress bind;
-  private EventLoopGroup loops;
-  private ThreadPoolExecutor workers;
-  private Channel listener;
+  private HttpServerKit server;
+  private Executor workers;
+  private int port = -1;
 
   /** An endpoint; nothing listens until {@link #start()}. */
   public SnsEndpoint(SnsIntake intake, InetSocketAddress bind) {
@@ -84,73 +71,42 @@ public final class SnsEndpoint implements AutoCloseable {
    * @throws IOException when the address cannot be bound
    */
   public synchronized void start() throws IOException {
-    if (listener != null) {
+    if (port >= 0) {
       throw new IllegalStateException("already started");
     }
-    loops =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("sns-io", true), NioIoHandler.newFactory());
-    AtomicInteger n = new AtomicInteger();
-    workers =
-        new ThreadPoolExecutor(
-            WORKERS,
-            WORKERS,
-            0,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(WAITING),
-            r ->
-                Thread.ofPlatform()
-                    .daemon()
-                    .name("sns-worker-" + n.incrementAndGet())
-                    .unstarted(r));
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(loops)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS));
-                    ch.pipeline().addLast(new HttpServerCodec(8192, 16384, 16384));
-                    ch.pipeline().addLast(new Aggregator());
-                    ch.pipeline().addLast(new Handler());
-                  }
-                });
+    server =
+        HttpServerKit.builder("sns")
+            .loops(1)
+            .idleTimeout(Duration.ofSeconds(30))
+            .codec(8192, 16384, 16384)
+            .maxRequestSize(SnsIntake.MAX_BODY, this::tooLarge)
+            .workers(WORKERS, WAITING)
+            .build();
+    workers = server.workers();
     try {
-      listener = b.bind(bind).sync().channel();
-    } catch (Exception e) {
+      port = server.bind(bind, "SNS", ch -> {}, ch -> new Handler());
+    } catch (IOException e) {
       close();
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new IOException("cannot listen for SNS on " + bind + ": " + e, e);
+      throw e;
     }
-    log.info("SNS endpoint for SES events on {}", listener.localAddress());
+    log.info("SNS endpoint for SES events on {}:{}", bind.getHostString(), port);
   }
 
   /** The port listened on, once started. */
   public synchronized int port() {
-    if (listener == null) {
+    if (port < 0) {
       throw new IllegalStateException("not started");
     }
-    return ((InetSocketAddress) listener.localAddress()).getPort();
+    return port;
   }
 
   /** Stops listening and the workers; idempotent. */
   @Override
   public synchronized void close() {
-    if (listener != null) {
-      listener.close().syncUninterruptibly();
-      listener = null;
-    }
-    if (loops != null) {
-      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      loops = null;
-    }
-    if (workers != null) {
-      workers.shutdownNow();
-      workers = null;
+    port = -1;
+    if (server != null) {
+      server.close();
+      server = null;
     }
   }
 
@@ -171,24 +127,17 @@ public final class SnsEndpoint implements AutoCloseable {
     }
   }
 
-  /** Gathers a request up to the cap; a larger one is answered 413 and counted. */
-  private final class Aggregator extends HttpObjectAggregator {
-    Aggregator() {
-      super(SnsIntake.MAX_BODY);
-    }
-
-    @Override
-    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      intake.tooLarge();
-      // On a kept-alive connection the rest of the body is read and dropped (the aggregator
-      // discards it) so the client, still sending, reads the answer; closing at once could reset
-      // the connection under it and lose the 413.
-      answer(
-          ctx,
-          HttpUtil.isKeepAlive(oversized),
-          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-          "too_large");
-    }
+  /** Answers a request over the cap 413 and counts it. */
+  private void tooLarge(ChannelHandlerContext ctx, HttpMessage oversized, int limit) {
+    intake.tooLarge();
+    // On a kept-alive connection the rest of the body is read and dropped (the aggregator
+    // discards it) so the client, still sending, reads the answer; closing at once could reset
+    // the connection under it and lose the 413.
+    answer(
+        ctx,
+        HttpUtil.isKeepAlive(oversized),
+        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        "too_large");
   }
 
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

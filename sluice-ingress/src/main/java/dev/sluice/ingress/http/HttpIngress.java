@@ -3,41 +3,21 @@ package dev.sluice.ingress.http;
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.suppress.Suppressions;
+import dev.sluice.http.HttpServerKit;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.SesHeaderRules;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
@@ -53,15 +33,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Design note</h2>
  *
- * <p>Netty, as the simulator's API uses, with one thread that only accepts and one event loop per
- * core (epoll where available). The loops only move bytes: each request, its body gathered up to
- * {@link HttpIngressSettings#maxRequestSize()}, is handed to a virtual thread, which checks the
- * password (a slow key derivation on first use), reads and builds the message and calls the spool;
- * the answer is written back on the loop when the spool's future completes. Nothing blocks a loop,
- * and no thread waits on a sync: the spool's group commit completes many futures at once. Rejected:
- * handling requests on the loops (one password check would stall every connection on that loop) and
- * a thread per connection (the blocking SMTP shape; HTTP keep-alive connections sit idle most of
- * the time).
+ * <p>Netty, on the {@link HttpServerKit} the simulator's API uses too, with one thread that only
+ * accepts and one event loop per core. The loops only move bytes: each request, its body gathered
+ * up to {@link HttpIngressSettings#maxRequestSize()}, is handed to a virtual thread, which checks
+ * the password (a slow key derivation on first use), reads and builds the message and calls the
+ * spool; the answer is written back on the loop when the spool's future completes. Nothing blocks a
+ * loop, and no thread waits on a sync: the spool's group commit completes many futures at once.
+ * Rejected: handling requests on the loops (one password check would stall every connection on that
+ * loop) and a thread per connection (the blocking SMTP shape; HTTP keep-alive connections sit idle
+ * most of the time).
  *
  * <p>A request is held whole in memory, so memory is bounded by the request size times the number
  * of connections ({@link HttpIngressSettings#maxConnections()}), as it is for SMTP.
@@ -83,13 +63,10 @@ public final class HttpIngress implements AutoCloseable {
   private final SubmitApi api;
   private final SSLContext tls;
   private final HttpObserver observer;
-  private final AtomicInteger open = new AtomicInteger();
-  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile boolean stopping;
-  private EventLoopGroup acceptor;
-  private EventLoopGroup loops;
+  private HttpServerKit server;
   private ExecutorService workers;
-  private Channel listener;
+  private int port = -1;
 
   /**
    * @param tls the server context for HTTPS, or {@code null} for plain HTTP
@@ -172,59 +149,45 @@ public final class HttpIngress implements AutoCloseable {
    * @throws IllegalStateException when already started
    */
   public synchronized void start() throws IOException {
-    if (listener != null) {
+    if (port >= 0) {
       throw new IllegalStateException("already started");
     }
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    Class<? extends ServerChannel> channelType;
-    if (Epoll.isAvailable()) {
-      acceptor = new MultiThreadIoEventLoopGroup(1, threads("accept"), EpollIoHandler.newFactory());
-      loops = new MultiThreadIoEventLoopGroup(threads, threads("io"), EpollIoHandler.newFactory());
-      channelType = EpollServerSocketChannel.class;
-    } else {
-      acceptor = new MultiThreadIoEventLoopGroup(1, threads("accept"), NioIoHandler.newFactory());
-      loops = new MultiThreadIoEventLoopGroup(threads, threads("io"), NioIoHandler.newFactory());
-      channelType = NioServerSocketChannel.class;
-    }
+    // Initial line: room for the envelope of a raw submission in the query string.
+    int initialLine = (int) Math.min(1 << 20, Math.max(8192, 64 + settings.maxRecipients() * 768L));
+    server =
+        HttpServerKit.builder("http-ingress")
+            .acceptorThread()
+            .backlog(1024)
+            .maxConnections(settings.maxConnections())
+            .idleTimeout(settings.idleTimeout())
+            .codec(initialLine, 16384, 65536)
+            .maxRequestSize((int) settings.maxRequestSize().bytes(), new TooLargeAnswer(observer))
+            .build();
     workers =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-submit-", 0).factory());
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(acceptor, loops)
-            .channel(channelType)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    configure(ch);
-                  }
-                });
     try {
-      listener = b.bind(settings.bind()).sync().channel();
-    } catch (Exception e) {
+      port =
+          server.bind(
+              settings.bind(),
+              "HTTP",
+              this::front,
+              ch -> new SubmitHandler(api, workers, tls != null, () -> stopping, observer));
+    } catch (IOException e) {
       shutDown();
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new IOException("cannot listen for HTTP on " + settings.bind() + ": " + e, e);
+      throw e;
     }
     log.info(
-        "HTTP submit API listening on {}{}", listener.localAddress(), tls == null ? "" : " (TLS)");
+        "HTTP submit API listening on {}:{}{}",
+        settings.bind().getHostString(),
+        port,
+        tls == null ? "" : " (TLS)");
   }
 
-  private void configure(SocketChannel ch) {
-    if (open.incrementAndGet() > settings.maxConnections()) {
-      open.decrementAndGet();
-      log.warn("HTTP connection from {} refused: too many connections", ch.remoteAddress());
-      ch.close();
-      return;
-    }
-    ch.closeFuture().addListener(f -> open.decrementAndGet());
-    // Added before stopping is read, as stop sets it before telling the group: a connection
-    // accepted as the server stops is either told by stop or closed here (or both).
-    channels.add(ch);
+  /** The handlers before the codec: TLS and the octet counter. */
+  private void front(SocketChannel ch) {
+    // The kit adds the connection to those stop tells before this runs, and stop sets stopping
+    // before telling them: a connection accepted as the server stops is either told by stop or
+    // closed here (or both).
     if (stopping) {
       ch.close();
       return;
@@ -235,22 +198,14 @@ public final class HttpIngress implements AutoCloseable {
       ch.pipeline().addLast(new SslHandler(engine));
     }
     ch.pipeline().addLast(new OctetCounter(observer));
-    ch.pipeline()
-        .addLast(
-            new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-    // Initial line: room for the envelope of a raw submission in the query string.
-    int initialLine = (int) Math.min(1 << 20, Math.max(8192, 64 + settings.maxRecipients() * 768L));
-    ch.pipeline().addLast(new HttpServerCodec(initialLine, 16384, 65536));
-    ch.pipeline().addLast(new BoundedAggregator((int) settings.maxRequestSize().bytes(), observer));
-    ch.pipeline().addLast(new SubmitHandler(api, workers, tls != null, () -> stopping, observer));
   }
 
   /** The port listened on, once started. */
   public synchronized int port() {
-    if (listener == null) {
+    if (port < 0) {
       throw new IllegalStateException("not started");
     }
-    return ((InetSocketAddress) listener.localAddress()).getPort();
+    return port;
   }
 
   /** Stops as {@link #stop(Duration)} does, with a grace of two seconds. */
@@ -265,30 +220,27 @@ public final class HttpIngress implements AutoCloseable {
    * @param grace how long requests in hand may take to be answered
    */
   public synchronized void stop(Duration grace) {
-    if (listener != null) {
+    if (port >= 0) {
       stopping = true;
-      listener.close().syncUninterruptibly();
-      listener = null;
-      for (Channel ch : channels) {
-        ch.pipeline().fireUserEventTriggered(SubmitHandler.STOP); // runs on the channel's loop
-      }
-      if (!channels.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {
+      server.closeListeners();
+      port = -1;
+      server.broadcast(SubmitHandler.STOP); // runs on each connection's loop
+      if (!server.awaitConnectionsClosed(grace)) {
         log.info(
             "{} HTTP connections still waiting for an answer after the stop grace of {} ms; closing"
                 + " them",
-            channels.size(),
+            server.connectionCount(),
             grace.toMillis());
       }
     }
     shutDown();
   }
 
+  /** Closes the connections and the loops, then lets the virtual threads finish. */
   private void shutDown() {
-    if (acceptor != null) {
-      acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      acceptor = null;
-      loops = null;
+    if (server != null) {
+      server.close();
+      server = null;
     }
     if (workers != null) {
       workers.close();
@@ -316,9 +268,5 @@ public final class HttpIngress implements AutoCloseable {
       }
       ctx.fireChannelRead(msg);
     }
-  }
-
-  private static DefaultThreadFactory threads(String role) {
-    return new DefaultThreadFactory("http-ingress-" + role, true);
   }
 }

@@ -101,7 +101,7 @@ final class SubmitHandler extends ChannelInboundHandlerAdapter {
   private void process(ChannelHandlerContext ctx, Object msg) {
     busy = true;
     if (msg instanceof Oversized o) {
-      write(ctx, ApiResponse.error(BoundedAggregator.tooLarge(o.limit())), o.keepAlive());
+      write(ctx, ApiResponse.error(TooLargeAnswer.tooLarge(o.limit())), o.keepAlive());
       return;
     }
     FullHttpRequest req = (FullHttpRequest) msg;
