@@ -58,13 +58,12 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** Reads the version from the jar manifest. */
+  /** The version and commit this build was made from, and the Java running it. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
       return new String[] {
-        "sluice " + (v == null ? "(development build)" : v),
+        BuildInfo.current().describe(),
         "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
       };
     }
