@@ -50,6 +50,8 @@ public final class Main implements Runnable {
     cl.addSubcommand(
         "passwd",
         new CommandLine(new PasswdCommand(System.in, System.out, System.err, System.console())));
+    cl.addSubcommand(
+        "check-config", new CommandLine(new CheckConfigCommand(System.out, System.err)));
     return cl;
   }
 
