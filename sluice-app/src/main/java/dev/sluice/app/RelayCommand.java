@@ -98,15 +98,18 @@ final class RelayCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    SystemdNotify systemd = SystemdNotify.from(env);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  notify(systemd, "STOPPING=1");
                   relay.close();
                   stopped.countDown();
                 },
                 "sluice-shutdown"));
     banner(relay, out);
+    notify(systemd, "READY=1");
     stopped.await();
     return 0;
   }
@@ -191,6 +194,15 @@ final class RelayCommand implements Callable<Integer> {
     }
     out.println("relay: ready; stop with Ctrl-C or SIGTERM");
     out.flush();
+  }
+
+  /** Tells systemd the relay's state (a unit of Type=notify); a failure is reported, not fatal. */
+  private void notify(SystemdNotify systemd, String state) {
+    try {
+      systemd.send(state);
+    } catch (java.io.IOException | RuntimeException e) {
+      err.println("sluice relay: " + e.getMessage());
+    }
   }
 
   /** {@code --flag value}, as the flag's help and the README write it. */
