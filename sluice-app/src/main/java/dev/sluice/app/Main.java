@@ -15,7 +15,28 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    if (printVersion(args, System.out)) {
+      System.exit(0);
+    }
     System.exit(run(args));
+  }
+
+  /**
+   * Answers {@code sluice --version} (or {@code -V}) alone without building the command tree:
+   * making every subcommand's options, the relay's from its configuration schema, is most of the
+   * work of a start, and the version needs none of it. Prints what picocli prints for it.
+   *
+   * @return whether the arguments asked for the version and it was printed
+   */
+  static boolean printVersion(String[] args, java.io.PrintStream out) {
+    if (args.length != 1 || !(args[0].equals("--version") || args[0].equals("-V"))) {
+      return false;
+    }
+    for (String line : new Version().getVersion()) {
+      out.println(line);
+    }
+    out.flush();
+    return true;
   }
 
   /**
