@@ -60,7 +60,8 @@ public final class Main implements Runnable {
     cl.getSubcommands().values().forEach(Main::flush);
   }
 
-  static CommandLine commandLine() {
+  /** The whole command tree, as the build's completion and manual page generators read it. */
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("simulator", SimulatorCommand.commandLine());
     cl.addSubcommand("relay", RelayCommand.commandLine(System.getenv(), System.out, System.err));
