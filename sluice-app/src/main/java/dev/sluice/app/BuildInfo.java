@@ -7,8 +7,9 @@ import java.util.Properties;
 
 /**
  * What this build of sluice is: its version and the git commit it was built from, as the build
- * wrote them into {@code dev/sluice/app/build.properties}. A build from a tree that is not a git
- * checkout (a source archive) names no commit.
+ * wrote them into {@code dev/sluice/app/build.properties} (in the jar; classes run from a build
+ * that stopped before {@code package} have none). A build from a tree that is not a git checkout (a
+ * source archive) names no commit.
  *
  * @param version the Maven version, e.g. {@code 0.1.0-SNAPSHOT}
  * @param commit the abbreviated commit id, or empty when the build saw no git checkout
@@ -30,7 +31,7 @@ record BuildInfo(String version, String commit, boolean dirty) {
     return of(p);
   }
 
-  /** Reads the properties; a value the build left unfilled ({@code ${...}}) counts as absent. */
+  /** Reads the properties; a missing one counts as empty. */
   static BuildInfo of(Properties p) {
     String version = value(p, "version");
     String commit = value(p, "commit");
@@ -41,8 +42,7 @@ record BuildInfo(String version, String commit, boolean dirty) {
   }
 
   private static String value(Properties p, String key) {
-    String v = p.getProperty(key, "").strip();
-    return v.startsWith("${") ? "" : v;
+    return p.getProperty(key, "").strip();
   }
 
   /** {@code sluice 0.1.0 (commit 1a2b3c4d5e6f)}, with {@code -dirty} after a modified tree's. */

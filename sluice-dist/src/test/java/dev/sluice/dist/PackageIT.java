@@ -207,6 +207,12 @@ class PackageIT {
                 + Pattern.quote(System.getProperty("dist.version", "0.1.0-SNAPSHOT"))
                 + " \\(commit [0-9a-f]{12}(-dirty)?\\)\n")
         .containsPattern("\nJava \\d+");
+    // The commit of this checkout, even in a git worktree (where a plugin once named the main
+    // checkout's). The IT runs in sluice-dist, inside the checkout.
+    Result head = run(List.of("git", "rev-parse", "--short=12", "HEAD"), Map.of());
+    if (head.status() == 0) {
+      assertThat(r.output()).contains("(commit " + head.output().strip());
+    }
   }
 
   @Test
