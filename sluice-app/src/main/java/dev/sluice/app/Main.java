@@ -19,6 +19,9 @@ public final class Main implements Runnable {
    * FormattingLoggerProvider} (slf4j-simple that can write JSON), chosen before anything logs.
    */
   public static void main(String[] args) {
+    if (printVersion(args, System.out)) {
+      System.exit(0);
+    }
     if (System.getProperty("slf4j.provider") == null) {
       System.setProperty("slf4j.provider", FormattingLoggerProvider.class.getName());
       // SLF4J says at INFO which provider it was told to load; that line is not the program's.
@@ -27,6 +30,24 @@ public final class Main implements Runnable {
       }
     }
     System.exit(run(args));
+  }
+
+  /**
+   * Answers {@code sluice --version} (or {@code -V}) alone without building the command tree:
+   * making every subcommand's options, the relay's from its configuration schema, is most of the
+   * work of a start, and the version needs none of it. Prints what picocli prints for it.
+   *
+   * @return whether the arguments asked for the version and it was printed
+   */
+  static boolean printVersion(String[] args, java.io.PrintStream out) {
+    if (args.length != 1 || !(args[0].equals("--version") || args[0].equals("-V"))) {
+      return false;
+    }
+    for (String line : new Version().getVersion()) {
+      out.println(line);
+    }
+    out.flush();
+    return true;
   }
 
   /**
@@ -50,7 +71,8 @@ public final class Main implements Runnable {
     cl.getSubcommands().values().forEach(Main::flush);
   }
 
-  static CommandLine commandLine() {
+  /** The whole command tree, as the build's completion and manual page generators read it. */
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("simulator", SimulatorCommand.commandLine());
     cl.addSubcommand("relay", RelayCommand.commandLine(System.getenv(), System.out, System.err));
@@ -62,6 +84,8 @@ public final class Main implements Runnable {
     cl.addSubcommand(
         "passwd",
         new CommandLine(new PasswdCommand(System.in, System.out, System.err, System.console())));
+    cl.addSubcommand(
+        "check-config", new CommandLine(new CheckConfigCommand(System.out, System.err)));
     return cl;
   }
 
@@ -70,13 +94,12 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** Reads the version from the jar manifest. */
+  /** The version and commit this build was made from, and the Java running it. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
       return new String[] {
-        "sluice " + (v == null ? "(development build)" : v),
+        BuildInfo.current().describe(),
         "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
       };
     }

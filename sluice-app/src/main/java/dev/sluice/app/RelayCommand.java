@@ -124,10 +124,12 @@ final class RelayCommand implements Callable<Integer> {
     relay.reloadFrom(settings, () -> flags.resolve(OPTIONS, parse, env));
     onHangup(relay);
     CountDownLatch stopped = new CountDownLatch(1);
+    SystemdNotify systemd = SystemdNotify.from(env);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  notify(systemd, "STOPPING=1");
                   relay.close();
                   stopped.countDown();
                 },
@@ -137,6 +139,7 @@ final class RelayCommand implements Callable<Integer> {
     } else {
       banner(relay, out);
     }
+    notify(systemd, "READY=1");
     stopped.await();
     return 0;
   }
@@ -247,6 +250,15 @@ final class RelayCommand implements Callable<Integer> {
                   Double.isNaN(rate) ? "account" : rate < 0 ? "unlimited" : new Rate(rate)));
     }
     out.accept("relay: ready; stop with Ctrl-C or SIGTERM");
+  }
+
+  /** Tells systemd the relay's state (a unit of Type=notify); a failure is reported, not fatal. */
+  private void notify(SystemdNotify systemd, String state) {
+    try {
+      systemd.send(state);
+    } catch (java.io.IOException | RuntimeException e) {
+      err.println("sluice relay: " + e.getMessage());
+    }
   }
 
   /** {@code --flag value}, as the flag's help and the README write it. */
