@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.Settings;
 import dev.sluice.ingress.UserStore;
+import dev.sluice.testkit.SmtpConversation;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -231,6 +232,107 @@ class RelayReloadIT {
     assertThat(strings(a.body().path("reread"))).containsExactly("relay.access.users-file");
     s.say("AUTH PLAIN " + plain("bob", "bob-pw")).expect("235");
     s.say("MAIL FROM:<bob@example.com>").expect("250");
+  }
+
+  /** Makes (or renews in place) a self-signed EC certificate for {@code cn}. */
+  private void certificate(Path cert, Path key, String cn) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-nodes",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-subj",
+                "/CN=" + cn,
+                "-days",
+                "2")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  /** A client context that trusts any server and notes the subject of the certificate it saw. */
+  private static javax.net.ssl.SSLContext noting(java.util.List<String> subjects) throws Exception {
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(
+        null,
+        new javax.net.ssl.TrustManager[] {
+          new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(
+                java.security.cert.X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(
+                java.security.cert.X509Certificate[] chain, String authType) {
+              subjects.add(chain[0].getSubjectX500Principal().getName());
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+              return new java.security.cert.X509Certificate[0];
+            }
+          }
+        },
+        null);
+    return ctx;
+  }
+
+  /** An SMTP session upgraded with STARTTLS; the server's certificate subject is noted. */
+  private SmtpConversation tlsSession(java.util.List<String> subjects) throws Exception {
+    SmtpConversation c = SmtpConversation.connect(relay.smtpPort());
+    c.expect("220");
+    c.send("EHLO client.test").expect("250");
+    c.send("STARTTLS").expect("220");
+    c.startTls(noting(subjects));
+    c.send("EHLO client.test").expect("250");
+    return c;
+  }
+
+  @Test
+  void reload_certificateRenewedInPlace_newHandshakesGetIt_anOpenTlsSessionGoesOn()
+      throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    certificate(cert, key, "first.test");
+    start("relay.tls.certificate = " + cert, "relay.tls.key = " + key);
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SmtpConversation before = tlsSession(seen)) {
+      assertThat(seen).containsExactly("CN=first.test");
+
+      certificate(cert, key, "renewed.test"); // renewed in place, as a certificate robot does
+      Answer a = postReload();
+
+      assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
+      assertThat(strings(a.body().path("applied"))).isEmpty();
+      assertThat(strings(a.body().path("reread"))).containsExactly("relay.tls.certificate");
+      try (SmtpConversation after = tlsSession(seen)) {
+        assertThat(seen).containsExactly("CN=first.test", "CN=renewed.test");
+        after.send("NOOP").expect("250");
+      }
+      before.send("NOOP").expect("250"); // the session encrypted before goes on
+
+      // A certificate renewed without its key is refused whole; the renewed one is still served.
+      Path otherKey = dir.resolve("other-key.pem");
+      certificate(dir.resolve("other-cert.pem"), otherKey, "other.test");
+      write("relay.tls.certificate = " + cert, "relay.tls.key = " + otherKey);
+      Answer bad = postReload();
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.body().path("error").path("message").asText()).contains("does not match");
+      try (SmtpConversation again = tlsSession(seen)) {
+        assertThat(seen).last().isEqualTo("CN=renewed.test");
+        again.send("NOOP").expect("250");
+      }
+    }
   }
 
   @Test
