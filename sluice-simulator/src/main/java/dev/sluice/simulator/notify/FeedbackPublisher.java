@@ -152,7 +152,8 @@ public final class FeedbackPublisher implements AutoCloseable {
    *
    * <p>Yes when it may put an address on the suppression list, or when some subscription of its
    * topics has room for it beyond the feedback already waiting here to be published (which takes
-   * that room first). When its topics have subscriptions but none has such room, the feedback is
+   * that room first). No when this publisher's own queue is full (counted as dropped, as {@link
+   * #submit} would). When its topics have subscriptions but none has such room, the feedback is
    * counted here as dropped ({@code simulator_feedback_total{outcome="no-room"}}) before anything
    * of it is built: a simulator whose subscribers are far behind spends next to nothing on the
    * events it cannot deliver, instead of building each one only to drop it.
@@ -163,6 +164,11 @@ public final class FeedbackPublisher implements AutoCloseable {
       return true;
     }
     int ahead = waiting.get();
+    if (ahead >= capacity) {
+      // The queue is full: submit would drop it; count it as that, without building it.
+      dropped.increment();
+      return false;
+    }
     boolean subscribed = false;
     if (notificationTopic != null && topics.hasSubscribers(notificationTopic)) {
       if (topics.room(notificationTopic) > ahead) {
