@@ -44,8 +44,7 @@ class CheckConfigCommandTest {
 
   @Test
   void call_valueThatDoesNotParse_exitsOneNamingTheKeyAndFile() throws Exception {
-    Path f =
-        Files.writeString(dir.resolve("r.conf"), "relay.smtp.port = 2525\nrelay.expiry = soon\n");
+    Path f = Files.writeString(dir.resolve("r.conf"), "relay.smtp.port = 0\nrelay.expiry = soon\n");
     Run r = run(f.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
@@ -57,7 +56,7 @@ class CheckConfigCommandTest {
 
   @Test
   void call_unknownKey_exitsOneNamingIt() throws Exception {
-    Path f = Files.writeString(dir.resolve("r.conf"), "relay.smtp.prot = 2525\n");
+    Path f = Files.writeString(dir.resolve("r.conf"), "relay.smtp.prot = 0\n");
     Run r = run(f.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("unknown configuration key 'relay.smtp.prot'");
@@ -65,7 +64,7 @@ class CheckConfigCommandTest {
 
   @Test
   void call_malformedLine_exitsOneWithTheLineNumber() throws Exception {
-    Path f = Files.writeString(dir.resolve("r.conf"), "# comment\nrelay.smtp.port 2525\n");
+    Path f = Files.writeString(dir.resolve("r.conf"), "# comment\nrelay.smtp.port 0\n");
     Run r = run(f.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains(f + ":2: expected 'key = value'");
