@@ -3,6 +3,7 @@ package dev.sluice.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.testkit.SelfSigned;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,29 +41,7 @@ class ServerTlsTest {
 
   /** Makes a self-signed EC certificate for {@code cn} as NAME-cert.pem and NAME-key.pem. */
   private void certificate(String name, String cn) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-nodes",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-keyout",
-                name + "-key.pem",
-                "-out",
-                name + "-cert.pem",
-                "-subj",
-                "/CN=" + cn,
-                "-days",
-                "2")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out).isZero();
+    SelfSigned.certificate(cert(name), key(name), cn);
   }
 
   private Path cert(String name) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.Settings;
 import dev.sluice.ingress.UserStore;
+import dev.sluice.testkit.SelfSigned;
 import dev.sluice.testkit.SmtpConversation;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -234,32 +235,6 @@ class RelayReloadIT {
     s.say("MAIL FROM:<bob@example.com>").expect("250");
   }
 
-  /** Makes (or renews in place) a self-signed EC certificate for {@code cn}. */
-  private void certificate(Path cert, Path key, String cn) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-nodes",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-keyout",
-                key.toString(),
-                "-out",
-                cert.toString(),
-                "-subj",
-                "/CN=" + cn,
-                "-days",
-                "2")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-  }
-
   /** A client context that trusts any server and notes the subject of the certificate it saw. */
   private static javax.net.ssl.SSLContext noting(java.util.List<String> subjects) throws Exception {
     javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
@@ -303,13 +278,14 @@ class RelayReloadIT {
       throws Exception {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
-    certificate(cert, key, "first.test");
+    SelfSigned.certificate(cert, key, "first.test");
     start("relay.tls.certificate = " + cert, "relay.tls.key = " + key);
     java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (SmtpConversation before = tlsSession(seen)) {
       assertThat(seen).containsExactly("CN=first.test");
 
-      certificate(cert, key, "renewed.test"); // renewed in place, as a certificate robot does
+      SelfSigned.certificate(
+          cert, key, "renewed.test"); // renewed in place, as a certificate robot does
       Answer a = postReload();
 
       assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
@@ -323,7 +299,7 @@ class RelayReloadIT {
 
       // A certificate renewed without its key is refused whole; the renewed one is still served.
       Path otherKey = dir.resolve("other-key.pem");
-      certificate(dir.resolve("other-cert.pem"), otherKey, "other.test");
+      SelfSigned.certificate(dir.resolve("other-cert.pem"), otherKey, "other.test");
       write("relay.tls.certificate = " + cert, "relay.tls.key = " + otherKey);
       Answer bad = postReload();
       assertThat(bad.status()).isEqualTo(400);
