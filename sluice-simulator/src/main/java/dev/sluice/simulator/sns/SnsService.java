@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The simulator's SNS, as far as SES uses it: topics with HTTP(S) subscriptions, each message
@@ -41,6 +43,8 @@ import java.util.function.Supplier;
  * only concurrent structures.
  */
 public final class SnsService implements SnsTopics, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SnsService.class);
+
   /** How long a confirmation token stays valid (SNS: three days). */
   public static final Duration TOKEN_VALIDITY = Duration.ofDays(3);
 
@@ -127,6 +131,7 @@ public final class SnsService implements SnsTopics, AutoCloseable {
         if (s == null) {
           s = newSigner.get();
           signer = s;
+          log.debug("SNS messages are signed by {}", s.signing());
         }
       } finally {
         signerLock.unlock();
