@@ -13,6 +13,10 @@
 #   LATENCY=50ms        the simulator's latency
 #   IN_FLIGHT=16        each node's --max-in-flight: upstream calls at once, so
 #                       one node's bound is IN_FLIGHT / LATENCY (320/s)
+#   NODE_CPU=           a CPU budget per relay node, in CPUs (e.g. 0.3): each
+#                       node runs in its own cgroup with the kernel's cpu
+#                       controller (cgroup v1 cpu.cfs_quota_us or v2 cpu.max;
+#                       needs root); empty = no budget
 #   PARTITIONS=12       partitions of every topic
 #   RATE=300            MaxSendRate of the accuracy run (recipients/s)
 #   RATE_MESSAGES=18000 backlog of the accuracy run (60 s at RATE)
@@ -50,6 +54,15 @@
 # that partitions, the group and the shared topics let N nodes deliver N times
 # what one does, until the machine is the limit.
 #
+# CPU budgets (NODE_CPU): on one small machine the broker, the simulator and
+# every node share the cores, so without a budget adding nodes adds no CPU and
+# the ratio shows the machine, not the design. With NODE_CPU each node gets a
+# fixed share (its cgroup's CFS quota per 100 ms period) and the broker and the
+# simulator the rest; with IN_FLIGHT high enough that the budget, not the
+# connections, bounds a node, N nodes then have N times one node's CPU, as N
+# machines would. Each run reports the CPU split over the drain (nodes, broker,
+# simulator, the rest of the machine) and how often the nodes were throttled.
+#
 # Accuracy run: a backlog of RATE_MESSAGES is built the same way, the
 # simulator's MaxSendRate is set to RATE (PUT /_sluice/quota), and RATE_NODES
 # nodes start with --max-send-rate account: each reads MaxSendRate from
@@ -86,6 +99,7 @@ START_TIMEOUT="${START_TIMEOUT:-600}"
 WORK_PARENT="${WORK_PARENT:-/var/tmp}"
 KEEP="${KEEP:-0}"
 OUT_DIR="${OUT_DIR:-$BENCH_DIR/out}"
+NODE_CPU="${NODE_CPU:-}"
 SENDER="sender@example.com"
 
 case "${1:-}" in
@@ -98,6 +112,10 @@ for v in RUNS MESSAGES SESSIONS MSG_SIZE IN_FLIGHT PARTITIONS RATE RATE_MESSAGES
 done
 for n in $NODES; do is_uint "$n" && (( n >= 1 && n <= PARTITIONS )) || die "bad node count in NODES: $n"; done
 (( MESSAGES >= 1000 && RATE >= 1 )) || die "RATE must be >= 1, MESSAGES >= 1000"
+if [[ -n "$NODE_CPU" ]]; then
+  [[ "$NODE_CPU" =~ ^[0-9]*\.?[0-9]+$ ]] && awk -v c="$NODE_CPU" 'BEGIN { exit !(c >= 0.01 && c <= 64) }' \
+    || die "bad NODE_CPU: $NODE_CPU (CPUs per node, e.g. 0.3)"
+fi
 
 pf_tools   # smtp-source
 ensure_command curl curl
@@ -109,6 +127,60 @@ WORK_DIR="$(mktemp -d "$WORK_PARENT/sluice-kafka.XXXXXX")"
 mkdir -p "$WORK_DIR/logs"
 KAFKA_PG=""
 NODE_PGS=()
+
+# ---------------------------------------------------------------- cgroups
+# CG_ROOT: this run's cgroup (one child per node), CG_VERSION 1 or 2; empty
+# without NODE_CPU.
+CG_ROOT=""
+CG_VERSION=""
+CG_PERIOD_US=100000
+cg_setup() {
+  [[ -n "$NODE_CPU" ]] || return 0
+  (( EUID == 0 )) || die "NODE_CPU needs root (the cpu cgroup controller)"
+  if [[ -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ]]; then
+    CG_VERSION=1; CG_ROOT="/sys/fs/cgroup/cpu/sluice-bench-$$"
+  elif [[ -f /sys/fs/cgroup/cgroup.controllers ]] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
+    CG_VERSION=2; CG_ROOT="/sys/fs/cgroup/sluice-bench-$$"
+    grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu > /sys/fs/cgroup/cgroup.subtree_control \
+      || die "could not enable the cpu controller for child cgroups"
+  else
+    die "NODE_CPU needs the cpu cgroup controller (cgroup v1 cpu, or v2 with cpu in cgroup.controllers)"
+  fi
+  mkdir "$CG_ROOT" || die "could not create the cgroup $CG_ROOT"
+  [[ $CG_VERSION == 2 ]] && echo +cpu > "$CG_ROOT/cgroup.subtree_control"
+  log "CPU budget: $NODE_CPU CPU per node (cgroup v$CG_VERSION, $CG_ROOT)"
+}
+# cg_node I: the cgroup of node I, made with its quota; prints its path
+cg_node() {
+  local dir="$CG_ROOT/node$1" quota
+  quota=$(awk -v c="$NODE_CPU" -v p="$CG_PERIOD_US" 'BEGIN { printf "%d", c * p }')
+  if [[ ! -d "$dir" ]]; then
+    mkdir "$dir"
+    if [[ $CG_VERSION == 1 ]]; then
+      echo "$CG_PERIOD_US" > "$dir/cpu.cfs_period_us"
+      echo "$quota" > "$dir/cpu.cfs_quota_us"
+    else
+      echo "$quota $CG_PERIOD_US" > "$dir/cpu.max"
+    fi
+  fi
+  echo "$dir"
+}
+# cg_throttled: periods in which the nodes' cgroups were throttled, summed
+cg_throttled() {
+  local f sum=0 v
+  [[ -n "$CG_ROOT" ]] || { echo 0; return; }
+  for f in "$CG_ROOT"/node*/cpu.stat; do
+    [[ -f "$f" ]] || continue
+    v=$(awk '$1 == "nr_throttled" { print $2 }' "$f"); sum=$(( sum + ${v:-0} ))
+  done
+  echo "$sum"
+}
+cg_cleanup() {
+  [[ -n "$CG_ROOT" && -d "$CG_ROOT" ]] || return 0
+  local d
+  for d in "$CG_ROOT"/node*; do [[ -d "$d" ]] && rmdir "$d" 2>/dev/null; done
+  rmdir "$CG_ROOT" 2>/dev/null || echo "$BENCH_NAME: could not remove $CG_ROOT" >&2
+}
 
 stop_nodes() {
   local pg
@@ -123,6 +195,7 @@ cleanup() {
   sim_stop
   [[ -n "$SIM_PG" ]] && stop_group "$SIM_PG" 10
   [[ -n "$KAFKA_PG" ]] && stop_group "$KAFKA_PG" 20
+  cg_cleanup
   if (( KEEP )); then
     echo "$BENCH_NAME: work directory kept: $WORK_DIR" >&2
   else
@@ -137,6 +210,7 @@ trap 'exit 143' TERM
 
 cd "$REPO_DIR"
 ./sluice --version > /dev/null || die "./sluice could not be built"
+cg_setup
 export SLUICE_NO_BUILD=1
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
@@ -178,12 +252,15 @@ printf 'session.timeout.ms=10000\nheartbeat.interval.ms=2000\n' > "$WORK_DIR/cli
 NODE_PORTS=()
 SETTLED_AT=0
 start_nodes() {
-  local n="$1" tag="$2" rateflag="$3" i port logf
+  local n="$1" tag="$2" rateflag="$3" i port logf cg
   NODE_PORTS=()
   for (( i = 0; i < n; i++ )); do
     port=$(free_port)
     logf="$WORK_DIR/logs/$tag-node$i.log"
-    ( exec setsid "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx1g -jar sluice-app/target/sluice.jar relay \
+    cg=""; [[ -n "$CG_ROOT" ]] && cg=$(cg_node "$i")
+    # The subshell joins the node's cgroup before it becomes the node.
+    ( [[ -z "$cg" ]] || echo "$BASHPID" > "$cg/cgroup.procs"
+      exec setsid "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx1g -jar sluice-app/target/sluice.jar relay \
         --smtp-port "$port" --http-port off --admin-port off --hostname "node$i.bench" \
         --spool-backend kafka --kafka-bootstrap-servers "$BOOTSTRAP" \
         --kafka-topic-prefix "$tag" --kafka-group-id "$tag" --kafka-partitions "$PARTITIONS" \
@@ -285,18 +362,29 @@ for (( rep = 1; rep <= RUNS; rep++ )); do
     start_nodes "$n" "$tag" unlimited
     # from every node up to the backlog delivered: how busy the machine was,
     # and the nodes' CPU per delivered message
-    m0=$(machine_ticks); c0=$(nodes_cpu); d0=$(sim_total)
+    m0=$(machine_ticks); c0=$(nodes_cpu); d0=$(sim_total); t0=$(date +%s.%N)
+    k0=$(group_cpu "$KAFKA_PG"); s0=$(group_cpu "$SIM_PG"); th0=$(cg_throttled)
     wait_delivered "$BACKLOG" "$samples"
-    m1=$(machine_ticks); c1=$(nodes_cpu); d1=$(sim_total)
+    m1=$(machine_ticks); c1=$(nodes_cpu); d1=$(sim_total); t1=$(date +%s.%N)
+    k1=$(group_cpu "$KAFKA_PG"); s1=$(group_cpu "$SIM_PG"); th1=$(cg_throttled)
     busy=$(machine_busy_pct "$m0" "$m1")
     cpu_ms=$(awk -v a="$c0" -v b="$c1" -v d=$(( d1 - d0 )) 'BEGIN { printf "%.2f", (d > 0 ? 1000 * (b - a) / d : 0) }')
+    # CPU split over the drain, in CPUs (CPU seconds per second of the drain):
+    # the nodes together, the broker, the simulator, and the machine as a whole
+    split=$(awk -v t="$t1" -v u="$t0" -v c0="$c0" -v c1="$c1" -v k0="$k0" -v k1="$k1" -v s0="$s0" -v s1="$s1" \
+      -v b="$busy" -v nc="$(nproc)" 'BEGIN { w = t - u; if (w <= 0) w = 1;
+        printf "%.2f %.2f %.2f %.2f", (c1 - c0) / w, (k1 - k0) / w, (s1 - s0) / w, b * nc / 100 }')
+    read -r cpu_nodes cpu_broker cpu_sim cpu_machine <<< "$split"
+    throttled=$(( th1 - th0 ))
     sleep 2
     sim_poll_stop
     total=$(sim_total)
     read -r _ _ _ _ rate rate_all _ <<< "$(rate_window "$samples" "$BACKLOG" 0.1 0.9)"
     stop_nodes
     log "  $n nodes: $rate msg/s (10-90 %), $total accepted of $BACKLOG; machine ${busy}% busy, nodes ${cpu_ms} ms CPU per message"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$rate" "$rate_all" "$total" "$BACKLOG" "$busy" "$cpu_ms" >> "$RAW"
+    log "  CPU (CPUs over the drain): nodes $cpu_nodes, broker $cpu_broker, simulator $cpu_sim, machine $cpu_machine; nodes throttled in $throttled periods"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$rate" "$rate_all" "$total" "$BACKLOG" "$busy" "$cpu_ms" \
+      "$cpu_nodes" "$cpu_broker" "$cpu_sim" "$cpu_machine" "$throttled" >> "$RAW"
   done
 done
 
@@ -338,13 +426,23 @@ if (( RUNS > 0 )); then
   done
   first=${NODES%% *}
   echo
-  echo "Distributed mode: $PARTITIONS partitions, one broker, simulator latency $LATENCY, --max-in-flight $IN_FLIGHT per node"
-  printf '%-8s %14s %12s %12s   %s\n' nodes "delivered/s" "vs $first node" "per node" "runs (machine busy %, node CPU ms/message)"
+  echo "Distributed mode: $PARTITIONS partitions, one broker, simulator latency $LATENCY, --max-in-flight $IN_FLIGHT per node${NODE_CPU:+, $NODE_CPU CPU per node (cgroup)}"
+  printf '%-8s %14s %12s %12s %10s   %s\n' nodes "delivered/s" "vs $first node" "per node" "vs N x $first" "runs (machine busy %, node CPU ms/message)"
   for n in $NODES; do
     runs=$(awk -F'\t' -v n="$n" '$1 == n { printf "%s (%s%%, %s) ", $3, $7, $8 }' "$RAW")
-    printf '%-8s %14.1f %11.2fx %12.1f   %s\n' "$n" "${MED[$n]}" \
+    printf '%-8s %14.1f %11.2fx %12.1f %10.2f   %s\n' "$n" "${MED[$n]}" \
       "$(awk -v a="${MED[$n]}" -v b="${MED[$first]}" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
-      "$(awk -v a="${MED[$n]}" -v n="$n" 'BEGIN { print a / n }')" "$runs"
+      "$(awk -v a="${MED[$n]}" -v n="$n" 'BEGIN { print a / n }')" \
+      "$(awk -v a="${MED[$n]}" -v b="${MED[$first]}" -v n="$n" -v f="$first" 'BEGIN { print (b > 0 ? (a / n) / (b / f) : 0) }')" "$runs"
+  done
+  echo "CPU split over each drain, medians (CPUs): nodes, broker, simulator, whole machine; periods the nodes were throttled"
+  for n in $NODES; do
+    printf '  %-6s nodes %s  broker %s  simulator %s  machine %s  throttled %s\n' "$n" \
+      "$(median $(awk -F'\t' -v n="$n" '$1 == n { print $9 }' "$RAW"))" \
+      "$(median $(awk -F'\t' -v n="$n" '$1 == n { print $10 }' "$RAW"))" \
+      "$(median $(awk -F'\t' -v n="$n" '$1 == n { print $11 }' "$RAW"))" \
+      "$(median $(awk -F'\t' -v n="$n" '$1 == n { print $12 }' "$RAW"))" \
+      "$(median $(awk -F'\t' -v n="$n" '$1 == n { print $13 }' "$RAW"))"
   done
 fi
 pct() { awk -v r="$1" -v t="$RATE" 'BEGIN { printf "%+.2f", 100 * (r - t) / t }'; }
@@ -363,14 +461,14 @@ JSON="$OUT_DIR/kafka-scaling-$STAMP.json"
 {
   printf '{\n  "benchmark": "kafka-scaling", "timestamp": "%s", "git_revision": "%s", "cores": %d,\n' \
     "$STAMP" "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)"
-  printf '  "settings": {"partitions": %d, "latency": "%s", "in_flight_per_node": %d, "messages": %d, "sessions_per_node": %d, "max_send_rate": %d, "rate_nodes": %d, "rate_messages": %d},\n' \
-    "$PARTITIONS" "$LATENCY" "$IN_FLIGHT" "$MESSAGES" "$SESSIONS" "$RATE" "$RATE_NODES" "$RATE_MESSAGES"
+  printf '  "settings": {"partitions": %d, "latency": "%s", "in_flight_per_node": %d, "messages": %d, "sessions_per_node": %d, "max_send_rate": %d, "rate_nodes": %d, "rate_messages": %d, "node_cpu": %s},\n' \
+    "$PARTITIONS" "$LATENCY" "$IN_FLIGHT" "$MESSAGES" "$SESSIONS" "$RATE" "$RATE_NODES" "$RATE_MESSAGES" "${NODE_CPU:-null}"
   printf '  "delivered_rate_median": {'
   sep=""; if (( RUNS > 0 )); then for n in $NODES; do printf '%s"%s": %s' "$sep" "$n" "${MED[$n]}"; sep=", "; done; fi
   printf '},\n  "runs": ['
-  sep=""; while IFS=$'\t' read -r n r rate all total backlog busy cpu_ms; do
-    printf '%s\n    {"nodes": %s, "run": %s, "delivered_rate": %s, "whole_run_rate": %s, "accepted": %s, "backlog": %s, "machine_busy_pct": %s, "node_cpu_ms_per_message": %s}' \
-      "$sep" "$n" "$r" "$rate" "$all" "$total" "$backlog" "$busy" "$cpu_ms"; sep=","
+  sep=""; while IFS=$'\t' read -r n r rate all total backlog busy cpu_ms cn cb cs cm thr; do
+    printf '%s\n    {"nodes": %s, "run": %s, "delivered_rate": %s, "whole_run_rate": %s, "accepted": %s, "backlog": %s, "machine_busy_pct": %s, "node_cpu_ms_per_message": %s, "cpus": {"nodes": %s, "broker": %s, "simulator": %s, "machine": %s}, "throttled_periods": %s}' \
+      "$sep" "$n" "$r" "$rate" "$all" "$total" "$backlog" "$busy" "$cpu_ms" "$cn" "$cb" "$cs" "$cm" "$thr"; sep=","
   done < "$RAW"
   printf '\n  ],\n  "accuracy_rate_median": %s,\n  "accuracy": [' "${ACC_MED:-null}"
   sep=""; while IFS=$'\t' read -r r rate all wmin wmax up calls thr total bl; do
