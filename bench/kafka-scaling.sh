@@ -212,7 +212,12 @@ cd "$REPO_DIR"
 ./sluice --version > /dev/null || die "./sluice could not be built"
 cg_setup
 export SLUICE_NO_BUILD=1
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# The broker and the nodes run on the JDK the launcher uses (>= 21), whatever `java` is first on PATH.
+# shellcheck source=../.mvn/find-jdk.sh
+. "$REPO_DIR/.mvn/find-jdk.sh"
+JAVA_HOME="$(sluice_find_jdk)" || exit 1
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
 
 # ---------------------------------------------------------------- the broker
 log "resolving sluice-kafka's test classpath"

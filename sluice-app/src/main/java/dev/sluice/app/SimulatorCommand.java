@@ -176,6 +176,8 @@ final class SimulatorCommand implements Callable<Integer> {
       out.println(
           "simulator: SNS signs with SignatureVersion "
               + c.sns().signatureVersion()
+              + " through "
+              + sim.sns().signer().signing()
               + ", certificate at "
               + sim.sns().signingCertUrl()
               + "; "

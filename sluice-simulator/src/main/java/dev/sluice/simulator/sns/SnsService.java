@@ -131,7 +131,7 @@ public final class SnsService implements SnsTopics, AutoCloseable {
         if (s == null) {
           s = newSigner.get();
           signer = s;
-          log.info("SNS messages are signed by {}", s.signing());
+          log.debug("SNS messages are signed by {}", s.signing());
         }
       } finally {
         signerLock.unlock();
