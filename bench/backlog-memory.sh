@@ -139,7 +139,7 @@ cleanup() {
   if [[ -n "$SRC_PID" ]]; then
     kill -TERM -- "-$SRC_PID" 2>/dev/null || kill -TERM "$SRC_PID" 2>/dev/null || true
   fi
-  rss_stop
+  [[ -n "$RSS_PID" ]] && kill "$RSS_PID" 2>/dev/null
   relay_stop 10
   sim_stop
   if (( KEEP )); then
