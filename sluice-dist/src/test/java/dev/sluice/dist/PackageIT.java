@@ -216,6 +216,32 @@ class PackageIT {
   }
 
   @Test
+  void relay_noJvmOption_getsTheRelaysBoundsAndJavaOptsReplaceThem() throws Exception {
+    Path sluice = root.resolve("usr/bin/sluice");
+    Path java = root.resolve("usr/lib/sluice/runtime/bin/java");
+    LauncherHeap.Flags relay = LauncherHeap.of(sluice, "relay", "", Map.of());
+    assertThat(relay.maxHeap()).isEqualTo(LauncherHeap.RELAY_DEFAULT);
+    assertThat(relay.on("UseSerialGC")).isTrue();
+    assertThat(LauncherHeap.of(sluice, "relay", "-Xmx300m", Map.of()).maxHeap())
+        .isEqualTo(300L << 20);
+    assertThat(LauncherHeap.of(sluice, "relay", "-XX:MaxRAMPercentage=25", Map.of()).maxHeap())
+        .isEqualTo(LauncherHeap.jvm(java, "-XX:MaxRAMPercentage=25").maxHeap());
+    LauncherHeap.Flags g1 = LauncherHeap.of(sluice, "relay", "-XX:+UseG1GC", Map.of());
+    assertThat(g1.on("UseG1GC")).isTrue();
+    assertThat(g1.on("UseSerialGC")).isFalse();
+  }
+
+  @Test
+  void simulator_noJvmOption_keepsTheJvmDefaults() throws Exception {
+    Path java = root.resolve("usr/lib/sluice/runtime/bin/java");
+    LauncherHeap.Flags simulator =
+        LauncherHeap.of(root.resolve("usr/bin/sluice"), "simulator", "", Map.of());
+    LauncherHeap.Flags jvm = LauncherHeap.jvm(java, "");
+    assertThat(simulator.maxHeap()).isEqualTo(jvm.maxHeap());
+    assertThat(simulator.on("UseSerialGC")).isEqualTo(jvm.on("UseSerialGC"));
+  }
+
+  @Test
   void checkConfig_packagedConfigIsValidAndABrokenCopyIsNot() throws Exception {
     Path sluice = root.resolve("usr/bin/sluice");
     Result ok = run(List.of(sluice.toString(), "check-config", conf().toString()), Map.of());
