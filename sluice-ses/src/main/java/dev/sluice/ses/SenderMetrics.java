@@ -45,6 +45,10 @@ final class SenderMetrics {
     Gauge.builder("sluice.sender.rate.ceiling", sender, SesSender::rateCeiling)
         .description("MaxSendRate, or the rate set by hand")
         .register(registry);
+    Gauge.builder(
+            "sluice.sender.account.closed", sender, s -> s.gate().closure().isPresent() ? 1 : 0)
+        .description("1 while the account cannot send (daily quota, paused, rate booked ahead)")
+        .register(registry);
     Gauge.builder("sluice.sender.connections.opened", transport, Transport::connectionsOpened)
         .description("Connections opened to the upstream")
         .register(registry);

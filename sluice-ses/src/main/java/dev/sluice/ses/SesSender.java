@@ -3,6 +3,7 @@ package dev.sluice.ses;
 import dev.sluice.core.Clock;
 import dev.sluice.core.OutboundMessage;
 import dev.sluice.core.Outcome;
+import dev.sluice.core.transport.AccountGate;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.MessageSender;
 import dev.sluice.core.transport.Transport;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Shaper}: the send rate (token bucket, AIMD under the account's MaxSendRate, the
  *       share);
  *   <li>{@link DailyQuota}: the rolling 24-hour quota as this sender spends it;
+ *   <li>{@link AccountGate}: whether the account can send now, and why not; the parts above close
+ *       it for what they learn (the daily quota spent, the account paused, the rate booked too far
+ *       ahead, throttling that outlasted a message), no call is made while it is closed for the
+ *       daily quota or a paused account, and the scheduler, the status page and the metrics read it
+ *       through {@link #gate};
  *   <li>{@link SenderMetrics}: the meters.
  * </ul>
  *
@@ -60,7 +66,8 @@ public final class SesSender implements MessageSender, AutoCloseable {
   private final SenderConfig config;
   private final Clock clock;
   private final Shaper shaper;
-  private final DailyQuota daily = new DailyQuota();
+  private final AccountGate gate;
+  private final DailyQuota daily;
   private final UpstreamCall call;
   private final RecipientSplit split;
   private final Semaphore pending;
@@ -82,7 +89,9 @@ public final class SesSender implements MessageSender, AutoCloseable {
     this.clock = clock;
     this.pending = new Semaphore(config.maxPending(), true);
     this.metrics = new SenderMetrics(registry);
-    this.shaper = new Shaper(config, clock, metrics.shaperDeferrals::increment);
+    this.gate = new AccountGate(clock);
+    this.daily = new DailyQuota(gate, config.quotaRefresh());
+    this.shaper = new Shaper(config, clock, gate, metrics.shaperDeferrals::increment);
     this.call =
         new UpstreamCall(
             transport,
@@ -91,6 +100,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
             random,
             shaper,
             daily,
+            gate,
             metrics,
             () -> closed,
             () -> closed || draining);
@@ -268,6 +278,14 @@ public final class SesSender implements MessageSender, AutoCloseable {
   /** Whether sending is paused because the daily quota is spent. */
   public boolean dailyPaused() {
     return daily.paused();
+  }
+
+  /**
+   * Whether the account can send now, and why not: the one owner of that answer. Give it to the
+   * {@code DeliveryScheduler} so that it takes no messages while the gate is closed.
+   */
+  public AccountGate gate() {
+    return gate;
   }
 
   /** Throttles seen so far. */

@@ -5,6 +5,7 @@ import dev.sluice.core.Durations;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.shape.AimdRate;
 import dev.sluice.core.shape.TokenBucket;
+import dev.sluice.core.transport.AccountGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,9 @@ import java.util.function.BooleanSupplier;
  * ceiling is the account's MaxSendRate as last read (or the rate set by hand) times this sender's
  * share of the account; it is never quite zero, so a call already waiting for tokens is not
  * stranded by a share of 0. A call that would wait longer than {@code maxShapeWait} is not made:
- * its message goes back to the spool, visibly deferred and without an attempt counted.
+ * its message goes back to the spool, visibly deferred and without an attempt counted, and the
+ * {@link AccountGate} closes ({@link AccountGate.Reason#RATE_BOOKED_AHEAD}) until the sends booked
+ * ahead of it are half worked off, so the scheduler takes no more messages that would wait too.
  *
  * <p>Thread-safe: the bucket and the AIMD controller lock themselves; the ceiling's inputs are
  * volatile and combined under this object's lock.
@@ -38,6 +41,7 @@ final class Shaper {
   private final TokenBucket bucket;
   private final AimdRate aimd;
   private final Runnable onDeferral;
+  private final AccountGate gate;
   // The ceiling before the share is applied: MaxSendRate, the rate set by hand, or -1 (unlimited).
   private volatile double baseCeiling;
   // MaxSendRate as last read; -1 until read (unlimited).
@@ -52,8 +56,9 @@ final class Shaper {
    * A shaper at the rate set by hand in {@code config}, or unlimited until MaxSendRate is read;
    * {@code onDeferral} is told of each call deferred for waiting too long.
    */
-  Shaper(SenderConfig config, Clock clock, Runnable onDeferral) {
+  Shaper(SenderConfig config, Clock clock, AccountGate gate, Runnable onDeferral) {
     this.clock = clock;
+    this.gate = gate;
     this.maxShapeWait = config.maxShapeWait();
     this.accountRetry = config.accountRetry();
     this.onDeferral = onDeferral;
@@ -109,9 +114,9 @@ final class Shaper {
     onDeferral.run();
     // Back when the sends promised ahead of it are half worked off, so the bucket is never idle
     // while it is away; never later than the account retry, so a rate that rises is used.
-    long back = Math.min(wait - maxWait / 2, accountRetry.toNanos());
-    return new Outcome.Deferred(
-        Outcome.Scope.ACCOUNT,
+    Duration back =
+        Duration.ofNanos(Math.max(0, Math.min(wait - maxWait / 2, accountRetry.toNanos())));
+    String why =
         String.format(
             Locale.ROOT,
             "waiting for the send rate: %d recipients would wait %.1f s at %.1f/s (the longest"
@@ -119,9 +124,9 @@ final class Shaper {
             n,
             wait / 1e9,
             bucket.rate(),
-            Durations.format(maxShapeWait)),
-        Duration.ofNanos(Math.max(0, back)),
-        List.of());
+            Durations.format(maxShapeWait));
+    gate.close(AccountGate.Reason.RATE_BOOKED_AHEAD, back, why);
+    return new Outcome.Deferred(Outcome.Scope.ACCOUNT, why, back, List.of());
   }
 
   /** Records a rate throttle; returns true when it cut the rate. */

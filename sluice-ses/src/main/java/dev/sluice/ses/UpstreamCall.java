@@ -3,11 +3,13 @@ package dev.sluice.ses;
 import dev.sluice.core.Clock;
 import dev.sluice.core.Envelope;
 import dev.sluice.core.Outcome;
+import dev.sluice.core.transport.AccountGate;
 import dev.sluice.core.transport.Attempt;
 import dev.sluice.core.transport.Transport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -19,12 +21,15 @@ import org.slf4j.LoggerFactory;
  * One upstream call for a group of recipients, with its retries: waits for a call slot and for the
  * send rate, makes the call, and acts on the classified answer.
  *
- * <p>Design: a rate throttle cuts the shaper's rate and the call is made again (it never uses up an
- * attempt) until the message's time is up; a daily throttle pauses the {@link DailyQuota}; a
- * transient failure backs off with full jitter, bounded in tries and in the message's time; a
- * permanent refusal fails the recipients, or defers the account when the refusal is about the
- * account (paused, suspended). A call slot is held while waiting for the rate, so calls waiting and
- * calls on the wire together stay within {@code maxInFlight}. Backoff waits on the injected clock.
+ * <p>Design: no call is made while the {@link AccountGate} is closed for the daily quota or a
+ * paused account; the message is deferred until the gate opens. A rate throttle cuts the shaper's
+ * rate and the call is made again (it never uses up an attempt) until the message's time is up,
+ * when the gate closes for a second; a daily throttle pauses the {@link DailyQuota}; a transient
+ * failure backs off with full jitter, bounded in tries and in the message's time; a permanent
+ * refusal fails the recipients, or, when it is about the account (paused, suspended), closes the
+ * gate for {@code accountRetry} and defers. A call slot is held while waiting for the rate, so
+ * calls waiting and calls on the wire together stay within {@code maxInFlight}. Backoff waits on
+ * the injected clock.
  *
  * <p>Thread-safe; each call runs on its caller's thread.
  */
@@ -37,6 +42,7 @@ final class UpstreamCall {
   private final RandomGenerator random;
   private final Shaper shaper;
   private final DailyQuota daily;
+  private final AccountGate gate;
   private final SenderMetrics metrics;
   private final BooleanSupplier closed;
   private final BooleanSupplier stopping;
@@ -54,6 +60,7 @@ final class UpstreamCall {
       RandomGenerator random,
       Shaper shaper,
       DailyQuota daily,
+      AccountGate gate,
       SenderMetrics metrics,
       BooleanSupplier closed,
       BooleanSupplier stopping) {
@@ -63,6 +70,7 @@ final class UpstreamCall {
     this.random = random;
     this.shaper = shaper;
     this.daily = daily;
+    this.gate = gate;
     this.metrics = metrics;
     this.closed = closed;
     this.stopping = stopping;
@@ -83,8 +91,9 @@ final class UpstreamCall {
     int calls = 0;
     int failures = 0;
     while (true) {
-      if (daily.paused()) {
-        return new Result(dailyDeferral("Daily message quota exceeded."), calls);
+      Optional<Outcome.Deferred> shut = shut();
+      if (shut.isPresent()) {
+        return new Result(shut.get(), calls);
       }
       if (closed.getAsBoolean()) {
         return new Result(SesSender.stopped("sender is closing"), calls);
@@ -118,8 +127,11 @@ final class UpstreamCall {
         }
         case Attempt.Throttled t when t.kind() == Attempt.ThrottleKind.DAILY -> {
           metrics.throttled.increment();
-          daily.throttled();
-          return new Result(dailyDeferral(t.text()), calls);
+          daily.throttled(t.text());
+          return new Result(
+              new Outcome.Deferred(
+                  Outcome.Scope.ACCOUNT, t.text(), config.quotaRefresh(), List.of()),
+              calls);
         }
         case Attempt.Throttled t -> {
           metrics.throttled.increment();
@@ -130,6 +142,7 @@ final class UpstreamCall {
                 String.format(Locale.ROOT, "%.1f", shaper.currentRate()));
           }
           if (clock.nanos() > deadline) {
+            gate.close(AccountGate.Reason.THROTTLED, Duration.ofSeconds(1), t.text());
             return new Result(
                 new Outcome.Deferred(
                     Outcome.Scope.ACCOUNT, t.text(), Duration.ofSeconds(1), List.of()),
@@ -150,12 +163,14 @@ final class UpstreamCall {
         }
         case Attempt.Permanent p -> {
           metrics.permanentFailures.increment();
-          Outcome o =
-              p.accountWide()
-                  ? new Outcome.Deferred(
-                      Outcome.Scope.ACCOUNT, p.text(), config.accountRetry(), List.of())
-                  : new Outcome.Failed(p.text(), List.of());
-          return new Result(o, calls);
+          if (!p.accountWide()) {
+            return new Result(new Outcome.Failed(p.text(), List.of()), calls);
+          }
+          gate.close(AccountGate.Reason.ACCOUNT_PAUSED, config.accountRetry(), p.text());
+          return new Result(
+              new Outcome.Deferred(
+                  Outcome.Scope.ACCOUNT, p.text(), config.accountRetry(), List.of()),
+              calls);
         }
       }
     }
@@ -166,8 +181,20 @@ final class UpstreamCall {
     return onTheWire.get();
   }
 
-  private Outcome dailyDeferral(String text) {
-    return new Outcome.Deferred(Outcome.Scope.ACCOUNT, text, config.quotaRefresh(), List.of());
+  /**
+   * The deferral for a message that may not be sent while the gate is closed for the daily quota or
+   * a paused account, due when the gate opens; empty when calls may be made.
+   */
+  private Optional<Outcome.Deferred> shut() {
+    return gate.closure(AccountGate.Reason.DAILY_QUOTA)
+        .or(() -> gate.closure(AccountGate.Reason.ACCOUNT_PAUSED))
+        .map(
+            c ->
+                new Outcome.Deferred(
+                    Outcome.Scope.ACCOUNT,
+                    c.text(),
+                    Duration.ofMillis(Math.max(0, c.untilMillis() - clock.millis())),
+                    List.of()));
   }
 
   /** Full jitter: a uniform delay between zero and the capped exponential bound. */

@@ -7,6 +7,7 @@ import dev.sluice.core.Envelope;
 import dev.sluice.core.ManualClock;
 import dev.sluice.core.OutboundMessage;
 import dev.sluice.core.Outcome;
+import dev.sluice.core.transport.AccountGate;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.Attempt;
 import dev.sluice.core.transport.Transport;
@@ -236,6 +237,8 @@ class SesSenderEngineTest {
         sendAll(IntStream.range(0, 3).mapToObj(i -> message(i, "r" + i + "@example.net")).toList());
     assertThat(first).allMatch(o -> o instanceof Outcome.Delivered);
     assertThat(sender.dailyPaused()).isTrue();
+    assertThat(sender.gate().closure().map(AccountGate.Closure::reason))
+        .contains(AccountGate.Reason.DAILY_QUOTA);
 
     Outcome refused = sendAll(List.of(message(3, "r3@example.net"))).get(0);
     assertThat(refused).isInstanceOf(Outcome.Deferred.class);
@@ -247,6 +250,8 @@ class SesSenderEngineTest {
     clock.advance(Duration.ofNanos(clock.nextWakeNanos() - clock.nanos()));
     Await.until("the quota read again", LIMIT, () -> !sender.dailyPaused());
     assertThat(clock.nanos()).isEqualTo(Duration.ofMinutes(1).toNanos());
+    // The gate opens with the reading, not when the closure would have ended by itself.
+    assertThat(sender.gate().closure()).isEmpty();
 
     assertThat(sendAll(List.of(message(4, "r4@example.net"))).get(0))
         .isInstanceOf(Outcome.Delivered.class);
@@ -268,5 +273,58 @@ class SesSenderEngineTest {
         .allMatch(o -> ((Outcome.Deferred) o).reason().startsWith("waiting for the send rate"));
     assertThat(t.calls).hasSize(3);
     assertThat(sender.rateDeferrals()).isEqualTo(3);
+  }
+
+  @Test
+  void send_accountPausedByTheUpstream_closesTheGateAndMakesNoCallUntilItOpens() {
+    ScriptedTransport t = new ScriptedTransport(new AccountQuota(-1, -1, 0));
+    t.answer =
+        e ->
+            t.calls.size() == 1
+                ? new Attempt.Permanent("Account sending paused.", true)
+                : new Attempt.Accepted("id-" + t.calls.size());
+    start(t, SenderConfig.builder().accountRetry(Duration.ofMinutes(5)).build(), 1);
+
+    Outcome first = sendAll(List.of(message(1, "a@example.net"))).get(0);
+    Outcome second = sendAll(List.of(message(2, "b@example.net"))).get(0);
+
+    assertThat(List.of(first, second))
+        .allSatisfy(
+            o ->
+                assertThat(o)
+                    .isInstanceOfSatisfying(
+                        Outcome.Deferred.class,
+                        d -> {
+                          assertThat(d.scope()).isEqualTo(Outcome.Scope.ACCOUNT);
+                          assertThat(d.reason()).isEqualTo("Account sending paused.");
+                          assertThat(d.retryAfter()).isEqualTo(Duration.ofMinutes(5));
+                        }));
+    assertThat(t.calls).as("no call while the account is paused").hasSize(1);
+    assertThat(sender.gate().opensAt()).isEqualTo(clock.millis() + 300_000);
+
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(sendAll(List.of(message(3, "c@example.net"))).get(0))
+        .isInstanceOf(Outcome.Delivered.class);
+    assertThat(t.calls).hasSize(2);
+  }
+
+  @Test
+  void send_rateBookedTooFarAhead_closesTheGateUntilHalfTheWaitIsWorkedOff() {
+    ScriptedTransport t = new ScriptedTransport(new AccountQuota(1, -1, 0));
+    start(t, SenderConfig.builder().maxShapeWait(Duration.ofSeconds(2)).build(), 1);
+    List<CompletableFuture<Outcome>> sends = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sends.add(sender.send(message(i, "r" + i + "@example.net")));
+    }
+    Await.until("the third deferred", LIMIT, () -> sends.get(2).isDone());
+
+    // Waits of 1 and 2 s are taken; the third would wait 3 s: back when 3 - 2/2 = 2 s are left.
+    assertThat(sender.gate().closure())
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.reason()).isEqualTo(AccountGate.Reason.RATE_BOOKED_AHEAD);
+              assertThat(c.untilMillis()).isEqualTo(clock.millis() + 2_000);
+            });
+    drive(sends);
   }
 }

@@ -639,6 +639,7 @@ public final class Relay implements AutoCloseable {
               .events(all)
               .registry(registry)
               .maxInFlight(config.maxInFlight() * 4)
+              .gate(sender.gate())
               .build();
       self[0] = scheduler;
       scheduler.start();
