@@ -327,4 +327,27 @@ class SesSenderEngineTest {
             });
     drive(sends);
   }
+
+  @Test
+  void send_dailyThrottleWithoutAQuotaApi_triesAgainAfterAQuotaRefresh() {
+    // An SMTP upstream has no call that reads the quota: no reading will ever say it has room.
+    ScriptedTransport t = new ScriptedTransport(null);
+    t.answer =
+        e ->
+            t.calls.size() == 1
+                ? new Attempt.Throttled(
+                    Attempt.ThrottleKind.DAILY,
+                    "454 Throttling failure: Daily message quota exceeded.")
+                : new Attempt.Accepted("id-" + t.calls.size());
+    start(t, SenderConfig.defaults(), 1);
+
+    Outcome first = sendAll(List.of(message(1, "a@example.net"))).get(0);
+    assertThat(first).isInstanceOf(Outcome.Deferred.class);
+    assertThat(sender.dailyPaused()).isTrue();
+
+    clock.advance(SenderConfig.defaults().quotaRefresh());
+    assertThat(sender.dailyPaused()).isFalse();
+    assertThat(sendAll(List.of(message(2, "b@example.net"))).get(0))
+        .isInstanceOf(Outcome.Delivered.class);
+  }
 }
