@@ -295,7 +295,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
 
   /**
    * How many seconds of sends the shaper has promised ahead of now: calls waiting for the rate, and
-   * the debt a call larger than the bucket left. Zero when nothing waits.
+   * the debt a call larger than the token bucket left. Zero when nothing waits.
    */
   public double bookedAheadSeconds() {
     return shaper.bookedAheadSeconds();

@@ -26,8 +26,8 @@ import java.util.function.BooleanSupplier;
  * {@link AccountGate} closes ({@link AccountGate.Reason#RATE_BOOKED_AHEAD}) until the sends booked
  * ahead of it are half worked off, so the scheduler takes no more messages that would wait too.
  *
- * <p>Thread-safe: the bucket and the AIMD controller lock themselves; the ceiling's inputs are
- * volatile and combined under this object's lock.
+ * <p>Thread-safe: the token bucket and the AIMD controller lock themselves; the ceiling's inputs
+ * are volatile and combined under this object's lock.
  */
 final class Shaper {
   // The longest one sleep for tokens; a longer wait is looked at again after this.
@@ -49,7 +49,7 @@ final class Shaper {
   private volatile double share = 1.0;
   // The rate set by hand (NaN: follow the account's MaxSendRate; negative: unlimited).
   private volatile double rateOverride;
-  // False while the rate is unlimited, so unshaped sending skips the bucket's lock entirely.
+  // False while the rate is unlimited, so unshaped sending skips the token bucket's lock entirely.
   private volatile boolean shaped;
 
   /**
@@ -112,8 +112,8 @@ final class Shaper {
   private Outcome.Deferred tooLong(int n, long maxWait) {
     long wait = bucket.waitNanos(n);
     onDeferral.run();
-    // Back when the sends promised ahead of it are half worked off, so the bucket is never idle
-    // while it is away; never later than the account retry, so a rate that rises is used.
+    // Back when the sends promised ahead of it are half worked off, so the token bucket is never
+    // idle while it is away; never later than the account retry, so a rate that rises is used.
     Duration back =
         Duration.ofNanos(Math.max(0, Math.min(wait - maxWait / 2, accountRetry.toNanos())));
     String why =

@@ -152,8 +152,8 @@ class SesSenderEngineTest {
             IntStream.range(0, 10).mapToObj(i -> message(i, "r" + i + "@example.net")).toList());
 
     assertThat(outcomes).allMatch(o -> o instanceof Outcome.Delivered);
-    // The bucket holds 0.2 s of rate (2 recipients) and starts empty when MaxSendRate is first
-    // read: one call every 100 ms from the first.
+    // The token bucket holds 0.2 s of rate (2 recipients) and starts empty when MaxSendRate is
+    // first read: one call every 100 ms from the first.
     assertThat(t.callNanos.stream().sorted().toList())
         .containsExactlyElementsOf(
             LongStream.rangeClosed(1, 10).map(i -> i * 100 * MS).boxed().toList());
@@ -176,10 +176,10 @@ class SesSenderEngineTest {
 
     Outcome o = sendAll(List.of(message(1, to))).get(0);
 
-    // 50, 50 and 20 recipients; the second call names the bad address and is made again without
-    // it. A 20-token bucket at 100/s, empty at start: the first call waits for a full bucket
-    // (0.2 s), the second for the 30 the first overdrew and a full bucket again (0.5 s), its retry
-    // for the 50 charged before it (0.5 s), the third for the 49 (0.49 s).
+    // 50, 50 and 20 recipients; the second call names the bad address and is made again without it.
+    // A token bucket of 20 at 100/s, empty at start: the first call waits until it is full (0.2 s),
+    // the second for the 30 the first overdrew and until it is full again (0.5 s), its retry for
+    // the 50 charged before it (0.5 s), the third for the 49 (0.49 s).
     assertThat(t.calls).extracting(e -> e.recipients().size()).containsExactly(50, 50, 49, 20);
     assertThat(t.callNanos).containsExactly(200 * MS, 700 * MS, 1200 * MS, 1690 * MS);
     assertThat(o).isInstanceOf(Outcome.Failed.class);
@@ -265,8 +265,9 @@ class SesSenderEngineTest {
     List<Outcome> outcomes =
         sendAll(IntStream.range(0, 6).mapToObj(i -> message(i, "r" + i + "@example.net")).toList());
 
-    // An empty bucket of one token, one a second: waits of 1, 2 and 3 s are taken, 4, 5 and 6 s
-    // are not.
+    // An empty token bucket of one token, refilled at one a second: waits of 1, 2 and 3 s are
+    // taken,
+    // those of 4, 5 and 6 s are not.
     assertThat(outcomes.stream().filter(o -> o instanceof Outcome.Delivered)).hasSize(3);
     assertThat(outcomes.stream().filter(o -> o instanceof Outcome.Deferred))
         .hasSize(3)
