@@ -1,6 +1,7 @@
 package dev.sluice.app;
 
 import dev.sluice.app.log.LogFormat;
+import dev.sluice.app.relay.DeliveryLimits;
 import dev.sluice.app.relay.ListenFailure;
 import dev.sluice.app.relay.Relay;
 import dev.sluice.app.relay.RelayConfig;
@@ -239,12 +240,15 @@ final class RelayCommand implements Callable<Integer> {
     out.accept("relay: delivery: " + relay.deliveryDescription());
     if (relay.sender() != null) {
       double rate = c.maxSendRate();
+      DeliveryLimits limits = c.limits();
       out.accept(
           "relay: sending: "
-              + setting(RelayConfig.IN_FLIGHT, c.maxInFlight())
+              + setting(RelayConfig.IN_FLIGHT, limits.callsInFlight())
               + " upstream calls in flight ("
-              + relay.scheduler().maxInFlight()
-              + " messages taken at once), "
+              + limits.messagesInFlight()
+              + " messages taken at once, "
+              + limits.connections()
+              + " connections), "
               + setting(
                   RelayConfig.SEND_RATE,
                   Double.isNaN(rate) ? "account" : rate < 0 ? "unlimited" : new Rate(rate)));

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * The arrows between Sluice's parts point one way. Maven keeps modules from depending on modules
  * they do not declare; these rules keep the arrows inside the application and across it that Maven
  * cannot see: the relay builds its upstream from {@code sluice-ses}, never through the benchmark;
- * the admin server knows the relay only through its view; lower modules never reach up.
+ * the admin server knows the relay only through its view; lower modules never reach up; the
+ * delivery engine keeps time only through the injected clock.
  */
 class ArchitectureTest {
   private static JavaClasses sluice;
@@ -60,6 +61,27 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.sluice.app..")
+        .check(sluice);
+  }
+
+  @Test
+  void deliveryEngine_readsAndWaitsOnTheInjectedClockOnly() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sluice.ses..")
+        .should()
+        .callMethod(System.class, "nanoTime")
+        .orShould()
+        .callMethod(System.class, "currentTimeMillis")
+        .orShould()
+        .callMethod(Thread.class, "sleep", long.class)
+        .orShould()
+        .callMethod(Thread.class, "sleep", java.time.Duration.class)
+        .orShould()
+        .callMethod(java.util.concurrent.TimeUnit.class, "sleep", long.class)
+        .because(
+            "SesSender's parts take time from dev.sluice.core.Clock and wait with Clock.sleep, so"
+                + " the whole engine runs under a manual clock in unit tests")
         .check(sluice);
   }
 

@@ -91,7 +91,7 @@ class RelayCommandIT {
         .contains(" (--spool-buckets 16, 0 messages held)\n")
         .contains(
             "relay: sending: --max-in-flight 64 upstream calls in flight (256 messages taken at"
-                + " once), --max-send-rate account\n")
+                + " once, 64 connections), --max-send-rate account\n")
         .doesNotContain("41943040")
         .doesNotContain("octets");
 
@@ -107,7 +107,9 @@ class RelayCommandIT {
         .contains("--max-message-size 10MB, --max-recipients 20)")
         .contains("--http-max-batch 50)")
         .contains("(--spool-buckets 4, ")
-        .contains("--max-in-flight 12 upstream calls in flight (48 messages taken at once)")
+        .contains(
+            "--max-in-flight 12 upstream calls in flight (48 messages taken at once, 12"
+                + " connections)")
         .contains("--max-send-rate 200/s\n");
     assertThat(banner("hold=true", "max-send-rate=unlimited"))
         .contains("relay: delivery: held")

@@ -3,6 +3,7 @@ package dev.sluice.delivery;
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpooledMessage;
+import dev.sluice.core.transport.AccountGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -6,6 +6,7 @@ import dev.sluice.core.Outcome;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpooledMessage;
+import dev.sluice.core.transport.AccountGate;
 import dev.sluice.core.transport.MessageSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,9 +48,13 @@ import org.slf4j.LoggerFactory;
  * instead of piling up outcomes. Set {@code maxInFlight} near the sender's own concurrency times a
  * few: enough to keep it busy, not so many that messages wait inside it.
  *
- * <p><b>Account gate.</b> A deferral of scope ACCOUNT (daily quota spent, sending paused,
- * throttling outlasting the sender) stops every bucket from taking for its {@code retryAfter}; see
- * {@link AccountGate}. Such deferrals do not count as attempts (see {@link RetryPolicy}).
+ * <p><b>Account gate.</b> No bucket takes messages while the {@link AccountGate} is closed: the
+ * account cannot send now (daily quota spent, sending paused, the rate booked too far ahead,
+ * throttling outlasting the sender). A sender that keeps the gate itself hands it over ({@link
+ * Builder#gate}; {@code SesSender} does), and the gate opens as soon as the sender finds the cause
+ * gone (a quota reading with room); for any other sender the scheduler keeps a gate of its own and
+ * closes it on each deferral of scope ACCOUNT for its {@code retryAfter}. Such deferrals do not
+ * count as attempts (see {@link RetryPolicy}).
  *
  * <p><b>Stopping.</b> {@link #stop(Duration)} stops taking and waits up to the grace period for the
  * outcomes of messages in flight to be recorded. Whatever is still in flight then stays ACTIVE in
@@ -76,6 +81,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final int maxInFlight;
   private final Duration wakeInterval;
   private final Semaphore slots;
+  private final AccountGate gate;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final BucketWorker[] byBucket;
   private final List<BucketWorker> workers = new ArrayList<>();
@@ -93,7 +99,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     this.maxInFlight = b.maxInFlight;
     this.wakeInterval = b.wakeInterval;
     this.slots = new Semaphore(maxInFlight, true);
-    AccountGate gate = new AccountGate();
+    this.gate = b.gate != null ? b.gate : new AccountGate(clock);
     DeliveryMetrics metrics = new DeliveryMetrics(b.registry, inFlight::get);
     this.recorder =
         new OutcomeRecorder(
@@ -104,6 +110,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             b.random,
             metrics,
             gate,
+            b.gate == null,
             outcomeThreads,
             this::rescheduled);
     this.byBucket = new BucketWorker[spool.buckets()];
@@ -184,6 +191,11 @@ public final class DeliveryScheduler implements AutoCloseable {
     if (w != null) {
       w.wakeIfSooner(dueMillis);
     }
+  }
+
+  /** Whether the account can send now; no messages are taken while it cannot. */
+  public AccountGate gate() {
+    return gate;
   }
 
   /** Messages taken whose outcome is not recorded yet. */
@@ -322,6 +334,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private int batch = 32;
     private Duration wakeInterval = Duration.ofSeconds(1);
     private Collection<Integer> buckets;
+    private AccountGate gate;
 
     private Builder(Spool spool, MessageSender sender) {
       this.spool = Objects.requireNonNull(spool, "spool");
@@ -382,6 +395,15 @@ public final class DeliveryScheduler implements AutoCloseable {
         throw new IllegalArgumentException("wakeInterval must be positive, got " + d);
       }
       this.wakeInterval = d;
+      return this;
+    }
+
+    /**
+     * The gate the sender keeps (default: one of the scheduler's own, closed on each deferral of
+     * scope ACCOUNT); nothing is taken while it is closed.
+     */
+    public Builder gate(AccountGate g) {
+      this.gate = Objects.requireNonNull(g, "gate");
       return this;
     }
 

@@ -5,6 +5,7 @@ import dev.sluice.core.Outcome;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
+import dev.sluice.core.transport.AccountGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ final class OutcomeRecorder {
   private final RandomGenerator random;
   private final DeliveryMetrics metrics;
   private final AccountGate gate;
+  // Whether deferrals of scope ACCOUNT close the gate here: not when the sender keeps it itself.
+  private final boolean feedsGate;
   private final Executor executor;
   private final ObjLongConsumer<QueueId> rescheduled;
   private volatile boolean leaveDeferrals;
@@ -56,6 +59,7 @@ final class OutcomeRecorder {
       RandomGenerator random,
       DeliveryMetrics metrics,
       AccountGate gate,
+      boolean feedsGate,
       Executor executor,
       ObjLongConsumer<QueueId> rescheduled) {
     this.spool = spool;
@@ -65,6 +69,7 @@ final class OutcomeRecorder {
     this.random = random;
     this.metrics = metrics;
     this.gate = gate;
+    this.feedsGate = feedsGate;
     this.executor = executor;
     this.rescheduled = rescheduled;
   }
@@ -131,8 +136,8 @@ final class OutcomeRecorder {
               event(DeliveryEvent.Type.DELIVERED, e, now, all, e.attempts() + 1, List.of()));
         }
         boolean narrowed = remaining.size() < all.size();
-        if (d.scope() == Outcome.Scope.ACCOUNT) {
-          gate.closeUntil(now.plus(d.retryAfter()).toEpochMilli(), now.toEpochMilli(), d.reason());
+        if (d.scope() == Outcome.Scope.ACCOUNT && feedsGate) {
+          gate.close(AccountGate.Reason.DEFERRED, d.retryAfter(), d.reason());
         }
         RandomGenerator rnd = random != null ? random : ThreadLocalRandom.current();
         yield switch (policy.onDeferral(e, d, now, rnd)) {

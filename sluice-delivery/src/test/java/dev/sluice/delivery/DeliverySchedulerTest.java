@@ -12,6 +12,7 @@ import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.Submission;
+import dev.sluice.core.transport.AccountGate;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
 import dev.sluice.testkit.Await;
@@ -228,6 +229,50 @@ class DeliverySchedulerTest {
     assertThat(events.of(DeliveryEvent.Type.DELIVERED))
         .allSatisfy(e -> assertThat(e.time()).isEqualTo(T0.plus(Duration.ofMinutes(1))));
     assertThat(events.forId(first.value()).get(1).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void sendersGate_openedBeforeTheDeferralsRetry_othersAreTakenAtOnce() {
+    open(4);
+    AccountGate gate = new AccountGate(clock);
+    sender =
+        new ScriptedSender(
+            m -> {
+              if (sendsSoFar(m) == 1 && m.id().equals(firstId)) {
+                // As SesSender does: the sender closes its own gate, then defers.
+                gate.close(
+                    AccountGate.Reason.DAILY_QUOTA,
+                    Duration.ofMinutes(1),
+                    "Daily message quota exceeded.");
+                return new Outcome.Deferred(
+                    Outcome.Scope.ACCOUNT,
+                    "Daily message quota exceeded.",
+                    Duration.ofMinutes(1),
+                    List.of());
+              }
+              return new Outcome.Delivered(List.of("ses-" + m.id()), 1);
+            });
+    QueueId first = append("a@example.net");
+    firstId = first.value();
+    scheduler = scheduler(sender, RetryPolicy.defaults()).gate(gate).build().start();
+    Await.until("the deferral", WAIT, () -> events.count(DeliveryEvent.Type.DEFERRED) == 1);
+    // The sender's word is the only one: the scheduler closed the gate for nothing of its own.
+    assertThat(gate.closure().map(AccountGate.Closure::reason))
+        .contains(AccountGate.Reason.DAILY_QUOTA);
+    assertThat(gate.isClosed(AccountGate.Reason.DEFERRED)).isFalse();
+    assertThat(scheduler.gate()).isSameAs(gate);
+
+    // A quota reading shows room: the sender opens its gate, and the others go without waiting
+    // for the minute the deferral named.
+    for (int i = 0; i < 3; i++) {
+      append("o" + i + "@example.net");
+    }
+    gate.open(AccountGate.Reason.DAILY_QUOTA);
+    scheduler.wake();
+    Await.until("three delivered", WAIT, () -> events.count(DeliveryEvent.Type.DELIVERED) == 3);
+    assertThat(events.of(DeliveryEvent.Type.DELIVERED))
+        .allSatisfy(e -> assertThat(e.time()).isEqualTo(T0));
+    assertThat(entry(first).due()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
   }
 
   @Test

@@ -604,17 +604,21 @@ public final class Relay implements AutoCloseable {
       EventSink events,
       EventSink history) {
     Upstream upstream = Upstream.resolve(config, env, home);
+    DeliveryLimits limits = config.limits();
     SesSender sender = null;
     try {
       SenderConfig.Builder sc =
-          SenderConfig.builder().maxInFlight(config.maxInFlight()).listener(metrics::onCall);
+          SenderConfig.builder()
+              .maxInFlight(limits.callsInFlight())
+              .maxPending(limits.messagesInFlight())
+              .listener(metrics::onCall);
       if (!Double.isNaN(config.maxSendRate())) {
         sc.rateOverride(config.maxSendRate());
       }
       QuotaStamp transport =
           new QuotaStamp(
               DefaultConfigurationSet.wrap(
-                  upstream.openTransport(config.maxInFlight()), config.configurationSet()),
+                  upstream.openTransport(limits.connections()), config.configurationSet()),
               Clock.system());
       sender = SesSender.start(transport, sc.build(), Clock.system(), registry);
       metrics.deliveringTo(SenderView.of(sender, transport), upstream.description());
@@ -638,7 +642,8 @@ public final class Relay implements AutoCloseable {
               .policy(policy)
               .events(all)
               .registry(registry)
-              .maxInFlight(config.maxInFlight() * 4)
+              .maxInFlight(limits.messagesInFlight())
+              .gate(sender.gate())
               .build();
       self[0] = scheduler;
       scheduler.start();

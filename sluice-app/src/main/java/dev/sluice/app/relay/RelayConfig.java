@@ -373,7 +373,8 @@ public record RelayConfig(
       key(
           "max-in-flight",
           "64",
-          "Upstream calls in flight at most (pooled keep-alive connections are sized to it).",
+          "Upstream calls in flight at most; as many keep-alive connections are pooled, and 4 times"
+              + " as many messages are taken from the spool at once.",
           Parsers::positiveInt);
 
   /** Embedded simulator port. */
@@ -502,6 +503,11 @@ public record RelayConfig(
 
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
+
+  /** The limits delivery runs within, derived from {@link #maxInFlight}. */
+  public DeliveryLimits limits() {
+    return DeliveryLimits.forCallsInFlight(maxInFlight);
+  }
 
   private static ConfigSchema schema() {
     List<ConfigKey<?>> keys =

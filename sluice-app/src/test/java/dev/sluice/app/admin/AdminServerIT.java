@@ -503,6 +503,7 @@ class AdminServerIT {
                 "sluice_spool_oldest_age_seconds ",
                 "sluice_spool_size_bytes ",
                 "sluice_sender_in_flight ",
+                "sluice_sender_account_closed 0.0",
                 "sluice_sender_rate ",
                 "sluice_sender_rate_ceiling 100.0",
                 "sluice_relay_quota_remaining ",

@@ -14,6 +14,13 @@ class RelayConfigTest {
   private static final Path SPOOL = Path.of("unused-spool");
 
   @Test
+  void limits_maxInFlight_namesTheCallsConnectionsAndMessagesItSets() {
+    assertThat(RelayConfig.onFreePorts(SPOOL).limits()).isEqualTo(new DeliveryLimits(256, 64, 64));
+    assertThat(RelayConfig.onFreePorts(SPOOL, "max-in-flight=12").limits())
+        .isEqualTo(new DeliveryLimits(48, 12, 12));
+  }
+
+  @Test
   void from_defaults_exemptTheRelayNetworksAndStressFrom80Percent() {
     RelayConfig c = RelayConfig.onFreePorts(SPOOL);
     assertThat(c.clientLimitExceptions()).isEqualTo(c.relayNetworks()).isEqualTo(Networks.LOOPBACK);
