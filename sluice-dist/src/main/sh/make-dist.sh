@@ -57,28 +57,24 @@ find "$lib/runtime" -type f \( -name '*.so' -o -path '*/bin/*' -o -name jspawnhe
 install -m 0644 -p "$DIST_JAR" "$lib/sluice.jar"
 install -D -m 0755 "$DIST_SRC/deb/sluice" "$root/usr/bin/sluice"
 if [ "$feature" -ge 25 ]; then
-  # The training run is a relay started (fresh spool, free ports, the embedded simulator) and
-  # stopped with SIGTERM once ready: the cache then holds what a relay's start loads, which
-  # includes the whole command tree that --version builds. No outside environment leaks in.
-  step "AOT cache"
+  # The training run (dev.sluice.app.AotTraining) is a relay with a fresh spool, free ports and its
+  # embedded simulator that takes DIST_AOT_TRAINING_MESSAGES (default 2,000) over SMTP and HTTP
+  # and delivers them, then stops: the cache then holds the classes a relay's start and its hot
+  # path load, which include the whole command tree that --version builds, and the JIT profiles
+  # of that hot path (JEP 515). The packaged runtime runs it with the options the launcher gives
+  # (--enable-native-access must match), on the jar in place; no outside environment leaks in.
+  step "AOT cache (training run)"
   train="$work/train"
   mkdir -p "$train"
-  (cd "$train" && exec env -i PATH="$PATH" HOME="$train" SLUICE_JAVA_OPTS="-XX:AOTCacheOutput=$lib/sluice.aot" \
-    "$root/usr/bin/sluice" relay --spool-dir "$train/spool" --smtp-port 0 --http-port 0 --admin-port 0 \
-    >"$train/log" 2>&1) &
-  pid=$!
-  deadline=$((SECONDS + 300))
-  until grep -q '^relay: ready' "$train/log" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-      kill "$pid" 2>/dev/null || true
-      cat "$train/log" >&2
-      echo "make-dist: the training relay did not get ready" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-  kill -TERM "$pid"
-  wait "$pid" || true # 143: stopped by SIGTERM
+  if ! (cd "$train" && exec env -i PATH="$PATH" HOME="$train" "$lib/runtime/bin/java" -Xlog:disable \
+    -Xlog:all=error:stderr --enable-native-access=ALL-UNNAMED "-XX:AOTCacheOutput=$lib/sluice.aot" \
+    -cp "$lib/sluice.jar" dev.sluice.app.AotTraining ${DIST_AOT_TRAINING_MESSAGES:-} \
+    >"$train/log" 2>&1); then
+    cat "$train/log" >&2
+    echo "make-dist: the AOT training run failed" >&2
+    exit 1
+  fi
+  step "$(grep '^sluice AOT training:' "$train/log")"
   [ -f "$lib/sluice.aot" ] || { cat "$train/log" >&2; echo "make-dist: no AOT cache written" >&2; exit 1; }
 else
   step "no AOT cache: the JDK building the package is $feature; -XX:AOTCacheOutput needs 25"

@@ -22,6 +22,12 @@ public final class Main implements Runnable {
     if (printVersion(args, System.out)) {
       System.exit(0);
     }
+    useOwnLogging();
+    System.exit(run(args));
+  }
+
+  /** Chooses the program's own logging (unless a system property chose another) before any log. */
+  static void useOwnLogging() {
     if (System.getProperty("slf4j.provider") == null) {
       System.setProperty("slf4j.provider", FormattingLoggerProvider.class.getName());
       // SLF4J says at INFO which provider it was told to load; that line is not the program's.
@@ -29,7 +35,6 @@ public final class Main implements Runnable {
         System.setProperty("slf4j.internal.verbosity", "WARN");
       }
     }
-    System.exit(run(args));
   }
 
   /**

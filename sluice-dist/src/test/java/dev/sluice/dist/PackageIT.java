@@ -242,6 +242,41 @@ class PackageIT {
   }
 
   @Test
+  void aotCache_holdsTheClassesAndProfilesOfDeliveringMailNotOnlyOfAStart() throws Exception {
+    // The training run delivers mail: the SDK's SendEmail marshaller loads only when a message is
+    // sent, so a cache trained on a start and a stop (the package's before) lacks it, and it has
+    // no JIT training data (JEP 515) of the delivery path either.
+    org.junit.jupiter.api.Assumptions.assumeTrue(runtimeFeature() >= 25, "no cache before 25");
+    Path listing = tmp.resolve("aot-listing.txt"); // 100+ MB: read line by line
+    ProcessBuilder pb =
+        new ProcessBuilder(root.resolve("usr/bin/sluice").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(listing.toFile());
+    pb.environment().put("SLUICE_JAVA_OPTS", "-XX:AOTMode=on -XX:+PrintSharedArchiveAndExit");
+    Process p = pb.start();
+    assertThat(p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    boolean marshaller = false;
+    boolean trainingData = false;
+    boolean deliverProfiled = false;
+    try (BufferedReader in = Files.newBufferedReader(listing, StandardCharsets.UTF_8)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        marshaller |=
+            line.contains(
+                " software.amazon.awssdk.services.sesv2.transform.SendEmailRequestMarshaller ");
+        trainingData |= line.equals("Archived TrainingData Dictionary");
+        deliverProfiled |=
+            trainingData && line.contains("dev/sluice/ses/RecipientSplit[A].deliver(");
+      }
+    }
+    assertThat(marshaller).as("SendEmailRequestMarshaller among the classes").isTrue();
+    assertThat(trainingData).as("the cache's training data").isTrue();
+    assertThat(deliverProfiled)
+        .as("RecipientSplit.deliver (a message's calls) in the training data")
+        .isTrue();
+  }
+
+  @Test
   void checkConfig_packagedConfigIsValidAndABrokenCopyIsNot() throws Exception {
     Path sluice = root.resolve("usr/bin/sluice");
     Result ok = run(List.of(sluice.toString(), "check-config", conf().toString()), Map.of());
