@@ -13,6 +13,7 @@ BASELINES = {
     "SigV4Bench": "sha256Body",
     "V2JsonBench": "requestStreaming",
     "EventJsonBench": "eventJackson",
+    "AdmissionBench": "stats",
 }
 
 

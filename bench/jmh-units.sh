@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the hot units (sluice-jmh): the SMTP line reader, spool append, the Received
-# trace field, SigV4 and JSON, each beside a baseline measured in the same run. Prints a table
-# with the load average before and after. Reports; asserts nothing. See bench/README.md.
+# trace field, SigV4, JSON and the admission check, each beside a baseline measured in the same
+# run. Prints a table with the load average before and after. Reports; asserts nothing.
+# See bench/README.md.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,6 +25,8 @@ Runs the JMH benchmarks in sluice-jmh and prints one table of them:
   V2JsonBench       the simulator's v2 SendEmail request (Jackson tree) and answer,
                     beside Jackson streaming
   EventJsonBench    the relay's delivery event JSON, beside Jackson's generator
+  AdmissionBench    the door's admission check at MAIL FROM and the spool reading it
+                    makes (intakeStats), beside RocksSpool.stats()
 
   --quick     one fork, 1 warm-up and 2 measured iterations of 1 s (a look, not a result)
   -h, --help  this text
