@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SMTP acceptance with a durable spool: Sluice's relay side by side with a
-# private Postfix instance (Debian package), both driven by Postfix's own load
-# generator smtp-source with the same flags, in the same run.
+# private Postfix instance (Debian package) and with the no-disk ceiling
+# (Postfix's smtp-sink, which answers and discards), all driven by Postfix's own
+# load generator smtp-source with the same flags, in the same run.
 # Reports; asserts nothing. See bench/README.md.
 #
 # Options are environment variables:
@@ -11,6 +12,8 @@
 #   POSTFIX_MESSAGES=5000
 #                       messages per measured run against Postfix (about 5-10 s
 #                       at its rate on a 2-core machine)
+#   SINK_MESSAGES=100000
+#                       messages per measured run against smtp-sink (about 5 s)
 #   MSG_SIZE=2048       payload bytes per message (smtp-source -l)
 #   WARMUP=2000         untimed messages sent to Postfix right before each measured
 #                       run, same flags; they stay in the queue and are counted by
@@ -22,8 +25,14 @@
 #                       ~5.0k msg/s over consecutive 5,000-message batches at 20
 #                       sessions)
 #   KEEP=0              1 = keep the work directory (configs, logs, queues) at exit
-#   SIDES="postfix sluice"
-#                       which servers to run
+#   SIDES="postfix sluice sink"
+#                       which servers to run; sink is the ceiling: smtp-sink
+#                       (-u nobody 127.0.0.1:<port> 1000) accepts every message
+#                       and keeps nothing, so its rate is what smtp-source, the
+#                       loopback and an SMTP dialogue allow on this machine with
+#                       no disk and no spool. Sluice's rate is reported as a
+#                       share of it (target >= 60 %) and as a multiple of
+#                       Postfix's (target >= 10x).
 #   SLUICE_CMD          command that starts the Sluice side; {port} and {dir} are
 #                       replaced by a free port on 127.0.0.1 and an empty spool
 #                       directory (default below). Any SMTP server works for
@@ -135,11 +144,12 @@ SESSIONS="${SESSIONS:-20 100}"
 RUNS="${RUNS:-3}"
 MESSAGES="${MESSAGES:-40000}"
 POSTFIX_MESSAGES="${POSTFIX_MESSAGES:-5000}"
+SINK_MESSAGES="${SINK_MESSAGES:-100000}"
 MSG_SIZE="${MSG_SIZE:-2048}"
 WARMUP="${WARMUP:-2000}"
 SLUICE_WARMUP="${SLUICE_WARMUP:-30000}"
 KEEP="${KEEP:-0}"
-SIDES="${SIDES:-postfix sluice}"
+SIDES="${SIDES:-postfix sluice sink}"
 SLUICE_CMD_DEFAULT='./sluice relay --hold --http-port off --smtp-port {port} --spool-dir {dir}'
 SLUICE_CMD="${SLUICE_CMD:-$SLUICE_CMD_DEFAULT}"
 SLUICE_COUNT_CMD="${SLUICE_COUNT_CMD:-}"
@@ -149,7 +159,8 @@ OUT_DIR="${OUT_DIR:-$BENCH_DIR/out}"
 SENDER="sender@example.com"
 RECIPIENT="rcpt@example.net"
 MIN_SECONDS=5
-TARGET_RATIO=5
+TARGET_RATIO=10
+TARGET_SHARE=60
 
 usage() {
   sed -n '2,/^# ------.* load$/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
@@ -166,12 +177,12 @@ read -ra SIDE_LIST <<< "$SIDES"
 (( ${#SESSION_LIST[@]} > 0 )) || die "SESSIONS is empty"
 (( ${#SIDE_LIST[@]} > 0 )) || die "SIDES is empty"
 for s in "${SESSION_LIST[@]}"; do is_uint "$s" && (( s >= 1 )) || die "bad SESSIONS value: $s"; done
-for s in "${SIDE_LIST[@]}"; do [[ "$s" == postfix || "$s" == sluice ]] || die "bad SIDES value: $s (postfix, sluice)"; done
-for v in RUNS MESSAGES POSTFIX_MESSAGES MSG_SIZE WARMUP SLUICE_WARMUP START_TIMEOUT; do
+for s in "${SIDE_LIST[@]}"; do [[ "$s" == postfix || "$s" == sluice || "$s" == sink ]] || die "bad SIDES value: $s (postfix, sluice, sink)"; done
+for v in RUNS MESSAGES POSTFIX_MESSAGES SINK_MESSAGES MSG_SIZE WARMUP SLUICE_WARMUP START_TIMEOUT; do
   is_uint "${!v}" || die "bad $v: ${!v}"
 done
 (( RUNS >= 1 )) || die "RUNS must be at least 1"
-(( MESSAGES >= 1 && POSTFIX_MESSAGES >= 1 )) || die "MESSAGES and POSTFIX_MESSAGES must be at least 1"
+(( MESSAGES >= 1 && POSTFIX_MESSAGES >= 1 && SINK_MESSAGES >= 1 )) || die "MESSAGES, POSTFIX_MESSAGES and SINK_MESSAGES must be at least 1"
 [[ "$KEEP" == 0 || "$KEEP" == 1 ]] || die "KEEP must be 0 or 1"
 want_side() { [[ " ${SIDE_LIST[*]} " == *" $1 "* ]]; }
 MAX_SESSIONS=0
@@ -196,6 +207,7 @@ cleanup() {
     kill -TERM -- "-$SRC_PID" 2>/dev/null || kill -TERM "$SRC_PID" 2>/dev/null || true
   fi
   relay_stop 10
+  stop_sink
   pf_stop
   if (( KEEP )); then
     echo "ingress-vs-postfix: work directory kept: $WORK_DIR" >&2
@@ -222,6 +234,28 @@ smtpd_recipient_restrictions = check_client_access static:HOLD, permit_mynetwork
   pf_start
   PF_SETTINGS=$(pf_settings)
   PF_MASTER_SMTPD=$("$POSTCONF" -c "$PF_ETC" -M "127.0.0.1:$PF_PORT/inet")
+}
+
+# ---------------------------------------------------------------- the ceiling
+# smtp-sink in its own session: answers every command and discards each
+# message. The backlog (1000) is above any session count used here.
+SINK_PG=""
+SINK_PORT=""
+start_sink() {
+  SINK_PORT=$(free_port)
+  local sink
+  sink=$(find_tool smtp-sink)
+  setsid "$sink" -u nobody "127.0.0.1:$SINK_PORT" 1000 > "$WORK_DIR/logs/smtp-sink.log" 2>&1 < /dev/null &
+  SINK_PG=$!
+  for _ in $(seq 1 50); do
+    [[ "$(smtp_banner "$SINK_PORT")" == 220* ]] && { log "smtp-sink answers on 127.0.0.1:$SINK_PORT"; return 0; }
+    sleep 0.1
+  done
+  die "smtp-sink did not greet on 127.0.0.1:$SINK_PORT"
+}
+stop_sink() {
+  [[ -n "${SINK_PG:-}" ]] && stop_group "$SINK_PG" 5
+  SINK_PG=""
 }
 
 # ---------------------------------------------------------------- Sluice side
@@ -291,6 +325,7 @@ measure() {
   local out="$WORK_DIR/logs/source-$tag.out" statf="$WORK_DIR/logs/source-$tag.stat"
   local rc=0 warm="$WARMUP"
   [[ "$server" == sluice ]] && warm="$SLUICE_WARMUP"
+  [[ "$server" == sink ]] && warm=0
   if (( warm > 0 )); then
     smtp_source "$port" "$sessions" "$warm" "$WORK_DIR/logs/source-$tag-warmup.out" /dev/null || rc=$?
     (( rc == 0 )) || { cat "$WORK_DIR/logs/source-$tag-warmup.out" >&2; die "smtp-source warm-up failed (exit $rc) against $server with $sessions sessions"; }
@@ -314,7 +349,7 @@ measure() {
   local expected=$(( warm + count )) counted="" verified
   if [[ "$server" == postfix ]]; then
     counted=$(pf_queue_count hold)
-  else
+  elif [[ "$server" == sluice ]]; then
     counted=$(sluice_spool_count)
   fi
   if [[ -z "$counted" ]]; then
@@ -340,7 +375,10 @@ measure() {
   local rate; rate=$(cut -f7 <<< "$row")
   log "  run $rep $server s=$sessions: $count msgs in $(cut -f6 <<< "$row" | xargs printf '%.2f')s = $rate msg/s; queued $( [[ -n "$counted" ]] && echo "$counted/$expected" || echo "n/a (smtp-source exit 0)" ); server_cpu=$(cut -f8 <<< "$row")s client_cpu=$(cut -f9 <<< "$row")s machine_busy=$(cut -f10 <<< "$row")% load1=$load1"
   if awk -v w="$(cut -f6 <<< "$row")" -v m="$MIN_SECONDS" 'BEGIN { exit !(w < m) }'; then
-    log "  WARNING: the run took under ${MIN_SECONDS}s; raise $( [[ "$server" == postfix ]] && echo POSTFIX_MESSAGES || echo MESSAGES ) for a steadier rate"
+    local knob=MESSAGES
+    [[ "$server" == postfix ]] && knob=POSTFIX_MESSAGES
+    [[ "$server" == sink ]] && knob=SINK_MESSAGES
+    log "  WARNING: the run took under ${MIN_SECONDS}s; raise $knob for a steadier rate"
   fi
 }
 
@@ -363,26 +401,33 @@ run_sluice() {
   stop_sluice
 }
 
+run_sink() {
+  measure sink "$SINK_PORT" "$SINK_PG" "$1" "$SINK_MESSAGES" "$2"
+}
+
 # ---------------------------------------------------------------- main
 cd "$REPO_DIR"
 PF_PG=""; PF_SETTINGS=""; PF_MASTER_SMTPD=""
 want_side postfix && setup_postfix
+want_side sink && start_sink
 if want_side sluice && [[ "$SLUICE_CMD" == "$SLUICE_CMD_DEFAULT" ]]; then
   # Build once now; the runs use that jar even if sources change meanwhile.
   ./sluice --version > /dev/null || die "./sluice could not be built"
   export SLUICE_NO_BUILD=1
 fi
-log "smtp-source $SOURCE_FLAGS; sessions: ${SESSION_LIST[*]}; $RUNS runs; warm-up Postfix $WARMUP, Sluice $SLUICE_WARMUP; Postfix $POSTFIX_MESSAGES msgs/run, Sluice $MESSAGES msgs/run; work dir $WORK_DIR ($FS_TYPE); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "smtp-source $SOURCE_FLAGS; sessions: ${SESSION_LIST[*]}; $RUNS runs; warm-up Postfix $WARMUP, Sluice $SLUICE_WARMUP; Postfix $POSTFIX_MESSAGES msgs/run, Sluice $MESSAGES msgs/run, smtp-sink $SINK_MESSAGES msgs/run; work dir $WORK_DIR ($FS_TYPE); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# Servers alternate inside each repetition (postfix 20, sluice 20, postfix 100,
-# sluice 100, then again), so a slow phase of a shared machine hits both.
+# Servers alternate inside each repetition (postfix 20, sluice 20, sink 20,
+# postfix 100, ..., then again), so a slow phase of a shared machine hits all.
 for rep in $(seq 1 "$RUNS"); do
   for s in "${SESSION_LIST[@]}"; do
     want_side postfix && run_postfix "$s" "$rep"
     want_side sluice && run_sluice "$s" "$rep"
+    want_side sink && run_sink "$s" "$rep"
   done
 done
 pf_stop
+stop_sink
 
 # ---------------------------------------------------------------- report
 JSON="$OUT_DIR/ingress-vs-postfix-$STAMP.json"
@@ -393,7 +438,7 @@ awk -F'\t' -v json="$JSON" -v stamp="$STAMP" -v rev="$GIT_REV" -v ncores="$NCORE
     -v pfv="$POSTFIX_VERSION" -v src="$SMTP_SOURCE" -v flags="$SOURCE_FLAGS" -v runs="$RUNS" \
     -v warm="$WARMUP" -v swarm="$SLUICE_WARMUP" -v size="$MSG_SIZE" -v slcmd="$SLUICE_CMD" -v sldef="$SLUICE_DEFAULT" \
     -v countcmd="$SLUICE_COUNT_CMD" -v pfset="$PF_SETTINGS" -v pfsmtpd="$PF_MASTER_SMTPD" \
-    -v fstype="$FS_TYPE" -v target="$TARGET_RATIO" -v sessions="$SESSIONS" \
+    -v fstype="$FS_TYPE" -v target="$TARGET_RATIO" -v tshare="$TARGET_SHARE" -v sessions="$SESSIONS" \
     -v loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" '
 function median(list,   n, a, i, j, t) {
   n = split(list, a, " ")
@@ -419,20 +464,24 @@ function jlist(s) { sub(/^ /, "", s); gsub(/ /, ", ", s); return "[" s "]" }
 END {
   ns = split(sessions, sl, " ")
   printf "\nSMTP acceptance, %d-byte payload, smtp-source -d, medians of %d runs (msg/s)\n\n", size, runs
-  fmt = "%8s %14s %14s %9s %9s %13s %13s\n"
-  printf fmt, "sessions", "postfix msg/s", "sluice msg/s", "ratio", ">=" target "x", "pf CPU ms/msg", "sl CPU ms/msg"
+  fmt = "%8s %13s %13s %13s %8s %8s %9s %8s %13s %13s\n"
+  printf fmt, "sessions", "postfix msg/s", "sluice msg/s", "ceiling msg/s", "ratio", ">=" target "x", "of ceil.", ">=" tshare "%", "pf CPU ms/msg", "sl CPU ms/msg"
   for (i = 1; i <= ns; i++) {
-    s = sl[i]; pk = "postfix" SUBSEP s; sk = "sluice" SUBSEP s
+    s = sl[i]; pk = "postfix" SUBSEP s; sk = "sluice" SUBSEP s; ck = "sink" SUBSEP s
     pm = (pk in rate) ? median(rate[pk]) : 0; sm = (sk in rate) ? median(rate[sk]) : 0
+    cm = (ck in rate) ? median(rate[ck]) : 0
     r = (pm > 0 && sm > 0) ? sm / pm : 0
-    med_p[s] = pm; med_s[s] = sm; ratio[s] = r
+    sh = (cm > 0 && sm > 0) ? 100 * sm / cm : 0
+    med_p[s] = pm; med_s[s] = sm; med_c[s] = cm; ratio[s] = r; share[s] = sh
     printf fmt, s, (pm > 0 ? sprintf("%.0f", pm) : "-"), (sm > 0 ? sprintf("%.0f", sm) : "-"), \
+      (cm > 0 ? sprintf("%.0f", cm) : "-"), \
       (r > 0 ? sprintf("%.2fx", r) : "-"), (r > 0 ? (r >= target ? "met" : "NOT met") : "-"), \
+      (sh > 0 ? sprintf("%.0f%%", sh) : "-"), (sh > 0 ? (sh >= tshare ? "met" : "NOT met") : "-"), \
       ((pk in rate) ? sprintf("%.3f", median(cpu_ms[pk])) : "-"), ((sk in rate) ? sprintf("%.3f", median(cpu_ms[sk])) : "-")
   }
-  printf "\nmsg/s of each run, and CPU share of the 2 sides and of everything else (medians):\n"
-  for (i = 1; i <= ns; i++) for (v = 1; v <= 2; v++) {
-    sv = (v == 1 ? "postfix" : "sluice"); k = sv SUBSEP sl[i]
+  printf "\nmsg/s of each run, and CPU share of the server, of smtp-source and of everything else (medians):\n"
+  for (i = 1; i <= ns; i++) for (v = 1; v <= 3; v++) {
+    sv = (v == 1 ? "postfix" : v == 2 ? "sluice" : "sink"); k = sv SUBSEP sl[i]
     if (!(k in rate)) continue
     printf "  %-8s s=%-4s %-28s server %3.0f%%  smtp-source %3.0f%%  other %3.0f%%\n", sv, sl[i], rate[k], \
       median(srv_pct[k]), median(cli_pct[k]), median(oth_pct[k])
@@ -448,12 +497,15 @@ END {
   n = split(pfset, ps, "\n")
   for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? ", " : ""), jstr(ps[i]) > json
   printf "]},\n  \"sluice\": {\"command\": %s, \"default_command\": %s, \"count_command\": %s},\n", jstr(slcmd), (sldef ? "true" : "false"), jstr(countcmd) > json
-  printf "  \"target_ratio\": %d,\n  \"summary\": [\n", target > json
+  printf "  \"target_ratio\": %d,\n  \"target_share_of_ceiling_pct\": %d,\n  \"summary\": [\n", target, tshare > json
   for (i = 1; i <= ns; i++) {
     s = sl[i]; pk = "postfix" SUBSEP s; sk = "sluice" SUBSEP s
     printf "    {\"sessions\": %d, \"postfix_rate_median\": %s, \"sluice_rate_median\": %s, \"ratio\": %s, \"met\": %s, ", s, \
       (med_p[s] > 0 ? sprintf("%.1f", med_p[s]) : "null"), (med_s[s] > 0 ? sprintf("%.1f", med_s[s]) : "null"), \
       (ratio[s] > 0 ? sprintf("%.3f", ratio[s]) : "null"), (ratio[s] > 0 ? (ratio[s] >= target ? "true" : "false") : "null") > json
+    printf "\"ceiling_rate_median\": %s, \"share_of_ceiling_pct\": %s, \"ceiling_rates\": %s, ", \
+      (med_c[s] > 0 ? sprintf("%.1f", med_c[s]) : "null"), (share[s] > 0 ? sprintf("%.1f", share[s]) : "null"), \
+      ((("sink" SUBSEP s) in rate) ? jlist(rate["sink" SUBSEP s]) : "[]") > json
     printf "\"postfix_rates\": %s, \"sluice_rates\": %s, \"postfix_cpu_ms_per_msg_median\": %s, \"sluice_cpu_ms_per_msg_median\": %s}%s\n", \
       ((pk in rate) ? jlist(rate[pk]) : "[]"), ((sk in rate) ? jlist(rate[sk]) : "[]"), \
       ((pk in rate) ? sprintf("%.4f", median(cpu_ms[pk])) : "null"), ((sk in rate) ? sprintf("%.4f", median(cpu_ms[sk])) : "null"), (i < ns ? "," : "") > json

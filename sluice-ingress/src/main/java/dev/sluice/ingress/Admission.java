@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * spool itself refuses writes because its disk is full, so the relay never accepts what it might
  * not be able to keep. Clients retry later; nothing is dropped.
  *
- * <p>By default each check reads the spool's live counters (cheap for the embedded spool). A spool
- * whose counters are expensive to read (Kafka: group lag, a scan of the failed topic) is read at
- * most once per {@code statsMaxAge} instead, in the background: checks use the last reading and
- * never wait for a new one; until the first reading arrives, mail is taken. The spool's own refusal
+ * <p>By default each check reads the spool's live counters ({@link Spool#intakeStats()}: for the
+ * embedded spool, counters in memory and the free space, no read of its storage). A spool whose
+ * counters are expensive to read (Kafka: group lag, a scan of the failed topic) is read at most
+ * once per {@code statsMaxAge} instead, in the background: checks use the last reading and never
+ * wait for a new one; until the first reading arrives, mail is taken. The spool's own refusal
  * ({@link Spool#refusal()}) is always read live.
  *
  * <h2>The intake state</h2>
@@ -119,7 +120,7 @@ public final class Admission {
    */
   public String refusal(long incomingBytes) {
     Optional<SpoolRefusal> r = spool.refusal();
-    SpoolStats s = r.isPresent() ? null : maxAgeNanos == 0 ? spool.stats() : recent();
+    SpoolStats s = r.isPresent() ? null : maxAgeNanos == 0 ? spool.intakeStats() : recent();
     Kind kind = enter(r, s);
     switch (kind) {
       case DISK_FULL, BELOW_FLOOR -> {
@@ -151,7 +152,7 @@ public final class Admission {
    */
   public Intake intake() {
     Optional<SpoolRefusal> r = spool.refusal();
-    SpoolStats s = r.isPresent() ? null : maxAgeNanos == 0 ? spool.stats() : recent();
+    SpoolStats s = r.isPresent() ? null : maxAgeNanos == 0 ? spool.intakeStats() : recent();
     Kind kind = enter(r, s);
     State st = state;
     if (kind == Kind.ACCEPTING || st.kind() != kind) {

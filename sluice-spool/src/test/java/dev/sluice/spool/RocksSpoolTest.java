@@ -138,6 +138,32 @@ class RocksSpoolTest {
   }
 
   @Test
+  void intakeStats_messagesInEveryState_countsAndFreeSpaceAsStatsWithoutOldest() {
+    open(2);
+    append(spool, submission("queued"));
+    QueueId deferred = append(spool, submission("deferred"));
+    QueueId failed = append(spool, submission("failed"));
+    QueueId completed = append(spool, submission("completed"));
+    join(spool.reschedule(deferred, T0.plusSeconds(60), 2, "451 try later"));
+    join(spool.fail(failed, "550 no such user", T0.plusSeconds(1)));
+    join(spool.complete(completed));
+
+    SpoolStats full = spool.stats();
+    SpoolStats intake = spool.intakeStats();
+
+    assertThat(full.oldestReceived()).isPresent();
+    assertThat(intake.oldestReceived()).isEmpty();
+    assertThat(intake.counts()).isEqualTo(full.counts());
+    assertThat(intake.total()).isEqualTo(3);
+    assertThat(intake.bytes()).isEqualTo(full.bytes()).isPositive();
+    assertThat(intake.freeBytes()).isPositive();
+    spool.close();
+    assertThatThrownBy(spool::intakeStats)
+        .isInstanceOf(SpoolException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
   void takeDue_takesEarliestDueFirstUpToTheLimit_andMarksThemActive() {
     open(1);
     QueueId late = append(spool, submission("r@example.net", "late", T0.plusSeconds(30)));

@@ -143,6 +143,15 @@ public interface Spool extends AutoCloseable {
   SpoolStats stats();
 
   /**
+   * What the doors' admission check reads for every message: {@link #stats()} without the oldest
+   * message ({@link SpoolStats#oldestReceived()} is empty), which a spool may have to read its
+   * storage to find. The default is {@link #stats()} itself.
+   */
+  default SpoolStats intakeStats() {
+    return stats();
+  }
+
+  /**
    * Why the spool refuses writes now, or empty while it takes them; cheap enough to call for every
    * message. A spool whose storage reports no such state (the default) always answers empty.
    */
