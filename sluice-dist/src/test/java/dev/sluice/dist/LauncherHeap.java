@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  */
 final class LauncherHeap {
   /** The relay's heap bound the launchers set by default. */
-  static final long RELAY_DEFAULT = 192L << 20;
+  static final long RELAY_DEFAULT = 512L << 20;
+
+  /** The relay's initial heap the launchers set by default. */
+  static final long RELAY_INITIAL = 64L << 20;
 
   private LauncherHeap() {}
 
@@ -50,6 +53,11 @@ final class LauncherHeap {
     /** MaxHeapSize in bytes. */
     long maxHeap() {
       return Long.parseLong(value("MaxHeapSize"));
+    }
+
+    /** InitialHeapSize in bytes. */
+    long initialHeap() {
+      return Long.parseLong(value("InitialHeapSize"));
     }
 
     /** Whether the boolean flag {@code name} is on. */

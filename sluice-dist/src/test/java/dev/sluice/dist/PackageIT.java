@@ -221,9 +221,12 @@ class PackageIT {
     Path java = root.resolve("usr/lib/sluice/runtime/bin/java");
     LauncherHeap.Flags relay = LauncherHeap.of(sluice, "relay", "", Map.of());
     assertThat(relay.maxHeap()).isEqualTo(LauncherHeap.RELAY_DEFAULT);
+    assertThat(relay.initialHeap()).isEqualTo(LauncherHeap.RELAY_INITIAL);
     assertThat(relay.on("UseSerialGC")).isTrue();
     assertThat(LauncherHeap.of(sluice, "relay", "-Xmx300m", Map.of()).maxHeap())
         .isEqualTo(300L << 20);
+    assertThat(LauncherHeap.of(sluice, "relay", "-Xms1g", Map.of()).maxHeap())
+        .isEqualTo(LauncherHeap.jvm(java, "-Xms1g").maxHeap());
     assertThat(LauncherHeap.of(sluice, "relay", "-XX:MaxRAMPercentage=25", Map.of()).maxHeap())
         .isEqualTo(LauncherHeap.jvm(java, "-XX:MaxRAMPercentage=25").maxHeap());
     LauncherHeap.Flags g1 = LauncherHeap.of(sluice, "relay", "-XX:+UseG1GC", Map.of());
