@@ -167,6 +167,10 @@ class SmtpServerStopIT {
     start();
     try (SmtpConversation s = session()) {
       Thread stopper = stopInBackground(GRACE);
+      // The 421 goes out after the listener closes: send only once it is there, unread, as a
+      // client does whose command crosses the server's 421 (sent earlier, the command is simply
+      // answered).
+      Await.until("the server's 421 to arrive", Duration.ofSeconds(10), s::inputWaiting);
       s.send("MAIL FROM:<a@b.example>");
       s.expect("421 4.3.2");
       assertThat(s.line()).isNull();

@@ -89,6 +89,11 @@ public final class SmtpConversation implements AutoCloseable {
     return this;
   }
 
+  /** Whether the server has sent something not read yet (readable without blocking). */
+  public boolean inputWaiting() throws IOException {
+    return in.available() > 0;
+  }
+
   /** Reads one whole reply, its lines joined by {@code '\n'}; fails at end of stream. */
   public String reply() throws IOException {
     StringBuilder all = new StringBuilder();

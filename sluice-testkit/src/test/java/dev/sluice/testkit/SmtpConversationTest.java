@@ -130,4 +130,18 @@ class SmtpConversationTest {
     }
     assertThat(received).containsExactly("EHLO a", "QUIT");
   }
+
+  @Test
+  void inputWaiting_trueOnlyWhileAReplyIsUnread() throws Exception {
+    try (SmtpConversation c = SmtpConversation.connect(listener.getLocalPort())) {
+      Await.until("the greeting to arrive", Duration.ofSeconds(10), c::inputWaiting);
+      c.expect("220");
+      assertThat(c.inputWaiting()).isFalse();
+      c.send("SILENT");
+      c.send("NOOP");
+      Await.until("the answer to arrive", Duration.ofSeconds(10), c::inputWaiting);
+      c.expect("500");
+      assertThat(c.inputWaiting()).isFalse();
+    }
+  }
 }
