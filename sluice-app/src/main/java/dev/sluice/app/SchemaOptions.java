@@ -53,11 +53,13 @@ record SchemaOptions(
                       .type(List.class)
                       .auxiliaryTypes(String.class))
               .paramLabel(label(k))
+              // picocli formats descriptions (String.format): a literal % is written %%.
               .description(
-                  k.doc()
-                      + " Default: "
-                      + (k.defaultText().isEmpty() ? "(none)" : k.defaultText())
-                      + ".");
+                  (k.doc()
+                          + " Default: "
+                          + (k.defaultText().isEmpty() ? "(none)" : k.defaultText())
+                          + ".")
+                      .replace("%", "%%"));
       if (bool) {
         b.arity("0..1").fallbackValue("true");
       }

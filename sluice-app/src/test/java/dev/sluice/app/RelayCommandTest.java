@@ -135,6 +135,23 @@ class RelayCommandTest {
   }
 
   @Test
+  void help_everyOptionsDescription_rendersWithoutAPicocliWarning() {
+    // picocli renders each description with String.format; one it cannot format (e.g. "80%" in a
+    // key's doc) is printed raw after a "[picocli WARN] Could not format" line on stderr.
+    PrintStream before = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Run help;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      help = run(Map.of(), "--help");
+    } finally {
+      System.setErr(before);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    assertThat(help.out().replaceAll("\\s+", " ")).contains("e.g. 80% or 0.8. Default: 80%.");
+  }
+
+  @Test
   void readme_namesEveryModuleOfTheBuild() throws Exception {
     String pom = Files.readString(Path.of("..", "pom.xml"));
     String readme = Files.readString(Path.of("..", "README.md"));
