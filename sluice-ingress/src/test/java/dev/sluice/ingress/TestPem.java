@@ -1,5 +1,6 @@
 package dev.sluice.ingress;
 
+import dev.sluice.testkit.SelfSigned;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A throwaway PEM certificate and key for localhost, made once per test run with {@code openssl},
+ * A throwaway PEM certificate and key for localhost, made once per test run ({@link SelfSigned}),
  * loaded the way the relay loads its own ({@link PemTls}), and a client context that trusts it.
  */
 final class TestPem {
@@ -23,32 +24,7 @@ final class TestPem {
   private TestPem(Path dir) throws Exception {
     certificate = dir.resolve("cert.pem");
     key = dir.resolve("key.pem");
-    Process p =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-nodes",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-keyout",
-                key.toString(),
-                "-out",
-                certificate.toString(),
-                "-subj",
-                "/CN=localhost",
-                "-days",
-                "2",
-                "-addext",
-                "subjectAltName=DNS:localhost,IP:127.0.0.1")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("openssl failed: " + out);
-    }
+    SelfSigned.certificate(certificate, key, "localhost");
     server = PemTls.serverContext(certificate, key);
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);

@@ -10,7 +10,8 @@ public final class SelfSigned {
 
   /**
    * Writes (or renews in place) a certificate for {@code commonName} to {@code certificate} and its
-   * unencrypted PKCS#8 key to {@code key}, valid for two days.
+   * unencrypted PKCS#8 key to {@code key}, valid for two days and for the names localhost and
+   * 127.0.0.1.
    *
    * @throws AssertionError when openssl fails, with what it printed
    */
@@ -33,7 +34,9 @@ public final class SelfSigned {
                 "-subj",
                 "/CN=" + commonName,
                 "-days",
-                "2")
+                "2",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1")
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
