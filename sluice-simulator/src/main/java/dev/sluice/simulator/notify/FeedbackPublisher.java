@@ -29,14 +29,16 @@ import org.slf4j.LoggerFactory;
  * topic) and the configuration set's events (every type in the {@code eventType} form, to each
  * enabled SNS destination that matches it), and notes each one in the message's trail.
  *
- * <p>Design: the send path only queues a small {@link Feedback}; the JSON is written on the
- * publisher's thread, only for the topics that will receive it, and only once a subscription has
- * room for it: when SNS is dropping (its queues full), an event costs a count, not its JSON.
- * Feedback waits in one bounded FIFO — the delay is the same for all, so the head is always the
- * next one due — served by one virtual thread that hands each message to {@link SnsTopics}, which
- * queues its deliveries in turn. When the queue is full, {@link #submit} drops the feedback at once
- * and counts it: feedback is best-effort and must never slow down or buffer without bound in front
- * of the send path.
+ * <p>Design: the send path only queues a small {@link Feedback}; the JSON is written only for the
+ * topics that will receive it, only once a subscription has room for it (when SNS is dropping, its
+ * queues full, an event costs a count, not its JSON), and only when SNS first delivers it (a queue
+ * waiting for a slow subscriber holds the Feedback, not the JSON). Feedback is immutable, and
+ * whatever the JSON says (times, feedback ids) is fixed when the event is published. Feedback waits
+ * in one bounded FIFO — the delay is the same for all, so the head is always the next one due —
+ * served by one virtual thread that hands each message to {@link SnsTopics}, which queues its
+ * deliveries in turn. When the queue is full, {@link #submit} drops the feedback at once and counts
+ * it: feedback is best-effort and must never slow down or buffer without bound in front of the send
+ * path.
  *
  * <p>Memory bound: {@code capacity} queued feedback objects. Thread-safe.
  */
@@ -369,11 +371,11 @@ public final class FeedbackPublisher implements AutoCloseable {
   }
 
   /**
-   * A message written at most once, on first use, for all the topics it goes to. Confined to the
-   * publisher's thread.
+   * A message written at most once, on first use, for all the topics it goes to. Thread-safe: the
+   * first SNS delivery of any of those topics writes it.
    */
   private static final class Once implements Supplier<String> {
-    private final Supplier<String> write;
+    private Supplier<String> write;
     private String written;
 
     Once(Supplier<String> write) {
@@ -381,9 +383,10 @@ public final class FeedbackPublisher implements AutoCloseable {
     }
 
     @Override
-    public String get() {
+    public synchronized String get() {
       if (written == null) {
         written = write.get();
+        write = null;
       }
       return written;
     }

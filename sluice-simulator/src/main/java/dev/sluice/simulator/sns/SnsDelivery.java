@@ -176,11 +176,12 @@ final class SnsDelivery implements AutoCloseable {
       return;
     }
     String body =
-        o.message.toJson(
-            o.signatureVersion,
-            signature,
-            u.signingCert(s.fileName()),
-            o.isNotification() ? u.unsubscribe(sub.arn) : null);
+        o.message()
+            .toJson(
+                o.signatureVersion,
+                signature,
+                u.signingCert(s.fileName()),
+                o.isNotification() ? u.unsubscribe(sub.arn) : null);
     Post request = request(sub, o, body);
     String lastError;
     for (int attempt = 0; ; attempt++) {
@@ -209,8 +210,8 @@ final class SnsDelivery implements AutoCloseable {
       }
       log.debug(
           "SNS {} {} to {}, attempt {}: {}",
-          o.message.type().wire(),
-          o.message.messageId(),
+          o.type.wire(),
+          o.messageId,
           SnsSubscription.masked(sub.endpoint),
           attempt + 1,
           lastError);
@@ -298,12 +299,12 @@ final class SnsDelivery implements AutoCloseable {
             "User-Agent",
             "Amazon Simple Notification Service Agent",
             "x-amz-sns-message-type",
-            o.message.type().wire(),
+            o.type.wire(),
             "x-amz-sns-message-id",
-            o.message.messageId(),
+            o.messageId,
             "x-amz-sns-topic-arn",
-            o.message.topicArn()));
-    if (o.message.type() != SnsMessage.Type.SUBSCRIPTION_CONFIRMATION) {
+            o.topicArn));
+    if (o.type != SnsMessage.Type.SUBSCRIPTION_CONFIRMATION) {
       // A pending subscription has no ARN to name yet; SNS's confirmation carries none.
       headers.add("x-amz-sns-subscription-arn");
       headers.add(sub.arn);
@@ -315,7 +316,7 @@ final class SnsDelivery implements AutoCloseable {
     if (o.isNotification()) {
       sub.delivered.incrementAndGet();
       sub.topic.delivered.increment();
-    } else if (o.message.type() == SnsMessage.Type.SUBSCRIPTION_CONFIRMATION) {
+    } else if (o.type == SnsMessage.Type.SUBSCRIPTION_CONFIRMATION) {
       sub.confirmation = "delivered";
     }
     if (!sub.healthy) {
@@ -329,7 +330,7 @@ final class SnsDelivery implements AutoCloseable {
     if (o.isNotification()) {
       sub.failed.incrementAndGet();
       sub.topic.failed.increment();
-    } else if (o.message.type() == SnsMessage.Type.SUBSCRIPTION_CONFIRMATION) {
+    } else if (o.type == SnsMessage.Type.SUBSCRIPTION_CONFIRMATION) {
       sub.confirmation = "failed";
     }
     // Transitions only: a dead endpoint at thousands of events a second must not flood the log.
@@ -348,7 +349,7 @@ final class SnsDelivery implements AutoCloseable {
     if (o.isNotification()) {
       sub.dropped.incrementAndGet();
       sub.topic.dropped.increment();
-    } else if (o.message.type() == SnsMessage.Type.SUBSCRIPTION_CONFIRMATION) {
+    } else if (o.type == SnsMessage.Type.SUBSCRIPTION_CONFIRMATION) {
       sub.confirmation = "dropped";
     }
   }

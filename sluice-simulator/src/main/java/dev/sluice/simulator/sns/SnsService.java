@@ -188,7 +188,8 @@ public final class SnsService implements SnsTopics, AutoCloseable {
    * {@inheritDoc}
    *
    * <p>A subscription whose queue is full counts the message as dropped without it being written;
-   * the message is written once for all subscriptions that take it.
+   * the message is written once for all subscriptions that take it, by the first delivery that
+   * sends it (so a full queue holds unwritten messages, and one dropped unsent is never written).
    */
   @Override
   public int publish(String topicArn, String subject, Supplier<String> message) {
@@ -210,13 +211,12 @@ public final class SnsService implements SnsTopics, AutoCloseable {
           }
           if (o == null) {
             o =
-                new Outgoing(
-                    SnsMessage.notification(
-                        MessageIds.randomUuid().toString(),
-                        topicArn,
-                        subject,
-                        message.get(),
-                        clock.millis()),
+                Outgoing.notification(
+                    MessageIds.randomUuid().toString(),
+                    topicArn,
+                    subject,
+                    message,
+                    clock.millis(),
                     signatureVersion(t));
           }
           if (delivery.enqueue(sub, o)) {

@@ -39,7 +39,8 @@ public interface SnsTopics {
    * messages cost something to write (SES's events) pays nothing for those dropped at once. The
    * default writes it first.
    *
-   * @param message writes the message body; called at most once
+   * @param message writes the message body; called at most once, possibly later and on another
+   *     thread (when a delivery first sends it), so it must read only what does not change
    * @return how many subscriptions it was queued for
    */
   default int publish(String topicArn, String subject, Supplier<String> message) {

@@ -110,7 +110,8 @@ class SnsCpuBoundsIT {
   }
 
   @Test
-  void publish_queueFull_messageNotWrittenButCountedAsDropped() throws Exception {
+  void publish_queueFull_onlyTheMessageBeingSentIsWrittenAndTheDroppedAreCounted()
+      throws Exception {
     try (SnsReceiver hung = SnsReceiver.hung()) {
       // One worker for the subscription (half of 2 POST slots), two messages may wait.
       sim =
@@ -132,10 +133,17 @@ class SnsCpuBoundsIT {
       Predicate<SnsSubscriptionInfo> capped = s -> s.waiting() == 3 && s.dropped() == 8;
       assertThat(info(arn)).matches(capped, "1 sending, 2 waiting, 8 dropped");
       assertThat(queued).isEqualTo(2);
-      // Written: the one being sent and the two that fit; the 8 dropped never were.
-      assertThat(written.get()).isEqualTo(3);
+      // Written: only the one being sent. The two waiting are written when their turn comes, and
+      // the 8 dropped never are.
+      assertThat(written.get()).isEqualTo(1);
       assertThat(sim.registry().get("simulator.sns.dropped").tag("topic", TOPIC).counter().count())
           .isEqualTo(8.0);
+
+      // Unsubscribed, the waiting two are dropped unsent: still never written.
+      sim.sns().unsubscribe(arn);
+      assertThat(sim.registry().get("simulator.sns.dropped").tag("topic", TOPIC).counter().count())
+          .isEqualTo(10.0);
+      assertThat(written.get()).isEqualTo(1);
     }
   }
 }
