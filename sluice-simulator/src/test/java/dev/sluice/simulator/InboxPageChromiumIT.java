@@ -35,8 +35,6 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * <p>Screenshots stay in {@code target/inbox-page-it/} for people to look at.
  */
 class InboxPageChromiumIT {
-  private static final java.util.function.Predicate<String> FRAME_BLOCKED =
-      l -> l.contains("Blocked script execution") && l.contains("sandboxed");
   private static final Path OUT = Path.of("target", "inbox-page-it");
   private static final String TITLE = "Sluice simulator inbox";
 
@@ -221,12 +219,13 @@ class InboxPageChromiumIT {
         .isEmpty();
     assertThat(textOf(frameDom(frame))).contains("hostile body visible").contains("click me");
     assertThat(attr(iframe(), "sandbox")).isEmpty();
-    // The frame's console reaches the driver on its own schedule: wait for the line, bounded.
-    Await.until(
-        "the browser to say it blocked the frame's scripts",
-        Duration.ofSeconds(15),
-        () -> page.console().stream().anyMatch(FRAME_BLOCKED),
-        () -> "the console: " + page.console());
+    // The scripts did reach the frame's document: the markers are absent because the browser did
+    // not run them, not because they were left out. (Read from the DOM: the browser's console line
+    // saying it blocked them reaches the driver on its own schedule, late or not at all on a busy
+    // machine.)
+    assertThat(all(frameDom(frame), n -> "SCRIPT".equals(n.path("nodeName").asText())))
+        .as("the message's script elements in the frame")
+        .anySatisfy(n -> assertThat(textOf(n)).contains("setAttribute('data-pwned','script')"));
 
     // The header fields with markup are shown as the text they are.
     assertThat(text("#message-subject")).isEqualTo(subject);
