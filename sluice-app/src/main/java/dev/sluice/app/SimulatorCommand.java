@@ -114,15 +114,16 @@ final class SimulatorCommand implements Callable<Integer> {
           "simulator: v2/v1 API "
               + sim.httpsEndpoint()
               + " (self-signed certificate"
-              + (c.exportCertificate() == null
-                  ? "; --export-cert FILE writes it"
-                  : " written to " + c.exportCertificate())
+              + c.listeners()
+                  .exportCertificate()
+                  .map(p -> " written to " + p)
+                  .orElse("; --export-cert FILE writes it")
               + ")");
     }
     if (sim.smtpPort() >= 0) {
       out.println(
           "simulator: SMTP endpoint smtp://"
-              + c.bindAddress()
+              + c.listeners().bindAddress()
               + ":"
               + sim.smtpPort()
               + " (STARTTLS, AUTH PLAIN/LOGIN)");
@@ -141,23 +142,23 @@ final class SimulatorCommand implements Callable<Integer> {
     }
     out.println(
         "simulator: account "
-            + c.accountId()
+            + c.account().accountId()
             + " in "
-            + c.region()
-            + (c.sandbox() ? " (sandbox)" : "")
+            + c.account().region()
+            + (c.account().sandbox() ? " (sandbox)" : "")
             + ", MaxSendRate "
-            + limit(c.maxSendRate(), "/s")
+            + limit(c.account().maxSendRate(), "/s")
             + ", Max24HourSend "
-            + limit(c.max24HourSend(), "")
+            + limit(c.account().max24HourSend(), "")
             + ", signatures "
-            + (c.strictAuth().isEmpty() ? "not checked" : "verified (strict)"));
+            + (c.account().strictAuth().isEmpty() ? "not checked" : "verified (strict)"));
     StringBuilder f = new StringBuilder();
     for (SesInterface i : SesInterface.values()) {
-      FaultSpec s = c.faults().get(i);
+      FaultSpec s = c.chaos().faults().get(i);
       f.append(f.length() == 0 ? "" : "; ")
           .append(i.key())
           .append(": latency ")
-          .append(c.latency().get(i).text());
+          .append(c.chaos().latency().get(i).text());
       if (!s.equals(FaultSpec.NONE)) {
         f.append(
             String.format(
@@ -170,7 +171,9 @@ final class SimulatorCommand implements Callable<Integer> {
       }
     }
     out.println(
-        "simulator: " + f + (c.webhook() == null ? "" : "; notifications to " + c.webhook()));
+        "simulator: "
+            + f
+            + c.notifications().webhook().map(w -> "; notifications to " + w).orElse(""));
     if (sim.sns().signingCertUrl() != null) {
       int subscriptions = c.sns().subscriptions().size();
       out.println(
@@ -196,10 +199,11 @@ final class SimulatorCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static String limit(double v, String unit) {
-    if (v < 0) {
+  private static String limit(java.util.OptionalDouble limit, String unit) {
+    if (limit.isEmpty()) {
       return "unlimited";
     }
+    double v = limit.getAsDouble();
     return (v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v)) + unit;
   }
 }

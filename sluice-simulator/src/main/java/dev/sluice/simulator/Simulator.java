@@ -43,12 +43,14 @@ public final class Simulator implements AutoCloseable {
     this.core = new SimulatorCore(config, clock, registry, sns);
     this.certificate =
         SelfSignedCertificate.generate(
-            config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
+            config.listeners().bindAddress().equals("0.0.0.0")
+                    || config.listeners().bindAddress().equals("::")
                 ? List.of()
-                : List.of(config.bindAddress()));
-    this.faults = new FaultSettings(config.latency(), config.faults());
+                : List.of(config.listeners().bindAddress()));
+    this.faults = new FaultSettings(config.chaos().latency(), config.chaos().faults());
     this.api =
-        new ApiServer(core, faults, new RandomFaultInjector(faults, config.seed()), registry, sns);
+        new ApiServer(
+            core, faults, new RandomFaultInjector(faults, config.chaos().seed()), registry, sns);
   }
 
   /** Starts every enabled listener. */
@@ -75,28 +77,33 @@ public final class Simulator implements AutoCloseable {
   }
 
   private void startListeners() throws InterruptedException, IOException {
-    if (config.exportCertificate() != null) {
-      certificate.writePem(config.exportCertificate());
+    if (config.listeners().exportCertificate().isPresent()) {
+      certificate.writePem(config.listeners().exportCertificate().get());
     }
     if (config.sns().exportCertificate() != null) {
       sns.signer().certificate().writePem(config.sns().exportCertificate());
     }
-    if (config.httpPort() >= 0) {
-      httpPort = api.bindHttp(config.bindAddress(), config.httpPort());
+    if (config.listeners().http().isPresent()) {
+      httpPort =
+          api.bindHttp(config.listeners().bindAddress(), config.listeners().http().getAsInt());
     }
-    if (config.httpsPort() >= 0) {
-      httpsPort = api.bindHttps(config.bindAddress(), config.httpsPort(), nettySsl());
+    if (config.listeners().https().isPresent()) {
+      httpsPort =
+          api.bindHttps(
+              config.listeners().bindAddress(), config.listeners().https().getAsInt(), nettySsl());
     }
-    if (config.smtpPort() >= 0) {
+    if (config.listeners().smtp().isPresent()) {
       smtp =
           SesSmtpEndpoint.builder(core)
-              .bind(InetAddress.getByName(config.bindAddress()), config.smtpPort())
+              .bind(
+                  InetAddress.getByName(config.listeners().bindAddress()),
+                  config.listeners().smtp().getAsInt())
               .tls(certificate.serverContext())
-              .credentials(config.strictAuth())
-              .region(config.region())
+              .credentials(config.account().strictAuth())
+              .region(config.account().region())
               .maxMessageSize(SimulatorCore.V2_MAX_BYTES)
-              .faults(new RandomFaultInjector(faults, config.seed() + 1))
-              .hangLimit(config.hangLimit())
+              .faults(new RandomFaultInjector(faults, config.chaos().seed() + 1))
+              .hangLimit(config.chaos().hangLimit())
               .build();
       smtp.start();
       smtpPort = smtp.port();
@@ -105,12 +112,12 @@ public final class Simulator implements AutoCloseable {
     URI snsListener = httpsEndpoint() != null ? httpsEndpoint() : httpEndpoint();
     if (snsListener != null
         || !config.sns().subscriptions().isEmpty()
-        || config.webhook() != null) {
+        || config.notifications().webhook().isPresent()) {
       sns.start(snsListener);
     }
-    if (config.webhook() != null) {
+    if (config.notifications().webhook().isPresent()) {
       // The webhook is a subscription of the feedback topic that needs no confirmation.
-      sns.subscribeConfirmed(core.feedbackTopic(), config.webhook());
+      sns.subscribeConfirmed(core.feedbackTopic(), config.notifications().webhook().get());
     }
   }
 
@@ -140,7 +147,7 @@ public final class Simulator implements AutoCloseable {
   }
 
   private String host() {
-    String b = config.bindAddress();
+    String b = config.listeners().bindAddress();
     if (b.equals("0.0.0.0")) {
       return "127.0.0.1";
     }

@@ -18,70 +18,30 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
- * Everything the simulator can be told, as one immutable value. {@link #SCHEMA} lists every key
- * with its default and documentation; the CLI turns each key into a flag of the same name.
+ * Everything the simulator can be told, as one immutable tree of typed values: where it listens,
+ * the account it plays, the chaos it injects, where its notifications go and what inspection keeps.
+ * {@link #SCHEMA} lists every key with its default and documentation; the CLI turns each key into a
+ * flag of the same name. No value stands for another: a listener that is off is an empty port, an
+ * unlimited quota an empty limit, a missing webhook an empty URI.
  *
- * @param bindAddress the address every listener binds (loopback by default)
- * @param httpPort the plain HTTP API port; 0 picks a free port, -1 disables
- * @param httpsPort the HTTPS API port; 0 picks a free port, -1 disables
- * @param smtpPort the SMTP endpoint port; 0 picks a free port, -1 disables
- * @param region the region the simulated account lives in
- * @param accountId the simulated AWS account id
- * @param maxSendRate recipients per second; negative means unlimited
- * @param max24HourSend recipients per rolling 24 hours; negative means unlimited
- * @param burst how many seconds of rate the bucket holds
- * @param sandbox whether the account is in the SES sandbox
- * @param verifiedIdentities addresses and domains that count as verified in the sandbox
- * @param configurationSets the configuration sets that exist; {@code *} for any
- * @param defaultConfigurationSet the set a send uses when neither it nor its identity names one, or
- *     null
- * @param suppressSimulatorFeedback whether the mailbox simulator's hard bounces and complaints add
- *     its addresses to the account's suppression list (SES's do not)
- * @param verifyIdentities whether identities created through the API are verified at once
- * @param sendingEnabled whether the account may send at all
- * @param latency response latency per interface
- * @param faults fault probabilities per interface
- * @param hangLimit how long a hung request holds its connection before it is closed
- * @param webhook where notifications are POSTed, or null
- * @param notificationDelay how long after a send its notifications are posted
- * @param strictAuth access key id to secret; when not empty, signatures are verified
- * @param maxRequestSize the largest HTTP request body read
- * @param inboxSize how many recent messages inspection keeps
- * @param inboxBytes how many bytes of recent message content inspection keeps
- * @param exportCertificate where to write the HTTPS certificate as PEM, or null
- * @param seed the seed for latency and fault draws
+ * @param listeners the addresses and ports it listens on
+ * @param account the simulated SES account: region, id, quotas, sandbox, identities, sets, keys
+ * @param chaos latency and faults per interface
+ * @param notifications the identity-notification webhook and the delay of feedback
+ * @param inspection what the inbox keeps for inspection
  * @param sns the SNS subscriptions, signing and delivery policy
  */
 public record SimulatorConfig(
-    String bindAddress,
-    int httpPort,
-    int httpsPort,
-    int smtpPort,
-    String region,
-    String accountId,
-    double maxSendRate,
-    double max24HourSend,
-    Duration burst,
-    boolean sandbox,
-    List<String> verifiedIdentities,
-    List<String> configurationSets,
-    String defaultConfigurationSet,
-    boolean suppressSimulatorFeedback,
-    boolean verifyIdentities,
-    boolean sendingEnabled,
-    Map<SesInterface, LatencySpec> latency,
-    Map<SesInterface, FaultSpec> faults,
-    Duration hangLimit,
-    URI webhook,
-    Duration notificationDelay,
-    Map<String, String> strictAuth,
-    ByteSize maxRequestSize,
-    int inboxSize,
-    ByteSize inboxBytes,
-    Path exportCertificate,
-    long seed,
+    Listeners listeners,
+    Account account,
+    Chaos chaos,
+    Notifications notifications,
+    Inspection inspection,
     SnsSettings sns) {
 
   /** Sandbox limits from the SES documentation. */
@@ -90,15 +50,156 @@ public record SimulatorConfig(
   /** Sandbox daily quota from the SES documentation. */
   public static final double SANDBOX_DAILY = 200;
 
-  /** Copies collections and checks the values. */
+  /** Checks for nulls. */
   public SimulatorConfig {
-    Objects.requireNonNull(bindAddress, "bindAddress");
-    verifiedIdentities = List.copyOf(verifiedIdentities);
-    configurationSets = List.copyOf(configurationSets);
-    latency = Map.copyOf(latency);
-    faults = Map.copyOf(faults);
-    strictAuth = Map.copyOf(strictAuth);
+    Objects.requireNonNull(listeners, "listeners");
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(chaos, "chaos");
+    Objects.requireNonNull(notifications, "notifications");
+    Objects.requireNonNull(inspection, "inspection");
     Objects.requireNonNull(sns, "sns");
+  }
+
+  /**
+   * Where the simulator listens.
+   *
+   * @param bindAddress the address every listener binds (loopback by default)
+   * @param http the plain HTTP API's port (0 picks a free one), empty when it is off
+   * @param https the HTTPS API's port (0 picks a free one), empty when it is off
+   * @param smtp the SMTP endpoint's port (0 picks a free one), empty when it is off
+   * @param maxRequestSize the largest HTTP request body read
+   * @param exportCertificate where to write the HTTPS certificate as PEM, if anywhere
+   */
+  public record Listeners(
+      String bindAddress,
+      OptionalInt http,
+      OptionalInt https,
+      OptionalInt smtp,
+      ByteSize maxRequestSize,
+      Optional<Path> exportCertificate) {
+    /** Checks for nulls. */
+    public Listeners {
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      Objects.requireNonNull(http, "http");
+      Objects.requireNonNull(https, "https");
+      Objects.requireNonNull(smtp, "smtp");
+      Objects.requireNonNull(maxRequestSize, "maxRequestSize");
+      Objects.requireNonNull(exportCertificate, "exportCertificate");
+    }
+  }
+
+  /**
+   * The simulated SES account.
+   *
+   * @param region the region it lives in
+   * @param accountId its AWS account id
+   * @param maxSendRate recipients per second, empty for unlimited
+   * @param max24HourSend recipients per rolling 24 hours, empty for unlimited
+   * @param burst how many seconds of rate the bucket holds
+   * @param sandbox whether it is in the SES sandbox
+   * @param sendingEnabled whether it may send at all
+   * @param verifiedIdentities addresses and domains that count as verified
+   * @param verifyIdentities whether identities created through the API are verified at once
+   * @param configurationSets the configuration sets that exist; {@code *} for any
+   * @param defaultConfigurationSet the set a send uses when neither it nor its identity names one
+   * @param suppressSimulatorFeedback whether the mailbox simulator's hard bounces and complaints
+   *     add its addresses to the account's suppression list (SES's do not)
+   * @param strictAuth access key id to secret; when not empty, signatures are verified
+   */
+  public record Account(
+      String region,
+      String accountId,
+      OptionalDouble maxSendRate,
+      OptionalDouble max24HourSend,
+      Duration burst,
+      boolean sandbox,
+      boolean sendingEnabled,
+      List<String> verifiedIdentities,
+      boolean verifyIdentities,
+      List<String> configurationSets,
+      Optional<String> defaultConfigurationSet,
+      boolean suppressSimulatorFeedback,
+      Map<String, String> strictAuth) {
+    /** Copies collections and checks for nulls. */
+    public Account {
+      Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(accountId, "accountId");
+      Objects.requireNonNull(maxSendRate, "maxSendRate");
+      Objects.requireNonNull(max24HourSend, "max24HourSend");
+      Objects.requireNonNull(burst, "burst");
+      verifiedIdentities = List.copyOf(verifiedIdentities);
+      configurationSets = List.copyOf(configurationSets);
+      Objects.requireNonNull(defaultConfigurationSet, "defaultConfigurationSet");
+      strictAuth = Map.copyOf(strictAuth);
+    }
+
+    /** Never prints secrets. */
+    @Override
+    public String toString() {
+      return "Account["
+          + region
+          + ", "
+          + accountId
+          + ", rate "
+          + maxSendRate
+          + ", daily "
+          + max24HourSend
+          + (sandbox ? ", sandbox" : "")
+          + ", keys "
+          + strictAuth.keySet()
+          + "]";
+    }
+  }
+
+  /**
+   * What the simulator does to requests besides answering them.
+   *
+   * @param latency response latency per interface
+   * @param faults fault probabilities per interface
+   * @param hangLimit how long a hung request holds its connection before it is closed
+   * @param seed the seed for latency and fault draws
+   */
+  public record Chaos(
+      Map<SesInterface, LatencySpec> latency,
+      Map<SesInterface, FaultSpec> faults,
+      Duration hangLimit,
+      long seed) {
+    /** Copies the maps and checks for nulls. */
+    public Chaos {
+      latency = Map.copyOf(latency);
+      faults = Map.copyOf(faults);
+      Objects.requireNonNull(hangLimit, "hangLimit");
+    }
+  }
+
+  /**
+   * Where identity notifications go, and when feedback is published.
+   *
+   * @param webhook a URL subscribed to the account's feedback topic, if any
+   * @param delay how long after a send its notifications and events are published
+   */
+  public record Notifications(Optional<URI> webhook, Duration delay) {
+    /** Checks for nulls. */
+    public Notifications {
+      Objects.requireNonNull(webhook, "webhook");
+      Objects.requireNonNull(delay, "delay");
+    }
+  }
+
+  /**
+   * What the inbox keeps for inspection.
+   *
+   * @param size how many recent messages it keeps
+   * @param bytes how many bytes of recent message content it keeps
+   */
+  public record Inspection(int size, ByteSize bytes) {
+    /** Checks the values. */
+    public Inspection {
+      if (size <= 0) {
+        throw new IllegalArgumentException("the inbox must keep at least one message");
+      }
+      Objects.requireNonNull(bytes, "bytes");
+    }
   }
 
   // ---- keys -------------------------------------------------------------------------------------
@@ -443,34 +544,41 @@ public record SimulatorConfig(
       seed = System.nanoTime();
     }
     return new SimulatorConfig(
-        s.get(BIND),
-        s.get(HTTP_PORT),
-        s.get(HTTPS_PORT),
-        s.get(SMTP_PORT),
-        s.get(REGION),
-        s.get(ACCOUNT),
-        rate,
-        daily,
-        s.get(BURST),
-        sandbox,
-        s.get(VERIFIED),
-        s.get(CONFIG_SETS),
-        s.get(DEFAULT_SET).isEmpty() ? null : s.get(DEFAULT_SET),
-        s.get(SUPPRESS_SIMULATOR),
-        s.get(VERIFY_IDENTITIES),
-        s.get(SENDING),
-        latency,
-        faults,
-        s.get(HANG_LIMIT),
-        s.get(WEBHOOK),
-        s.get(NOTIFY_DELAY),
-        s.get(STRICT),
-        s.get(MAX_REQUEST),
-        s.get(INBOX_SIZE),
-        s.get(INBOX_BYTES),
-        s.get(EXPORT_CERT),
-        seed,
+        new Listeners(
+            s.get(BIND),
+            port(s.get(HTTP_PORT)),
+            port(s.get(HTTPS_PORT)),
+            port(s.get(SMTP_PORT)),
+            s.get(MAX_REQUEST),
+            Optional.ofNullable(s.get(EXPORT_CERT))),
+        new Account(
+            s.get(REGION),
+            s.get(ACCOUNT),
+            limit(rate),
+            limit(daily),
+            s.get(BURST),
+            sandbox,
+            s.get(SENDING),
+            s.get(VERIFIED),
+            s.get(VERIFY_IDENTITIES),
+            s.get(CONFIG_SETS),
+            s.get(DEFAULT_SET).isEmpty() ? Optional.empty() : Optional.of(s.get(DEFAULT_SET)),
+            s.get(SUPPRESS_SIMULATOR),
+            s.get(STRICT)),
+        new Chaos(latency, faults, s.get(HANG_LIMIT), seed),
+        new Notifications(Optional.ofNullable(s.get(WEBHOOK)), s.get(NOTIFY_DELAY)),
+        new Inspection(s.get(INBOX_SIZE), s.get(INBOX_BYTES)),
         SnsSettings.from(s));
+  }
+
+  /** A parsed port: -1 (off) becomes empty. */
+  private static OptionalInt port(int parsed) {
+    return parsed < 0 ? OptionalInt.empty() : OptionalInt.of(parsed);
+  }
+
+  /** A parsed limit: negative (unlimited) becomes empty. */
+  private static OptionalDouble limit(double parsed) {
+    return parsed < 0 ? OptionalDouble.empty() : OptionalDouble.of(parsed);
   }
 
   /**
@@ -561,27 +669,21 @@ public record SimulatorConfig(
     return out;
   }
 
-  /** Never prints secrets. */
+  /** Never prints secrets: keys' secrets, and URLs that may carry credentials, are left out. */
   @Override
   public String toString() {
     return "SimulatorConfig["
-        + bindAddress
-        + " http="
-        + httpPort
-        + " https="
-        + httpsPort
-        + " smtp="
-        + smtpPort
-        + " region="
-        + region
-        + " rate="
-        + maxSendRate
-        + " daily="
-        + max24HourSend
-        + " sandbox="
-        + sandbox
-        + " strictAuth="
-        + strictAuth.keySet()
-        + "]";
+        + listeners
+        + ", "
+        + account
+        + ", "
+        + chaos
+        + ", "
+        + inspection
+        + ", notifications delayed "
+        + notifications.delay()
+        + ", "
+        + sns.subscriptions().size()
+        + " SNS subscriptions]";
   }
 }

@@ -88,32 +88,41 @@ public final class SimulatorCore implements SendService {
     this.clock = clock;
     this.ledger =
         new QuotaLedger(
-            config.maxSendRate(), config.max24HourSend(), config.burst().toNanos() / 1e9, clock);
-    this.inbox = new Inbox(config.inboxSize(), config.inboxBytes().bytes());
-    this.configurationSets = new ConfigurationSets(config.configurationSets().contains("*"));
-    for (String name : config.configurationSets()) {
+            config.account().maxSendRate().orElse(-1),
+            config.account().max24HourSend().orElse(-1),
+            config.account().burst().toNanos() / 1e9,
+            clock);
+    this.inbox = new Inbox(config.inspection().size(), config.inspection().bytes().bytes());
+    this.configurationSets =
+        new ConfigurationSets(config.account().configurationSets().contains("*"));
+    for (String name : config.account().configurationSets()) {
       if (!name.equals("*")) {
         configurationSets.create(ConfigurationSet.empty(name, clock.millis()));
       }
     }
     this.suppression = new SuppressionList(SUPPRESSION_CAPACITY, List.of("BOUNCE", "COMPLAINT"));
     this.identities = new Identities();
-    for (String id : config.verifiedIdentities()) {
+    for (String id : config.account().verifiedIdentities()) {
       identities.create(new Identity(id, id.indexOf('@') < 0, true, clock.millis(), null));
     }
     this.feedbackTopic =
-        "arn:aws:sns:" + config.region() + ":" + config.accountId() + ":" + FEEDBACK_TOPIC;
+        "arn:aws:sns:"
+            + config.account().region()
+            + ":"
+            + config.account().accountId()
+            + ":"
+            + FEEDBACK_TOPIC;
     this.feedback =
         new FeedbackPublisher(
             topics,
             this::eventTopics,
             feedbackTopic,
             new SuppressOnFeedback(),
-            config.notificationDelay(),
+            config.notifications().delay(),
             FEEDBACK_QUEUE,
             clock,
             registry);
-    this.sendingEnabled = config.sendingEnabled();
+    this.sendingEnabled = config.account().sendingEnabled();
     for (SesInterface i : SesInterface.values()) {
       accepted.put(
           i,
@@ -196,7 +205,7 @@ public final class SimulatorCore implements SendService {
       return new SendOutcome.Rejected(
           SesError.MESSAGE_REJECTED,
           "Email address is not verified. The following identities failed the check in region "
-              + config.region().toUpperCase(Locale.ROOT)
+              + config.account().region().toUpperCase(Locale.ROOT)
               + ": "
               + String.join(", ", unverified));
     }
@@ -235,7 +244,7 @@ public final class SimulatorCore implements SendService {
         break;
     }
     long now = clock.millis();
-    String id = MessageIds.messageId(config.region(), now);
+    String id = MessageIds.messageId(config.account().region(), now);
     ReceivedMessage received =
         new ReceivedMessage(
             id,
@@ -279,9 +288,9 @@ public final class SimulatorCore implements SendService {
                   Addresses.bare(r.from()),
                   r.recipients(),
                   now,
-                  config.accountId(),
+                  config.account().accountId(),
                   r.accessKeyId(),
-                  config.region()),
+                  config.account().region()),
               setName,
               r.tags(),
               headers.fields(),
@@ -299,11 +308,11 @@ public final class SimulatorCore implements SendService {
 
   private List<String> unverified(SendRequest r) {
     List<String> out = new ArrayList<>();
-    boolean checkSender = config.sandbox() || identities.any();
+    boolean checkSender = config.account().sandbox() || identities.any();
     if (checkSender && !identities.verified(Addresses.bare(r.from()))) {
       out.add(Addresses.bare(r.from()));
     }
-    if (config.sandbox()) {
+    if (config.account().sandbox()) {
       for (String rcpt : r.recipients()) {
         if (!MailboxSimulator.isSimulatorAddress(rcpt)
             && !identities.verified(Addresses.bare(rcpt))) {
@@ -328,7 +337,9 @@ public final class SimulatorCore implements SendService {
             .forAddress(Addresses.bare(r.from()))
             .map(Identity::defaultConfigurationSet)
             .orElse(null);
-    return byIdentity != null ? byIdentity : config.defaultConfigurationSet();
+    return byIdentity != null
+        ? byIdentity
+        : config.account().defaultConfigurationSet().orElse(null);
   }
 
   /**
@@ -408,7 +419,8 @@ public final class SimulatorCore implements SendService {
     }
 
     private void add(Feedback f, String recipient, String reason, String feedbackId) {
-      if (MailboxSimulator.isSimulatorAddress(recipient) && !config.suppressSimulatorFeedback()) {
+      if (MailboxSimulator.isSimulatorAddress(recipient)
+          && !config.account().suppressSimulatorFeedback()) {
         return;
       }
       List<String> reasons =

@@ -58,12 +58,12 @@ class SimulatorConfigTest {
   @Test
   void from_sandboxWithoutExplicitLimits_usesSandboxQuota() {
     SimulatorConfig c = SimulatorConfig.from(resolve(Map.of("simulator.sandbox", "true")));
-    assertThat(c.maxSendRate()).isEqualTo(1.0);
-    assertThat(c.max24HourSend()).isEqualTo(200.0);
+    assertThat(c.account().maxSendRate()).hasValue(1.0);
+    assertThat(c.account().max24HourSend()).hasValue(200.0);
     SimulatorConfig d =
         SimulatorConfig.from(
             resolve(Map.of("simulator.sandbox", "true", "simulator.max-send-rate", "5/s")));
-    assertThat(d.maxSendRate()).isEqualTo(5.0);
+    assertThat(d.account().maxSendRate()).hasValue(5.0);
   }
 
   @Test
@@ -80,10 +80,11 @@ class SimulatorConfigTest {
                     "0.1",
                     "simulator.v1.reset-rate",
                     "0.2")));
-    assertThat(c.latency().get(SesInterface.V2).text()).isEqualTo("50ms");
-    assertThat(c.latency().get(SesInterface.SMTP).text()).isEqualTo("uniform:1ms..2ms");
-    assertThat(c.faults().get(SesInterface.V2)).isEqualTo(new FaultSpec(0.05, 0.05, 0, 0));
-    assertThat(c.faults().get(SesInterface.V1)).isEqualTo(new FaultSpec(0.05, 0.05, 0.2, 0));
+    assertThat(c.chaos().latency().get(SesInterface.V2).text()).isEqualTo("50ms");
+    assertThat(c.chaos().latency().get(SesInterface.SMTP).text()).isEqualTo("uniform:1ms..2ms");
+    assertThat(c.chaos().faults().get(SesInterface.V2)).isEqualTo(new FaultSpec(0.05, 0.05, 0, 0));
+    assertThat(c.chaos().faults().get(SesInterface.V1))
+        .isEqualTo(new FaultSpec(0.05, 0.05, 0.2, 0));
   }
 
   @Test
@@ -121,9 +122,10 @@ class SimulatorConfigTest {
                     "-1",
                     "simulator.https-port",
                     "off")));
-    assertThat(c.maxSendRate()).isNegative();
-    assertThat(c.max24HourSend()).isNegative();
-    assertThat(c.httpsPort()).isEqualTo(-1);
+    assertThat(c.account().maxSendRate()).isEmpty();
+    assertThat(c.account().max24HourSend()).isEmpty();
+    assertThat(c.listeners().https()).isEmpty();
+    assertThat(c.listeners().http()).hasValue(8480);
   }
 
   @Test

@@ -273,7 +273,7 @@ class SimulatorV2IT {
         SesV2Client c = SesClients.v2(small, small.httpEndpoint())) {
       // Just over the limit; with Expect: 100-continue the answer comes before the body is sent,
       // so the client reads the 413 instead of racing the server's close.
-      byte[] big = new byte[small.config().maxRequestSize().toIntExact() + 1];
+      byte[] big = new byte[small.config().listeners().maxRequestSize().toIntExact() + 1];
       java.util.Arrays.fill(big, (byte) 'a');
       HttpResponse<String> r =
           HttpClient.newHttpClient()
@@ -299,7 +299,7 @@ class SimulatorV2IT {
         java.net.Socket s =
             new java.net.Socket(small.httpEndpoint().getHost(), small.httpEndpoint().getPort())) {
       s.setSoTimeout(10_000);
-      int limit = small.config().maxRequestSize().toIntExact();
+      int limit = small.config().listeners().maxRequestSize().toIntExact();
       // The head alone: the declared length is over the limit, so the answer comes before a body.
       s.getOutputStream()
           .write(

@@ -72,9 +72,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     this.inspection = inspection;
     this.sns = sns;
     this.faults = faults;
-    this.hangLimit = core.config().hangLimit();
-    this.strictAuth = core.config().strictAuth();
-    this.region = core.config().region();
+    this.hangLimit = core.config().chaos().hangLimit();
+    this.strictAuth = core.config().account().strictAuth();
+    this.region = core.config().account().region();
   }
 
   @Override

@@ -62,7 +62,8 @@ public final class ApiServer implements AutoCloseable {
             .acceptorThread()
             .backlog(4096)
             .codec(8192, 16384, 65536)
-            .maxRequestSize(core.config().maxRequestSize().toIntExact(), ApiServer::tooLarge)
+            .maxRequestSize(
+                core.config().listeners().maxRequestSize().toIntExact(), ApiServer::tooLarge)
             .build();
     this.connections =
         Counter.builder("simulator.http.connections.opened")
@@ -86,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
             new IdentitiesApi(
                 core.identities(),
                 core.configurationSets(),
-                core.config().verifyIdentities(),
+                core.config().account().verifyIdentities(),
                 core.clock()),
             new TemplatesApi(core)));
   }

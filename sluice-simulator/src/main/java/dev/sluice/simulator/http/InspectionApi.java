@@ -103,7 +103,7 @@ final class InspectionApi {
               query.get("max-24h-send") == null
                   ? l.max24HourSend()
                   : count(query.get("max-24h-send"));
-          l.configure(rate, daily, core.config().burst().toNanos() / 1e9);
+          l.configure(rate, daily, core.config().account().burst().toNanos() / 1e9);
           return quota();
         }
       case "GET faults":
@@ -180,7 +180,7 @@ final class InspectionApi {
     o.put("SentLast24Hours", (double) l.sentLast24Hours());
     o.put("tokens", l.tokens());
     o.put("sendingEnabled", core.sendingEnabled());
-    o.put("sandbox", core.config().sandbox());
+    o.put("sandbox", core.config().account().sandbox());
     return ApiResponse.json(200, o.toString());
   }
 

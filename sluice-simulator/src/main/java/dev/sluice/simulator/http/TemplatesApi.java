@@ -38,7 +38,7 @@ final class TemplatesApi implements V2Resource {
 
   TemplatesApi(SimulatorCore core) {
     this.core = core;
-    this.reader = V2Api.reader(core.config().maxRequestSize().bytes());
+    this.reader = V2Api.reader(core.config().listeners().maxRequestSize().bytes());
   }
 
   @Override

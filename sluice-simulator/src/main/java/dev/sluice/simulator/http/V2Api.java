@@ -49,7 +49,7 @@ final class V2Api {
    */
   V2Api(SimulatorCore core, List<V2Resource> resources) {
     this.core = core;
-    this.reader = reader(core.config().maxRequestSize().bytes());
+    this.reader = reader(core.config().listeners().maxRequestSize().bytes());
     this.templated = new TemplatedSends(core);
     register(routes);
     for (V2Resource r : resources) {
@@ -309,7 +309,7 @@ final class V2Api {
     ObjectNode o = JSON.createObjectNode();
     o.put("DedicatedIpAutoWarmupEnabled", false);
     o.put("EnforcementStatus", "HEALTHY");
-    o.put("ProductionAccessEnabled", !core.config().sandbox());
+    o.put("ProductionAccessEnabled", !core.config().account().sandbox());
     ObjectNode q = o.putObject("SendQuota");
     q.put("Max24HourSend", l.max24HourSend());
     q.put("MaxSendRate", l.maxSendRate());
