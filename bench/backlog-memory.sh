@@ -7,6 +7,10 @@
 #              JVM default: `java -jar sluice.jar relay ...` (no -Xmx, so the
 #              JVM may take a quarter of the machine's memory for its heap)
 #   bounded    `./sluice relay ...`, the launcher with its defaults
+#   growing    (only when VARIANTS names it) `./sluice relay ...` with the
+#              launcher's previous bounds, GROWING_OPTS (default -Xms64m
+#              -Xmx512m -XX:+UseSerialGC: a heap, young generation included,
+#              that starts small and grows)
 # Targets: the draining relay stays under 512 MB RSS at full speed; the idle
 # relay holding the backlog stays near 273 MB RSS and ~10 B of live heap per
 # queued message. Reports; asserts nothing. See bench/README.md.
@@ -20,6 +24,8 @@
 #   RUNS=1              repetitions (each drains a fresh copy of the backlog
 #                       with each variant, the order alternating); medians
 #   VARIANTS="baseline bounded"   which variants, in the first run's order
+#                       (baseline, bounded, growing)
+#   GROWING_OPTS        the JVM options of the growing variant
 #   DRAIN_TIMEOUT=900   seconds a drain may take; a drain stopped by it is
 #                       reported with what it delivered
 #   IDLE_SETTLE=10      seconds the idle relay runs after it is ready before
@@ -81,6 +87,7 @@ LATENCY="${LATENCY:-20ms}"
 IN_FLIGHT="${IN_FLIGHT:-256}"
 RUNS="${RUNS:-1}"
 VARIANTS="${VARIANTS:-baseline bounded}"
+GROWING_OPTS="${GROWING_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC}"
 DRAIN_TIMEOUT="${DRAIN_TIMEOUT:-900}"
 IDLE_SETTLE="${IDLE_SETTLE:-10}"
 FIRST_WINDOW="${FIRST_WINDOW:-60}"
@@ -111,7 +118,7 @@ done
 [[ "$RSS_INTERVAL" =~ ^[0-9]*\.?[0-9]+$ ]] || die "bad RSS_INTERVAL: $RSS_INTERVAL"
 [[ "$NMT" == 0 || "$NMT" == 1 ]] || die "NMT must be 0 or 1"
 [[ "$KEEP" == 0 || "$KEEP" == 1 ]] || die "KEEP must be 0 or 1"
-for v in $VARIANTS; do [[ "$v" == baseline || "$v" == bounded ]] || die "unknown variant: $v (baseline, bounded)"; done
+for v in $VARIANTS; do [[ "$v" == baseline || "$v" == bounded || "$v" == growing ]] || die "unknown variant: $v (baseline, bounded, growing)"; done
 [[ -n "$VARIANTS" ]] || die "VARIANTS is empty"
 
 # ---------------------------------------------------------------- tools
@@ -177,6 +184,8 @@ relay_cmd() {
   fi
   if [[ "$variant" == baseline ]]; then
     printf '%s' "$JDK/bin/java --enable-native-access=ALL-UNNAMED $opts -jar $JAR relay $flags"
+  elif [[ "$variant" == growing ]]; then
+    printf '%s' "env SLUICE_JAVA_OPTS='$GROWING_OPTS $opts' ./sluice relay $flags"
   else
     printf '%s' "env SLUICE_JAVA_OPTS='$opts' ./sluice relay $flags"
   fi

@@ -21,7 +21,10 @@ final class LauncherHeap {
   static final long RELAY_DEFAULT = 512L << 20;
 
   /** The relay's initial heap the launchers set by default. */
-  static final long RELAY_INITIAL = 64L << 20;
+  static final long RELAY_INITIAL = 192L << 20;
+
+  /** The relay's fixed young generation the launchers set by default (with Serial). */
+  static final long RELAY_YOUNG = 128L << 20;
 
   private LauncherHeap() {}
 
@@ -58,6 +61,21 @@ final class LauncherHeap {
     /** InitialHeapSize in bytes. */
     long initialHeap() {
       return Long.parseLong(value("InitialHeapSize"));
+    }
+
+    /** MaxNewSize in bytes. */
+    long maxYoung() {
+      return Long.parseLong(value("MaxNewSize"));
+    }
+
+    /** NewSize in bytes. */
+    long young() {
+      return Long.parseLong(value("NewSize"));
+    }
+
+    /** A numeric flag, as printed. */
+    long number(String name) {
+      return Long.parseLong(value(name));
     }
 
     /** Whether the boolean flag {@code name} is on. */

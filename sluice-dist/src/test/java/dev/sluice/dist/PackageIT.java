@@ -223,6 +223,7 @@ class PackageIT {
     assertThat(relay.maxHeap()).isEqualTo(LauncherHeap.RELAY_DEFAULT);
     assertThat(relay.initialHeap()).isEqualTo(LauncherHeap.RELAY_INITIAL);
     assertThat(relay.on("UseSerialGC")).isTrue();
+    assertThat(relay.maxYoung()).isEqualTo(LauncherHeap.RELAY_YOUNG);
     assertThat(LauncherHeap.of(sluice, "relay", "-Xmx300m", Map.of()).maxHeap())
         .isEqualTo(300L << 20);
     assertThat(LauncherHeap.of(sluice, "relay", "-Xms1g", Map.of()).maxHeap())

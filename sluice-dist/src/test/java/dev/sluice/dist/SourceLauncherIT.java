@@ -67,6 +67,24 @@ class SourceLauncherIT {
     assertThat(relay.maxHeap()).isEqualTo(LauncherHeap.RELAY_DEFAULT);
     assertThat(relay.initialHeap()).isEqualTo(LauncherHeap.RELAY_INITIAL);
     assertThat(relay.on("UseSerialGC")).isTrue();
+    assertThat(relay.young()).isEqualTo(LauncherHeap.RELAY_YOUNG);
+    assertThat(relay.maxYoung()).isEqualTo(LauncherHeap.RELAY_YOUNG);
+    assertThat(relay.number("SurvivorRatio")).isEqualTo(6);
+    assertThat(relay.number("TargetSurvivorRatio")).isEqualTo(90);
+  }
+
+  @Test
+  void relay_youngGenerationOrCollectorInJavaOpts_getsNoYoungGenerationOfTheLaunchers()
+      throws Exception {
+    // The user's young generation replaces the launcher's heap sizes, as a heap size does.
+    LauncherHeap.Flags own = LauncherHeap.of(launcher, "relay", "-Xmn64m", NO_BUILD);
+    assertThat(own.maxYoung()).isEqualTo(64L << 20);
+    assertThat(own.maxHeap()).isEqualTo(LauncherHeap.jvm(java, "-Xmn64m").maxHeap());
+    // Another collector sizes its young generation itself; the heap bound stays.
+    LauncherHeap.Flags g1 = LauncherHeap.of(launcher, "relay", "-XX:+UseG1GC", NO_BUILD);
+    assertThat(g1.maxHeap()).isEqualTo(LauncherHeap.RELAY_DEFAULT);
+    assertThat(g1.number("SurvivorRatio"))
+        .isEqualTo(LauncherHeap.jvm(java, "-XX:+UseG1GC").number("SurvivorRatio"));
   }
 
   @Test
