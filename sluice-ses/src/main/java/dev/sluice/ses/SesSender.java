@@ -88,7 +88,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.pending = new Semaphore(config.maxPending(), true);
-    this.metrics = new SenderMetrics(registry);
+    this.metrics = new SenderMetrics(registry, config.meterTags());
     this.gate = new AccountGate(clock);
     this.daily = new DailyQuota(gate, config.quotaRefresh());
     this.shaper = new Shaper(config, clock, gate, metrics.shaperDeferrals::increment);

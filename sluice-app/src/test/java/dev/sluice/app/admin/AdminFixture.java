@@ -120,6 +120,7 @@ public final class AdminFixture {
         new DeliveryStatus.History(
             new RateWindow.Series(end, sent),
             new RateWindow.Series(end, limit),
-            new RateWindow.Series(end, throttles)));
+            new RateWindow.Series(end, throttles)),
+        List.of());
   }
 }
