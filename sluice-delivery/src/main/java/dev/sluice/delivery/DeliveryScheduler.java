@@ -55,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * Builder#gate}; {@code SesSender} does), and the gate opens as soon as the sender finds the cause
  * gone (a quota reading with room); for any other sender the scheduler keeps a gate of its own and
  * closes it on each deferral of scope ACCOUNT for its {@code retryAfter}. Such deferrals do not
- * count as attempts (see {@link RetryPolicy}).
+ * count as attempts (see {@link RetryPolicy}). The workers read it as a {@link SendGate}: a sender
+ * over several routes (several accounts) hands one that is closed only while no route can send, and
+ * defers (scope ACCOUNT) the messages whose own route cannot, so one closed account does not stop
+ * the others' mail.
  *
  * <p><b>Stopping.</b> {@link #stop(Duration)} stops taking and waits up to the grace period for the
  * outcomes of messages in flight to be recorded. Whatever is still in flight then stays ACTIVE in
