@@ -703,10 +703,12 @@ public final class Relay implements AutoCloseable {
       RelayMetrics metrics) {
     DeliveryLimits limits = config.limits();
     try {
+      // The scheduler's window is one per route; a route may be handed all of it (its fail-over's
+      // mail too), so its engine takes as many and never blocks the scheduler's taking.
       SenderConfig.Builder sc =
           SenderConfig.builder()
               .maxInFlight(limits.callsInFlight())
-              .maxPending(limits.messagesInFlight())
+              .maxPending(limits.messagesInFlight() * config.routes().names().size())
               .listener(metrics::onCall);
       if (config.routes().any()) {
         sc.meterTags(io.micrometer.core.instrument.Tags.of("route", name));
