@@ -46,10 +46,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>This class wires them and owns the lifecycle and the quota reading: the account's limits are
- * read at start and every {@code quotaRefresh} (every 10 s at most while the daily quota pauses
- * sending), and handed to the shaper and the daily quota. Every wait (for the rate, a backoff, the
- * next reading) is on the injected {@link Clock}, so the whole engine runs under a manual clock.
- * The SDK's own retries are off (see {@link SesErrors}).
+ * read at start and every {@code quotaRefresh} (every 10 s at most while the daily quota or a
+ * paused account stops sending), and handed to the shaper and the daily quota; a reading whose
+ * {@code SendingEnabled} is false closes the gate for a paused account, and the first reading that
+ * finds it true again opens it, so sending resumes within 10 s of the account's. Every wait (for
+ * the rate, a backoff, the next reading) is on the injected {@link Clock}, so the whole engine runs
+ * under a manual clock. The SDK's own retries are off (see {@link SesErrors}).
  *
  * <p><b>Sharing one account.</b> When several senders (relay nodes) send for one account, each is
  * given its {@linkplain #setShare share}: its ceiling is the account's rate (or the rate set by
@@ -195,7 +197,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
   private void refreshLoop() {
     while (!closed) {
       Duration every =
-          daily.paused()
+          daily.paused() || gate.isClosed(AccountGate.Reason.ACCOUNT_PAUSED)
               ? min(config.quotaRefresh(), Duration.ofSeconds(10))
               : config.quotaRefresh();
       try {
@@ -218,10 +220,22 @@ public final class SesSender implements MessageSender, AutoCloseable {
       return;
     }
     AccountQuota fresh = q.get();
+    AccountQuota before = quota;
     quota = fresh;
     daily.read(fresh);
     shaper.maxSendRateRead(fresh.maxSendRate());
+    if (!fresh.sendingEnabled()) {
+      gate.close(AccountGate.Reason.ACCOUNT_PAUSED, config.accountRetry(), SENDING_DISABLED);
+    } else if (before != null && !before.sendingEnabled()) {
+      // Only a pause this reading saw is lifted by it: an account-wide refusal of another kind
+      // keeps its closure (the account may read as enabled all along).
+      LOG.info("the account's sending is enabled again; resuming");
+      gate.open(AccountGate.Reason.ACCOUNT_PAUSED);
+    }
   }
+
+  private static final String SENDING_DISABLED =
+      "Sending is paused for this account (GetAccount: SendingEnabled is false).";
 
   /**
    * Sets the rate by hand, as {@link SenderConfig#rateOverride} does at start (a reload): the

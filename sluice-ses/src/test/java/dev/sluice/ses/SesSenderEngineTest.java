@@ -310,6 +310,38 @@ class SesSenderEngineTest {
   }
 
   @Test
+  void refreshQuota_sendingDisabledThenEnabled_closesTheGateAndOpensItWithinTenSeconds() {
+    ScriptedTransport t = new ScriptedTransport(new AccountQuota(-1, -1, 0, false));
+    start(t, SenderConfig.defaults(), 1);
+    assertThat(sender.gate().closure(AccountGate.Reason.ACCOUNT_PAUSED)).isPresent();
+    Outcome refused = sendAll(List.of(message(1, "a@example.net"))).get(0);
+    assertThat(refused).isInstanceOf(Outcome.Deferred.class);
+    assertThat(((Outcome.Deferred) refused).scope()).isEqualTo(Outcome.Scope.ACCOUNT);
+    assertThat(t.calls).as("no call while the account reads as paused").isEmpty();
+
+    t.quota = new AccountQuota(-1, -1, 0, true);
+    Await.until("the refresher asleep", LIMIT, () -> clock.sleepers() == 1);
+    clock.advance(Duration.ofNanos(clock.nextWakeNanos() - clock.nanos()));
+    Await.until(
+        "the account read again",
+        LIMIT,
+        () -> sender.gate().closure(AccountGate.Reason.ACCOUNT_PAUSED).isEmpty());
+    assertThat(clock.nanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
+    assertThat(sendAll(List.of(message(2, "b@example.net"))).get(0))
+        .isInstanceOf(Outcome.Delivered.class);
+  }
+
+  @Test
+  void refreshQuota_enabledAfterAPauseOfAnotherKind_keepsTheGateClosed() {
+    ScriptedTransport t = new ScriptedTransport(new AccountQuota(-1, -1, 0));
+    t.answer = e -> new Attempt.Permanent("Account suspended.", true);
+    start(t, SenderConfig.builder().accountRetry(Duration.ofMinutes(5)).build(), 1);
+    sendAll(List.of(message(1, "a@example.net")));
+    sender.refreshQuota();
+    assertThat(sender.gate().closure(AccountGate.Reason.ACCOUNT_PAUSED)).isPresent();
+  }
+
+  @Test
   void send_rateBookedTooFarAhead_closesTheGateUntilHalfTheWaitIsWorkedOff() {
     ScriptedTransport t = new ScriptedTransport(new AccountQuota(1, -1, 0));
     start(t, SenderConfig.builder().maxShapeWait(Duration.ofSeconds(2)).build(), 1);
