@@ -17,6 +17,9 @@ both simulators' accepted-message counts every POLL seconds.
              against 400/s; and each simulator's own rate over the same span
   switch     seconds from the pause (PUT /_sluice/quota?sending-enabled=false on the 100/s
              simulator) to the first message from app@slow.example accepted by the 300/s one
+  take-back  seconds from resuming the 100/s account (sending-enabled=true) to the first message
+             from app@slow.example accepted by it again: after the backlog, one such message is
+             submitted every 0.5 s (the relay reads a paused account every 10 s)
   throttles  simulator_sends_total{outcome="rate_exceeded"} at each simulator
   lost/dup   recipients m0..m(MESSAGES-1) never accepted, or accepted more than once, over both
              (read from each simulator's message ring, which holds MESSAGES + 1000, every second)
@@ -195,7 +198,7 @@ def main():
                 "\n".join(
                     [
                         "relay.hold = false",
-                        "relay.smtp.port = off",
+                        "relay.smtp.port = %d" % smtp,
                         "relay.http.port = off",
                         "relay.admin.port = off",
                         "relay.spool.dir = " + spool,
@@ -243,6 +246,20 @@ def main():
                 break
             time.sleep(POLL)
         time.sleep(2)  # late duplicates
+        before = accepted(slow)["messages"]
+        http("PUT", slow + "/_sluice/quota?sending-enabled=true")
+        resumed_at = time.time()
+        back_at = None
+        with smtplib.SMTP("127.0.0.1", smtp) as s:
+            k = 0
+            while back_at is None and time.time() < resumed_at + 120:
+                to = "back%d@example.net" % k
+                s.sendmail("app@slow.example", [to], "From: app@slow.example\r\nTo: %s\r\n"
+                           "Subject: back%d\r\n\r\nHello.\r\n" % (to, k))
+                k += 1
+                time.sleep(0.5)
+                if accepted(slow)["messages"] > before:
+                    back_at = time.time()
         stop(relay)
 
         harvesting.set()
@@ -252,7 +269,7 @@ def main():
         for addr in seen.values():
             counts[addr] = counts.get(addr, 0) + 1
         lost = sum(1 for i in range(MESSAGES) if counts.get("m%d@example.net" % i, 0) == 0)
-        dup = sum(n - 1 for n in counts.values() if n > 1)
+        dup = sum(n - 1 for a, n in counts.items() if n > 1 and a.startswith("m"))
 
         first10 = next(s for s in series if s[1] + s[2] >= 0.1 * MESSAGES)
         at_pause = series[paused_series]
@@ -271,6 +288,10 @@ def main():
         print(
             "switch: first slow.example message at the 300/s simulator %.2f s after the pause"
             % (moved_at - paused_at if moved_at else float("nan"))
+        )
+        print(
+            "take-back: first slow.example message at the 100/s simulator %.2f s after resuming"
+            % (back_at - resumed_at if back_at else float("nan"))
         )
         print("throttles: 100/s simulator %d, 300/s simulator %d" % (throttles(slow), throttles(fast)))
         print(

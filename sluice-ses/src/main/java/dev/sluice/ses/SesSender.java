@@ -194,20 +194,33 @@ public final class SesSender implements MessageSender, AutoCloseable {
     return new Outcome.Deferred(Outcome.Scope.ACCOUNT, why, Duration.ZERO, List.of());
   }
 
+  /**
+   * Reads the account every {@code quotaRefresh}, and every 10 s at most while sending is stopped
+   * for the daily quota or a paused account: it wakes at least every 10 s to look, so a pause that
+   * begins in the middle of a long wait is read within 10 s, not at the end of the wait.
+   */
   private void refreshLoop() {
+    long every = config.quotaRefresh().toNanos();
+    long step = min(config.quotaRefresh(), PAUSED_REFRESH).toNanos();
+    long lastRead = clock.nanos();
     while (!closed) {
-      Duration every =
-          daily.paused() || gate.isClosed(AccountGate.Reason.ACCOUNT_PAUSED)
-              ? min(config.quotaRefresh(), Duration.ofSeconds(10))
-              : config.quotaRefresh();
+      long wait = Math.min(step, Math.max(0, lastRead + every - clock.nanos()));
       try {
-        clock.sleep(every.toNanos());
+        if (wait > 0) {
+          clock.sleep(wait);
+        }
       } catch (InterruptedException e) {
         return;
       }
-      refreshQuota();
+      boolean stopped = daily.paused() || gate.isClosed(AccountGate.Reason.ACCOUNT_PAUSED);
+      if (stopped || clock.nanos() - lastRead >= every) {
+        refreshQuota();
+        lastRead = clock.nanos();
+      }
     }
   }
+
+  private static final Duration PAUSED_REFRESH = Duration.ofSeconds(10);
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;

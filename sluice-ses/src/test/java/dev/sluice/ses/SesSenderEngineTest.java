@@ -245,11 +245,12 @@ class SesSenderEngineTest {
     assertThat(((Outcome.Deferred) refused).scope()).isEqualTo(Outcome.Scope.ACCOUNT);
     assertThat(t.calls).hasSize(3);
 
-    // The window rolls on; the next reading (a minute after start) shows room again.
+    // The window rolls on; the next reading shows room again. While paused the account is read
+    // every 10 s, from the first 10 s after start, not only once the minute's wait is over.
     t.quota = new AccountQuota(-1, 3, 1);
     clock.advance(Duration.ofNanos(clock.nextWakeNanos() - clock.nanos()));
     Await.until("the quota read again", LIMIT, () -> !sender.dailyPaused());
-    assertThat(clock.nanos()).isEqualTo(Duration.ofMinutes(1).toNanos());
+    assertThat(clock.nanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
     // The gate opens with the reading, not when the closure would have ended by itself.
     assertThat(sender.gate().closure()).isEmpty();
 
