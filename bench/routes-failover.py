@@ -24,8 +24,12 @@ both simulators' accepted-message counts every POLL seconds.
   lost/dup   recipients m0..m(MESSAGES-1) never accepted, or accepted more than once, over both
              (read from each simulator's message ring, which holds MESSAGES + 1000, every second)
 
+Baseline (BASELINE=1): the same backlog through one route on one simulator of MaxSendRate 400/s,
+no pause: what the relay delivers on this machine at the same aggregate rate without routes.
+
 Environment: MESSAGES=24000 (60 s at 400/s), PAUSE_AT=0.5 (share of the backlog delivered when the
-pause comes), SESSIONS=8, POLL=0.1, KEEP=0 (1 keeps the work directory).
+pause comes; the rate is measured up to it), SESSIONS=8, POLL=0.1, KEEP=0 (1 keeps the work
+directory), BASELINE=0.
 """
 
 import json
@@ -48,6 +52,7 @@ SESSIONS = int(os.environ.get("SESSIONS", "8"))
 POLL = float(os.environ.get("POLL", "0.1"))
 KEEP = os.environ.get("KEEP", "0") == "1"
 TARGET = 400.0
+BASELINE = os.environ.get("BASELINE", "0") == "1"
 
 procs = []
 
@@ -176,7 +181,7 @@ def main():
     load_start = os.getloadavg()
     try:
         slow = simulator("100/s", log)
-        fast = simulator("300/s", log)
+        fast = simulator("400/s" if BASELINE else "300/s", log)
         spool = os.path.join(work, "spool")
         smtp = free_port()
         relay = start(
@@ -203,12 +208,18 @@ def main():
                         "relay.admin.port = off",
                         "relay.spool.dir = " + spool,
                         "relay.upstream = ses-v2+http://" + fast[len("http://"):],
-                        "relay.route.slow.upstream = ses-v2+http://" + slow[len("http://"):],
-                        "relay.route.slow.fail-over = default",
-                        "relay.route.default.fail-over = slow",
-                        "relay.route-rule.10 = sender-domain slow.example -> slow",
-                        "",
                     ]
+                    + (
+                        []
+                        if BASELINE
+                        else [
+                            "relay.route.slow.upstream = ses-v2+http://" + slow[len("http://"):],
+                            "relay.route.slow.fail-over = default",
+                            "relay.route.default.fail-over = slow",
+                            "relay.route-rule.10 = sender-domain slow.example -> slow",
+                        ]
+                    )
+                    + [""]
                 )
             )
         seen = {}
@@ -230,10 +241,11 @@ def main():
             a, b = accepted(slow)["messages"], accepted(fast)["messages"]
             series.append((now, a, b))
             if paused_at is None and a + b >= PAUSE_AT * MESSAGES:
-                http("PUT", slow + "/_sluice/quota?sending-enabled=false")
+                if not BASELINE:
+                    http("PUT", slow + "/_sluice/quota?sending-enabled=false")
                 paused_at = time.time()
                 paused_series = len(series) - 1
-            elif paused_at is not None and moved_at is None:
+            elif paused_at is not None and moved_at is None and not BASELINE:
                 listed = json.loads(
                     http("GET", fast + "/_sluice/messages?from=app@slow.example&limit=1")
                 )
@@ -252,7 +264,7 @@ def main():
         back_at = None
         with smtplib.SMTP("127.0.0.1", smtp) as s:
             k = 0
-            while back_at is None and time.time() < resumed_at + 120:
+            while not BASELINE and back_at is None and time.time() < resumed_at + 120:
                 to = "back%d@example.net" % k
                 s.sendmail("app@slow.example", [to], "From: app@slow.example\r\nTo: %s\r\n"
                            "Subject: back%d\r\n\r\nHello.\r\n" % (to, k))
@@ -283,17 +295,23 @@ def main():
             "rate (10 %% of the backlog to the pause, %.1f s): %.1f/s against %.0f/s: %+.2f %%"
             % (span, agg, TARGET, 100 * (agg - TARGET) / TARGET)
         )
-        print("  100/s route %.1f/s, 300/s route %.1f/s" % (slow_rate, fast_rate))
-        print("after the pause: the 300/s simulator took %.1f/s" % after_rate)
+        if BASELINE:
+            print("baseline: one route, one simulator of MaxSendRate 400/s, no pause")
+        else:
+            print("  100/s route %.1f/s, 300/s route %.1f/s" % (slow_rate, fast_rate))
+            print("after the pause: the 300/s simulator took %.1f/s" % after_rate)
+            print(
+                "switch: first slow.example message at the 300/s simulator %.2f s after the pause"
+                % (moved_at - paused_at if moved_at else float("nan"))
+            )
+            print(
+                "take-back: first slow.example message at the 100/s simulator %.2f s after"
+                " resuming" % (back_at - resumed_at if back_at else float("nan"))
+            )
         print(
-            "switch: first slow.example message at the 300/s simulator %.2f s after the pause"
-            % (moved_at - paused_at if moved_at else float("nan"))
+            "throttles: 100/s simulator %d, %s simulator %d"
+            % (throttles(slow), "400/s" if BASELINE else "300/s", throttles(fast))
         )
-        print(
-            "take-back: first slow.example message at the 100/s simulator %.2f s after resuming"
-            % (back_at - resumed_at if back_at else float("nan"))
-        )
-        print("throttles: 100/s simulator %d, 300/s simulator %d" % (throttles(slow), throttles(fast)))
         print(
             "lost %d, duplicates %d, delivered %s"
             % (lost, dup, "all" if done_at else "not all within 600 s")
