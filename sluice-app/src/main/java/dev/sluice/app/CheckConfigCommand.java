@@ -58,7 +58,19 @@ final class CheckConfigCommand implements Callable<Integer> {
       if (config.usersFile() != null) {
         UserStore.load(config.usersFile());
       }
-      out.println(file + ": OK (" + values.size() + " keys set, the rest built-in defaults)");
+      out.println(
+          file
+              + ": OK ("
+              + values.size()
+              + " keys set, the rest built-in defaults"
+              + (config.routes().any()
+                  ? "; routes: "
+                      + String.join(", ", config.routes().names())
+                      + "; "
+                      + config.routes().rules().size()
+                      + (config.routes().rules().size() == 1 ? " rule" : " rules")
+                  : "")
+              + ")");
       return 0;
     } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
       err.println("sluice check-config: " + file + ": " + e.getMessage());

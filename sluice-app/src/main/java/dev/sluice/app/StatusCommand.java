@@ -103,6 +103,9 @@ final class StatusCommand implements Callable<Integer> {
             + "; MaxSendRate "
             + rate(d.path("maxSendRate")));
     row(out, "quota", quota(d));
+    for (JsonNode r : d.path("routes")) {
+      row(out, "route " + r.path("name").asText(), route(r));
+    }
     row(out, "in flight", count(d.path("inFlight")) + bookedAhead(d.path("bookedAheadSeconds")));
     row(out, "connections", count(d.path("connectionsOpened")) + " opened");
     row(out, "throttles", count(d.path("throttlesLastMinute")) + " in the last minute");
@@ -241,6 +244,38 @@ final class StatusCommand implements Callable<Integer> {
 
   private static void row(PrintWriter out, String label, String value) {
     out.printf(Locale.ROOT, "%-12s %s%n", label, value);
+  }
+
+  /** One route: its upstream, rate, quota and health, and where its mail goes when not to it. */
+  private static String route(JsonNode r) {
+    String name = r.path("name").asText();
+    String via = r.path("sendsVia").asText();
+    String health = r.path("health").asText();
+    String goes =
+        via.equals(name)
+            ? ""
+            : via.isEmpty()
+                ? "; its mail waits in the spool (no route on its fail-over chain can send)"
+                : "; failing over to " + via;
+    JsonNode q = r.path("quota");
+    String quota =
+        !q.isObject()
+            ? "quota not read yet"
+            : count(q.path("used"))
+                + " used in 24 h"
+                + (q.path("max24HourSend").asDouble() < 0
+                    ? ""
+                    : " of " + count(q.path("max24HourSend")));
+    return r.path("upstream").asText()
+        + "; shaped "
+        + rate(r.path("shapedLimit"))
+        + " of MaxSendRate "
+        + rate(r.path("maxSendRate"))
+        + "; "
+        + quota
+        + "; "
+        + health
+        + goes;
   }
 
   private static String quota(JsonNode d) {

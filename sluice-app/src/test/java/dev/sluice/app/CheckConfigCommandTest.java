@@ -63,6 +63,33 @@ class CheckConfigCommandTest {
   }
 
   @Test
+  void call_routes_exitsZeroNamingThem() throws Exception {
+    Path f =
+        Files.writeString(
+            dir.resolve("r.conf"),
+            "relay.route.eu.upstream = ses-v2://eu-west-1\n"
+                + "relay.route.eu.fail-over = default\n"
+                + "relay.route-rule.1 = sender-domain eu.example -> eu\n");
+    Run r = run(f.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("routes: default, eu; 1 rule");
+  }
+
+  @Test
+  void call_ruleNamingNoRoute_exitsOneNamingTheKey() throws Exception {
+    Path f =
+        Files.writeString(
+            dir.resolve("r.conf"),
+            "relay.route.eu.upstream = ses-v2://eu-west-1\n"
+                + "relay.route-rule.7 = user app -> us\n");
+    Run r = run(f.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err())
+        .contains(
+            "configuration key 'relay.route-rule.7': no route is named 'us'; routes: [default, eu]");
+  }
+
+  @Test
   void call_malformedLine_exitsOneWithTheLineNumber() throws Exception {
     Path f = Files.writeString(dir.resolve("r.conf"), "# comment\nrelay.smtp.port 0\n");
     Run r = run(f.toString());

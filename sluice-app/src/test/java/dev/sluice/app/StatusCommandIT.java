@@ -77,6 +77,13 @@ class StatusCommandIT {
         .contains(
             "quota        1,234 used in the last 24 h, 48,766 left of 50,000"
                 + " (account read 40s ago: 1,218 + 16 sent since)")
+        .contains(
+            "route default the test upstream; shaped 14/s of MaxSendRate 14/s; quota not read yet;"
+                + " ok\n")
+        .contains(
+            "route eu     the eu upstream; shaped 100/s of MaxSendRate 100/s; quota not read yet;"
+                + " ACCOUNT_PAUSED: Sending is paused for this account. (290 s left); failing over"
+                + " to default")
         .contains("in flight    7; 12 s of sends booked ahead, waiting for the send rate")
         .contains("connections  9 opened")
         .contains("throttles    2 in the last minute")

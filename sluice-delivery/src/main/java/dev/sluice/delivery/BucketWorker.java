@@ -3,7 +3,7 @@ package dev.sluice.delivery;
 import dev.sluice.core.Clock;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpooledMessage;
-import dev.sluice.core.transport.AccountGate;
+import dev.sluice.core.transport.SendGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +32,7 @@ final class BucketWorker implements Runnable {
   private final DeliveryScheduler scheduler;
   private final Spool spool;
   private final Clock clock;
-  private final AccountGate gate;
+  private final SendGate gate;
   private final int batch;
   private final Duration wakeInterval;
   private final Semaphore signal = new Semaphore(0);
@@ -46,7 +46,7 @@ final class BucketWorker implements Runnable {
       DeliveryScheduler scheduler,
       Spool spool,
       Clock clock,
-      AccountGate gate,
+      SendGate gate,
       int batch,
       Duration wakeInterval) {
     this.bucket = bucket;

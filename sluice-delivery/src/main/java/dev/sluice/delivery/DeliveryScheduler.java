@@ -8,6 +8,7 @@ import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpooledMessage;
 import dev.sluice.core.transport.AccountGate;
 import dev.sluice.core.transport.MessageSender;
+import dev.sluice.core.transport.SendGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -54,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * Builder#gate}; {@code SesSender} does), and the gate opens as soon as the sender finds the cause
  * gone (a quota reading with room); for any other sender the scheduler keeps a gate of its own and
  * closes it on each deferral of scope ACCOUNT for its {@code retryAfter}. Such deferrals do not
- * count as attempts (see {@link RetryPolicy}).
+ * count as attempts (see {@link RetryPolicy}). The workers read it as a {@link SendGate}: a sender
+ * over several routes (several accounts) hands one that is closed only while no route can send, and
+ * defers (scope ACCOUNT) the messages whose own route cannot, so one closed account does not stop
+ * the others' mail.
  *
  * <p><b>Stopping.</b> {@link #stop(Duration)} stops taking and waits up to the grace period for the
  * outcomes of messages in flight to be recorded. Whatever is still in flight then stays ACTIVE in
@@ -81,7 +85,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final int maxInFlight;
   private final Duration wakeInterval;
   private final Semaphore slots;
-  private final AccountGate gate;
+  private final SendGate gate;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final BucketWorker[] byBucket;
   private final List<BucketWorker> workers = new ArrayList<>();
@@ -99,7 +103,8 @@ public final class DeliveryScheduler implements AutoCloseable {
     this.maxInFlight = b.maxInFlight;
     this.wakeInterval = b.wakeInterval;
     this.slots = new Semaphore(maxInFlight, true);
-    this.gate = b.gate != null ? b.gate : new AccountGate(clock);
+    AccountGate own = new AccountGate(clock);
+    this.gate = b.gate != null ? b.gate : own;
     DeliveryMetrics metrics = new DeliveryMetrics(b.registry, inFlight::get);
     this.recorder =
         new OutcomeRecorder(
@@ -109,7 +114,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             clock,
             b.random,
             metrics,
-            gate,
+            own,
             b.gate == null,
             outcomeThreads,
             this::rescheduled);
@@ -194,7 +199,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   }
 
   /** Whether the account can send now; no messages are taken while it cannot. */
-  public AccountGate gate() {
+  public SendGate gate() {
     return gate;
   }
 
@@ -298,7 +303,10 @@ public final class DeliveryScheduler implements AutoCloseable {
     long t0 = clock.nanos();
     CompletableFuture<Outcome> sent;
     try {
-      sent = sender.send(new OutboundMessage(m.id().value(), m.entry().envelope(), m.content()));
+      sent =
+          sender.send(
+              new OutboundMessage(m.id().value(), m.entry().envelope(), m.content()),
+              m.entry().origin());
     } catch (RuntimeException e) {
       LOG.error("the sender failed on {}", m.id(), e);
       sent = CompletableFuture.completedFuture(senderFailure(e));
@@ -334,7 +342,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private int batch = 32;
     private Duration wakeInterval = Duration.ofSeconds(1);
     private Collection<Integer> buckets;
-    private AccountGate gate;
+    private SendGate gate;
 
     private Builder(Spool spool, MessageSender sender) {
       this.spool = Objects.requireNonNull(spool, "spool");
@@ -400,9 +408,10 @@ public final class DeliveryScheduler implements AutoCloseable {
 
     /**
      * The gate the sender keeps (default: one of the scheduler's own, closed on each deferral of
-     * scope ACCOUNT); nothing is taken while it is closed.
+     * scope ACCOUNT); nothing is taken while it is closed. A sender over several routes hands one
+     * that is closed only while no route can send.
      */
-    public Builder gate(AccountGate g) {
+    public Builder gate(SendGate g) {
       this.gate = Objects.requireNonNull(g, "gate");
       return this;
     }

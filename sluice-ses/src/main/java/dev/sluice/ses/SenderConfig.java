@@ -24,6 +24,8 @@ import java.time.Duration;
  *     longer is deferred (scope ACCOUNT, not an attempt) and comes back when the sends booked ahead
  *     of it are half done
  * @param listener told about every upstream call, or null
+ * @param meterTags tags on every meter of the sender (a relay with routes tags each route's), empty
+ *     for none
  */
 public record SenderConfig(
     int maxInFlight,
@@ -40,7 +42,8 @@ public record SenderConfig(
     Duration maxTime,
     Duration accountRetry,
     Duration maxShapeWait,
-    CallListener listener) {
+    CallListener listener,
+    io.micrometer.core.instrument.Tags meterTags) {
 
   /** Told about each upstream call, for measurement. Called on the calling virtual thread. */
   @FunctionalInterface
@@ -91,6 +94,8 @@ public record SenderConfig(
     private Duration accountRetry = Duration.ofMinutes(5);
     private Duration maxShapeWait = Duration.ofSeconds(30);
     private CallListener listener;
+    private io.micrometer.core.instrument.Tags meterTags =
+        io.micrometer.core.instrument.Tags.empty();
 
     private Builder() {}
 
@@ -161,6 +166,12 @@ public record SenderConfig(
       return this;
     }
 
+    /** Tags on every meter of the sender, e.g. {@code route=eu}. */
+    public Builder meterTags(io.micrometer.core.instrument.Tags tags) {
+      this.meterTags = java.util.Objects.requireNonNull(tags, "tags");
+      return this;
+    }
+
     /** The configuration. */
     public SenderConfig build() {
       return new SenderConfig(
@@ -178,7 +189,8 @@ public record SenderConfig(
           maxTime,
           accountRetry,
           maxShapeWait,
-          listener);
+          listener,
+          meterTags);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.sluice.core.transport.Transport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 
 /**
  * The meters of one {@link SesSender}: upstream calls by result, shaper deferrals, and gauges read
@@ -18,13 +19,17 @@ final class SenderMetrics {
   final Counter permanentFailures;
   final Counter shaperDeferrals;
 
-  SenderMetrics(MeterRegistry registry) {
-    this.accepted = call(registry, "accepted");
-    this.throttled = call(registry, "throttled");
-    this.transientFailures = call(registry, "transient");
-    this.permanentFailures = call(registry, "permanent");
+  private final Tags tags;
+
+  SenderMetrics(MeterRegistry registry, Tags tags) {
+    this.tags = tags;
+    this.accepted = call(registry, "accepted", tags);
+    this.throttled = call(registry, "throttled", tags);
+    this.transientFailures = call(registry, "transient", tags);
+    this.permanentFailures = call(registry, "permanent", tags);
     this.shaperDeferrals =
         Counter.builder("sluice.sender.shaper.deferrals")
+            .tags(tags)
             .description(
                 "Messages sent back to the spool because the send rate was booked too far ahead")
             .register(registry);
@@ -35,27 +40,34 @@ final class SenderMetrics {
     Gauge.builder("sluice.sender.shaper.ahead", sender, SesSender::bookedAheadSeconds)
         .description("Seconds of sends the shaper has promised ahead of now")
         .baseUnit("seconds")
+        .tags(tags)
         .register(registry);
     Gauge.builder("sluice.sender.in.flight", sender, SesSender::inFlight)
         .description("Upstream calls in flight")
+        .tags(tags)
         .register(registry);
     Gauge.builder("sluice.sender.rate", sender, SesSender::currentRate)
         .description("The shaped rate in recipients per second (negative: unlimited)")
+        .tags(tags)
         .register(registry);
     Gauge.builder("sluice.sender.rate.ceiling", sender, SesSender::rateCeiling)
         .description("MaxSendRate, or the rate set by hand")
+        .tags(tags)
         .register(registry);
     Gauge.builder(
             "sluice.sender.account.closed", sender, s -> s.gate().closure().isPresent() ? 1 : 0)
         .description("1 while the account cannot send (daily quota, paused, rate booked ahead)")
+        .tags(tags)
         .register(registry);
     Gauge.builder("sluice.sender.connections.opened", transport, Transport::connectionsOpened)
         .description("Connections opened to the upstream")
+        .tags(tags)
         .register(registry);
   }
 
-  private static Counter call(MeterRegistry r, String result) {
+  private static Counter call(MeterRegistry r, String result, Tags tags) {
     return Counter.builder("sluice.sender.calls")
+        .tags(tags)
         .tag("result", result)
         .description("Upstream calls by result")
         .register(r);

@@ -46,10 +46,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>This class wires them and owns the lifecycle and the quota reading: the account's limits are
- * read at start and every {@code quotaRefresh} (every 10 s at most while the daily quota pauses
- * sending), and handed to the shaper and the daily quota. Every wait (for the rate, a backoff, the
- * next reading) is on the injected {@link Clock}, so the whole engine runs under a manual clock.
- * The SDK's own retries are off (see {@link SesErrors}).
+ * read at start and every {@code quotaRefresh} (every 10 s at most while the daily quota or a
+ * paused account stops sending), and handed to the shaper and the daily quota; a reading whose
+ * {@code SendingEnabled} is false closes the gate for a paused account, and the first reading that
+ * finds it true again opens it, so sending resumes within 10 s of the account's. Every wait (for
+ * the rate, a backoff, the next reading) is on the injected {@link Clock}, so the whole engine runs
+ * under a manual clock. The SDK's own retries are off (see {@link SesErrors}).
  *
  * <p><b>Sharing one account.</b> When several senders (relay nodes) send for one account, each is
  * given its {@linkplain #setShare share}: its ceiling is the account's rate (or the rate set by
@@ -88,7 +90,7 @@ public final class SesSender implements MessageSender, AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.pending = new Semaphore(config.maxPending(), true);
-    this.metrics = new SenderMetrics(registry);
+    this.metrics = new SenderMetrics(registry, config.meterTags());
     this.gate = new AccountGate(clock);
     this.daily = new DailyQuota(gate, config.quotaRefresh());
     this.shaper = new Shaper(config, clock, gate, metrics.shaperDeferrals::increment);
@@ -192,20 +194,33 @@ public final class SesSender implements MessageSender, AutoCloseable {
     return new Outcome.Deferred(Outcome.Scope.ACCOUNT, why, Duration.ZERO, List.of());
   }
 
+  /**
+   * Reads the account every {@code quotaRefresh}, and every 10 s at most while sending is stopped
+   * for the daily quota or a paused account: it wakes at least every 10 s to look, so a pause that
+   * begins in the middle of a long wait is read within 10 s, not at the end of the wait.
+   */
   private void refreshLoop() {
+    long every = config.quotaRefresh().toNanos();
+    long step = min(config.quotaRefresh(), PAUSED_REFRESH).toNanos();
+    long lastRead = clock.nanos();
     while (!closed) {
-      Duration every =
-          daily.paused()
-              ? min(config.quotaRefresh(), Duration.ofSeconds(10))
-              : config.quotaRefresh();
+      long wait = Math.min(step, Math.max(0, lastRead + every - clock.nanos()));
       try {
-        clock.sleep(every.toNanos());
+        if (wait > 0) {
+          clock.sleep(wait);
+        }
       } catch (InterruptedException e) {
         return;
       }
-      refreshQuota();
+      boolean stopped = daily.paused() || gate.isClosed(AccountGate.Reason.ACCOUNT_PAUSED);
+      if (stopped || clock.nanos() - lastRead >= every) {
+        refreshQuota();
+        lastRead = clock.nanos();
+      }
     }
   }
+
+  private static final Duration PAUSED_REFRESH = Duration.ofSeconds(10);
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
@@ -218,10 +233,22 @@ public final class SesSender implements MessageSender, AutoCloseable {
       return;
     }
     AccountQuota fresh = q.get();
+    AccountQuota before = quota;
     quota = fresh;
     daily.read(fresh);
     shaper.maxSendRateRead(fresh.maxSendRate());
+    if (!fresh.sendingEnabled()) {
+      gate.close(AccountGate.Reason.ACCOUNT_PAUSED, config.accountRetry(), SENDING_DISABLED);
+    } else if (before != null && !before.sendingEnabled()) {
+      // Only a pause this reading saw is lifted by it: an account-wide refusal of another kind
+      // keeps its closure (the account may read as enabled all along).
+      LOG.info("the account's sending is enabled again; resuming");
+      gate.open(AccountGate.Reason.ACCOUNT_PAUSED);
+    }
   }
+
+  private static final String SENDING_DISABLED =
+      "Sending is paused for this account (GetAccount: SendingEnabled is false).";
 
   /**
    * Sets the rate by hand, as {@link SenderConfig#rateOverride} does at start (a reload): the

@@ -146,7 +146,8 @@ public final class SesV2Transport implements Transport {
           new AccountQuota(
               r.sendQuota().maxSendRate(),
               r.sendQuota().max24HourSend(),
-              r.sendQuota().sentLast24Hours()));
+              r.sendQuota().sentLast24Hours(),
+              !Boolean.FALSE.equals(r.sendingEnabled())));
     } catch (RuntimeException e) {
       LOG.warn("GetAccount failed: {}", SesErrors.classify(e));
       return Optional.empty();

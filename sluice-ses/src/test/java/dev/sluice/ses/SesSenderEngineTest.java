@@ -245,11 +245,12 @@ class SesSenderEngineTest {
     assertThat(((Outcome.Deferred) refused).scope()).isEqualTo(Outcome.Scope.ACCOUNT);
     assertThat(t.calls).hasSize(3);
 
-    // The window rolls on; the next reading (a minute after start) shows room again.
+    // The window rolls on; the next reading shows room again. While paused the account is read
+    // every 10 s, from the first 10 s after start, not only once the minute's wait is over.
     t.quota = new AccountQuota(-1, 3, 1);
     clock.advance(Duration.ofNanos(clock.nextWakeNanos() - clock.nanos()));
     Await.until("the quota read again", LIMIT, () -> !sender.dailyPaused());
-    assertThat(clock.nanos()).isEqualTo(Duration.ofMinutes(1).toNanos());
+    assertThat(clock.nanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
     // The gate opens with the reading, not when the closure would have ended by itself.
     assertThat(sender.gate().closure()).isEmpty();
 
@@ -307,6 +308,38 @@ class SesSenderEngineTest {
     assertThat(sendAll(List.of(message(3, "c@example.net"))).get(0))
         .isInstanceOf(Outcome.Delivered.class);
     assertThat(t.calls).hasSize(2);
+  }
+
+  @Test
+  void refreshQuota_sendingDisabledThenEnabled_closesTheGateAndOpensItWithinTenSeconds() {
+    ScriptedTransport t = new ScriptedTransport(new AccountQuota(-1, -1, 0, false));
+    start(t, SenderConfig.defaults(), 1);
+    assertThat(sender.gate().closure(AccountGate.Reason.ACCOUNT_PAUSED)).isPresent();
+    Outcome refused = sendAll(List.of(message(1, "a@example.net"))).get(0);
+    assertThat(refused).isInstanceOf(Outcome.Deferred.class);
+    assertThat(((Outcome.Deferred) refused).scope()).isEqualTo(Outcome.Scope.ACCOUNT);
+    assertThat(t.calls).as("no call while the account reads as paused").isEmpty();
+
+    t.quota = new AccountQuota(-1, -1, 0, true);
+    Await.until("the refresher asleep", LIMIT, () -> clock.sleepers() == 1);
+    clock.advance(Duration.ofNanos(clock.nextWakeNanos() - clock.nanos()));
+    Await.until(
+        "the account read again",
+        LIMIT,
+        () -> sender.gate().closure(AccountGate.Reason.ACCOUNT_PAUSED).isEmpty());
+    assertThat(clock.nanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
+    assertThat(sendAll(List.of(message(2, "b@example.net"))).get(0))
+        .isInstanceOf(Outcome.Delivered.class);
+  }
+
+  @Test
+  void refreshQuota_enabledAfterAPauseOfAnotherKind_keepsTheGateClosed() {
+    ScriptedTransport t = new ScriptedTransport(new AccountQuota(-1, -1, 0));
+    t.answer = e -> new Attempt.Permanent("Account suspended.", true);
+    start(t, SenderConfig.builder().accountRetry(Duration.ofMinutes(5)).build(), 1);
+    sendAll(List.of(message(1, "a@example.net")));
+    sender.refreshQuota();
+    assertThat(sender.gate().closure(AccountGate.Reason.ACCOUNT_PAUSED)).isPresent();
   }
 
   @Test

@@ -338,6 +338,25 @@ class SimulatorV2IT {
     assertThat(get("/_sluice/quota")).contains("\"SentLast24Hours\":2.0");
   }
 
+  @Test
+  void quotaPut_sendingDisabled_sendsRefusedAsPausedUntilEnabled() throws Exception {
+    try {
+      assertThat(raw("/_sluice/quota?sending-enabled=false", "PUT", "", Map.of()))
+          .contains("\"sendingEnabled\":false");
+      assertThatThrownBy(() -> http.sendEmail(simple("paused@example.net")))
+          .isInstanceOf(SesV2Exception.class)
+          .satisfies(
+              e ->
+                  assertThat(((SesV2Exception) e).awsErrorDetails().errorCode())
+                      .isEqualTo("SendingPausedException"));
+      assertThatThrownBy(() -> raw("/_sluice/quota?sending-enabled=maybe", "PUT", "", Map.of()))
+          .hasMessageContaining("sending-enabled must be true or false");
+    } finally {
+      raw("/_sluice/quota?sending-enabled=true", "PUT", "", Map.of());
+    }
+    assertThat(http.sendEmail(simple("resumed@example.net")).messageId()).matches(MESSAGE_ID);
+  }
+
   static String get(String path) throws Exception {
     return raw(path, "GET", null, null);
   }

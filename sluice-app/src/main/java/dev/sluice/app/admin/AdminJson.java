@@ -51,6 +51,16 @@ final class AdminJson {
     return n;
   }
 
+  private static void quota(ObjectNode quota, QuotaReading q, Instant now) {
+    quota.set("max24HourSend", num(q.account().max24HourSend()));
+    quota.set("used", num(q.used()));
+    quota.set("remaining", num(q.remaining()));
+    quota.set("sentLast24Hours", num(q.account().sentLast24Hours()));
+    quota.put("readAt", q.readAt().toString());
+    quota.put("readAgeSeconds", Math.max(0, Duration.between(q.readAt(), now).toSeconds()));
+    quota.put("sentSinceRead", q.sentSinceRead());
+  }
+
   /** {@code GET /api/stats}: the doors' intake state, the spool's counts and delivery's numbers. */
   static ObjectNode stats(SpoolStats s, DeliveryStatus d, Intake in, Instant now) {
     ObjectNode root = F.objectNode();
@@ -84,14 +94,7 @@ final class AdminJson {
     del.set("maxSendRate", num(d.maxSendRate()));
     if (d.quota().isPresent()) {
       QuotaReading q = d.quota().get();
-      ObjectNode quota = del.putObject("quota");
-      quota.set("max24HourSend", num(q.account().max24HourSend()));
-      quota.set("used", num(q.used()));
-      quota.set("remaining", num(q.remaining()));
-      quota.set("sentLast24Hours", num(q.account().sentLast24Hours()));
-      quota.put("readAt", q.readAt().toString());
-      quota.put("readAgeSeconds", Math.max(0, Duration.between(q.readAt(), now).toSeconds()));
-      quota.put("sentSinceRead", q.sentSinceRead());
+      quota(del.putObject("quota"), q, now);
     } else {
       del.putNull("quota");
     }
@@ -100,6 +103,22 @@ final class AdminJson {
     del.set("bookedAheadSeconds", num(d.bookedAheadSeconds()));
     del.put("connectionsOpened", d.connectionsOpened());
     del.put("throttlesLastMinute", d.throttlesLastMinute());
+    ArrayNode routes = del.putArray("routes");
+    for (RouteStatus r : d.routes()) {
+      ObjectNode n = routes.addObject();
+      n.put("name", r.name());
+      n.put("upstream", r.upstream());
+      n.set("shapedLimit", num(r.shapedLimit()));
+      n.set("maxSendRate", num(r.maxSendRate()));
+      if (r.quota().isPresent()) {
+        quota(n.putObject("quota"), r.quota().get(), now);
+      } else {
+        n.putNull("quota");
+      }
+      n.put("health", r.health());
+      n.put("failOver", r.failOver());
+      n.put("sendsVia", r.sendsVia());
+    }
 
     ObjectNode totals = root.putObject("totals");
     totals.put("accepted", d.totals().accepted());

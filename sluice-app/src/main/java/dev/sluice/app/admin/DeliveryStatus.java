@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param totals messages counted since start
  * @param recentFailures the last failures and deferrals, newest first
  * @param history per-second rates over the last minutes, for the chart
+ * @param routes each route, the default one first, when routes are configured; empty otherwise (the
+ *     numbers above are then the one upstream's, else the default route's)
  */
 public record DeliveryStatus(
     String upstream,
@@ -42,7 +44,8 @@ public record DeliveryStatus(
     long throttlesLastMinute,
     Totals totals,
     List<RecentFailures.Failure> recentFailures,
-    History history) {
+    History history,
+    List<RouteStatus> routes) {
 
   /** The span {@link #sendRate} is measured over. */
   public static final int RATE_SECONDS = 10;
@@ -54,6 +57,7 @@ public record DeliveryStatus(
     Objects.requireNonNull(totals, "totals");
     recentFailures = List.copyOf(recentFailures);
     Objects.requireNonNull(history, "history");
+    routes = List.copyOf(routes);
   }
 
   /**
@@ -75,7 +79,8 @@ public record DeliveryStatus(
         0,
         totals,
         List.of(),
-        history);
+        history,
+        List.of());
   }
 
   /**

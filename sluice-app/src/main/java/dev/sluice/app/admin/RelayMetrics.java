@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -100,6 +101,7 @@ public final class RelayMetrics implements AutoCloseable {
   private final ScheduledExecutorService sampler;
   private final JvmMetrics jvm;
   private volatile SenderView sender;
+  private volatile Supplier<List<RouteStatus>> routes = List::of;
   private volatile String upstream = "";
   private SpoolStats stats;
   private long statsAt;
@@ -325,6 +327,11 @@ public final class RelayMetrics implements AutoCloseable {
     this.sender = Objects.requireNonNull(engine, "engine");
   }
 
+  /** Names what {@link #status()} reads each route's state from, when routes are configured. */
+  public void routes(Supplier<List<RouteStatus>> routes) {
+    this.routes = Objects.requireNonNull(routes, "routes");
+  }
+
   /**
    * One upstream call and its answer: the delivery engine's call listener ({@code
    * SenderConfig.builder().listener(metrics::onCall)}). Accepted calls count their recipients as
@@ -444,7 +451,8 @@ public final class RelayMetrics implements AutoCloseable {
         (long) throttles.sum(now, 60),
         totals,
         failures.newestFirst(),
-        history);
+        history,
+        routes.get());
   }
 
   /** A {@link RelayView} of the spool given at start and {@link #status()}. */

@@ -122,13 +122,21 @@ public final class Relay implements AutoCloseable {
     void stop(Duration grace) throws Exception;
   }
 
-  /** Upstream, sender, scheduler and the account's configuration sets; absent when mail is held. */
+  /**
+   * Upstream, sender, scheduler and the account's configuration sets; absent when mail is held. The
+   * upstream, sender and transport are the default route's; {@code routes} has every route, the
+   * default one first.
+   */
   private record Delivery(
       Upstream upstream,
       SesSender sender,
       DeliveryScheduler scheduler,
       ConfigurationSetCatalog sets,
-      Transport transport) {}
+      Transport transport,
+      List<RouteEngine> routes) {}
+
+  /** One route at run time: its upstream and the engine that sends through it. */
+  record RouteEngine(String name, Upstream upstream, SesSender sender, QuotaStamp transport) {}
 
   private Relay(
       RelayConfig config,
@@ -266,7 +274,8 @@ public final class Relay implements AutoCloseable {
                   events,
                   history == null ? EventSink.none() : history::delivery);
       if (delivery != null && config.kafka().distributed()) {
-        hooks.attach(delivery.sender(), delivery.scheduler());
+        hooks.attach(
+            delivery.routes().stream().map(RouteEngine::sender).toList(), delivery.scheduler());
       }
       DeliveryScheduler scheduler = delivery == null ? null : delivery.scheduler();
       AcceptListener accepted =
@@ -440,7 +449,7 @@ public final class Relay implements AutoCloseable {
         events.close();
       }
       if (delivery != null) {
-        delivery.upstream().close();
+        delivery.routes().forEach(r -> r.upstream().close());
       }
       if (e instanceof IOException io) {
         throw door == null
@@ -556,33 +565,31 @@ public final class Relay implements AutoCloseable {
    * one is applied when it is.
    */
   private static final class DistributedHooks implements KafkaSpool.Listener {
-    private SesSender sender;
+    private List<SesSender> senders = List.of();
     private volatile DeliveryScheduler scheduler;
     private double share = 0;
 
-    synchronized void attach(SesSender s, DeliveryScheduler d) {
-      this.sender = s;
+    synchronized void attach(List<SesSender> s, DeliveryScheduler d) {
+      this.senders = List.copyOf(s);
       this.scheduler = d;
-      s.setShare(share);
+      senders.forEach(x -> x.setShare(share));
     }
 
     @Override
     public void assigned(java.util.Set<Integer> owned, int partitions) {
       double now = partitions == 0 ? 0 : (double) owned.size() / partitions;
-      SesSender s;
+      List<SesSender> s;
       synchronized (this) {
         share = now;
-        s = sender;
+        s = senders;
       }
       log.info(
-          "distributed: this node owns {} of {} partitions {}: {}% of the account's rate",
+          "distributed: this node owns {} of {} partitions {}: {}% of each route's rate",
           owned.size(),
           partitions,
           new java.util.TreeSet<>(owned),
           String.format(java.util.Locale.ROOT, "%.1f", 100 * now));
-      if (s != null) {
-        s.setShare(now);
-      }
+      s.forEach(x -> x.setShare(now));
     }
 
     @Override
@@ -603,25 +610,39 @@ public final class Relay implements AutoCloseable {
       Path home,
       EventSink events,
       EventSink history) {
-    Upstream upstream = Upstream.resolve(config, env, home);
     DeliveryLimits limits = config.limits();
-    SesSender sender = null;
+    RoutesConfig routes = config.routes();
+    List<RouteEngine> engines = new ArrayList<>();
     try {
-      SenderConfig.Builder sc =
-          SenderConfig.builder()
-              .maxInFlight(limits.callsInFlight())
-              .maxPending(limits.messagesInFlight())
-              .listener(metrics::onCall);
-      if (!Double.isNaN(config.maxSendRate())) {
-        sc.rateOverride(config.maxSendRate());
+      engines.add(
+          startRoute(
+              RoutesConfig.DEFAULT,
+              Upstream.resolve(config, env, home),
+              config.maxSendRate(),
+              config,
+              registry,
+              metrics));
+      for (RoutesConfig.Route r : routes.routes().values()) {
+        engines.add(
+            startRoute(
+                r.name(),
+                Upstream.resolve(r, config, env, home),
+                r.maxSendRate(),
+                config,
+                registry,
+                metrics));
       }
-      QuotaStamp transport =
-          new QuotaStamp(
-              DefaultConfigurationSet.wrap(
-                  upstream.openTransport(limits.connections()), config.configurationSet()),
-              Clock.system());
-      sender = SesSender.start(transport, sc.build(), Clock.system(), registry);
-      metrics.deliveringTo(SenderView.of(sender, transport), upstream.description());
+      RouteEngine main = engines.get(0);
+      metrics.deliveringTo(SenderView.of(main.sender(), main.transport()), describe(engines));
+      Map<String, SesSender> senders = new java.util.LinkedHashMap<>();
+      Map<String, dev.sluice.core.transport.AccountGate> gates = new java.util.LinkedHashMap<>();
+      for (RouteEngine e : engines) {
+        senders.put(e.name(), e.sender());
+        gates.put(e.name(), e.sender().gate());
+      }
+      RoutingSender routing =
+          new RoutingSender(
+              routes, senders, gates, config.configurationSet(), Clock.system(), registry);
       RetryPolicy policy =
           RetryPolicy.builder().delays(config.retryDelays()).expiry(config.expiry()).build();
       EventSink toMetrics =
@@ -637,25 +658,127 @@ public final class Relay implements AutoCloseable {
           config.bounces()
               ? EventSink.all(events, toMetrics, history, e -> bounce(e, spool, config, self[0]))
               : EventSink.all(events, toMetrics, history);
+      // Each route may hold a full window of messages, so one route waiting for its rate does not
+      // leave the others without mail.
       DeliveryScheduler scheduler =
-          DeliveryScheduler.builder(spool, sender)
+          DeliveryScheduler.builder(spool, routing)
               .policy(policy)
               .events(all)
               .registry(registry)
-              .maxInFlight(limits.messagesInFlight())
-              .gate(sender.gate())
+              .maxInFlight(limits.messagesInFlight() * engines.size())
+              .gate(routing.gate())
               .build();
       self[0] = scheduler;
       scheduler.start();
-      return new Delivery(
-          upstream, sender, scheduler, sets(config, upstream, transport), transport);
-    } catch (RuntimeException e) {
-      if (sender != null) {
-        sender.close();
+      if (routes.any()) {
+        log.info("routes: {}", describe(engines));
+        metrics.routes(() -> routeStatus(engines, routes, routing));
       }
+      return new Delivery(
+          main.upstream(),
+          main.sender(),
+          scheduler,
+          sets(config, main.upstream(), main.transport()),
+          main.transport(),
+          List.copyOf(engines));
+    } catch (RuntimeException e) {
+      for (RouteEngine r : engines) {
+        r.sender().close();
+        r.upstream().close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts one route's engine on its upstream; the upstream is closed if it cannot start. With
+   * routes configured, its meters carry the tag {@code route=NAME}.
+   */
+  private static RouteEngine startRoute(
+      String name,
+      Upstream upstream,
+      double maxSendRate,
+      RelayConfig config,
+      MeterRegistry registry,
+      RelayMetrics metrics) {
+    DeliveryLimits limits = config.limits();
+    try {
+      // The scheduler's window is one per route; a route may be handed all of it (its fail-over's
+      // mail too), so its engine takes as many and never blocks the scheduler's taking.
+      SenderConfig.Builder sc =
+          SenderConfig.builder()
+              .maxInFlight(limits.callsInFlight())
+              .maxPending(limits.messagesInFlight() * config.routes().names().size())
+              .listener(metrics::onCall);
+      if (config.routes().any()) {
+        sc.meterTags(io.micrometer.core.instrument.Tags.of("route", name));
+      }
+      if (!Double.isNaN(maxSendRate)) {
+        sc.rateOverride(maxSendRate);
+      }
+      QuotaStamp transport =
+          new QuotaStamp(
+              DefaultConfigurationSet.wrap(
+                  upstream.openTransport(limits.connections()), config.configurationSet()),
+              Clock.system());
+      SesSender sender = SesSender.start(transport, sc.build(), Clock.system(), registry);
+      return new RouteEngine(name, upstream, sender, transport);
+    } catch (RuntimeException e) {
       upstream.close();
       throw e;
     }
+  }
+
+  /** Each route as it stands now, for the status page. */
+  private static List<dev.sluice.app.admin.RouteStatus> routeStatus(
+      List<RouteEngine> engines, RoutesConfig routes, RoutingSender routing) {
+    List<dev.sluice.app.admin.RouteStatus> out = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    for (RouteEngine e : engines) {
+      SenderView v = SenderView.of(e.sender(), e.transport());
+      String health =
+          e.sender()
+              .gate()
+              .closure()
+              .map(
+                  c ->
+                      c.reason()
+                          + ": "
+                          + c.text()
+                          + " ("
+                          + Math.max(1, (c.untilMillis() - now + 999) / 1000)
+                          + " s left)")
+              .orElse("ok");
+      String failOver = routes.failOver(e.name());
+      String via = routing.sendsVia(e.name());
+      out.add(
+          new dev.sluice.app.admin.RouteStatus(
+              e.name(),
+              e.upstream().description(),
+              v.shapedRate(),
+              v.maxSendRate(),
+              v.quota(),
+              health,
+              failOver == null ? "" : failOver,
+              via == null ? "" : via));
+    }
+    return out;
+  }
+
+  /** The upstream in words; with routes, each route's, with its fail-over. */
+  private static String describe(List<RouteEngine> engines) {
+    if (engines.size() == 1) {
+      return engines.get(0).upstream().description();
+    }
+    StringBuilder b = new StringBuilder();
+    for (RouteEngine e : engines) {
+      b.append(b.isEmpty() ? "" : "; ")
+          .append("route ")
+          .append(e.name())
+          .append(": ")
+          .append(e.upstream().description());
+    }
+    return b.toString();
   }
 
   private static EventSink events(RelayConfig config) throws IOException {
@@ -775,7 +898,19 @@ public final class Relay implements AutoCloseable {
   public String deliveryDescription() {
     return delivery == null
         ? "held: accepted mail stays in the spool (relay.hold)"
-        : delivery.upstream().description();
+        : describe(delivery.routes());
+  }
+
+  /**
+   * Each route's engine by name, the default route first; empty when mail is held. Without routes
+   * configured it is the default route alone ({@link #sender()}).
+   */
+  public Map<String, SesSender> routes() {
+    Map<String, SesSender> out = new java.util.LinkedHashMap<>();
+    if (delivery != null) {
+      delivery.routes().forEach(r -> out.put(r.name(), r.sender()));
+    }
+    return out;
   }
 
   /** The embedded simulator mail is delivered to, if it is. */
@@ -834,7 +969,7 @@ public final class Relay implements AutoCloseable {
     metrics.close();
     events.close();
     if (delivery != null) {
-      delivery.upstream().close();
+      delivery.routes().forEach(r -> r.upstream().close());
     }
     log.info("relay stopped");
   }
@@ -868,12 +1003,12 @@ public final class Relay implements AutoCloseable {
       return;
     }
     // Messages waiting for the send rate go back to the spool now instead of holding the stop.
-    d.sender().drain();
+    d.routes().forEach(r -> r.sender().drain());
     if (!d.scheduler().stop(config.stopGrace())) {
       log.info(
           "stopped with messages in flight; they stay in the spool and are delivered after restart");
     }
-    d.sender().close();
+    d.routes().forEach(r -> r.sender().close());
   }
 
   /** Stops every door at once, each within the grace, and waits for all of them. */

@@ -65,6 +65,8 @@ import java.util.Objects;
  * @param configurationSetsRefresh how often the account's configuration sets are read again for the
  *     doors to check; zero when the doors do not check them
  * @param feedback where the message history and suppression list are kept, and for how long
+ * @param routes the routes besides the default one and the rules that pick them ({@code
+ *     relay.route.*}, {@code relay.route-rule.*})
  */
 public record RelayConfig(
     String hostname,
@@ -103,7 +105,8 @@ public record RelayConfig(
     String configurationSet,
     boolean allowIdentityHeaders,
     Duration configurationSetsRefresh,
-    FeedbackConfig feedback) {
+    FeedbackConfig feedback,
+    RoutesConfig routes) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -117,6 +120,7 @@ public record RelayConfig(
     Objects.requireNonNull(configurationSet, "configurationSet");
     Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
     Objects.requireNonNull(feedback, "feedback");
+    Objects.requireNonNull(routes, "routes");
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
@@ -559,7 +563,9 @@ public record RelayConfig(
     keys.addAll(KafkaSettings.KEYS);
     keys.addAll(SesEventsSettings.KEYS);
     keys.addAll(FeedbackConfig.KEYS);
-    return ConfigSchema.of(keys);
+    return ConfigSchema.of(keys)
+        .withSection(RoutesConfig.ROUTE_PREFIX, RoutesConfig.ROUTE_DOC)
+        .withSection(RoutesConfig.RULE_PREFIX, RoutesConfig.RULE_DOC);
   }
 
   /** Builds the config from resolved settings. */
@@ -628,7 +634,9 @@ public record RelayConfig(
         s.get(CONFIGURATION_SET),
         s.get(ALLOW_IDENTITY_HEADERS),
         s.get(CONFIGURATION_SETS_REFRESH),
-        FeedbackConfig.from(s));
+        FeedbackConfig.from(s),
+        RoutesConfig.parse(
+            s.section(RoutesConfig.ROUTE_PREFIX), s.section(RoutesConfig.RULE_PREFIX)));
   }
 
   /**
@@ -667,7 +675,7 @@ public record RelayConfig(
     }
   }
 
-  private static String upstream(String s) {
+  static String upstream(String s) {
     if (s.equals(Upstream.AUTO) || s.equals(Upstream.SIMULATOR)) {
       return s;
     }
@@ -695,7 +703,7 @@ public record RelayConfig(
     return d;
   }
 
-  private static double sendRate(String s) {
+  static double sendRate(String s) {
     if (s.equalsIgnoreCase("account")) {
       return Double.NaN;
     }

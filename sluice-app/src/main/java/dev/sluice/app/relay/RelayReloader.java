@@ -127,6 +127,19 @@ final class RelayReloader {
       }
       (isLive ? changed : restart).add(key);
     }
+    // Routes and rules are read at start only: a route's engine, connections and gate are built
+    // then.
+    for (String prefix : RelayConfig.SCHEMA.sections()) {
+      Map<String, String> was = started.section(prefix);
+      Map<String, String> now = next.section(prefix);
+      java.util.Set<String> keys = new java.util.TreeSet<>(was.keySet());
+      keys.addAll(now.keySet());
+      for (String k : keys) {
+        if (!Objects.equals(was.get(k), now.get(k))) {
+          restart.add(k);
+        }
+      }
+    }
     List<String> reread = new ArrayList<>();
     if (config.usersFile() != null) {
       reread.add(RelayConfig.USERS.name());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
@@ -57,8 +58,25 @@ public final class Upstream implements AutoCloseable {
    * @throws IllegalArgumentException when the URL is not one the relay can deliver to
    */
   public static Upstream resolve(RelayConfig c, Map<String, String> env, Path home) {
-    String region = region(c, env);
-    String u = c.upstream();
+    return resolve(c.upstream(), region(c, env), "", c, env, home);
+  }
+
+  /**
+   * Resolves a route's upstream ({@code relay.route.NAME.upstream}).
+   *
+   * @param route the route
+   * @param c the relay's configuration (its region when the route names none, the embedded
+   *     simulator's settings)
+   * @throws IllegalArgumentException when the URL is not one the relay can deliver to
+   */
+  public static Upstream resolve(
+      RoutesConfig.Route route, RelayConfig c, Map<String, String> env, Path home) {
+    String region = route.region().isBlank() ? region(c, env) : route.region();
+    return resolve(route.upstream(), region, route.credentialsProfile(), c, env, home);
+  }
+
+  private static Upstream resolve(
+      String u, String region, String profile, RelayConfig c, Map<String, String> env, Path home) {
     if (u.equals(AUTO)) {
       if (region != null && awsCredentialsConfigured(env, home)) {
         UpstreamUrl t = UpstreamUrl.parse("ses-v2://" + region, region);
@@ -71,6 +89,13 @@ public final class Upstream implements AutoCloseable {
       return embedded(c, "relay.upstream=simulator");
     }
     UpstreamUrl t = UpstreamUrl.parse(u, region == null ? "us-east-1" : region);
+    if (!profile.isBlank()) {
+      return new Upstream(
+          t,
+          null,
+          (t.realSes() ? "Amazon SES: " : "") + t.text() + " (AWS profile " + profile + ")",
+          ProfileCredentialsProvider.create(profile));
+    }
     // Another endpoint (a simulator, LocalStack) takes any credentials; without AWS configuration
     // the SDK's chain would find none and every call would fail.
     boolean anyCredentials = !t.realSes() && !awsCredentialsConfigured(env, home);

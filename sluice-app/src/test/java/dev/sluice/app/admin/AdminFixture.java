@@ -120,6 +120,18 @@ public final class AdminFixture {
         new DeliveryStatus.History(
             new RateWindow.Series(end, sent),
             new RateWindow.Series(end, limit),
-            new RateWindow.Series(end, throttles)));
+            new RateWindow.Series(end, throttles)),
+        List.of(
+            new RouteStatus(
+                "default", "the test upstream", 13.5, 14, Optional.empty(), "ok", "eu", "default"),
+            new RouteStatus(
+                "eu",
+                "the eu upstream",
+                100,
+                100,
+                Optional.empty(),
+                "ACCOUNT_PAUSED: Sending is paused for this account. (290 s left)",
+                "default",
+                "default")));
   }
 }

@@ -102,7 +102,9 @@ class StatusPageChromiumIT {
         .contains(
             "id=\"quota-read\">the account said 1,218 when read 40 s ago; this relay has sent 16"
                 + " since<")
-        .contains("id=\"total-accepted\">101<");
+        .contains("id=\"total-accepted\">101<")
+        .contains("<td>eu</td><td>the eu upstream</td><td>100/s</td><td>100/s</td>")
+        .contains("<td>failing over to default</td>");
     assertThat(html).containsPattern("<div id=\"banner\" class=\"banner\" hidden");
     assertThat(html)
         .contains("<span id=\"intake\" class=\"muted\">accepting new mail</span>")

@@ -189,6 +189,16 @@ class RelayReloadIT {
   }
 
   @Test
+  void reload_routeChanged_namedAsNeedingARestart() throws Exception {
+    start("relay.route.eu.upstream = simulator", "relay.route-rule.1 = user app -> eu");
+    write("relay.route.eu.upstream = simulator", "relay.route-rule.1 = user news -> eu");
+    Answer a = postReload();
+    assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
+    assertThat(strings(a.body().path("restartNeeded"))).containsExactly("relay.route-rule.1");
+    assertThat(strings(a.body().path("applied"))).isEmpty();
+  }
+
+  @Test
   void reload_invalidFile_refusedWholeAndTheRunningConfigurationKept() throws Exception {
     start("relay.max-send-rate = 50");
 

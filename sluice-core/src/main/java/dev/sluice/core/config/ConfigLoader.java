@@ -72,12 +72,13 @@ public final class ConfigLoader {
       String envPrefix,
       Map<String, String> flags) {
     Map<String, Settings.Entry> out = new LinkedHashMap<>();
+    Map<String, String> sectioned = new LinkedHashMap<>();
     Map<String, ConfigKey<?>> byEnv = new LinkedHashMap<>();
     for (ConfigKey<?> k : schema.keys()) {
       byEnv.put(k.environmentVariable(), k);
       out.put(k.name(), entry(k, k.defaultText(), Settings.Origin.DEFAULT, "built-in default"));
     }
-    apply(schema, out, file, Settings.Origin.FILE, "configuration file " + fileName);
+    apply(schema, out, sectioned, file, Settings.Origin.FILE, "configuration file " + fileName);
     for (Map.Entry<String, String> e : environment.entrySet()) {
       ConfigKey<?> k = byEnv.get(e.getKey());
       if (k != null) {
@@ -90,21 +91,34 @@ public final class ConfigLoader {
                 "environment variable " + e.getKey()));
       } else if (envPrefix != null && e.getKey().startsWith(envPrefix)) {
         throw new ConfigException(
-            "unknown environment variable " + e.getKey() + ": it names no configuration key");
+            "unknown environment variable "
+                + e.getKey()
+                + ": it names no configuration key"
+                + (schema.sections().isEmpty()
+                    ? ""
+                    : " (keys under "
+                        + String.join(", ", schema.sections())
+                        + " are set in the"
+                        + " configuration file or with --set)"));
       }
     }
-    apply(schema, out, flags, Settings.Origin.FLAG, "command line");
-    return new Settings(out);
+    apply(schema, out, sectioned, flags, Settings.Origin.FLAG, "command line");
+    return new Settings(out, sectioned);
   }
 
   private static void apply(
       ConfigSchema schema,
       Map<String, Settings.Entry> out,
+      Map<String, String> sectioned,
       Map<String, String> values,
       Settings.Origin origin,
       String where) {
     for (Map.Entry<String, String> e : values.entrySet()) {
       ConfigKey<?> k = schema.key(e.getKey());
+      if (k == null && schema.inSection(e.getKey())) {
+        sectioned.put(e.getKey(), e.getValue().strip());
+        continue;
+      }
       if (k == null) {
         throw new ConfigException("unknown configuration key '" + e.getKey() + "' in " + where);
       }

@@ -8,15 +8,18 @@ import java.util.Map;
 
 /**
  * The closed set of keys a component understands, in documentation order. Anything outside it is
- * rejected when configuration is loaded.
+ * rejected when configuration is loaded, except keys under one of its open {@linkplain #sections()
+ * sections} (e.g. {@code relay.route.}), whose names the component itself checks.
  *
  * <p>Immutable once built; thread-safe.
  */
 public final class ConfigSchema {
   private final Map<String, ConfigKey<?>> keys;
+  private final Map<String, String> sections;
 
-  private ConfigSchema(Map<String, ConfigKey<?>> keys) {
+  private ConfigSchema(Map<String, ConfigKey<?>> keys, Map<String, String> sections) {
     this.keys = Collections.unmodifiableMap(keys);
+    this.sections = Collections.unmodifiableMap(new LinkedHashMap<>(sections));
   }
 
   /** Builds a schema from keys in the order they should be documented. */
@@ -27,7 +30,37 @@ public final class ConfigSchema {
         throw new IllegalArgumentException("duplicate key " + k.name());
       }
     }
-    return new ConfigSchema(byName);
+    return new ConfigSchema(byName, Map.of());
+  }
+
+  /**
+   * This schema with an open section: keys starting with {@code prefix} (e.g. {@code relay.route.})
+   * are taken as text from the file and {@code --set} pairs, and read with {@link
+   * Settings#section}; the component checks their names and values. {@code doc} (lines, written as
+   * comments) documents the section at the end of the example file.
+   */
+  public ConfigSchema withSection(String prefix, String doc) {
+    Map<String, String> all = new LinkedHashMap<>(sections);
+    all.put(prefix, doc);
+    return new ConfigSchema(new LinkedHashMap<>(keys), all);
+  }
+
+  /** The prefixes of the open sections. */
+  public List<String> sections() {
+    return new ArrayList<>(sections.keySet());
+  }
+
+  /** Whether {@code name} falls under an open section (and is no key of the schema). */
+  public boolean inSection(String name) {
+    if (keys.containsKey(name)) {
+      return false;
+    }
+    for (String p : sections.keySet()) {
+      if (name.startsWith(p) && name.length() > p.length()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The keys in documentation order. */
@@ -63,6 +96,10 @@ public final class ConfigSchema {
           .append(" = ")
           .append(k.secret() ? "" : k.defaultText())
           .append('\n');
+    }
+    for (String doc : sections.values()) {
+      sb.append('\n');
+      doc.lines().forEach(l -> sb.append(l.isEmpty() ? "#" : "# " + l).append('\n'));
     }
     return sb.toString();
   }

@@ -23,9 +23,11 @@ public final class Settings {
   public record Entry(ConfigKey<?> key, String text, Object value, Origin origin) {}
 
   private final Map<String, Entry> entries;
+  private final Map<String, String> sectioned;
 
-  Settings(Map<String, Entry> entries) {
+  Settings(Map<String, Entry> entries, Map<String, String> sectioned) {
     this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    this.sectioned = Collections.unmodifiableMap(new LinkedHashMap<>(sectioned));
   }
 
   /** The typed value of a key of this schema. */
@@ -43,6 +45,21 @@ public final class Settings {
     return entries;
   }
 
+  /**
+   * The keys given under an open section of the schema ({@link ConfigSchema#withSections}) that
+   * start with {@code prefix}, with their text, in the order given; empty when none.
+   */
+  public Map<String, String> section(String prefix) {
+    Map<String, String> out = new LinkedHashMap<>();
+    sectioned.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
   /** The effective configuration as a file in the loader's format, with each value's origin. */
   public String render() {
     StringBuilder sb = new StringBuilder();
@@ -54,6 +71,7 @@ public final class Settings {
       }
       sb.append('\n');
     }
+    sectioned.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
     return sb.toString();
   }
 }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: one lock around a small map.
  */
-public final class AccountGate {
+public final class AccountGate implements SendGate {
   private static final Logger LOG = LoggerFactory.getLogger(AccountGate.class);
 
   /** Why the account cannot send. */
@@ -115,6 +115,7 @@ public final class AccountGate {
   }
 
   /** The wall-clock millisecond from which the account may send; in the past when it may now. */
+  @Override
   public synchronized long opensAt() {
     return opensAtLocked();
   }

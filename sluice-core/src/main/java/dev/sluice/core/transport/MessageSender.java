@@ -19,4 +19,13 @@ public interface MessageSender {
    * they hand over.
    */
   CompletableFuture<Outcome> send(OutboundMessage message);
+
+  /**
+   * Starts delivering one message that came in from {@code origin} (the spool's record of who
+   * submitted it, e.g. {@code smtp 127.0.0.1 user=app}); a sender that chooses by submitter reads
+   * it, the others ignore it.
+   */
+  default CompletableFuture<Outcome> send(OutboundMessage message, String origin) {
+    return send(message);
+  }
 }

@@ -98,4 +98,33 @@ class ConfigLoaderTest {
     assertThat(new ConfigKey<>("simulator.v2.fault-rate", "0", "d", s -> s).environmentVariable())
         .isEqualTo("SLUICE_SIMULATOR_V2_FAULT_RATE");
   }
+
+  @Test
+  void resolve_keysUnderAnOpenSection_keptAsTextLaterLayerWins() {
+    ConfigSchema open = SCHEMA.withSection("demo.route.", "Routes.");
+    Settings s =
+        ConfigLoader.resolve(
+            open,
+            Map.of("demo.route.a.upstream", "x", "demo.route.b.upstream", "y"),
+            "f",
+            Map.of(),
+            null,
+            Map.of("demo.route.a.upstream", " z "));
+    assertThat(s.section("demo.route."))
+        .containsEntry("demo.route.a.upstream", "z")
+        .containsEntry("demo.route.b.upstream", "y");
+    assertThat(s.section("demo.other.")).isEmpty();
+    assertThat(s.render()).contains("demo.route.a.upstream = z");
+    assertThat(open.exampleFile("demo")).endsWith("\n# Routes.\n");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.resolve(
+                    open, Map.of("demo.rout.a", "x"), "f", Map.of(), null, Map.of()))
+        .hasMessageContaining("unknown configuration key 'demo.rout.a'");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.resolve(
+                    open, Map.of("demo.route.", "x"), "f", Map.of(), null, Map.of()))
+        .hasMessageContaining("unknown configuration key 'demo.route.'");
+  }
 }

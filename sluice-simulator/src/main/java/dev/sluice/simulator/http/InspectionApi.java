@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * GET  /_sluice/inbox                                                the inbox page, for people
  * GET  /_sluice/counters                                             recipients per address
  * GET  /_sluice/quota                                                limits and usage
- * PUT  /_sluice/quota?max-send-rate=R&amp;max-24h-send=N                 change limits while running
+ * PUT  /_sluice/quota?max-send-rate=R&amp;max-24h-send=N&amp;sending-enabled=B   change limits while running
  * GET  /_sluice/faults                                               latency and faults per interface
  * PUT  /_sluice/faults?v2-fault-rate=503:1&amp;latency=50ms&amp;…              change them while running
  * DELETE /_sluice/faults                                             back to the start-up settings
@@ -103,7 +103,16 @@ final class InspectionApi {
               query.get("max-24h-send") == null
                   ? l.max24HourSend()
                   : count(query.get("max-24h-send"));
+          String enabled = query.get("sending-enabled");
+          if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
+            throw new IllegalArgumentException(
+                "sending-enabled must be true or false, got '" + enabled + "'");
+          }
           l.configure(rate, daily, core.config().account().burst().toNanos() / 1e9);
+          if (enabled != null) {
+            // As PutAccountSendingAttributes does: sends are refused with SendingPausedException.
+            core.sendingEnabled(Boolean.parseBoolean(enabled));
+          }
           return quota();
         }
       case "GET faults":
