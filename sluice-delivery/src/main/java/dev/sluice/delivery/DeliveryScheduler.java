@@ -6,6 +6,7 @@ import dev.sluice.core.Outcome;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpooledMessage;
+import dev.sluice.core.traffic.TrafficClasses;
 import dev.sluice.core.transport.AccountGate;
 import dev.sluice.core.transport.MessageSender;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +19,6 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -47,6 +46,14 @@ import org.slf4j.LoggerFactory;
  * sender is never handed more than it can work on, and a slow spool or event sink slows taking down
  * instead of piling up outcomes. Set {@code maxInFlight} near the sender's own concurrency times a
  * few: enough to keep it busy, not so many that messages wait inside it.
+ *
+ * <p><b>Traffic classes.</b> The spool's buckets are split among the {@link TrafficClasses} (a
+ * message was put in a bucket of its class when it was accepted), and so are the in-flight slots
+ * ({@link ClassSlots}: a reserve per class and a common pool). A class's workers take only with its
+ * slots, so a transactional message due behind a backlog of bulk is in buckets of its own, and has
+ * slots of its own to be taken with: it is never behind the backlog in due order, and never waits
+ * for a slot the backlog holds. The sender is told each message's class ({@link
+ * OutboundMessage#trafficClass()}) to share the rate among them.
  *
  * <p><b>Account gate.</b> No bucket takes messages while the {@link AccountGate} is closed: the
  * account cannot send now (daily quota spent, sending paused, the rate booked too far ahead,
@@ -80,7 +87,9 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final Clock clock;
   private final int maxInFlight;
   private final Duration wakeInterval;
-  private final Semaphore slots;
+  private final ClassSlots slots;
+  private final TrafficClasses classes;
+  private final int[] classOfBucket;
   private final AccountGate gate;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final BucketWorker[] byBucket;
@@ -98,7 +107,13 @@ public final class DeliveryScheduler implements AutoCloseable {
     this.clock = b.clock;
     this.maxInFlight = b.maxInFlight;
     this.wakeInterval = b.wakeInterval;
-    this.slots = new Semaphore(maxInFlight, true);
+    this.classes = b.classes;
+    classes.checkBuckets(spool.buckets());
+    this.slots = new ClassSlots(classes, maxInFlight);
+    this.classOfBucket = new int[spool.buckets()];
+    for (int i = 0; i < classOfBucket.length; i++) {
+      classOfBucket[i] = classes.classOfBucket(i, classOfBucket.length);
+    }
     this.gate = b.gate != null ? b.gate : new AccountGate(clock);
     DeliveryMetrics metrics = new DeliveryMetrics(b.registry, inFlight::get);
     this.recorder =
@@ -126,7 +141,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         throw new IllegalArgumentException(
             "bucket " + bucket + " is not one of the spool's 0.." + (spool.buckets() - 1));
       }
-      BucketWorker w = new BucketWorker(bucket, this, spool, clock, gate, b.batch, wakeInterval);
+      BucketWorker w =
+          new BucketWorker(
+              bucket, classOfBucket[bucket], this, spool, clock, gate, b.batch, wakeInterval);
       byBucket[bucket] = w;
       workers.add(w);
     }
@@ -234,7 +251,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         w.join(deadline);
       }
       long left = deadline - System.nanoTime();
-      drained = slots.tryAcquire(maxInFlight, Math.max(0, left), TimeUnit.NANOSECONDS);
+      drained = slots.awaitIdle(Math.max(0, left));
     } catch (InterruptedException e) {
       interrupted = true;
     }
@@ -266,39 +283,57 @@ public final class DeliveryScheduler implements AutoCloseable {
   }
 
   /**
-   * Takes at least one and at most {@code max} in-flight slots, waiting for the first; returns 0
-   * when the scheduler stops meanwhile.
+   * Takes at least one and at most {@code max} in-flight slots of class {@code cls}, waiting for
+   * the first; returns 0 when the scheduler stops meanwhile.
    */
-  int acquireSlots(int max) throws InterruptedException {
-    while (!slots.tryAcquire(wakeInterval.toNanos(), TimeUnit.NANOSECONDS)) {
+  int acquireSlots(int cls, int max) throws InterruptedException {
+    int n;
+    while ((n = slots.acquire(cls, max, wakeInterval.toNanos())) == 0) {
       if (!running) {
         return 0;
       }
     }
     if (!running) {
-      slots.release();
+      slots.release(cls, n);
       return 0;
-    }
-    int n = 1;
-    while (n < max && slots.tryAcquire()) {
-      n++;
     }
     return n;
   }
 
-  void releaseSlots(int n) {
-    if (n > 0) {
-      slots.release(n);
-    }
+  void releaseSlots(int cls, int n) {
+    slots.release(cls, n);
   }
 
-  /** Hands one taken message (holding a slot) to the sender; the slot returns with its outcome. */
-  void dispatch(SpooledMessage m) {
+  /** The traffic classes the buckets are split among. */
+  public TrafficClasses classes() {
+    return classes;
+  }
+
+  /** Messages of class {@code cls} (an index of {@link #classes()}) taken and not recorded yet. */
+  public int inFlight(int cls) {
+    return slots.used(cls);
+  }
+
+  /**
+   * The in-flight slots reserved for class {@code cls}; the rest of {@link #maxInFlight} is common.
+   */
+  public int reservedSlots(int cls) {
+    return slots.reserved(cls);
+  }
+
+  /**
+   * Hands one taken message of class {@code cls} (holding a slot) to the sender; the slot returns
+   * with its outcome.
+   */
+  void dispatch(SpooledMessage m, int cls) {
     inFlight.incrementAndGet();
     long t0 = clock.nanos();
     CompletableFuture<Outcome> sent;
     try {
-      sent = sender.send(new OutboundMessage(m.id().value(), m.entry().envelope(), m.content()));
+      sent =
+          sender.send(
+              new OutboundMessage(
+                  m.id().value(), m.entry().envelope(), m.content(), classes.get(cls).name()));
     } catch (RuntimeException e) {
       LOG.error("the sender failed on {}", m.id(), e);
       sent = CompletableFuture.completedFuture(senderFailure(e));
@@ -311,7 +346,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 LOG.error("recording the outcome of {} failed", m.id(), e);
               }
               inFlight.decrementAndGet();
-              slots.release();
+              slots.release(cls, 1);
             });
   }
 
@@ -335,6 +370,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private Duration wakeInterval = Duration.ofSeconds(1);
     private Collection<Integer> buckets;
     private AccountGate gate;
+    private TrafficClasses classes = TrafficClasses.single();
 
     private Builder(Spool spool, MessageSender sender) {
       this.spool = Objects.requireNonNull(spool, "spool");
@@ -404,6 +440,15 @@ public final class DeliveryScheduler implements AutoCloseable {
      */
     public Builder gate(AccountGate g) {
       this.gate = Objects.requireNonNull(g, "gate");
+      return this;
+    }
+
+    /**
+     * The traffic classes (default: one): each class's buckets are taken by workers holding its
+     * in-flight slots, and its messages reach the sender named by class.
+     */
+    public Builder classes(TrafficClasses c) {
+      this.classes = Objects.requireNonNull(c, "classes");
       return this;
     }
 

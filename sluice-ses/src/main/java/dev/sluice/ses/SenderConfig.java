@@ -1,5 +1,6 @@
 package dev.sluice.ses;
 
+import dev.sluice.core.traffic.TrafficClasses;
 import java.time.Duration;
 
 /**
@@ -24,6 +25,7 @@ import java.time.Duration;
  *     longer is deferred (scope ACCOUNT, not an attempt) and comes back when the sends booked ahead
  *     of it are half done
  * @param listener told about every upstream call, or null
+ * @param classes the traffic classes sharing the rate, each with its guaranteed share
  */
 public record SenderConfig(
     int maxInFlight,
@@ -40,7 +42,8 @@ public record SenderConfig(
     Duration maxTime,
     Duration accountRetry,
     Duration maxShapeWait,
-    CallListener listener) {
+    CallListener listener,
+    TrafficClasses classes) {
 
   /** Told about each upstream call, for measurement. Called on the calling virtual thread. */
   @FunctionalInterface
@@ -91,6 +94,7 @@ public record SenderConfig(
     private Duration accountRetry = Duration.ofMinutes(5);
     private Duration maxShapeWait = Duration.ofSeconds(30);
     private CallListener listener;
+    private TrafficClasses classes = TrafficClasses.single();
 
     private Builder() {}
 
@@ -161,6 +165,12 @@ public record SenderConfig(
       return this;
     }
 
+    /** The traffic classes sharing the rate (default: one). */
+    public Builder classes(TrafficClasses c) {
+      this.classes = java.util.Objects.requireNonNull(c, "classes");
+      return this;
+    }
+
     /** The configuration. */
     public SenderConfig build() {
       return new SenderConfig(
@@ -178,7 +188,8 @@ public record SenderConfig(
           maxTime,
           accountRetry,
           maxShapeWait,
-          listener);
+          listener,
+          classes);
     }
   }
 }
