@@ -208,6 +208,8 @@ public final class Relay implements AutoCloseable {
     }
     DistributedHooks hooks = new DistributedHooks();
     Spool spool = openSpool(config, hooks);
+    // The doors append through it: each message goes to its traffic class's buckets.
+    Spool classified = new ClassifyingSpool(spool, config.traffic());
     FeedbackStore feedback;
     try {
       feedback = openFeedback(config);
@@ -325,7 +327,7 @@ public final class Relay implements AutoCloseable {
                 dialect,
                 config.smtpLimits(),
                 new SmtpIngress(
-                    spool,
+                    classified,
                     access,
                     admission,
                     config.hostname(),
@@ -350,7 +352,7 @@ public final class Relay implements AutoCloseable {
         HttpIngress http =
             new HttpIngress(
                 settings,
-                spool,
+                classified,
                 access,
                 admission,
                 Clock.system(),
@@ -611,7 +613,8 @@ public final class Relay implements AutoCloseable {
           SenderConfig.builder()
               .maxInFlight(limits.callsInFlight())
               .maxPending(limits.messagesInFlight())
-              .listener(metrics::onCall);
+              .listener(metrics::onCall)
+              .classes(config.traffic().classes());
       if (!Double.isNaN(config.maxSendRate())) {
         sc.rateOverride(config.maxSendRate());
       }
@@ -644,8 +647,10 @@ public final class Relay implements AutoCloseable {
               .registry(registry)
               .maxInFlight(limits.messagesInFlight())
               .gate(sender.gate())
+              .classes(config.traffic().classes())
               .build();
       self[0] = scheduler;
+      classMeters(registry, sender, scheduler);
       scheduler.start();
       return new Delivery(
           upstream, sender, scheduler, sets(config, upstream, transport), transport);
@@ -655,6 +660,41 @@ public final class Relay implements AutoCloseable {
       }
       upstream.close();
       throw e;
+    }
+  }
+
+  /** Each traffic class against its limits: in-flight slots, and its line at the rate. */
+  private static void classMeters(
+      MeterRegistry registry, SesSender sender, DeliveryScheduler scheduler) {
+    for (int i = 0; i < scheduler.classes().size(); i++) {
+      int cls = i;
+      io.micrometer.core.instrument.Tags tags =
+          io.micrometer.core.instrument.Tags.of("class", scheduler.classes().get(i).name());
+      io.micrometer.core.instrument.Gauge.builder(
+              "sluice.class.in.flight", scheduler, s -> s.inFlight(cls))
+          .tags(tags)
+          .description("Messages of the class taken and not yet recorded")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder(
+              "sluice.class.reserved.slots", scheduler, s -> s.reservedSlots(cls))
+          .tags(tags)
+          .description("In-flight slots reserved for the class; the rest are common")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder(
+              "sluice.class.share", scheduler, s -> s.classes().get(cls).share())
+          .tags(tags)
+          .description("The class's guaranteed share of the rate, 0 to 1")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder(
+              "sluice.class.waiting.recipients", sender, s -> s.waitingRecipients(cls))
+          .tags(tags)
+          .description("Recipients of the class waiting for their turn at the rate")
+          .register(registry);
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "sluice.class.granted.recipients", sender, s -> s.grantedRecipients(cls))
+          .tags(tags)
+          .description("Recipients of the class given their turn at the rate")
+          .register(registry);
     }
   }
 

@@ -65,6 +65,7 @@ import java.util.Objects;
  * @param configurationSetsRefresh how often the account's configuration sets are read again for the
  *     doors to check; zero when the doors do not check them
  * @param feedback where the message history and suppression list are kept, and for how long
+ * @param traffic the traffic classes and the rules that put messages in them
  */
 public record RelayConfig(
     String hostname,
@@ -103,7 +104,8 @@ public record RelayConfig(
     String configurationSet,
     boolean allowIdentityHeaders,
     Duration configurationSetsRefresh,
-    FeedbackConfig feedback) {
+    FeedbackConfig feedback,
+    TrafficSettings traffic) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -117,6 +119,17 @@ public record RelayConfig(
     Objects.requireNonNull(configurationSet, "configurationSet");
     Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
     Objects.requireNonNull(feedback, "feedback");
+    Objects.requireNonNull(traffic, "traffic");
+    int spoolBuckets = kafka.distributed() ? kafka.partitions() : buckets;
+    if (spoolBuckets < traffic.classes().size()) {
+      throw new ConfigException(
+          TrafficSettings.CLASSES.name()
+              + ": "
+              + traffic.classes().size()
+              + " traffic classes need at least as many spool buckets (relay.spool.buckets, or"
+              + " relay.kafka.partitions in distributed mode), got "
+              + spoolBuckets);
+    }
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
@@ -559,6 +572,7 @@ public record RelayConfig(
     keys.addAll(KafkaSettings.KEYS);
     keys.addAll(SesEventsSettings.KEYS);
     keys.addAll(FeedbackConfig.KEYS);
+    keys.addAll(TrafficSettings.KEYS);
     return ConfigSchema.of(keys);
   }
 
@@ -628,7 +642,8 @@ public record RelayConfig(
         s.get(CONFIGURATION_SET),
         s.get(ALLOW_IDENTITY_HEADERS),
         s.get(CONFIGURATION_SETS_REFRESH),
-        FeedbackConfig.from(s));
+        FeedbackConfig.from(s),
+        TrafficSettings.from(s));
   }
 
   /**

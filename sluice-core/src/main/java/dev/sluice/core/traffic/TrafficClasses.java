@@ -18,7 +18,7 @@ import java.util.Objects;
  * a function of the configuration: a relay restarted with other classes reads the messages already
  * spooled as belonging to the class that owns their bucket now.
  *
- * <p>Immutable and thread-safe.
+ * <p>Equal when the classes, their order and the default are. Immutable and thread-safe.
  */
 public final class TrafficClasses {
   private final List<TrafficClass> classes;
@@ -172,6 +172,18 @@ public final class TrafficClasses {
     }
     int spare = buckets - classes.size();
     return index + (int) Math.floor(before / total * spare + 1e-9);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TrafficClasses other
+        && classes.equals(other.classes)
+        && defaultIndex == other.defaultIndex;
+  }
+
+  @Override
+  public int hashCode() {
+    return classes.hashCode() * 31 + defaultIndex;
   }
 
   @Override
