@@ -12,10 +12,12 @@ import dev.sluice.core.transport.MessageSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -55,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * for a slot the backlog holds. The sender is told each message's class ({@link
  * OutboundMessage#trafficClass()}) to share the rate among them.
  *
+ * <p><b>Tenant caps.</b> Before a message goes to the sender it is counted against its tenant's
+ * caps ({@link TenantLimits}); one over a cap is deferred at once (scope ACCOUNT, so not an
+ * attempt, and without closing the gate: other tenants go on), due when the full window ends.
+ *
  * <p><b>Account gate.</b> No bucket takes messages while the {@link AccountGate} is closed: the
  * account cannot send now (daily quota spent, sending paused, the rate booked too far ahead,
  * throttling outlasting the sender). A sender that keeps the gate itself hands it over ({@link
@@ -90,6 +96,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final ClassSlots slots;
   private final TrafficClasses classes;
   private final int[] classOfBucket;
+  private final TenantLimits tenants;
   private final AccountGate gate;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final BucketWorker[] byBucket;
@@ -108,6 +115,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     this.maxInFlight = b.maxInFlight;
     this.wakeInterval = b.wakeInterval;
     this.classes = b.classes;
+    this.tenants = b.tenants;
     classes.checkBuckets(spool.buckets());
     this.slots = new ClassSlots(classes, maxInFlight);
     this.classOfBucket = new int[spool.buckets()];
@@ -304,6 +312,11 @@ public final class DeliveryScheduler implements AutoCloseable {
     slots.release(cls, n);
   }
 
+  /** The tenants' caps. */
+  public TenantLimits tenants() {
+    return tenants;
+  }
+
   /** The traffic classes the buckets are split among. */
   public TrafficClasses classes() {
     return classes;
@@ -329,6 +342,38 @@ public final class DeliveryScheduler implements AutoCloseable {
     inFlight.incrementAndGet();
     long t0 = clock.nanos();
     CompletableFuture<Outcome> sent;
+    Optional<TenantLimits.Held> held;
+    try {
+      held = tenants.admit(m.entry(), clock.millis());
+    } catch (RuntimeException e) {
+      LOG.error("cannot count {} against its tenant's caps; it waits", m.id(), e);
+      held =
+          Optional.of(
+              new TenantLimits.Held(
+                  "?", null, Instant.ofEpochMilli(clock.millis()).plus(wakeInterval)));
+    }
+    if (held.isPresent()) {
+      TenantLimits.Held h = held.get();
+      Duration wait = Duration.ofMillis(Math.max(0, h.until().toEpochMilli() - clock.millis()));
+      Outcome.Deferred d =
+          new Outcome.Deferred(
+              Outcome.Scope.ACCOUNT,
+              "tenant "
+                  + h.tenant()
+                  + (h.limit() == null ? "" : " reached its cap of " + h.limit())
+                  + "; released at "
+                  + h.until(),
+              wait,
+              List.of());
+      recorder
+          .record(m.entry(), d, t0, false)
+          .whenComplete(
+              (v, e) -> {
+                inFlight.decrementAndGet();
+                slots.release(cls, 1);
+              });
+      return;
+    }
     try {
       sent =
           sender.send(
@@ -371,6 +416,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private Collection<Integer> buckets;
     private AccountGate gate;
     private TrafficClasses classes = TrafficClasses.single();
+    private TenantLimits tenants = TenantLimits.none();
 
     private Builder(Spool spool, MessageSender sender) {
       this.spool = Objects.requireNonNull(spool, "spool");
@@ -449,6 +495,15 @@ public final class DeliveryScheduler implements AutoCloseable {
      */
     public Builder classes(TrafficClasses c) {
       this.classes = Objects.requireNonNull(c, "classes");
+      return this;
+    }
+
+    /**
+     * The tenants' caps (default: none): a message over its tenant's cap is put back in the spool,
+     * due when the window ends, without an attempt counted and without reaching the sender.
+     */
+    public Builder tenants(TenantLimits t) {
+      this.tenants = Objects.requireNonNull(t, "tenants");
       return this;
     }
 

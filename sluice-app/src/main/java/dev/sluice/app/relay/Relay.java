@@ -26,6 +26,7 @@ import dev.sluice.delivery.DeliveryScheduler;
 import dev.sluice.delivery.EventSink;
 import dev.sluice.delivery.JsonLinesEventLog;
 import dev.sluice.delivery.RetryPolicy;
+import dev.sluice.delivery.TenantLimits;
 import dev.sluice.delivery.WebhookEventSink;
 import dev.sluice.feedback.store.AccountListSync;
 import dev.sluice.feedback.store.FeedbackStore;
@@ -648,6 +649,9 @@ public final class Relay implements AutoCloseable {
               .maxInFlight(limits.messagesInFlight())
               .gate(sender.gate())
               .classes(config.traffic().classes())
+              .tenants(
+                  TenantLimits.of(
+                      config.traffic().tenants(), config.spoolDir().resolve("tenants.ledger")))
               .build();
       self[0] = scheduler;
       classMeters(registry, sender, scheduler);
@@ -663,7 +667,10 @@ public final class Relay implements AutoCloseable {
     }
   }
 
-  /** Each traffic class against its limits: in-flight slots, and its line at the rate. */
+  /**
+   * Each traffic class against its limits (in-flight slots, its line at the rate) and each tenant's
+   * cap against its use.
+   */
   private static void classMeters(
       MeterRegistry registry, SesSender sender, DeliveryScheduler scheduler) {
     for (int i = 0; i < scheduler.classes().size(); i++) {
@@ -695,6 +702,28 @@ public final class Relay implements AutoCloseable {
           .tags(tags)
           .description("Recipients of the class given their turn at the rate")
           .register(registry);
+    }
+    // usage() lists each tenant's caps in order, so the n-th cap is its n-th element.
+    int index = 0;
+    for (TenantLimits.Tenant tenant : scheduler.tenants().tenants()) {
+      for (TenantLimits.Limit limit : tenant.limits()) {
+        int n = index++;
+        io.micrometer.core.instrument.Tags tags =
+            io.micrometer.core.instrument.Tags.of(
+                "tenant", tenant.name(), "window", Durations.format(limit.window()));
+        io.micrometer.core.instrument.Gauge.builder(
+                "sluice.tenant.used",
+                scheduler,
+                s -> s.tenants().usage(Clock.system().millis()).get(n).used())
+            .tags(tags)
+            .description("Messages of the tenant counted in the cap's current window")
+            .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                "sluice.tenant.cap", limit, TenantLimits.Limit::max)
+            .tags(tags)
+            .description("The tenant's cap per window")
+            .register(registry);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.config.Settings;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.core.traffic.TrafficClasses;
+import dev.sluice.delivery.TenantLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,10 +20,15 @@ import java.util.Optional;
  * matches it, or the default class. A rule matches the submitting user ({@code user:NAME}, SMTP
  * AUTH or the HTTP API's login) or the envelope sender's domain ({@code domain:example.com}).
  *
+ * <p>Tenants ({@code relay.tenant-limits}) are a submitting user or an envelope sender domain with
+ * caps per window; see {@link TenantLimits}.
+ *
  * @param classes the classes, their shares and the default
  * @param rules the rules, first match wins
+ * @param tenants the tenants and their caps, first match wins
  */
-public record TrafficSettings(TrafficClasses classes, List<Rule> rules) {
+public record TrafficSettings(
+    TrafficClasses classes, List<Rule> rules, List<TenantLimits.Tenant> tenants) {
   /** The header naming a message's class. */
   public static final String HEADER = "X-Sluice-Class";
 
@@ -30,6 +36,7 @@ public record TrafficSettings(TrafficClasses classes, List<Rule> rules) {
   public TrafficSettings {
     Objects.requireNonNull(classes, "classes");
     rules = List.copyOf(rules);
+    tenants = List.copyOf(tenants);
   }
 
   /**
@@ -70,8 +77,20 @@ public record TrafficSettings(TrafficClasses classes, List<Rule> rules) {
               + " domain). The X-Sluice-Class header comes before the rules and is removed.",
           s -> s);
 
+  /** {@code relay.tenant-limits}. */
+  public static final ConfigKey<List<TenantLimits.Tenant>> TENANTS =
+      new ConfigKey<>(
+          "relay.tenant-limits",
+          "",
+          "Caps per tenant, first match wins, e.g. 'user:app=1000/h 20000/d,"
+              + " domain:news.example.com=10/s' (N/WINDOW: s, m, h, d or a duration such as 10m)."
+              + " Mail over a cap waits in the spool (not an attempt) and goes when its window"
+              + " ends; windows start on the clock (:00 for /h). Counts are kept in"
+              + " tenants.ledger in relay.spool.dir (per node in distributed mode).",
+          TenantLimits::parse);
+
   /** Every key, in documentation order. */
-  public static final List<ConfigKey<?>> KEYS = List.of(CLASSES, DEFAULT, RULES);
+  public static final List<ConfigKey<?>> KEYS = List.of(CLASSES, DEFAULT, RULES, TENANTS);
 
   /** The settings from resolved settings. */
   public static TrafficSettings from(Settings s) {
@@ -82,7 +101,7 @@ public record TrafficSettings(TrafficClasses classes, List<Rule> rules) {
       throw new ConfigException(CLASSES.name() + ", " + DEFAULT.name() + ": " + e.getMessage());
     }
     try {
-      return new TrafficSettings(classes, rules(s.get(RULES), classes));
+      return new TrafficSettings(classes, rules(s.get(RULES), classes), s.get(TENANTS));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(RULES.name() + ": " + e.getMessage());
     }
@@ -120,7 +139,7 @@ public record TrafficSettings(TrafficClasses classes, List<Rule> rules) {
 
   /** The class of a message by the rules, or the default; the header is read elsewhere. */
   int classByRules(Submission m) {
-    Optional<String> user = user(m.origin());
+    Optional<String> user = TenantLimits.user(m.origin());
     String from = m.envelope().from();
     int at = from.lastIndexOf('@');
     String domain = at < 0 ? "" : from.substring(at + 1).toLowerCase(Locale.ROOT);
@@ -134,15 +153,5 @@ public record TrafficSettings(TrafficClasses classes, List<Rule> rules) {
       }
     }
     return classes.defaultIndex();
-  }
-
-  /** The submitting user an origin names ({@code ... user=NAME ...}), if any. */
-  static Optional<String> user(String origin) {
-    for (String token : origin.split(" ")) {
-      if (token.startsWith("user=") && token.length() > 5) {
-        return Optional.of(token.substring(5));
-      }
-    }
-    return Optional.empty();
   }
 }
