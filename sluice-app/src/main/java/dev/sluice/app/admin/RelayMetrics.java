@@ -100,6 +100,8 @@ public final class RelayMetrics implements AutoCloseable {
   private final ScheduledExecutorService sampler;
   private final JvmMetrics jvm;
   private volatile SenderView sender;
+  private volatile java.util.function.Supplier<DeliveryStatus.Traffic> traffic =
+      () -> DeliveryStatus.Traffic.NONE;
   private volatile String upstream = "";
   private SpoolStats stats;
   private long statsAt;
@@ -316,6 +318,11 @@ public final class RelayMetrics implements AutoCloseable {
     accepted.increment(messages);
   }
 
+  /** Where {@link #status()} reads the traffic classes and tenants from (default: none). */
+  public void traffic(java.util.function.Supplier<DeliveryStatus.Traffic> reading) {
+    this.traffic = Objects.requireNonNull(reading, "reading");
+  }
+
   /**
    * Names the delivery engine whose live numbers {@link #status()} and the gauges read, and the
    * upstream in words; call once delivery has started.
@@ -444,7 +451,8 @@ public final class RelayMetrics implements AutoCloseable {
         (long) throttles.sum(now, 60),
         totals,
         failures.newestFirst(),
-        history);
+        history,
+        traffic.get());
   }
 
   /** A {@link RelayView} of the spool given at start and {@link #status()}. */

@@ -2,6 +2,7 @@ package dev.sluice.app.relay;
 
 import dev.sluice.app.admin.AdminServer;
 import dev.sluice.app.admin.AdminSettings;
+import dev.sluice.app.admin.DeliveryStatus;
 import dev.sluice.app.admin.DoorMetrics;
 import dev.sluice.app.admin.QuotaStamp;
 import dev.sluice.app.admin.RelayMetrics;
@@ -655,6 +656,8 @@ public final class Relay implements AutoCloseable {
               .build();
       self[0] = scheduler;
       classMeters(registry, sender, scheduler);
+      SesSender engine = sender;
+      metrics.traffic(() -> traffic(engine, scheduler));
       scheduler.start();
       return new Delivery(
           upstream, sender, scheduler, sets(config, upstream, transport), transport);
@@ -665,6 +668,34 @@ public final class Relay implements AutoCloseable {
       upstream.close();
       throw e;
     }
+  }
+
+  /**
+   * The traffic classes and tenants' caps as the status page and {@code sluice status} show them.
+   */
+  private static DeliveryStatus.Traffic traffic(SesSender sender, DeliveryScheduler scheduler) {
+    List<DeliveryStatus.ClassLine> classes = new ArrayList<>();
+    for (int i = 0; i < scheduler.classes().size(); i++) {
+      classes.add(
+          new DeliveryStatus.ClassLine(
+              scheduler.classes().get(i).name(),
+              scheduler.classes().get(i).share(),
+              scheduler.inFlight(i),
+              scheduler.reservedSlots(i),
+              sender.waitingRecipients(i),
+              sender.grantedRecipients(i)));
+    }
+    List<DeliveryStatus.TenantLine> tenants = new ArrayList<>();
+    for (TenantLimits.Usage u : scheduler.tenants().usage(Clock.system().millis())) {
+      tenants.add(
+          new DeliveryStatus.TenantLine(
+              u.tenant(),
+              Durations.format(u.limit().window()),
+              u.limit().max(),
+              u.used(),
+              u.windowEnds()));
+    }
+    return new DeliveryStatus.Traffic(classes, tenants);
   }
 
   /**

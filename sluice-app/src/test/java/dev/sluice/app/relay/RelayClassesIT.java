@@ -120,6 +120,17 @@ class RelayClassesIT {
     assertThat(metrics)
         .contains("sluice_class_granted_recipients_total{class=\"transactional\"} 5.0")
         .contains("sluice_class_share{class=\"bulk\"} 0.7");
+    String stats =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/api/stats"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(stats)
+        .as("the status shows each class")
+        .contains("{\"name\":\"transactional\",\"share\":0.3,")
+        .contains("\"grantedRecipients\":5}");
     Await.until(
         "the bulk backlog drains too",
         Duration.ofSeconds(60),

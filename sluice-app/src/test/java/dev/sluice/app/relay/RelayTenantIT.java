@@ -84,6 +84,16 @@ class RelayTenantIT {
     assertThat(perWindow.values()).as("per window: %s", perWindow).containsExactly(4, 4, 2);
     assertThat(perWindow.lastKey() - perWindow.firstKey()).isEqualTo(2);
     assertThat(relay.spool().stats().total()).isZero();
+    String stats =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/api/stats"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(stats)
+        .as("the status shows the tenant against its cap")
+        .contains("\"tenant\":\"domain:capped.example.com\",\"window\":\"8s\",\"cap\":4");
   }
 
   private void send(SmtpClient c, String from, String subject) {
