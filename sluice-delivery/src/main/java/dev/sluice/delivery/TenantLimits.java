@@ -220,23 +220,26 @@ public final class TenantLimits {
   }
 
   private Tenant tenantOf(SpoolEntry e) {
-    if (tenants.isEmpty()) {
-      return null;
-    }
-    Optional<String> user = user(e.origin());
-    String from = e.envelope().from();
-    int at = from.lastIndexOf('@');
-    String domain = at < 0 ? "" : from.substring(at + 1).toLowerCase(Locale.ROOT);
     for (Tenant t : tenants) {
-      boolean match =
-          t.what().equals("user")
-              ? user.isPresent() && user.get().equals(t.value())
-              : domain.equals(t.value());
-      if (match) {
+      if (matches(t.what(), t.value(), e.origin(), e.envelope().from())) {
         return t;
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a message from {@code origin} with envelope sender {@code from} is the user {@code
+   * value} ({@code what} is {@code user}: the origin's {@code user=}) or of the domain {@code
+   * value} ({@code domain}: the sender's domain, {@code value} in lower case); the matching of
+   * tenants and of class rules.
+   */
+  public static boolean matches(String what, String value, String origin, String from) {
+    if (what.equals("user")) {
+      return user(origin).filter(value::equals).isPresent();
+    }
+    int at = from.lastIndexOf('@');
+    return at >= 0 && from.substring(at + 1).toLowerCase(Locale.ROOT).equals(value);
   }
 
   /** The submitting user an origin names ({@code ... user=NAME ...}), if any. */

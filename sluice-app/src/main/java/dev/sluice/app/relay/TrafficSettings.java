@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The traffic classes and the rules that put a message in one: the {@code relay.classes} keys.
@@ -139,16 +138,8 @@ public record TrafficSettings(
 
   /** The class of a message by the rules, or the default; the header is read elsewhere. */
   int classByRules(Submission m) {
-    Optional<String> user = TenantLimits.user(m.origin());
-    String from = m.envelope().from();
-    int at = from.lastIndexOf('@');
-    String domain = at < 0 ? "" : from.substring(at + 1).toLowerCase(Locale.ROOT);
     for (Rule r : rules) {
-      boolean match =
-          r.what().equals("user")
-              ? user.isPresent() && user.get().equals(r.value())
-              : domain.equals(r.value());
-      if (match) {
+      if (TenantLimits.matches(r.what(), r.value(), m.origin(), m.envelope().from())) {
         return r.cls();
       }
     }
