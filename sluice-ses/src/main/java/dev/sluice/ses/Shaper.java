@@ -129,8 +129,10 @@ final class Shaper {
       return reserve(n, stopping);
     }
     syncRate();
+    // The line ahead of this call, at the class's guaranteed pace; the call's own tokens are the
+    // token bucket's to judge (a call larger than the bucket goes once it is full, see tooLong).
     double paced = bucket.rate() * classes.get(cls).share();
-    long lineWait = (long) ((turns.waitingTokens(cls) + n) / Math.max(paced, 1e-9) * 1e9);
+    long lineWait = (long) (turns.waitingTokens(cls) / Math.max(paced, 1e-9) * 1e9);
     if (lineWait > maxShapeWait.toNanos()) {
       return lineTooLong(n, cls, lineWait);
     }

@@ -44,7 +44,7 @@ class SesSenderClassesTest {
   }
 
   /** Accepts every call and records whose it was. */
-  static final class RecordingTransport implements Transport {
+  static class RecordingTransport implements Transport {
     final List<String> calls = new CopyOnWriteArrayList<>();
 
     @Override
@@ -155,6 +155,43 @@ class SesSenderClassesTest {
         .isLessThanOrEqualTo(bound);
     assertThat(sender.grantedRecipients(0)).as("seed %d", seed).isEqualTo(tx);
     assertThat(sender.grantedRecipients(1)).as("seed %d", seed).isEqualTo(bulkBacklog);
+  }
+
+  @org.junit.jupiter.api.Test
+  void send_aCallLargerThanTheClassesShareCanPayInTheLongestWait_goesOnceTheBucketIsFull() {
+    // 1/s, bulk's share 70%: 50 recipients are 71 s of bulk's pace, past the 30-s longest wait;
+    // the line ahead of the call is empty, so it goes as a call larger than the bucket does.
+    TrafficClasses classes = TrafficClasses.parse("transactional:30%,bulk:70%", "bulk");
+    RecordingTransport t =
+        new RecordingTransport() {
+          @Override
+          public Optional<AccountQuota> quota() {
+            return Optional.of(new AccountQuota(1, 1_000_000, 0));
+          }
+        };
+    sender =
+        SesSender.start(
+            t,
+            SenderConfig.builder().classes(classes).build(),
+            clock,
+            new SimpleMeterRegistry(),
+            new Random(1));
+    List<String> to = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      to.add("r" + i + "@example.net");
+    }
+    CompletableFuture<Outcome> f =
+        sender.send(
+            new OutboundMessage(
+                "big",
+                new Envelope("sender@example.com", to),
+                "Subject: x\r\n\r\nHello\r\n".getBytes(StandardCharsets.US_ASCII),
+                "bulk"));
+
+    driveUntil(f::isDone);
+
+    assertThat(f.join()).isInstanceOf(Outcome.Delivered.class);
+    assertThat(t.calls).hasSize(1);
   }
 
   private static long countOf(List<String> calls, String prefix) {

@@ -185,7 +185,10 @@ class RelayTrafficIT {
     // 10 at a cap of 4: 4 in the window they were sent in, 4 in the next, 2 in the one after.
     assertThat(perWindow.values()).as("per window: %s", perWindow).containsExactly(4, 4, 2);
     assertThat(perWindow.lastKey() - perWindow.firstKey()).isEqualTo(2);
-    assertThat(relay.spool().stats().total()).isZero();
+    Await.until(
+        "every outcome recorded and the spool empty",
+        Duration.ofSeconds(30),
+        () -> relay.spool().stats().total() == 0);
     String stats =
         java.net.http.HttpClient.newHttpClient()
             .send(
