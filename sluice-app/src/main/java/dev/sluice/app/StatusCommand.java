@@ -109,6 +109,32 @@ final class StatusCommand implements Callable<Integer> {
     row(out, "in flight", count(d.path("inFlight")) + bookedAhead(d.path("bookedAheadSeconds")));
     row(out, "connections", count(d.path("connectionsOpened")) + " opened");
     row(out, "throttles", count(d.path("throttlesLastMinute")) + " in the last minute");
+    for (JsonNode c : d.path("classes")) {
+      row(
+          out,
+          "class " + c.path("name").asText(),
+          String.format(
+              Locale.ROOT,
+              "share %.0f%%; in flight %d (%d reserved); %,d recipients waiting for the rate, %,d"
+                  + " sent since start",
+              c.path("share").asDouble() * 100,
+              c.path("inFlight").asInt(),
+              c.path("reservedSlots").asInt(),
+              c.path("waitingRecipients").asLong(),
+              c.path("grantedRecipients").asLong()));
+    }
+    for (JsonNode t : d.path("tenants")) {
+      row(
+          out,
+          "tenant " + t.path("tenant").asText(),
+          String.format(
+              Locale.ROOT,
+              "%,d of %,d per %s; window ends %s",
+              t.path("used").asLong(),
+              t.path("cap").asLong(),
+              t.path("window").asText(),
+              t.path("windowEnds").asText()));
+    }
     SpoolStats q = AdminClient.spoolStats(s);
     StringBuilder queue = new StringBuilder();
     for (SpoolState st : SpoolState.values()) {

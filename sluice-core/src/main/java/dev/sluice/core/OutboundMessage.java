@@ -9,12 +9,19 @@ import java.util.Objects;
  * @param id the caller's identifier (a queue id in the relay)
  * @param envelope sender and recipients
  * @param content the raw message bytes; not copied, callers must not change them afterwards
+ * @param trafficClass the name of its traffic class, or empty for the sender's first class
  */
-public record OutboundMessage(String id, Envelope envelope, byte[] content) {
+public record OutboundMessage(String id, Envelope envelope, byte[] content, String trafficClass) {
   /** Checks for nulls. */
   public OutboundMessage {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(envelope, "envelope");
     Objects.requireNonNull(content, "content");
+    Objects.requireNonNull(trafficClass, "trafficClass");
+  }
+
+  /** A message of no named traffic class. */
+  public OutboundMessage(String id, Envelope envelope, byte[] content) {
+    this(id, envelope, content, "");
   }
 }

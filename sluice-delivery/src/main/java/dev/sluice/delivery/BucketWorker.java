@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one taker of one spool bucket: takes what is due, as much as there are free in-flight slots
- * for, hands it to the scheduler to send, and otherwise waits.
+ * of the bucket's traffic class for, hands it to the scheduler to send, and otherwise waits.
  *
  * <p>It waits on a signal with a timeout: until the bucket's next message is due, or until {@link
  * #wake} (something was appended, or the scheduler is stopping), and never longer than the
@@ -29,6 +29,7 @@ final class BucketWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(BucketWorker.class);
 
   private final int bucket;
+  private final int cls;
   private final DeliveryScheduler scheduler;
   private final Spool spool;
   private final Clock clock;
@@ -43,6 +44,7 @@ final class BucketWorker implements Runnable {
 
   BucketWorker(
       int bucket,
+      int cls,
       DeliveryScheduler scheduler,
       Spool spool,
       Clock clock,
@@ -50,6 +52,7 @@ final class BucketWorker implements Runnable {
       int batch,
       Duration wakeInterval) {
     this.bucket = bucket;
+    this.cls = cls;
     this.scheduler = scheduler;
     this.spool = spool;
     this.clock = clock;
@@ -97,7 +100,7 @@ final class BucketWorker implements Runnable {
           await(Duration.ofMillis(opens - now));
           continue;
         }
-        int slots = scheduler.acquireSlots(batch);
+        int slots = scheduler.acquireSlots(cls, batch);
         if (slots == 0) {
           break; // stopping
         }
@@ -107,7 +110,7 @@ final class BucketWorker implements Runnable {
           taken = spool.takeDue(bucket, Instant.ofEpochMilli(clock.millis()), slots);
           failing = false;
         } catch (RuntimeException e) {
-          scheduler.releaseSlots(slots);
+          scheduler.releaseSlots(cls, slots);
           if (!scheduler.running()) {
             break;
           }
@@ -122,9 +125,9 @@ final class BucketWorker implements Runnable {
           await(wakeInterval);
           continue;
         }
-        scheduler.releaseSlots(slots - taken.size());
+        scheduler.releaseSlots(cls, slots - taken.size());
         for (SpooledMessage m : taken) {
-          scheduler.dispatch(m);
+          scheduler.dispatch(m, cls);
         }
         if (taken.size() < slots) {
           // From here a reschedule to any time wakes us: it may be sooner than what we read next.

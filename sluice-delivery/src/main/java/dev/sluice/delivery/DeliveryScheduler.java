@@ -6,21 +6,22 @@ import dev.sluice.core.Outcome;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpooledMessage;
+import dev.sluice.core.traffic.TrafficClasses;
 import dev.sluice.core.transport.AccountGate;
 import dev.sluice.core.transport.MessageSender;
 import dev.sluice.core.transport.SendGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -48,6 +49,18 @@ import org.slf4j.LoggerFactory;
  * sender is never handed more than it can work on, and a slow spool or event sink slows taking down
  * instead of piling up outcomes. Set {@code maxInFlight} near the sender's own concurrency times a
  * few: enough to keep it busy, not so many that messages wait inside it.
+ *
+ * <p><b>Traffic classes.</b> The spool's buckets are split among the {@link TrafficClasses} (a
+ * message was put in a bucket of its class when it was accepted), and so are the in-flight slots
+ * ({@link ClassSlots}: a reserve per class and a common pool). A class's workers take only with its
+ * slots, so a transactional message due behind a backlog of bulk is in buckets of its own, and has
+ * slots of its own to be taken with: it is never behind the backlog in due order, and never waits
+ * for a slot the backlog holds. The sender is told each message's class ({@link
+ * OutboundMessage#trafficClass()}) to share the rate among them.
+ *
+ * <p><b>Tenant caps.</b> Before a message goes to the sender it is counted against its tenant's
+ * caps ({@link TenantLimits}); one over a cap is deferred at once (scope ACCOUNT, so not an
+ * attempt, and without closing the gate: other tenants go on), due when the full window ends.
  *
  * <p><b>Account gate.</b> No bucket takes messages while the {@link AccountGate} is closed: the
  * account cannot send now (daily quota spent, sending paused, the rate booked too far ahead,
@@ -84,7 +97,10 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final Clock clock;
   private final int maxInFlight;
   private final Duration wakeInterval;
-  private final Semaphore slots;
+  private final ClassSlots slots;
+  private final TrafficClasses classes;
+  private final int[] classOfBucket;
+  private final TenantLimits tenants;
   private final SendGate gate;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final BucketWorker[] byBucket;
@@ -102,7 +118,14 @@ public final class DeliveryScheduler implements AutoCloseable {
     this.clock = b.clock;
     this.maxInFlight = b.maxInFlight;
     this.wakeInterval = b.wakeInterval;
-    this.slots = new Semaphore(maxInFlight, true);
+    this.classes = b.classes;
+    this.tenants = b.tenants;
+    classes.checkBuckets(spool.buckets());
+    this.slots = new ClassSlots(classes, maxInFlight);
+    this.classOfBucket = new int[spool.buckets()];
+    for (int i = 0; i < classOfBucket.length; i++) {
+      classOfBucket[i] = classes.classOfBucket(i, classOfBucket.length);
+    }
     AccountGate own = new AccountGate(clock);
     this.gate = b.gate != null ? b.gate : own;
     DeliveryMetrics metrics = new DeliveryMetrics(b.registry, inFlight::get);
@@ -131,7 +154,9 @@ public final class DeliveryScheduler implements AutoCloseable {
         throw new IllegalArgumentException(
             "bucket " + bucket + " is not one of the spool's 0.." + (spool.buckets() - 1));
       }
-      BucketWorker w = new BucketWorker(bucket, this, spool, clock, gate, b.batch, wakeInterval);
+      BucketWorker w =
+          new BucketWorker(
+              bucket, classOfBucket[bucket], this, spool, clock, gate, b.batch, wakeInterval);
       byBucket[bucket] = w;
       workers.add(w);
     }
@@ -239,7 +264,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         w.join(deadline);
       }
       long left = deadline - System.nanoTime();
-      drained = slots.tryAcquire(maxInFlight, Math.max(0, left), TimeUnit.NANOSECONDS);
+      drained = slots.awaitIdle(Math.max(0, left));
     } catch (InterruptedException e) {
       interrupted = true;
     }
@@ -271,41 +296,94 @@ public final class DeliveryScheduler implements AutoCloseable {
   }
 
   /**
-   * Takes at least one and at most {@code max} in-flight slots, waiting for the first; returns 0
-   * when the scheduler stops meanwhile.
+   * Takes at least one and at most {@code max} in-flight slots of class {@code cls}, waiting for
+   * the first; returns 0 when the scheduler stops meanwhile.
    */
-  int acquireSlots(int max) throws InterruptedException {
-    while (!slots.tryAcquire(wakeInterval.toNanos(), TimeUnit.NANOSECONDS)) {
+  int acquireSlots(int cls, int max) throws InterruptedException {
+    int n;
+    while ((n = slots.acquire(cls, max, wakeInterval.toNanos())) == 0) {
       if (!running) {
         return 0;
       }
     }
     if (!running) {
-      slots.release();
+      slots.release(cls, n);
       return 0;
-    }
-    int n = 1;
-    while (n < max && slots.tryAcquire()) {
-      n++;
     }
     return n;
   }
 
-  void releaseSlots(int n) {
-    if (n > 0) {
-      slots.release(n);
-    }
+  void releaseSlots(int cls, int n) {
+    slots.release(cls, n);
   }
 
-  /** Hands one taken message (holding a slot) to the sender; the slot returns with its outcome. */
-  void dispatch(SpooledMessage m) {
+  /** The tenants' caps. */
+  public TenantLimits tenants() {
+    return tenants;
+  }
+
+  /** The traffic classes the buckets are split among. */
+  public TrafficClasses classes() {
+    return classes;
+  }
+
+  /** Messages of class {@code cls} (an index of {@link #classes()}) taken and not recorded yet. */
+  public int inFlight(int cls) {
+    return slots.used(cls);
+  }
+
+  /**
+   * The in-flight slots reserved for class {@code cls}; the rest of {@link #maxInFlight} is common.
+   */
+  public int reservedSlots(int cls) {
+    return slots.reserved(cls);
+  }
+
+  /**
+   * Hands one taken message of class {@code cls} (holding a slot) to the sender; the slot returns
+   * with its outcome.
+   */
+  void dispatch(SpooledMessage m, int cls) {
     inFlight.incrementAndGet();
     long t0 = clock.nanos();
     CompletableFuture<Outcome> sent;
+    Optional<TenantLimits.Held> held;
+    try {
+      held = tenants.admit(m.entry(), clock.millis());
+    } catch (RuntimeException e) {
+      LOG.error("cannot count {} against its tenant's caps; it waits", m.id(), e);
+      held =
+          Optional.of(
+              new TenantLimits.Held(
+                  "?", null, Instant.ofEpochMilli(clock.millis()).plus(wakeInterval)));
+    }
+    if (held.isPresent()) {
+      TenantLimits.Held h = held.get();
+      Duration wait = Duration.ofMillis(Math.max(0, h.until().toEpochMilli() - clock.millis()));
+      Outcome.Deferred d =
+          new Outcome.Deferred(
+              Outcome.Scope.ACCOUNT,
+              "tenant "
+                  + h.tenant()
+                  + (h.limit() == null ? "" : " reached its cap of " + h.limit())
+                  + "; released at "
+                  + h.until(),
+              wait,
+              List.of());
+      recorder
+          .record(m.entry(), d, t0, false)
+          .whenComplete(
+              (v, e) -> {
+                inFlight.decrementAndGet();
+                slots.release(cls, 1);
+              });
+      return;
+    }
     try {
       sent =
           sender.send(
-              new OutboundMessage(m.id().value(), m.entry().envelope(), m.content()),
+              new OutboundMessage(
+                  m.id().value(), m.entry().envelope(), m.content(), classes.get(cls).name()),
               m.entry().origin());
     } catch (RuntimeException e) {
       LOG.error("the sender failed on {}", m.id(), e);
@@ -319,7 +397,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 LOG.error("recording the outcome of {} failed", m.id(), e);
               }
               inFlight.decrementAndGet();
-              slots.release();
+              slots.release(cls, 1);
             });
   }
 
@@ -343,6 +421,8 @@ public final class DeliveryScheduler implements AutoCloseable {
     private Duration wakeInterval = Duration.ofSeconds(1);
     private Collection<Integer> buckets;
     private SendGate gate;
+    private TrafficClasses classes = TrafficClasses.single();
+    private TenantLimits tenants = TenantLimits.none();
 
     private Builder(Spool spool, MessageSender sender) {
       this.spool = Objects.requireNonNull(spool, "spool");
@@ -413,6 +493,24 @@ public final class DeliveryScheduler implements AutoCloseable {
      */
     public Builder gate(SendGate g) {
       this.gate = Objects.requireNonNull(g, "gate");
+      return this;
+    }
+
+    /**
+     * The traffic classes (default: one): each class's buckets are taken by workers holding its
+     * in-flight slots, and its messages reach the sender named by class.
+     */
+    public Builder classes(TrafficClasses c) {
+      this.classes = Objects.requireNonNull(c, "classes");
+      return this;
+    }
+
+    /**
+     * The tenants' caps (default: none): a message over its tenant's cap is put back in the spool,
+     * due when the window ends, without an attempt counted and without reaching the sender.
+     */
+    public Builder tenants(TenantLimits t) {
+      this.tenants = Objects.requireNonNull(t, "tenants");
       return this;
     }
 

@@ -94,9 +94,19 @@ final class OutcomeRecorder {
    * @param takenNanos the clock's nanos when the message was handed to the sender
    */
   CompletableFuture<Void> record(SpoolEntry entry, Outcome outcome, long takenNanos) {
+    return record(entry, outcome, takenNanos, true);
+  }
+
+  /**
+   * Like {@link #record(SpoolEntry, Outcome, long)}; a deferral of scope ACCOUNT closes the
+   * scheduler's own gate only when {@code aboutTheAccount} (not for a tenant's cap, which holds
+   * back that tenant's messages only).
+   */
+  CompletableFuture<Void> record(
+      SpoolEntry entry, Outcome outcome, long takenNanos, boolean aboutTheAccount) {
     Change c;
     try {
-      c = plan(entry, outcome, Instant.ofEpochMilli(clock.millis()));
+      c = plan(entry, outcome, Instant.ofEpochMilli(clock.millis()), aboutTheAccount);
     } catch (RuntimeException e) {
       LOG.error("cannot record the outcome of {}; it stays active", entry.id(), e);
       return CompletableFuture.completedFuture(null);
@@ -115,7 +125,7 @@ final class OutcomeRecorder {
   /** A spool change under way and the event it will become. */
   private record Change(CompletableFuture<Boolean> write, DeliveryEvent event) {}
 
-  private Change plan(SpoolEntry e, Outcome outcome, Instant now) {
+  private Change plan(SpoolEntry e, Outcome outcome, Instant now, boolean aboutTheAccount) {
     QueueId id = e.id();
     String from = e.envelope().from();
     List<String> all = e.envelope().recipients();
@@ -136,7 +146,7 @@ final class OutcomeRecorder {
               event(DeliveryEvent.Type.DELIVERED, e, now, all, e.attempts() + 1, List.of()));
         }
         boolean narrowed = remaining.size() < all.size();
-        if (d.scope() == Outcome.Scope.ACCOUNT && feedsGate) {
+        if (d.scope() == Outcome.Scope.ACCOUNT && feedsGate && aboutTheAccount) {
           gate.close(AccountGate.Reason.DEFERRED, d.retryAfter(), d.reason());
         }
         RandomGenerator rnd = random != null ? random : ThreadLocalRandom.current();

@@ -254,7 +254,17 @@ public final class KafkaSpool implements Spool {
     List<QueueId> named = new ArrayList<>(copy.size());
     List<byte[]> values = new ArrayList<>(copy.size());
     for (Submission m : copy) {
-      QueueId id = ids.next(clock.millis());
+      if (m.buckets().first() >= config.partitions()) {
+        return CompletableFuture.failedFuture(
+            new IllegalArgumentException(
+                "bucket range "
+                    + m.buckets()
+                    + " holds none of the spool's "
+                    + config.partitions()));
+      }
+    }
+    for (Submission m : copy) {
+      QueueId id = ids.next(clock.millis(), m.buckets(), config.partitions());
       SpoolEntry e = SpoolEntry.queued(id, m);
       byte[] value = RecordCodec.encode(e, m.content());
       if (value.length + RECORD_OVERHEAD > config.maxRecordBytes().bytes()) {

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.core.ByteSize;
 import dev.sluice.core.Clock;
 import dev.sluice.core.ManualClock;
+import dev.sluice.core.spool.BucketRange;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
@@ -187,6 +188,37 @@ class KafkaSpoolIT {
           });
     }
     named.forEach(id -> assertThat(partitionOf.get(id.value())).isEqualTo(id.bucket(3)));
+  }
+
+  @Test
+  void appendAll_withABucketRange_putsEveryMessageInAPartitionOfIt() {
+    KafkaSpool spool = open(config(4));
+    BucketRange range = new BucketRange(3, 3);
+    List<Submission> batch = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Submission s = submission("m" + i);
+      batch.add(s.with(s.content(), range));
+    }
+
+    List<QueueId> named = join(spool.appendAll(batch));
+
+    assertThat(named).hasSize(10).allSatisfy(id -> assertThat(id.bucket(4)).isEqualTo(3));
+    List<QueueId> taken = new ArrayList<>();
+    await(
+        "every message is taken from partition 3",
+        () -> {
+          for (int b = 0; b < 4; b++) {
+            for (SpooledMessage m : spool.takeDue(b, Instant.now(), 100)) {
+              assertThat(b).isEqualTo(3);
+              taken.add(m.id());
+            }
+          }
+          return taken.size() == 10;
+        });
+    assertThat(taken).containsExactlyInAnyOrderElementsOf(named);
+    Submission s = submission("beyond");
+    assertThatThrownBy(() -> join(spool.append(s.with(s.content(), new BucketRange(4, 4)))))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -64,7 +64,7 @@ final class RecipientSplit {
     ArrayDeque<Envelope> work = new ArrayDeque<>(m.envelope().split(maxRecipients));
     while (!work.isEmpty()) {
       Envelope chunk = work.poll();
-      UpstreamCall.Result r = call.send(chunk, m.content(), deadline);
+      UpstreamCall.Result r = call.send(chunk, m.content(), deadline, m.trafficClass());
       calls += r.calls();
       switch (r.outcome()) {
         case Outcome.Delivered d -> {

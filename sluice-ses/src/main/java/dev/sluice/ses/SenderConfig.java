@@ -1,5 +1,6 @@
 package dev.sluice.ses;
 
+import dev.sluice.core.traffic.TrafficClasses;
 import java.time.Duration;
 
 /**
@@ -26,6 +27,7 @@ import java.time.Duration;
  * @param listener told about every upstream call, or null
  * @param meterTags tags on every meter of the sender (a relay with routes tags each route's), empty
  *     for none
+ * @param classes the traffic classes sharing the rate, each with its guaranteed share
  */
 public record SenderConfig(
     int maxInFlight,
@@ -43,7 +45,8 @@ public record SenderConfig(
     Duration accountRetry,
     Duration maxShapeWait,
     CallListener listener,
-    io.micrometer.core.instrument.Tags meterTags) {
+    io.micrometer.core.instrument.Tags meterTags,
+    TrafficClasses classes) {
 
   /** Told about each upstream call, for measurement. Called on the calling virtual thread. */
   @FunctionalInterface
@@ -96,6 +99,7 @@ public record SenderConfig(
     private CallListener listener;
     private io.micrometer.core.instrument.Tags meterTags =
         io.micrometer.core.instrument.Tags.empty();
+    private TrafficClasses classes = TrafficClasses.single();
 
     private Builder() {}
 
@@ -172,6 +176,12 @@ public record SenderConfig(
       return this;
     }
 
+    /** The traffic classes sharing the rate (default: one). */
+    public Builder classes(TrafficClasses c) {
+      this.classes = java.util.Objects.requireNonNull(c, "classes");
+      return this;
+    }
+
     /** The configuration. */
     public SenderConfig build() {
       return new SenderConfig(
@@ -190,7 +200,8 @@ public record SenderConfig(
           accountRetry,
           maxShapeWait,
           listener,
-          meterTags);
+          meterTags,
+          classes);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.ses;
 import dev.sluice.core.Clock;
 import dev.sluice.core.OutboundMessage;
 import dev.sluice.core.Outcome;
+import dev.sluice.core.traffic.TrafficClasses;
 import dev.sluice.core.transport.AccountGate;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.core.transport.MessageSender;
@@ -313,6 +314,26 @@ public final class SesSender implements MessageSender, AutoCloseable {
    */
   public AccountGate gate() {
     return gate;
+  }
+
+  /** The traffic classes sharing this sender's rate. */
+  public TrafficClasses classes() {
+    return shaper.classes();
+  }
+
+  /**
+   * Recipients of class {@code cls} (an index of {@link #classes()}) given their turn at the rate
+   * so far; zero with one class.
+   */
+  public long grantedRecipients(int cls) {
+    return shaper.grantedRecipients(cls);
+  }
+
+  /**
+   * Recipients of class {@code cls} waiting for their turn at the rate now; zero with one class.
+   */
+  public long waitingRecipients(int cls) {
+    return shaper.waitingRecipients(cls);
   }
 
   /** Throttles seen so far. */

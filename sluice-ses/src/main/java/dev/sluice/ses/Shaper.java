@@ -4,7 +4,9 @@ import dev.sluice.core.Clock;
 import dev.sluice.core.Durations;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.shape.AimdRate;
+import dev.sluice.core.shape.FairTurns;
 import dev.sluice.core.shape.TokenBucket;
+import dev.sluice.core.traffic.TrafficClasses;
 import dev.sluice.core.transport.AccountGate;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +28,15 @@ import java.util.function.BooleanSupplier;
  * {@link AccountGate} closes ({@link AccountGate.Reason#RATE_BOOKED_AHEAD}) until the sends booked
  * ahead of it are half worked off, so the scheduler takes no more messages that would wait too.
  *
+ * <p><b>Traffic classes.</b> With several classes, calls do not reserve tokens as they come: they
+ * wait in their class's line for a turn ({@link FairTurns}, start-time fair queueing weighted by
+ * the classes' shares), and the turn's holder reserves its tokens and passes the turn on once they
+ * are due. So at most one reservation is booked ahead, and who goes next is chosen when a turn
+ * frees up: a transactional call arriving behind a line of bulk calls goes within its share's
+ * pacing, and bulk gets every token transactional leaves. A class whose line would take longer than
+ * {@code maxShapeWait} at its guaranteed share has its call deferred without closing the gate,
+ * which would stop the other classes too.
+ *
  * <p>Thread-safe: the token bucket and the AIMD controller lock themselves; the ceiling's inputs
  * are volatile and combined under this object's lock.
  */
@@ -42,6 +53,9 @@ final class Shaper {
   private final AimdRate aimd;
   private final Runnable onDeferral;
   private final AccountGate gate;
+  private final TrafficClasses classes;
+  // Whose turn it is among the classes; null with one class, which reserves as it comes.
+  private final FairTurns turns;
   // The ceiling before the share is applied: MaxSendRate, the rate set by hand, or -1 (unlimited).
   private volatile double baseCeiling;
   // MaxSendRate as last read; -1 until read (unlimited).
@@ -62,6 +76,16 @@ final class Shaper {
     this.maxShapeWait = config.maxShapeWait();
     this.accountRetry = config.accountRetry();
     this.onDeferral = onDeferral;
+    this.classes = config.classes();
+    if (classes.size() > 1) {
+      double[] weights = new double[classes.size()];
+      for (int i = 0; i < weights.length; i++) {
+        weights[i] = classes.get(i).share();
+      }
+      this.turns = new FairTurns(weights);
+    } else {
+      this.turns = null;
+    }
     this.rateOverride = config.rateOverride();
     double initial = Double.isNaN(rateOverride) ? -1 : rateOverride;
     this.baseCeiling = initial;
@@ -84,12 +108,96 @@ final class Shaper {
    * second, so a rate that changes meanwhile applies at once and the call keeps its place in line.
    */
   Outcome.Deferred await(int n, BooleanSupplier stopping) {
+    return await(n, 0, stopping);
+  }
+
+  /**
+   * Like {@link #await(int, BooleanSupplier)} for a call of traffic class {@code cls} (an index of
+   * the config's classes): with several classes, the call first waits for its class's turn ({@link
+   * FairTurns}), so each class gets its share of the rate and a class with nothing waiting goes
+   * next, and is deferred instead when its class's line would take longer than {@code maxShapeWait}
+   * at the class's guaranteed share.
+   */
+  Outcome.Deferred await(int n, int cls, BooleanSupplier stopping) {
     if (!shaped) {
       return null;
     }
     if (stopping.getAsBoolean()) {
       return SesSender.stopped("sender is closing");
     }
+    if (turns == null) {
+      return reserve(n, stopping);
+    }
+    syncRate();
+    // The line ahead of this call, at the class's guaranteed pace; the call's own tokens are the
+    // token bucket's to judge (a call larger than the bucket goes once it is full, see tooLong).
+    double paced = bucket.rate() * classes.get(cls).share();
+    long lineWait = (long) (turns.waitingTokens(cls) / Math.max(paced, 1e-9) * 1e9);
+    if (lineWait > maxShapeWait.toNanos()) {
+      return lineTooLong(n, cls, lineWait);
+    }
+    FairTurns.Ticket t = turns.enter(cls, n);
+    try {
+      if (!turns.awaitTurn(t, stopping, RECHECK_NANOS)) {
+        return SesSender.stopped("sender is closing");
+      }
+    } catch (InterruptedException e) {
+      turns.leave(t);
+      Thread.currentThread().interrupt();
+      return SesSender.stopped("sender is closing");
+    }
+    try {
+      return reserve(n, stopping);
+    } finally {
+      turns.pass(t);
+    }
+  }
+
+  /** Whether several traffic classes share the rate. */
+  boolean classed() {
+    return turns != null;
+  }
+
+  /** The index of the traffic class named {@code name}; the default class for empty or unknown. */
+  int classIndex(String name) {
+    int i = name.isEmpty() ? -1 : classes.indexOf(name);
+    return i < 0 ? classes.defaultIndex() : i;
+  }
+
+  /** The traffic classes sharing the rate. */
+  TrafficClasses classes() {
+    return classes;
+  }
+
+  /** Recipients of class {@code cls} granted the rate so far; zero with one class. */
+  long grantedRecipients(int cls) {
+    return turns == null ? 0 : turns.grantedTokens(cls);
+  }
+
+  /** Recipients of class {@code cls} waiting for their turn now; zero with one class. */
+  long waitingRecipients(int cls) {
+    return turns == null ? 0 : turns.waitingTokens(cls);
+  }
+
+  private Outcome.Deferred lineTooLong(int n, int cls, long lineWait) {
+    onDeferral.run();
+    long maxWait = maxShapeWait.toNanos();
+    Duration back =
+        Duration.ofNanos(Math.max(0, Math.min(lineWait - maxWait / 2, accountRetry.toNanos())));
+    String why =
+        String.format(
+            Locale.ROOT,
+            "waiting for the send rate: %d recipients of class %s would wait %.1f s at its share"
+                + " (the longest wait is %s)",
+            n,
+            classes.get(cls).name(),
+            lineWait / 1e9,
+            Durations.format(maxShapeWait));
+    // Not the gate: it would stop the other classes too; the class's own slots bound the churn.
+    return new Outcome.Deferred(Outcome.Scope.ACCOUNT, why, back, List.of());
+  }
+
+  private Outcome.Deferred reserve(int n, BooleanSupplier stopping) {
     syncRate();
     long maxWait = maxShapeWait.toNanos();
     TokenBucket.Reservation r = bucket.tryReserve(n, maxWait);

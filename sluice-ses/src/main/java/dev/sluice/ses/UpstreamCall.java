@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * when the gate closes for a second; a daily throttle pauses the {@link DailyQuota}; a transient
  * failure backs off with full jitter, bounded in tries and in the message's time; a permanent
  * refusal fails the recipients, or, when it is about the account (paused, suspended), closes the
- * gate for {@code accountRetry} and defers. A call slot is held while waiting for the rate, so
- * calls waiting and calls on the wire together stay within {@code maxInFlight}. Backoff waits on
- * the injected clock.
+ * gate for {@code accountRetry} and defers. With one traffic class a call slot is held while
+ * waiting for the rate, so calls waiting and calls on the wire together stay within {@code
+ * maxInFlight}; with several, the slot is taken once the class's turn has come, so that a busy
+ * class's calls waiting for the rate never hold the slots another class's call needs. Backoff waits
+ * on the injected clock.
  *
  * <p>Thread-safe; each call runs on its caller's thread.
  */
@@ -87,7 +89,17 @@ final class UpstreamCall {
 
   /** Calls until the recipients are accepted, refused, or deferred; by {@code deadline} nanos. */
   Result send(Envelope recipients, byte[] content, long deadline) {
+    return send(recipients, content, deadline, "");
+  }
+
+  /**
+   * Like {@link #send(Envelope, byte[], long)} for a message of the traffic class named {@code
+   * trafficClass} (empty or unknown: the default class).
+   */
+  Result send(Envelope recipients, byte[] content, long deadline, String trafficClass) {
     int n = recipients.recipients().size();
+    int cls = shaper.classIndex(trafficClass);
+    boolean classed = shaper.classed();
     int calls = 0;
     int failures = 0;
     while (true) {
@@ -99,9 +111,15 @@ final class UpstreamCall {
         return new Result(SesSender.stopped("sender is closing"), calls);
       }
       Attempt a;
+      if (classed) {
+        Outcome.Deferred notNow = shaper.await(n, cls, stopping);
+        if (notNow != null) {
+          return new Result(notNow, calls);
+        }
+      }
       slots.acquireUninterruptibly();
       try {
-        Outcome.Deferred notNow = shaper.await(n, stopping);
+        Outcome.Deferred notNow = classed ? null : shaper.await(n, stopping);
         if (notNow != null) {
           return new Result(notNow, calls);
         }

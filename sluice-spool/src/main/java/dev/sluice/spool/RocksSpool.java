@@ -205,7 +205,14 @@ public final class RocksSpool implements Spool {
     List<SpoolEntry> entries = new ArrayList<>(copy.size());
     List<byte[]> contents = new ArrayList<>(copy.size());
     for (Submission m : copy) {
-      QueueId id = ids.next(clock.millis());
+      if (m.buckets().first() >= config.buckets()) {
+        return CompletableFuture.failedFuture(
+            new IllegalArgumentException(
+                "bucket range " + m.buckets() + " holds none of the spool's " + config.buckets()));
+      }
+    }
+    for (Submission m : copy) {
+      QueueId id = ids.next(clock.millis(), m.buckets(), config.buckets());
       entries.add(SpoolEntry.queued(id, m));
       contents.add(m.content());
     }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.Envelope;
 import dev.sluice.core.ManualClock;
+import dev.sluice.core.spool.BucketRange;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
@@ -97,6 +98,39 @@ class RocksSpoolTest {
         .contains("two");
     assertThat(spool.committed()).isEqualTo(1);
     assertThat(join(spool.appendAll(List.of()))).isEmpty();
+  }
+
+  @Test
+  void append_withABucketRange_putsEveryMessageInABucketOfIt_andTakeDueFindsItThere() {
+    open(8);
+    BucketRange range = new BucketRange(5, 6);
+    List<QueueId> ids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Submission s = submission("m" + i);
+      ids.add(append(spool, s.with(s.content(), range)));
+    }
+
+    assertThat(ids).allSatisfy(id -> assertThat(id.bucket(8)).isBetween(5, 6));
+    List<QueueId> taken = new ArrayList<>();
+    for (int b = 0; b < 8; b++) {
+      List<SpooledMessage> t = spool.takeDue(b, T0, 100);
+      if (!range.contains(b)) {
+        assertThat(t).as("bucket %d", b).isEmpty();
+      }
+      t.forEach(m -> taken.add(m.id()));
+    }
+    assertThat(taken).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
+  void append_withABucketRangeBeyondTheSpool_failsAndStoresNothing() {
+    open(4);
+    Submission s = submission("m");
+
+    CompletableFuture<QueueId> f = spool.append(s.with(s.content(), new BucketRange(4, 7)));
+
+    assertThatThrownBy(f::join).hasCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(spool.stats().total()).isZero();
   }
 
   @Test

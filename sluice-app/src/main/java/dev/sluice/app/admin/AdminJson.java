@@ -119,6 +119,25 @@ final class AdminJson {
       n.put("failOver", r.failOver());
       n.put("sendsVia", r.sendsVia());
     }
+    ArrayNode classes = del.putArray("classes");
+    for (DeliveryStatus.ClassLine c : d.traffic().classes()) {
+      ObjectNode n = classes.addObject();
+      n.put("name", c.name());
+      n.put("share", c.share());
+      n.put("inFlight", c.inFlight());
+      n.put("reservedSlots", c.reservedSlots());
+      n.put("waitingRecipients", c.waitingRecipients());
+      n.put("grantedRecipients", c.grantedRecipients());
+    }
+    ArrayNode tenants = del.putArray("tenants");
+    for (DeliveryStatus.TenantLine t : d.traffic().tenants()) {
+      ObjectNode n = tenants.addObject();
+      n.put("tenant", t.tenant());
+      n.put("window", t.window());
+      n.put("cap", t.cap());
+      n.put("used", t.used());
+      n.put("windowEnds", t.windowEnds().toString());
+    }
 
     ObjectNode totals = root.putObject("totals");
     totals.put("accepted", d.totals().accepted());

@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param history per-second rates over the last minutes, for the chart
  * @param routes each route, the default one first, when routes are configured; empty otherwise (the
  *     numbers above are then the one upstream's, else the default route's)
+ * @param traffic each traffic class and each tenant's cap against its limits
  */
 public record DeliveryStatus(
     String upstream,
@@ -45,7 +46,8 @@ public record DeliveryStatus(
     Totals totals,
     List<RecentFailures.Failure> recentFailures,
     History history,
-    List<RouteStatus> routes) {
+    List<RouteStatus> routes,
+    Traffic traffic) {
 
   /** The span {@link #sendRate} is measured over. */
   public static final int RATE_SECONDS = 10;
@@ -58,7 +60,90 @@ public record DeliveryStatus(
     recentFailures = List.copyOf(recentFailures);
     Objects.requireNonNull(history, "history");
     routes = List.copyOf(routes);
+    Objects.requireNonNull(traffic, "traffic");
   }
+
+  /** A status with no routes, traffic classes or tenants to show. */
+  public DeliveryStatus(
+      String upstream,
+      boolean delivering,
+      double sendRate,
+      double shapedLimit,
+      double maxSendRate,
+      Optional<QuotaReading> quota,
+      boolean dailyPaused,
+      int inFlight,
+      double bookedAheadSeconds,
+      long connectionsOpened,
+      long throttlesLastMinute,
+      Totals totals,
+      List<RecentFailures.Failure> recentFailures,
+      History history) {
+    this(
+        upstream,
+        delivering,
+        sendRate,
+        shapedLimit,
+        maxSendRate,
+        quota,
+        dailyPaused,
+        inFlight,
+        bookedAheadSeconds,
+        connectionsOpened,
+        throttlesLastMinute,
+        totals,
+        recentFailures,
+        history,
+        List.of(),
+        Traffic.NONE);
+  }
+
+  /**
+   * The traffic classes and the tenants' caps.
+   *
+   * @param classes each class in order
+   * @param tenants each tenant's caps in order
+   */
+  public record Traffic(List<ClassLine> classes, List<TenantLine> tenants) {
+    /** Nothing to show. */
+    public static final Traffic NONE = new Traffic(List.of(), List.of());
+
+    /** Copies the lists. */
+    public Traffic {
+      classes = List.copyOf(classes);
+      tenants = List.copyOf(tenants);
+    }
+  }
+
+  /**
+   * One traffic class against its limits.
+   *
+   * @param name the class
+   * @param share its guaranteed share of the rate, 0 to 1
+   * @param inFlight its messages taken and not yet recorded
+   * @param reservedSlots in-flight slots reserved for it (the rest are common)
+   * @param waitingRecipients recipients waiting for their turn at the rate
+   * @param grantedRecipients recipients given their turn since start
+   */
+  public record ClassLine(
+      String name,
+      double share,
+      int inFlight,
+      int reservedSlots,
+      long waitingRecipients,
+      long grantedRecipients) {}
+
+  /**
+   * One tenant's cap against its use.
+   *
+   * @param tenant e.g. {@code user:app}
+   * @param window the cap's window, e.g. {@code 1h}
+   * @param cap messages per window
+   * @param used messages counted in the current window
+   * @param windowEnds when the current window ends
+   */
+  public record TenantLine(
+      String tenant, String window, long cap, long used, java.time.Instant windowEnds) {}
 
   /**
    * The status of a relay that holds mail without delivering it: nothing sent, nothing known about
@@ -80,7 +165,8 @@ public record DeliveryStatus(
         totals,
         List.of(),
         history,
-        List.of());
+        List.of(),
+        Traffic.NONE);
   }
 
   /**

@@ -102,6 +102,8 @@ public final class RelayMetrics implements AutoCloseable {
   private final JvmMetrics jvm;
   private volatile SenderView sender;
   private volatile Supplier<List<RouteStatus>> routes = List::of;
+  private volatile java.util.function.Supplier<DeliveryStatus.Traffic> traffic =
+      () -> DeliveryStatus.Traffic.NONE;
   private volatile String upstream = "";
   private SpoolStats stats;
   private long statsAt;
@@ -318,6 +320,11 @@ public final class RelayMetrics implements AutoCloseable {
     accepted.increment(messages);
   }
 
+  /** Where {@link #status()} reads the traffic classes and tenants from (default: none). */
+  public void traffic(java.util.function.Supplier<DeliveryStatus.Traffic> reading) {
+    this.traffic = Objects.requireNonNull(reading, "reading");
+  }
+
   /**
    * Names the delivery engine whose live numbers {@link #status()} and the gauges read, and the
    * upstream in words; call once delivery has started.
@@ -452,7 +459,8 @@ public final class RelayMetrics implements AutoCloseable {
         totals,
         failures.newestFirst(),
         history,
-        routes.get());
+        routes.get(),
+        traffic.get());
   }
 
   /** A {@link RelayView} of the spool given at start and {@link #status()}. */

@@ -2,6 +2,7 @@ package dev.sluice.app.relay;
 
 import dev.sluice.app.admin.AdminServer;
 import dev.sluice.app.admin.AdminSettings;
+import dev.sluice.app.admin.DeliveryStatus;
 import dev.sluice.app.admin.DoorMetrics;
 import dev.sluice.app.admin.QuotaStamp;
 import dev.sluice.app.admin.RelayMetrics;
@@ -26,6 +27,7 @@ import dev.sluice.delivery.DeliveryScheduler;
 import dev.sluice.delivery.EventSink;
 import dev.sluice.delivery.JsonLinesEventLog;
 import dev.sluice.delivery.RetryPolicy;
+import dev.sluice.delivery.TenantLimits;
 import dev.sluice.delivery.WebhookEventSink;
 import dev.sluice.feedback.store.AccountListSync;
 import dev.sluice.feedback.store.FeedbackStore;
@@ -216,6 +218,8 @@ public final class Relay implements AutoCloseable {
     }
     DistributedHooks hooks = new DistributedHooks();
     Spool spool = openSpool(config, hooks);
+    // The doors append through it: each message goes to its traffic class's buckets.
+    Spool classified = new ClassifyingSpool(spool, config.traffic());
     FeedbackStore feedback;
     try {
       feedback = openFeedback(config);
@@ -334,7 +338,7 @@ public final class Relay implements AutoCloseable {
                 dialect,
                 config.smtpLimits(),
                 new SmtpIngress(
-                    spool,
+                    classified,
                     access,
                     admission,
                     config.hostname(),
@@ -359,7 +363,7 @@ public final class Relay implements AutoCloseable {
         HttpIngress http =
             new HttpIngress(
                 settings,
-                spool,
+                classified,
                 access,
                 admission,
                 Clock.system(),
@@ -667,8 +671,15 @@ public final class Relay implements AutoCloseable {
               .registry(registry)
               .maxInFlight(limits.messagesInFlight() * engines.size())
               .gate(routing.gate())
+              .classes(config.traffic().classes())
+              .tenants(
+                  TenantLimits.of(
+                      config.traffic().tenants(), config.spoolDir().resolve("tenants.ledger")))
               .build();
       self[0] = scheduler;
+      List<SesSender> routeSenders = engines.stream().map(RouteEngine::sender).toList();
+      classMeters(registry, routeSenders, scheduler);
+      metrics.traffic(() -> traffic(routeSenders, scheduler));
       scheduler.start();
       if (routes.any()) {
         log.info("routes: {}", describe(engines));
@@ -709,7 +720,8 @@ public final class Relay implements AutoCloseable {
           SenderConfig.builder()
               .maxInFlight(limits.callsInFlight())
               .maxPending(limits.messagesInFlight() * config.routes().names().size())
-              .listener(metrics::onCall);
+              .listener(metrics::onCall)
+              .classes(config.traffic().classes());
       if (config.routes().any()) {
         sc.meterTags(io.micrometer.core.instrument.Tags.of("route", name));
       }
@@ -779,6 +791,113 @@ public final class Relay implements AutoCloseable {
           .append(e.upstream().description());
     }
     return b.toString();
+  }
+
+  /**
+   * The traffic classes and tenants' caps as the status page and {@code sluice status} show them.
+   */
+  private static DeliveryStatus.Traffic traffic(
+      List<SesSender> senders, DeliveryScheduler scheduler) {
+    List<DeliveryStatus.ClassLine> classes = new ArrayList<>();
+    for (int i = 0; i < scheduler.classes().size(); i++) {
+      classes.add(
+          new DeliveryStatus.ClassLine(
+              scheduler.classes().get(i).name(),
+              scheduler.classes().get(i).share(),
+              scheduler.inFlight(i),
+              scheduler.reservedSlots(i),
+              waitingRecipients(senders, i),
+              grantedRecipients(senders, i)));
+    }
+    List<DeliveryStatus.TenantLine> tenants = new ArrayList<>();
+    for (TenantLimits.Usage u : scheduler.tenants().usage(Clock.system().millis())) {
+      tenants.add(
+          new DeliveryStatus.TenantLine(
+              u.tenant(),
+              Durations.format(u.limit().window()),
+              u.limit().max(),
+              u.used(),
+              u.windowEnds()));
+    }
+    return new DeliveryStatus.Traffic(classes, tenants);
+  }
+
+  /**
+   * Each traffic class against its limits (in-flight slots, its line at the rate) and each tenant's
+   * cap against its use.
+   */
+  private static void classMeters(
+      MeterRegistry registry, List<SesSender> senders, DeliveryScheduler scheduler) {
+    for (int i = 0; i < scheduler.classes().size(); i++) {
+      int cls = i;
+      io.micrometer.core.instrument.Tags tags =
+          io.micrometer.core.instrument.Tags.of("class", scheduler.classes().get(i).name());
+      io.micrometer.core.instrument.Gauge.builder(
+              "sluice.class.in.flight", scheduler, s -> s.inFlight(cls))
+          .tags(tags)
+          .description("Messages of the class taken and not yet recorded")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder(
+              "sluice.class.reserved.slots", scheduler, s -> s.reservedSlots(cls))
+          .tags(tags)
+          .description("In-flight slots reserved for the class; the rest are common")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder(
+              "sluice.class.share", scheduler, s -> s.classes().get(cls).share())
+          .tags(tags)
+          .description("The class's guaranteed share of the rate, 0 to 1")
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder(
+              "sluice.class.waiting.recipients", senders, s -> waitingRecipients(s, cls))
+          .tags(tags)
+          .description("Recipients of the class waiting for their turn at the rate")
+          .register(registry);
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "sluice.class.granted.recipients", senders, s -> grantedRecipients(s, cls))
+          .tags(tags)
+          .description("Recipients of the class given their turn at the rate")
+          .register(registry);
+    }
+    // usage() lists each tenant's caps in order, so the n-th cap is its n-th element.
+    int index = 0;
+    for (TenantLimits.Tenant tenant : scheduler.tenants().tenants()) {
+      for (TenantLimits.Limit limit : tenant.limits()) {
+        int n = index++;
+        io.micrometer.core.instrument.Tags tags =
+            io.micrometer.core.instrument.Tags.of(
+                "tenant", tenant.name(), "window", Durations.format(limit.window()));
+        io.micrometer.core.instrument.Gauge.builder(
+                "sluice.tenant.used",
+                scheduler,
+                s -> s.tenants().usage(Clock.system().millis()).get(n).used())
+            .tags(tags)
+            .description("Messages of the tenant counted in the cap's current window")
+            .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                "sluice.tenant.cap", limit, TenantLimits.Limit::max)
+            .tags(tags)
+            .description("The tenant's cap per window")
+            .register(registry);
+      }
+    }
+  }
+
+  /** Recipients of a class waiting for their turn at the rate, over every route's engine. */
+  private static long waitingRecipients(List<SesSender> senders, int cls) {
+    long n = 0;
+    for (SesSender s : senders) {
+      n += s.waitingRecipients(cls);
+    }
+    return n;
+  }
+
+  /** Recipients of a class given their turn at the rate, over every route's engine. */
+  private static long grantedRecipients(List<SesSender> senders, int cls) {
+    long n = 0;
+    for (SesSender s : senders) {
+      n += s.grantedRecipients(cls);
+    }
+    return n;
   }
 
   private static EventSink events(RelayConfig config) throws IOException {

@@ -67,6 +67,7 @@ import java.util.Objects;
  * @param feedback where the message history and suppression list are kept, and for how long
  * @param routes the routes besides the default one and the rules that pick them ({@code
  *     relay.route.*}, {@code relay.route-rule.*})
+ * @param traffic the traffic classes and the rules that put messages in them
  */
 public record RelayConfig(
     String hostname,
@@ -106,7 +107,8 @@ public record RelayConfig(
     boolean allowIdentityHeaders,
     Duration configurationSetsRefresh,
     FeedbackConfig feedback,
-    RoutesConfig routes) {
+    RoutesConfig routes,
+    TrafficSettings traffic) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
@@ -121,6 +123,17 @@ public record RelayConfig(
     Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
     Objects.requireNonNull(feedback, "feedback");
     Objects.requireNonNull(routes, "routes");
+    Objects.requireNonNull(traffic, "traffic");
+    int spoolBuckets = kafka.distributed() ? kafka.partitions() : buckets;
+    if (spoolBuckets < traffic.classes().size()) {
+      throw new ConfigException(
+          TrafficSettings.CLASSES.name()
+              + ": "
+              + traffic.classes().size()
+              + " traffic classes need at least as many spool buckets (relay.spool.buckets, or"
+              + " relay.kafka.partitions in distributed mode), got "
+              + spoolBuckets);
+    }
     if ((tlsCertificate == null) != (tlsKey == null)) {
       throw new ConfigException(
           TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
@@ -563,6 +576,7 @@ public record RelayConfig(
     keys.addAll(KafkaSettings.KEYS);
     keys.addAll(SesEventsSettings.KEYS);
     keys.addAll(FeedbackConfig.KEYS);
+    keys.addAll(TrafficSettings.KEYS);
     return ConfigSchema.of(keys)
         .withSection(RoutesConfig.ROUTE_PREFIX, RoutesConfig.ROUTE_DOC)
         .withSection(RoutesConfig.RULE_PREFIX, RoutesConfig.RULE_DOC);
@@ -636,7 +650,8 @@ public record RelayConfig(
         s.get(CONFIGURATION_SETS_REFRESH),
         FeedbackConfig.from(s),
         RoutesConfig.parse(
-            s.section(RoutesConfig.ROUTE_PREFIX), s.section(RoutesConfig.RULE_PREFIX)));
+            s.section(RoutesConfig.ROUTE_PREFIX), s.section(RoutesConfig.RULE_PREFIX)),
+        TrafficSettings.from(s));
   }
 
   /**

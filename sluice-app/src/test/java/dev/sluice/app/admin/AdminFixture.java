@@ -132,6 +132,7 @@ public final class AdminFixture {
                 Optional.empty(),
                 "ACCOUNT_PAUSED: Sending is paused for this account. (290 s left)",
                 "default",
-                "default")));
+                "default")),
+        DeliveryStatus.Traffic.NONE);
   }
 }

@@ -65,6 +65,26 @@ public final class QueueIdGenerator {
     return new QueueId(new String(out));
   }
 
+  /**
+   * A new id for a message made at {@code nowMillis} whose bucket among {@code buckets} is in
+   * {@code range}: ids are made until one falls in it, on average {@code buckets} divided by the
+   * range's size of them (the bucket is a hash of the id, see {@link QueueId#bucket}).
+   *
+   * @throws IllegalArgumentException when the range holds none of the buckets
+   */
+  public QueueId next(long nowMillis, BucketRange range, int buckets) {
+    if (range.first() == 0 && range.last() >= buckets - 1) {
+      return next(nowMillis);
+    }
+    range.checkWithin(buckets);
+    while (true) {
+      QueueId id = next(nowMillis);
+      if (range.contains(id.bucket(buckets))) {
+        return id;
+      }
+    }
+  }
+
   /** The milliseconds an id made by this class carries; for age display. */
   public static long millisOf(QueueId id) {
     String v = id.value();

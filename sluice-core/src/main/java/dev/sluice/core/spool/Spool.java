@@ -49,7 +49,9 @@ public interface Spool extends AutoCloseable {
 
   /**
    * Stores one message durably and names it. A new message is {@link SpoolState#QUEUED}, due at its
-   * {@link Submission#received() received} time.
+   * {@link Submission#received() received} time, and its id puts it in a bucket of its {@link
+   * Submission#buckets() range}; the future fails with {@link IllegalArgumentException} when the
+   * range holds none of the spool's buckets.
    */
   CompletableFuture<QueueId> append(Submission message);
 

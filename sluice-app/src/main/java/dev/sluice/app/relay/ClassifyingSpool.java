@@ -1,0 +1,160 @@
+package dev.sluice.app.relay;
+
+import dev.sluice.core.ses.HeaderSection;
+import dev.sluice.core.spool.QueueId;
+import dev.sluice.core.spool.Spool;
+import dev.sluice.core.spool.SpoolEntry;
+import dev.sluice.core.spool.SpoolFilter;
+import dev.sluice.core.spool.SpoolRefusal;
+import dev.sluice.core.spool.SpoolStats;
+import dev.sluice.core.spool.SpooledMessage;
+import dev.sluice.core.spool.Submission;
+import dev.sluice.core.traffic.TrafficClasses;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The spool as the doors see it: each message appended is put in its traffic class (see {@link
+ * TrafficSettings}), which means in one of its class's buckets, with the {@value
+ * TrafficSettings#HEADER} header taken out; everything else goes straight to the spool.
+ *
+ * <p>Design: deciding the class where both doors append keeps them unaware of classes, and removing
+ * the header before the message is stored means no later step can send it to SES by mistake. The
+ * class is not stored apart from the bucket: the bucket is what the scheduler reads.
+ *
+ * <p>Thread-safe, as the spool it wraps.
+ */
+final class ClassifyingSpool implements Spool {
+  private static final Set<String> HEADER = Set.of(TrafficSettings.HEADER);
+
+  private final Spool spool;
+  private final TrafficSettings traffic;
+
+  ClassifyingSpool(Spool spool, TrafficSettings traffic) {
+    this.spool = spool;
+    this.traffic = traffic;
+    traffic.classes().checkBuckets(spool.buckets());
+  }
+
+  /** The message in its class's buckets, without the class header. */
+  Submission classify(Submission m) {
+    TrafficClasses classes = traffic.classes();
+    List<HeaderSection.Field> fields = HeaderSection.fields(m.content());
+    List<HeaderSection.Field> named = HeaderSection.named(fields, TrafficSettings.HEADER);
+    int cls = -1;
+    byte[] content = m.content();
+    if (!named.isEmpty()) {
+      cls = classes.indexOf(named.get(0).value());
+      content = HeaderSection.without(content, fields, HEADER);
+    }
+    if (cls < 0) {
+      cls = traffic.classByRules(m);
+    }
+    return m.with(content, classes.buckets(cls, spool.buckets()));
+  }
+
+  @Override
+  public int buckets() {
+    return spool.buckets();
+  }
+
+  @Override
+  public CompletableFuture<QueueId> append(Submission message) {
+    return spool.append(classify(message));
+  }
+
+  @Override
+  public CompletableFuture<List<QueueId>> appendAll(List<Submission> messages) {
+    List<Submission> classified = new ArrayList<>(messages.size());
+    for (Submission m : messages) {
+      classified.add(classify(m));
+    }
+    return spool.appendAll(classified);
+  }
+
+  @Override
+  public List<SpooledMessage> takeDue(int bucket, Instant now, int max) {
+    return spool.takeDue(bucket, now, max);
+  }
+
+  @Override
+  public Optional<Instant> nextDue(int bucket) {
+    return spool.nextDue(bucket);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> complete(QueueId id) {
+    return spool.complete(id);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> reschedule(
+      QueueId id, Instant due, int attempts, String lastError) {
+    return spool.reschedule(id, due, attempts, lastError);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> reschedule(
+      QueueId id, Instant due, int attempts, String lastError, List<String> remainingRecipients) {
+    return spool.reschedule(id, due, attempts, lastError, remainingRecipients);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> fail(QueueId id, String reason, Instant at) {
+    return spool.fail(id, reason, at);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> fail(
+      QueueId id, String reason, Instant at, List<String> remainingRecipients) {
+    return spool.fail(id, reason, at, remainingRecipients);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> retryNow(QueueId id, Instant now) {
+    return spool.retryNow(id, now);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> delete(QueueId id) {
+    return spool.delete(id);
+  }
+
+  @Override
+  public Optional<SpoolEntry> find(QueueId id) {
+    return spool.find(id);
+  }
+
+  @Override
+  public Optional<byte[]> content(QueueId id) {
+    return spool.content(id);
+  }
+
+  @Override
+  public List<SpoolEntry> list(SpoolFilter filter, QueueId after, int limit) {
+    return spool.list(filter, after, limit);
+  }
+
+  @Override
+  public SpoolStats stats() {
+    return spool.stats();
+  }
+
+  @Override
+  public SpoolStats intakeStats() {
+    return spool.intakeStats();
+  }
+
+  @Override
+  public Optional<SpoolRefusal> refusal() {
+    return spool.refusal();
+  }
+
+  /** Leaves the spool open: its owner closes it. */
+  @Override
+  public void close() {}
+}
