@@ -101,7 +101,8 @@ final class RoutingSender implements MessageSender {
         new OutboundMessage(
             message.id(),
             message.envelope(),
-            HeaderSection.without(message.content(), fields, STRIPPED));
+            HeaderSection.without(message.content(), fields, STRIPPED),
+            message.trafficClass());
     return senders.get(s.route()).send(out).thenApply(o -> backSooner(o, s));
   }
 

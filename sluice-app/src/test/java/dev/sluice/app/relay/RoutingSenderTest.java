@@ -76,6 +76,15 @@ class RoutingSenderTest {
   }
 
   @Test
+  void send_messageOfATrafficClass_reachesItsRouteInTheSameClass() {
+    OutboundMessage m = message("a@eu.example", "X-Sluice-Route: eu\r\n");
+    sender()
+        .send(new OutboundMessage(m.id(), m.envelope(), m.content(), "transactional"), "")
+        .join();
+    assertThat(toEu.got.get(0).trafficClass()).isEqualTo("transactional");
+  }
+
+  @Test
   void send_unknownRouteHeader_rulesDecideAndTheHeaderIsTakenOut() {
     sender().send(message("a@other.example", "X-Sluice-Route: nowhere\r\n"), "").join();
     assertThat(toEu.got).isEmpty();
