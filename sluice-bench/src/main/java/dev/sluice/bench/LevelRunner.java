@@ -4,7 +4,7 @@ import dev.sluice.bench.report.LatencySummary;
 import dev.sluice.bench.report.LevelResult;
 import dev.sluice.core.Clock;
 import dev.sluice.core.Outcome;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.ses.SenderConfig;
 import dev.sluice.ses.SesSender;
@@ -56,13 +56,13 @@ final class LevelRunner {
           attempts.increment();
           recorder.recordValue(Math.max(1, nanos));
           switch (a) {
-            case Attempt.Accepted ok -> {
+            case CallResult.Accepted ok -> {
               accepted.increment();
               recipients.add(n);
             }
-            case Attempt.Throttled t -> throttled.increment();
-            case Attempt.Transient t -> transientErrors.increment();
-            case Attempt.Permanent p -> permanent.increment();
+            case CallResult.Throttled t -> throttled.increment();
+            case CallResult.Transient t -> transientErrors.increment();
+            case CallResult.Permanent p -> permanent.increment();
           }
         };
     SenderConfig config =

@@ -20,9 +20,9 @@ public sealed interface Outcome {
    *
    * @param upstreamIds the upstream's message ids, one per call (more than one when the recipients
    *     were split across calls)
-   * @param attempts how many calls it took, throttled ones included
+   * @param calls how many upstream calls it took, throttled and retried ones included
    */
-  record Delivered(List<String> upstreamIds, int attempts) implements Outcome {
+  record Delivered(List<String> upstreamIds, int calls) implements Outcome {
     /** Copies the list. */
     public Delivered {
       upstreamIds = List.copyOf(upstreamIds);

@@ -4,7 +4,7 @@ import dev.sluice.core.Envelope;
 import dev.sluice.core.ses.ConfigurationSetNames;
 import dev.sluice.core.ses.HeaderSection;
 import dev.sluice.core.ses.MessageTags;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.ForwardingTransport;
 import dev.sluice.core.transport.Transport;
 
@@ -42,7 +42,7 @@ public final class DefaultConfigurationSet extends ForwardingTransport {
   }
 
   @Override
-  public Attempt send(Envelope envelope, byte[] content) {
+  public CallResult send(Envelope envelope, byte[] content) {
     boolean named =
         !HeaderSection.named(HeaderSection.fields(content), MessageTags.SET_HEADER).isEmpty();
     return transport.send(

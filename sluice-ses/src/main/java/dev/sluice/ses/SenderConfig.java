@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param cutFactor the multiplicative cut on a throttle
  * @param increasePerSecondFraction the additive recovery per second, as a fraction of the ceiling
  * @param cutSpacing the least time between two cuts
- * @param maxAttempts transient failures tolerated per call before the message is deferred
+ * @param maxTries tries of one call that transient failures may take before the message is deferred
  * @param backoffBase the first retry delay after a transient failure (full jitter up to it)
  * @param backoffCap the longest retry delay
  * @param maxTime how long one message may take, retries included, before it is deferred
@@ -38,7 +38,7 @@ public record SenderConfig(
     double cutFactor,
     double increasePerSecondFraction,
     Duration cutSpacing,
-    int maxAttempts,
+    int maxTries,
     Duration backoffBase,
     Duration backoffCap,
     Duration maxTime,
@@ -52,13 +52,13 @@ public record SenderConfig(
   @FunctionalInterface
   public interface CallListener {
     /** One call finished after {@code nanos} with this answer. */
-    void onCall(dev.sluice.core.transport.Attempt attempt, int recipients, long nanos);
+    void onCall(dev.sluice.core.transport.CallResult attempt, int recipients, long nanos);
   }
 
   /** Checks the values. */
   public SenderConfig {
-    if (maxInFlight < 1 || maxPending < 1 || maxAttempts < 1) {
-      throw new IllegalArgumentException("maxInFlight, maxPending and maxAttempts must be >= 1");
+    if (maxInFlight < 1 || maxPending < 1 || maxTries < 1) {
+      throw new IllegalArgumentException("maxInFlight, maxPending and maxTries must be >= 1");
     }
     if (maxShapeWait.isNegative() || maxShapeWait.isZero()) {
       throw new IllegalArgumentException("maxShapeWait must be positive, got " + maxShapeWait);
@@ -90,7 +90,7 @@ public record SenderConfig(
     private double cutFactor = 0.7;
     private double increasePerSecondFraction = 0.05;
     private Duration cutSpacing = Duration.ofMillis(250);
-    private int maxAttempts = 5;
+    private int maxTries = 5;
     private Duration backoffBase = Duration.ofMillis(100);
     private Duration backoffCap = Duration.ofSeconds(20);
     private Duration maxTime = Duration.ofMinutes(2);
@@ -144,8 +144,8 @@ public record SenderConfig(
     }
 
     /** Retry bounds for transient failures. */
-    public Builder retries(int attempts, Duration base, Duration cap, Duration time) {
-      this.maxAttempts = attempts;
+    public Builder retries(int tries, Duration base, Duration cap, Duration time) {
+      this.maxTries = tries;
       this.backoffBase = base;
       this.backoffCap = cap;
       this.maxTime = time;
@@ -193,7 +193,7 @@ public record SenderConfig(
           cutFactor,
           increasePerSecondFraction,
           cutSpacing,
-          maxAttempts,
+          maxTries,
           backoffBase,
           backoffCap,
           maxTime,

@@ -1,7 +1,7 @@
 package dev.sluice.ses;
 
-import dev.sluice.core.transport.Attempt;
-import dev.sluice.core.transport.Attempt.ThrottleKind;
+import dev.sluice.core.transport.CallResult;
+import dev.sluice.core.transport.CallResult.ThrottleKind;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -9,7 +9,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The one place where SES API errors become {@link Attempt}s, for v1 and v2 alike, following the
+ * The one place where SES API errors become {@link CallResult}s, for v1 and v2 alike, following the
  * SES wire specification's error tables.
  *
  * <ul>
@@ -73,7 +73,7 @@ public final class SesErrors {
   private SesErrors() {}
 
   /** Classifies a failed SDK call. */
-  public static Attempt classify(Throwable t) {
+  public static CallResult classify(Throwable t) {
     Throwable e = unwrap(t);
     if (e instanceof AwsServiceException ase) {
       String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
@@ -84,27 +84,27 @@ public final class SesErrors {
       return classify(ase.statusCode(), code, message);
     }
     if (e instanceof SdkClientException) {
-      return new Attempt.Transient(String.valueOf(e.getMessage()));
+      return new CallResult.Transient(String.valueOf(e.getMessage()));
     }
-    return new Attempt.Transient(e.getClass().getSimpleName() + ": " + e.getMessage());
+    return new CallResult.Transient(e.getClass().getSimpleName() + ": " + e.getMessage());
   }
 
   /** Classifies an error by HTTP status, error code and message. */
-  public static Attempt classify(int status, String code, String message) {
+  public static CallResult classify(int status, String code, String message) {
     String text = (code == null ? "HTTP " + status : code) + ": " + message;
     if (isDaily(message) && (code == null || THROTTLE_CODES.contains(code) || status == 429)) {
-      return new Attempt.Throttled(ThrottleKind.DAILY, message);
+      return new CallResult.Throttled(ThrottleKind.DAILY, message);
     }
     if (status == 429 || (code != null && THROTTLE_CODES.contains(code))) {
-      return new Attempt.Throttled(ThrottleKind.RATE, message);
+      return new CallResult.Throttled(ThrottleKind.RATE, message);
     }
     if (status >= 500 || (code != null && TRANSIENT_CODES.contains(code))) {
-      return new Attempt.Transient(text);
+      return new CallResult.Transient(text);
     }
     if ((code != null && ACCOUNT_CODES.contains(code)) || status == 401 || status == 403) {
-      return new Attempt.Permanent(text, true);
+      return new CallResult.Permanent(text, true);
     }
-    return new Attempt.Permanent(text, false);
+    return new CallResult.Permanent(text, false);
   }
 
   /**

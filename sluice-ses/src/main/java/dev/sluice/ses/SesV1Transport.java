@@ -2,7 +2,7 @@ package dev.sluice.ses;
 
 import dev.sluice.core.Envelope;
 import dev.sluice.core.transport.AccountQuota;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.ConfigurationSetListing;
 import dev.sluice.core.transport.Transport;
 import java.util.HashSet;
@@ -61,7 +61,7 @@ public final class SesV1Transport implements Transport {
   }
 
   @Override
-  public Attempt send(Envelope envelope, byte[] content) {
+  public CallResult send(Envelope envelope, byte[] content) {
     try {
       String id =
           client
@@ -72,7 +72,7 @@ public final class SesV1Transport implements Transport {
                           .destinations(envelope.recipients())
                           .rawMessage(m -> m.data(SdkBytes.fromByteArrayUnsafe(content))))
               .messageId();
-      return new Attempt.Accepted(id);
+      return new CallResult.Accepted(id);
     } catch (RuntimeException e) {
       return SesErrors.classify(e);
     }

@@ -2,7 +2,7 @@ package dev.sluice.ses;
 
 import dev.sluice.core.suppress.AccountSuppressionList;
 import dev.sluice.core.suppress.Suppression;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,15 +92,15 @@ final class SesV2SuppressionList implements AccountSuppressionList {
   }
 
   private static AccountListException failure(String call, RuntimeException e) {
-    Attempt a = SesErrors.classify(e);
+    CallResult a = SesErrors.classify(e);
     String words =
         switch (a) {
-          case Attempt.Throttled t -> "throttled: " + t.text();
-          case Attempt.Transient t -> t.text();
-          case Attempt.Permanent p -> p.text();
-          case Attempt.Accepted x -> String.valueOf(x);
+          case CallResult.Throttled t -> "throttled: " + t.text();
+          case CallResult.Transient t -> t.text();
+          case CallResult.Permanent p -> p.text();
+          case CallResult.Accepted x -> String.valueOf(x);
         };
-    boolean aboutTheAddress = a instanceof Attempt.Permanent p && !p.accountWide();
+    boolean aboutTheAddress = a instanceof CallResult.Permanent p && !p.accountWide();
     return new AccountListException(call + " failed: " + words, aboutTheAddress);
   }
 }

@@ -6,7 +6,7 @@ import dev.sluice.core.ses.MessageTag;
 import dev.sluice.core.ses.MessageTags;
 import dev.sluice.core.suppress.AccountSuppressionList;
 import dev.sluice.core.transport.AccountQuota;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.ConfigurationSetListing;
 import dev.sluice.core.transport.Transport;
 import java.util.HashSet;
@@ -85,7 +85,7 @@ public final class SesV2Transport implements Transport {
   }
 
   @Override
-  public Attempt send(Envelope envelope, byte[] content) {
+  public CallResult send(Envelope envelope, byte[] content) {
     // v2's SendEmail does not read X-SES-CONFIGURATION-SET and X-SES-MESSAGE-TAGS from the content
     // as SMTP and v1's SendRawEmail do: they become its parameters, and leave the content.
     List<HeaderSection.Field> fields = HeaderSection.fields(content);
@@ -95,7 +95,7 @@ public final class SesV2Transport implements Transport {
       tags = MessageTags.fromHeader(last(fields, MessageTags.HEADER));
     } catch (IllegalArgumentException e) {
       // The doors refuse such messages; one stored before they did is failed, not sent untagged.
-      return new Attempt.Permanent(e.getMessage(), false);
+      return new CallResult.Permanent(e.getMessage(), false);
     }
     byte[] raw = HeaderSection.without(content, fields, SES_HEADERS);
     SendEmailRequest req =
@@ -122,7 +122,7 @@ public final class SesV2Transport implements Transport {
           client != null
               ? client.sendEmail(req).messageId()
               : asyncClient.sendEmail(req).join().messageId();
-      return new Attempt.Accepted(id);
+      return new CallResult.Accepted(id);
     } catch (RuntimeException e) {
       return SesErrors.classify(e);
     }

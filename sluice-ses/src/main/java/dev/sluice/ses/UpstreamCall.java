@@ -4,7 +4,7 @@ import dev.sluice.core.Clock;
 import dev.sluice.core.Envelope;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.transport.AccountGate;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.Transport;
 import java.time.Duration;
 import java.util.List;
@@ -110,7 +110,7 @@ final class UpstreamCall {
       if (closed.getAsBoolean()) {
         return new Result(SesSender.stopped("sender is closing"), calls);
       }
-      Attempt a;
+      CallResult a;
       if (classed) {
         Outcome.Deferred notNow = shaper.await(n, cls, stopping);
         if (notNow != null) {
@@ -138,12 +138,12 @@ final class UpstreamCall {
         slots.release();
       }
       switch (a) {
-        case Attempt.Accepted ok -> {
+        case CallResult.Accepted ok -> {
           metrics.accepted.increment();
           daily.accepted(recipients, shaper.share());
           return new Result(new Outcome.Delivered(List.of(ok.upstreamId()), 1), calls);
         }
-        case Attempt.Throttled t when t.kind() == Attempt.ThrottleKind.DAILY -> {
+        case CallResult.Throttled t when t.kind() == CallResult.ThrottleKind.DAILY -> {
           metrics.throttled.increment();
           daily.throttled(t.text());
           return new Result(
@@ -151,7 +151,7 @@ final class UpstreamCall {
                   Outcome.Scope.ACCOUNT, t.text(), config.quotaRefresh(), List.of()),
               calls);
         }
-        case Attempt.Throttled t -> {
+        case CallResult.Throttled t -> {
           metrics.throttled.increment();
           if (shaper.onThrottle()) {
             LOG.info(
@@ -167,11 +167,11 @@ final class UpstreamCall {
                 calls);
           }
         }
-        case Attempt.Transient t -> {
+        case CallResult.Transient t -> {
           metrics.transientFailures.increment();
           failures++;
           long backoff = backoffNanos(failures);
-          if (failures >= config.maxAttempts() || clock.nanos() + backoff > deadline) {
+          if (failures >= config.maxTries() || clock.nanos() + backoff > deadline) {
             return new Result(
                 new Outcome.Deferred(
                     Outcome.Scope.UPSTREAM, t.text(), Duration.ofNanos(backoff), List.of()),
@@ -179,7 +179,7 @@ final class UpstreamCall {
           }
           sleep(backoff);
         }
-        case Attempt.Permanent p -> {
+        case CallResult.Permanent p -> {
           metrics.permanentFailures.increment();
           if (!p.accountWide()) {
             return new Result(new Outcome.Failed(p.text(), List.of()), calls);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.Envelope;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.Transport;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +35,8 @@ class CrtClientIT {
       SesApiSettings api = h.api(false).withTrust(null).withHttpClient(HttpClientKind.CRT);
       for (Transport t : List.of(SesV2Transport.create(api), SesV1Transport.create(api))) {
         try (t) {
-          Attempt a = t.send(ENVELOPE, MESSAGE);
-          assertThat(a).as(t.name()).isInstanceOf(Attempt.Accepted.class);
+          CallResult a = t.send(ENVELOPE, MESSAGE);
+          assertThat(a).as(t.name()).isInstanceOf(CallResult.Accepted.class);
           assertThat(t.quota()).as(t.name()).isPresent();
           assertThat(t.connectionsOpened()).as("the CRT client cannot count").isEqualTo(-1);
         }
@@ -65,7 +65,7 @@ class CrtClientIT {
       System.setProperty(keys[2], new String(password));
       try (Transport t =
           SesV2Transport.create(h.api(true).withTrust(null).withHttpClient(HttpClientKind.CRT))) {
-        assertThat(t.send(ENVELOPE, MESSAGE)).isInstanceOf(Attempt.Accepted.class);
+        assertThat(t.send(ENVELOPE, MESSAGE)).isInstanceOf(CallResult.Accepted.class);
       } finally {
         for (int i = 0; i < keys.length; i++) {
           if (before[i] == null) {
@@ -85,7 +85,7 @@ class CrtClientIT {
       assertThat(System.getProperty(TRUST_STORE)).isNull();
       try (Transport t =
           SesV2Transport.create(h.api(true).withTrust(null).withHttpClient(HttpClientKind.CRT))) {
-        assertThat(t.send(ENVELOPE, MESSAGE)).isNotInstanceOf(Attempt.Accepted.class);
+        assertThat(t.send(ENVELOPE, MESSAGE)).isNotInstanceOf(CallResult.Accepted.class);
       }
     }
   }

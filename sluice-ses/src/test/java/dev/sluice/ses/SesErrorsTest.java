@@ -2,8 +2,8 @@ package dev.sluice.ses;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.transport.Attempt;
-import dev.sluice.core.transport.Attempt.ThrottleKind;
+import dev.sluice.core.transport.CallResult;
+import dev.sluice.core.transport.CallResult.ThrottleKind;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,19 +53,20 @@ class SesErrorsTest {
         "403|MissingAuthenticationToken|x|ACCOUNT",
       })
   void classify_specErrors(int status, String code, String message, String expected) {
-    Attempt a = SesErrors.classify(status, code, message);
+    CallResult a = SesErrors.classify(status, code, message);
     switch (expected) {
-      case "RATE" -> assertThat(a).isEqualTo(new Attempt.Throttled(ThrottleKind.RATE, message));
-      case "DAILY" -> assertThat(a).isEqualTo(new Attempt.Throttled(ThrottleKind.DAILY, message));
-      case "TRANSIENT" -> assertThat(a).isInstanceOf(Attempt.Transient.class);
+      case "RATE" -> assertThat(a).isEqualTo(new CallResult.Throttled(ThrottleKind.RATE, message));
+      case "DAILY" ->
+          assertThat(a).isEqualTo(new CallResult.Throttled(ThrottleKind.DAILY, message));
+      case "TRANSIENT" -> assertThat(a).isInstanceOf(CallResult.Transient.class);
       case "PERMANENT" ->
           assertThat(a)
               .isInstanceOfSatisfying(
-                  Attempt.Permanent.class, p -> assertThat(p.accountWide()).isFalse());
+                  CallResult.Permanent.class, p -> assertThat(p.accountWide()).isFalse());
       case "ACCOUNT" ->
           assertThat(a)
               .isInstanceOfSatisfying(
-                  Attempt.Permanent.class, p -> assertThat(p.accountWide()).isTrue());
+                  CallResult.Permanent.class, p -> assertThat(p.accountWide()).isTrue());
       default -> throw new AssertionError(expected);
     }
   }
@@ -82,7 +83,7 @@ class SesErrorsTest {
                     .build())
             .build();
     assertThat(SesErrors.classify(tm))
-        .isEqualTo(new Attempt.Throttled(ThrottleKind.RATE, "Maximum sending rate exceeded."));
+        .isEqualTo(new CallResult.Throttled(ThrottleKind.RATE, "Maximum sending rate exceeded."));
     SesException v1 =
         (SesException)
             SesException.builder()
@@ -94,21 +95,21 @@ class SesErrorsTest {
                         .build())
                 .build();
     assertThat(SesErrors.classify(new java.util.concurrent.CompletionException(v1)))
-        .isEqualTo(new Attempt.Throttled(ThrottleKind.DAILY, "Daily message quota exceeded."));
+        .isEqualTo(new CallResult.Throttled(ThrottleKind.DAILY, "Daily message quota exceeded."));
     MessageRejectedException mr =
         MessageRejectedException.builder()
             .statusCode(400)
             .awsErrorDetails(
                 AwsErrorDetails.builder().errorCode("MessageRejected").errorMessage("no").build())
             .build();
-    assertThat(SesErrors.classify(mr)).isInstanceOf(Attempt.Permanent.class);
+    assertThat(SesErrors.classify(mr)).isInstanceOf(CallResult.Permanent.class);
     assertThat(
             SesErrors.classify(
                 SdkClientException.create(
                     "Unable to execute HTTP request", new IOException("reset"))))
-        .isInstanceOf(Attempt.Transient.class);
+        .isInstanceOf(CallResult.Transient.class);
     assertThat(SesErrors.classify(new IllegalStateException("odd")))
-        .isInstanceOf(Attempt.Transient.class);
+        .isInstanceOf(CallResult.Transient.class);
   }
 
   @Test

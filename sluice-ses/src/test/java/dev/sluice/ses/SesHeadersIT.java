@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.core.Envelope;
 import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.core.ses.MessageTag;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.ConfigurationSetListing;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.ses.smtp.SmtpTransport;
@@ -72,9 +72,9 @@ class SesHeadersIT {
                 + headers
                 + "Subject: tagged\r\n\r\nHello.\r\n")
             .getBytes(StandardCharsets.US_ASCII);
-    Attempt a = t.send(new Envelope("sender@example.com", List.of("b@example.com")), content);
-    assertThat(a).isInstanceOf(Attempt.Accepted.class);
-    ReceivedMessage m = h.sim.core().inbox().find(((Attempt.Accepted) a).upstreamId());
+    CallResult a = t.send(new Envelope("sender@example.com", List.of("b@example.com")), content);
+    assertThat(a).isInstanceOf(CallResult.Accepted.class);
+    ReceivedMessage m = h.sim.core().inbox().find(((CallResult.Accepted) a).upstreamId());
     assertThat(m).isNotNull();
     return m;
   }

@@ -8,7 +8,7 @@ import dev.sluice.core.OutboundMessage;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.traffic.TrafficClasses;
 import dev.sluice.core.transport.AccountQuota;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.testkit.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -63,9 +63,9 @@ class SesSenderClassesTest {
     }
 
     @Override
-    public Attempt send(Envelope envelope, byte[] content) {
+    public CallResult send(Envelope envelope, byte[] content) {
       calls.add(envelope.recipients().get(0));
-      return new Attempt.Accepted("id-" + calls.size());
+      return new CallResult.Accepted("id-" + calls.size());
     }
 
     @Override

@@ -9,7 +9,7 @@ import dev.sluice.core.OutboundMessage;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.transport.AccountGate;
 import dev.sluice.core.transport.AccountQuota;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.testkit.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -53,7 +53,8 @@ class SesSenderEngineTest {
   final class ScriptedTransport implements Transport {
     final List<Long> callNanos = new CopyOnWriteArrayList<>();
     final List<Envelope> calls = new CopyOnWriteArrayList<>();
-    volatile Function<Envelope, Attempt> answer = e -> new Attempt.Accepted("id-" + calls.size());
+    volatile Function<Envelope, CallResult> answer =
+        e -> new CallResult.Accepted("id-" + calls.size());
     volatile AccountQuota quota;
 
     ScriptedTransport(AccountQuota quota) {
@@ -76,7 +77,7 @@ class SesSenderEngineTest {
     }
 
     @Override
-    public synchronized Attempt send(Envelope envelope, byte[] content) {
+    public synchronized CallResult send(Envelope envelope, byte[] content) {
       callNanos.add(clock.nanos());
       calls.add(envelope);
       return answer.apply(envelope);
@@ -165,8 +166,8 @@ class SesSenderEngineTest {
     t.answer =
         e ->
             e.recipients().contains("bad@example.net")
-                ? new Attempt.Permanent("Invalid email address bad@example.net.", false)
-                : new Attempt.Accepted("id-" + t.calls.size());
+                ? new CallResult.Permanent("Invalid email address bad@example.net.", false)
+                : new CallResult.Accepted("id-" + t.calls.size());
     start(t, SenderConfig.defaults(), 1);
     List<String> to = new ArrayList<>();
     for (int i = 0; i < 119; i++) {
@@ -194,8 +195,9 @@ class SesSenderEngineTest {
     t.answer =
         e ->
             t.calls.size() == 3
-                ? new Attempt.Throttled(Attempt.ThrottleKind.RATE, "Maximum sending rate exceeded.")
-                : new Attempt.Accepted("id-" + t.calls.size());
+                ? new CallResult.Throttled(
+                    CallResult.ThrottleKind.RATE, "Maximum sending rate exceeded.")
+                : new CallResult.Accepted("id-" + t.calls.size());
     start(t, SenderConfig.defaults(), 1);
 
     List<Outcome> outcomes =
@@ -212,7 +214,7 @@ class SesSenderEngineTest {
   void send_transientFailures_backsOffOnTheClockThenDeferredAfterMaxAttempts() {
     long seed = new Random().nextLong();
     ScriptedTransport t = new ScriptedTransport(new AccountQuota(-1, -1, 0));
-    t.answer = e -> new Attempt.Transient("503 Service Unavailable");
+    t.answer = e -> new CallResult.Transient("503 Service Unavailable");
     start(t, SenderConfig.defaults(), seed);
 
     Outcome o = sendAll(List.of(message(1, "a@example.net"))).get(0);
@@ -283,8 +285,8 @@ class SesSenderEngineTest {
     t.answer =
         e ->
             t.calls.size() == 1
-                ? new Attempt.Permanent("Account sending paused.", true)
-                : new Attempt.Accepted("id-" + t.calls.size());
+                ? new CallResult.Permanent("Account sending paused.", true)
+                : new CallResult.Accepted("id-" + t.calls.size());
     start(t, SenderConfig.builder().accountRetry(Duration.ofMinutes(5)).build(), 1);
 
     Outcome first = sendAll(List.of(message(1, "a@example.net"))).get(0);
@@ -335,7 +337,7 @@ class SesSenderEngineTest {
   @Test
   void refreshQuota_enabledAfterAPauseOfAnotherKind_keepsTheGateClosed() {
     ScriptedTransport t = new ScriptedTransport(new AccountQuota(-1, -1, 0));
-    t.answer = e -> new Attempt.Permanent("Account suspended.", true);
+    t.answer = e -> new CallResult.Permanent("Account suspended.", true);
     start(t, SenderConfig.builder().accountRetry(Duration.ofMinutes(5)).build(), 1);
     sendAll(List.of(message(1, "a@example.net")));
     sender.refreshQuota();
@@ -369,10 +371,10 @@ class SesSenderEngineTest {
     t.answer =
         e ->
             t.calls.size() == 1
-                ? new Attempt.Throttled(
-                    Attempt.ThrottleKind.DAILY,
+                ? new CallResult.Throttled(
+                    CallResult.ThrottleKind.DAILY,
                     "454 Throttling failure: Daily message quota exceeded.")
-                : new Attempt.Accepted("id-" + t.calls.size());
+                : new CallResult.Accepted("id-" + t.calls.size());
     start(t, SenderConfig.defaults(), 1);
 
     Outcome first = sendAll(List.of(message(1, "a@example.net"))).get(0);

@@ -317,7 +317,7 @@ class SesSenderIT {
         }
         List<Outcome> os = sendAll(s, ms);
         assertThat(os).allMatch(o -> o instanceof Outcome.Delivered);
-        assertThat(os.stream().mapToInt(o -> ((Outcome.Delivered) o).attempts()).sum())
+        assertThat(os.stream().mapToInt(o -> ((Outcome.Delivered) o).calls()).sum())
             .isGreaterThan(100);
         // Faults are injected before the simulator accepts, so each message arrived exactly once.
         assertThat(h.sim.core().inbox().total()).isEqualTo(100);

@@ -7,7 +7,7 @@ import dev.sluice.core.spool.QueueIdGenerator;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolState;
 import dev.sluice.core.spool.SpoolStats;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.ingress.Intake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -344,21 +344,21 @@ public final class RelayMetrics implements AutoCloseable {
    * SenderConfig.builder().listener(metrics::onCall)}). Accepted calls count their recipients as
    * sent; throttles are counted in the second they happen.
    */
-  public void onCall(Attempt attempt, int recipients, long nanos) {
+  public void onCall(CallResult attempt, int recipients, long nanos) {
     long now = clock.millis();
     Result r =
         switch (attempt) {
-          case Attempt.Accepted a -> {
+          case CallResult.Accepted a -> {
             sent.add(now, recipients);
             recipientsSent.increment(recipients);
             yield Result.ACCEPTED;
           }
-          case Attempt.Throttled t -> {
+          case CallResult.Throttled t -> {
             throttles.add(now, 1);
             yield Result.THROTTLED;
           }
-          case Attempt.Transient t -> Result.TRANSIENT;
-          case Attempt.Permanent p -> Result.PERMANENT;
+          case CallResult.Transient t -> Result.TRANSIENT;
+          case CallResult.Permanent p -> Result.PERMANENT;
         };
     calls.get(r).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
   }

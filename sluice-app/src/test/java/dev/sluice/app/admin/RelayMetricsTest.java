@@ -9,7 +9,7 @@ import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.QueueIdGenerator;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.core.transport.AccountQuota;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.ingress.Intake;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
@@ -163,12 +163,14 @@ class RelayMetricsTest {
             4),
         "the simulator");
     for (int second = 0; second < 10; second++) {
-      metrics.onCall(new Attempt.Accepted("id" + second), 2, 40_000_000L);
+      metrics.onCall(new CallResult.Accepted("id" + second), 2, 40_000_000L);
       metrics.sample(clock.millis());
       clock.advance(Duration.ofSeconds(1));
     }
-    metrics.onCall(new Attempt.Throttled(Attempt.ThrottleKind.RATE, "Maximum sending rate"), 1, 0);
-    metrics.onCall(new Attempt.Throttled(Attempt.ThrottleKind.RATE, "Maximum sending rate"), 1, 0);
+    metrics.onCall(
+        new CallResult.Throttled(CallResult.ThrottleKind.RATE, "Maximum sending rate"), 1, 0);
+    metrics.onCall(
+        new CallResult.Throttled(CallResult.ThrottleKind.RATE, "Maximum sending rate"), 1, 0);
     metrics.outcome(
         new QueueId("M1"), Instant.ofEpochMilli(T0), new Outcome.Delivered(List.of("x"), 1));
     metrics.outcome(

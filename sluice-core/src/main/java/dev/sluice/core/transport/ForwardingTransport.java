@@ -32,7 +32,7 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
-  public Attempt send(Envelope envelope, byte[] content) {
+  public CallResult send(Envelope envelope, byte[] content) {
     return transport.send(envelope, content);
   }
 

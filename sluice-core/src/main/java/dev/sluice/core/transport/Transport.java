@@ -22,9 +22,9 @@ public interface Transport extends AutoCloseable {
 
   /**
    * Makes one call carrying at most {@link #maxRecipients()} recipients and classifies the answer.
-   * Never throws for upstream or network failures: those are {@link Attempt}s.
+   * Never throws for upstream or network failures: those are {@link CallResult}s.
    */
-  Attempt send(Envelope envelope, byte[] content);
+  CallResult send(Envelope envelope, byte[] content);
 
   /** Reads the account's limits, when the upstream has an API for them. */
   Optional<AccountQuota> quota();

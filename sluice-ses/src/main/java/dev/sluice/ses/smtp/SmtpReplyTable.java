@@ -1,7 +1,7 @@
 package dev.sluice.ses.smtp;
 
-import dev.sluice.core.transport.Attempt;
-import dev.sluice.core.transport.Attempt.ThrottleKind;
+import dev.sluice.core.transport.CallResult;
+import dev.sluice.core.transport.CallResult.ThrottleKind;
 import dev.sluice.smtp.Reply;
 import dev.sluice.smtp.client.SendResult;
 import dev.sluice.smtp.client.SendResult.Failed;
@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The one place where SMTP results become {@link Attempt}s, for SES's SMTP endpoint (SES wire spec
- * §5.5) and for any other SMTP server. The rows below are checked in order; what no row names falls
- * to the defaults.
+ * The one place where SMTP results become {@link CallResult}s, for SES's SMTP endpoint (SES wire
+ * spec §5.5) and for any other SMTP server. The rows below are checked in order; what no row names
+ * falls to the defaults.
  *
  * <table>
  *   <caption>Classification</caption>
@@ -72,26 +72,26 @@ final class SmtpReplyTable {
    *
    * @param sesMessageIds whether an accepting reply reads {@code Ok <MessageId>} (SES)
    */
-  static Attempt classify(SendResult result, boolean sesMessageIds) {
+  static CallResult classify(SendResult result, boolean sesMessageIds) {
     return switch (result) {
-      case SendResult.Accepted a -> new Attempt.Accepted(upstreamId(a.reply(), sesMessageIds));
+      case SendResult.Accepted a -> new CallResult.Accepted(upstreamId(a.reply(), sesMessageIds));
       case Failed f ->
           f.retryable()
-              ? new Attempt.Transient(where(f.stage()) + f.message())
-              : new Attempt.Permanent(where(f.stage()) + f.message(), beforeMail(f.stage()));
+              ? new CallResult.Transient(where(f.stage()) + f.message())
+              : new CallResult.Permanent(where(f.stage()) + f.message(), beforeMail(f.stage()));
       case Refused r -> refused(r);
     };
   }
 
-  private static Attempt refused(Refused r) {
+  private static CallResult refused(Refused r) {
     Reply reply = r.reply();
     String text = where(r.stage()) + reply;
     for (Row row : ROWS) {
       if (row.matches(reply)) {
         return switch (row.kind()) {
-          case RATE -> new Attempt.Throttled(ThrottleKind.RATE, text);
-          case DAILY -> new Attempt.Throttled(ThrottleKind.DAILY, text);
-          case ACCOUNT -> new Attempt.Permanent(text, true);
+          case RATE -> new CallResult.Throttled(ThrottleKind.RATE, text);
+          case DAILY -> new CallResult.Throttled(ThrottleKind.DAILY, text);
+          case ACCOUNT -> new CallResult.Permanent(text, true);
         };
       }
     }
@@ -103,12 +103,12 @@ final class SmtpReplyTable {
       boolean permanent =
           r.refused().stream().map(RecipientRefusal::reply).anyMatch(Reply::isPermanent);
       String why = "rcpt: refused recipients, nothing sent: " + list;
-      return permanent ? new Attempt.Permanent(why, false) : new Attempt.Transient(why);
+      return permanent ? new CallResult.Permanent(why, false) : new CallResult.Transient(why);
     }
     if (reply.isTransient()) {
-      return new Attempt.Transient(text);
+      return new CallResult.Transient(text);
     }
-    return new Attempt.Permanent(text, beforeMail(r.stage()));
+    return new CallResult.Permanent(text, beforeMail(r.stage()));
   }
 
   private static String upstreamId(Reply reply, boolean ses) {

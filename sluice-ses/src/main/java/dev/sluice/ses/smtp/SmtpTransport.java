@@ -3,7 +3,7 @@ package dev.sluice.ses.smtp;
 import dev.sluice.core.Envelope;
 import dev.sluice.core.SesSmtpPassword;
 import dev.sluice.core.transport.AccountQuota;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.core.transport.Transport;
 import dev.sluice.smtp.client.PoolSettings;
 import dev.sluice.smtp.client.SendResult;
@@ -141,10 +141,10 @@ public final class SmtpTransport implements Transport {
 
   /** Sends one message; the upstream's own limits (recipients, size) are left to the upstream. */
   @Override
-  public Attempt send(Envelope envelope, byte[] content) {
+  public CallResult send(Envelope envelope, byte[] content) {
     SendResult result = pool.send(envelope.from(), envelope.recipients(), content);
-    Attempt attempt = SmtpReplyTable.classify(result, ses);
-    if (!(attempt instanceof Attempt.Accepted)) {
+    CallResult attempt = SmtpReplyTable.classify(result, ses);
+    if (!(attempt instanceof CallResult.Accepted)) {
       log.debug("{}: {} recipient(s) not sent: {}", name, envelope.recipients().size(), attempt);
     }
     return attempt;

@@ -3,7 +3,7 @@ package dev.sluice.ses.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Envelope;
-import dev.sluice.core.transport.Attempt;
+import dev.sluice.core.transport.CallResult;
 import dev.sluice.simulator.tls.SelfSignedCertificate;
 import dev.sluice.smtp.DataResult;
 import dev.sluice.smtp.Reply;
@@ -112,9 +112,9 @@ class RelaySmtpTransportIT {
     assertThat(t.maxRecipients()).isEqualTo(100);
 
     assertThat(t.send(to("b@example.com", "c@example.com"), CONTENT))
-        .isEqualTo(new Attempt.Accepted("Ok queued as Q1"));
+        .isEqualTo(new CallResult.Accepted("Ok queued as Q1"));
     assertThat(t.send(to("d@example.com"), CONTENT))
-        .isEqualTo(new Attempt.Accepted("Ok queued as Q2"));
+        .isEqualTo(new CallResult.Accepted("Ok queued as Q2"));
 
     assertThat(handler.received.take().recipients())
         .containsExactly("b@example.com", "c@example.com");
@@ -132,7 +132,7 @@ class RelaySmtpTransportIT {
                 .credentials(new SmtpCredentials("alice", "secret"))
                 .build());
 
-    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(Attempt.Accepted.class);
+    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(CallResult.Accepted.class);
   }
 
   @Test
@@ -147,7 +147,8 @@ class RelaySmtpTransportIT {
                 .build());
 
     assertThat(t.send(to("b@example.com"), CONTENT))
-        .isInstanceOfSatisfying(Attempt.Permanent.class, p -> assertThat(p.accountWide()).isTrue());
+        .isInstanceOfSatisfying(
+            CallResult.Permanent.class, p -> assertThat(p.accountWide()).isTrue());
   }
 
   @Test
@@ -155,15 +156,15 @@ class RelaySmtpTransportIT {
     startServer(null);
     SmtpTransport t = relay(config().build());
 
-    Attempt a = t.send(to("ok@example.com", "unknown@example.com"), CONTENT);
+    CallResult a = t.send(to("ok@example.com", "unknown@example.com"), CONTENT);
 
     assertThat(a)
         .isEqualTo(
-            new Attempt.Permanent(
+            new CallResult.Permanent(
                 "rcpt: refused recipients, nothing sent: unknown@example.com"
                     + " (550 5.1.1 No such user)",
                 false));
-    assertThat(t.send(to("ok@example.com"), CONTENT)).isInstanceOf(Attempt.Accepted.class);
+    assertThat(t.send(to("ok@example.com"), CONTENT)).isInstanceOf(CallResult.Accepted.class);
     assertThat(handler.received.take().recipients()).containsExactly("ok@example.com");
     assertThat(handler.received).isEmpty();
   }
@@ -175,7 +176,7 @@ class RelaySmtpTransportIT {
 
     assertThat(t.send(to("ok@example.com", "busy@example.com"), CONTENT))
         .isInstanceOfSatisfying(
-            Attempt.Transient.class, tr -> assertThat(tr.text()).contains("busy@example.com"));
+            CallResult.Transient.class, tr -> assertThat(tr.text()).contains("busy@example.com"));
     assertThat(handler.received).isEmpty();
   }
 
@@ -185,7 +186,7 @@ class RelaySmtpTransportIT {
     SmtpTransport t = relay(config().build());
 
     assertThat(t.send(to("b@example.com"), "fail\r\n".getBytes(StandardCharsets.US_ASCII)))
-        .isEqualTo(new Attempt.Transient("data: 451 4.3.0 Local error in processing"));
+        .isEqualTo(new CallResult.Transient("data: 451 4.3.0 Local error in processing"));
   }
 
   @Test
@@ -202,7 +203,7 @@ class RelaySmtpTransportIT {
 
     assertThat(t.send(to("b@example.com"), CONTENT))
         .isInstanceOfSatisfying(
-            Attempt.Transient.class, tr -> assertThat(tr.text()).startsWith("connect: "));
+            CallResult.Transient.class, tr -> assertThat(tr.text()).startsWith("connect: "));
     assertThat(t.connectionsOpened()).isZero();
   }
 }

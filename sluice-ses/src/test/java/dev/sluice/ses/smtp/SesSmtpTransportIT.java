@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Envelope;
 import dev.sluice.core.SesSmtpPassword;
-import dev.sluice.core.transport.Attempt;
-import dev.sluice.core.transport.Attempt.ThrottleKind;
+import dev.sluice.core.transport.CallResult;
+import dev.sluice.core.transport.CallResult.ThrottleKind;
 import dev.sluice.simulator.ReceivedMessage;
 import dev.sluice.simulator.Simulator;
 import dev.sluice.simulator.SimulatorConfig;
@@ -92,10 +92,10 @@ class SesSmtpTransportIT {
     assertThat(t.maxMessageSize()).isEqualTo(40L * 1024 * 1024);
     assertThat(t.quota()).isEmpty();
 
-    Attempt a = t.send(to("b@example.com", "c@example.com"), CONTENT);
+    CallResult a = t.send(to("b@example.com", "c@example.com"), CONTENT);
 
-    assertThat(a).isInstanceOf(Attempt.Accepted.class);
-    String id = ((Attempt.Accepted) a).upstreamId();
+    assertThat(a).isInstanceOf(CallResult.Accepted.class);
+    String id = ((CallResult.Accepted) a).upstreamId();
     ReceivedMessage m = open.core().inbox().find(id);
     assertThat(m).as("inbox message %s", id).isNotNull();
     assertThat(m.accessKeyId()).isEqualTo(KEY_ID);
@@ -111,7 +111,7 @@ class SesSmtpTransportIT {
     SmtpTransport t = transport(open);
     for (int i = 0; i < 20; i++) {
       assertThat(t.send(to("r" + i + "@example.com"), CONTENT))
-          .isInstanceOf(Attempt.Accepted.class);
+          .isInstanceOf(CallResult.Accepted.class);
     }
     assertThat(t.connectionsOpened()).isEqualTo(1);
   }
@@ -122,13 +122,13 @@ class SesSmtpTransportIT {
     String[] many =
         IntStream.range(0, 51).mapToObj(i -> "r" + i + "@example.com").toArray(String[]::new);
 
-    Attempt a = t.send(to(many), CONTENT);
+    CallResult a = t.send(to(many), CONTENT);
 
-    assertThat(a).isInstanceOf(Attempt.Permanent.class);
-    Attempt.Permanent p = (Attempt.Permanent) a;
+    assertThat(a).isInstanceOf(CallResult.Permanent.class);
+    CallResult.Permanent p = (CallResult.Permanent) a;
     assertThat(p.text()).contains("554").contains("Recipient count exceeds 50.");
     assertThat(p.accountWide()).isFalse();
-    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(Attempt.Accepted.class);
+    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(CallResult.Accepted.class);
     assertThat(t.connectionsOpened()).isEqualTo(1);
   }
 
@@ -137,10 +137,10 @@ class SesSmtpTransportIT {
     SmtpTransport t =
         transport(open, SesSmtpPassword.derive(SECRET, "eu-west-1"), Duration.ofSeconds(5));
 
-    Attempt a = t.send(to("b@example.com"), CONTENT);
+    CallResult a = t.send(to("b@example.com"), CONTENT);
 
-    assertThat(a).isInstanceOf(Attempt.Permanent.class);
-    Attempt.Permanent p = (Attempt.Permanent) a;
+    assertThat(a).isInstanceOf(CallResult.Permanent.class);
+    CallResult.Permanent p = (CallResult.Permanent) a;
     assertThat(p.text()).isEqualTo("auth: 535 Authentication Credentials Invalid");
     assertThat(p.accountWide()).isTrue();
   }
@@ -150,18 +150,18 @@ class SesSmtpTransportIT {
     Simulator sim = simulator("max-send-rate=1/s", "max-24h-send=unlimited", STRICT);
     SmtpTransport t = transport(sim);
 
-    List<Attempt> attempts = new ArrayList<>();
+    List<CallResult> attempts = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       attempts.add(t.send(to("b" + i + "@example.com", "c" + i + "@example.com"), CONTENT));
     }
 
-    assertThat(attempts.get(0)).isInstanceOf(Attempt.Accepted.class);
+    assertThat(attempts.get(0)).isInstanceOf(CallResult.Accepted.class);
     assertThat(attempts.subList(1, 3))
         .anySatisfy(
             a ->
                 assertThat(a)
                     .isInstanceOfSatisfying(
-                        Attempt.Throttled.class,
+                        CallResult.Throttled.class,
                         th -> {
                           assertThat(th.kind()).isEqualTo(ThrottleKind.RATE);
                           assertThat(th.text()).contains("Maximum sending rate exceeded.");
@@ -174,12 +174,12 @@ class SesSmtpTransportIT {
     Simulator sim = simulator("max-send-rate=unlimited", "max-24h-send=1", STRICT);
     SmtpTransport t = transport(sim);
 
-    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(Attempt.Accepted.class);
-    Attempt second = t.send(to("c@example.com"), CONTENT);
+    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(CallResult.Accepted.class);
+    CallResult second = t.send(to("c@example.com"), CONTENT);
 
     assertThat(second)
         .isInstanceOfSatisfying(
-            Attempt.Throttled.class, th -> assertThat(th.kind()).isEqualTo(ThrottleKind.DAILY));
+            CallResult.Throttled.class, th -> assertThat(th.kind()).isEqualTo(ThrottleKind.DAILY));
   }
 
   @Test
@@ -187,11 +187,11 @@ class SesSmtpTransportIT {
     Simulator sim = simulator(unlimitedSettings("fault-rate=1"));
     SmtpTransport t = transport(sim);
 
-    Attempt a = t.send(to("b@example.com"), CONTENT);
+    CallResult a = t.send(to("b@example.com"), CONTENT);
 
     assertThat(a)
         .isInstanceOfSatisfying(
-            Attempt.Transient.class,
+            CallResult.Transient.class,
             tr -> assertThat(tr.text()).contains("Temporary service failure"));
     assertThat(sim.core().inbox().total()).isZero();
   }
@@ -201,8 +201,8 @@ class SesSmtpTransportIT {
     Simulator sim = simulator(unlimitedSettings("reset-rate=1"));
     SmtpTransport t = transport(sim);
 
-    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(Attempt.Transient.class);
-    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(Attempt.Transient.class);
+    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(CallResult.Transient.class);
+    assertThat(t.send(to("b@example.com"), CONTENT)).isInstanceOf(CallResult.Transient.class);
     assertThat(t.connectionsOpened()).isEqualTo(2); // the reset connection is not reused
   }
 
@@ -212,11 +212,11 @@ class SesSmtpTransportIT {
     SmtpTransport t =
         transport(sim, SesSmtpPassword.derive(SECRET, "us-east-1"), Duration.ofMillis(500));
 
-    Attempt a = t.send(to("b@example.com"), CONTENT);
+    CallResult a = t.send(to("b@example.com"), CONTENT);
 
     assertThat(a)
         .isInstanceOfSatisfying(
-            Attempt.Transient.class,
+            CallResult.Transient.class,
             tr -> assertThat(tr.text()).contains("SocketTimeoutException"));
   }
 

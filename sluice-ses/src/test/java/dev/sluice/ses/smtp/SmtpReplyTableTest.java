@@ -2,8 +2,8 @@ package dev.sluice.ses.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.core.transport.Attempt;
-import dev.sluice.core.transport.Attempt.ThrottleKind;
+import dev.sluice.core.transport.CallResult;
+import dev.sluice.core.transport.CallResult.ThrottleKind;
 import dev.sluice.smtp.Reply;
 import dev.sluice.smtp.client.SendResult;
 import dev.sluice.smtp.client.SendResult.Accepted;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every row of the table, with the SES texts of spec §5.5. */
 class SmtpReplyTableTest {
-  private static Attempt ses(SendResult r) {
+  private static CallResult ses(SendResult r) {
     return SmtpReplyTable.classify(r, true);
   }
 
@@ -29,21 +29,22 @@ class SmtpReplyTableTest {
     Reply ok = Reply.of(250, "Ok 0100018d0cfe3200-2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f-000000");
     assertThat(ses(new Accepted(ok, List.of("a@x"), List.of())))
         .isEqualTo(
-            new Attempt.Accepted("0100018d0cfe3200-2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f-000000"));
+            new CallResult.Accepted(
+                "0100018d0cfe3200-2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f-000000"));
   }
 
   @Test
   void classify_otherServerAccepted_givesWholeText() {
     Reply ok = Reply.of(250, "2.0.0", "Ok queued as 7F3A");
     assertThat(SmtpReplyTable.classify(new Accepted(ok, List.of("a@x"), List.of()), false))
-        .isEqualTo(new Attempt.Accepted("Ok queued as 7F3A"));
+        .isEqualTo(new CallResult.Accepted("Ok queued as 7F3A"));
   }
 
   @Test
   void classify_throttles_areRateAndDaily() {
     assertThat(ses(refused(Stage.DATA, 454, "Throttling failure: Maximum sending rate exceeded.")))
         .isInstanceOfSatisfying(
-            Attempt.Throttled.class, t -> assertThat(t.kind()).isEqualTo(ThrottleKind.RATE));
+            CallResult.Throttled.class, t -> assertThat(t.kind()).isEqualTo(ThrottleKind.RATE));
     assertThat(
             ses(
                 refused(
@@ -51,24 +52,24 @@ class SmtpReplyTableTest {
                     454,
                     "Throttling failure: Maximum SigV2 SMTP sending rate exceeded.")))
         .isInstanceOfSatisfying(
-            Attempt.Throttled.class, t -> assertThat(t.kind()).isEqualTo(ThrottleKind.RATE));
+            CallResult.Throttled.class, t -> assertThat(t.kind()).isEqualTo(ThrottleKind.RATE));
     assertThat(ses(refused(Stage.DATA, 454, "Throttling failure: Daily message quota exceeded.")))
         .isInstanceOfSatisfying(
-            Attempt.Throttled.class, t -> assertThat(t.kind()).isEqualTo(ThrottleKind.DAILY));
+            CallResult.Throttled.class, t -> assertThat(t.kind()).isEqualTo(ThrottleKind.DAILY));
   }
 
   @Test
   void classify_other4xx_areTransient() {
     assertThat(ses(refused(Stage.GREETING, 421, "Too many concurrent SMTP connections")))
-        .isInstanceOf(Attempt.Transient.class);
+        .isInstanceOf(CallResult.Transient.class);
     assertThat(ses(refused(Stage.DATA, 451, "Temporary service failure")))
-        .isInstanceOf(Attempt.Transient.class);
+        .isInstanceOf(CallResult.Transient.class);
     assertThat(ses(refused(Stage.DATA, 454, "Temporary service failure")))
-        .isInstanceOf(Attempt.Transient.class);
+        .isInstanceOf(CallResult.Transient.class);
     assertThat(ses(refused(Stage.AUTH, 454, "Temporary authentication failure")))
-        .isInstanceOf(Attempt.Transient.class);
+        .isInstanceOf(CallResult.Transient.class);
     assertThat(ses(refused(Stage.MAIL, 451, "4.4.2 Timeout waiting for data from client.")))
-        .isInstanceOf(Attempt.Transient.class);
+        .isInstanceOf(CallResult.Transient.class);
   }
 
   @Test
@@ -78,13 +79,13 @@ class SmtpReplyTableTest {
             "Transaction failed: Recipient count exceeds 50.",
             "Message rejected: Email address is not verified. The following identities failed"
                 + " the check in region US-EAST-1: a@x")) {
-      Attempt a = ses(refused(Stage.DATA, 554, text));
-      assertThat(a).isEqualTo(new Attempt.Permanent("data: 554 " + text, false));
+      CallResult a = ses(refused(Stage.DATA, 554, text));
+      assertThat(a).isEqualTo(new CallResult.Permanent("data: 554 " + text, false));
     }
     assertThat(ses(refused(Stage.DATA, 552, "Message is too long.")))
-        .isEqualTo(new Attempt.Permanent("data: 552 Message is too long.", false));
+        .isEqualTo(new CallResult.Permanent("data: 552 Message is too long.", false));
     assertThat(ses(refused(Stage.MAIL, 553, "<bad> Invalid email address")))
-        .isEqualTo(new Attempt.Permanent("mail: 553 <bad> Invalid email address", false));
+        .isEqualTo(new CallResult.Permanent("mail: 553 <bad> Invalid email address", false));
   }
 
   @Test
@@ -104,7 +105,7 @@ class SmtpReplyTableTest {
       assertThat(ses(r))
           .as(r.toString())
           .isInstanceOfSatisfying(
-              Attempt.Permanent.class, p -> assertThat(p.accountWide()).isTrue());
+              CallResult.Permanent.class, p -> assertThat(p.accountWide()).isTrue());
     }
   }
 
@@ -113,25 +114,25 @@ class SmtpReplyTableTest {
     RecipientRefusal unknown =
         new RecipientRefusal("unknown@x", Reply.of(550, "5.1.1", "No such user"));
     RecipientRefusal busy = new RecipientRefusal("busy@x", Reply.of(450, "4.2.1", "Mailbox busy"));
-    Attempt mixed = ses(new Refused(Stage.RCPT, busy.reply(), List.of(busy, unknown)));
+    CallResult mixed = ses(new Refused(Stage.RCPT, busy.reply(), List.of(busy, unknown)));
     assertThat(mixed)
         .isEqualTo(
-            new Attempt.Permanent(
+            new CallResult.Permanent(
                 "rcpt: refused recipients, nothing sent: busy@x (450 4.2.1 Mailbox busy),"
                     + " unknown@x (550 5.1.1 No such user)",
                 false));
     assertThat(ses(new Refused(Stage.RCPT, busy.reply(), List.of(busy))))
-        .isInstanceOf(Attempt.Transient.class);
+        .isInstanceOf(CallResult.Transient.class);
   }
 
   @Test
   void classify_failures_transientUnlessNotRetryable() {
     assertThat(ses(new Failed(Stage.DATA, "SocketException: Connection reset", true)))
-        .isEqualTo(new Attempt.Transient("data: SocketException: Connection reset"));
+        .isEqualTo(new CallResult.Transient("data: SocketException: Connection reset"));
     assertThat(ses(new Failed(Stage.TLS, "server does not offer STARTTLS", false)))
-        .isEqualTo(new Attempt.Permanent("tls: server does not offer STARTTLS", true));
+        .isEqualTo(new CallResult.Permanent("tls: server does not offer STARTTLS", true));
     assertThat(ses(new Failed(Stage.RCPT, "recipient cannot be written as a path: 'x'", false)))
         .isEqualTo(
-            new Attempt.Permanent("rcpt: recipient cannot be written as a path: 'x'", false));
+            new CallResult.Permanent("rcpt: recipient cannot be written as a path: 'x'", false));
   }
 }

@@ -4,13 +4,13 @@ package dev.sluice.core.transport;
  * The classified answer to one upstream call. Transports classify in exactly one place each (see
  * their error tables); everything above them acts on these four kinds only.
  */
-public sealed interface Attempt {
+public sealed interface CallResult {
   /**
    * The upstream accepted the call.
    *
    * @param upstreamId the upstream's message id
    */
-  record Accepted(String upstreamId) implements Attempt {}
+  record Accepted(String upstreamId) implements CallResult {}
 
   /**
    * Refused for exceeding the account's rate or daily quota; retry, and slow down.
@@ -18,14 +18,14 @@ public sealed interface Attempt {
    * @param kind which limit
    * @param text the upstream's words
    */
-  record Throttled(ThrottleKind kind, String text) implements Attempt {}
+  record Throttled(ThrottleKind kind, String text) implements CallResult {}
 
   /**
    * A temporary failure: 5xx, a reset, a timeout. Retrying the same call may succeed.
    *
    * @param text what happened
    */
-  record Transient(String text) implements Attempt {}
+  record Transient(String text) implements CallResult {}
 
   /**
    * Refused for good: a rejected message, an unverified identity, an invalid parameter, a paused
@@ -35,7 +35,7 @@ public sealed interface Attempt {
    * @param accountWide whether the refusal is about the account (paused, suspended) rather than
    *     this message
    */
-  record Permanent(String text, boolean accountWide) implements Attempt {}
+  record Permanent(String text, boolean accountWide) implements CallResult {}
 
   /** Which limit a throttle hit. */
   enum ThrottleKind {
