@@ -10,6 +10,7 @@ import dev.sluice.simulator.SimulatorConfig;
 import dev.sluice.smtp.client.SendResult;
 import dev.sluice.smtp.client.SmtpClient;
 import dev.sluice.smtp.client.SmtpClientConfig;
+import dev.sluice.testkit.HttpGet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,14 +138,7 @@ class RelayDeliveryIT {
   }
 
   private com.fasterxml.jackson.databind.JsonNode adminStats() throws Exception {
-    String body =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/api/stats"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
-            .body();
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+    return HttpGet.json(relay.adminUri().resolve("/api/stats"));
   }
 
   @Test

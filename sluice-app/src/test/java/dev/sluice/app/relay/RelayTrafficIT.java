@@ -9,6 +9,7 @@ import dev.sluice.smtp.client.SendResult;
 import dev.sluice.smtp.client.SmtpClient;
 import dev.sluice.smtp.client.SmtpClientConfig;
 import dev.sluice.testkit.Await;
+import dev.sluice.testkit.HttpGet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,22 +119,11 @@ class RelayTrafficIT {
           .as("SES never sees the class header")
           .doesNotContainIgnoringCase("X-Sluice-Class");
     }
-    String metrics =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
-            .body();
+    String metrics = HttpGet.body(relay.adminUri().resolve("/metrics"));
     assertThat(metrics)
         .contains("sluice_class_granted_recipients_total{class=\"transactional\"} 5.0")
         .contains("sluice_class_share{class=\"bulk\"} 0.7");
-    String stats =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/api/stats"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
-            .body();
+    String stats = HttpGet.body(relay.adminUri().resolve("/api/stats"));
     assertThat(stats)
         .as("the status shows each class")
         .contains("{\"name\":\"transactional\",\"share\":0.3,")
@@ -189,13 +179,7 @@ class RelayTrafficIT {
         "every outcome recorded and the spool empty",
         Duration.ofSeconds(30),
         () -> relay.spool().stats().total() == 0);
-    String stats =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/api/stats"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
-            .body();
+    String stats = HttpGet.body(relay.adminUri().resolve("/api/stats"));
     assertThat(stats)
         .as("the status shows the tenant against its cap")
         .contains("\"tenant\":\"domain:capped.example.com\",\"window\":\"8s\",\"cap\":4");

@@ -9,6 +9,7 @@ import dev.sluice.smtp.client.SendResult;
 import dev.sluice.smtp.client.SmtpClient;
 import dev.sluice.smtp.client.SmtpClientConfig;
 import dev.sluice.testkit.Await;
+import dev.sluice.testkit.HttpGet;
 import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -148,14 +149,7 @@ class RouteFailOverIT {
   }
 
   private com.fasterxml.jackson.databind.JsonNode adminStats() throws Exception {
-    String body =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(relay.adminUri().resolve("/api/stats"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
-            .body();
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+    return HttpGet.json(relay.adminUri().resolve("/api/stats"));
   }
 
   private static double throttles(Simulator s) {
