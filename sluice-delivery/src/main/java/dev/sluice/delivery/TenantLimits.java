@@ -166,11 +166,14 @@ public final class TenantLimits {
    *
    * @throws UncheckedIOException when the ledger cannot be written; nothing is counted then
    */
-  public synchronized Optional<Held> admit(SpoolEntry e, long nowMillis) {
+  public Optional<Held> admit(SpoolEntry e, long nowMillis) {
+    // The tenants never change: matching needs no lock, so mail of no tenant (all of it when no
+    // caps are set) never takes the counts' lock.
     Tenant t = tenantOf(e);
-    if (t == null) {
-      return Optional.empty();
-    }
+    return t == null ? Optional.empty() : count(t, nowMillis);
+  }
+
+  private synchronized Optional<Held> count(Tenant t, long nowMillis) {
     boolean write = false;
     List<long[]> cs = new ArrayList<>();
     for (Limit l : t.limits()) {

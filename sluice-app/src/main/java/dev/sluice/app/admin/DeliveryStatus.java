@@ -63,41 +63,6 @@ public record DeliveryStatus(
     Objects.requireNonNull(traffic, "traffic");
   }
 
-  /** A status with no routes, traffic classes or tenants to show. */
-  public DeliveryStatus(
-      String upstream,
-      boolean delivering,
-      double sendRate,
-      double shapedLimit,
-      double maxSendRate,
-      Optional<QuotaReading> quota,
-      boolean dailyPaused,
-      int inFlight,
-      double bookedAheadSeconds,
-      long connectionsOpened,
-      long throttlesLastMinute,
-      Totals totals,
-      List<RecentFailures.Failure> recentFailures,
-      History history) {
-    this(
-        upstream,
-        delivering,
-        sendRate,
-        shapedLimit,
-        maxSendRate,
-        quota,
-        dailyPaused,
-        inFlight,
-        bookedAheadSeconds,
-        connectionsOpened,
-        throttlesLastMinute,
-        totals,
-        recentFailures,
-        history,
-        List.of(),
-        Traffic.NONE);
-  }
-
   /**
    * The traffic classes and the tenants' caps.
    *
