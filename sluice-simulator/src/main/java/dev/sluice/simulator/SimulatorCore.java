@@ -3,8 +3,6 @@ package dev.sluice.simulator;
 import dev.sluice.core.Clock;
 import dev.sluice.simulator.account.ConfigurationSet;
 import dev.sluice.simulator.account.ConfigurationSets;
-import dev.sluice.simulator.account.EventDestination;
-import dev.sluice.simulator.account.EventType;
 import dev.sluice.simulator.account.Identities;
 import dev.sluice.simulator.account.Identity;
 import dev.sluice.simulator.account.SuppressedDestination;
@@ -115,7 +113,7 @@ public final class SimulatorCore implements SendService {
     this.feedback =
         new FeedbackPublisher(
             topics,
-            this::eventTopics,
+            configurationSets,
             feedbackTopic,
             new SuppressOnFeedback(),
             config.notifications().delay(),
@@ -382,21 +380,6 @@ public final class SimulatorCore implements SendService {
         default -> {}
       }
       out.add(f);
-    }
-    return out;
-  }
-
-  /** The SNS topics of the set's enabled destinations that take this event type. */
-  private List<String> eventTopics(String setName, EventType type) {
-    ConfigurationSet set = configurationSets.get(setName).orElse(null);
-    if (set == null) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>(2);
-    for (EventDestination d : set.destinations().values()) {
-      if (d.wants(type) && d.snsTopicArn() != null && !out.contains(d.snsTopicArn())) {
-        out.add(d.snsTopicArn());
-      }
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.sluice.simulator.notify;
 
 import dev.sluice.core.Clock;
 import dev.sluice.simulator.MessageTrail;
+import dev.sluice.simulator.account.ConfigurationSets;
 import dev.sluice.simulator.account.EventType;
 import dev.sluice.simulator.mailbox.MessageIds;
 import dev.sluice.simulator.notify.FeedbackJson.Form;
@@ -46,13 +47,6 @@ public final class FeedbackPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FeedbackPublisher.class);
   private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-  /** Where a configuration set's events go. */
-  @FunctionalInterface
-  public interface Destinations {
-    /** The SNS topics that take events of {@code type} for {@code configurationSet}. */
-    List<String> topics(String configurationSet, EventType type);
-  }
-
   /** Told of the feedback that may put an address on the account's suppression list. */
   public interface Listener {
     /** A Permanent/General bounce of {@code recipient}. */
@@ -75,7 +69,7 @@ public final class FeedbackPublisher implements AutoCloseable {
   private record Pending(Feedback feedback, long dueNanos) {}
 
   private final SnsTopics topics;
-  private final Destinations destinations;
+  private final ConfigurationSets destinations;
   private final String notificationTopic;
   private final Listener listener;
   private final long delayNanos;
@@ -93,18 +87,18 @@ public final class FeedbackPublisher implements AutoCloseable {
   /** The queue's size, for {@link #wanted} to read without the lock. */
   private final AtomicInteger waiting = new AtomicInteger();
 
-  private static final List<EventType> EVENT_TYPES = List.of(EventType.values());
   private final Map<EventType, Counter> events = new EnumMap<>(EventType.class);
   private final Counter notifications;
 
   /**
+   * @param destinations the account's configuration sets, whose destinations take the events
    * @param notificationTopic the ARN identity notifications are published to, or null for none
    * @param delay how long after the send its feedback is published
    * @param capacity the most feedback objects waiting
    */
   public FeedbackPublisher(
       SnsTopics topics,
-      Destinations destinations,
+      ConfigurationSets destinations,
       String notificationTopic,
       Listener listener,
       Duration delay,
@@ -179,13 +173,11 @@ public final class FeedbackPublisher implements AutoCloseable {
       subscribed = true;
     }
     if (configurationSet != null) {
-      for (EventType t : EVENT_TYPES) {
-        for (String topic : destinations.topics(configurationSet, t)) {
-          if (topics.room(topic) > ahead) {
-            return true;
-          }
-          subscribed |= topics.hasSubscribers(topic);
+      for (String topic : destinations.allEventTopics(configurationSet)) {
+        if (topics.room(topic) > ahead) {
+          return true;
         }
+        subscribed |= topics.hasSubscribers(topic);
       }
     }
     if (subscribed) {
@@ -358,7 +350,7 @@ public final class FeedbackPublisher implements AutoCloseable {
     if (f.configurationSet() == null) {
       return;
     }
-    List<String> to = destinations.topics(f.configurationSet(), type);
+    List<String> to = destinations.eventTopics(f.configurationSet(), type);
     if (to.isEmpty()) {
       return;
     }

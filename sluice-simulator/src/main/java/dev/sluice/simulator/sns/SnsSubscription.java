@@ -15,8 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * subscription costs no thread and a dead one holds at most its workers (waiting out retry delays)
  * and its queue, never anyone else's. A full queue refuses at once; publishing never waits.
  *
- * <p>Thread-safe: the queue, worker count, state and token are guarded by one lock; the counts are
- * atomic.
+ * <p>Thread-safe: the queue, worker count, state and token are guarded by one lock (the state and
+ * the queue's size are also volatile, for {@link #room} to read without it); the counts are atomic.
  */
 final class SnsSubscription {
   enum State {
@@ -39,9 +39,17 @@ final class SnsSubscription {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+
+  /**
+   * The queue's size, written under the lock after each change, read without it by {@link #room}:
+   * the send path asks for room on every send that may publish, and must not queue behind the
+   * workers for the lock to read one number that may change at once anyway.
+   */
+  private volatile int queueSize;
+
   private int workers;
   private int sending;
-  private State state;
+  private volatile State state;
   private String token;
   private long tokenIssuedMillis;
 
@@ -132,6 +140,7 @@ final class SnsSubscription {
         return Admission.FULL;
       }
       queue.addLast(o);
+      queueSize = queue.size();
       if (workers < maxWorkers) {
         workers++;
         return Admission.QUEUED_START_WORKER;
@@ -152,12 +161,7 @@ final class SnsSubscription {
 
   /** How many more notifications {@link #offer} would queue now (0 when deleted). */
   int room(int limit) {
-    lock.lock();
-    try {
-      return state == State.DELETED ? 0 : Math.max(0, limit - queue.size());
-    } finally {
-      lock.unlock();
-    }
+    return state == State.DELETED ? 0 : Math.max(0, limit - queueSize);
   }
 
   /** The worker {@link #offer} asked for could not be started; the message stays queued. */
@@ -175,6 +179,7 @@ final class SnsSubscription {
     lock.lock();
     try {
       Outgoing o = queue.pollFirst();
+      queueSize = queue.size();
       if (o == null) {
         workers--;
       } else {
@@ -207,6 +212,7 @@ final class SnsSubscription {
           n++;
         }
       }
+      queueSize = queue.size();
       return n;
     } finally {
       lock.unlock();
@@ -219,6 +225,7 @@ final class SnsSubscription {
     try {
       int n = (int) queue.stream().filter(Outgoing::isNotification).count();
       queue.clear();
+      queueSize = 0;
       return n;
     } finally {
       lock.unlock();
