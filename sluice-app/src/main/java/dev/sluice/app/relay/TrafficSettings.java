@@ -19,6 +19,15 @@ import java.util.Objects;
  * matches it, or the default class. A rule matches the submitting user ({@code user:NAME}, SMTP
  * AUTH or the HTTP API's login) or the envelope sender's domain ({@code domain:example.com}).
  *
+ * <p>Classes are the embedded spool's: with {@code relay.spool.backend=kafka} the relay has one
+ * class, and setting any class key is an error at start. A class lives in its own buckets, and in
+ * distributed mode a bucket is a Kafka partition owned by one node whose share of the rate is its
+ * share of the partitions; with the classes' buckets contiguous and the group assigning partitions
+ * by range, the node holding the transactional partitions held a third of the rate and had nothing
+ * to send while the bulk backlog waited on the others (3 nodes at MaxSendRate 300/s delivered
+ * 200/s). Kafka mode stays exact about the account's rate; classes there need each class in every
+ * node's partitions (a topic per class), which it does not have.
+ *
  * <p>Tenants ({@code relay.tenant-limits}) are a submitting user or an envelope sender domain with
  * caps per window; see {@link TenantLimits}.
  *
@@ -55,7 +64,8 @@ public record TrafficSettings(
           "transactional:30%,bulk:70%",
           "Traffic classes and their guaranteed shares of the rate, NAME:SHARE%, in order; a class"
               + " may use what the others leave. Each class gets its own spool buckets (in"
-              + " proportion to its share, at least one), in-flight slots and line at the rate.",
+              + " proportion to its share, at least one), in-flight slots and line at the rate."
+              + " Embedded spool only: with relay.spool.backend=kafka there is one class.",
           s -> s);
 
   /** {@code relay.class-default}. */
@@ -94,10 +104,24 @@ public record TrafficSettings(
   /** The settings from resolved settings. */
   public static TrafficSettings from(Settings s) {
     TrafficClasses classes;
-    try {
-      classes = TrafficClasses.parse(s.get(CLASSES), s.get(DEFAULT));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(CLASSES.name() + ", " + DEFAULT.name() + ": " + e.getMessage());
+    if (KafkaSettings.KAFKA.equals(s.get(KafkaSettings.BACKEND))) {
+      for (ConfigKey<?> k : List.of(CLASSES, DEFAULT, RULES)) {
+        if (s.entries().get(k.name()).origin() != Settings.Origin.DEFAULT) {
+          throw new ConfigException(
+              k.name()
+                  + " is not available with relay.spool.backend=kafka: a class lives in its own"
+                  + " partitions, and a node's share of the rate is its share of all partitions, so"
+                  + " nodes holding only one class's partitions would leave the rate unused while"
+                  + " another class waits; distributed mode has one class");
+        }
+      }
+      classes = TrafficClasses.single();
+    } else {
+      try {
+        classes = TrafficClasses.parse(s.get(CLASSES), s.get(DEFAULT));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(CLASSES.name() + ", " + DEFAULT.name() + ": " + e.getMessage());
+      }
     }
     try {
       return new TrafficSettings(classes, rules(s.get(RULES), classes), s.get(TENANTS));
