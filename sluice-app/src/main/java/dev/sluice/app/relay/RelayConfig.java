@@ -400,7 +400,7 @@ public record RelayConfig(
           "simulator.http-port",
           "0",
           "HTTP port of the embedded simulator (upstream auto without AWS, or simulator); 0 picks a free one.",
-          Parsers::port);
+          RelayConfig::simulatorPort);
 
   /** Embedded simulator rate. */
   public static final ConfigKey<String> SIM_RATE =
@@ -423,7 +423,7 @@ public record RelayConfig(
           "Waits between tries of a deferred message (the last repeats), each with full jitter;"
               + " throttles do not count as tries. Reloadable (sluice reload).",
           s -> {
-            dev.sluice.delivery.RetryPolicy.parseDelays(s);
+            retryDelays(s);
             return s;
           });
 
@@ -434,7 +434,7 @@ public record RelayConfig(
           "1d",
           "How long after it was received a message that keeps being deferred fails (Postfix's bounce age)."
               + " Reloadable (sluice reload).",
-          Durations::parse);
+          RelayConfig::positiveDuration);
 
   /** Events log. */
   public static final ConfigKey<Path> EVENTS_LOG =
@@ -726,6 +726,44 @@ public record RelayConfig(
       return -1;
     }
     return dev.sluice.core.Rate.parse(s).perSecond();
+  }
+
+  /**
+   * The embedded simulator's port: it is the relay's upstream when it runs, so it cannot be off
+   * (which {@link Parsers#port} would take).
+   */
+  private static int simulatorPort(String s) {
+    int p = Parsers.port(s);
+    if (p < 0) {
+      throw new IllegalArgumentException(
+          "expected a port 0..65535 (0 picks a free one; the embedded simulator cannot be off), got '"
+              + s
+              + "'");
+    }
+    return p;
+  }
+
+  /** A retry schedule whose every delay is above zero, as the retry policy needs. */
+  static List<Duration> retryDelays(String s) {
+    List<Duration> delays = dev.sluice.delivery.RetryPolicy.parseDelays(s);
+    if (delays.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
+      throw new IllegalArgumentException(
+          "expected retry delays above zero such as "
+              + dev.sluice.delivery.RetryPolicy.DEFAULT_DELAYS
+              + ", got '"
+              + s
+              + "'");
+    }
+    return delays;
+  }
+
+  private static Duration positiveDuration(String s) {
+    Duration d = Durations.parse(s);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(
+          "expected a duration above zero such as 30s, 5m or 1d, got '" + s + "'");
+    }
+    return d;
   }
 
   private static String limitExceptions(String s) {

@@ -95,4 +95,28 @@ class RelayConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("relay.configuration-sets-refresh");
   }
+
+  @Test
+  void from_embeddedSimulatorPortOff_isRefusedNamingTheKey() {
+    // The simulator is the upstream when it runs: "off" once reached it as port -1 and stopped
+    // the start naming simulator.http-port and '-1', neither of which the user wrote.
+    assertThatThrownBy(() -> RelayConfig.onFreePorts(SPOOL, "simulator.http-port=off"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("relay.simulator.http-port")
+        .hasMessageContaining("'off'");
+  }
+
+  @Test
+  void from_zeroRetryDelayOrExpiry_isRefusedNamingTheKey() {
+    // The retry policy refuses them; they once passed the configuration (and check-config) and
+    // stopped the relay only when delivery started.
+    assertThatThrownBy(() -> RelayConfig.onFreePorts(SPOOL, "retry.delays=1m,0s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("relay.retry.delays")
+        .hasMessageContaining("above zero");
+    assertThatThrownBy(() -> RelayConfig.onFreePorts(SPOOL, "expiry=0s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("relay.expiry")
+        .hasMessageContaining("above zero");
+  }
 }
