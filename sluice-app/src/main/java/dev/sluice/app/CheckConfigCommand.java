@@ -52,11 +52,12 @@ final class CheckConfigCommand implements Callable<Integer> {
           ConfigLoader.resolve(
               RelayConfig.SCHEMA, values, file.toString(), Map.of(), null, Map.of());
       RelayConfig config = RelayConfig.from(settings);
-      if (config.tlsCertificate() != null) {
-        PemTls.serverContext(config.tlsCertificate(), config.tlsKey());
+      if (config.doors().tls().isPresent()) {
+        PemTls.serverContext(
+            config.doors().tls().get().certificate(), config.doors().tls().get().key());
       }
-      if (config.usersFile() != null) {
-        UserStore.load(config.usersFile());
+      if (config.doors().usersFile().isPresent()) {
+        UserStore.load(config.doors().usersFile().get());
       }
       out.println(
           file

@@ -182,26 +182,28 @@ final class RelayCommand implements Callable<Integer> {
     if (relay.smtpPort() >= 0) {
       out.accept(
           "relay: SMTP smtp://"
-              + c.smtpBind()
+              + c.doors().smtp().bind()
               + ":"
               + relay.smtpPort()
               + " ("
-              + (c.tlsCertificate() == null ? "no STARTTLS" : "STARTTLS")
+              + (c.doors().tls().isEmpty() ? "no STARTTLS" : "STARTTLS")
               + "; "
-              + setting(RelayConfig.MAX_SIZE, ByteSize.ofBytes(c.smtpLimits().maxMessageSize()))
+              + setting(
+                  RelayConfig.MAX_SIZE,
+                  ByteSize.ofBytes(c.doors().smtp().limits().maxMessageSize()))
               + ", "
-              + setting(RelayConfig.MAX_RCPT, c.smtpLimits().maxRecipients())
+              + setting(RelayConfig.MAX_RCPT, c.doors().smtp().limits().maxRecipients())
               + ")");
     }
     if (relay.httpPort() >= 0) {
       out.accept(
           "relay: HTTP "
-              + (c.httpTls() ? "https://" : "http://")
-              + c.httpBind()
+              + (c.doors().http().https() ? "https://" : "http://")
+              + c.doors().http().bind()
               + ":"
               + relay.httpPort()
               + "/v1/messages (message/rfc822 or JSON; /v1/messages/batch, "
-              + setting(RelayConfig.MAX_BATCH, c.maxBatch())
+              + setting(RelayConfig.MAX_BATCH, c.doors().http().maxBatch())
               + ")");
     }
     if (relay.adminUri() != null) {
@@ -209,10 +211,10 @@ final class RelayCommand implements Callable<Integer> {
     }
     out.accept(
         "relay: may send: networks "
-            + (c.relayNetworks().isEmpty() ? "(none)" : c.relayNetworks())
+            + (c.doors().relayNetworks().isEmpty() ? "(none)" : c.doors().relayNetworks())
             + "; logins "
-            + (c.usersFile() == null ? "(none)" : "from " + c.usersFile())
-            + (c.tlsCertificate() == null ? " (loopback only, no TLS)" : ""));
+            + c.doors().usersFile().map(f -> "from " + f).orElse("(none)")
+            + (c.doors().tls().isEmpty() ? " (loopback only, no TLS)" : ""));
     SpoolStats s = relay.spool().stats();
     if (c.kafka().distributed()) {
       out.accept(

@@ -203,13 +203,11 @@ public final class Relay implements AutoCloseable {
       Path home,
       dev.sluice.feedback.SesEventRecorder sesEvents) {
     ServerTls serverTls =
-        config.tlsCertificate() == null
-            ? null
-            : ServerTls.load(config.tlsCertificate(), config.tlsKey());
+        config.doors().tls().map(t -> ServerTls.load(t.certificate(), t.key())).orElse(null);
     SSLContext tls = serverTls == null ? null : serverTls.context();
     AtomicReference<Networks> limitExceptions =
-        new AtomicReference<>(config.clientLimitExceptions());
-    AccessPolicy access = new AccessPolicy(config.relayNetworks(), loadUsers(config));
+        new AtomicReference<>(config.doors().smtp().clientLimitExceptions());
+    AccessPolicy access = new AccessPolicy(config.doors().relayNetworks(), loadUsers(config));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     if (config.kafka().distributed() && config.hold()) {
       throw new ConfigException(
@@ -320,11 +318,16 @@ public final class Relay implements AutoCloseable {
       }
       SesHeaderRules sesHeaders =
           new SesHeaderRules(
-              config.allowIdentityHeaders(),
+              config.doors().allowIdentityHeaders(),
               delivery == null ? ConfigurationSetCatalog.ANY : delivery.sets());
       int smtpPort = -1;
-      if (config.smtpPort() >= 0) {
-        door = new Opening("SMTP", config.smtpBind(), config.smtpPort(), RelayConfig.SMTP_PORT);
+      if (config.doors().smtp().port().isPresent()) {
+        door =
+            new Opening(
+                "SMTP",
+                config.doors().smtp().bind(),
+                config.doors().smtp().port().getAsInt(),
+                RelayConfig.SMTP_PORT);
         SmtpDialect dialect =
             SmtpDialect.builder()
                 .hostname(config.hostname())
@@ -333,10 +336,11 @@ public final class Relay implements AutoCloseable {
                 .build();
         SmtpServer smtp =
             new SmtpServer(
-                new InetSocketAddress(config.smtpBind(), config.smtpPort()),
+                new InetSocketAddress(
+                    config.doors().smtp().bind(), config.doors().smtp().port().getAsInt()),
                 tls,
                 dialect,
-                config.smtpLimits(),
+                config.doors().smtp().limits(),
                 new SmtpIngress(
                     classified,
                     access,
@@ -353,13 +357,23 @@ public final class Relay implements AutoCloseable {
         smtpPort = smtp.port();
       }
       int httpPort = -1;
-      if (config.httpPort() >= 0) {
-        door = new Opening("HTTP", config.httpBind(), config.httpPort(), RelayConfig.HTTP_PORT);
+      if (config.doors().http().port().isPresent()) {
+        door =
+            new Opening(
+                "HTTP",
+                config.doors().http().bind(),
+                config.doors().http().port().getAsInt(),
+                RelayConfig.HTTP_PORT);
         HttpIngressSettings settings =
             HttpIngressSettings.defaults(config.hostname())
-                .withBind(new InetSocketAddress(config.httpBind(), config.httpPort()))
-                .withMaxMessageSize(ByteSize.ofBytes(config.smtpLimits().maxMessageSize()))
-                .withCounts(config.smtpLimits().maxRecipients(), config.maxBatch());
+                .withBind(
+                    new InetSocketAddress(
+                        config.doors().http().bind(), config.doors().http().port().getAsInt()))
+                .withMaxMessageSize(
+                    ByteSize.ofBytes(config.doors().smtp().limits().maxMessageSize()))
+                .withCounts(
+                    config.doors().smtp().limits().maxRecipients(),
+                    config.doors().http().maxBatch());
         HttpIngress http =
             new HttpIngress(
                 settings,
@@ -367,7 +381,7 @@ public final class Relay implements AutoCloseable {
                 access,
                 admission,
                 Clock.system(),
-                config.httpTls() ? tls : null,
+                config.doors().http().https() ? tls : null,
                 accepted,
                 doorMetrics.http(),
                 sesHeaders,
@@ -945,14 +959,15 @@ public final class Relay implements AutoCloseable {
   }
 
   static UserStore loadUsers(RelayConfig config) {
-    if (config.usersFile() == null) {
+    if (config.doors().usersFile().isEmpty()) {
       return UserStore.EMPTY;
     }
+    Path file = config.doors().usersFile().get();
     try {
-      return UserStore.load(config.usersFile());
+      return UserStore.load(file);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read the users file " + config.usersFile() + ": " + e.getMessage(), e);
+          "cannot read the users file " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything the relay can be told, as one immutable value. {@link #SCHEMA} lists every key with
@@ -25,18 +27,7 @@ import java.util.Objects;
  * the environment variable {@code SLUICE_RELAY_NAME}.
  *
  * @param hostname the name the relay gives itself (SMTP greeting, trace fields)
- * @param smtpBind the SMTP listener's address
- * @param smtpPort the SMTP port; 0 picks a free port, -1 disables
- * @param smtpLimits connections, timeouts, sizes and recipients for SMTP
- * @param clientLimitExceptions clients the per-client SMTP connection limit does not apply to
- * @param tlsCertificate the STARTTLS certificate chain (PEM), or null for no STARTTLS
- * @param tlsKey the STARTTLS private key (PEM, PKCS#8), or null
- * @param httpBind the HTTP submit API's address
- * @param httpPort the HTTP submit API's port; 0 picks a free port, -1 disables
- * @param httpTls whether the HTTP submit API speaks HTTPS with the TLS certificate
- * @param maxBatch the most messages in one HTTP batch
- * @param relayNetworks clients that may send without logging in
- * @param usersFile the users who may log in, or null for none
+ * @param doors the SMTP and HTTP doors mail comes in by, their TLS, and who may use them
  * @param spoolDir where the spool keeps its files
  * @param buckets how many buckets the spool shards messages into (fixed when it is created)
  * @param highWater the most messages held before new mail is refused with 452 4.3.1
@@ -60,8 +51,6 @@ import java.util.Objects;
  * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
  * @param sesEvents where SES's events come in (SNS endpoint, SQS queue), if anywhere
  * @param configurationSet the configuration set for messages that name none, or empty for none
- * @param allowIdentityHeaders whether submitters may choose the sending identity with {@code
- *     X-SES-SOURCE-ARN}, {@code X-SES-FROM-ARN} and {@code X-SES-RETURN-PATH-ARN}
  * @param configurationSetsRefresh how often the account's configuration sets are read again for the
  *     doors to check; zero when the doors do not check them
  * @param feedback where the message history and suppression list are kept, and for how long
@@ -71,18 +60,7 @@ import java.util.Objects;
  */
 public record RelayConfig(
     String hostname,
-    String smtpBind,
-    int smtpPort,
-    SmtpLimits smtpLimits,
-    Networks clientLimitExceptions,
-    Path tlsCertificate,
-    Path tlsKey,
-    String httpBind,
-    int httpPort,
-    boolean httpTls,
-    int maxBatch,
-    Networks relayNetworks,
-    Path usersFile,
+    Doors doors,
     Path spoolDir,
     int buckets,
     long highWater,
@@ -104,7 +82,6 @@ public record RelayConfig(
     KafkaSettings kafka,
     SesEventsSettings sesEvents,
     String configurationSet,
-    boolean allowIdentityHeaders,
     Duration configurationSetsRefresh,
     FeedbackConfig feedback,
     RoutesConfig routes,
@@ -113,9 +90,7 @@ public record RelayConfig(
   /** Checks what the types cannot. */
   public RelayConfig {
     Objects.requireNonNull(hostname, "hostname");
-    Objects.requireNonNull(smtpLimits, "smtpLimits");
-    Objects.requireNonNull(clientLimitExceptions, "clientLimitExceptions");
-    Objects.requireNonNull(relayNetworks, "relayNetworks");
+    Objects.requireNonNull(doors, "doors");
     Objects.requireNonNull(spoolDir, "spoolDir");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(sesEvents, "sesEvents");
@@ -134,13 +109,88 @@ public record RelayConfig(
               + " relay.kafka.partitions in distributed mode), got "
               + spoolBuckets);
     }
-    if ((tlsCertificate == null) != (tlsKey == null)) {
-      throw new ConfigException(
-          TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
+  }
+
+  /**
+   * The doors mail comes in by, and who may use them.
+   *
+   * @param smtp the SMTP listener
+   * @param http the HTTP submit API
+   * @param tls the certificate and key of STARTTLS (and HTTPS), if any; without them only loopback
+   *     clients may log in
+   * @param relayNetworks clients that may send without logging in
+   * @param usersFile the users who may log in, if any
+   * @param allowIdentityHeaders whether submitters may choose the sending identity with {@code
+   *     X-SES-SOURCE-ARN}, {@code X-SES-FROM-ARN} and {@code X-SES-RETURN-PATH-ARN}
+   */
+  public record Doors(
+      Smtp smtp,
+      Http http,
+      Optional<Tls> tls,
+      Networks relayNetworks,
+      Optional<Path> usersFile,
+      boolean allowIdentityHeaders) {
+    /** Checks for nulls, and that HTTPS has a certificate. */
+    public Doors {
+      Objects.requireNonNull(smtp, "smtp");
+      Objects.requireNonNull(http, "http");
+      Objects.requireNonNull(tls, "tls");
+      Objects.requireNonNull(relayNetworks, "relayNetworks");
+      Objects.requireNonNull(usersFile, "usersFile");
+      if (http.https() && tls.isEmpty()) {
+        throw new ConfigException(
+            HTTP_TLS.name() + "=true needs " + TLS_CERT.name() + " and " + TLS_KEY.name());
+      }
     }
-    if (httpTls && tlsCertificate == null) {
-      throw new ConfigException(
-          HTTP_TLS.name() + "=true needs " + TLS_CERT.name() + " and " + TLS_KEY.name());
+  }
+
+  /**
+   * The SMTP listener.
+   *
+   * @param bind the address it binds
+   * @param port its port (0 picks a free one), empty when SMTP is off
+   * @param limits connections, timeouts and stress for SMTP; message size and recipients for both
+   *     doors
+   * @param clientLimitExceptions clients the per-client connection limit does not apply to
+   */
+  public record Smtp(
+      String bind, OptionalInt port, SmtpLimits limits, Networks clientLimitExceptions) {
+    /** Checks for nulls. */
+    public Smtp {
+      Objects.requireNonNull(bind, "bind");
+      Objects.requireNonNull(port, "port");
+      Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(clientLimitExceptions, "clientLimitExceptions");
+    }
+  }
+
+  /**
+   * The HTTP submit API.
+   *
+   * @param bind the address it binds
+   * @param port its port (0 picks a free one), empty when it is off
+   * @param https whether it speaks HTTPS with the doors' certificate
+   * @param maxBatch the most messages in one batch
+   */
+  public record Http(String bind, OptionalInt port, boolean https, int maxBatch) {
+    /** Checks for nulls. */
+    public Http {
+      Objects.requireNonNull(bind, "bind");
+      Objects.requireNonNull(port, "port");
+    }
+  }
+
+  /**
+   * The doors' TLS files, given together.
+   *
+   * @param certificate the certificate chain (PEM)
+   * @param key the private key (PEM, unencrypted PKCS#8)
+   */
+  public record Tls(Path certificate, Path key) {
+    /** Checks for nulls. */
+    public Tls {
+      Objects.requireNonNull(certificate, "certificate");
+      Objects.requireNonNull(key, "key");
     }
   }
 
@@ -611,20 +661,27 @@ public record RelayConfig(
               + " (--hostname) to a domain name, one SES can send from");
     }
     String exceptions = s.get(LIMIT_EXCEPTIONS);
+    if ((s.get(TLS_CERT) == null) != (s.get(TLS_KEY) == null)) {
+      throw new ConfigException(
+          TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
+    }
+    Doors doors =
+        new Doors(
+            new Smtp(
+                s.get(SMTP_BIND),
+                port(s.get(SMTP_PORT)),
+                limits,
+                exceptions.equals(RELAY_NETWORKS) ? s.get(NETWORKS) : Networks.parse(exceptions)),
+            new Http(s.get(HTTP_BIND), port(s.get(HTTP_PORT)), s.get(HTTP_TLS), s.get(MAX_BATCH)),
+            s.get(TLS_CERT) == null
+                ? Optional.empty()
+                : Optional.of(new Tls(s.get(TLS_CERT), s.get(TLS_KEY))),
+            s.get(NETWORKS),
+            Optional.ofNullable(s.get(USERS)),
+            s.get(ALLOW_IDENTITY_HEADERS));
     return new RelayConfig(
         host,
-        s.get(SMTP_BIND),
-        s.get(SMTP_PORT),
-        limits,
-        exceptions.equals(RELAY_NETWORKS) ? s.get(NETWORKS) : Networks.parse(exceptions),
-        s.get(TLS_CERT),
-        s.get(TLS_KEY),
-        s.get(HTTP_BIND),
-        s.get(HTTP_PORT),
-        s.get(HTTP_TLS),
-        s.get(MAX_BATCH),
-        s.get(NETWORKS),
-        s.get(USERS),
+        doors,
         s.get(SPOOL_DIR),
         s.get(BUCKETS),
         s.get(HIGH_WATER),
@@ -646,7 +703,6 @@ public record RelayConfig(
         KafkaSettings.from(s),
         SesEventsSettings.from(s),
         s.get(CONFIGURATION_SET),
-        s.get(ALLOW_IDENTITY_HEADERS),
         s.get(CONFIGURATION_SETS_REFRESH),
         FeedbackConfig.from(s),
         RoutesConfig.parse(
@@ -791,6 +847,11 @@ public record RelayConfig(
           "expected a share above 0 and at most 100%, such as 80% or 0.8, got '" + s + "'");
     }
     return d;
+  }
+
+  /** A parsed port: -1 (off) becomes empty. */
+  private static OptionalInt port(int parsed) {
+    return parsed < 0 ? OptionalInt.empty() : OptionalInt.of(parsed);
   }
 
   private static Path path(String s) {

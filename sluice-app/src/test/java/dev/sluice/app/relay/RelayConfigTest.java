@@ -23,26 +23,32 @@ class RelayConfigTest {
   @Test
   void from_defaults_exemptTheRelayNetworksAndStressFrom80Percent() {
     RelayConfig c = RelayConfig.onFreePorts(SPOOL);
-    assertThat(c.clientLimitExceptions()).isEqualTo(c.relayNetworks()).isEqualTo(Networks.LOOPBACK);
-    assertThat(c.smtpLimits().stressThreshold()).isEqualTo(0.8);
-    assertThat(c.smtpLimits().stressConnections()).isEqualTo(1600);
-    assertThat(c.smtpLimits().stressCommandTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.doors().smtp().clientLimitExceptions())
+        .isEqualTo(c.doors().relayNetworks())
+        .isEqualTo(Networks.LOOPBACK);
+    assertThat(c.doors().smtp().limits().stressThreshold()).isEqualTo(0.8);
+    assertThat(c.doors().smtp().limits().stressConnections()).isEqualTo(1600);
+    assertThat(c.doors().smtp().limits().stressCommandTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
   void from_relayNetworksChanged_defaultExceptionsFollowThem() {
     RelayConfig c = RelayConfig.onFreePorts(SPOOL, "access.relay-networks=10.0.0.0/8");
-    assertThat(c.clientLimitExceptions()).isEqualTo(Networks.parse("10.0.0.0/8"));
+    assertThat(c.doors().smtp().clientLimitExceptions()).isEqualTo(Networks.parse("10.0.0.0/8"));
   }
 
   @Test
   void from_exceptionsGiven_areThoseOrNone() {
     assertThat(
             RelayConfig.onFreePorts(SPOOL, "smtp.client-limit-exceptions=127.0.0.1, 10.1.0.0/16")
+                .doors()
+                .smtp()
                 .clientLimitExceptions())
         .isEqualTo(Networks.parse("127.0.0.1/32, 10.1.0.0/16"));
     assertThat(
             RelayConfig.onFreePorts(SPOOL, "smtp.client-limit-exceptions=")
+                .doors()
+                .smtp()
                 .clientLimitExceptions()
                 .isEmpty())
         .isTrue();
@@ -56,12 +62,16 @@ class RelayConfigTest {
   void from_stressThreshold_takesPercentOrShare() {
     assertThat(
             RelayConfig.onFreePorts(SPOOL, "smtp.stress-threshold=50%", "smtp.max-connections=10")
-                .smtpLimits()
+                .doors()
+                .smtp()
+                .limits()
                 .stressConnections())
         .isEqualTo(5);
     assertThat(
             RelayConfig.onFreePorts(SPOOL, "smtp.stress-threshold=0.7", "smtp.max-connections=10")
-                .smtpLimits()
+                .doors()
+                .smtp()
+                .limits()
                 .stressConnections())
         .isEqualTo(7);
     for (String bad : new String[] {"0%", "0", "101%", "1.5", "most"}) {
