@@ -216,23 +216,23 @@ final class RelayCommand implements Callable<Integer> {
             + c.doors().usersFile().map(f -> "from " + f).orElse("(none)")
             + (c.doors().tls().isEmpty() ? " (loopback only, no TLS)" : ""));
     SpoolStats s = relay.spool().stats();
-    if (c.kafka().distributed()) {
+    if (c.spool().kafka().distributed()) {
       out.accept(
           "relay: spool kafka://"
-              + c.kafka().bootstrapServers()
+              + c.spool().kafka().bootstrapServers()
               + " (topics "
-              + c.kafka().topicPrefix()
+              + c.spool().kafka().topicPrefix()
               + ".*, "
               + relay.spool().buckets()
               + " partitions, group "
-              + c.kafka().groupId()
+              + c.spool().kafka().groupId()
               + ", "
               + s.total()
               + " messages waiting)");
     } else {
       out.accept(
           "relay: spool "
-              + c.spoolDir().toAbsolutePath()
+              + c.spool().dir().toAbsolutePath()
               + " ("
               + setting(RelayConfig.BUCKETS, relay.spool().buckets())
               + ", "

@@ -209,7 +209,7 @@ public final class Relay implements AutoCloseable {
         new AtomicReference<>(config.doors().smtp().clientLimitExceptions());
     AccessPolicy access = new AccessPolicy(config.doors().relayNetworks(), loadUsers(config));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    if (config.kafka().distributed() && config.hold()) {
+    if (config.spool().kafka().distributed() && config.spool().hold()) {
       throw new ConfigException(
           "relay.hold is not available with relay.spool.backend=kafka: a node that joins the"
               + " delivery group must deliver the partitions it is given");
@@ -249,7 +249,7 @@ public final class Relay implements AutoCloseable {
         EventSink stream = events;
         feedback.listen(lines -> lines.forEach(l -> stream.publish(l::writeJson)));
       }
-      if (feedback != null && config.kafka().distributed()) {
+      if (feedback != null && config.spool().kafka().distributed()) {
         shared =
             SharedFeedback.open(
                 kafkaConfig(config, KafkaSpool.Listener.NONE),
@@ -264,7 +264,7 @@ public final class Relay implements AutoCloseable {
       dev.sluice.feedback.SesEventRecorder recorder =
           sesEvents != null ? sesEvents : shared != null ? shared : feedback;
       delivery =
-          config.hold()
+          config.spool().hold()
               ? null
               : startDelivery(
                   config,
@@ -275,7 +275,7 @@ public final class Relay implements AutoCloseable {
                   home,
                   events,
                   history == null ? EventSink.none() : history::delivery);
-      if (delivery != null && config.kafka().distributed()) {
+      if (delivery != null && config.spool().kafka().distributed()) {
         hooks.attach(
             delivery.routes().stream().map(RouteEngine::sender).toList(), delivery.scheduler());
       }
@@ -306,9 +306,9 @@ public final class Relay implements AutoCloseable {
       Admission admission =
           new Admission(
               spool,
-              config.highWater(),
-              config.minFreeDisk(),
-              config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
+              config.spool().highWater(),
+              config.spool().minFreeDisk(),
+              config.spool().kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
       metrics.intake(admission::intake);
       if (feedback != null && delivery != null) {
         AccountListSync sync = accountListSync(config, feedback, delivery);
@@ -486,11 +486,11 @@ public final class Relay implements AutoCloseable {
    * @return the store, or null for none
    */
   private static FeedbackStore openFeedback(RelayConfig config) {
-    Path dir = config.feedback().dirUnder(config.spoolDir());
+    Path dir = config.feedback().dirUnder(config.spool().dir());
     try {
       return FeedbackStore.open(dir, config.feedback().store(), Clock.system());
     } catch (StoreInUseException e) {
-      if (!config.kafka().distributed()) {
+      if (!config.spool().kafka().distributed()) {
         throw new UncheckedIOException(e.getMessage(), e);
       }
       log.warn(
@@ -551,16 +551,16 @@ public final class Relay implements AutoCloseable {
 
   /** The embedded spool in {@code relay.spool.dir}, or Kafka in distributed mode. */
   private static Spool openSpool(RelayConfig config, KafkaSpool.Listener hooks) {
-    if (!config.kafka().distributed()) {
+    if (!config.spool().kafka().distributed()) {
       return RocksSpool.open(
-          RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
+          RocksSpoolConfig.builder(config.spool().dir()).buckets(config.spool().buckets()).build());
     }
     return KafkaSpool.open(kafkaConfig(config, hooks));
   }
 
   /** Distributed mode's Kafka settings, for the spool and the shared feedback topics. */
   private static KafkaSpoolConfig kafkaConfig(RelayConfig config, KafkaSpool.Listener hooks) {
-    KafkaSettings k = config.kafka();
+    KafkaSettings k = config.spool().kafka();
     return KafkaSpoolConfig.builder(k.bootstrapServers())
         .topicPrefix(k.topicPrefix())
         .partitions(k.partitions())
@@ -688,7 +688,7 @@ public final class Relay implements AutoCloseable {
               .classes(config.traffic().classes())
               .tenants(
                   TenantLimits.of(
-                      config.traffic().tenants(), config.spoolDir().resolve("tenants.ledger")))
+                      config.traffic().tenants(), config.spool().dir().resolve("tenants.ledger")))
               .build();
       self[0] = scheduler;
       List<SesSender> routeSenders = engines.stream().map(RouteEngine::sender).toList();

@@ -28,11 +28,7 @@ import java.util.OptionalInt;
  *
  * @param hostname the name the relay gives itself (SMTP greeting, trace fields)
  * @param doors the SMTP and HTTP doors mail comes in by, their TLS, and who may use them
- * @param spoolDir where the spool keeps its files
- * @param buckets how many buckets the spool shards messages into (fixed when it is created)
- * @param highWater the most messages held before new mail is refused with 452 4.3.1
- * @param minFreeDisk the free space kept on the spool's disk; below it new mail is refused
- * @param hold whether to keep mail in the spool without delivering it
+ * @param spool where accepted mail is kept, how much of it, and whether it is held
  * @param upstream where mail is delivered: {@code auto}, {@code simulator} or a URL
  * @param region the AWS region, or empty to take it from the environment
  * @param maxSendRate recipients per second to send at, NaN to follow the account's MaxSendRate,
@@ -48,7 +44,6 @@ import java.util.OptionalInt;
  * @param stopGrace how long a stopping relay gives open sessions to be answered and calls in flight
  *     to finish
  * @param admin the admin API's address, port and token
- * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
  * @param sesEvents where SES's events come in (SNS endpoint, SQS queue), if anywhere
  * @param configurationSet the configuration set for messages that name none, or empty for none
  * @param configurationSetsRefresh how often the account's configuration sets are read again for the
@@ -61,11 +56,7 @@ import java.util.OptionalInt;
 public record RelayConfig(
     String hostname,
     Doors doors,
-    Path spoolDir,
-    int buckets,
-    long highWater,
-    ByteSize minFreeDisk,
-    boolean hold,
+    Spool spool,
     String upstream,
     String region,
     double maxSendRate,
@@ -79,7 +70,6 @@ public record RelayConfig(
     boolean bounces,
     Duration stopGrace,
     dev.sluice.app.admin.AdminSettings admin,
-    KafkaSettings kafka,
     SesEventsSettings sesEvents,
     String configurationSet,
     Duration configurationSetsRefresh,
@@ -91,15 +81,14 @@ public record RelayConfig(
   public RelayConfig {
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(doors, "doors");
-    Objects.requireNonNull(spoolDir, "spoolDir");
-    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(spool, "spool");
     Objects.requireNonNull(sesEvents, "sesEvents");
     Objects.requireNonNull(configurationSet, "configurationSet");
     Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
     Objects.requireNonNull(feedback, "feedback");
     Objects.requireNonNull(routes, "routes");
     Objects.requireNonNull(traffic, "traffic");
-    int spoolBuckets = kafka.distributed() ? kafka.partitions() : buckets;
+    int spoolBuckets = spool.kafka().distributed() ? spool.kafka().partitions() : spool.buckets();
     if (spoolBuckets < traffic.classes().size()) {
       throw new ConfigException(
           TrafficSettings.CLASSES.name()
@@ -108,6 +97,32 @@ public record RelayConfig(
               + " traffic classes need at least as many spool buckets (relay.spool.buckets, or"
               + " relay.kafka.partitions in distributed mode), got "
               + spoolBuckets);
+    }
+  }
+
+  /**
+   * Where accepted mail is kept until it is delivered.
+   *
+   * @param dir where the embedded spool keeps its files (and, by default, the feedback store)
+   * @param buckets how many buckets the embedded spool shards messages into (fixed when it is
+   *     created)
+   * @param highWater the most messages held before new mail is refused with 452 4.3.1
+   * @param minFreeDisk the free space kept on the spool's disk; below it new mail is refused
+   * @param hold whether to keep mail in the spool without delivering it
+   * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
+   */
+  public record Spool(
+      Path dir,
+      int buckets,
+      long highWater,
+      ByteSize minFreeDisk,
+      boolean hold,
+      KafkaSettings kafka) {
+    /** Checks for nulls. */
+    public Spool {
+      Objects.requireNonNull(dir, "dir");
+      Objects.requireNonNull(minFreeDisk, "minFreeDisk");
+      Objects.requireNonNull(kafka, "kafka");
     }
   }
 
@@ -682,11 +697,13 @@ public record RelayConfig(
     return new RelayConfig(
         host,
         doors,
-        s.get(SPOOL_DIR),
-        s.get(BUCKETS),
-        s.get(HIGH_WATER),
-        s.get(MIN_FREE),
-        s.get(HOLD),
+        new Spool(
+            s.get(SPOOL_DIR),
+            s.get(BUCKETS),
+            s.get(HIGH_WATER),
+            s.get(MIN_FREE),
+            s.get(HOLD),
+            KafkaSettings.from(s)),
         s.get(UPSTREAM),
         s.get(REGION),
         s.get(SEND_RATE),
@@ -700,7 +717,6 @@ public record RelayConfig(
         s.get(BOUNCES),
         s.get(STOP_GRACE),
         adminSettings(s),
-        KafkaSettings.from(s),
         SesEventsSettings.from(s),
         s.get(CONFIGURATION_SET),
         s.get(CONFIGURATION_SETS_REFRESH),

@@ -155,7 +155,7 @@ final class RelayReloader {
     if (tls != null) {
       live.tls().replaceWith(tls);
     }
-    live.admission().setLimits(config.highWater(), config.minFreeDisk());
+    live.admission().setLimits(config.spool().highWater(), config.spool().minFreeDisk());
     SesSender sender = relay.sender();
     if (sender != null && changed.contains(RelayConfig.SEND_RATE.name())) {
       sender.setRateOverride(config.maxSendRate());
