@@ -673,7 +673,7 @@ public final class Relay implements AutoCloseable {
           };
       DeliveryScheduler[] self = new DeliveryScheduler[1];
       EventSink all =
-          config.bounces()
+          config.events().bounces()
               ? EventSink.all(events, toMetrics, history, e -> bounce(e, spool, config, self[0]))
               : EventSink.all(events, toMetrics, history);
       // Each route may hold a full window of messages, so one route waiting for its rate does not
@@ -916,11 +916,11 @@ public final class Relay implements AutoCloseable {
 
   private static EventSink events(RelayConfig config) throws IOException {
     EventSink log = EventSink.none();
-    if (config.eventsLog() != null) {
-      log = JsonLinesEventLog.open(config.eventsLog());
+    if (config.events().log().isPresent()) {
+      log = JsonLinesEventLog.open(config.events().log().get());
     }
-    if (config.eventsWebhook() != null) {
-      return EventSink.all(log, WebhookEventSink.builder(config.eventsWebhook()).build());
+    if (config.events().webhook().isPresent()) {
+      return EventSink.all(log, WebhookEventSink.builder(config.events().webhook().get()).build());
     }
     return log;
   }

@@ -34,13 +34,10 @@ import java.util.OptionalInt;
  * @param maxSendRate recipients per second to send at, NaN to follow the account's MaxSendRate,
  *     negative for unlimited
  * @param maxInFlight upstream calls in flight at most
- * @param simulatorPort the embedded simulator's HTTP port (0: a free one)
- * @param simulatorRate the embedded simulator's MaxSendRate, as its flag takes it
  * @param retryDelays the retry schedule, e.g. {@code 1m,2m,5m}
  * @param expiry how long after it was received a message is given up on
- * @param eventsLog the JSON-lines delivery log, or null for none
- * @param eventsWebhook the URL delivery events are POSTed to, or null for none
- * @param bounces whether a failed message is reported to its sender (RFC 3464)
+ * @param events where each message's outcome is told: the events log, the webhook, its sender
+ * @param simulator the embedded simulator, when it is the upstream
  * @param stopGrace how long a stopping relay gives open sessions to be answered and calls in flight
  *     to finish
  * @param admin the admin API's address, port and token
@@ -61,13 +58,10 @@ public record RelayConfig(
     String region,
     double maxSendRate,
     int maxInFlight,
-    int simulatorPort,
-    String simulatorRate,
     String retryDelays,
     Duration expiry,
-    Path eventsLog,
-    java.net.URI eventsWebhook,
-    boolean bounces,
+    Events events,
+    EmbeddedSimulator simulator,
     Duration stopGrace,
     dev.sluice.app.admin.AdminSettings admin,
     SesEventsSettings sesEvents,
@@ -82,6 +76,8 @@ public record RelayConfig(
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(doors, "doors");
     Objects.requireNonNull(spool, "spool");
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(simulator, "simulator");
     Objects.requireNonNull(sesEvents, "sesEvents");
     Objects.requireNonNull(configurationSet, "configurationSet");
     Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
@@ -123,6 +119,35 @@ public record RelayConfig(
       Objects.requireNonNull(dir, "dir");
       Objects.requireNonNull(minFreeDisk, "minFreeDisk");
       Objects.requireNonNull(kafka, "kafka");
+    }
+  }
+
+  /**
+   * Where each message's outcome is told.
+   *
+   * @param log the JSON-lines file events are appended to, if any
+   * @param webhook the URL events are POSTed to, if any
+   * @param bounces whether a failed message is reported to its sender (RFC 3464)
+   */
+  public record Events(Optional<Path> log, Optional<java.net.URI> webhook, boolean bounces) {
+    /** Checks for nulls. */
+    public Events {
+      Objects.requireNonNull(log, "log");
+      Objects.requireNonNull(webhook, "webhook");
+    }
+  }
+
+  /**
+   * The SES simulator the relay runs itself when it is the upstream ({@code relay.upstream=auto}
+   * without AWS, or {@code simulator}).
+   *
+   * @param httpPort its HTTP port; 0 picks a free one
+   * @param maxSendRate its MaxSendRate, empty for unlimited
+   */
+  public record EmbeddedSimulator(int httpPort, Optional<dev.sluice.core.Rate> maxSendRate) {
+    /** Checks for nulls. */
+    public EmbeddedSimulator {
+      Objects.requireNonNull(maxSendRate, "maxSendRate");
     }
   }
 
@@ -468,17 +493,15 @@ public record RelayConfig(
           RelayConfig::simulatorPort);
 
   /** Embedded simulator rate. */
-  public static final ConfigKey<String> SIM_RATE =
+  public static final ConfigKey<Optional<dev.sluice.core.Rate>> SIM_RATE =
       key(
           "simulator.max-send-rate",
           "14/s",
           "MaxSendRate of the embedded simulator, e.g. 14/s, 500/s or unlimited.",
-          s -> {
-            if (!s.equalsIgnoreCase("unlimited")) {
-              dev.sluice.core.Rate.parse(s);
-            }
-            return s;
-          });
+          s ->
+              s.equalsIgnoreCase("unlimited")
+                  ? Optional.empty()
+                  : Optional.of(dev.sluice.core.Rate.parse(s)));
 
   /** Retry schedule. */
   public static final ConfigKey<String> RETRY =
@@ -708,13 +731,13 @@ public record RelayConfig(
         s.get(REGION),
         s.get(SEND_RATE),
         s.get(IN_FLIGHT),
-        s.get(SIM_PORT),
-        s.get(SIM_RATE),
         s.get(RETRY),
         s.get(EXPIRY),
-        s.get(EVENTS_LOG),
-        s.get(EVENTS_WEBHOOK),
-        s.get(BOUNCES),
+        new Events(
+            Optional.ofNullable(s.get(EVENTS_LOG)),
+            Optional.ofNullable(s.get(EVENTS_WEBHOOK)),
+            s.get(BOUNCES)),
+        new EmbeddedSimulator(s.get(SIM_PORT), s.get(SIM_RATE)),
         s.get(STOP_GRACE),
         adminSettings(s),
         SesEventsSettings.from(s),

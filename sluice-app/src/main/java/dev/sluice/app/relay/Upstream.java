@@ -112,11 +112,12 @@ public final class Upstream implements AutoCloseable {
     Simulator sim =
         Simulator.start(
             SimulatorConfig.onFreePorts(
-                "http-port=" + c.simulatorPort(),
+                "http-port=" + c.simulator().httpPort(),
                 // Its SNS serves the signing certificate over HTTPS (the feedback loop's).
                 "https-port=0",
                 "smtp-port=off",
-                "max-send-rate=" + c.simulatorRate(),
+                "max-send-rate="
+                    + c.simulator().maxSendRate().map(Upstream::text).orElse("unlimited"),
                 "seed=0"));
     URI endpoint = sim.httpEndpoint();
     UpstreamUrl t =
@@ -133,6 +134,11 @@ public final class Upstream implements AutoCloseable {
             + endpoint
             + "/_sluice/inbox)",
         ANY);
+  }
+
+  /** A rate as the simulator's flag takes it, exactly (plain digits: no exponent). */
+  private static String text(dev.sluice.core.Rate r) {
+    return java.math.BigDecimal.valueOf(r.perSecond()).toPlainString() + "/s";
   }
 
   /** The region from the configuration, else AWS_REGION or AWS_DEFAULT_REGION, else null. */
