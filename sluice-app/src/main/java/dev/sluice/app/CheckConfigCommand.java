@@ -64,12 +64,12 @@ final class CheckConfigCommand implements Callable<Integer> {
               + ": OK ("
               + values.size()
               + " keys set, the rest built-in defaults"
-              + (config.routes().any()
+              + (config.delivery().routes().any()
                   ? "; routes: "
-                      + String.join(", ", config.routes().names())
+                      + String.join(", ", config.delivery().routes().names())
                       + "; "
-                      + config.routes().rules().size()
-                      + (config.routes().rules().size() == 1 ? " rule" : " rules")
+                      + config.delivery().routes().rules().size()
+                      + (config.delivery().routes().rules().size() == 1 ? " rule" : " rules")
                   : "")
               + ")");
       return 0;

@@ -6,7 +6,6 @@ import dev.sluice.app.relay.ListenFailure;
 import dev.sluice.app.relay.Relay;
 import dev.sluice.app.relay.RelayConfig;
 import dev.sluice.core.ByteSize;
-import dev.sluice.core.Rate;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.config.Settings;
@@ -241,8 +240,7 @@ final class RelayCommand implements Callable<Integer> {
     }
     out.accept("relay: delivery: " + relay.deliveryDescription());
     if (relay.sender() != null) {
-      double rate = c.maxSendRate();
-      DeliveryLimits limits = c.limits();
+      DeliveryLimits limits = c.delivery().limits();
       out.accept(
           "relay: sending: "
               + setting(RelayConfig.IN_FLIGHT, limits.callsInFlight())
@@ -251,9 +249,7 @@ final class RelayCommand implements Callable<Integer> {
               + " messages taken at once, "
               + limits.connections()
               + " connections), "
-              + setting(
-                  RelayConfig.SEND_RATE,
-                  Double.isNaN(rate) ? "account" : rate < 0 ? "unlimited" : new Rate(rate)));
+              + setting(RelayConfig.SEND_RATE, c.delivery().maxSendRate()));
     }
     out.accept("relay: ready; stop with Ctrl-C or SIGTERM");
   }

@@ -217,7 +217,7 @@ public final class Relay implements AutoCloseable {
     DistributedHooks hooks = new DistributedHooks();
     Spool spool = openSpool(config, hooks);
     // The doors append through it: each message goes to its traffic class's buckets.
-    Spool classified = new ClassifyingSpool(spool, config.traffic());
+    Spool classified = new ClassifyingSpool(spool, config.delivery().traffic());
     FeedbackStore feedback;
     try {
       feedback = openFeedback(config);
@@ -231,7 +231,7 @@ public final class Relay implements AutoCloseable {
             : new HistoryRecorder(
                 feedback,
                 spool,
-                config.configurationSet(),
+                config.delivery().configurationSet().orElse(""),
                 new ReputationWatch(feedback, registry),
                 Clock.system());
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
@@ -423,7 +423,8 @@ public final class Relay implements AutoCloseable {
                 listen == null ? -1 : listen.getPort(),
                 SesEventsSettings.LISTEN);
         intake =
-            SesEventsIntake.start(config.sesEvents(), recorder, registry, config.region(), env);
+            SesEventsIntake.start(
+                config.sesEvents(), recorder, registry, config.delivery().region().orElse(""), env);
         SesEventsIntake started = intake;
         doors.add(grace -> started.close());
       }
@@ -628,15 +629,15 @@ public final class Relay implements AutoCloseable {
       Path home,
       EventSink events,
       EventSink history) {
-    DeliveryLimits limits = config.limits();
-    RoutesConfig routes = config.routes();
+    DeliveryLimits limits = config.delivery().limits();
+    RoutesConfig routes = config.delivery().routes();
     List<RouteEngine> engines = new ArrayList<>();
     try {
       engines.add(
           startRoute(
               RoutesConfig.DEFAULT,
               Upstream.resolve(config, env, home),
-              config.maxSendRate(),
+              config.delivery().maxSendRate(),
               config,
               registry,
               metrics));
@@ -660,9 +661,13 @@ public final class Relay implements AutoCloseable {
       }
       RoutingSender routing =
           new RoutingSender(
-              routes, senders, gates, config.configurationSet(), Clock.system(), registry);
-      RetryPolicy policy =
-          RetryPolicy.builder().delays(config.retryDelays()).expiry(config.expiry()).build();
+              routes,
+              senders,
+              gates,
+              config.delivery().configurationSet().orElse(""),
+              Clock.system(),
+              registry);
+      RetryPolicy policy = config.delivery().retry();
       EventSink toMetrics =
           e -> {
             switch (e.type()) {
@@ -685,10 +690,11 @@ public final class Relay implements AutoCloseable {
               .registry(registry)
               .maxInFlight(limits.messagesInFlight() * engines.size())
               .gate(routing.gate())
-              .classes(config.traffic().classes())
+              .classes(config.delivery().traffic().classes())
               .tenants(
                   TenantLimits.of(
-                      config.traffic().tenants(), config.spool().dir().resolve("tenants.ledger")))
+                      config.delivery().traffic().tenants(),
+                      config.spool().dir().resolve("tenants.ledger")))
               .build();
       self[0] = scheduler;
       List<SesSender> routeSenders = engines.stream().map(RouteEngine::sender).toList();
@@ -722,30 +728,29 @@ public final class Relay implements AutoCloseable {
   private static RouteEngine startRoute(
       String name,
       Upstream upstream,
-      double maxSendRate,
+      SendRate maxSendRate,
       RelayConfig config,
       MeterRegistry registry,
       RelayMetrics metrics) {
-    DeliveryLimits limits = config.limits();
+    DeliveryLimits limits = config.delivery().limits();
     try {
       // The scheduler's window is one per route; a route may be handed all of it (its fail-over's
       // mail too), so its engine takes as many and never blocks the scheduler's taking.
       SenderConfig.Builder sc =
           SenderConfig.builder()
               .maxInFlight(limits.callsInFlight())
-              .maxPending(limits.messagesInFlight() * config.routes().names().size())
+              .maxPending(limits.messagesInFlight() * config.delivery().routes().names().size())
               .listener(metrics::onCall)
-              .classes(config.traffic().classes());
-      if (config.routes().any()) {
+              .classes(config.delivery().traffic().classes())
+              .rateOverride(maxSendRate.senderOverride());
+      if (config.delivery().routes().any()) {
         sc.meterTags(io.micrometer.core.instrument.Tags.of("route", name));
-      }
-      if (!Double.isNaN(maxSendRate)) {
-        sc.rateOverride(maxSendRate);
       }
       QuotaStamp transport =
           new QuotaStamp(
               DefaultConfigurationSet.wrap(
-                  upstream.openTransport(limits.connections()), config.configurationSet()),
+                  upstream.openTransport(limits.connections()),
+                  config.delivery().configurationSet().orElse("")),
               Clock.system());
       SesSender sender = SesSender.start(transport, sc.build(), Clock.system(), registry);
       return new RouteEngine(name, upstream, sender, transport);
@@ -1094,10 +1099,10 @@ public final class Relay implements AutoCloseable {
     closed = true;
     log.info(
         "stopping: answering open sessions and waiting for calls in flight, up to {}",
-        Durations.format(config.stopGrace()));
+        Durations.format(config.delivery().stopGrace()));
     Thread deliveryStop =
         Thread.ofVirtual().name("relay-stop-delivery").start(() -> stopDelivery(delivery, config));
-    stopDoors(doors, config.stopGrace());
+    stopDoors(doors, config.delivery().stopGrace());
     joinUninterruptibly(deliveryStop);
     closeFeedback(history, spool, feedback);
     metrics.close();
@@ -1117,14 +1122,14 @@ public final class Relay implements AutoCloseable {
       RelayConfig config, Upstream upstream, Transport transport) {
     boolean anyName =
         upstream.simulator().map(s -> s.core().configurationSets().lenient()).orElse(false);
-    if (config.configurationSetsRefresh().isZero() || anyName) {
+    if (config.delivery().configurationSetsRefresh().isEmpty() || anyName) {
       return ConfigurationSetCatalog.ANY;
     }
     ListedConfigurationSets sets =
         new ListedConfigurationSets(
             transport::configurationSets,
             Clock.system(),
-            config.configurationSetsRefresh(),
+            config.delivery().configurationSetsRefresh().get(),
             CONFIGURATION_SET_MISS,
             r -> Thread.ofVirtual().name("configuration-sets").start(r));
     // Read in the background: an upstream slow to answer does not hold up the start.
@@ -1138,7 +1143,7 @@ public final class Relay implements AutoCloseable {
     }
     // Messages waiting for the send rate go back to the spool now instead of holding the stop.
     d.routes().forEach(r -> r.sender().drain());
-    if (!d.scheduler().stop(config.stopGrace())) {
+    if (!d.scheduler().stop(config.delivery().stopGrace())) {
       log.info(
           "stopped with messages in flight; they stay in the spool and are delivered after restart");
     }

@@ -8,6 +8,7 @@ import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.ConfigSchema;
 import dev.sluice.core.config.Parsers;
 import dev.sluice.core.config.Settings;
+import dev.sluice.delivery.RetryPolicy;
 import dev.sluice.ingress.Networks;
 import dev.sluice.smtp.SmtpLimits;
 import java.net.InetAddress;
@@ -22,68 +23,51 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Everything the relay can be told, as one immutable value. {@link #SCHEMA} lists every key with
- * its default and documentation; each key {@code relay.NAME} is also the flag {@code --NAME} and
- * the environment variable {@code SLUICE_RELAY_NAME}.
+ * Everything the relay can be told, as one immutable tree of typed values grouped by concern: the
+ * doors, the spool, delivery (the default route, limits, retries, routes, traffic), the events told
+ * of each outcome, the embedded simulator, the admin API, SES's events and the feedback store.
+ * {@link #SCHEMA} lists every key with its default and documentation; each key {@code relay.NAME}
+ * is also the flag {@code --NAME} and the environment variable {@code SLUICE_RELAY_NAME}.
+ *
+ * <p>No value stands for another: a door that is off is an empty port, a file or URL not given an
+ * empty {@link Optional}, the send rate a {@link SendRate}, the retry schedule a parsed {@link
+ * RetryPolicy}. The keys stay flat and in this file (their names are the flags and the example
+ * file's order); only the values are grouped. That, and one record per group, is why the file is
+ * long: {@link #from} is the one place where keys become the tree.
  *
  * @param hostname the name the relay gives itself (SMTP greeting, trace fields)
  * @param doors the SMTP and HTTP doors mail comes in by, their TLS, and who may use them
  * @param spool where accepted mail is kept, how much of it, and whether it is held
- * @param upstream where mail is delivered: {@code auto}, {@code simulator} or a URL
- * @param region the AWS region, or empty to take it from the environment
- * @param maxSendRate recipients per second to send at, NaN to follow the account's MaxSendRate,
- *     negative for unlimited
- * @param maxInFlight upstream calls in flight at most
- * @param retryDelays the retry schedule, e.g. {@code 1m,2m,5m}
- * @param expiry how long after it was received a message is given up on
+ * @param delivery where and how fast mail is delivered, retried and routed
  * @param events where each message's outcome is told: the events log, the webhook, its sender
  * @param simulator the embedded simulator, when it is the upstream
- * @param stopGrace how long a stopping relay gives open sessions to be answered and calls in flight
- *     to finish
  * @param admin the admin API's address, port and token
  * @param sesEvents where SES's events come in (SNS endpoint, SQS queue), if anywhere
- * @param configurationSet the configuration set for messages that name none, or empty for none
- * @param configurationSetsRefresh how often the account's configuration sets are read again for the
- *     doors to check; zero when the doors do not check them
  * @param feedback where the message history and suppression list are kept, and for how long
- * @param routes the routes besides the default one and the rules that pick them ({@code
- *     relay.route.*}, {@code relay.route-rule.*})
- * @param traffic the traffic classes and the rules that put messages in them
  */
 public record RelayConfig(
     String hostname,
     Doors doors,
     Spool spool,
-    String upstream,
-    String region,
-    double maxSendRate,
-    int maxInFlight,
-    String retryDelays,
-    Duration expiry,
+    Delivery delivery,
     Events events,
     EmbeddedSimulator simulator,
-    Duration stopGrace,
     dev.sluice.app.admin.AdminSettings admin,
     SesEventsSettings sesEvents,
-    String configurationSet,
-    Duration configurationSetsRefresh,
-    FeedbackConfig feedback,
-    RoutesConfig routes,
-    TrafficSettings traffic) {
+    FeedbackConfig feedback) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(doors, "doors");
     Objects.requireNonNull(spool, "spool");
+    Objects.requireNonNull(delivery, "delivery");
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(simulator, "simulator");
+    Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(sesEvents, "sesEvents");
-    Objects.requireNonNull(configurationSet, "configurationSet");
-    Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
     Objects.requireNonNull(feedback, "feedback");
-    Objects.requireNonNull(routes, "routes");
-    Objects.requireNonNull(traffic, "traffic");
+    TrafficSettings traffic = delivery.traffic();
     int spoolBuckets = spool.kafka().distributed() ? spool.kafka().partitions() : spool.buckets();
     if (spoolBuckets < traffic.classes().size()) {
       throw new ConfigException(
@@ -119,6 +103,50 @@ public record RelayConfig(
       Objects.requireNonNull(dir, "dir");
       Objects.requireNonNull(minFreeDisk, "minFreeDisk");
       Objects.requireNonNull(kafka, "kafka");
+    }
+  }
+
+  /**
+   * Where and how fast mail is delivered, retried and routed. The default route is {@code
+   * upstream}, {@code region} and {@code maxSendRate}; {@code routes} are the others.
+   *
+   * @param upstream where the default route delivers: {@code auto}, {@code simulator} or a URL
+   * @param region the AWS region, if given; else the environment's ({@code AWS_REGION})
+   * @param maxSendRate the rate the default route sends at
+   * @param limits messages and upstream calls in flight, and connections, per route
+   * @param retry the retry schedule and expiry of deferred messages
+   * @param stopGrace how long a stopping relay gives open sessions to be answered and calls in
+   *     flight to finish
+   * @param configurationSet the configuration set for messages that name none, if any
+   * @param configurationSetsRefresh how often the account's configuration sets are read again for
+   *     the doors to check; empty when the doors do not check them
+   * @param routes the routes besides the default one and the rules that pick them ({@code
+   *     relay.route.*}, {@code relay.route-rule.*})
+   * @param traffic the traffic classes, the rules that put messages in them, and tenants' caps
+   */
+  public record Delivery(
+      String upstream,
+      Optional<String> region,
+      SendRate maxSendRate,
+      DeliveryLimits limits,
+      RetryPolicy retry,
+      Duration stopGrace,
+      Optional<String> configurationSet,
+      Optional<Duration> configurationSetsRefresh,
+      RoutesConfig routes,
+      TrafficSettings traffic) {
+    /** Checks for nulls. */
+    public Delivery {
+      Objects.requireNonNull(upstream, "upstream");
+      Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(maxSendRate, "maxSendRate");
+      Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(retry, "retry");
+      Objects.requireNonNull(stopGrace, "stopGrace");
+      Objects.requireNonNull(configurationSet, "configurationSet");
+      Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
+      Objects.requireNonNull(routes, "routes");
+      Objects.requireNonNull(traffic, "traffic");
     }
   }
 
@@ -467,13 +495,13 @@ public record RelayConfig(
           s -> s);
 
   /** Rate override. */
-  public static final ConfigKey<Double> SEND_RATE =
+  public static final ConfigKey<SendRate> SEND_RATE =
       key(
           "max-send-rate",
           "account",
           "Recipients per second to send at: account follows the live MaxSendRate (GetAccount), or e.g."
               + " 200/s, or unlimited. Reloadable (sluice reload).",
-          RelayConfig::sendRate);
+          SendRate::parse);
 
   /** In flight. */
   public static final ConfigKey<Integer> IN_FLIGHT =
@@ -504,16 +532,13 @@ public record RelayConfig(
                   : Optional.of(dev.sluice.core.Rate.parse(s)));
 
   /** Retry schedule. */
-  public static final ConfigKey<String> RETRY =
+  public static final ConfigKey<List<Duration>> RETRY =
       key(
           "retry.delays",
           "1m,2m,5m,10m,20m,30m,1h",
           "Waits between tries of a deferred message (the last repeats), each with full jitter;"
               + " throttles do not count as tries. Reloadable (sluice reload).",
-          s -> {
-            retryDelays(s);
-            return s;
-          });
+          RelayConfig::retryDelays);
 
   /** Expiry. */
   public static final ConfigKey<Duration> EXPIRY =
@@ -578,7 +603,7 @@ public record RelayConfig(
           Parsers::bool);
 
   /** Configuration set list refresh. */
-  public static final ConfigKey<Duration> CONFIGURATION_SETS_REFRESH =
+  public static final ConfigKey<Optional<Duration>> CONFIGURATION_SETS_REFRESH =
       key(
           "configuration-sets-refresh",
           "5m",
@@ -608,11 +633,6 @@ public record RelayConfig(
 
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
-
-  /** The limits delivery runs within, derived from {@link #maxInFlight}. */
-  public DeliveryLimits limits() {
-    return DeliveryLimits.forCallsInFlight(maxInFlight);
-  }
 
   private static ConfigSchema schema() {
     List<ConfigKey<?>> keys =
@@ -727,26 +747,31 @@ public record RelayConfig(
             s.get(MIN_FREE),
             s.get(HOLD),
             KafkaSettings.from(s)),
-        s.get(UPSTREAM),
-        s.get(REGION),
-        s.get(SEND_RATE),
-        s.get(IN_FLIGHT),
-        s.get(RETRY),
-        s.get(EXPIRY),
+        new Delivery(
+            s.get(UPSTREAM),
+            s.get(REGION).isBlank() ? Optional.empty() : Optional.of(s.get(REGION)),
+            s.get(SEND_RATE),
+            DeliveryLimits.forCallsInFlight(s.get(IN_FLIGHT)),
+            RetryPolicy.builder()
+                .delays(s.get(RETRY).toArray(Duration[]::new))
+                .expiry(s.get(EXPIRY))
+                .build(),
+            s.get(STOP_GRACE),
+            s.get(CONFIGURATION_SET).isEmpty()
+                ? Optional.empty()
+                : Optional.of(s.get(CONFIGURATION_SET)),
+            s.get(CONFIGURATION_SETS_REFRESH),
+            RoutesConfig.parse(
+                s.section(RoutesConfig.ROUTE_PREFIX), s.section(RoutesConfig.RULE_PREFIX)),
+            TrafficSettings.from(s)),
         new Events(
             Optional.ofNullable(s.get(EVENTS_LOG)),
             Optional.ofNullable(s.get(EVENTS_WEBHOOK)),
             s.get(BOUNCES)),
         new EmbeddedSimulator(s.get(SIM_PORT), s.get(SIM_RATE)),
-        s.get(STOP_GRACE),
         adminSettings(s),
         SesEventsSettings.from(s),
-        s.get(CONFIGURATION_SET),
-        s.get(CONFIGURATION_SETS_REFRESH),
-        FeedbackConfig.from(s),
-        RoutesConfig.parse(
-            s.section(RoutesConfig.ROUTE_PREFIX), s.section(RoutesConfig.RULE_PREFIX)),
-        TrafficSettings.from(s));
+        FeedbackConfig.from(s));
   }
 
   /**
@@ -802,25 +827,15 @@ public record RelayConfig(
     return v;
   }
 
-  private static Duration refresh(String s) {
+  private static Optional<Duration> refresh(String s) {
     if (s.strip().equalsIgnoreCase("off")) {
-      return Duration.ZERO;
+      return Optional.empty();
     }
     Duration d = Durations.parse(s);
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException("expected a duration such as 5m, or off, got '" + s + "'");
     }
-    return d;
-  }
-
-  static double sendRate(String s) {
-    if (s.equalsIgnoreCase("account")) {
-      return Double.NaN;
-    }
-    if (s.equalsIgnoreCase("unlimited")) {
-      return -1;
-    }
-    return dev.sluice.core.Rate.parse(s).perSecond();
+    return Optional.of(d);
   }
 
   /**
@@ -840,11 +855,11 @@ public record RelayConfig(
 
   /** A retry schedule whose every delay is above zero, as the retry policy needs. */
   static List<Duration> retryDelays(String s) {
-    List<Duration> delays = dev.sluice.delivery.RetryPolicy.parseDelays(s);
+    List<Duration> delays = RetryPolicy.parseDelays(s);
     if (delays.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
       throw new IllegalArgumentException(
           "expected retry delays above zero such as "
-              + dev.sluice.delivery.RetryPolicy.DEFAULT_DELAYS
+              + RetryPolicy.DEFAULT_DELAYS
               + ", got '"
               + s
               + "'");

@@ -104,7 +104,7 @@ final class RelayReloader {
     // Everything that can fail is done before anything is applied.
     UserStore users;
     ServerTls tls = null;
-    RetryPolicy policy;
+    RetryPolicy policy = config.delivery().retry();
     try {
       users = Relay.loadUsers(config);
       if (tlsLive) {
@@ -112,7 +112,6 @@ final class RelayReloader {
             ServerTls.load(
                 config.doors().tls().get().certificate(), config.doors().tls().get().key());
       }
-      policy = RetryPolicy.builder().delays(config.retryDelays()).expiry(config.expiry()).build();
     } catch (IllegalArgumentException e) {
       throw refused(e.getMessage());
     }
@@ -158,7 +157,7 @@ final class RelayReloader {
     live.admission().setLimits(config.spool().highWater(), config.spool().minFreeDisk());
     SesSender sender = relay.sender();
     if (sender != null && changed.contains(RelayConfig.SEND_RATE.name())) {
-      sender.setRateOverride(config.maxSendRate());
+      sender.setRateOverride(config.delivery().maxSendRate().senderOverride());
     }
     DeliveryScheduler scheduler = relay.scheduler();
     if (scheduler != null) {

@@ -58,7 +58,7 @@ public final class Upstream implements AutoCloseable {
    * @throws IllegalArgumentException when the URL is not one the relay can deliver to
    */
   public static Upstream resolve(RelayConfig c, Map<String, String> env, Path home) {
-    return resolve(c.upstream(), region(c, env), "", c, env, home);
+    return resolve(c.delivery().upstream(), region(c, env), "", c, env, home);
   }
 
   /**
@@ -143,8 +143,8 @@ public final class Upstream implements AutoCloseable {
 
   /** The region from the configuration, else AWS_REGION or AWS_DEFAULT_REGION, else null. */
   static String region(RelayConfig c, Map<String, String> env) {
-    if (!c.region().isBlank()) {
-      return c.region();
+    if (c.delivery().region().isPresent()) {
+      return c.delivery().region().get();
     }
     for (String v : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
       String r = env.get(v);

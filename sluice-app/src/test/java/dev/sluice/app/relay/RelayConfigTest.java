@@ -15,8 +15,9 @@ class RelayConfigTest {
 
   @Test
   void limits_maxInFlight_namesTheCallsConnectionsAndMessagesItSets() {
-    assertThat(RelayConfig.onFreePorts(SPOOL).limits()).isEqualTo(new DeliveryLimits(256, 64, 64));
-    assertThat(RelayConfig.onFreePorts(SPOOL, "max-in-flight=12").limits())
+    assertThat(RelayConfig.onFreePorts(SPOOL).delivery().limits())
+        .isEqualTo(new DeliveryLimits(256, 64, 64));
+    assertThat(RelayConfig.onFreePorts(SPOOL, "max-in-flight=12").delivery().limits())
         .isEqualTo(new DeliveryLimits(48, 12, 12));
   }
 
@@ -88,19 +89,23 @@ class RelayConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("relay.configuration-set")
         .hasMessageContaining("use up to 64 letters, digits, '_' and '-'");
-    assertThat(RelayConfig.onFreePorts(SPOOL, "configuration-set=alerts").configurationSet())
-        .isEqualTo("alerts");
-    assertThat(RelayConfig.onFreePorts(SPOOL).configurationSet()).isEmpty();
+    assertThat(
+            RelayConfig.onFreePorts(SPOOL, "configuration-set=alerts")
+                .delivery()
+                .configurationSet())
+        .hasValue("alerts");
+    assertThat(RelayConfig.onFreePorts(SPOOL).delivery().configurationSet()).isEmpty();
   }
 
   @Test
   void configurationSetsRefresh_offOrADuration_andNothingElse() {
-    assertThat(RelayConfig.onFreePorts(SPOOL).configurationSetsRefresh())
-        .isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(RelayConfig.onFreePorts(SPOOL).delivery().configurationSetsRefresh())
+        .hasValue(java.time.Duration.ofMinutes(5));
     assertThat(
             RelayConfig.onFreePorts(SPOOL, "configuration-sets-refresh=off")
+                .delivery()
                 .configurationSetsRefresh())
-        .isZero();
+        .isEmpty();
     assertThatThrownBy(() -> RelayConfig.onFreePorts(SPOOL, "configuration-sets-refresh=0s"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("relay.configuration-sets-refresh");
