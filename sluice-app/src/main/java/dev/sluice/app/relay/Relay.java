@@ -514,7 +514,7 @@ public final class Relay implements AutoCloseable {
   private static AccountListSync accountListSync(
       RelayConfig config, FeedbackStore feedback, Delivery delivery) {
     FeedbackConfig f = config.feedback();
-    if (f.sesSync().isZero()) {
+    if (f.sesSync().isEmpty()) {
       return null;
     }
     var list = delivery.transport().accountSuppressionList();
@@ -528,7 +528,7 @@ public final class Relay implements AutoCloseable {
     AccountListSync sync =
         new AccountListSync(
             feedback, list.get(), Clock.system(), AccountListSync.PAGE_SIZE, f.sesPush());
-    sync.start(f.sesSync());
+    sync.start(f.sesSync().get());
     return sync;
   }
 
