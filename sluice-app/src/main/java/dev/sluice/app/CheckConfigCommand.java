@@ -52,23 +52,24 @@ final class CheckConfigCommand implements Callable<Integer> {
           ConfigLoader.resolve(
               RelayConfig.SCHEMA, values, file.toString(), Map.of(), null, Map.of());
       RelayConfig config = RelayConfig.from(settings);
-      if (config.tlsCertificate() != null) {
-        PemTls.serverContext(config.tlsCertificate(), config.tlsKey());
+      if (config.doors().tls().isPresent()) {
+        PemTls.serverContext(
+            config.doors().tls().get().certificate(), config.doors().tls().get().key());
       }
-      if (config.usersFile() != null) {
-        UserStore.load(config.usersFile());
+      if (config.doors().usersFile().isPresent()) {
+        UserStore.load(config.doors().usersFile().get());
       }
       out.println(
           file
               + ": OK ("
               + values.size()
               + " keys set, the rest built-in defaults"
-              + (config.routes().any()
+              + (config.delivery().routes().any()
                   ? "; routes: "
-                      + String.join(", ", config.routes().names())
+                      + String.join(", ", config.delivery().routes().names())
                       + "; "
-                      + config.routes().rules().size()
-                      + (config.routes().rules().size() == 1 ? " rule" : " rules")
+                      + config.delivery().routes().rules().size()
+                      + (config.delivery().routes().rules().size() == 1 ? " rule" : " rules")
                   : "")
               + ")");
       return 0;

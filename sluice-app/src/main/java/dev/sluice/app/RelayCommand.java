@@ -6,7 +6,6 @@ import dev.sluice.app.relay.ListenFailure;
 import dev.sluice.app.relay.Relay;
 import dev.sluice.app.relay.RelayConfig;
 import dev.sluice.core.ByteSize;
-import dev.sluice.core.Rate;
 import dev.sluice.core.config.ConfigException;
 import dev.sluice.core.config.ConfigKey;
 import dev.sluice.core.config.Settings;
@@ -182,26 +181,28 @@ final class RelayCommand implements Callable<Integer> {
     if (relay.smtpPort() >= 0) {
       out.accept(
           "relay: SMTP smtp://"
-              + c.smtpBind()
+              + c.doors().smtp().bind()
               + ":"
               + relay.smtpPort()
               + " ("
-              + (c.tlsCertificate() == null ? "no STARTTLS" : "STARTTLS")
+              + (c.doors().tls().isEmpty() ? "no STARTTLS" : "STARTTLS")
               + "; "
-              + setting(RelayConfig.MAX_SIZE, ByteSize.ofBytes(c.smtpLimits().maxMessageSize()))
+              + setting(
+                  RelayConfig.MAX_SIZE,
+                  ByteSize.ofBytes(c.doors().smtp().limits().maxMessageSize()))
               + ", "
-              + setting(RelayConfig.MAX_RCPT, c.smtpLimits().maxRecipients())
+              + setting(RelayConfig.MAX_RCPT, c.doors().smtp().limits().maxRecipients())
               + ")");
     }
     if (relay.httpPort() >= 0) {
       out.accept(
           "relay: HTTP "
-              + (c.httpTls() ? "https://" : "http://")
-              + c.httpBind()
+              + (c.doors().http().https() ? "https://" : "http://")
+              + c.doors().http().bind()
               + ":"
               + relay.httpPort()
               + "/v1/messages (message/rfc822 or JSON; /v1/messages/batch, "
-              + setting(RelayConfig.MAX_BATCH, c.maxBatch())
+              + setting(RelayConfig.MAX_BATCH, c.doors().http().maxBatch())
               + ")");
     }
     if (relay.adminUri() != null) {
@@ -209,28 +210,28 @@ final class RelayCommand implements Callable<Integer> {
     }
     out.accept(
         "relay: may send: networks "
-            + (c.relayNetworks().isEmpty() ? "(none)" : c.relayNetworks())
+            + (c.doors().relayNetworks().isEmpty() ? "(none)" : c.doors().relayNetworks())
             + "; logins "
-            + (c.usersFile() == null ? "(none)" : "from " + c.usersFile())
-            + (c.tlsCertificate() == null ? " (loopback only, no TLS)" : ""));
+            + c.doors().usersFile().map(f -> "from " + f).orElse("(none)")
+            + (c.doors().tls().isEmpty() ? " (loopback only, no TLS)" : ""));
     SpoolStats s = relay.spool().stats();
-    if (c.kafka().distributed()) {
+    if (c.spool().kafka().distributed()) {
       out.accept(
           "relay: spool kafka://"
-              + c.kafka().bootstrapServers()
+              + c.spool().kafka().bootstrapServers()
               + " (topics "
-              + c.kafka().topicPrefix()
+              + c.spool().kafka().topicPrefix()
               + ".*, "
               + relay.spool().buckets()
               + " partitions, group "
-              + c.kafka().groupId()
+              + c.spool().kafka().groupId()
               + ", "
               + s.total()
               + " messages waiting)");
     } else {
       out.accept(
           "relay: spool "
-              + c.spoolDir().toAbsolutePath()
+              + c.spool().dir().toAbsolutePath()
               + " ("
               + setting(RelayConfig.BUCKETS, relay.spool().buckets())
               + ", "
@@ -239,8 +240,7 @@ final class RelayCommand implements Callable<Integer> {
     }
     out.accept("relay: delivery: " + relay.deliveryDescription());
     if (relay.sender() != null) {
-      double rate = c.maxSendRate();
-      DeliveryLimits limits = c.limits();
+      DeliveryLimits limits = c.delivery().limits();
       out.accept(
           "relay: sending: "
               + setting(RelayConfig.IN_FLIGHT, limits.callsInFlight())
@@ -249,9 +249,7 @@ final class RelayCommand implements Callable<Integer> {
               + " messages taken at once, "
               + limits.connections()
               + " connections), "
-              + setting(
-                  RelayConfig.SEND_RATE,
-                  Double.isNaN(rate) ? "account" : rate < 0 ? "unlimited" : new Rate(rate)));
+              + setting(RelayConfig.SEND_RATE, c.delivery().maxSendRate()));
     }
     out.accept("relay: ready; stop with Ctrl-C or SIGTERM");
   }

@@ -55,6 +55,19 @@ class CheckConfigCommandTest {
   }
 
   @Test
+  void call_valuesTheRelayCouldNotStartWith_exitOneNamingTheKey() throws Exception {
+    for (String line :
+        new String[] {
+          "relay.retry.delays = 1m,0s", "relay.expiry = 0s", "relay.simulator.http-port = off"
+        }) {
+      Path f = Files.writeString(dir.resolve("r.conf"), line + "\n");
+      Run r = run(f.toString());
+      assertThat(r.status()).as(line).isEqualTo(1);
+      assertThat(r.err()).as(line).contains(line.substring(0, line.indexOf(' ')));
+    }
+  }
+
+  @Test
   void call_unknownKey_exitsOneNamingIt() throws Exception {
     Path f = Files.writeString(dir.resolve("r.conf"), "relay.smtp.prot = 0\n");
     Run r = run(f.toString());

@@ -11,19 +11,29 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Where the relay keeps the history of each message and the suppression list, and for how long: the
  * keys {@code relay.feedback.*}.
  *
- * @param dir the feedback store's directory, or null for {@code feedback} inside the spool
+ * @param dir the feedback store's directory, if given; else {@code feedback} inside the spool
  *     directory
  * @param store retention, lines per message, and which SES events suppress
- * @param sesSync how often the SES account's suppression list is read; zero for never
+ * @param sesSync how often the SES account's suppression list is read; empty for never
  * @param sesPush whether the relay's own suppressions are put on the SES account's list
  */
-public record FeedbackConfig(Path dir, FeedbackSettings store, Duration sesSync, boolean sesPush) {
+public record FeedbackConfig(
+    Optional<Path> dir, FeedbackSettings store, Optional<Duration> sesSync, boolean sesPush) {
+
+  /** Checks for nulls. */
+  public FeedbackConfig {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(sesSync, "sesSync");
+  }
 
   /** {@code relay.feedback.dir}. */
   public static final ConfigKey<Path> DIR =
@@ -63,7 +73,7 @@ public record FeedbackConfig(Path dir, FeedbackSettings store, Duration sesSync,
           FeedbackConfig::reasons);
 
   /** {@code relay.feedback.ses-suppression-sync}. */
-  public static final ConfigKey<Duration> SES_SYNC =
+  public static final ConfigKey<Optional<Duration>> SES_SYNC =
       new ConfigKey<>(
           "relay.feedback.ses-suppression-sync",
           "5m",
@@ -88,7 +98,7 @@ public record FeedbackConfig(Path dir, FeedbackSettings store, Duration sesSync,
   /** Reads the keys. */
   static FeedbackConfig from(Settings s) {
     return new FeedbackConfig(
-        s.get(DIR),
+        Optional.ofNullable(s.get(DIR)),
         new FeedbackSettings(s.get(RETENTION), s.get(MAX_LINES), s.get(SUPPRESS_ON)),
         s.get(SES_SYNC),
         s.get(SES_PUSH));
@@ -96,7 +106,7 @@ public record FeedbackConfig(Path dir, FeedbackSettings store, Duration sesSync,
 
   /** The directory to open: the one configured, or {@code feedback} in the spool directory. */
   public Path dirUnder(Path spoolDir) {
-    return dir != null ? dir : spoolDir.resolve("feedback");
+    return dir.orElseGet(() -> spoolDir.resolve("feedback"));
   }
 
   private static Duration positive(String s) {
@@ -108,11 +118,11 @@ public record FeedbackConfig(Path dir, FeedbackSettings store, Duration sesSync,
     return d;
   }
 
-  private static Duration interval(String s) {
+  private static Optional<Duration> interval(String s) {
     if (s.strip().equalsIgnoreCase("off")) {
-      return Duration.ZERO;
+      return Optional.empty();
     }
-    return positive(s);
+    return Optional.of(positive(s));
   }
 
   private static Set<Suppression.Reason> reasons(String s) {

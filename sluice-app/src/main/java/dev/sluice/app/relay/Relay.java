@@ -203,15 +203,13 @@ public final class Relay implements AutoCloseable {
       Path home,
       dev.sluice.feedback.SesEventRecorder sesEvents) {
     ServerTls serverTls =
-        config.tlsCertificate() == null
-            ? null
-            : ServerTls.load(config.tlsCertificate(), config.tlsKey());
+        config.doors().tls().map(t -> ServerTls.load(t.certificate(), t.key())).orElse(null);
     SSLContext tls = serverTls == null ? null : serverTls.context();
     AtomicReference<Networks> limitExceptions =
-        new AtomicReference<>(config.clientLimitExceptions());
-    AccessPolicy access = new AccessPolicy(config.relayNetworks(), loadUsers(config));
+        new AtomicReference<>(config.doors().smtp().clientLimitExceptions());
+    AccessPolicy access = new AccessPolicy(config.doors().relayNetworks(), loadUsers(config));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    if (config.kafka().distributed() && config.hold()) {
+    if (config.spool().kafka().distributed() && config.spool().hold()) {
       throw new ConfigException(
           "relay.hold is not available with relay.spool.backend=kafka: a node that joins the"
               + " delivery group must deliver the partitions it is given");
@@ -219,7 +217,7 @@ public final class Relay implements AutoCloseable {
     DistributedHooks hooks = new DistributedHooks();
     Spool spool = openSpool(config, hooks);
     // The doors append through it: each message goes to its traffic class's buckets.
-    Spool classified = new ClassifyingSpool(spool, config.traffic());
+    Spool classified = new ClassifyingSpool(spool, config.delivery().traffic());
     FeedbackStore feedback;
     try {
       feedback = openFeedback(config);
@@ -233,7 +231,7 @@ public final class Relay implements AutoCloseable {
             : new HistoryRecorder(
                 feedback,
                 spool,
-                config.configurationSet(),
+                config.delivery().configurationSet().orElse(""),
                 new ReputationWatch(feedback, registry),
                 Clock.system());
     RelayMetrics metrics = RelayMetrics.start(registry, spool, Clock.system());
@@ -251,7 +249,7 @@ public final class Relay implements AutoCloseable {
         EventSink stream = events;
         feedback.listen(lines -> lines.forEach(l -> stream.publish(l::writeJson)));
       }
-      if (feedback != null && config.kafka().distributed()) {
+      if (feedback != null && config.spool().kafka().distributed()) {
         shared =
             SharedFeedback.open(
                 kafkaConfig(config, KafkaSpool.Listener.NONE),
@@ -266,7 +264,7 @@ public final class Relay implements AutoCloseable {
       dev.sluice.feedback.SesEventRecorder recorder =
           sesEvents != null ? sesEvents : shared != null ? shared : feedback;
       delivery =
-          config.hold()
+          config.spool().hold()
               ? null
               : startDelivery(
                   config,
@@ -277,7 +275,7 @@ public final class Relay implements AutoCloseable {
                   home,
                   events,
                   history == null ? EventSink.none() : history::delivery);
-      if (delivery != null && config.kafka().distributed()) {
+      if (delivery != null && config.spool().kafka().distributed()) {
         hooks.attach(
             delivery.routes().stream().map(RouteEngine::sender).toList(), delivery.scheduler());
       }
@@ -308,9 +306,9 @@ public final class Relay implements AutoCloseable {
       Admission admission =
           new Admission(
               spool,
-              config.highWater(),
-              config.minFreeDisk(),
-              config.kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
+              config.spool().highWater(),
+              config.spool().minFreeDisk(),
+              config.spool().kafka().distributed() ? Duration.ofSeconds(5) : Duration.ZERO);
       metrics.intake(admission::intake);
       if (feedback != null && delivery != null) {
         AccountListSync sync = accountListSync(config, feedback, delivery);
@@ -320,11 +318,16 @@ public final class Relay implements AutoCloseable {
       }
       SesHeaderRules sesHeaders =
           new SesHeaderRules(
-              config.allowIdentityHeaders(),
+              config.doors().allowIdentityHeaders(),
               delivery == null ? ConfigurationSetCatalog.ANY : delivery.sets());
       int smtpPort = -1;
-      if (config.smtpPort() >= 0) {
-        door = new Opening("SMTP", config.smtpBind(), config.smtpPort(), RelayConfig.SMTP_PORT);
+      if (config.doors().smtp().port().isPresent()) {
+        door =
+            new Opening(
+                "SMTP",
+                config.doors().smtp().bind(),
+                config.doors().smtp().port().getAsInt(),
+                RelayConfig.SMTP_PORT);
         SmtpDialect dialect =
             SmtpDialect.builder()
                 .hostname(config.hostname())
@@ -333,10 +336,11 @@ public final class Relay implements AutoCloseable {
                 .build();
         SmtpServer smtp =
             new SmtpServer(
-                new InetSocketAddress(config.smtpBind(), config.smtpPort()),
+                new InetSocketAddress(
+                    config.doors().smtp().bind(), config.doors().smtp().port().getAsInt()),
                 tls,
                 dialect,
-                config.smtpLimits(),
+                config.doors().smtp().limits(),
                 new SmtpIngress(
                     classified,
                     access,
@@ -353,13 +357,23 @@ public final class Relay implements AutoCloseable {
         smtpPort = smtp.port();
       }
       int httpPort = -1;
-      if (config.httpPort() >= 0) {
-        door = new Opening("HTTP", config.httpBind(), config.httpPort(), RelayConfig.HTTP_PORT);
+      if (config.doors().http().port().isPresent()) {
+        door =
+            new Opening(
+                "HTTP",
+                config.doors().http().bind(),
+                config.doors().http().port().getAsInt(),
+                RelayConfig.HTTP_PORT);
         HttpIngressSettings settings =
             HttpIngressSettings.defaults(config.hostname())
-                .withBind(new InetSocketAddress(config.httpBind(), config.httpPort()))
-                .withMaxMessageSize(ByteSize.ofBytes(config.smtpLimits().maxMessageSize()))
-                .withCounts(config.smtpLimits().maxRecipients(), config.maxBatch());
+                .withBind(
+                    new InetSocketAddress(
+                        config.doors().http().bind(), config.doors().http().port().getAsInt()))
+                .withMaxMessageSize(
+                    ByteSize.ofBytes(config.doors().smtp().limits().maxMessageSize()))
+                .withCounts(
+                    config.doors().smtp().limits().maxRecipients(),
+                    config.doors().http().maxBatch());
         HttpIngress http =
             new HttpIngress(
                 settings,
@@ -367,7 +381,7 @@ public final class Relay implements AutoCloseable {
                 access,
                 admission,
                 Clock.system(),
-                config.httpTls() ? tls : null,
+                config.doors().http().https() ? tls : null,
                 accepted,
                 doorMetrics.http(),
                 sesHeaders,
@@ -409,7 +423,8 @@ public final class Relay implements AutoCloseable {
                 listen == null ? -1 : listen.getPort(),
                 SesEventsSettings.LISTEN);
         intake =
-            SesEventsIntake.start(config.sesEvents(), recorder, registry, config.region(), env);
+            SesEventsIntake.start(
+                config.sesEvents(), recorder, registry, config.delivery().region().orElse(""), env);
         SesEventsIntake started = intake;
         doors.add(grace -> started.close());
       }
@@ -472,11 +487,11 @@ public final class Relay implements AutoCloseable {
    * @return the store, or null for none
    */
   private static FeedbackStore openFeedback(RelayConfig config) {
-    Path dir = config.feedback().dirUnder(config.spoolDir());
+    Path dir = config.feedback().dirUnder(config.spool().dir());
     try {
       return FeedbackStore.open(dir, config.feedback().store(), Clock.system());
     } catch (StoreInUseException e) {
-      if (!config.kafka().distributed()) {
+      if (!config.spool().kafka().distributed()) {
         throw new UncheckedIOException(e.getMessage(), e);
       }
       log.warn(
@@ -499,7 +514,7 @@ public final class Relay implements AutoCloseable {
   private static AccountListSync accountListSync(
       RelayConfig config, FeedbackStore feedback, Delivery delivery) {
     FeedbackConfig f = config.feedback();
-    if (f.sesSync().isZero()) {
+    if (f.sesSync().isEmpty()) {
       return null;
     }
     var list = delivery.transport().accountSuppressionList();
@@ -513,7 +528,7 @@ public final class Relay implements AutoCloseable {
     AccountListSync sync =
         new AccountListSync(
             feedback, list.get(), Clock.system(), AccountListSync.PAGE_SIZE, f.sesPush());
-    sync.start(f.sesSync());
+    sync.start(f.sesSync().get());
     return sync;
   }
 
@@ -537,16 +552,16 @@ public final class Relay implements AutoCloseable {
 
   /** The embedded spool in {@code relay.spool.dir}, or Kafka in distributed mode. */
   private static Spool openSpool(RelayConfig config, KafkaSpool.Listener hooks) {
-    if (!config.kafka().distributed()) {
+    if (!config.spool().kafka().distributed()) {
       return RocksSpool.open(
-          RocksSpoolConfig.builder(config.spoolDir()).buckets(config.buckets()).build());
+          RocksSpoolConfig.builder(config.spool().dir()).buckets(config.spool().buckets()).build());
     }
     return KafkaSpool.open(kafkaConfig(config, hooks));
   }
 
   /** Distributed mode's Kafka settings, for the spool and the shared feedback topics. */
   private static KafkaSpoolConfig kafkaConfig(RelayConfig config, KafkaSpool.Listener hooks) {
-    KafkaSettings k = config.kafka();
+    KafkaSettings k = config.spool().kafka();
     return KafkaSpoolConfig.builder(k.bootstrapServers())
         .topicPrefix(k.topicPrefix())
         .partitions(k.partitions())
@@ -614,15 +629,15 @@ public final class Relay implements AutoCloseable {
       Path home,
       EventSink events,
       EventSink history) {
-    DeliveryLimits limits = config.limits();
-    RoutesConfig routes = config.routes();
+    DeliveryLimits limits = config.delivery().limits();
+    RoutesConfig routes = config.delivery().routes();
     List<RouteEngine> engines = new ArrayList<>();
     try {
       engines.add(
           startRoute(
               RoutesConfig.DEFAULT,
               Upstream.resolve(config, env, home),
-              config.maxSendRate(),
+              config.delivery().maxSendRate(),
               config,
               registry,
               metrics));
@@ -646,9 +661,13 @@ public final class Relay implements AutoCloseable {
       }
       RoutingSender routing =
           new RoutingSender(
-              routes, senders, gates, config.configurationSet(), Clock.system(), registry);
-      RetryPolicy policy =
-          RetryPolicy.builder().delays(config.retryDelays()).expiry(config.expiry()).build();
+              routes,
+              senders,
+              gates,
+              config.delivery().configurationSet().orElse(""),
+              Clock.system(),
+              registry);
+      RetryPolicy policy = config.delivery().retry();
       EventSink toMetrics =
           e -> {
             switch (e.type()) {
@@ -659,7 +678,7 @@ public final class Relay implements AutoCloseable {
           };
       DeliveryScheduler[] self = new DeliveryScheduler[1];
       EventSink all =
-          config.bounces()
+          config.events().bounces()
               ? EventSink.all(events, toMetrics, history, e -> bounce(e, spool, config, self[0]))
               : EventSink.all(events, toMetrics, history);
       // Each route may hold a full window of messages, so one route waiting for its rate does not
@@ -671,10 +690,11 @@ public final class Relay implements AutoCloseable {
               .registry(registry)
               .maxInFlight(limits.messagesInFlight() * engines.size())
               .gate(routing.gate())
-              .classes(config.traffic().classes())
+              .classes(config.delivery().traffic().classes())
               .tenants(
                   TenantLimits.of(
-                      config.traffic().tenants(), config.spoolDir().resolve("tenants.ledger")))
+                      config.delivery().traffic().tenants(),
+                      config.spool().dir().resolve("tenants.ledger")))
               .build();
       self[0] = scheduler;
       List<SesSender> routeSenders = engines.stream().map(RouteEngine::sender).toList();
@@ -708,30 +728,29 @@ public final class Relay implements AutoCloseable {
   private static RouteEngine startRoute(
       String name,
       Upstream upstream,
-      double maxSendRate,
+      SendRate maxSendRate,
       RelayConfig config,
       MeterRegistry registry,
       RelayMetrics metrics) {
-    DeliveryLimits limits = config.limits();
+    DeliveryLimits limits = config.delivery().limits();
     try {
       // The scheduler's window is one per route; a route may be handed all of it (its fail-over's
       // mail too), so its engine takes as many and never blocks the scheduler's taking.
       SenderConfig.Builder sc =
           SenderConfig.builder()
               .maxInFlight(limits.callsInFlight())
-              .maxPending(limits.messagesInFlight() * config.routes().names().size())
+              .maxPending(limits.messagesInFlight() * config.delivery().routes().names().size())
               .listener(metrics::onCall)
-              .classes(config.traffic().classes());
-      if (config.routes().any()) {
+              .classes(config.delivery().traffic().classes())
+              .rateOverride(maxSendRate.senderOverride());
+      if (config.delivery().routes().any()) {
         sc.meterTags(io.micrometer.core.instrument.Tags.of("route", name));
-      }
-      if (!Double.isNaN(maxSendRate)) {
-        sc.rateOverride(maxSendRate);
       }
       QuotaStamp transport =
           new QuotaStamp(
               DefaultConfigurationSet.wrap(
-                  upstream.openTransport(limits.connections()), config.configurationSet()),
+                  upstream.openTransport(limits.connections()),
+                  config.delivery().configurationSet().orElse("")),
               Clock.system());
       SesSender sender = SesSender.start(transport, sc.build(), Clock.system(), registry);
       return new RouteEngine(name, upstream, sender, transport);
@@ -902,11 +921,11 @@ public final class Relay implements AutoCloseable {
 
   private static EventSink events(RelayConfig config) throws IOException {
     EventSink log = EventSink.none();
-    if (config.eventsLog() != null) {
-      log = JsonLinesEventLog.open(config.eventsLog());
+    if (config.events().log().isPresent()) {
+      log = JsonLinesEventLog.open(config.events().log().get());
     }
-    if (config.eventsWebhook() != null) {
-      return EventSink.all(log, WebhookEventSink.builder(config.eventsWebhook()).build());
+    if (config.events().webhook().isPresent()) {
+      return EventSink.all(log, WebhookEventSink.builder(config.events().webhook().get()).build());
     }
     return log;
   }
@@ -945,14 +964,15 @@ public final class Relay implements AutoCloseable {
   }
 
   static UserStore loadUsers(RelayConfig config) {
-    if (config.usersFile() == null) {
+    if (config.doors().usersFile().isEmpty()) {
       return UserStore.EMPTY;
     }
+    Path file = config.doors().usersFile().get();
     try {
-      return UserStore.load(config.usersFile());
+      return UserStore.load(file);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "cannot read the users file " + config.usersFile() + ": " + e.getMessage(), e);
+          "cannot read the users file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -1079,10 +1099,10 @@ public final class Relay implements AutoCloseable {
     closed = true;
     log.info(
         "stopping: answering open sessions and waiting for calls in flight, up to {}",
-        Durations.format(config.stopGrace()));
+        Durations.format(config.delivery().stopGrace()));
     Thread deliveryStop =
         Thread.ofVirtual().name("relay-stop-delivery").start(() -> stopDelivery(delivery, config));
-    stopDoors(doors, config.stopGrace());
+    stopDoors(doors, config.delivery().stopGrace());
     joinUninterruptibly(deliveryStop);
     closeFeedback(history, spool, feedback);
     metrics.close();
@@ -1102,14 +1122,14 @@ public final class Relay implements AutoCloseable {
       RelayConfig config, Upstream upstream, Transport transport) {
     boolean anyName =
         upstream.simulator().map(s -> s.core().configurationSets().lenient()).orElse(false);
-    if (config.configurationSetsRefresh().isZero() || anyName) {
+    if (config.delivery().configurationSetsRefresh().isEmpty() || anyName) {
       return ConfigurationSetCatalog.ANY;
     }
     ListedConfigurationSets sets =
         new ListedConfigurationSets(
             transport::configurationSets,
             Clock.system(),
-            config.configurationSetsRefresh(),
+            config.delivery().configurationSetsRefresh().get(),
             CONFIGURATION_SET_MISS,
             r -> Thread.ofVirtual().name("configuration-sets").start(r));
     // Read in the background: an upstream slow to answer does not hold up the start.
@@ -1123,7 +1143,7 @@ public final class Relay implements AutoCloseable {
     }
     // Messages waiting for the send rate go back to the spool now instead of holding the stop.
     d.routes().forEach(r -> r.sender().drain());
-    if (!d.scheduler().stop(config.stopGrace())) {
+    if (!d.scheduler().stop(config.delivery().stopGrace())) {
       log.info(
           "stopped with messages in flight; they stay in the spool and are delivered after restart");
     }

@@ -8,6 +8,7 @@ import dev.sluice.core.config.ConfigLoader;
 import dev.sluice.core.config.ConfigSchema;
 import dev.sluice.core.config.Parsers;
 import dev.sluice.core.config.Settings;
+import dev.sluice.delivery.RetryPolicy;
 import dev.sluice.ingress.Networks;
 import dev.sluice.smtp.SmtpLimits;
 import java.net.InetAddress;
@@ -18,113 +19,56 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * Everything the relay can be told, as one immutable value. {@link #SCHEMA} lists every key with
- * its default and documentation; each key {@code relay.NAME} is also the flag {@code --NAME} and
- * the environment variable {@code SLUICE_RELAY_NAME}.
+ * Everything the relay can be told, as one immutable tree of typed values grouped by concern: the
+ * doors, the spool, delivery (the default route, limits, retries, routes, traffic), the events told
+ * of each outcome, the embedded simulator, the admin API, SES's events and the feedback store.
+ * {@link #SCHEMA} lists every key with its default and documentation; each key {@code relay.NAME}
+ * is also the flag {@code --NAME} and the environment variable {@code SLUICE_RELAY_NAME}.
+ *
+ * <p>No value stands for another: a door that is off is an empty port, a file or URL not given an
+ * empty {@link Optional}, the send rate a {@link SendRate}, the retry schedule a parsed {@link
+ * RetryPolicy}. The keys stay flat and in this file (their names are the flags and the example
+ * file's order); only the values are grouped. That, and one record per group, is why the file is
+ * long: {@link #from} is the one place where keys become the tree.
  *
  * @param hostname the name the relay gives itself (SMTP greeting, trace fields)
- * @param smtpBind the SMTP listener's address
- * @param smtpPort the SMTP port; 0 picks a free port, -1 disables
- * @param smtpLimits connections, timeouts, sizes and recipients for SMTP
- * @param clientLimitExceptions clients the per-client SMTP connection limit does not apply to
- * @param tlsCertificate the STARTTLS certificate chain (PEM), or null for no STARTTLS
- * @param tlsKey the STARTTLS private key (PEM, PKCS#8), or null
- * @param httpBind the HTTP submit API's address
- * @param httpPort the HTTP submit API's port; 0 picks a free port, -1 disables
- * @param httpTls whether the HTTP submit API speaks HTTPS with the TLS certificate
- * @param maxBatch the most messages in one HTTP batch
- * @param relayNetworks clients that may send without logging in
- * @param usersFile the users who may log in, or null for none
- * @param spoolDir where the spool keeps its files
- * @param buckets how many buckets the spool shards messages into (fixed when it is created)
- * @param highWater the most messages held before new mail is refused with 452 4.3.1
- * @param minFreeDisk the free space kept on the spool's disk; below it new mail is refused
- * @param hold whether to keep mail in the spool without delivering it
- * @param upstream where mail is delivered: {@code auto}, {@code simulator} or a URL
- * @param region the AWS region, or empty to take it from the environment
- * @param maxSendRate recipients per second to send at, NaN to follow the account's MaxSendRate,
- *     negative for unlimited
- * @param maxInFlight upstream calls in flight at most
- * @param simulatorPort the embedded simulator's HTTP port (0: a free one)
- * @param simulatorRate the embedded simulator's MaxSendRate, as its flag takes it
- * @param retryDelays the retry schedule, e.g. {@code 1m,2m,5m}
- * @param expiry how long after it was received a message is given up on
- * @param eventsLog the JSON-lines delivery log, or null for none
- * @param eventsWebhook the URL delivery events are POSTed to, or null for none
- * @param bounces whether a failed message is reported to its sender (RFC 3464)
- * @param stopGrace how long a stopping relay gives open sessions to be answered and calls in flight
- *     to finish
+ * @param doors the SMTP and HTTP doors mail comes in by, their TLS, and who may use them
+ * @param spool where accepted mail is kept, how much of it, and whether it is held
+ * @param delivery where and how fast mail is delivered, retried and routed
+ * @param events where each message's outcome is told: the events log, the webhook, its sender
+ * @param simulator the embedded simulator, when it is the upstream
  * @param admin the admin API's address, port and token
- * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
  * @param sesEvents where SES's events come in (SNS endpoint, SQS queue), if anywhere
- * @param configurationSet the configuration set for messages that name none, or empty for none
- * @param allowIdentityHeaders whether submitters may choose the sending identity with {@code
- *     X-SES-SOURCE-ARN}, {@code X-SES-FROM-ARN} and {@code X-SES-RETURN-PATH-ARN}
- * @param configurationSetsRefresh how often the account's configuration sets are read again for the
- *     doors to check; zero when the doors do not check them
  * @param feedback where the message history and suppression list are kept, and for how long
- * @param routes the routes besides the default one and the rules that pick them ({@code
- *     relay.route.*}, {@code relay.route-rule.*})
- * @param traffic the traffic classes and the rules that put messages in them
  */
 public record RelayConfig(
     String hostname,
-    String smtpBind,
-    int smtpPort,
-    SmtpLimits smtpLimits,
-    Networks clientLimitExceptions,
-    Path tlsCertificate,
-    Path tlsKey,
-    String httpBind,
-    int httpPort,
-    boolean httpTls,
-    int maxBatch,
-    Networks relayNetworks,
-    Path usersFile,
-    Path spoolDir,
-    int buckets,
-    long highWater,
-    ByteSize minFreeDisk,
-    boolean hold,
-    String upstream,
-    String region,
-    double maxSendRate,
-    int maxInFlight,
-    int simulatorPort,
-    String simulatorRate,
-    String retryDelays,
-    Duration expiry,
-    Path eventsLog,
-    java.net.URI eventsWebhook,
-    boolean bounces,
-    Duration stopGrace,
+    Doors doors,
+    Spool spool,
+    Delivery delivery,
+    Events events,
+    EmbeddedSimulator simulator,
     dev.sluice.app.admin.AdminSettings admin,
-    KafkaSettings kafka,
     SesEventsSettings sesEvents,
-    String configurationSet,
-    boolean allowIdentityHeaders,
-    Duration configurationSetsRefresh,
-    FeedbackConfig feedback,
-    RoutesConfig routes,
-    TrafficSettings traffic) {
+    FeedbackConfig feedback) {
 
   /** Checks what the types cannot. */
   public RelayConfig {
     Objects.requireNonNull(hostname, "hostname");
-    Objects.requireNonNull(smtpLimits, "smtpLimits");
-    Objects.requireNonNull(clientLimitExceptions, "clientLimitExceptions");
-    Objects.requireNonNull(relayNetworks, "relayNetworks");
-    Objects.requireNonNull(spoolDir, "spoolDir");
-    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(doors, "doors");
+    Objects.requireNonNull(spool, "spool");
+    Objects.requireNonNull(delivery, "delivery");
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(simulator, "simulator");
+    Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(sesEvents, "sesEvents");
-    Objects.requireNonNull(configurationSet, "configurationSet");
-    Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
     Objects.requireNonNull(feedback, "feedback");
-    Objects.requireNonNull(routes, "routes");
-    Objects.requireNonNull(traffic, "traffic");
-    int spoolBuckets = kafka.distributed() ? kafka.partitions() : buckets;
+    TrafficSettings traffic = delivery.traffic();
+    int spoolBuckets = spool.kafka().distributed() ? spool.kafka().partitions() : spool.buckets();
     if (spoolBuckets < traffic.classes().size()) {
       throw new ConfigException(
           TrafficSettings.CLASSES.name()
@@ -134,13 +78,187 @@ public record RelayConfig(
               + " relay.kafka.partitions in distributed mode), got "
               + spoolBuckets);
     }
-    if ((tlsCertificate == null) != (tlsKey == null)) {
-      throw new ConfigException(
-          TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
+  }
+
+  /**
+   * Where accepted mail is kept until it is delivered.
+   *
+   * @param dir where the embedded spool keeps its files (and, by default, the feedback store)
+   * @param buckets how many buckets the embedded spool shards messages into (fixed when it is
+   *     created)
+   * @param highWater the most messages held before new mail is refused with 452 4.3.1
+   * @param minFreeDisk the free space kept on the spool's disk; below it new mail is refused
+   * @param hold whether to keep mail in the spool without delivering it
+   * @param kafka the spool's backend and, in distributed mode, the Kafka cluster
+   */
+  public record Spool(
+      Path dir,
+      int buckets,
+      long highWater,
+      ByteSize minFreeDisk,
+      boolean hold,
+      KafkaSettings kafka) {
+    /** Checks for nulls. */
+    public Spool {
+      Objects.requireNonNull(dir, "dir");
+      Objects.requireNonNull(minFreeDisk, "minFreeDisk");
+      Objects.requireNonNull(kafka, "kafka");
     }
-    if (httpTls && tlsCertificate == null) {
-      throw new ConfigException(
-          HTTP_TLS.name() + "=true needs " + TLS_CERT.name() + " and " + TLS_KEY.name());
+  }
+
+  /**
+   * Where and how fast mail is delivered, retried and routed. The default route is {@code
+   * upstream}, {@code region} and {@code maxSendRate}; {@code routes} are the others.
+   *
+   * @param upstream where the default route delivers: {@code auto}, {@code simulator} or a URL
+   * @param region the AWS region, if given; else the environment's ({@code AWS_REGION})
+   * @param maxSendRate the rate the default route sends at
+   * @param limits messages and upstream calls in flight, and connections, per route
+   * @param retry the retry schedule and expiry of deferred messages
+   * @param stopGrace how long a stopping relay gives open sessions to be answered and calls in
+   *     flight to finish
+   * @param configurationSet the configuration set for messages that name none, if any
+   * @param configurationSetsRefresh how often the account's configuration sets are read again for
+   *     the doors to check; empty when the doors do not check them
+   * @param routes the routes besides the default one and the rules that pick them ({@code
+   *     relay.route.*}, {@code relay.route-rule.*})
+   * @param traffic the traffic classes, the rules that put messages in them, and tenants' caps
+   */
+  public record Delivery(
+      String upstream,
+      Optional<String> region,
+      SendRate maxSendRate,
+      DeliveryLimits limits,
+      RetryPolicy retry,
+      Duration stopGrace,
+      Optional<String> configurationSet,
+      Optional<Duration> configurationSetsRefresh,
+      RoutesConfig routes,
+      TrafficSettings traffic) {
+    /** Checks for nulls. */
+    public Delivery {
+      Objects.requireNonNull(upstream, "upstream");
+      Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(maxSendRate, "maxSendRate");
+      Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(retry, "retry");
+      Objects.requireNonNull(stopGrace, "stopGrace");
+      Objects.requireNonNull(configurationSet, "configurationSet");
+      Objects.requireNonNull(configurationSetsRefresh, "configurationSetsRefresh");
+      Objects.requireNonNull(routes, "routes");
+      Objects.requireNonNull(traffic, "traffic");
+    }
+  }
+
+  /**
+   * Where each message's outcome is told.
+   *
+   * @param log the JSON-lines file events are appended to, if any
+   * @param webhook the URL events are POSTed to, if any
+   * @param bounces whether a failed message is reported to its sender (RFC 3464)
+   */
+  public record Events(Optional<Path> log, Optional<java.net.URI> webhook, boolean bounces) {
+    /** Checks for nulls. */
+    public Events {
+      Objects.requireNonNull(log, "log");
+      Objects.requireNonNull(webhook, "webhook");
+    }
+  }
+
+  /**
+   * The SES simulator the relay runs itself when it is the upstream ({@code relay.upstream=auto}
+   * without AWS, or {@code simulator}).
+   *
+   * @param httpPort its HTTP port; 0 picks a free one
+   * @param maxSendRate its MaxSendRate, empty for unlimited
+   */
+  public record EmbeddedSimulator(int httpPort, Optional<dev.sluice.core.Rate> maxSendRate) {
+    /** Checks for nulls. */
+    public EmbeddedSimulator {
+      Objects.requireNonNull(maxSendRate, "maxSendRate");
+    }
+  }
+
+  /**
+   * The doors mail comes in by, and who may use them.
+   *
+   * @param smtp the SMTP listener
+   * @param http the HTTP submit API
+   * @param tls the certificate and key of STARTTLS (and HTTPS), if any; without them only loopback
+   *     clients may log in
+   * @param relayNetworks clients that may send without logging in
+   * @param usersFile the users who may log in, if any
+   * @param allowIdentityHeaders whether submitters may choose the sending identity with {@code
+   *     X-SES-SOURCE-ARN}, {@code X-SES-FROM-ARN} and {@code X-SES-RETURN-PATH-ARN}
+   */
+  public record Doors(
+      Smtp smtp,
+      Http http,
+      Optional<Tls> tls,
+      Networks relayNetworks,
+      Optional<Path> usersFile,
+      boolean allowIdentityHeaders) {
+    /** Checks for nulls, and that HTTPS has a certificate. */
+    public Doors {
+      Objects.requireNonNull(smtp, "smtp");
+      Objects.requireNonNull(http, "http");
+      Objects.requireNonNull(tls, "tls");
+      Objects.requireNonNull(relayNetworks, "relayNetworks");
+      Objects.requireNonNull(usersFile, "usersFile");
+      if (http.https() && tls.isEmpty()) {
+        throw new ConfigException(
+            HTTP_TLS.name() + "=true needs " + TLS_CERT.name() + " and " + TLS_KEY.name());
+      }
+    }
+  }
+
+  /**
+   * The SMTP listener.
+   *
+   * @param bind the address it binds
+   * @param port its port (0 picks a free one), empty when SMTP is off
+   * @param limits connections, timeouts and stress for SMTP; message size and recipients for both
+   *     doors
+   * @param clientLimitExceptions clients the per-client connection limit does not apply to
+   */
+  public record Smtp(
+      String bind, OptionalInt port, SmtpLimits limits, Networks clientLimitExceptions) {
+    /** Checks for nulls. */
+    public Smtp {
+      Objects.requireNonNull(bind, "bind");
+      Objects.requireNonNull(port, "port");
+      Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(clientLimitExceptions, "clientLimitExceptions");
+    }
+  }
+
+  /**
+   * The HTTP submit API.
+   *
+   * @param bind the address it binds
+   * @param port its port (0 picks a free one), empty when it is off
+   * @param https whether it speaks HTTPS with the doors' certificate
+   * @param maxBatch the most messages in one batch
+   */
+  public record Http(String bind, OptionalInt port, boolean https, int maxBatch) {
+    /** Checks for nulls. */
+    public Http {
+      Objects.requireNonNull(bind, "bind");
+      Objects.requireNonNull(port, "port");
+    }
+  }
+
+  /**
+   * The doors' TLS files, given together.
+   *
+   * @param certificate the certificate chain (PEM)
+   * @param key the private key (PEM, unencrypted PKCS#8)
+   */
+  public record Tls(Path certificate, Path key) {
+    /** Checks for nulls. */
+    public Tls {
+      Objects.requireNonNull(certificate, "certificate");
+      Objects.requireNonNull(key, "key");
     }
   }
 
@@ -377,13 +495,13 @@ public record RelayConfig(
           s -> s);
 
   /** Rate override. */
-  public static final ConfigKey<Double> SEND_RATE =
+  public static final ConfigKey<SendRate> SEND_RATE =
       key(
           "max-send-rate",
           "account",
           "Recipients per second to send at: account follows the live MaxSendRate (GetAccount), or e.g."
               + " 200/s, or unlimited. Reloadable (sluice reload).",
-          RelayConfig::sendRate);
+          SendRate::parse);
 
   /** In flight. */
   public static final ConfigKey<Integer> IN_FLIGHT =
@@ -400,32 +518,27 @@ public record RelayConfig(
           "simulator.http-port",
           "0",
           "HTTP port of the embedded simulator (upstream auto without AWS, or simulator); 0 picks a free one.",
-          Parsers::port);
+          RelayConfig::simulatorPort);
 
   /** Embedded simulator rate. */
-  public static final ConfigKey<String> SIM_RATE =
+  public static final ConfigKey<Optional<dev.sluice.core.Rate>> SIM_RATE =
       key(
           "simulator.max-send-rate",
           "14/s",
           "MaxSendRate of the embedded simulator, e.g. 14/s, 500/s or unlimited.",
-          s -> {
-            if (!s.equalsIgnoreCase("unlimited")) {
-              dev.sluice.core.Rate.parse(s);
-            }
-            return s;
-          });
+          s ->
+              s.equalsIgnoreCase("unlimited")
+                  ? Optional.empty()
+                  : Optional.of(dev.sluice.core.Rate.parse(s)));
 
   /** Retry schedule. */
-  public static final ConfigKey<String> RETRY =
+  public static final ConfigKey<List<Duration>> RETRY =
       key(
           "retry.delays",
           "1m,2m,5m,10m,20m,30m,1h",
           "Waits between tries of a deferred message (the last repeats), each with full jitter;"
               + " throttles do not count as tries. Reloadable (sluice reload).",
-          s -> {
-            dev.sluice.delivery.RetryPolicy.parseDelays(s);
-            return s;
-          });
+          RelayConfig::retryDelays);
 
   /** Expiry. */
   public static final ConfigKey<Duration> EXPIRY =
@@ -434,7 +547,7 @@ public record RelayConfig(
           "1d",
           "How long after it was received a message that keeps being deferred fails (Postfix's bounce age)."
               + " Reloadable (sluice reload).",
-          Durations::parse);
+          RelayConfig::positiveDuration);
 
   /** Events log. */
   public static final ConfigKey<Path> EVENTS_LOG =
@@ -490,7 +603,7 @@ public record RelayConfig(
           Parsers::bool);
 
   /** Configuration set list refresh. */
-  public static final ConfigKey<Duration> CONFIGURATION_SETS_REFRESH =
+  public static final ConfigKey<Optional<Duration>> CONFIGURATION_SETS_REFRESH =
       key(
           "configuration-sets-refresh",
           "5m",
@@ -520,11 +633,6 @@ public record RelayConfig(
 
   /** Every key, in documentation order. */
   public static final ConfigSchema SCHEMA = schema();
-
-  /** The limits delivery runs within, derived from {@link #maxInFlight}. */
-  public DeliveryLimits limits() {
-    return DeliveryLimits.forCallsInFlight(maxInFlight);
-  }
 
   private static ConfigSchema schema() {
     List<ConfigKey<?>> keys =
@@ -611,47 +719,59 @@ public record RelayConfig(
               + " (--hostname) to a domain name, one SES can send from");
     }
     String exceptions = s.get(LIMIT_EXCEPTIONS);
+    if ((s.get(TLS_CERT) == null) != (s.get(TLS_KEY) == null)) {
+      throw new ConfigException(
+          TLS_CERT.name() + " and " + TLS_KEY.name() + " must be given together (PEM files)");
+    }
+    Doors doors =
+        new Doors(
+            new Smtp(
+                s.get(SMTP_BIND),
+                port(s.get(SMTP_PORT)),
+                limits,
+                exceptions.equals(RELAY_NETWORKS) ? s.get(NETWORKS) : Networks.parse(exceptions)),
+            new Http(s.get(HTTP_BIND), port(s.get(HTTP_PORT)), s.get(HTTP_TLS), s.get(MAX_BATCH)),
+            s.get(TLS_CERT) == null
+                ? Optional.empty()
+                : Optional.of(new Tls(s.get(TLS_CERT), s.get(TLS_KEY))),
+            s.get(NETWORKS),
+            Optional.ofNullable(s.get(USERS)),
+            s.get(ALLOW_IDENTITY_HEADERS));
     return new RelayConfig(
         host,
-        s.get(SMTP_BIND),
-        s.get(SMTP_PORT),
-        limits,
-        exceptions.equals(RELAY_NETWORKS) ? s.get(NETWORKS) : Networks.parse(exceptions),
-        s.get(TLS_CERT),
-        s.get(TLS_KEY),
-        s.get(HTTP_BIND),
-        s.get(HTTP_PORT),
-        s.get(HTTP_TLS),
-        s.get(MAX_BATCH),
-        s.get(NETWORKS),
-        s.get(USERS),
-        s.get(SPOOL_DIR),
-        s.get(BUCKETS),
-        s.get(HIGH_WATER),
-        s.get(MIN_FREE),
-        s.get(HOLD),
-        s.get(UPSTREAM),
-        s.get(REGION),
-        s.get(SEND_RATE),
-        s.get(IN_FLIGHT),
-        s.get(SIM_PORT),
-        s.get(SIM_RATE),
-        s.get(RETRY),
-        s.get(EXPIRY),
-        s.get(EVENTS_LOG),
-        s.get(EVENTS_WEBHOOK),
-        s.get(BOUNCES),
-        s.get(STOP_GRACE),
+        doors,
+        new Spool(
+            s.get(SPOOL_DIR),
+            s.get(BUCKETS),
+            s.get(HIGH_WATER),
+            s.get(MIN_FREE),
+            s.get(HOLD),
+            KafkaSettings.from(s)),
+        new Delivery(
+            s.get(UPSTREAM),
+            s.get(REGION).isBlank() ? Optional.empty() : Optional.of(s.get(REGION)),
+            s.get(SEND_RATE),
+            DeliveryLimits.forCallsInFlight(s.get(IN_FLIGHT)),
+            RetryPolicy.builder()
+                .delays(s.get(RETRY).toArray(Duration[]::new))
+                .expiry(s.get(EXPIRY))
+                .build(),
+            s.get(STOP_GRACE),
+            s.get(CONFIGURATION_SET).isEmpty()
+                ? Optional.empty()
+                : Optional.of(s.get(CONFIGURATION_SET)),
+            s.get(CONFIGURATION_SETS_REFRESH),
+            RoutesConfig.parse(
+                s.section(RoutesConfig.ROUTE_PREFIX), s.section(RoutesConfig.RULE_PREFIX)),
+            TrafficSettings.from(s)),
+        new Events(
+            Optional.ofNullable(s.get(EVENTS_LOG)),
+            Optional.ofNullable(s.get(EVENTS_WEBHOOK)),
+            s.get(BOUNCES)),
+        new EmbeddedSimulator(s.get(SIM_PORT), s.get(SIM_RATE)),
         adminSettings(s),
-        KafkaSettings.from(s),
         SesEventsSettings.from(s),
-        s.get(CONFIGURATION_SET),
-        s.get(ALLOW_IDENTITY_HEADERS),
-        s.get(CONFIGURATION_SETS_REFRESH),
-        FeedbackConfig.from(s),
-        RoutesConfig.parse(
-            s.section(RoutesConfig.ROUTE_PREFIX), s.section(RoutesConfig.RULE_PREFIX)),
-        TrafficSettings.from(s));
+        FeedbackConfig.from(s));
   }
 
   /**
@@ -707,25 +827,53 @@ public record RelayConfig(
     return v;
   }
 
-  private static Duration refresh(String s) {
+  private static Optional<Duration> refresh(String s) {
     if (s.strip().equalsIgnoreCase("off")) {
-      return Duration.ZERO;
+      return Optional.empty();
     }
     Duration d = Durations.parse(s);
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException("expected a duration such as 5m, or off, got '" + s + "'");
     }
-    return d;
+    return Optional.of(d);
   }
 
-  static double sendRate(String s) {
-    if (s.equalsIgnoreCase("account")) {
-      return Double.NaN;
+  /**
+   * The embedded simulator's port: it is the relay's upstream when it runs, so it cannot be off
+   * (which {@link Parsers#port} would take).
+   */
+  private static int simulatorPort(String s) {
+    int p = Parsers.port(s);
+    if (p < 0) {
+      throw new IllegalArgumentException(
+          "expected a port 0..65535 (0 picks a free one; the embedded simulator cannot be off), got '"
+              + s
+              + "'");
     }
-    if (s.equalsIgnoreCase("unlimited")) {
-      return -1;
+    return p;
+  }
+
+  /** A retry schedule whose every delay is above zero, as the retry policy needs. */
+  static List<Duration> retryDelays(String s) {
+    List<Duration> delays = RetryPolicy.parseDelays(s);
+    if (delays.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
+      throw new IllegalArgumentException(
+          "expected retry delays above zero such as "
+              + RetryPolicy.DEFAULT_DELAYS
+              + ", got '"
+              + s
+              + "'");
     }
-    return dev.sluice.core.Rate.parse(s).perSecond();
+    return delays;
+  }
+
+  private static Duration positiveDuration(String s) {
+    Duration d = Durations.parse(s);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(
+          "expected a duration above zero such as 30s, 5m or 1d, got '" + s + "'");
+    }
+    return d;
   }
 
   private static String limitExceptions(String s) {
@@ -753,6 +901,11 @@ public record RelayConfig(
           "expected a share above 0 and at most 100%, such as 80% or 0.8, got '" + s + "'");
     }
     return d;
+  }
+
+  /** A parsed port: -1 (off) becomes empty. */
+  private static OptionalInt port(int parsed) {
+    return parsed < 0 ? OptionalInt.empty() : OptionalInt.of(parsed);
   }
 
   private static Path path(String s) {

@@ -100,17 +100,18 @@ final class RelayReloader {
       throw refused(e.getMessage());
     }
     Relay.Live live = relay.live();
-    boolean tlsLive = live.tls() != null && config.tlsCertificate() != null;
+    boolean tlsLive = live.tls() != null && config.doors().tls().isPresent();
     // Everything that can fail is done before anything is applied.
     UserStore users;
     ServerTls tls = null;
-    RetryPolicy policy;
+    RetryPolicy policy = config.delivery().retry();
     try {
       users = Relay.loadUsers(config);
       if (tlsLive) {
-        tls = ServerTls.load(config.tlsCertificate(), config.tlsKey());
+        tls =
+            ServerTls.load(
+                config.doors().tls().get().certificate(), config.doors().tls().get().key());
       }
-      policy = RetryPolicy.builder().delays(config.retryDelays()).expiry(config.expiry()).build();
     } catch (IllegalArgumentException e) {
       throw refused(e.getMessage());
     }
@@ -141,22 +142,22 @@ final class RelayReloader {
       }
     }
     List<String> reread = new ArrayList<>();
-    if (config.usersFile() != null) {
+    if (config.doors().usersFile().isPresent()) {
       reread.add(RelayConfig.USERS.name());
     }
     if (tlsLive) {
       reread.add(RelayConfig.TLS_CERT.name());
     }
 
-    live.access().replace(config.relayNetworks(), users);
-    live.limitExceptions().set(config.clientLimitExceptions());
+    live.access().replace(config.doors().relayNetworks(), users);
+    live.limitExceptions().set(config.doors().smtp().clientLimitExceptions());
     if (tls != null) {
       live.tls().replaceWith(tls);
     }
-    live.admission().setLimits(config.highWater(), config.minFreeDisk());
+    live.admission().setLimits(config.spool().highWater(), config.spool().minFreeDisk());
     SesSender sender = relay.sender();
     if (sender != null && changed.contains(RelayConfig.SEND_RATE.name())) {
-      sender.setRateOverride(config.maxSendRate());
+      sender.setRateOverride(config.delivery().maxSendRate().senderOverride());
     }
     DeliveryScheduler scheduler = relay.scheduler();
     if (scheduler != null) {

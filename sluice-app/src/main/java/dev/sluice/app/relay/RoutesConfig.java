@@ -106,7 +106,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
    * @param name its name, as rules, the header and fail-over name it
    * @param upstream {@code simulator} or a URL, as {@code relay.upstream} takes it
    * @param region the AWS region, or empty for the URL's or the relay's
-   * @param maxSendRate recipients per second, NaN to follow the account, negative for unlimited
+   * @param maxSendRate the rate it sends at
    * @param credentialsProfile the AWS profile whose credentials it signs with, or empty for the
    *     default chain
    * @param failOver the route that takes its mail while it cannot send, or null
@@ -115,7 +115,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
       String name,
       String upstream,
       String region,
-      double maxSendRate,
+      SendRate maxSendRate,
       String credentialsProfile,
       String failOver) {
     /** Checks for nulls. */
@@ -123,6 +123,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(upstream, "upstream");
       Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(maxSendRate, "maxSendRate");
       Objects.requireNonNull(credentialsProfile, "credentialsProfile");
     }
   }
@@ -290,10 +291,10 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
                 + "upstream': auto is for relay.upstream only; name the route's upstream"
                 + " (simulator, or a URL such as ses-v2://eu-west-1)");
       }
-      double rate;
+      SendRate rate;
       try {
         RelayConfig.upstream(upstream);
-        rate = RelayConfig.sendRate(a.getOrDefault("max-send-rate", "account"));
+        rate = SendRate.parse(a.getOrDefault("max-send-rate", "account"));
       } catch (ConfigException e2) {
         throw e2;
       } catch (RuntimeException e2) {

@@ -58,7 +58,7 @@ public final class Upstream implements AutoCloseable {
    * @throws IllegalArgumentException when the URL is not one the relay can deliver to
    */
   public static Upstream resolve(RelayConfig c, Map<String, String> env, Path home) {
-    return resolve(c.upstream(), region(c, env), "", c, env, home);
+    return resolve(c.delivery().upstream(), region(c, env), "", c, env, home);
   }
 
   /**
@@ -112,11 +112,12 @@ public final class Upstream implements AutoCloseable {
     Simulator sim =
         Simulator.start(
             SimulatorConfig.onFreePorts(
-                "http-port=" + c.simulatorPort(),
+                "http-port=" + c.simulator().httpPort(),
                 // Its SNS serves the signing certificate over HTTPS (the feedback loop's).
                 "https-port=0",
                 "smtp-port=off",
-                "max-send-rate=" + c.simulatorRate(),
+                "max-send-rate="
+                    + c.simulator().maxSendRate().map(Upstream::text).orElse("unlimited"),
                 "seed=0"));
     URI endpoint = sim.httpEndpoint();
     UpstreamUrl t =
@@ -135,10 +136,15 @@ public final class Upstream implements AutoCloseable {
         ANY);
   }
 
+  /** A rate as the simulator's flag takes it, exactly (plain digits: no exponent). */
+  private static String text(dev.sluice.core.Rate r) {
+    return java.math.BigDecimal.valueOf(r.perSecond()).toPlainString() + "/s";
+  }
+
   /** The region from the configuration, else AWS_REGION or AWS_DEFAULT_REGION, else null. */
   static String region(RelayConfig c, Map<String, String> env) {
-    if (!c.region().isBlank()) {
-      return c.region();
+    if (c.delivery().region().isPresent()) {
+      return c.delivery().region().get();
     }
     for (String v : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
       String r = env.get(v);

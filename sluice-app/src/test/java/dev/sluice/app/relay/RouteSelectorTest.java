@@ -25,7 +25,7 @@ class RouteSelectorTest {
     for (int i = 0; i < rules.length; i++) {
       s.add("route-rule." + (i * 10) + "=" + rules[i]);
     }
-    return RelayConfig.onFreePorts(dir, s.toArray(String[]::new)).routes();
+    return RelayConfig.onFreePorts(dir, s.toArray(String[]::new)).delivery().routes();
   }
 
   @Test

@@ -18,7 +18,7 @@ class RoutesConfigTest {
 
   @Test
   void from_noRouteKeys_onlyTheDefaultRoute() {
-    RoutesConfig r = config().routes();
+    RoutesConfig r = config().delivery().routes();
     assertThat(r.any()).isFalse();
     assertThat(r.names()).containsExactly("default");
     assertThat(r.rules()).isEmpty();
@@ -36,11 +36,12 @@ class RoutesConfigTest {
                 "route-rule.20=user app -> default",
                 "route-rule.3=sender-domain *.Example.COM -> eu",
                 "route-rule.100=configuration-set marketing -> eu")
+            .delivery()
             .routes();
     assertThat(r.names()).containsExactly("default", "eu");
     RoutesConfig.Route eu = r.routes().get("eu");
     assertThat(eu.upstream()).isEqualTo("ses-v2://eu-west-1");
-    assertThat(eu.maxSendRate()).isEqualTo(100.0);
+    assertThat(eu.maxSendRate()).isEqualTo(new SendRate.Fixed(new dev.sluice.core.Rate(100)));
     assertThat(eu.credentialsProfile()).isEqualTo("eu-sender");
     assertThat(r.failOver("eu")).isEqualTo("default");
     assertThat(r.failOver("default")).isEqualTo("eu");
@@ -50,9 +51,13 @@ class RoutesConfigTest {
             "user app -> default",
             "configuration-set marketing -> eu");
     assertThat(
-            Double.isNaN(
-                config("route.us.upstream=simulator").routes().routes().get("us").maxSendRate()))
-        .isTrue();
+            config("route.us.upstream=simulator")
+                .delivery()
+                .routes()
+                .routes()
+                .get("us")
+                .maxSendRate())
+        .isEqualTo(SendRate.ACCOUNT);
   }
 
   @Test

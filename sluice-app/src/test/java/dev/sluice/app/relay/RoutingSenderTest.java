@@ -49,6 +49,7 @@ class RoutingSenderTest {
                 "route.eu.upstream=simulator",
                 "route.eu.fail-over=default",
                 "route-rule.1=sender-domain eu.example -> eu")
+            .delivery()
             .routes();
     return new RoutingSender(
         routes,
@@ -147,6 +148,7 @@ class RoutingSenderTest {
   void send_userRule_readsTheOrigin() {
     RoutesConfig routes =
         RelayConfig.onFreePorts(dir, "route.eu.upstream=simulator", "route-rule.1=user app -> eu")
+            .delivery()
             .routes();
     RoutingSender s =
         new RoutingSender(

@@ -71,4 +71,21 @@ class UpstreamTest {
     assertThatThrownBy(() -> config("upstream=ftp://example.com"))
         .hasMessageContaining("relay.upstream");
   }
+
+  @Test
+  void simulator_rateAndPort_reachTheEmbeddedSimulatorAsGiven() {
+    for (String rate : new String[] {"14/s", "500/s", "1/d", "90/m", "2.5"}) {
+      try (Upstream u =
+          Upstream.resolve(config("simulator.max-send-rate=" + rate), Map.of(), home)) {
+        assertThat(u.simulator().orElseThrow().config().account().maxSendRate())
+            .as(rate)
+            .hasValue(dev.sluice.core.Rate.parse(rate).perSecond());
+      }
+    }
+    try (Upstream u =
+        Upstream.resolve(
+            config("upstream=simulator", "simulator.max-send-rate=Unlimited"), Map.of(), home)) {
+      assertThat(u.simulator().orElseThrow().config().account().maxSendRate()).isEmpty();
+    }
+  }
 }
