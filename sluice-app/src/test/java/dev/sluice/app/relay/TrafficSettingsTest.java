@@ -24,14 +24,14 @@ class TrafficSettingsTest {
 
   @Test
   void from_embeddedSpoolDefaults_transactionalAndBulk() {
-    TrafficSettings t = RelayConfig.onFreePorts(SPOOL).traffic();
+    TrafficSettings t = RelayConfig.onFreePorts(SPOOL).delivery().traffic();
     assertThat(t.classes().names()).containsExactly("transactional", "bulk");
     assertThat(t.classes().all().get(t.classes().defaultIndex()).name()).isEqualTo("bulk");
   }
 
   @Test
   void from_kafkaDefaults_oneClassWithTheWholeRateOverEveryPartition() {
-    TrafficSettings t = config().traffic();
+    TrafficSettings t = config().delivery().traffic();
     assertThat(t.classes().names()).containsExactly("default");
     assertThat(t.classes().buckets(0, 12).first()).isZero();
     assertThat(t.classes().buckets(0, 12).last()).isEqualTo(11);
@@ -53,6 +53,6 @@ class TrafficSettingsTest {
 
   @Test
   void from_kafkaWithTenantLimits_keepsThem() {
-    assertThat(config("tenant-limits=user:app=10/h").traffic().tenants()).hasSize(1);
+    assertThat(config("tenant-limits=user:app=10/h").delivery().traffic().tenants()).hasSize(1);
   }
 }
