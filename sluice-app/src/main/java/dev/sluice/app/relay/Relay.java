@@ -749,7 +749,7 @@ public final class Relay implements AutoCloseable {
       QuotaStamp transport =
           new QuotaStamp(
               DefaultConfigurationSet.wrap(
-                  upstream.openTransport(limits.connections()),
+                  upstream.openTransport(limits.connections(), config.delivery().httpClient()),
                   config.delivery().configurationSet().orElse("")),
               Clock.system());
       SesSender sender = SesSender.start(transport, sc.build(), Clock.system(), registry);

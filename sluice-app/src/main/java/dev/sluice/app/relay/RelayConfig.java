@@ -10,6 +10,7 @@ import dev.sluice.core.config.Parsers;
 import dev.sluice.core.config.Settings;
 import dev.sluice.delivery.RetryPolicy;
 import dev.sluice.ingress.Networks;
+import dev.sluice.ses.HttpClientKind;
 import dev.sluice.smtp.SmtpLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -113,6 +114,7 @@ public record RelayConfig(
    * @param upstream where the default route delivers: {@code auto}, {@code simulator} or a URL
    * @param region the AWS region, if given; else the environment's ({@code AWS_REGION})
    * @param maxSendRate the rate the default route sends at
+   * @param httpClient the HTTP client under every route's SES API calls
    * @param limits messages and upstream calls in flight, and connections, per route
    * @param retry the retry schedule and expiry of deferred messages
    * @param stopGrace how long a stopping relay gives open sessions to be answered and calls in
@@ -128,6 +130,7 @@ public record RelayConfig(
       String upstream,
       Optional<String> region,
       SendRate maxSendRate,
+      HttpClientKind httpClient,
       DeliveryLimits limits,
       RetryPolicy retry,
       Duration stopGrace,
@@ -140,6 +143,7 @@ public record RelayConfig(
       Objects.requireNonNull(upstream, "upstream");
       Objects.requireNonNull(region, "region");
       Objects.requireNonNull(maxSendRate, "maxSendRate");
+      Objects.requireNonNull(httpClient, "httpClient");
       Objects.requireNonNull(limits, "limits");
       Objects.requireNonNull(retry, "retry");
       Objects.requireNonNull(stopGrace, "stopGrace");
@@ -494,6 +498,16 @@ public record RelayConfig(
           "AWS region of the SES account; empty takes AWS_REGION or AWS_DEFAULT_REGION.",
           s -> s);
 
+  /** The HTTP client under the SES API calls. */
+  public static final ConfigKey<HttpClientKind> HTTP_CLIENT =
+      key(
+          "http-client",
+          "apache5",
+          "The HTTP client under the SES API calls of every route: apache5 (Apache HttpClient 5 on"
+              + " the JDK's TLS) or crt (the AWS Common Runtime client: HTTP and TLS in native"
+              + " code; trusts the system's CA bundle, or javax.net.ssl.trustStore when set).",
+          HttpClientKind::parse);
+
   /** Rate override. */
   public static final ConfigKey<SendRate> SEND_RATE =
       key(
@@ -665,6 +679,7 @@ public record RelayConfig(
                 HOLD,
                 UPSTREAM,
                 REGION,
+                HTTP_CLIENT,
                 SEND_RATE,
                 IN_FLIGHT,
                 SIM_PORT,
@@ -751,6 +766,7 @@ public record RelayConfig(
             s.get(UPSTREAM),
             s.get(REGION).isBlank() ? Optional.empty() : Optional.of(s.get(REGION)),
             s.get(SEND_RATE),
+            s.get(HTTP_CLIENT),
             DeliveryLimits.forCallsInFlight(s.get(IN_FLIGHT)),
             RetryPolicy.builder()
                 .delays(s.get(RETRY).toArray(Duration[]::new))

@@ -178,19 +178,17 @@ public final class Upstream implements AutoCloseable {
     return Files.isRegularFile(credentials);
   }
 
-  /** Opens the transport, sized for {@code concurrency} calls in flight. */
-  public Transport openTransport(int concurrency) {
+  /**
+   * Opens the transport, sized for {@code concurrency} calls in flight, with {@code httpClient}
+   * under SES API calls (an SMTP upstream has none).
+   */
+  public Transport openTransport(int concurrency, HttpClientKind httpClient) {
     UpstreamTransports.Connection d = UpstreamTransports.Connection.defaults();
     return UpstreamTransports.open(
         target,
         concurrency,
         new UpstreamTransports.Connection(
-            credentials,
-            d.keepAlive(),
-            d.asyncClient(),
-            d.trust(),
-            d.tls(),
-            HttpClientKind.APACHE5));
+            credentials, d.keepAlive(), d.asyncClient(), d.trust(), d.tls(), httpClient));
   }
 
   /** The target. */

@@ -21,6 +21,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** SMTP in, SES out: the relay in front of a real simulator, over real sockets. */
 class RelayDeliveryIT {
@@ -219,8 +221,11 @@ class RelayDeliveryIT {
     }
   }
 
-  @Test
-  void injected5xxResetsAndHangs_areRetriedUntilEverythingIsDelivered() throws Exception {
+  /** Either HTTP client under the SES calls (relay.http-client) takes every fault the same way. */
+  @ParameterizedTest
+  @ValueSource(strings = {"apache5", "crt"})
+  void injected5xxResetsAndHangs_areRetriedUntilEverythingIsDelivered(String httpClient)
+      throws Exception {
     start(
         List.of(
             "max-send-rate=unlimited",
@@ -229,7 +234,9 @@ class RelayDeliveryIT {
             "hang-rate=0.1",
             "hang-limit=1s",
             "seed=7"),
-        "retry.delays=50ms");
+        "retry.delays=50ms",
+        "http-client=" + httpClient);
+    assertThat(relay.config().delivery().httpClient().name()).isEqualToIgnoringCase(httpClient);
     int n = 40;
     for (int i = 0; i < n; i++) {
       send("app@example.com", "success@simulator.amazonses.com", "fault " + i);
