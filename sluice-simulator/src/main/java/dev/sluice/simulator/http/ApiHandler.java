@@ -170,10 +170,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       callerRegion = cred.region();
       // STS's Query calls share SES v1's "POST /"; the credential scope's service tells them apart.
       isSts = !isV2 && cred.service().equals("sts");
-      ApiResponse refused =
-          authenticate(cred, req, method, path, query, body, via, isSts, requestId);
+      Refusal refused = authenticate(cred, req, method, path, query, body);
       if (refused != null) {
-        write(ctx, refused, keepAlive, 0);
+        String code = isV2 ? refused.jsonCode : refused.queryCode;
+        write(ctx, authError(via, isSts, 403, code, refused.message, requestId), keepAlive, 0);
         return;
       }
     } catch (SigV4Exception e) {
@@ -238,52 +238,29 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
    * and its signature must match; a lenient simulator takes any other key. Returns the refusal, or
    * null to go on.
    */
-  private ApiResponse authenticate(
+  private Refusal authenticate(
       SigV4Credential cred,
       FullHttpRequest req,
       String method,
       String path,
       String query,
-      byte[] body,
-      SesInterface via,
-      boolean isSts,
-      String requestId) {
-    boolean isV2 = via == SesInterface.V2;
+      byte[] body) {
     TemporaryCredentials issued = core.temporaryCredentials();
     TemporaryCredentials.Session session = issued.find(cred.accessKeyId());
     String secret;
     if (session != null) {
-      TemporaryCredentials.Check check =
-          issued.check(session, req.headers().get("x-amz-security-token"));
-      if (check == TemporaryCredentials.Check.INVALID_TOKEN) {
-        return authError(
-            via,
-            isSts,
-            403,
-            isV2 ? "UnrecognizedClientException" : "InvalidClientTokenId",
-            "The security token included in the request is invalid.",
-            requestId);
+      switch (issued.check(session, req.headers().get("x-amz-security-token"))) {
+        case INVALID_TOKEN:
+          return Refusal.UNKNOWN_KEY;
+        case EXPIRED:
+          return Refusal.EXPIRED_TOKEN;
+        default:
+          secret = session.secretAccessKey();
       }
-      if (check == TemporaryCredentials.Check.EXPIRED) {
-        return authError(
-            via,
-            isSts,
-            403,
-            isV2 ? "ExpiredTokenException" : "ExpiredToken",
-            "The security token included in the request is expired",
-            requestId);
-      }
-      secret = session.secretAccessKey();
     } else if (!strictAuth.isEmpty()) {
       secret = strictAuth.get(cred.accessKeyId());
       if (secret == null) {
-        return authError(
-            via,
-            isSts,
-            403,
-            isV2 ? "UnrecognizedClientException" : "InvalidClientTokenId",
-            "The security token included in the request is invalid.",
-            requestId);
+        return Refusal.UNKNOWN_KEY;
       }
     } else {
       return null;
@@ -293,16 +270,33 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         amzDate != null
             && SigV4Verifier.verify(
                 cred, method, path, query, name -> req.headers().get(name), body, secret, amzDate);
-    if (!ok) {
-      return authError(
-          via,
-          isSts,
-          403,
-          isV2 ? "InvalidSignatureException" : "SignatureDoesNotMatch",
-          "The request signature we calculated does not match the signature you provided.",
-          requestId);
+    return ok ? null : Refusal.BAD_SIGNATURE;
+  }
+
+  /** Why a caller's credentials are refused, with the codes of the JSON (v2) and Query APIs. */
+  private enum Refusal {
+    UNKNOWN_KEY(
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid."),
+    EXPIRED_TOKEN(
+        "ExpiredTokenException",
+        "ExpiredToken",
+        "The security token included in the request is expired"),
+    BAD_SIGNATURE(
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided.");
+
+    final String jsonCode;
+    final String queryCode;
+    final String message;
+
+    Refusal(String jsonCode, String queryCode, String message) {
+      this.jsonCode = jsonCode;
+      this.queryCode = queryCode;
+      this.message = message;
     }
-    return null;
   }
 
   private static ApiResponse authError(

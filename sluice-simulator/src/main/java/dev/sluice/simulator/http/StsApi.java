@@ -165,16 +165,6 @@ final class StsApi {
 
   /** An STS error in the Query protocol's shape. */
   static ApiResponse error(int status, String code, String message, String requestId) {
-    String xml =
-        "<ErrorResponse xmlns=\""
-            + NS
-            + "\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>"
-            + code
-            + "</Code>\n    <Message>"
-            + Xml.escape(message)
-            + "</Message>\n  </Error>\n  <RequestId>"
-            + requestId
-            + "</RequestId>\n</ErrorResponse>\n";
-    return ApiResponse.xml(status, xml);
+    return Xml.errorResponse(NS, status, "Sender", code, message, requestId);
   }
 }
