@@ -19,10 +19,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Caps per tenant: at most so many messages per window (a second, an hour, a day, any duration) for
- * the messages of one submitting user or one envelope sender domain. A message over a cap is not
+ * the messages of one submitting user, one envelope sender domain, or one tenant the message names
+ * itself (the door takes its {@code X-Sluice-Tenant} header out and records the name in the
+ * message's origin as {@code tenant=NAME}, see {@link #TENANT_NAME}). A message over a cap is not
  * refused: the scheduler puts it back in the spool, due when the window that is full ends, without
  * counting an attempt, and it goes in the next window.
  *
@@ -48,6 +52,14 @@ import java.util.Optional;
  * <p>Thread-safe: one lock around counting and the ledger's write.
  */
 public final class TenantLimits {
+  /**
+   * What a tenant's own name may be: 1 to 64 lower-case letters, digits, {@code .}, {@code _} and
+   * {@code -}, starting with a letter or digit (the door lower-cases the header's value first).
+   */
+  public static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  private static final Set<String> KINDS = Set.of("user", "domain", "tenant");
+
   /** A cap: at most {@code max} messages in each {@code window}. */
   public record Limit(long max, Duration window) {
     /** Checks the values. */
@@ -64,14 +76,23 @@ public final class TenantLimits {
   }
 
   /**
-   * A tenant: the messages of user {@code value} ({@code what} is {@code user}) or of envelope
-   * senders at domain {@code value} ({@code domain}), and its caps.
+   * A tenant: the messages of user {@code value} ({@code what} is {@code user}), of envelope
+   * senders at domain {@code value} ({@code domain}), or that name themselves tenant {@code value}
+   * ({@code tenant}), and its caps.
    */
   public record Tenant(String what, String value, List<Limit> limits) {
     /** Checks the kind and copies the caps. */
     public Tenant {
-      if (!what.equals("user") && !what.equals("domain")) {
-        throw new IllegalArgumentException("a tenant is a user or a domain, got '" + what + "'");
+      if (!KINDS.contains(what)) {
+        throw new IllegalArgumentException(
+            "a tenant is a user, a domain or a tenant name, got '" + what + "'");
+      }
+      if (what.equals("tenant") && !TENANT_NAME.matcher(value).matches()) {
+        throw new IllegalArgumentException(
+            "a tenant name is 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a"
+                + " letter or digit; got '"
+                + value
+                + "'");
       }
       limits = List.copyOf(limits);
     }
@@ -115,7 +136,8 @@ public final class TenantLimits {
   }
 
   /**
-   * Tenants from a list such as {@code user:app=1000/h 20000/d, domain:news.example.com=10/s}.
+   * Tenants from a list such as {@code user:app=1000/h 20000/d, domain:news.example.com=10/s,
+   * tenant:acme=500/h}.
    *
    * @throws IllegalArgumentException saying what is wrong
    */
@@ -130,7 +152,10 @@ public final class TenantLimits {
       int eq = p.indexOf('=');
       if (colon <= 0 || eq < colon + 2) {
         throw new IllegalArgumentException(
-            "expected user:NAME=N/WINDOW ... or domain:DOMAIN=N/WINDOW ..., got '" + p + "'");
+            "expected user:NAME=N/WINDOW ..., domain:DOMAIN=N/WINDOW ... or tenant:NAME=N/WINDOW"
+                + " ..., got '"
+                + p
+                + "'");
       }
       String what = p.substring(0, colon).strip().toLowerCase(Locale.ROOT);
       String value = p.substring(colon + 1, eq).strip();
@@ -150,7 +175,7 @@ public final class TenantLimits {
         limits.add(new Limit(max, Durations.parse(Character.isDigit(w.charAt(0)) ? w : "1" + w)));
       }
       out.add(
-          new Tenant(what, what.equals("domain") ? value.toLowerCase(Locale.ROOT) : value, limits));
+          new Tenant(what, what.equals("user") ? value : value.toLowerCase(Locale.ROOT), limits));
     }
     return out;
   }
@@ -233,13 +258,17 @@ public final class TenantLimits {
 
   /**
    * Whether a message from {@code origin} with envelope sender {@code from} is the user {@code
-   * value} ({@code what} is {@code user}: the origin's {@code user=}) or of the domain {@code
-   * value} ({@code domain}: the sender's domain, {@code value} in lower case); the matching of
-   * tenants and of class rules.
+   * value} ({@code what} is {@code user}: the origin's {@code user=}), of the domain {@code value}
+   * ({@code domain}: the sender's domain, {@code value} in lower case) or names itself tenant
+   * {@code value} ({@code tenant}: the origin's {@code tenant=}); the matching of tenants and of
+   * class rules.
    */
   public static boolean matches(String what, String value, String origin, String from) {
     if (what.equals("user")) {
       return user(origin).filter(value::equals).isPresent();
+    }
+    if (what.equals("tenant")) {
+      return token(origin, "tenant=").filter(value::equals).isPresent();
     }
     int at = from.lastIndexOf('@');
     return at >= 0 && from.substring(at + 1).toLowerCase(Locale.ROOT).equals(value);
@@ -247,9 +276,13 @@ public final class TenantLimits {
 
   /** The submitting user an origin names ({@code ... user=NAME ...}), if any. */
   public static Optional<String> user(String origin) {
+    return token(origin, "user=");
+  }
+
+  private static Optional<String> token(String origin, String prefix) {
     for (String token : origin.split(" ")) {
-      if (token.startsWith("user=") && token.length() > 5) {
-        return Optional.of(token.substring(5));
+      if (token.startsWith(prefix) && token.length() > prefix.length()) {
+        return Optional.of(token.substring(prefix.length()));
       }
     }
     return Optional.empty();

@@ -55,9 +55,51 @@ class TenantLimitsTest {
     assertThat(t.get(1).limits().get(1))
         .isEqualTo(new TenantLimits.Limit(50, Duration.ofSeconds(10)));
     assertThatThrownBy(() -> TenantLimits.parse("team:x=1/h"))
-        .hasMessageContaining("user or a domain");
+        .hasMessageContaining("a user, a domain or a tenant name");
     assertThatThrownBy(() -> TenantLimits.parse("user:app=many")).hasMessageContaining("1000/h");
     assertThatThrownBy(() -> TenantLimits.parse("user:app=0/h")).hasMessageContaining("at least 1");
+  }
+
+  @Test
+  void parse_tenantNames_lowerCasedAndChecked() {
+    List<TenantLimits.Tenant> t = TenantLimits.parse("tenant:Acme-EU=500/h, user:App=1/s");
+
+    assertThat(t)
+        .extracting(TenantLimits.Tenant::name)
+        .containsExactly("tenant:acme-eu", "user:App");
+    assertThatThrownBy(() -> TenantLimits.parse("tenant:-acme=1/h"))
+        .hasMessageContaining("a tenant name is 1 to 64");
+    assertThatThrownBy(() -> TenantLimits.parse("tenant:a b=1/h"))
+        .hasMessageContaining("a tenant name is 1 to 64");
+  }
+
+  @Test
+  void admit_tenantNamedByTheMessage_countedUnderThatNameUntilTheNextWindow() {
+    TenantLimits limits =
+        TenantLimits.of(
+            TenantLimits.parse("user:app=1/h, tenant:acme=2/h, tenant:other=5/h"), null);
+    SpoolEntry acme = entry("x@example.com", "http 127.0.0.1 tenant=acme");
+    SpoolEntry acmeByApp = entry("x@example.com", "smtp 127.0.0.1 user=app tenant=acme");
+    SpoolEntry unnamed = entry("x@example.com", "http 127.0.0.1");
+    long now = T0 + 5 * 60_000;
+
+    assertThat(limits.admit(acme, now)).isEmpty();
+    assertThat(limits.admit(acme, now)).isEmpty();
+    TenantLimits.Held held = limits.admit(acme, now).orElseThrow();
+    assertThat(held.tenant()).isEqualTo("tenant:acme");
+    assertThat(held.until()).isEqualTo(Instant.ofEpochMilli(T0 + HOUR));
+    assertThat(limits.admit(unnamed, now)).as("a message naming no tenant").isEmpty();
+    // First match wins: the user's cap comes first in the list, so app cannot escape it by naming
+    // a tenant, and its message does not count for acme.
+    assertThat(limits.admit(acmeByApp, now)).isEmpty();
+    assertThat(limits.admit(acmeByApp, now).orElseThrow().tenant()).isEqualTo("user:app");
+    assertThat(limits.admit(acme, T0 + HOUR)).as("the next window").isEmpty();
+    assertThat(limits.usage(T0 + HOUR))
+        .extracting(TenantLimits.Usage::tenant, TenantLimits.Usage::used)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("user:app", 0L),
+            org.assertj.core.groups.Tuple.tuple("tenant:acme", 1L),
+            org.assertj.core.groups.Tuple.tuple("tenant:other", 0L));
   }
 
   @Test

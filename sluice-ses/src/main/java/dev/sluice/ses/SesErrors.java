@@ -20,7 +20,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  *   <li>Transient: HTTP 5xx, {@code RequestTimeout}, and every client-side failure (connection
  *       refused or reset, timeouts).
  *   <li>Permanent for the account: sending paused or the account suspended, and authentication
- *       failures (a wrong key will not right itself).
+ *       failures (a wrong key will not right itself; an expired session token, which the
+ *       credentials' renewal replaces, closes the account's gate until then rather than failing the
+ *       message).
  *   <li>Permanent for the message: every other 4xx ({@code MessageRejected}, {@code
  *       MailFromDomainNotVerifiedException}, {@code InvalidParameterValue}, {@code
  *       BadRequestException}, …).
@@ -45,6 +47,8 @@ public final class SesErrors {
           "SignatureDoesNotMatch",
           "InvalidSignatureException",
           "MissingAuthenticationToken",
+          "ExpiredToken",
+          "ExpiredTokenException",
           "AccessDenied",
           "AccessDeniedException",
           "OptInRequired");

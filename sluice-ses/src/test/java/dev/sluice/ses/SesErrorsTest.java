@@ -51,6 +51,10 @@ class SesErrorsTest {
         "403|AccessDenied|x|ACCOUNT",
         "400|IncompleteSignature|x|PERMANENT",
         "403|MissingAuthenticationToken|x|ACCOUNT",
+        "403|ExpiredTokenException|The security token included in the request is expired|ACCOUNT",
+        // The Query protocol's common errors list ExpiredToken with status 400: by its status alone
+        // it would fail the message.
+        "400|ExpiredToken|The security token included in the request is expired|ACCOUNT",
       })
   void classify_specErrors(int status, String code, String message, String expected) {
     CallResult a = SesErrors.classify(status, code, message);

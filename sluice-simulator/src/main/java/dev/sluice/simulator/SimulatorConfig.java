@@ -105,6 +105,8 @@ public record SimulatorConfig(
    * @param suppressSimulatorFeedback whether the mailbox simulator's hard bounces and complaints
    *     add its addresses to the account's suppression list (SES's do not)
    * @param strictAuth access key id to secret; when not empty, signatures are verified
+   * @param stsRoles the roles STS's AssumeRole may assume, each with the external id it requires
+   *     (empty for none); empty: any role
    */
   public record Account(
       String region,
@@ -119,7 +121,8 @@ public record SimulatorConfig(
       List<String> configurationSets,
       Optional<String> defaultConfigurationSet,
       boolean suppressSimulatorFeedback,
-      Map<String, String> strictAuth) {
+      Map<String, String> strictAuth,
+      Map<String, String> stsRoles) {
     /** Copies collections and checks for nulls. */
     public Account {
       Objects.requireNonNull(region, "region");
@@ -131,6 +134,7 @@ public record SimulatorConfig(
       configurationSets = List.copyOf(configurationSets);
       Objects.requireNonNull(defaultConfigurationSet, "defaultConfigurationSet");
       strictAuth = Map.copyOf(strictAuth);
+      stsRoles = Map.copyOf(stsRoles);
     }
 
     /** Never prints secrets. */
@@ -147,6 +151,7 @@ public record SimulatorConfig(
           + (sandbox ? ", sandbox" : "")
           + ", keys "
           + strictAuth.keySet()
+          + (stsRoles.isEmpty() ? "" : ", roles " + stsRoles.keySet())
           + "]";
     }
   }
@@ -401,6 +406,16 @@ public record SimulatorConfig(
           SimulatorConfig::credentials,
           true);
 
+  /** Roles STS may assume. */
+  public static final ConfigKey<Map<String, String>> STS_ROLES =
+      key(
+          "sts-roles",
+          "",
+          "ROLE_ARN[=EXTERNAL_ID][,...]: the roles the STS endpoint's AssumeRole may assume, each"
+              + " with the external id it requires, if any; others get AccessDenied. Empty: any"
+              + " role ARN.",
+          SimulatorConfig::roles);
+
   /** Body size limit. */
   public static final ConfigKey<ByteSize> MAX_REQUEST =
       key(
@@ -497,6 +512,7 @@ public record SimulatorConfig(
                 WEBHOOK,
                 NOTIFY_DELAY,
                 STRICT,
+                STS_ROLES,
                 MAX_REQUEST,
                 INBOX_SIZE,
                 INBOX_BYTES,
@@ -564,7 +580,8 @@ public record SimulatorConfig(
             s.get(CONFIG_SETS),
             s.get(DEFAULT_SET).isEmpty() ? Optional.empty() : Optional.of(s.get(DEFAULT_SET)),
             s.get(SUPPRESS_SIMULATOR),
-            s.get(STRICT)),
+            s.get(STRICT),
+            s.get(STS_ROLES)),
         new Chaos(latency, faults, s.get(HANG_LIMIT), seed),
         new Notifications(Optional.ofNullable(s.get(WEBHOOK)), s.get(NOTIFY_DELAY)),
         new Inspection(s.get(INBOX_SIZE), s.get(INBOX_BYTES)),
@@ -665,6 +682,23 @@ public record SimulatorConfig(
         throw new IllegalArgumentException("expected KEY:SECRET pairs separated by commas");
       }
       out.put(pair.substring(0, colon), pair.substring(colon + 1));
+    }
+    return out;
+  }
+
+  static Map<String, String> roles(String s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String entry : Parsers.list(s)) {
+      int eq = entry.indexOf('=');
+      String arn = (eq < 0 ? entry : entry.substring(0, eq)).strip();
+      if (!arn.matches("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}")) {
+        throw new IllegalArgumentException(
+            "expected role ARNs such as arn:aws:iam::123456789012:role/sender, each optionally"
+                + " =EXTERNAL_ID, separated by commas; got '"
+                + arn
+                + "'");
+      }
+      out.put(arn, eq < 0 ? "" : entry.substring(eq + 1).strip());
     }
     return out;
   }

@@ -7,6 +7,7 @@ import dev.sluice.simulator.account.Identities;
 import dev.sluice.simulator.account.Identity;
 import dev.sluice.simulator.account.SuppressedDestination;
 import dev.sluice.simulator.account.SuppressionList;
+import dev.sluice.simulator.auth.TemporaryCredentials;
 import dev.sluice.simulator.mailbox.MailboxSimulator;
 import dev.sluice.simulator.mailbox.MessageIds;
 import dev.sluice.simulator.mailbox.Scenario;
@@ -68,6 +69,7 @@ public final class SimulatorCore implements SendService {
   private final FeedbackPublisher feedback;
   private final String feedbackTopic;
   private final TemplateStore templates = new TemplateStore();
+  private final TemporaryCredentials temporaryCredentials;
   private volatile boolean sendingEnabled;
   private final Map<SesInterface, Counter> accepted = new EnumMap<>(SesInterface.class);
   private final Map<SesInterface, Map<SesError, Counter>> rejected =
@@ -84,6 +86,7 @@ public final class SimulatorCore implements SendService {
       SimulatorConfig config, Clock clock, MeterRegistry registry, SnsTopics topics) {
     this.config = config;
     this.clock = clock;
+    this.temporaryCredentials = new TemporaryCredentials(clock);
     this.ledger =
         new QuotaLedger(
             config.account().maxSendRate().orElse(-1),
@@ -485,6 +488,11 @@ public final class SimulatorCore implements SendService {
   /** The configuration. */
   public SimulatorConfig config() {
     return config;
+  }
+
+  /** The temporary credentials STS's AssumeRole issued. */
+  public TemporaryCredentials temporaryCredentials() {
+    return temporaryCredentials;
   }
 
   /** The clock. */

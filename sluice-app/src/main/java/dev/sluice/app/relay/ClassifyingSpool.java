@@ -10,29 +10,42 @@ import dev.sluice.core.spool.SpoolStats;
 import dev.sluice.core.spool.SpooledMessage;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.core.traffic.TrafficClasses;
+import dev.sluice.delivery.TenantLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The spool as the doors see it: each message appended is put in its traffic class (see {@link
  * TrafficSettings}), which means in one of its class's buckets, with the {@value
- * TrafficSettings#HEADER} header taken out; everything else goes straight to the spool.
+ * TrafficSettings#HEADER} header taken out, and the tenant its {@value
+ * TrafficSettings#TENANT_HEADER} header names is written into its origin as {@code tenant=NAME}
+ * (the header taken out too); everything else goes straight to the spool.
  *
  * <p>Design: deciding the class where both doors append keeps them unaware of classes, and removing
- * the header before the message is stored means no later step can send it to SES by mistake. The
- * class is not stored apart from the bucket: the bucket is what the scheduler reads.
+ * the headers before the message is stored means no later step can send them to SES by mistake. The
+ * class is not stored apart from the bucket: the bucket is what the scheduler reads. The tenant
+ * goes in the origin because that is what the tenant caps read ({@link TenantLimits}), as they read
+ * the submitting user there; a name that is not a tenant name ({@link TenantLimits#TENANT_NAME}) is
+ * dropped, not refused, and logged once, as a route header naming no route is.
  *
  * <p>Thread-safe, as the spool it wraps.
  */
 final class ClassifyingSpool implements Spool {
-  private static final Set<String> HEADER = Set.of(TrafficSettings.HEADER);
+  private static final Logger LOG = LoggerFactory.getLogger(ClassifyingSpool.class);
+  private static final Set<String> HEADERS =
+      Set.of(TrafficSettings.HEADER, TrafficSettings.TENANT_HEADER);
 
   private final Spool spool;
   private final TrafficSettings traffic;
+  private final AtomicBoolean badTenantLogged = new AtomicBoolean();
 
   ClassifyingSpool(Spool spool, TrafficSettings traffic) {
     this.spool = spool;
@@ -40,21 +53,41 @@ final class ClassifyingSpool implements Spool {
     traffic.classes().checkBuckets(spool.buckets());
   }
 
-  /** The message in its class's buckets, without the class header. */
+  /**
+   * The message in its class's buckets, without the class and tenant headers, with the tenant the
+   * latter names in its origin.
+   */
   Submission classify(Submission m) {
     TrafficClasses classes = traffic.classes();
     List<HeaderSection.Field> fields = HeaderSection.fields(m.content());
     List<HeaderSection.Field> named = HeaderSection.named(fields, TrafficSettings.HEADER);
+    List<HeaderSection.Field> tenant = HeaderSection.named(fields, TrafficSettings.TENANT_HEADER);
     int cls = -1;
     byte[] content = m.content();
+    if (!named.isEmpty() || !tenant.isEmpty()) {
+      content = HeaderSection.without(content, fields, HEADERS);
+    }
     if (!named.isEmpty()) {
       cls = classes.indexOf(named.get(0).value());
-      content = HeaderSection.without(content, fields, HEADER);
     }
     if (cls < 0) {
       cls = traffic.classByRules(m);
     }
-    return m.with(content, classes.buckets(cls, spool.buckets()));
+    String origin = m.origin();
+    if (!tenant.isEmpty()) {
+      String name = tenant.get(0).value().strip().toLowerCase(Locale.ROOT);
+      if (TenantLimits.TENANT_NAME.matcher(name).matches()) {
+        origin = origin.isEmpty() ? "tenant=" + name : origin + " tenant=" + name;
+      } else if (badTenantLogged.compareAndSet(false, true)) {
+        LOG.warn(
+            "{} names no tenant: '{}' is not 1 to 64 letters, digits, '.', '_' or '-' (this"
+                + " message and any later one like it count for no tenant of that header)",
+            TrafficSettings.TENANT_HEADER,
+            dev.sluice.ingress.Trace.printable(tenant.get(0).value()));
+      }
+    }
+    return new Submission(
+        m.envelope(), content, m.received(), origin, classes.buckets(cls, spool.buckets()));
   }
 
   @Override

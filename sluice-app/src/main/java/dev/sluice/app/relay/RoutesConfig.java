@@ -1,6 +1,8 @@
 package dev.sluice.app.relay;
 
 import dev.sluice.core.config.ConfigException;
+import dev.sluice.ses.AssumedRole;
+import dev.sluice.ses.UpstreamUrl;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +27,9 @@ import java.util.regex.Pattern;
  * relay.route.eu.region = eu-west-1                 # optional; else the URL's, relay.region's or AWS_REGION
  * relay.route.eu.max-send-rate = 100/s              # optional: account (default), N/s or unlimited
  * relay.route.eu.credentials-profile = eu-sender    # optional: a profile of ~/.aws; else the default chain
+ * relay.route.eu.assume-role = arn:aws:iam::123456789012:role/sender  # optional: sign as this role
+ * relay.route.eu.assume-role-external-id = x-42    # optional: the role's external id
+ * relay.route.eu.assume-role-session-name = relay  # optional: else sluice-NAME
  * relay.route.eu.fail-over = default                # optional: the route that takes its mail while it cannot send
  * relay.route.default.fail-over = eu                # the default route's only attribute
  * relay.route-rule.10 = sender-domain example.com -&gt; eu
@@ -65,6 +71,11 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
       relay.route.NAME.region = the AWS region (default: the URL's, relay.region, AWS_REGION)
       relay.route.NAME.max-send-rate = account (default), e.g. 100/s, or unlimited
       relay.route.NAME.credentials-profile = an AWS profile (default: the standard chain)
+      relay.route.NAME.assume-role = a role ARN to sign as, assumed through STS with the
+        credentials above and renewed before it expires (SES API upstreams; STS at the
+        route's own endpoint for simulator and endpoint URLs, else the region's)
+      relay.route.NAME.assume-role-external-id = the external id the role asks for (default: none)
+      relay.route.NAME.assume-role-session-name = the STS session name (default: sluice-NAME)
       relay.route.NAME.fail-over = the route that takes its mail while it cannot send
       relay.route.default.fail-over = the same for the default route
       For example:
@@ -92,7 +103,19 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
   private static final Pattern RULE =
       Pattern.compile("\\s*([a-z-]+)\\s+(\\S+)\\s*->\\s*(\\S+)\\s*");
   private static final Set<String> ATTRIBUTES =
-      Set.of("upstream", "region", "max-send-rate", "credentials-profile", "fail-over");
+      Set.of(
+          "upstream",
+          "region",
+          "max-send-rate",
+          "credentials-profile",
+          "assume-role",
+          "assume-role-external-id",
+          "assume-role-session-name",
+          "fail-over");
+  private static final Pattern ROLE_ARN =
+      Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+  private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+  private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
 
   /** Copies the collections. */
   public RoutesConfig {
@@ -109,6 +132,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
    * @param maxSendRate the rate it sends at
    * @param credentialsProfile the AWS profile whose credentials it signs with, or empty for the
    *     default chain
+   * @param assumeRole the role it signs as, assumed with those credentials, if any
    * @param failOver the route that takes its mail while it cannot send, or null
    */
   public record Route(
@@ -117,6 +141,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
       String region,
       SendRate maxSendRate,
       String credentialsProfile,
+      Optional<AssumedRole.Role> assumeRole,
       String failOver) {
     /** Checks for nulls. */
     public Route {
@@ -125,6 +150,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
       Objects.requireNonNull(region, "region");
       Objects.requireNonNull(maxSendRate, "maxSendRate");
       Objects.requireNonNull(credentialsProfile, "credentialsProfile");
+      Objects.requireNonNull(assumeRole, "assumeRole");
     }
   }
 
@@ -308,6 +334,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
               a.getOrDefault("region", ""),
               rate,
               a.getOrDefault("credentials-profile", ""),
+              assumeRole(name, upstream, a),
               failOver));
     }
     RoutesConfig partial = new RoutesConfig(routes, List.of(), defaultFailOver);
@@ -333,6 +360,70 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
     }
     rules.sort(Comparator.comparingLong(Rule::order));
     return new RoutesConfig(routes, rules, defaultFailOver);
+  }
+
+  /** The route's role, checked as STS would check it, or empty when it names none. */
+  private static Optional<AssumedRole.Role> assumeRole(
+      String name, String upstream, Map<String, String> a) {
+    String key = ROUTE_PREFIX + name + ".assume-role";
+    String arn = blankToNull(a.get("assume-role"));
+    if (arn == null) {
+      for (String other : List.of("assume-role-external-id", "assume-role-session-name")) {
+        if (a.containsKey(other)) {
+          throw new ConfigException(
+              "configuration key '"
+                  + ROUTE_PREFIX
+                  + name
+                  + "."
+                  + other
+                  + "': it goes with "
+                  + key
+                  + ", which is not set");
+        }
+      }
+      return Optional.empty();
+    }
+    if (!ROLE_ARN.matcher(arn).matches()) {
+      throw new ConfigException(
+          "configuration key '"
+              + key
+              + "': expected a role ARN such as arn:aws:iam::123456789012:role/sender; got '"
+              + arn
+              + "'");
+    }
+    if (!upstream.equals(Upstream.SIMULATOR)) {
+      UpstreamUrl.Kind kind = UpstreamUrl.parse(upstream, "us-east-1").kind();
+      if (kind == UpstreamUrl.Kind.SMTP || kind == UpstreamUrl.Kind.SES_SMTP) {
+        throw new ConfigException(
+            "configuration key '"
+                + key
+                + "': an assumed role signs SES API calls; route '"
+                + name
+                + "' sends by SMTP ("
+                + upstream.replaceAll("//[^@/]*@", "//")
+                + "), which takes a user and password instead");
+      }
+    }
+    String externalId = a.getOrDefault("assume-role-external-id", "").strip();
+    if (!externalId.isEmpty() && !EXTERNAL_ID.matcher(externalId).matches()) {
+      throw new ConfigException(
+          "configuration key '"
+              + key
+              + "-external-id': STS takes 2 to 1224 letters, digits and +=,.@:/-_");
+    }
+    String session = a.getOrDefault("assume-role-session-name", "").strip();
+    if (session.isEmpty()) {
+      session = "sluice-" + name;
+    }
+    if (!SESSION_NAME.matcher(session).matches()) {
+      throw new ConfigException(
+          "configuration key '"
+              + key
+              + "-session-name': STS takes 2 to 64 letters, digits and +=,.@-_; got '"
+              + session
+              + "'");
+    }
+    return Optional.of(new AssumedRole.Role(arn, externalId, session));
   }
 
   private static Rule rule(String key, String text, Set<String> names) {

@@ -28,8 +28,9 @@ import java.util.Objects;
  * 200/s). Kafka mode stays exact about the account's rate; classes there need each class in every
  * node's partitions (a topic per class), which it does not have.
  *
- * <p>Tenants ({@code relay.tenant-limits}) are a submitting user or an envelope sender domain with
- * caps per window; see {@link TenantLimits}.
+ * <p>Tenants ({@code relay.tenant-limits}) are a submitting user, an envelope sender domain or a
+ * name the message gives itself in its {@value #TENANT_HEADER} header, with caps per window; see
+ * {@link TenantLimits}.
  *
  * @param classes the classes, their shares and the default
  * @param rules the rules, first match wins
@@ -39,6 +40,9 @@ public record TrafficSettings(
     TrafficClasses classes, List<Rule> rules, List<TenantLimits.Tenant> tenants) {
   /** The header naming a message's class. */
   public static final String HEADER = "X-Sluice-Class";
+
+  /** The header naming a message's tenant; taken out before the message is stored. */
+  public static final String TENANT_HEADER = "X-Sluice-Tenant";
 
   /** Checks for nulls. */
   public TrafficSettings {
@@ -92,7 +96,9 @@ public record TrafficSettings(
           "relay.tenant-limits",
           "",
           "Caps per tenant, first match wins, e.g. 'user:app=1000/h 20000/d,"
-              + " domain:news.example.com=10/s' (N/WINDOW: s, m, h, d or a duration such as 10m)."
+              + " domain:news.example.com=10/s, tenant:acme=500/h' (the submitting user, the"
+              + " envelope sender's domain, or the tenant a message names in its X-Sluice-Tenant"
+              + " header, which is removed; N/WINDOW: s, m, h, d or a duration such as 10m)."
               + " Mail over a cap waits in the spool (not an attempt) and goes when its window"
               + " ends; windows start on the clock (:00 for /h). Counts are kept in"
               + " tenants.ledger in relay.spool.dir (per node in distributed mode).",

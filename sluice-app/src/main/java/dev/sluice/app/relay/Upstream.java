@@ -1,6 +1,7 @@
 package dev.sluice.app.relay;
 
 import dev.sluice.core.transport.Transport;
+import dev.sluice.ses.AssumedRole;
 import dev.sluice.ses.HttpClientKind;
 import dev.sluice.ses.UpstreamTransports;
 import dev.sluice.ses.UpstreamUrl;
@@ -10,6 +11,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -29,6 +32,8 @@ public final class Upstream implements AutoCloseable {
 
   /** Always the embedded simulator. */
   public static final String SIMULATOR = "simulator";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
 
   /** Credentials for endpoints that take any (the simulator, unless strict; LocalStack). */
   private static final AwsCredentialsProvider ANY =
@@ -72,7 +77,38 @@ public final class Upstream implements AutoCloseable {
   public static Upstream resolve(
       RoutesConfig.Route route, RelayConfig c, Map<String, String> env, Path home) {
     String region = route.region().isBlank() ? region(c, env) : route.region();
-    return resolve(route.upstream(), region, route.credentialsProfile(), c, env, home);
+    Upstream u = resolve(route.upstream(), region, route.credentialsProfile(), c, env, home);
+    return route.assumeRole().isEmpty() ? u : u.assuming(route.assumeRole().get(), route.name());
+  }
+
+  /**
+   * This upstream signing as an assumed role, with its credentials as the caller's; STS is asked at
+   * the upstream's own endpoint unless it is real SES. The role is assumed once now: a refusal
+   * stops the start (and closes this upstream), an STS out of reach is logged and asked again at
+   * the first call.
+   *
+   * @throws IllegalArgumentException naming the route, the role and STS's answer
+   */
+  private Upstream assuming(AssumedRole.Role role, String route) {
+    URI sts = target.realSes() ? null : target.endpoint();
+    AssumedRole assumed = AssumedRole.of(role, target.region(), sts, credentials);
+    try {
+      assumed.check().ifPresent(w -> LOG.warn("route {}: {}", route, w));
+    } catch (IllegalStateException e) {
+      assumed.close();
+      close();
+      throw new IllegalArgumentException("route '" + route + "': " + e.getMessage(), e);
+    }
+    return new Upstream(
+        target,
+        simulator,
+        description
+            + " as role "
+            + role.roleArn()
+            + " (STS "
+            + (sts == null ? "in " + target.region() : "at " + sts)
+            + ")",
+        assumed);
   }
 
   private static Upstream resolve(
@@ -211,9 +247,12 @@ public final class Upstream implements AutoCloseable {
     return description;
   }
 
-  /** Stops the embedded simulator, if any. */
+  /** Stops the embedded simulator, if any, and releases an assumed role's STS client. */
   @Override
   public void close() {
+    if (credentials instanceof AssumedRole r) {
+      r.close();
+    }
     if (simulator != null) {
       simulator.close();
     }

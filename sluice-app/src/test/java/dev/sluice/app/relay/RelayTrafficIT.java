@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * simulator while the backlog is still draining, and SES never sees the class header. Caps, on a
  * short window so the test runs in seconds: a tenant capped at N per window gets exactly N
  * delivered in the window it submits in and the rest in the next ones, nothing is refused or lost,
- * and a sender without caps is not held back.
+ * and a sender without caps is not held back; a tenant a message names in its X-Sluice-Tenant
+ * header is capped the same way, and SES never sees that header.
  */
 class RelayTrafficIT {
   private static final int BULK = 300;
@@ -134,8 +135,11 @@ class RelayTrafficIT {
         () -> received("bulk ").size() == BULK);
   }
 
-  @Test
-  void tenantOverItsCap_getsExactlyTheCapPerWindow_andTheRestInTheNextWindows() throws Exception {
+  /**
+   * A simulator and a relay with {@code tenantLimits}, returning early in a window of {@code
+   * windowMs}, so that the submissions that follow do not straddle its end.
+   */
+  private void startWithCaps(String tenantLimits, long windowMs) {
     sim =
         Simulator.start(
             SimulatorConfig.onFreePorts("https-port=off", "smtp-port=off", "inbox-size=5000"));
@@ -145,14 +149,18 @@ class RelayTrafficIT {
                 dir.resolve("spool"),
                 "upstream=ses-v2+http://127.0.0.1:" + sim.httpEndpoint().getPort(),
                 "http.port=off",
-                "tenant-limits=domain:capped.example.com=" + CAP + "/" + WINDOW_MS / 1000 + "s"),
+                "tenant-limits=" + tenantLimits),
             Map.of(),
             dir);
-    // Start early in a window, so that the submissions do not straddle its end.
     Await.until(
         "the start of a window",
         Duration.ofSeconds(30),
-        () -> System.currentTimeMillis() % WINDOW_MS < WINDOW_MS / 4);
+        () -> System.currentTimeMillis() % windowMs < windowMs / 4);
+  }
+
+  @Test
+  void tenantOverItsCap_getsExactlyTheCapPerWindow_andTheRestInTheNextWindows() throws Exception {
+    startWithCaps("domain:capped.example.com=" + CAP + "/" + WINDOW_MS / 1000 + "s", WINDOW_MS);
     try (SmtpClient c =
         SmtpClient.connect(
             SmtpClientConfig.builder("127.0.0.1", relay.smtpPort())
@@ -183,5 +191,65 @@ class RelayTrafficIT {
     assertThat(stats)
         .as("the status shows the tenant against its cap")
         .contains("\"tenant\":\"domain:capped.example.com\",\"window\":\"8s\",\"cap\":4");
+  }
+
+  @Test
+  void tenantNamedByHeader_getsItsCapPerWindow_andSesNeverSeesTheHeader() throws Exception {
+    long window = 6_000;
+    startWithCaps("tenant:acme=3/6s", window);
+    try (SmtpClient c =
+        SmtpClient.connect(
+            SmtpClientConfig.builder("127.0.0.1", relay.smtpPort())
+                .startTls(SmtpClientConfig.StartTls.NEVER, null)
+                .build())) {
+      for (int i = 0; i < 5; i++) {
+        // The same sender for all: only the header tells the tenants apart.
+        send(
+            c,
+            "app@shared.example.com",
+            "success@simulator.amazonses.com",
+            "acme " + i,
+            "X-Sluice-Tenant: Acme\r\n");
+        send(
+            c,
+            "app@shared.example.com",
+            "success@simulator.amazonses.com",
+            "other " + i,
+            "X-Sluice-Tenant: other\r\n");
+      }
+      send(
+          c,
+          "app@shared.example.com",
+          "success@simulator.amazonses.com",
+          "unnamed 0",
+          "X-Sluice-Tenant: not a name\r\n");
+    }
+
+    Await.until(
+        "every message reaches the simulator",
+        Duration.ofSeconds(60),
+        () ->
+            received("acme ").size() == 5
+                && received("other ").size() == 5
+                && received("unnamed ").size() == 1);
+    TreeMap<Long, Integer> perWindow = new TreeMap<>();
+    for (ReceivedMessage m : received("acme ")) {
+      perWindow.merge(m.timestampMillis() / window, 1, Integer::sum);
+    }
+    assertThat(perWindow.values()).as("per window: %s", perWindow).containsExactly(3, 2);
+    assertThat(perWindow.lastKey() - perWindow.firstKey()).isEqualTo(1);
+    long first = perWindow.firstKey();
+    assertThat(received("other "))
+        .as("a tenant without caps is not held back")
+        .allMatch(m -> m.timestampMillis() / window == first);
+    for (ReceivedMessage m : sim.core().inbox().recent(100, x -> true)) {
+      assertThat(new String(m.content(), StandardCharsets.ISO_8859_1))
+          .as(m.subject())
+          .doesNotContainIgnoringCase("X-Sluice-Tenant");
+    }
+    Await.until(
+        "the spool empty", Duration.ofSeconds(30), () -> relay.spool().stats().total() == 0);
+    assertThat(HttpGet.body(relay.adminUri().resolve("/api/stats")))
+        .contains("\"tenant\":\"tenant:acme\",\"window\":\"6s\",\"cap\":3");
   }
 }

@@ -43,6 +43,7 @@ class RoutesConfigTest {
     assertThat(eu.upstream()).isEqualTo("ses-v2://eu-west-1");
     assertThat(eu.maxSendRate()).isEqualTo(new SendRate.Fixed(new dev.sluice.core.Rate(100)));
     assertThat(eu.credentialsProfile()).isEqualTo("eu-sender");
+    assertThat(eu.assumeRole()).isEmpty();
     assertThat(r.failOver("eu")).isEqualTo("default");
     assertThat(r.failOver("default")).isEqualTo("eu");
     assertThat(r.rules().stream().map(RoutesConfig.Rule::toString))
@@ -58,6 +59,74 @@ class RoutesConfigTest {
                 .get("us")
                 .maxSendRate())
         .isEqualTo(SendRate.ACCOUNT);
+  }
+
+  @Test
+  void from_assumeRole_theRoleWithItsExternalIdAndSessionName() {
+    RoutesConfig r =
+        config(
+                "route.eu.upstream=ses-v2://eu-west-1",
+                "route.eu.assume-role=arn:aws:iam::123456789012:role/eu-sender",
+                "route.eu.assume-role-external-id=x-42",
+                "route.us.upstream=simulator",
+                "route.us.assume-role=arn:aws:iam::210987654321:role/path/us")
+            .delivery()
+            .routes();
+    assertThat(r.routes().get("eu").assumeRole())
+        .contains(
+            new dev.sluice.ses.AssumedRole.Role(
+                "arn:aws:iam::123456789012:role/eu-sender", "x-42", "sluice-eu"));
+    assertThat(r.routes().get("us").assumeRole().orElseThrow().sessionName())
+        .isEqualTo("sluice-us");
+    assertThat(r.routes().get("us").assumeRole().orElseThrow().externalId()).isEmpty();
+    assertThat(
+            config(
+                    "route.eu.upstream=ses-v1://eu-west-1",
+                    "route.eu.assume-role=arn:aws:iam::123456789012:role/x",
+                    "route.eu.assume-role-session-name=relay@host-1")
+                .delivery()
+                .routes()
+                .routes()
+                .get("eu")
+                .assumeRole()
+                .orElseThrow()
+                .sessionName())
+        .isEqualTo("relay@host-1");
+  }
+
+  @Test
+  void from_assumeRoleMistakes_stopNamingTheKey() {
+    record Case(List<String> settings, String message) {}
+    String role = "route.eu.assume-role=arn:aws:iam::123456789012:role/x";
+    List<Case> cases =
+        List.of(
+            new Case(
+                List.of("route.eu.upstream=simulator", "route.eu.assume-role=eu-sender"),
+                "'relay.route.eu.assume-role': expected a role ARN"),
+            new Case(
+                List.of("route.eu.upstream=smtp://u:secret@mail.example.com:25", role),
+                "sends by SMTP (smtp://mail.example.com:25)"),
+            new Case(
+                List.of(
+                    "route.eu.upstream=ses-smtp://u:p@email-smtp.eu-west-1.amazonaws.com", role),
+                "an assumed role signs SES API calls"),
+            new Case(
+                List.of("route.eu.upstream=simulator", "route.eu.assume-role-external-id=x-42"),
+                "'relay.route.eu.assume-role-external-id': it goes with relay.route.eu.assume-role"),
+            new Case(
+                List.of("route.eu.upstream=simulator", role, "route.eu.assume-role-external-id=x"),
+                "'relay.route.eu.assume-role-external-id': STS takes 2 to 1224"),
+            new Case(
+                List.of(
+                    "route.eu.upstream=simulator", role, "route.eu.assume-role-session-name=a b"),
+                "'relay.route.eu.assume-role-session-name': STS takes 2 to 64"));
+    for (Case c : cases) {
+      assertThatThrownBy(() -> config(c.settings().toArray(String[]::new)))
+          .as(c.settings().toString())
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(c.message())
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.sluice.simulator.SimulatorCore;
 import dev.sluice.simulator.auth.SigV4Credential;
 import dev.sluice.simulator.auth.SigV4Exception;
 import dev.sluice.simulator.auth.SigV4Verifier;
+import dev.sluice.simulator.auth.TemporaryCredentials;
 import dev.sluice.simulator.mailbox.MessageIds;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's HTTP requests: authentication, latency and fault injection, and dispatch to the
- * v2, v1, SNS or inspection API.
+ * v2, v1, STS, SNS or inspection API.
  *
  * <p>Design: everything runs on the connection's event loop. Injected latency is a timer on that
  * loop ({@code schedule}), not a sleeping thread, so a thousand connections each waiting 50 ms cost
@@ -49,6 +50,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
   private final SimulatorCore core;
   private final V2Api v2;
   private final V1Api v1;
+  private final StsApi sts;
   private final InspectionApi inspection;
   private final SnsEndpoints sns;
   private final FaultInjector faults;
@@ -63,12 +65,14 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       SimulatorCore core,
       V2Api v2,
       V1Api v1,
+      StsApi sts,
       InspectionApi inspection,
       SnsEndpoints sns,
       FaultInjector faults) {
     this.core = core;
     this.v2 = v2;
     this.v1 = v1;
+    this.sts = sts;
     this.inspection = inspection;
     this.sns = sns;
     this.faults = faults;
@@ -158,55 +162,30 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     byte[] body = ByteBufUtil.getBytes(req.content());
     String accessKey;
     String callerRegion;
+    boolean isSts;
     try {
       SigV4Credential cred =
           SigV4Credential.parse(req.headers().get(HttpHeaderNames.AUTHORIZATION));
       accessKey = cred.accessKeyId();
       callerRegion = cred.region();
-      if (!strictAuth.isEmpty()) {
-        String secret = strictAuth.get(accessKey);
-        if (secret == null) {
-          write(
-              ctx,
-              authError(
-                  via,
-                  403,
-                  isV2 ? "UnrecognizedClientException" : "InvalidClientTokenId",
-                  "The security token included in the request is invalid.",
-                  requestId),
-              keepAlive,
-              0);
-          return;
-        }
-        String amzDate = req.headers().get("x-amz-date");
-        boolean ok =
-            amzDate != null
-                && SigV4Verifier.verify(
-                    cred,
-                    method,
-                    path,
-                    query,
-                    name -> req.headers().get(name),
-                    body,
-                    secret,
-                    amzDate);
-        if (!ok) {
-          write(
-              ctx,
-              authError(
-                  via,
-                  403,
-                  isV2 ? "InvalidSignatureException" : "SignatureDoesNotMatch",
-                  "The request signature we calculated does not match the signature you provided.",
-                  requestId),
-              keepAlive,
-              0);
-          return;
-        }
+      // STS's Query calls share SES v1's "POST /"; the credential scope's service tells them apart.
+      isSts = !isV2 && cred.service().equals("sts");
+      Refusal refused = authenticate(cred, req, method, path, query, body);
+      if (refused != null) {
+        String code = isV2 ? refused.jsonCode : refused.queryCode;
+        write(ctx, authError(via, isSts, 403, code, refused.message, requestId), keepAlive, 0);
+        return;
       }
     } catch (SigV4Exception e) {
       int status = e.code().equals("IncompleteSignature") ? 400 : 403;
-      write(ctx, authError(via, status, e.code(), e.getMessage(), requestId), keepAlive, 0);
+      write(ctx, authError(via, false, status, e.code(), e.getMessage(), requestId), keepAlive, 0);
+      return;
+    }
+    if (isSts) {
+      ApiCall call =
+          new ApiCall(
+              method, path, query, name -> req.headers().get(name), body, accessKey, callerRegion);
+      write(ctx, sts.handle(call, requestId).header("x-amzn-RequestId", requestId), keepAlive, 0);
       return;
     }
     Injection inj = faults.next(via);
@@ -253,8 +232,78 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     write(ctx, resp, keepAlive, delay);
   }
 
+  /**
+   * Checks the caller's credentials: an access key STS issued (its session token, its expiry, its
+   * secret) whether or not the simulator is strict; in strict mode any other key must be configured
+   * and its signature must match; a lenient simulator takes any other key. Returns the refusal, or
+   * null to go on.
+   */
+  private Refusal authenticate(
+      SigV4Credential cred,
+      FullHttpRequest req,
+      String method,
+      String path,
+      String query,
+      byte[] body) {
+    TemporaryCredentials issued = core.temporaryCredentials();
+    TemporaryCredentials.Session session = issued.find(cred.accessKeyId());
+    String secret;
+    if (session != null) {
+      switch (issued.check(session, req.headers().get("x-amz-security-token"))) {
+        case INVALID_TOKEN:
+          return Refusal.UNKNOWN_KEY;
+        case EXPIRED:
+          return Refusal.EXPIRED_TOKEN;
+        default:
+          secret = session.secretAccessKey();
+      }
+    } else if (!strictAuth.isEmpty()) {
+      secret = strictAuth.get(cred.accessKeyId());
+      if (secret == null) {
+        return Refusal.UNKNOWN_KEY;
+      }
+    } else {
+      return null;
+    }
+    String amzDate = req.headers().get("x-amz-date");
+    boolean ok =
+        amzDate != null
+            && SigV4Verifier.verify(
+                cred, method, path, query, name -> req.headers().get(name), body, secret, amzDate);
+    return ok ? null : Refusal.BAD_SIGNATURE;
+  }
+
+  /** Why a caller's credentials are refused, with the codes of the JSON (v2) and Query APIs. */
+  private enum Refusal {
+    UNKNOWN_KEY(
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid."),
+    EXPIRED_TOKEN(
+        "ExpiredTokenException",
+        "ExpiredToken",
+        "The security token included in the request is expired"),
+    BAD_SIGNATURE(
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided.");
+
+    final String jsonCode;
+    final String queryCode;
+    final String message;
+
+    Refusal(String jsonCode, String queryCode, String message) {
+      this.jsonCode = jsonCode;
+      this.queryCode = queryCode;
+      this.message = message;
+    }
+  }
+
   private static ApiResponse authError(
-      SesInterface via, int status, String code, String message, String requestId) {
+      SesInterface via, boolean isSts, int status, String code, String message, String requestId) {
+    if (isSts) {
+      return StsApi.error(status, code, message, requestId).header("x-amzn-RequestId", requestId);
+    }
     return via == SesInterface.V2
         ? V2Api.error(status, code, message).header("x-amzn-RequestId", requestId)
         : V1Api.error(status, "Sender", code, message, requestId)

@@ -36,6 +36,7 @@ public final class ApiServer implements AutoCloseable {
   private final V1Api v1;
   private final InspectionApi inspection;
   private final SnsEndpoints sns;
+  private final StsApi sts;
   private final HttpServerKit server;
   private final Counter connections;
   private final Counter tlsConnections;
@@ -57,6 +58,11 @@ public final class ApiServer implements AutoCloseable {
     this.v1 = new V1Api(core);
     this.inspection = new InspectionApi(core, settings, registry);
     this.sns = new SnsEndpoints(snsService);
+    this.sts =
+        new StsApi(
+            core.temporaryCredentials(),
+            core.config().account().stsRoles(),
+            core.config().account().accountId());
     this.server =
         HttpServerKit.builder("simulator-http")
             .acceptorThread()
@@ -122,7 +128,7 @@ public final class ApiServer implements AutoCloseable {
             connections.increment();
           }
         },
-        ch -> new ApiHandler(core, v2, v1, inspection, sns, faults));
+        ch -> new ApiHandler(core, v2, v1, sts, inspection, sns, faults));
   }
 
   /** Stops listening, closes every connection and releases the event loops. */

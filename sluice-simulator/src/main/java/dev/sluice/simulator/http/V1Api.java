@@ -87,19 +87,7 @@ final class V1Api {
   }
 
   static ApiResponse error(int status, String type, String code, String message, String requestId) {
-    String xml =
-        "<ErrorResponse xmlns=\""
-            + Xml.NS
-            + "\">\n  <Error>\n    <Type>"
-            + type
-            + "</Type>\n    <Code>"
-            + code
-            + "</Code>\n    <Message>"
-            + Xml.escape(message)
-            + "</Message>\n  </Error>\n  <RequestId>"
-            + requestId
-            + "</RequestId>\n</ErrorResponse>\n";
-    return ApiResponse.xml(status, xml);
+    return Xml.errorResponse(Xml.NS, status, type, code, message, requestId);
   }
 
   /** The single table from refusal to v1 wire error. */

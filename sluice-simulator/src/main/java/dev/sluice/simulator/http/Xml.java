@@ -1,6 +1,6 @@
 package dev.sluice.simulator.http;
 
-/** XML text escaping for the v1 Query API's responses. */
+/** XML text escaping and the error document of the Query APIs (SES v1, STS). */
 final class Xml {
   static final String NS = "http://ses.amazonaws.com/doc/2010-12-01/";
 
@@ -29,5 +29,23 @@ final class Xml {
       }
     }
     return sb == null ? s : sb.toString();
+  }
+
+  /** An {@code ErrorResponse} document in namespace {@code ns}, as the Query APIs answer. */
+  static ApiResponse errorResponse(
+      String ns, int status, String type, String code, String message, String requestId) {
+    String xml =
+        "<ErrorResponse xmlns=\""
+            + ns
+            + "\">\n  <Error>\n    <Type>"
+            + type
+            + "</Type>\n    <Code>"
+            + code
+            + "</Code>\n    <Message>"
+            + escape(message)
+            + "</Message>\n  </Error>\n  <RequestId>"
+            + requestId
+            + "</RequestId>\n</ErrorResponse>\n";
+    return ApiResponse.xml(status, xml);
   }
 }
