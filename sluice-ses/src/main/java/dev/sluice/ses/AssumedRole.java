@@ -40,10 +40,10 @@ public final class AssumedRole implements AwsCredentialsProvider, SdkAutoCloseab
    * What to assume.
    *
    * @param roleArn the role's ARN
-   * @param externalId the external id the role's trust policy asks for, or empty
+   * @param externalId the external id the role's trust policy asks for, if any
    * @param sessionName the session name (shown in CloudTrail)
    */
-  public record Role(String roleArn, String externalId, String sessionName) {
+  public record Role(String roleArn, Optional<String> externalId, String sessionName) {
     /** Checks for nulls. */
     public Role {
       Objects.requireNonNull(roleArn, "roleArn");
@@ -70,8 +70,8 @@ public final class AssumedRole implements AwsCredentialsProvider, SdkAutoCloseab
             .refreshRequest(
                 r -> {
                   r.roleArn(role.roleArn()).roleSessionName(role.sessionName());
-                  if (!role.externalId().isEmpty()) {
-                    r.externalId(role.externalId());
+                  if (role.externalId().isPresent()) {
+                    r.externalId(role.externalId().get());
                   }
                 })
             .build();

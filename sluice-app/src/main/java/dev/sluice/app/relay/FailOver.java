@@ -5,6 +5,7 @@ import dev.sluice.core.transport.AccountGate;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -51,14 +52,15 @@ final class FailOver {
   record Wait(Duration after, String why) implements Pick {}
 
   private final Map<String, AccountGate> gates;
-  private final Function<String, String> failOverOf;
+  private final Function<String, Optional<String>> failOverOf;
   private final Clock clock;
 
   /**
    * @param gates each route's gate by name
-   * @param failOverOf the route a route fails over to, or null
+   * @param failOverOf the route a route fails over to, if any
    */
-  FailOver(Map<String, AccountGate> gates, Function<String, String> failOverOf, Clock clock) {
+  FailOver(
+      Map<String, AccountGate> gates, Function<String, Optional<String>> failOverOf, Clock clock) {
     this.gates = Map.copyOf(gates);
     this.failOverOf = failOverOf;
     this.clock = clock;
@@ -70,7 +72,7 @@ final class FailOver {
     Set<String> seen = new LinkedHashSet<>();
     long opens = Long.MAX_VALUE;
     String why = null;
-    for (String r = route; r != null && seen.add(r); r = failOverOf.apply(r)) {
+    for (String r = route; r != null && seen.add(r); r = failOverOf.apply(r).orElse(null)) {
       long until = unhealthyUntil(gates.get(r), now);
       if (until <= now) {
         return new Send(r, route);

@@ -780,7 +780,7 @@ public final class Relay implements AutoCloseable {
                           + Math.max(1, (c.untilMillis() - now + 999) / 1000)
                           + " s left)")
               .orElse("ok");
-      String failOver = routes.failOver(e.name());
+      String failOver = routes.failOver(e.name()).orElse("");
       String via = routing.sendsVia(e.name());
       out.add(
           new dev.sluice.app.admin.RouteStatus(
@@ -790,7 +790,7 @@ public final class Relay implements AutoCloseable {
               v.maxSendRate(),
               v.quota(),
               health,
-              failOver == null ? "" : failOver,
+              failOver,
               via == null ? "" : via));
     }
     return out;

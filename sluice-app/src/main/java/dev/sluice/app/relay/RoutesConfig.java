@@ -47,9 +47,10 @@ import java.util.regex.Pattern;
  *
  * @param routes the routes besides the default one, by name, in the order given
  * @param rules the rules in the order they are tried
- * @param defaultFailOver the route the default one fails over to, or null
+ * @param defaultFailOver the route the default one fails over to, if any
  */
-public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String defaultFailOver) {
+public record RoutesConfig(
+    Map<String, Route> routes, List<Rule> rules, Optional<String> defaultFailOver) {
   /** The route every message takes that nothing else picks; it is {@code relay.upstream}. */
   public static final String DEFAULT = "default";
 
@@ -97,7 +98,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
       relay.route-rule.20 = user newsletter -> eu""";
 
   /** No routes: everything goes to the default route. */
-  public static final RoutesConfig NONE = new RoutesConfig(Map.of(), List.of(), null);
+  public static final RoutesConfig NONE = new RoutesConfig(Map.of(), List.of(), Optional.empty());
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   private static final Pattern RULE =
@@ -128,21 +129,21 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
    *
    * @param name its name, as rules, the header and fail-over name it
    * @param upstream {@code simulator} or a URL, as {@code relay.upstream} takes it
-   * @param region the AWS region, or empty for the URL's or the relay's
+   * @param region the AWS region, if given; else the URL's or the relay's
    * @param maxSendRate the rate it sends at
-   * @param credentialsProfile the AWS profile whose credentials it signs with, or empty for the
+   * @param credentialsProfile the AWS profile whose credentials it signs with, if given; else the
    *     default chain
    * @param assumeRole the role it signs as, assumed with those credentials, if any
-   * @param failOver the route that takes its mail while it cannot send, or null
+   * @param failOver the route that takes its mail while it cannot send, if any
    */
   public record Route(
       String name,
       String upstream,
-      String region,
+      Optional<String> region,
       SendRate maxSendRate,
-      String credentialsProfile,
+      Optional<String> credentialsProfile,
       Optional<AssumedRole.Role> assumeRole,
-      String failOver) {
+      Optional<String> failOver) {
     /** Checks for nulls. */
     public Route {
       Objects.requireNonNull(name, "name");
@@ -151,6 +152,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
       Objects.requireNonNull(maxSendRate, "maxSendRate");
       Objects.requireNonNull(credentialsProfile, "credentialsProfile");
       Objects.requireNonNull(assumeRole, "assumeRole");
+      Objects.requireNonNull(failOver, "failOver");
     }
   }
 
@@ -228,13 +230,13 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
     return out;
   }
 
-  /** The route {@code name} fails over to, or null. */
-  public String failOver(String name) {
+  /** The route {@code name} fails over to, if any. */
+  public Optional<String> failOver(String name) {
     if (name.equals(DEFAULT)) {
       return defaultFailOver;
     }
     Route r = routes.get(name);
-    return r == null ? null : r.failOver();
+    return r == null ? Optional.empty() : r.failOver();
   }
 
   /**
@@ -291,11 +293,11 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
       byRoute.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(attribute, e.getValue());
     }
     Map<String, Route> routes = new LinkedHashMap<>();
-    String defaultFailOver = null;
+    Optional<String> defaultFailOver = Optional.empty();
     for (Map.Entry<String, Map<String, String>> e : byRoute.entrySet()) {
       String name = e.getKey();
       Map<String, String> a = e.getValue();
-      String failOver = blankToNull(a.get("fail-over"));
+      Optional<String> failOver = present(a.get("fail-over"));
       if (name.equals(DEFAULT)) {
         defaultFailOver = failOver;
         continue;
@@ -331,16 +333,16 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
           new Route(
               name,
               upstream,
-              a.getOrDefault("region", ""),
+              present(a.get("region")),
               rate,
-              a.getOrDefault("credentials-profile", ""),
+              present(a.get("credentials-profile")),
               assumeRole(name, upstream, a),
               failOver));
     }
     RoutesConfig partial = new RoutesConfig(routes, List.of(), defaultFailOver);
     Set<String> names = partial.names();
     for (String name : names) {
-      String to = partial.failOver(name);
+      String to = partial.failOver(name).orElse(null);
       if (to == null) {
         continue;
       }
@@ -366,8 +368,8 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
   private static Optional<AssumedRole.Role> assumeRole(
       String name, String upstream, Map<String, String> a) {
     String key = ROUTE_PREFIX + name + ".assume-role";
-    String arn = blankToNull(a.get("assume-role"));
-    if (arn == null) {
+    Optional<String> given = present(a.get("assume-role"));
+    if (given.isEmpty()) {
       for (String other : List.of("assume-role-external-id", "assume-role-session-name")) {
         if (a.containsKey(other)) {
           throw new ConfigException(
@@ -383,6 +385,7 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
       }
       return Optional.empty();
     }
+    String arn = given.get();
     if (!ROLE_ARN.matcher(arn).matches()) {
       throw new ConfigException(
           "configuration key '"
@@ -404,17 +407,14 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
                 + "), which takes a user and password instead");
       }
     }
-    String externalId = a.getOrDefault("assume-role-external-id", "").strip();
-    if (!externalId.isEmpty() && !EXTERNAL_ID.matcher(externalId).matches()) {
+    Optional<String> externalId = present(a.get("assume-role-external-id"));
+    if (externalId.isPresent() && !EXTERNAL_ID.matcher(externalId.get()).matches()) {
       throw new ConfigException(
           "configuration key '"
               + key
               + "-external-id': STS takes 2 to 1224 letters, digits and +=,.@:/-_");
     }
-    String session = a.getOrDefault("assume-role-session-name", "").strip();
-    if (session.isEmpty()) {
-      session = "sluice-" + name;
-    }
+    String session = present(a.get("assume-role-session-name")).orElse("sluice-" + name);
     if (!SESSION_NAME.matcher(session).matches()) {
       throw new ConfigException(
           "configuration key '"
@@ -475,7 +475,8 @@ public record RoutesConfig(Map<String, Route> routes, List<Rule> rules, String d
     return s.stream().sorted().toList();
   }
 
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.strip();
+  /** A value given and not blank, stripped; empty otherwise. */
+  private static Optional<String> present(String s) {
+    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.strip());
   }
 }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -63,7 +64,7 @@ public final class Upstream implements AutoCloseable {
    * @throws IllegalArgumentException when the URL is not one the relay can deliver to
    */
   public static Upstream resolve(RelayConfig c, Map<String, String> env, Path home) {
-    return resolve(c.delivery().upstream(), region(c, env), "", c, env, home);
+    return resolve(c.delivery().upstream(), region(c, env), Optional.empty(), c, env, home);
   }
 
   /**
@@ -76,7 +77,7 @@ public final class Upstream implements AutoCloseable {
    */
   public static Upstream resolve(
       RoutesConfig.Route route, RelayConfig c, Map<String, String> env, Path home) {
-    String region = route.region().isBlank() ? region(c, env) : route.region();
+    String region = route.region().orElseGet(() -> region(c, env));
     Upstream u = resolve(route.upstream(), region, route.credentialsProfile(), c, env, home);
     return route.assumeRole().isEmpty() ? u : u.assuming(route.assumeRole().get(), route.name());
   }
@@ -112,7 +113,12 @@ public final class Upstream implements AutoCloseable {
   }
 
   private static Upstream resolve(
-      String u, String region, String profile, RelayConfig c, Map<String, String> env, Path home) {
+      String u,
+      String region,
+      Optional<String> profile,
+      RelayConfig c,
+      Map<String, String> env,
+      Path home) {
     if (u.equals(AUTO)) {
       if (region != null && awsCredentialsConfigured(env, home)) {
         UpstreamUrl t = UpstreamUrl.parse("ses-v2://" + region, region);
@@ -125,12 +131,12 @@ public final class Upstream implements AutoCloseable {
       return embedded(c, "relay.upstream=simulator");
     }
     UpstreamUrl t = UpstreamUrl.parse(u, region == null ? "us-east-1" : region);
-    if (!profile.isBlank()) {
+    if (profile.isPresent()) {
       return new Upstream(
           t,
           null,
-          (t.realSes() ? "Amazon SES: " : "") + t.text() + " (AWS profile " + profile + ")",
-          ProfileCredentialsProvider.create(profile));
+          (t.realSes() ? "Amazon SES: " : "") + t.text() + " (AWS profile " + profile.get() + ")",
+          ProfileCredentialsProvider.create(profile.get()));
     }
     // Another endpoint (a simulator, LocalStack) takes any credentials; without AWS configuration
     // the SDK's chain would find none and every call would fail.

@@ -6,6 +6,7 @@ import dev.sluice.core.ManualClock;
 import dev.sluice.core.transport.AccountGate;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class FailOverTest {
@@ -14,7 +15,8 @@ class FailOverTest {
   private final AccountGate b = new AccountGate(clock);
   private final AccountGate c = new AccountGate(clock);
   private final Map<String, String> next = Map.of("a", "b", "b", "a");
-  private final FailOver failOver = new FailOver(Map.of("a", a, "b", b, "c", c), next::get, clock);
+  private final FailOver failOver =
+      new FailOver(Map.of("a", a, "b", b, "c", c), r -> Optional.ofNullable(next.get(r)), clock);
 
   @Test
   void pick_healthyRoute_sendsThroughIt() {

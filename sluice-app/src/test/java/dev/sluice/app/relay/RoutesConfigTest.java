@@ -42,10 +42,10 @@ class RoutesConfigTest {
     RoutesConfig.Route eu = r.routes().get("eu");
     assertThat(eu.upstream()).isEqualTo("ses-v2://eu-west-1");
     assertThat(eu.maxSendRate()).isEqualTo(new SendRate.Fixed(new dev.sluice.core.Rate(100)));
-    assertThat(eu.credentialsProfile()).isEqualTo("eu-sender");
+    assertThat(eu.credentialsProfile()).contains("eu-sender");
     assertThat(eu.assumeRole()).isEmpty();
-    assertThat(r.failOver("eu")).isEqualTo("default");
-    assertThat(r.failOver("default")).isEqualTo("eu");
+    assertThat(r.failOver("eu")).contains("default");
+    assertThat(r.failOver("default")).contains("eu");
     assertThat(r.rules().stream().map(RoutesConfig.Rule::toString))
         .containsExactly(
             "sender-domain *.example.com -> eu",
@@ -75,7 +75,9 @@ class RoutesConfigTest {
     assertThat(r.routes().get("eu").assumeRole())
         .contains(
             new dev.sluice.ses.AssumedRole.Role(
-                "arn:aws:iam::123456789012:role/eu-sender", "x-42", "sluice-eu"));
+                "arn:aws:iam::123456789012:role/eu-sender",
+                java.util.Optional.of("x-42"),
+                "sluice-eu"));
     assertThat(r.routes().get("us").assumeRole().orElseThrow().sessionName())
         .isEqualTo("sluice-us");
     assertThat(r.routes().get("us").assumeRole().orElseThrow().externalId()).isEmpty();
