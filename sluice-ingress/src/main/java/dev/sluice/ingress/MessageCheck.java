@@ -53,7 +53,11 @@ public final class MessageCheck {
     /** A line over {@link #MAX_LINE} octets with its CRLF. */
     LINE_TOO_LONG,
     /** SES's control headers break SES's rules or the relay's ({@link SesHeaderRules}). */
-    SES_HEADER
+    SES_HEADER,
+    /** An {@code X-Sluice-Route} header naming no route of the relay ({@link RelayHeaderRules}). */
+    ROUTE_HEADER,
+    /** An {@code X-Sluice-Class} header naming no class of the relay ({@link RelayHeaderRules}). */
+    CLASS_HEADER
   }
 
   /**

@@ -37,6 +37,7 @@ import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.Networks;
+import dev.sluice.ingress.RelayHeaderRules;
 import dev.sluice.ingress.ServerTls;
 import dev.sluice.ingress.SesHeaderRules;
 import dev.sluice.ingress.SmtpIngress;
@@ -322,6 +323,10 @@ public final class Relay implements AutoCloseable {
           new SesHeaderRules(
               config.allowIdentityHeaders(),
               delivery == null ? ConfigurationSetCatalog.ANY : delivery.sets());
+      // A route or class a message names must be one of these: refused at the door, not ignored.
+      RelayHeaderRules relayHeaders =
+          RelayHeaderRules.of(
+              List.copyOf(config.routes().names()), config.traffic().classes().names());
       int smtpPort = -1;
       if (config.smtpPort() >= 0) {
         door = new Opening("SMTP", config.smtpBind(), config.smtpPort(), RelayConfig.SMTP_PORT);
@@ -345,6 +350,7 @@ public final class Relay implements AutoCloseable {
                     Clock.system(),
                     accepted,
                     sesHeaders,
+                    relayHeaders,
                     suppressions(feedback)),
                 a -> limitExceptions.get().contains(a),
                 doorMetrics.smtp());
@@ -371,6 +377,7 @@ public final class Relay implements AutoCloseable {
                 accepted,
                 doorMetrics.http(),
                 sesHeaders,
+                relayHeaders,
                 suppressions(feedback));
         http.start();
         doors.add(http::stop);

@@ -15,9 +15,10 @@ import java.util.Objects;
  * The traffic classes and the rules that put a message in one: the {@code relay.classes} keys.
  *
  * <p>A message's class is, in order: the class its {@value #HEADER} header names (the field is
- * removed before the message is stored, so SES never sees it), the class of the first rule that
- * matches it, or the default class. A rule matches the submitting user ({@code user:NAME}, SMTP
- * AUTH or the HTTP API's login) or the envelope sender's domain ({@code domain:example.com}).
+ * removed before the message is stored, so SES never sees it; the doors refuse a name that is no
+ * class, see {@link dev.sluice.ingress.RelayHeaderRules}), the class of the first rule that matches
+ * it, or the default class. A rule matches the submitting user ({@code user:NAME}, SMTP AUTH or the
+ * HTTP API's login) or the envelope sender's domain ({@code domain:example.com}).
  *
  * <p>Tenants ({@code relay.tenant-limits}) are a submitting user or an envelope sender domain with
  * caps per window; see {@link TenantLimits}.
@@ -29,7 +30,7 @@ import java.util.Objects;
 public record TrafficSettings(
     TrafficClasses classes, List<Rule> rules, List<TenantLimits.Tenant> tenants) {
   /** The header naming a message's class. */
-  public static final String HEADER = "X-Sluice-Class";
+  public static final String HEADER = dev.sluice.ingress.RelayHeaderRules.CLASS_HEADER;
 
   /** Checks for nulls. */
   public TrafficSettings {
@@ -73,7 +74,8 @@ public record TrafficSettings(
           "",
           "Rules putting messages in a class, first match wins, e.g. 'user:app=transactional,"
               + " domain:news.example.com=bulk' (the submitting user, or the envelope sender's"
-              + " domain). The X-Sluice-Class header comes before the rules and is removed.",
+              + " domain). The X-Sluice-Class header comes before the rules and is removed; one"
+              + " naming no class is refused at the door.",
           s -> s);
 
   /** {@code relay.tenant-limits}. */
