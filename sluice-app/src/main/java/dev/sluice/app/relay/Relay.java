@@ -644,7 +644,11 @@ public final class Relay implements AutoCloseable {
                 metrics));
       }
       RouteEngine main = engines.get(0);
-      metrics.deliveringTo(SenderView.of(main.sender(), main.transport()), describe(engines));
+      // With routes, the status's figures are every route's together; each route's are listed.
+      metrics.deliveringTo(
+          SenderView.total(
+              engines.stream().map(e -> SenderView.of(e.sender(), e.transport())).toList()),
+          describe(engines));
       Map<String, SesSender> senders = new java.util.LinkedHashMap<>();
       Map<String, dev.sluice.core.transport.AccountGate> gates = new java.util.LinkedHashMap<>();
       for (RouteEngine e : engines) {
@@ -690,8 +694,8 @@ public final class Relay implements AutoCloseable {
       scheduler.start();
       if (routes.any()) {
         log.info("routes: {}", describe(engines));
-        metrics.routes(() -> routeStatus(engines, routes, routing));
       }
+      metrics.routes(() -> routeStatus(engines, routes, routing, metrics));
       return new Delivery(
           main.upstream(),
           main.sender(),
@@ -727,7 +731,7 @@ public final class Relay implements AutoCloseable {
           SenderConfig.builder()
               .maxInFlight(limits.callsInFlight())
               .maxPending(limits.messagesInFlight() * config.routes().names().size())
-              .listener(metrics::onCall)
+              .listener(metrics.onCallOf(name))
               .classes(config.traffic().classes());
       if (config.routes().any()) {
         sc.meterTags(io.micrometer.core.instrument.Tags.of("route", name));
@@ -750,7 +754,7 @@ public final class Relay implements AutoCloseable {
 
   /** Each route as it stands now, for the status page. */
   private static List<dev.sluice.app.admin.RouteStatus> routeStatus(
-      List<RouteEngine> engines, RoutesConfig routes, RoutingSender routing) {
+      List<RouteEngine> engines, RoutesConfig routes, RoutingSender routing, RelayMetrics metrics) {
     List<dev.sluice.app.admin.RouteStatus> out = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (RouteEngine e : engines) {
@@ -774,9 +778,12 @@ public final class Relay implements AutoCloseable {
           new dev.sluice.app.admin.RouteStatus(
               e.name(),
               e.upstream().description(),
+              java.util.Objects.requireNonNullElse(e.upstream().target().region(), ""),
+              metrics.routeSendRate(e.name()),
               v.shapedRate(),
               v.maxSendRate(),
               v.quota(),
+              v.inFlight(),
               health,
               failOver == null ? "" : failOver,
               via == null ? "" : via));
@@ -811,6 +818,7 @@ public final class Relay implements AutoCloseable {
           new DeliveryStatus.ClassLine(
               scheduler.classes().get(i).name(),
               scheduler.classes().get(i).share(),
+              Double.NaN, // measured by the metrics from the counts over time
               scheduler.inFlight(i),
               scheduler.reservedSlots(i),
               waitingRecipients(senders, i),
@@ -824,7 +832,8 @@ public final class Relay implements AutoCloseable {
               Durations.format(u.limit().window()),
               u.limit().max(),
               u.used(),
-              u.windowEnds()));
+              u.windowEnds(),
+              u.waiting()));
     }
     return new DeliveryStatus.Traffic(classes, tenants);
   }
