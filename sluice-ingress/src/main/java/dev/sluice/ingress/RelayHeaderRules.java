@@ -38,9 +38,6 @@ public final class RelayHeaderRules {
   /** Takes any value of either header: for doors that know no routes nor classes. */
   public static final RelayHeaderRules ANY = new RelayHeaderRules(null, null);
 
-  /** The longest refusal text, so that an SMTP reply line stays within RFC 5321's 512 octets. */
-  private static final int MAX_TEXT = 400;
-
   /** The longest name quoted back in a refusal, so the relay's names still fit after it. */
   private static final int MAX_NAME = 64;
 
@@ -72,13 +69,11 @@ public final class RelayHeaderRules {
     List<HeaderSection.Field> fields = HeaderSection.fields(message);
     String problem = problem(fields, ROUTE_HEADER, "route", "routes", routes);
     if (problem != null) {
-      return Optional.of(
-          new MessageCheck.Refusal(MessageCheck.Problem.ROUTE_HEADER, printable(problem)));
+      return Optional.of(MessageCheck.Refusal.fitted(MessageCheck.Problem.ROUTE_HEADER, problem));
     }
     problem = problem(fields, CLASS_HEADER, "class", "classes", classes);
     if (problem != null) {
-      return Optional.of(
-          new MessageCheck.Refusal(MessageCheck.Problem.CLASS_HEADER, printable(problem)));
+      return Optional.of(MessageCheck.Refusal.fitted(MessageCheck.Problem.CLASS_HEADER, problem));
     }
     return Optional.empty();
   }
@@ -108,22 +103,5 @@ public final class RelayHeaderRules {
     }
     String quoted = value.length() > MAX_NAME ? value.substring(0, MAX_NAME) + "..." : value;
     return header + " names " + what + " '" + quoted + "', which this relay does not have" + known;
-  }
-
-  /**
-   * The text with anything but printable ASCII replaced (a header's octets are read as ISO-8859-1),
-   * and shortened to {@link #MAX_TEXT}.
-   */
-  private static String printable(String text) {
-    StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_TEXT));
-    for (int i = 0; i < text.length() && sb.length() < MAX_TEXT; i++) {
-      char c = text.charAt(i);
-      sb.append(c >= ' ' && c < 0x7f ? c : '?');
-    }
-    if (sb.length() < text.length()) {
-      sb.setLength(MAX_TEXT - 3);
-      sb.append("...");
-    }
-    return sb.toString();
   }
 }
