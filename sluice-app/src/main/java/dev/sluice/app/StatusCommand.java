@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
  * {@code sluice status}: asks a running relay's admin API how it stands — whether it takes new
  * mail, send rate against the shaped limit and MaxSendRate, quota used and left (the account's
  * figure as last read plus what the relay sent since, and how old that read is), calls in flight,
- * connections, throttles, queue counts and the last failures — and prints it.
+ * connections, throttles, each route (region, send rate, shaped rate, quota, health, where its mail
+ * goes), each traffic class and each tenant cap against its limits, queue counts and the last
+ * failures — and prints it.
  */
 @Command(
     name = "status",
@@ -115,9 +117,10 @@ final class StatusCommand implements Callable<Integer> {
           "class " + c.path("name").asText(),
           String.format(
               Locale.ROOT,
-              "share %.0f%%; in flight %d (%d reserved); %,d recipients waiting for the rate, %,d"
-                  + " sent since start",
+              "share %.0f%%; %s now; in flight %d (%d reserved); %,d recipients waiting for the"
+                  + " rate, %,d sent since start",
               c.path("share").asDouble() * 100,
+              rate(c.path("sendRate")),
               c.path("inFlight").asInt(),
               c.path("reservedSlots").asInt(),
               c.path("waitingRecipients").asLong(),
@@ -129,11 +132,12 @@ final class StatusCommand implements Callable<Integer> {
           "tenant " + t.path("tenant").asText(),
           String.format(
               Locale.ROOT,
-              "%,d of %,d per %s; window ends %s",
+              "%,d of %,d per %s; window ends %s; %,d held back, waiting for it",
               t.path("used").asLong(),
               t.path("cap").asLong(),
               t.path("window").asText(),
-              t.path("windowEnds").asText()));
+              t.path("windowEnds").asText(),
+              t.path("waiting").asLong()));
     }
     SpoolStats q = AdminClient.spoolStats(s);
     StringBuilder queue = new StringBuilder();
@@ -288,18 +292,24 @@ final class StatusCommand implements Callable<Integer> {
         !q.isObject()
             ? "quota not read yet"
             : count(q.path("used"))
-                + " used in 24 h"
+                + " sent in 24 h"
                 + (q.path("max24HourSend").asDouble() < 0
                     ? ""
                     : " of " + count(q.path("max24HourSend")));
+    String region = r.path("region").asText("");
     return r.path("upstream").asText()
-        + "; shaped "
+        + (region.isEmpty() ? "" : " (" + region + ")")
+        + "; "
+        + rate(r.path("sendRate"))
+        + " now, shaped "
         + rate(r.path("shapedLimit"))
         + " of MaxSendRate "
         + rate(r.path("maxSendRate"))
         + "; "
         + quota
         + "; "
+        + count(r.path("inFlight"))
+        + " in flight; "
         + health
         + goes;
   }

@@ -78,12 +78,21 @@ class StatusCommandIT {
             "quota        1,234 used in the last 24 h, 48,766 left of 50,000"
                 + " (account read 40s ago: 1,218 + 16 sent since)")
         .contains(
-            "route default the test upstream; shaped 14/s of MaxSendRate 14/s; quota not read yet;"
-                + " ok\n")
+            "route default the test upstream (us-east-1); 12/s now, shaped 14/s of MaxSendRate"
+                + " 14/s; 1,234 sent in 24 h of 50,000; 7 in flight; ok\n")
         .contains(
-            "route eu     the eu upstream; shaped 100/s of MaxSendRate 100/s; quota not read yet;"
-                + " ACCOUNT_PAUSED: Sending is paused for this account. (290 s left); failing over"
-                + " to default")
+            "route eu     the eu upstream (eu-west-1); 0.0/s now, shaped 100/s of MaxSendRate"
+                + " 100/s; quota not read yet; 0 in flight; ACCOUNT_PAUSED: Sending is paused for"
+                + " this account. (290 s left); failing over to default")
+        .contains(
+            "class transactional share 30%; 3.5/s now; in flight 2 (38 reserved); 0 recipients"
+                + " waiting for the rate, 1,500 sent since start")
+        .contains(
+            "class bulk   share 70%; 8.9/s now; in flight 5 (90 reserved); 4,200 recipients"
+                + " waiting for the rate, 98,765 sent since start")
+        .contains(
+            "tenant user:app 1,000 of 1,000 per 1h; window ends 2026-12-06T17:00:00Z; 250 held"
+                + " back, waiting for it")
         .contains("in flight    7; 12 s of sends booked ahead, waiting for the send rate")
         .contains("connections  9 opened")
         .contains("throttles    2 in the last minute")

@@ -106,12 +106,21 @@ public final class TenantLimits {
   /** Why a message waits: its tenant's cap is reached until {@code until}. */
   public record Held(String tenant, Limit limit, Instant until) {}
 
-  /** One cap's use in its current window. */
-  public record Usage(String tenant, Limit limit, long used, Instant windowEnds) {}
+  /**
+   * One cap's use in its current window.
+   *
+   * @param tenant the tenant's name
+   * @param limit the cap
+   * @param used messages counted in the window
+   * @param windowEnds when the window ends, and the messages it holds back are released
+   * @param waiting messages the cap has held back in this window (since this relay started): they
+   *     wait in the spool for {@code windowEnds}
+   */
+  public record Usage(String tenant, Limit limit, long used, Instant windowEnds, long waiting) {}
 
   private final List<Tenant> tenants;
   private final Path ledger;
-  // "tenant|window ms" -> {windowStart, used, leased}
+  // "tenant|window ms" -> {windowStart, used, leased, held back in the window}
   private final Map<String, long[]> counts = new LinkedHashMap<>();
 
   private TenantLimits(List<Tenant> tenants, Path ledger) {
@@ -204,13 +213,15 @@ public final class TenantLimits {
     for (Limit l : t.limits()) {
       long w = l.window().toMillis();
       long start = Math.floorDiv(nowMillis, w) * w;
-      long[] c = counts.computeIfAbsent(key(t, l), k -> new long[3]);
+      long[] c = counts.computeIfAbsent(key(t, l), k -> new long[4]);
       if (c[0] != start) {
         c[0] = start;
         c[1] = 0;
         c[2] = 0;
+        c[3] = 0;
       }
       if (c[1] >= l.max()) {
+        c[3]++;
         return Optional.of(new Held(t.name(), l, Instant.ofEpochMilli(start + w)));
       }
       cs.add(c);
@@ -240,8 +251,14 @@ public final class TenantLimits {
         long w = l.window().toMillis();
         long start = Math.floorDiv(nowMillis, w) * w;
         long[] c = counts.get(key(t, l));
-        long used = c != null && c[0] == start ? c[1] : 0;
-        out.add(new Usage(t.name(), l, used, Instant.ofEpochMilli(start + w)));
+        boolean current = c != null && c[0] == start;
+        out.add(
+            new Usage(
+                t.name(),
+                l,
+                current ? c[1] : 0,
+                Instant.ofEpochMilli(start + w),
+                current ? c[3] : 0));
       }
     }
     return out;
@@ -326,7 +343,7 @@ public final class TenantLimits {
         if (f.length == 3) {
           long leased = Long.parseLong(f[2]);
           // What was leased before the restart counts as sent: never more than the cap.
-          counts.put(f[0], new long[] {Long.parseLong(f[1]), leased, leased});
+          counts.put(f[0], new long[] {Long.parseLong(f[1]), leased, leased, 0});
         }
       }
     } catch (IOException | NumberFormatException ex) {

@@ -124,7 +124,28 @@ class TenantLimitsTest {
                 "user:app",
                 new TenantLimits.Limit(3, Duration.ofHours(1)),
                 1,
-                Instant.ofEpochMilli(T0 + 2 * HOUR)));
+                Instant.ofEpochMilli(T0 + 2 * HOUR),
+                0));
+  }
+
+  @Test
+  void usage_messagesHeldBackByACap_areCountedAsWaitingUntilItsWindowEnds() {
+    TenantLimits limits = TenantLimits.of(TenantLimits.parse("user:app=2/h 100/d"), null);
+    long now = T0 + 5 * 60_000;
+    for (int i = 0; i < 7; i++) {
+      limits.admit(APP, now);
+    }
+
+    assertThat(limits.usage(now))
+        .extracting(TenantLimits.Usage::used, TenantLimits.Usage::waiting)
+        .as("the hourly cap holds back five; the daily one has counted the two it let through")
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(2L, 5L),
+            org.assertj.core.groups.Tuple.tuple(2L, 0L));
+    assertThat(limits.usage(T0 + HOUR))
+        .extracting(TenantLimits.Usage::waiting)
+        .as("a new hour: released, none held back yet")
+        .containsExactly(0L, 0L);
   }
 
   @Test

@@ -53,7 +53,11 @@ public final class MessageCheck {
     /** A line over {@link #MAX_LINE} octets with its CRLF. */
     LINE_TOO_LONG,
     /** SES's control headers break SES's rules or the relay's ({@link SesHeaderRules}). */
-    SES_HEADER
+    SES_HEADER,
+    /** An {@code X-Sluice-Route} header naming no route of the relay ({@link RelayHeaderRules}). */
+    ROUTE_HEADER,
+    /** An {@code X-Sluice-Class} header naming no class of the relay ({@link RelayHeaderRules}). */
+    CLASS_HEADER
   }
 
   /**
@@ -63,10 +67,31 @@ public final class MessageCheck {
    * @param text what is wrong, for people, printable ASCII; both doors answer with exactly this
    */
   public record Refusal(Problem problem, String text) {
+    /** The longest text {@link #fitted} gives, so an SMTP reply line stays within 512 octets. */
+    static final int MAX_TEXT = 400;
+
     /** Checks the parts are present. */
     public Refusal {
       Objects.requireNonNull(problem, "problem");
       Objects.requireNonNull(text, "text");
+    }
+
+    /**
+     * A refusal whose text may quote the message: anything but printable ASCII is replaced by
+     * {@code ?} (a header's octets are read as ISO-8859-1) and the text is cut to {@link #MAX_TEXT}
+     * characters, so it fits an SMTP reply line (RFC 5321 §4.5.3.1.5).
+     */
+    static Refusal fitted(Problem problem, String text) {
+      StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_TEXT));
+      for (int i = 0; i < text.length() && sb.length() < MAX_TEXT; i++) {
+        char c = text.charAt(i);
+        sb.append(c >= ' ' && c < 0x7f ? c : '?');
+      }
+      if (sb.length() < text.length()) {
+        sb.setLength(MAX_TEXT - 3);
+        sb.append("...");
+      }
+      return new Refusal(problem, sb.toString());
     }
   }
 

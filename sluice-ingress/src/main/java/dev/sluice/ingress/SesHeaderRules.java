@@ -41,9 +41,6 @@ public final class SesHeaderRules {
   public static final SesHeaderRules DEFAULT =
       new SesHeaderRules(false, ConfigurationSetCatalog.ANY);
 
-  /** The longest refusal text, so that an SMTP reply line stays within RFC 5321's 512 octets. */
-  private static final int MAX_TEXT = 400;
-
   private final boolean allowIdentityHeaders;
   private final ConfigurationSetCatalog sets;
 
@@ -62,7 +59,7 @@ public final class SesHeaderRules {
     String text = problem(fields);
     return text == null
         ? Optional.empty()
-        : Optional.of(new MessageCheck.Refusal(MessageCheck.Problem.SES_HEADER, printable(text)));
+        : Optional.of(MessageCheck.Refusal.fitted(MessageCheck.Problem.SES_HEADER, text));
   }
 
   private String problem(List<HeaderSection.Field> fields) {
@@ -102,19 +99,5 @@ public final class SesHeaderRules {
       }
     }
     return null;
-  }
-
-  /** The text with anything but printable ASCII replaced, and shortened to {@link #MAX_TEXT}. */
-  private static String printable(String text) {
-    StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_TEXT));
-    for (int i = 0; i < text.length() && sb.length() < MAX_TEXT; i++) {
-      char c = text.charAt(i);
-      sb.append(c >= ' ' && c < 0x7f ? c : '?');
-    }
-    if (sb.length() < text.length()) {
-      sb.setLength(MAX_TEXT - 3);
-      sb.append("...");
-    }
-    return sb.toString();
   }
 }

@@ -29,10 +29,12 @@ import org.slf4j.LoggerFactory;
  * <p>What SES would refuse is refused here, never accepted and failed later: addresses outside
  * {@link dev.sluice.core.address.SesAddressGrammar} at MAIL and RCPT ({@code 553}, by the SMTP
  * session), and messages that {@link MessageCheck} or {@link SesHeaderRules} refuse at the end of
- * data ({@code 550 5.6.0}, the same words as the HTTP door). A recipient on the relay's suppression
- * list is refused at RCPT ({@code 550 5.1.1}, naming the reason and the date it was listed), so it
- * never reaches SES nor spends rate or quota; the other recipients of the transaction are taken as
- * usual.
+ * data ({@code 550 5.6.0}, the same words as the HTTP door). So are messages whose {@code
+ * X-Sluice-Route} or {@code X-Sluice-Class} header names no route or class of the relay ({@link
+ * RelayHeaderRules}): the submitter learns of the mistake now, not from mail that went another way.
+ * A recipient on the relay's suppression list is refused at RCPT ({@code 550 5.1.1}, naming the
+ * reason and the date it was listed), so it never reaches SES nor spends rate or quota; the other
+ * recipients of the transaction are taken as usual.
  *
  * <p>The message is stored as received with one {@code Received:} trace field prepended (RFC 5321
  * §4.4). A spool failure is answered {@code 451 4.3.0}: the client keeps the message and retries.
@@ -52,6 +54,7 @@ public final class SmtpIngress implements SmtpHandler {
   private final Clock clock;
   private final AcceptListener listener;
   private final SesHeaderRules sesHeaders;
+  private final RelayHeaderRules relayHeaders;
   private final Suppressions suppressions;
 
   /**
@@ -81,6 +84,7 @@ public final class SmtpIngress implements SmtpHandler {
         clock,
         listener,
         SesHeaderRules.DEFAULT,
+        RelayHeaderRules.ANY,
         Suppressions.none());
   }
 
@@ -88,6 +92,7 @@ public final class SmtpIngress implements SmtpHandler {
    * @param hostname the name this relay gives itself in trace fields
    * @param listener told of each message made durable
    * @param sesHeaders what is refused in SES's control headers
+   * @param relayHeaders the routes and classes the relay's own control headers may name
    * @param suppressions the recipients refused at RCPT
    */
   public SmtpIngress(
@@ -98,8 +103,10 @@ public final class SmtpIngress implements SmtpHandler {
       Clock clock,
       AcceptListener listener,
       SesHeaderRules sesHeaders,
+      RelayHeaderRules relayHeaders,
       Suppressions suppressions) {
     this.sesHeaders = Objects.requireNonNull(sesHeaders, "sesHeaders");
+    this.relayHeaders = Objects.requireNonNull(relayHeaders, "relayHeaders");
     this.suppressions = Objects.requireNonNull(suppressions, "suppressions");
     this.spool = Objects.requireNonNull(spool, "spool");
     this.access = Objects.requireNonNull(access, "access");
@@ -150,6 +157,9 @@ public final class SmtpIngress implements SmtpHandler {
     Optional<MessageCheck.Refusal> refused = MessageCheck.check(message);
     if (refused.isEmpty()) {
       refused = sesHeaders.check(message);
+    }
+    if (refused.isEmpty()) {
+      refused = relayHeaders.check(message);
     }
     if (refused.isPresent()) {
       // RFC 3463 X.6.0: other media error; the same words as the HTTP door's 400.

@@ -40,6 +40,7 @@ class SmtpIngressIT {
   private SmtpServer server;
   private final List<QueueId> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Suppressions suppressions = Suppressions.none();
+  private RelayHeaderRules relayHeaders = RelayHeaderRules.ANY;
 
   @BeforeEach
   void openSpool() {
@@ -77,6 +78,7 @@ class SmtpIngressIT {
                 Clock.system(),
                 accepted::addAll,
                 sesHeaders,
+                relayHeaders,
                 suppressions));
     server.start();
   }
@@ -353,6 +355,38 @@ class SmtpIngressIT {
       s.expect("250 2.0.0");
     }
     assertThat(spool.stats().total()).isEqualTo(1);
+  }
+
+  /**
+   * A route or class the relay does not have, an empty one, or the header twice: 550 5.6.0 at the
+   * dot with the HTTP door's words, nothing stored; names in any case, folded or padded, are taken.
+   */
+  @Test
+  void data_routeOrClassHeaderNamingNone_gets550AtTheDotAndNothingIsStored() throws Exception {
+    relayHeaders = RelayHeaderCases.RULES;
+    start(AccessPolicy.loopbackOnly());
+    try (SmtpConversation s = SmtpConversation.connect(server.port())) {
+      s.expect("220");
+      s.send("EHLO c").expect("250");
+      for (Object[] c : RelayHeaderCases.refused()) {
+        s.send("MAIL FROM:<app@example.com>").expect("250");
+        s.send("RCPT TO:<to@example.net>").expect("250");
+        s.send("DATA").expect("354");
+        s.sendBytes(
+            (RelayHeaderCases.message((String) c[0]) + ".\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        s.expectExactly("550 5.6.0 " + c[2]);
+      }
+      assertThat(spool.stats().total()).isZero();
+      for (String h : RelayHeaderCases.taken()) {
+        s.send("MAIL FROM:<app@example.com>").expect("250");
+        s.send("RCPT TO:<to@example.net>").expect("250");
+        s.send("DATA").expect("354");
+        s.sendBytes((RelayHeaderCases.message(h) + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        s.expect("250 2.0.0");
+      }
+    }
+    assertThat(spool.stats().total()).isEqualTo(RelayHeaderCases.taken().size());
   }
 
   /** The same over BDAT, where nothing else reads the lines: BDAT 0 LAST, long lines, NUL. */

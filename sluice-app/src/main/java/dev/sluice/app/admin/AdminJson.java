@@ -108,6 +108,8 @@ final class AdminJson {
       ObjectNode n = routes.addObject();
       n.put("name", r.name());
       n.put("upstream", r.upstream());
+      n.put("region", r.region());
+      n.set("sendRate", num(r.sendRate()));
       n.set("shapedLimit", num(r.shapedLimit()));
       n.set("maxSendRate", num(r.maxSendRate()));
       if (r.quota().isPresent()) {
@@ -115,6 +117,7 @@ final class AdminJson {
       } else {
         n.putNull("quota");
       }
+      n.put("inFlight", r.inFlight());
       n.put("health", r.health());
       n.put("failOver", r.failOver());
       n.put("sendsVia", r.sendsVia());
@@ -124,6 +127,7 @@ final class AdminJson {
       ObjectNode n = classes.addObject();
       n.put("name", c.name());
       n.put("share", c.share());
+      n.set("sendRate", num(c.sendRate()));
       n.put("inFlight", c.inFlight());
       n.put("reservedSlots", c.reservedSlots());
       n.put("waitingRecipients", c.waitingRecipients());
@@ -137,6 +141,7 @@ final class AdminJson {
       n.put("cap", t.cap());
       n.put("used", t.used());
       n.put("windowEnds", t.windowEnds().toString());
+      n.put("waiting", t.waiting());
     }
 
     ObjectNode totals = root.putObject("totals");

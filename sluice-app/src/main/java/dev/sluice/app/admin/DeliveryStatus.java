@@ -27,8 +27,10 @@ import java.util.Optional;
  * @param totals messages counted since start
  * @param recentFailures the last failures and deferrals, newest first
  * @param history per-second rates over the last minutes, for the chart
- * @param routes each route, the default one first, when routes are configured; empty otherwise (the
- *     numbers above are then the one upstream's, else the default route's)
+ * @param routes each route, the default one first (the default route alone when no routes are
+ *     configured); empty while mail is held. With several, the numbers above are their sums: rates,
+ *     quota and calls in flight over every route, paused for the daily quota only when every route
+ *     is
  * @param traffic each traffic class and each tenant's cap against its limits
  */
 public record DeliveryStatus(
@@ -85,6 +87,8 @@ public record DeliveryStatus(
    *
    * @param name the class
    * @param share its guaranteed share of the rate, 0 to 1
+   * @param sendRate recipients given their turn at the rate per second, over the last {@link
+   *     #RATE_SECONDS} seconds, every route's together (NaN until measured)
    * @param inFlight its messages taken and not yet recorded
    * @param reservedSlots in-flight slots reserved for it (the rest are common)
    * @param waitingRecipients recipients waiting for their turn at the rate
@@ -93,10 +97,17 @@ public record DeliveryStatus(
   public record ClassLine(
       String name,
       double share,
+      double sendRate,
       int inFlight,
       int reservedSlots,
       long waitingRecipients,
-      long grantedRecipients) {}
+      long grantedRecipients) {
+    /** This line with its send rate measured. */
+    public ClassLine withSendRate(double rate) {
+      return new ClassLine(
+          name, share, rate, inFlight, reservedSlots, waitingRecipients, grantedRecipients);
+    }
+  }
 
   /**
    * One tenant's cap against its use.
@@ -106,9 +117,16 @@ public record DeliveryStatus(
    * @param cap messages per window
    * @param used messages counted in the current window
    * @param windowEnds when the current window ends
+   * @param waiting messages the cap has held back in the current window, waiting in the spool for
+   *     it to end (counted since the relay started)
    */
   public record TenantLine(
-      String tenant, String window, long cap, long used, java.time.Instant windowEnds) {}
+      String tenant,
+      String window,
+      long cap,
+      long used,
+      java.time.Instant windowEnds,
+      long waiting) {}
 
   /**
    * The status of a relay that holds mail without delivering it: nothing sent, nothing known about

@@ -31,10 +31,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay's own meters and the numbers behind the status page, fed by a few calls from the relay:
  * {@link #accepted} counts what ingress made durable, {@link #onCall} is the delivery engine's call
- * listener (recipients sent, throttles, call latency), {@link #outcome} is told what became of each
- * message, and {@link #deliveringTo} names the engine whose live numbers (shaped rate, quota, in
- * flight) are read. {@link #status()} makes the {@link DeliveryStatus} the admin server shows;
- * {@link #view()} is a ready {@link RelayView}.
+ * listener (recipients sent, throttles, call latency; {@link #onCallOf} the same for one route's
+ * engine, which also counts that route's own send rate), {@link #outcome} is told what became of
+ * each message, and {@link #deliveringTo} names the engine whose live numbers (shaped rate, quota,
+ * in flight) are read. Each traffic class's send rate comes from its count of recipients given
+ * their turn, sampled each second. {@link #status()} makes the {@link DeliveryStatus} the admin
+ * server shows; {@link #view()} is a ready {@link RelayView}.
  *
  * <h2>Meters (Prometheus names)</h2>
  *
@@ -105,6 +107,12 @@ public final class RelayMetrics implements AutoCloseable {
   private volatile java.util.function.Supplier<DeliveryStatus.Traffic> traffic =
       () -> DeliveryStatus.Traffic.NONE;
   private volatile String upstream = "";
+  // Each route's recipients accepted upstream, for its own send rate.
+  private final Map<String, RateWindow> routeSent = new java.util.concurrent.ConcurrentHashMap<>();
+  // Each class's recipients given their turn at the rate, from the counts sampled each second.
+  private final Map<String, RateWindow> classGranted =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Long> classGrantedBefore = new java.util.HashMap<>();
   private SpoolStats stats;
   private long statsAt;
 
@@ -364,6 +372,29 @@ public final class RelayMetrics implements AutoCloseable {
   }
 
   /**
+   * The call listener of one route's engine: {@link #onCall}, and the route's own send rate for
+   * {@link #routeSendRate}.
+   */
+  public dev.sluice.ses.SenderConfig.CallListener onCallOf(String route) {
+    RateWindow w = routeSent.computeIfAbsent(route, r -> RateWindow.counts(60));
+    return (attempt, recipients, nanos) -> {
+      if (attempt instanceof CallResult.Accepted) {
+        w.add(clock.millis(), recipients);
+      }
+      onCall(attempt, recipients, nanos);
+    };
+  }
+
+  /**
+   * Recipients a route had accepted upstream per second over the last {@link
+   * DeliveryStatus#RATE_SECONDS} seconds; 0 for a route whose engine has no {@link #onCallOf}.
+   */
+  public double routeSendRate(String route) {
+    RateWindow w = routeSent.get(route);
+    return w == null ? 0 : w.perSecond(clock.millis(), DeliveryStatus.RATE_SECONDS);
+  }
+
+  /**
    * What became of one message after an attempt; the relay calls it when it records the outcome in
    * the spool. The same as {@link #delivered}, {@link #deferred} or {@link #failed}.
    *
@@ -421,12 +452,40 @@ public final class RelayMetrics implements AutoCloseable {
     }
   }
 
-  /** Samples the shaped rate into the chart's history for the second of {@code nowMillis}. */
+  /**
+   * Samples the shaped rate into the chart's history for the second of {@code nowMillis}, and what
+   * each traffic class was given since the last sample into its rate.
+   */
   void sample(long nowMillis) {
     SenderView s = sender;
     if (s != null) {
       limit.set(nowMillis, s.shapedRate());
     }
+    List<DeliveryStatus.ClassLine> classes = traffic.get().classes();
+    synchronized (classGrantedBefore) {
+      for (DeliveryStatus.ClassLine c : classes) {
+        // The counts start at zero with delivery, which the sampler sees within a second.
+        long before = classGrantedBefore.getOrDefault(c.name(), 0L);
+        classGrantedBefore.put(c.name(), c.grantedRecipients());
+        RateWindow w = classGranted.computeIfAbsent(c.name(), n -> RateWindow.counts(60));
+        if (c.grantedRecipients() > before) {
+          w.add(nowMillis, c.grantedRecipients() - before);
+        }
+      }
+    }
+  }
+
+  /** The traffic classes with each one's send rate, and the tenants, at {@code nowMillis}. */
+  private DeliveryStatus.Traffic traffic(long nowMillis) {
+    DeliveryStatus.Traffic t = traffic.get();
+    List<DeliveryStatus.ClassLine> classes = new java.util.ArrayList<>();
+    for (DeliveryStatus.ClassLine c : t.classes()) {
+      RateWindow w = classGranted.get(c.name());
+      classes.add(
+          c.withSendRate(
+              w == null ? Double.NaN : w.perSecond(nowMillis, DeliveryStatus.RATE_SECONDS)));
+    }
+    return new DeliveryStatus.Traffic(classes, t.tenants());
   }
 
   /** Delivery as it stands now. */
@@ -460,7 +519,7 @@ public final class RelayMetrics implements AutoCloseable {
         failures.newestFirst(),
         history,
         routes.get(),
-        traffic.get());
+        traffic(now));
   }
 
   /** A {@link RelayView} of the spool given at start and {@link #status()}. */

@@ -3,6 +3,7 @@ package dev.sluice.app.admin;
 import dev.sluice.core.transport.AccountQuota;
 import dev.sluice.ses.SesSender;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,6 +35,91 @@ public interface SenderView {
 
   /** Connections opened to the upstream since start. */
   long connectionsOpened();
+
+  /**
+   * The numbers of several engines (a relay's routes) as one: rates, calls in flight and
+   * connections summed (unlimited when any is, unknown when any is), the quota summed once every
+   * engine has read its own (dated by the oldest read), paused for the daily quota only when every
+   * engine is, booked ahead as far as the furthest.
+   */
+  static SenderView total(List<SenderView> views) {
+    List<SenderView> all = List.copyOf(views);
+    if (all.size() == 1) {
+      return all.getFirst();
+    }
+    return new SenderView() {
+      @Override
+      public double shapedRate() {
+        return sum(SenderView::shapedRate);
+      }
+
+      @Override
+      public double maxSendRate() {
+        return sum(SenderView::maxSendRate);
+      }
+
+      @Override
+      public Optional<QuotaReading> quota() {
+        double max = 0;
+        double sent = 0;
+        double rate = 0;
+        boolean enabled = false;
+        long since = 0;
+        Instant oldest = null;
+        for (SenderView v : all) {
+          Optional<QuotaReading> q = v.quota();
+          if (q.isEmpty()) {
+            return Optional.empty();
+          }
+          AccountQuota a = q.get().account();
+          max = max < 0 || a.max24HourSend() < 0 ? -1 : max + a.max24HourSend();
+          rate = rate < 0 || a.maxSendRate() < 0 ? -1 : rate + a.maxSendRate();
+          sent += a.sentLast24Hours();
+          enabled |= a.sendingEnabled();
+          since += q.get().sentSinceRead();
+          oldest = oldest == null || q.get().readAt().isBefore(oldest) ? q.get().readAt() : oldest;
+        }
+        return Optional.of(
+            new QuotaReading(new AccountQuota(rate, max, sent, enabled), oldest, since));
+      }
+
+      @Override
+      public boolean dailyPaused() {
+        return all.stream().allMatch(SenderView::dailyPaused);
+      }
+
+      @Override
+      public int inFlight() {
+        return all.stream().mapToInt(SenderView::inFlight).sum();
+      }
+
+      @Override
+      public double bookedAheadSeconds() {
+        return all.stream().mapToDouble(SenderView::bookedAheadSeconds).max().orElse(0);
+      }
+
+      @Override
+      public long connectionsOpened() {
+        return all.stream().mapToLong(SenderView::connectionsOpened).sum();
+      }
+
+      private double sum(java.util.function.ToDoubleFunction<SenderView> f) {
+        double total = 0;
+        for (SenderView v : all) {
+          double x = f.applyAsDouble(v);
+          if (Double.isNaN(x)) {
+            return Double.NaN;
+          }
+          if (x < 0 || total < 0) {
+            total = -1;
+          } else {
+            total += x;
+          }
+        }
+        return total;
+      }
+    };
+  }
 
   /**
    * The live numbers of a {@link SesSender}.

@@ -17,7 +17,7 @@ import java.util.Locale;
  */
 record MessageFacts(String senderDomain, String user, String configurationSet, String headerRoute) {
   /** The header that names a message's route; removed before the message is sent. */
-  static final String ROUTE_HEADER = "X-Sluice-Route";
+  static final String ROUTE_HEADER = dev.sluice.ingress.RelayHeaderRules.ROUTE_HEADER;
 
   private static final String SET_HEADER = "X-SES-CONFIGURATION-SET";
 

@@ -37,6 +37,7 @@ import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.Networks;
+import dev.sluice.ingress.RelayHeaderRules;
 import dev.sluice.ingress.ServerTls;
 import dev.sluice.ingress.SesHeaderRules;
 import dev.sluice.ingress.SmtpIngress;
@@ -320,6 +321,11 @@ public final class Relay implements AutoCloseable {
           new SesHeaderRules(
               config.doors().allowIdentityHeaders(),
               delivery == null ? ConfigurationSetCatalog.ANY : delivery.sets());
+      // A route or class a message names must be one of these: refused at the door, not ignored.
+      RelayHeaderRules relayHeaders =
+          RelayHeaderRules.of(
+              List.copyOf(config.delivery().routes().names()),
+              config.delivery().traffic().classes().names());
       int smtpPort = -1;
       if (config.doors().smtp().port().isPresent()) {
         door =
@@ -349,6 +355,7 @@ public final class Relay implements AutoCloseable {
                     Clock.system(),
                     accepted,
                     sesHeaders,
+                    relayHeaders,
                     suppressions(feedback)),
                 a -> limitExceptions.get().contains(a),
                 doorMetrics.smtp());
@@ -385,6 +392,7 @@ public final class Relay implements AutoCloseable {
                 accepted,
                 doorMetrics.http(),
                 sesHeaders,
+                relayHeaders,
                 suppressions(feedback));
         http.start();
         doors.add(http::stop);
@@ -652,7 +660,11 @@ public final class Relay implements AutoCloseable {
                 metrics));
       }
       RouteEngine main = engines.get(0);
-      metrics.deliveringTo(SenderView.of(main.sender(), main.transport()), describe(engines));
+      // With routes, the status's figures are every route's together; each route's are listed.
+      metrics.deliveringTo(
+          SenderView.total(
+              engines.stream().map(e -> SenderView.of(e.sender(), e.transport())).toList()),
+          describe(engines));
       Map<String, SesSender> senders = new java.util.LinkedHashMap<>();
       Map<String, dev.sluice.core.transport.AccountGate> gates = new java.util.LinkedHashMap<>();
       for (RouteEngine e : engines) {
@@ -703,8 +715,8 @@ public final class Relay implements AutoCloseable {
       scheduler.start();
       if (routes.any()) {
         log.info("routes: {}", describe(engines));
-        metrics.routes(() -> routeStatus(engines, routes, routing));
       }
+      metrics.routes(() -> routeStatus(engines, routes, routing, metrics));
       return new Delivery(
           main.upstream(),
           main.sender(),
@@ -740,7 +752,7 @@ public final class Relay implements AutoCloseable {
           SenderConfig.builder()
               .maxInFlight(limits.callsInFlight())
               .maxPending(limits.messagesInFlight() * config.delivery().routes().names().size())
-              .listener(metrics::onCall)
+              .listener(metrics.onCallOf(name))
               .classes(config.delivery().traffic().classes())
               .rateOverride(maxSendRate.senderOverride());
       if (config.delivery().routes().any()) {
@@ -762,7 +774,7 @@ public final class Relay implements AutoCloseable {
 
   /** Each route as it stands now, for the status page. */
   private static List<dev.sluice.app.admin.RouteStatus> routeStatus(
-      List<RouteEngine> engines, RoutesConfig routes, RoutingSender routing) {
+      List<RouteEngine> engines, RoutesConfig routes, RoutingSender routing, RelayMetrics metrics) {
     List<dev.sluice.app.admin.RouteStatus> out = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (RouteEngine e : engines) {
@@ -786,9 +798,12 @@ public final class Relay implements AutoCloseable {
           new dev.sluice.app.admin.RouteStatus(
               e.name(),
               e.upstream().description(),
+              java.util.Objects.requireNonNullElse(e.upstream().target().region(), ""),
+              metrics.routeSendRate(e.name()),
               v.shapedRate(),
               v.maxSendRate(),
               v.quota(),
+              v.inFlight(),
               health,
               failOver,
               via == null ? "" : via));
@@ -823,6 +838,7 @@ public final class Relay implements AutoCloseable {
           new DeliveryStatus.ClassLine(
               scheduler.classes().get(i).name(),
               scheduler.classes().get(i).share(),
+              Double.NaN, // measured by the metrics from the counts over time
               scheduler.inFlight(i),
               scheduler.reservedSlots(i),
               waitingRecipients(senders, i),
@@ -836,7 +852,8 @@ public final class Relay implements AutoCloseable {
               Durations.format(u.limit().window()),
               u.limit().max(),
               u.used(),
-              u.windowEnds()));
+              u.windowEnds(),
+              u.waiting()));
     }
     return new DeliveryStatus.Traffic(classes, tenants);
   }

@@ -5,8 +5,10 @@ import java.util.Set;
 
 /**
  * Picks the route of a message: the route its {@code X-Sluice-Route} header names, else the first
- * rule that matches, else {@value RoutesConfig#DEFAULT}. A header naming no route is ignored (the
- * rules decide) and said so in the choice's reason, which the sender logs.
+ * rule that matches, else {@value RoutesConfig#DEFAULT}. The doors refuse a header naming no route
+ * ({@link dev.sluice.ingress.RelayHeaderRules}), so one reaches here only on a message spooled
+ * before a restart removed its route: it is not lost but sent by the rules, and the name is
+ * reported in the choice, which the sender logs.
  *
  * <p>Immutable; thread-safe.
  */

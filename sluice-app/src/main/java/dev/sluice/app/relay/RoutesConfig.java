@@ -87,9 +87,9 @@ public record RoutesConfig(
   static final String RULE_DOC =
       """
       Route rules (none by default). A message's X-Sluice-Route header picks the route it names
-      (the header is taken out before sending; a name that is no route is logged and ignored);
-      else the rules are tried in the numeric order of N and the first that matches picks; else the
-      default route. KIND is sender-domain (the envelope sender's domain; *.example.com for its
+      (the header is taken out before sending; a name that is no route is refused at the door, and
+      a message spooled for a route a restart removed goes by the rules, logged); else the rules
+      are tried in the numeric order of N and the first that matches picks; else the default route. KIND is sender-domain (the envelope sender's domain; *.example.com for its
       subdomains), user (the SMTP AUTH or HTTP API user) or configuration-set (the message's
       X-SES-CONFIGURATION-SET, else relay.configuration-set).
       relay.route-rule.N = KIND VALUE -> ROUTE

@@ -15,9 +15,10 @@ import java.util.Objects;
  * The traffic classes and the rules that put a message in one: the {@code relay.classes} keys.
  *
  * <p>A message's class is, in order: the class its {@value #HEADER} header names (the field is
- * removed before the message is stored, so SES never sees it), the class of the first rule that
- * matches it, or the default class. A rule matches the submitting user ({@code user:NAME}, SMTP
- * AUTH or the HTTP API's login) or the envelope sender's domain ({@code domain:example.com}).
+ * removed before the message is stored, so SES never sees it; the doors refuse a name that is no
+ * class, see {@link dev.sluice.ingress.RelayHeaderRules}), the class of the first rule that matches
+ * it, or the default class. A rule matches the submitting user ({@code user:NAME}, SMTP AUTH or the
+ * HTTP API's login) or the envelope sender's domain ({@code domain:example.com}).
  *
  * <p>Classes are the embedded spool's: with {@code relay.spool.backend=kafka} the relay has one
  * class, and setting any class key is an error at start. A class lives in its own buckets, and in
@@ -39,7 +40,7 @@ import java.util.Objects;
 public record TrafficSettings(
     TrafficClasses classes, List<Rule> rules, List<TenantLimits.Tenant> tenants) {
   /** The header naming a message's class. */
-  public static final String HEADER = "X-Sluice-Class";
+  public static final String HEADER = dev.sluice.ingress.RelayHeaderRules.CLASS_HEADER;
 
   /** The header naming a message's tenant; taken out before the message is stored. */
   public static final String TENANT_HEADER = "X-Sluice-Tenant";
@@ -87,7 +88,8 @@ public record TrafficSettings(
           "",
           "Rules putting messages in a class, first match wins, e.g. 'user:app=transactional,"
               + " domain:news.example.com=bulk' (the submitting user, or the envelope sender's"
-              + " domain). The X-Sluice-Class header comes before the rules and is removed.",
+              + " domain). The X-Sluice-Class header comes before the rules and is removed; one"
+              + " naming no class is refused at the door.",
           s -> s);
 
   /** {@code relay.tenant-limits}. */

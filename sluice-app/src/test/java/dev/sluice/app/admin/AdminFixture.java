@@ -123,16 +123,41 @@ public final class AdminFixture {
             new RateWindow.Series(end, throttles)),
         List.of(
             new RouteStatus(
-                "default", "the test upstream", 13.5, 14, Optional.empty(), "ok", "eu", "default"),
+                "default",
+                "the test upstream",
+                "us-east-1",
+                12.4,
+                13.5,
+                14,
+                Optional.of(
+                    new QuotaReading(
+                        new AccountQuota(14, 50_000, 1_218),
+                        Instant.ofEpochMilli(System.currentTimeMillis()).minusSeconds(40),
+                        16)),
+                7,
+                "ok",
+                "eu",
+                "default"),
             new RouteStatus(
                 "eu",
                 "the eu upstream",
+                "eu-west-1",
+                0,
                 100,
                 100,
                 Optional.empty(),
+                0,
                 "ACCOUNT_PAUSED: Sending is paused for this account. (290 s left)",
                 "default",
                 "default")),
-        DeliveryStatus.Traffic.NONE);
+        new DeliveryStatus.Traffic(
+            List.of(
+                new DeliveryStatus.ClassLine("transactional", 0.3, 3.5, 2, 38, 0, 1_500),
+                new DeliveryStatus.ClassLine("bulk", 0.7, 8.9, 5, 90, 4_200, 98_765)),
+            List.of(
+                new DeliveryStatus.TenantLine(
+                    "user:app", "1h", 1_000, 1_000, Instant.parse("2026-12-06T17:00:00Z"), 250),
+                new DeliveryStatus.TenantLine(
+                    "user:app", "1d", 20_000, 1_000, Instant.parse("2026-12-07T00:00:00Z"), 0))));
   }
 }

@@ -271,4 +271,101 @@ class RelayMetricsTest {
     assertThat(latency.totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(5.0);
     assertThat(metrics.status().totals()).isEqualTo(new DeliveryStatus.Totals(0, 2, 0, 1));
   }
+
+  @Test
+  void routeSendRate_eachRoutesAcceptedRecipientsOverTenSeconds_andTheSumAtTheTop() {
+    metrics.deliveringTo(new Numbers(10, 10, Optional.empty(), false, 0, 0, 0), "two routes");
+    SenderConfigListeners l = new SenderConfigListeners(metrics);
+    for (int s = 0; s < 10; s++) {
+      l.eu.onCall(new CallResult.Accepted("m"), 3, 1_000);
+      l.main.onCall(new CallResult.Accepted("m"), 1, 1_000);
+      l.main.onCall(new CallResult.Throttled(CallResult.ThrottleKind.RATE, "slow down"), 5, 1_000);
+      clock.advance(Duration.ofSeconds(1));
+    }
+
+    assertThat(metrics.routeSendRate("eu")).isEqualTo(3.0);
+    assertThat(metrics.routeSendRate("default")).as("throttled calls send nothing").isEqualTo(1.0);
+    assertThat(metrics.routeSendRate("none")).isZero();
+    assertThat(metrics.status().sendRate()).isEqualTo(4.0);
+  }
+
+  /** The call listeners of two routes' engines. */
+  private record SenderConfigListeners(
+      dev.sluice.ses.SenderConfig.CallListener main, dev.sluice.ses.SenderConfig.CallListener eu) {
+    SenderConfigListeners(RelayMetrics m) {
+      this(m.onCallOf("default"), m.onCallOf("eu"));
+    }
+  }
+
+  @Test
+  void sample_classGrantedCounts_becomeEachClasssSendRate() {
+    long[] granted = {0, 0};
+    metrics.traffic(
+        () ->
+            new DeliveryStatus.Traffic(
+                List.of(
+                    new DeliveryStatus.ClassLine(
+                        "transactional", 0.3, Double.NaN, 0, 1, 0, granted[0]),
+                    new DeliveryStatus.ClassLine("bulk", 0.7, Double.NaN, 0, 1, 0, granted[1])),
+                List.of()));
+    metrics.deliveringTo(new Numbers(10, 10, Optional.empty(), false, 0, 0, 0), "x");
+    metrics.sample(clock.millis());
+    for (int s = 0; s < 10; s++) {
+      clock.advance(Duration.ofSeconds(1));
+      granted[0] += 2;
+      granted[1] += 7;
+      metrics.sample(clock.millis());
+    }
+    clock.advance(Duration.ofSeconds(1)); // the last sampled second complete
+
+    assertThat(metrics.status().traffic().classes())
+        .extracting(DeliveryStatus.ClassLine::name, DeliveryStatus.ClassLine::sendRate)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("transactional", 2.0),
+            org.assertj.core.groups.Tuple.tuple("bulk", 7.0));
+  }
+
+  @Test
+  void total_ofSeveralRoutes_sumsRatesAndQuotas_pausedOnlyWhenEveryRouteIs() {
+    Instant older = Instant.ofEpochMilli(T0 - 60_000);
+    SenderView a =
+        new Numbers(
+            90,
+            100,
+            Optional.of(new QuotaReading(new AccountQuota(100, 50_000, 1_000), older, 10)),
+            true,
+            3,
+            2,
+            4);
+    SenderView b =
+        new Numbers(
+            300,
+            300,
+            Optional.of(
+                new QuotaReading(
+                    new AccountQuota(300, 200_000, 5_000), Instant.ofEpochMilli(T0), 20)),
+            false,
+            5,
+            7,
+            6);
+    SenderView t = SenderView.total(List.of(a, b));
+
+    assertThat(t.shapedRate()).isEqualTo(390);
+    assertThat(t.maxSendRate()).isEqualTo(400);
+    assertThat(t.inFlight()).isEqualTo(8);
+    assertThat(t.connectionsOpened()).isEqualTo(10);
+    assertThat(t.bookedAheadSeconds()).isEqualTo(7);
+    assertThat(t.dailyPaused()).as("one route still has quota").isFalse();
+    QuotaReading q = t.quota().orElseThrow();
+    assertThat(q.account().max24HourSend()).isEqualTo(250_000);
+    assertThat(q.used()).isEqualTo(6_030);
+    assertThat(q.readAt()).as("as old as the oldest read").isEqualTo(older);
+
+    SenderView unlimited = new Numbers(-1, -1, Optional.empty(), true, 0, 0, 0);
+    SenderView u = SenderView.total(List.of(a, unlimited));
+    assertThat(u.shapedRate()).isNegative();
+    assertThat(u.quota()).as("not every route has read its quota").isEmpty();
+    assertThat(u.dailyPaused()).isTrue();
+    assertThat(SenderView.total(List.of(a))).isSameAs(a);
+  }
 }

@@ -103,8 +103,28 @@ class StatusPageChromiumIT {
             "id=\"quota-read\">the account said 1,218 when read 40 s ago; this relay has sent 16"
                 + " since<")
         .contains("id=\"total-accepted\">101<")
-        .contains("<td>eu</td><td>the eu upstream</td><td>100/s</td><td>100/s</td>")
-        .contains("<td>failing over to default</td>");
+        .contains(
+            "<tr><td>default</td><td>the test upstream</td><td>us-east-1</td><td>12/s</td>"
+                + "<td>14/s</td><td>14/s</td><td>1,234 of 50,000</td><td>7</td><td>ok</td>"
+                + "<td>itself</td></tr>")
+        .contains(
+            "<tr><td>eu</td><td>the eu upstream</td><td>eu-west-1</td><td>0.0/s</td>"
+                + "<td>100/s</td><td>100/s</td><td>not read yet</td><td>0</td>")
+        .contains("<td>failing over to default</td>")
+        .containsPattern("<section id=\"classes\">")
+        .contains(
+            "<tr><td>transactional</td><td>30%</td><td>3.5/s</td><td>2 (38)</td><td>0</td>"
+                + "<td>1,500</td></tr>")
+        .contains(
+            "<tr><td>bulk</td><td>70%</td><td>8.9/s</td><td>5 (90)</td><td>4,200</td>"
+                + "<td>98,765</td></tr>")
+        .containsPattern("<section id=\"tenants\">")
+        .contains(
+            "<tr><td>user:app</td><td>1h</td><td>1,000 of 1,000 (full)</td>"
+                + "<td>2026-12-06 17:00:00Z</td><td>250</td></tr>")
+        .contains(
+            "<tr><td>user:app</td><td>1d</td><td>1,000 of 20,000</td>"
+                + "<td>2026-12-07 00:00:00Z</td><td>0</td></tr>");
     assertThat(html).containsPattern("<div id=\"banner\" class=\"banner\" hidden");
     assertThat(html)
         .contains("<span id=\"intake\" class=\"muted\">accepting new mail</span>")

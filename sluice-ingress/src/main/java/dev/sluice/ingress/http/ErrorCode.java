@@ -34,6 +34,11 @@ import java.util.Locale;
  *   <tr><td>400</td><td>{@code too_many_messages}</td><td>a batch over the batch limit</td></tr>
  *   <tr><td>400</td><td>{@code recipient_suppressed}</td><td>every recipient of a message is on
  *       the relay's suppression list, each named with the reason and date</td></tr>
+ *   <tr><td>400</td><td>{@code unknown_route}</td><td>the message's route ({@code X-Sluice-Route}
+ *       or {@code route}) is empty, given twice or not one of the relay's routes</td></tr>
+ *   <tr><td>400</td><td>{@code unknown_class}</td><td>the message's traffic class ({@code
+ *       X-Sluice-Class} or {@code class}) is empty, given twice or not one of the relay's
+ *       classes</td></tr>
  *   <tr><td>401</td><td>{@code auth_required}</td><td>log in with HTTP Basic (sent with {@code
  *       WWW-Authenticate})</td></tr>
  *   <tr><td>401</td><td>{@code invalid_credentials}</td><td>malformed Basic credentials, unknown
@@ -71,6 +76,8 @@ public enum ErrorCode {
   LINE_TOO_LONG(400),
   TOO_MANY_MESSAGES(400),
   RECIPIENT_SUPPRESSED(400),
+  UNKNOWN_ROUTE(400),
+  UNKNOWN_CLASS(400),
   AUTH_REQUIRED(401),
   INVALID_CREDENTIALS(401),
   RELAY_DENIED(403),

@@ -7,6 +7,7 @@ import dev.sluice.http.HttpServerKit;
 import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
+import dev.sluice.ingress.RelayHeaderRules;
 import dev.sluice.ingress.SesHeaderRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -105,6 +106,7 @@ public final class HttpIngress implements AutoCloseable {
         listener,
         observer,
         SesHeaderRules.DEFAULT,
+        RelayHeaderRules.ANY,
         Suppressions.none());
   }
 
@@ -113,6 +115,8 @@ public final class HttpIngress implements AutoCloseable {
    * @param listener told of each message made durable
    * @param observer told of every response and of the octets read, for metrics
    * @param sesHeaders what is refused in SES's control headers, as at the SMTP door
+   * @param relayHeaders the routes and classes the relay's own control headers (and the JSON fields
+   *     {@code route} and {@code class}) may name, as at the SMTP door
    * @param suppressions the recipients dropped from messages (a message with no other recipient is
    *     refused)
    */
@@ -126,6 +130,7 @@ public final class HttpIngress implements AutoCloseable {
       AcceptListener listener,
       HttpObserver observer,
       SesHeaderRules sesHeaders,
+      RelayHeaderRules relayHeaders,
       Suppressions suppressions) {
     this.observer = Objects.requireNonNull(observer, "observer");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -138,6 +143,7 @@ public final class HttpIngress implements AutoCloseable {
             Objects.requireNonNull(clock, "clock"),
             Objects.requireNonNull(listener, "listener"),
             Objects.requireNonNull(sesHeaders, "sesHeaders"),
+            Objects.requireNonNull(relayHeaders, "relayHeaders"),
             Objects.requireNonNull(suppressions, "suppressions"));
     this.tls = tls;
   }

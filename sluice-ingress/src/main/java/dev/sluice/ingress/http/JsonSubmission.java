@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.ses.ConfigurationSetNames;
 import dev.sluice.core.ses.MessageTag;
 import dev.sluice.core.ses.MessageTags;
+import dev.sluice.ingress.RelayHeaderRules;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,13 +27,19 @@ import java.util.Set;
  * <pre>{@code
  * {"from": "Shop <shop@example.com>", "to": ["a@example.org"], "cc": [], "bcc": [],
  *  "replyTo": [], "subject": "...", "text": "...", "html": "...", "headers": {"X-Tag": "1"},
- *  "configurationSet": "marketing", "tags": {"campaign": "spring"}}
+ *  "configurationSet": "marketing", "tags": {"campaign": "spring"},
+ *  "route": "eu", "class": "transactional"}
  * }</pre>
  *
  * <p>{@code configurationSet} and {@code tags} (an object of tag name to value) are SES's, checked
  * by SES's rules with SES's words ({@link MessageTags}, {@link ConfigurationSetNames}) and carried
  * as the {@code X-SES-CONFIGURATION-SET} and {@code X-SES-MESSAGE-TAGS} headers, so every transport
  * handles them as it handles those headers in raw mail.
+ *
+ * <p>{@code route} and {@code class} name the relay's route and traffic class for the message and
+ * are carried as the {@code X-Sluice-Route} and {@code X-Sluice-Class} headers, which the relay
+ * takes out before the message is sent; the door checks the names as it checks those headers in raw
+ * mail ({@link RelayHeaderRules}), with the same words.
  *
  * <p>{@code to}, {@code cc}, {@code bcc} and {@code replyTo} take one address or a list; a {@code
  * null} field counts as absent.
@@ -52,7 +59,9 @@ final class JsonSubmission {
           "html",
           "headers",
           "configurationSet",
-          "tags");
+          "tags",
+          "route",
+          "class");
 
   /** Header fields the relay writes from the message's own fields, or must not be overridden. */
   private static final Set<String> RESERVED =
@@ -148,7 +157,7 @@ final class JsonSubmission {
       throw new Refusal(ErrorCode.MISSING_FIELD, "'text' or 'html' is required");
     }
     List<MessageSpec.Field> fields = new ArrayList<>(fields(node));
-    fields.addAll(sesFields(node, fields));
+    fields.addAll(controlFields(node, fields));
     MessageSpec spec =
         new MessageSpec(from, to, cc, bcc, replyTo, subject, text, html, List.copyOf(fields));
     int count = spec.recipients().size();
@@ -243,9 +252,14 @@ final class JsonSubmission {
     return out;
   }
 
-  /** The SES header fields for {@code configurationSet} and {@code tags}. */
-  private static List<MessageSpec.Field> sesFields(JsonNode node, List<MessageSpec.Field> headers) {
-    List<MessageSpec.Field> out = new ArrayList<>(2);
+  /**
+   * The header fields for {@code configurationSet} and {@code tags} (SES's), {@code route} and
+   * {@code class} (the relay's).
+   */
+  private static List<MessageSpec.Field> controlFields(
+      JsonNode node, List<MessageSpec.Field> headers) {
+    List<MessageSpec.Field> out = new ArrayList<>(4);
+    Map<String, String> fieldOf = new java.util.HashMap<>();
     String set = string(node, "configurationSet");
     if (set != null) {
       String problem = ConfigurationSetNames.problem(set);
@@ -253,6 +267,7 @@ final class JsonSubmission {
         throw new Refusal(ErrorCode.INVALID_FIELD, problem);
       }
       out.add(new MessageSpec.Field(MessageTags.SET_HEADER, set));
+      fieldOf.put(MessageTags.SET_HEADER, "configurationSet");
     }
     JsonNode t = node.get("tags");
     if (t != null && !t.isNull()) {
@@ -279,6 +294,23 @@ final class JsonSubmission {
       }
       if (!tags.isEmpty()) {
         out.add(new MessageSpec.Field(MessageTags.HEADER, MessageTags.toHeader(tags)));
+        fieldOf.put(MessageTags.HEADER, "tags");
+      }
+    }
+    for (String[] f :
+        new String[][] {
+          {"route", RelayHeaderRules.ROUTE_HEADER}, {"class", RelayHeaderRules.CLASS_HEADER}
+        }) {
+      String name = string(node, f[0]);
+      if (name != null) {
+        if (hasControl(name)) {
+          throw new Refusal(
+              ErrorCode.INVALID_FIELD,
+              "'" + f[0] + "' must not contain line breaks or control characters");
+        }
+        // The door checks the name itself, with the words it has for the header in raw mail.
+        out.add(new MessageSpec.Field(f[1], name));
+        fieldOf.put(f[1], f[0]);
       }
     }
     for (MessageSpec.Field f : out) {
@@ -286,11 +318,7 @@ final class JsonSubmission {
         if (h.name().equalsIgnoreCase(f.name())) {
           throw new Refusal(
               ErrorCode.INVALID_FIELD,
-              "Header '"
-                  + h.name()
-                  + "' and '"
-                  + (f.name().equals(MessageTags.HEADER) ? "tags" : "configurationSet")
-                  + "' both given; give one");
+              "Header '" + h.name() + "' and '" + fieldOf.get(f.name()) + "' both given; give one");
         }
       }
     }

@@ -13,6 +13,7 @@ import dev.sluice.ingress.AcceptListener;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.MessageCheck;
+import dev.sluice.ingress.RelayHeaderRules;
 import dev.sluice.ingress.SesHeaderRules;
 import dev.sluice.ingress.Trace;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -73,6 +74,7 @@ final class SubmitApi {
   private final JsonSubmission json;
   private final MimeComposer composer;
   private final SesHeaderRules sesHeaders;
+  private final RelayHeaderRules relayHeaders;
   private final Suppressions suppressions;
 
   SubmitApi(
@@ -83,9 +85,11 @@ final class SubmitApi {
       Clock clock,
       AcceptListener listener,
       SesHeaderRules sesHeaders,
+      RelayHeaderRules relayHeaders,
       Suppressions suppressions) {
     this.listener = listener;
     this.sesHeaders = sesHeaders;
+    this.relayHeaders = relayHeaders;
     this.suppressions = suppressions;
     this.settings = settings;
     this.spool = spool;
@@ -272,7 +276,7 @@ final class SubmitApi {
     }
     recipientLimit(recipients.size());
     byte[] message = RawMessage.canonical(r.body(), settings.maxMessageSize().bytes());
-    sesHeaders(message);
+    controlHeaders(message);
     return new Prepared(new Envelope(sender, List.copyOf(recipients)), message);
   }
 
@@ -286,15 +290,27 @@ final class SubmitApi {
               + " octets, larger than the limit of "
               + settings.maxMessageSize().bytes());
     }
-    sesHeaders(content);
+    controlHeaders(content);
     return new Prepared(m.envelope(), content);
   }
 
-  /** Refuses, with the SMTP door's words, what {@link SesHeaderRules} finds in a message. */
-  private void sesHeaders(byte[] message) {
+  /**
+   * Refuses, with the SMTP door's words, what {@link SesHeaderRules} and {@link RelayHeaderRules}
+   * find in a message.
+   */
+  private void controlHeaders(byte[] message) {
     Optional<MessageCheck.Refusal> refused = sesHeaders.check(message);
+    if (refused.isEmpty()) {
+      refused = relayHeaders.check(message);
+    }
     if (refused.isPresent()) {
-      throw new Refusal(ErrorCode.INVALID_MESSAGE, refused.get().text());
+      throw new Refusal(
+          switch (refused.get().problem()) {
+            case ROUTE_HEADER -> ErrorCode.UNKNOWN_ROUTE;
+            case CLASS_HEADER -> ErrorCode.UNKNOWN_CLASS;
+            default -> ErrorCode.INVALID_MESSAGE;
+          },
+          refused.get().text());
     }
   }
 

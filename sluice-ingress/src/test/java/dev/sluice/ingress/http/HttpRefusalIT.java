@@ -6,6 +6,7 @@ import dev.sluice.core.ByteSize;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Networks;
 import dev.sluice.ingress.RefusalWords;
+import dev.sluice.ingress.RelayHeaderCases;
 import dev.sluice.ingress.SesHeaderCases;
 import dev.sluice.ingress.UserStore;
 import java.net.http.HttpRequest;
@@ -191,6 +192,84 @@ class HttpRefusalIT {
                         "X-SES-CONFIGURATION-SET: marketing\r\nX-SES-MESSAGE-TAGS: a=b\r\n"))
                 .status())
         .isEqualTo(202);
+  }
+
+  /** A route or class the relay does not have: 400 with exactly the SMTP door's words. */
+  @Test
+  void rawMessage_routeOrClassHeaderNamingNone_is400WithTheSmtpDoorsWords() throws Exception {
+    f = IngressFixture.start(dir, RelayHeaderCases.RULES);
+    for (Object[] c : RelayHeaderCases.refused()) {
+      IngressFixture.Reply r = raw(OK_QUERY, RelayHeaderCases.message((String) c[0]));
+      expect(r, 400, (Boolean) c[1] ? ErrorCode.UNKNOWN_ROUTE : ErrorCode.UNKNOWN_CLASS);
+      assertThat(r.json().path("error").path("message").asText()).as((String) c[0]).isEqualTo(c[2]);
+    }
+    assertThat(f.spool.stats().total()).isZero();
+    for (String h : RelayHeaderCases.taken()) {
+      assertThat(raw(OK_QUERY, RelayHeaderCases.message(h)).status()).as(h).isEqualTo(202);
+    }
+  }
+
+  /**
+   * The JSON fields {@code route} and {@code class}: the header's words for a name the relay does
+   * not have (in a batch, naming the message), the header written for a name it has.
+   */
+  @Test
+  void json_routeAndClassFields_checkedAsTheHeadersAndWrittenAsThem() throws Exception {
+    f = IngressFixture.start(dir, RelayHeaderCases.RULES);
+    String[][] refused = {
+      {"\"route\":\"us\"", "unknown_route", RelayHeaderCases.unknownRoute("us")},
+      {
+        "\"route\":\"\"",
+        "unknown_route",
+        "The X-Sluice-Route header field is empty; name a route; this relay's routes: default, eu"
+      },
+      {"\"class\":\"urgent\"", "unknown_class", RelayHeaderCases.unknownClass("urgent")},
+      {"\"route\":5", "invalid_field", "'route' must be a string"},
+      {"\"class\":[\"bulk\"]", "invalid_field", "'class' must be a string"},
+      {
+        "\"route\":\"eu\\r\\nBcc: x@example.com\"",
+        "invalid_field",
+        "'route' must not contain line breaks or control characters"
+      },
+      {
+        "\"route\":\"eu\",\"headers\":{\"X-Sluice-Route\":\"eu\"}",
+        "invalid_field",
+        "Header 'X-Sluice-Route' and 'route' both given; give one"
+      },
+      {
+        "\"class\":\"bulk\",\"headers\":{\"x-sluice-class\":\"bulk\"}",
+        "invalid_field",
+        "Header 'x-sluice-class' and 'class' both given; give one"
+      },
+      {
+        "\"headers\":{\"X-Sluice-Class\":\"urgent\"}",
+        "unknown_class",
+        RelayHeaderCases.unknownClass("urgent")
+      }
+    };
+    for (String[] c : refused) {
+      IngressFixture.Reply r = json(jsonWith(c[0]));
+      assertThat(r.status()).as(c[0]).isEqualTo(400);
+      assertThat(r.code()).as(c[0]).isEqualTo(c[1]);
+      assertThat(r.json().path("error").path("message").asText()).as(c[0]).isEqualTo(c[2]);
+    }
+    IngressFixture.Reply batch =
+        f.postJson(
+            "/v1/messages/batch",
+            "{\"messages\":[" + OK_JSON + "," + jsonWith("\"route\":\"us\"") + "]}");
+    assertThat(batch.status()).isEqualTo(400);
+    assertThat(batch.code()).isEqualTo("unknown_route");
+    assertThat(batch.json().path("error").path("index").asInt()).isEqualTo(1);
+    assertThat(batch.json().path("error").path("message").asText())
+        .isEqualTo("messages[1]: " + RelayHeaderCases.unknownRoute("us"));
+    assertThat(f.spool.stats().total()).isZero();
+
+    IngressFixture.Reply ok = json(jsonWith("\"route\":\"EU\",\"class\":\"transactional\""));
+    assertThat(ok.status()).as(ok.raw().body()).isEqualTo(202);
+    String stored = new String(f.spool.content(ok.id()).orElseThrow(), StandardCharsets.ISO_8859_1);
+    assertThat(stored)
+        .contains("\r\nX-Sluice-Route: EU\r\n")
+        .contains("\r\nX-Sluice-Class: transactional\r\n");
   }
 
   /** The JSON fields and headers: SES's words, the same grammar as the raw headers. */

@@ -10,6 +10,7 @@ import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
+import dev.sluice.ingress.RelayHeaderRules;
 import dev.sluice.ingress.SesHeaderRules;
 import dev.sluice.spool.RocksSpool;
 import dev.sluice.spool.RocksSpoolConfig;
@@ -65,7 +66,8 @@ final class IngressFixture implements AutoCloseable {
       long highWater,
       SSLContext serverTls,
       SSLContext clientTls,
-      SesHeaderRules sesHeaders)
+      SesHeaderRules sesHeaders,
+      RelayHeaderRules relayHeaders)
       throws Exception {
     spool = RocksSpool.open(RocksSpoolConfig.builder(dir).buckets(4).build());
     ingress =
@@ -92,6 +94,7 @@ final class IngressFixture implements AutoCloseable {
             },
             HttpObserver.NONE,
             sesHeaders,
+            relayHeaders,
             address -> suppressions.find(address));
     ingress.start();
     HttpClient.Builder b =
@@ -128,20 +131,48 @@ final class IngressFixture implements AutoCloseable {
   static IngressFixture start(
       Path dir, HttpIngressSettings settings, AccessPolicy access, long highWater)
       throws Exception {
-    return new IngressFixture(dir, settings, access, highWater, null, null, SesHeaderRules.DEFAULT);
+    return new IngressFixture(
+        dir, settings, access, highWater, null, null, SesHeaderRules.DEFAULT, RelayHeaderRules.ANY);
   }
 
   /** Loopback relay network, default limits, no TLS, these rules for SES's headers. */
   static IngressFixture start(Path dir, SesHeaderRules sesHeaders) throws Exception {
     return new IngressFixture(
-        dir, settings(), AccessPolicy.loopbackOnly(), 1_000_000, null, null, sesHeaders);
+        dir,
+        settings(),
+        AccessPolicy.loopbackOnly(),
+        1_000_000,
+        null,
+        null,
+        sesHeaders,
+        RelayHeaderRules.ANY);
+  }
+
+  /** Loopback relay network, default limits, no TLS, these routes and classes for the headers. */
+  static IngressFixture start(Path dir, RelayHeaderRules relayHeaders) throws Exception {
+    return new IngressFixture(
+        dir,
+        settings(),
+        AccessPolicy.loopbackOnly(),
+        1_000_000,
+        null,
+        null,
+        SesHeaderRules.DEFAULT,
+        relayHeaders);
   }
 
   static IngressFixture startTls(Path dir, HttpIngressSettings settings, AccessPolicy access)
       throws Exception {
     TestCertificate cert = TestCertificate.get();
     return new IngressFixture(
-        dir, settings, access, 1_000_000, cert.server, cert.client, SesHeaderRules.DEFAULT);
+        dir,
+        settings,
+        access,
+        1_000_000,
+        cert.server,
+        cert.client,
+        SesHeaderRules.DEFAULT,
+        RelayHeaderRules.ANY);
   }
 
   /** The default settings on 127.0.0.1 port 0. */
