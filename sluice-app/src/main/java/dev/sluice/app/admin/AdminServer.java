@@ -118,7 +118,7 @@ public final class AdminServer implements AutoCloseable {
     try {
       port =
           server.bind(
-              new InetSocketAddress(address, settings.port()),
+              new InetSocketAddress(address, settings.port().orElseThrow()),
               "the admin API",
               ch -> {},
               ch -> new AdminHandler(api, workers));

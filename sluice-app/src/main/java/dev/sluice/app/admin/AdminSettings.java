@@ -6,6 +6,8 @@ import dev.sluice.core.config.Settings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Where the admin server listens and who may use it. The relay's configuration carries these as
@@ -15,13 +17,17 @@ import java.util.Objects;
  * <p>The token is a shared secret: {@link #toString()} never shows it.
  *
  * @param bindAddress the address to listen on; anything but loopback needs a token
- * @param port the port; 0 picks a free one, -1 turns the server off
- * @param token the bearer token every API request must carry, or empty for none (loopback only)
+ * @param port the port, 0 picking a free one; empty when the server is off
+ * @param token the bearer token every API request must carry, if any (none: loopback only)
  * @param maxConnections connections served at once; more are closed on arrival
  * @param idleTimeout how long an idle connection is kept
  */
 public record AdminSettings(
-    String bindAddress, int port, String token, int maxConnections, Duration idleTimeout) {
+    String bindAddress,
+    OptionalInt port,
+    Optional<String> token,
+    int maxConnections,
+    Duration idleTimeout) {
 
   /** The admin port when none is configured: beside the HTTP submit API's 8587. */
   public static final int DEFAULT_PORT = 8588;
@@ -68,43 +74,74 @@ public record AdminSettings(
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
-    if (port < -1 || port > 65535) {
-      throw new IllegalArgumentException("port must be -1..65535, got " + port);
+    Objects.requireNonNull(port, "port");
+    if (port.isPresent() && (port.getAsInt() < 0 || port.getAsInt() > 65535)) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port.getAsInt());
     }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections must be >= 1");
     }
-    checkToken(token);
+    token.ifPresent(AdminSettings::checkToken);
+    if (token.isPresent() && token.get().isEmpty()) {
+      throw new IllegalArgumentException("an admin token is not empty; none is Optional.empty()");
+    }
   }
 
   /** Loopback on the default port, no token, 64 connections, idle for a minute at most. */
   public static AdminSettings defaults() {
-    return new AdminSettings(DEFAULT_BIND, DEFAULT_PORT, "", 64, Duration.ofMinutes(1));
+    return new AdminSettings(
+        DEFAULT_BIND, OptionalInt.of(DEFAULT_PORT), Optional.empty(), 64, Duration.ofMinutes(1));
   }
 
   /** The settings the relay's configuration gives. */
   public static AdminSettings from(Settings s) {
-    return defaults().withBind(s.get(BIND), s.get(PORT)).withToken(s.get(TOKEN));
+    int port = s.get(PORT);
+    AdminSettings bound =
+        port < 0
+            ? defaults().off().withBind(s.get(BIND))
+            : defaults().withBind(s.get(BIND)).withPort(port);
+    return bound.withToken(s.get(TOKEN));
   }
 
-  /** These settings listening elsewhere. */
+  /** These settings listening on another address. */
+  public AdminSettings withBind(String address) {
+    return new AdminSettings(address, port, token, maxConnections, idleTimeout);
+  }
+
+  /** These settings listening on {@code address} and {@code newPort} (0: a free one). */
   public AdminSettings withBind(String address, int newPort) {
-    return new AdminSettings(address, newPort, token, maxConnections, idleTimeout);
+    return withBind(address).withPort(newPort);
   }
 
-  /** These settings with another token (empty for none). */
+  /** These settings listening on another port (0: a free one). */
+  public AdminSettings withPort(int newPort) {
+    return new AdminSettings(
+        bindAddress, OptionalInt.of(newPort), token, maxConnections, idleTimeout);
+  }
+
+  /** These settings with the server off. */
+  public AdminSettings off() {
+    return new AdminSettings(bindAddress, OptionalInt.empty(), token, maxConnections, idleTimeout);
+  }
+
+  /** These settings with another token; an empty text (the key's default) is none. */
   public AdminSettings withToken(String newToken) {
-    return new AdminSettings(bindAddress, port, newToken, maxConnections, idleTimeout);
+    return new AdminSettings(
+        bindAddress,
+        port,
+        newToken.isEmpty() ? Optional.empty() : Optional.of(newToken),
+        maxConnections,
+        idleTimeout);
   }
 
   /** Whether the server is to run at all. */
   public boolean enabled() {
-    return port >= 0;
+    return port.isPresent();
   }
 
   /** Whether requests must carry the token. */
   public boolean tokenRequired() {
-    return !token.isEmpty();
+    return token.isPresent();
   }
 
   /** Accepts an empty token or one of 16+ visible ASCII characters; returns it. */
@@ -129,7 +166,7 @@ public record AdminSettings(
     return "AdminSettings[bindAddress="
         + bindAddress
         + ", port="
-        + port
+        + (port.isPresent() ? Integer.toString(port.getAsInt()) : "off")
         + ", token="
         + (token.isEmpty() ? "(none)" : "********")
         + ", maxConnections="

@@ -22,10 +22,10 @@ final class BearerToken {
   private final byte[] digest;
 
   /**
-   * @param token the expected token, or empty when none is required
+   * @param token the expected token, if one is required
    */
-  BearerToken(String token) {
-    this.digest = token.isEmpty() ? null : sha256(token);
+  BearerToken(java.util.Optional<String> token) {
+    this.digest = token.map(BearerToken::sha256).orElse(null);
   }
 
   /** Whether requests must carry the token. */

@@ -405,7 +405,7 @@ public final class Relay implements AutoCloseable {
             new Opening(
                 "the admin API",
                 config.admin().bindAddress(),
-                config.admin().port(),
+                config.admin().port().getAsInt(),
                 AdminSettings.PORT);
         AdminServer admin =
             new AdminServer(

@@ -19,7 +19,8 @@ class AdminSettingsTest {
         AdminSettings.from(ConfigLoader.resolve(SCHEMA, Map.of(), "-", Map.of(), null, Map.of()));
 
     assertThat(s.bindAddress()).isEqualTo("127.0.0.1");
-    assertThat(s.port()).isEqualTo(AdminSettings.DEFAULT_PORT).isEqualTo(8588);
+    assertThat(s.port()).hasValue(AdminSettings.DEFAULT_PORT);
+    assertThat(AdminSettings.DEFAULT_PORT).isEqualTo(8588);
     assertThat(s.tokenRequired()).isFalse();
     assertThat(s.enabled()).isTrue();
   }
@@ -38,7 +39,7 @@ class AdminSettingsTest {
 
     assertThat(s.bindAddress()).isEqualTo("0.0.0.0");
     assertThat(s.enabled()).isFalse();
-    assertThat(s.token()).isEqualTo(TOKEN);
+    assertThat(s.token()).contains(TOKEN);
     assertThat(AdminSettings.TOKEN.secret()).isTrue();
   }
 

@@ -21,7 +21,7 @@ class BearerTokenTest {
 
   @Test
   void check_withoutAConfiguredToken_passesEverything() {
-    BearerToken none = new BearerToken("");
+    BearerToken none = new BearerToken(java.util.Optional.empty());
     assertThat(none.required()).isFalse();
     assertThatCode(() -> none.check(null)).doesNotThrowAnyException();
     assertThatCode(() -> none.check("Bearer whatever")).doesNotThrowAnyException();
@@ -29,7 +29,7 @@ class BearerTokenTest {
 
   @Test
   void check_withAToken_passesOnlyThatTokenAsBearer() {
-    BearerToken t = new BearerToken(TOKEN);
+    BearerToken t = new BearerToken(java.util.Optional.of(TOKEN));
     assertThat(t.required()).isTrue();
     assertThat(refusal(t, "Bearer " + TOKEN)).isNull();
     assertThat(refusal(t, "bearer  " + TOKEN + " ")).as("scheme is case-insensitive").isNull();
