@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -30,7 +31,7 @@ import java.util.Properties;
  * @param groupId the consumer group the delivering nodes form
  * @param retryTiers the delays of the retry topics
  * @param createTopics whether missing topics are created at start (else they must exist)
- * @param clientProperties a Kafka client properties file (security settings), or null
+ * @param clientProperties a Kafka client properties file (security settings), if any
  * @param openTimeout how long start-up waits for the cluster
  */
 public record KafkaSettings(
@@ -43,7 +44,7 @@ public record KafkaSettings(
     String groupId,
     List<Duration> retryTiers,
     boolean createTopics,
-    Path clientProperties,
+    Optional<Path> clientProperties,
     Duration openTimeout) {
 
   /** The embedded spool. */
@@ -165,6 +166,7 @@ public record KafkaSettings(
   /** Checks what the keys' parsers cannot see alone. */
   public KafkaSettings {
     Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(clientProperties, "clientProperties");
     retryTiers = List.copyOf(retryTiers);
     if (backend.equals(KAFKA) && bootstrapServers.isBlank()) {
       throw new ConfigException(
@@ -195,7 +197,7 @@ public record KafkaSettings(
         s.get(GROUP),
         s.get(TIERS),
         s.get(CREATE),
-        s.get(CLIENT_PROPERTIES),
+        Optional.ofNullable(s.get(CLIENT_PROPERTIES)),
         s.get(OPEN_TIMEOUT));
   }
 
@@ -210,15 +212,16 @@ public record KafkaSettings(
    * @throws ConfigException when the file cannot be read
    */
   public Map<String, String> clientOverrides() {
-    if (clientProperties == null) {
+    if (clientProperties.isEmpty()) {
       return Map.of();
     }
+    Path file = clientProperties.get();
     Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(clientProperties)) {
+    try (Reader r = Files.newBufferedReader(file)) {
       p.load(r);
     } catch (IOException e) {
       throw new ConfigException(
-          CLIENT_PROPERTIES.name() + ": cannot read " + clientProperties + ": " + e.getMessage());
+          CLIENT_PROPERTIES.name() + ": cannot read " + file + ": " + e.getMessage());
     }
     Map<String, String> m = new LinkedHashMap<>();
     p.stringPropertyNames().stream().sorted().forEach(k -> m.put(k, p.getProperty(k)));

@@ -427,8 +427,8 @@ public final class Relay implements AutoCloseable {
         door =
             new Opening(
                 "the SNS endpoint",
-                listen == null ? "-" : listen.getHostString(),
-                listen == null ? -1 : listen.getPort(),
+                listen.map(InetSocketAddress::getHostString).orElse("-"),
+                listen.map(InetSocketAddress::getPort).orElse(-1),
                 SesEventsSettings.LISTEN);
         intake =
             SesEventsIntake.start(
@@ -437,7 +437,7 @@ public final class Relay implements AutoCloseable {
         doors.add(grace -> started.close());
       }
       // With the embedded simulator and no SNS endpoint configured, the loop is wired by itself.
-      if (config.sesEvents().snsListen() == null
+      if (config.sesEvents().snsListen().isEmpty()
           && recorder != null
           && delivery != null
           && delivery.upstream().simulator().isPresent()) {

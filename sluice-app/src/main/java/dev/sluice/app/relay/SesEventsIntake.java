@@ -78,16 +78,18 @@ final class SesEventsIntake implements AutoCloseable {
     SqsClient sqs = null;
     SqsReader reader = null;
     try {
-      if (s.snsListen() != null) {
+      if (s.snsListen().isPresent()) {
         endpoint =
             new SnsEndpoint(
                 intake,
-                new InetSocketAddress(s.snsListen().getHostString(), s.snsListen().getPort()));
+                new InetSocketAddress(
+                    s.snsListen().get().getHostString(), s.snsListen().get().getPort()));
         endpoint.start();
       }
-      if (s.sqsQueueUrl() != null) {
-        sqs = sqsClient(s.sqsQueueUrl(), region, env);
-        reader = new SqsReader(sqs, s.sqsQueueUrl().toString(), intake);
+      if (s.sqsQueueUrl().isPresent()) {
+        URI queue = s.sqsQueueUrl().get();
+        sqs = sqsClient(queue, region, env);
+        reader = new SqsReader(sqs, queue.toString(), intake);
         reader.start();
       }
     } catch (IOException | RuntimeException e) {
@@ -104,10 +106,10 @@ final class SesEventsIntake implements AutoCloseable {
 
   /** The TLS trust for certificate fetches: one PEM certificate, or the JDK's CAs (null). */
   private static SSLContext trust(SesEventsSettings s) {
-    if (s.trustCa() == null) {
+    if (s.trustCa().isEmpty()) {
       return null;
     }
-    try (InputStream in = Files.newInputStream(s.trustCa())) {
+    try (InputStream in = Files.newInputStream(s.trustCa().get())) {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       store.setCertificateEntry(
@@ -122,7 +124,7 @@ final class SesEventsIntake implements AutoCloseable {
       throw new ConfigException(
           SesEventsSettings.TRUST_CA.name()
               + ": cannot read a PEM certificate from "
-              + s.trustCa()
+              + s.trustCa().get()
               + ": "
               + e.getMessage());
     }

@@ -13,27 +13,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where SES's events come in: the keys {@code relay.sns.*} (an HTTP endpoint for SNS subscriptions)
  * and {@code relay.sqs.queue-url} (an SQS queue subscribed to the topic).
  *
- * @param snsListen the SNS endpoint's address, or null when it is off
+ * @param snsListen the SNS endpoint's address, if it is on
  * @param topics the topic ARNs whose messages are taken and whose subscriptions are confirmed
  * @param certHosts hosts beyond SNS's own trusted to serve signing certificates ({@code host} or
  *     {@code host:port})
  * @param trustCa a PEM certificate to trust for fetching certificates instead of the JDK's CAs, or
  *     null
  * @param replayWindow how far an SNS message's Timestamp may be from now
- * @param sqsQueueUrl the SQS queue read, or null for none
+ * @param sqsQueueUrl the SQS queue read, if any
  */
 public record SesEventsSettings(
-    InetSocketAddress snsListen,
+    Optional<InetSocketAddress> snsListen,
     List<String> topics,
     List<String> certHosts,
-    Path trustCa,
+    Optional<Path> trustCa,
     Duration replayWindow,
-    URI sqsQueueUrl) {
+    Optional<URI> sqsQueueUrl) {
 
   /** {@code relay.sns.listen}. */
   public static final ConfigKey<String> LISTEN =
@@ -94,8 +96,11 @@ public record SesEventsSettings(
   public static final List<ConfigKey<?>> KEYS =
       List.of(LISTEN, TOPICS, CERT_HOSTS, TRUST_CA, REPLAY, QUEUE);
 
-  /** Copies the lists. */
+  /** Copies the lists and checks for nulls. */
   public SesEventsSettings {
+    Objects.requireNonNull(snsListen, "snsListen");
+    Objects.requireNonNull(trustCa, "trustCa");
+    Objects.requireNonNull(sqsQueueUrl, "sqsQueueUrl");
     topics = List.copyOf(topics);
     certHosts = List.copyOf(certHosts);
   }
@@ -103,7 +108,7 @@ public record SesEventsSettings(
   /** Reads the keys. */
   public static SesEventsSettings from(Settings s) {
     String listen = s.get(LISTEN);
-    InetSocketAddress address = null;
+    Optional<InetSocketAddress> address = Optional.empty();
     if (!listen.equals("off")) {
       int colon = listen.lastIndexOf(':');
       String host = listen.substring(0, colon);
@@ -111,16 +116,18 @@ public record SesEventsSettings(
         host = host.substring(1, host.length() - 1);
       }
       address =
-          InetSocketAddress.createUnresolved(host, Integer.parseInt(listen.substring(colon + 1)));
+          Optional.of(
+              InetSocketAddress.createUnresolved(
+                  host, Integer.parseInt(listen.substring(colon + 1))));
     }
     SesEventsSettings settings =
         new SesEventsSettings(
             address,
             s.get(TOPICS),
             s.get(CERT_HOSTS),
-            s.get(TRUST_CA),
+            Optional.ofNullable(s.get(TRUST_CA)),
             s.get(REPLAY),
-            s.get(QUEUE));
+            Optional.ofNullable(s.get(QUEUE)));
     if (settings.enabled() && settings.topics.isEmpty()) {
       throw new ConfigException(
           TOPICS.name() + " must list the SNS topics whose events are taken (ARNs)");
@@ -130,7 +137,7 @@ public record SesEventsSettings(
 
   /** Whether any intake is on. */
   public boolean enabled() {
-    return snsListen != null || sqsQueueUrl != null;
+    return snsListen.isPresent() || sqsQueueUrl.isPresent();
   }
 
   /** What the intake trusts. */
