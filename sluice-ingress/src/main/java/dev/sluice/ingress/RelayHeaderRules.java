@@ -36,15 +36,17 @@ public final class RelayHeaderRules {
   public static final String CLASS_HEADER = "X-Sluice-Class";
 
   /** Takes any value of either header: for doors that know no routes nor classes. */
-  public static final RelayHeaderRules ANY = new RelayHeaderRules(null, null);
+  public static final RelayHeaderRules ANY = new RelayHeaderRules(true, List.of(), List.of());
 
   /** The longest name quoted back in a refusal, so the relay's names still fit after it. */
   private static final int MAX_NAME = 64;
 
+  private final boolean any;
   private final List<String> routes;
   private final List<String> classes;
 
-  private RelayHeaderRules(List<String> routes, List<String> classes) {
+  private RelayHeaderRules(boolean any, List<String> routes, List<String> classes) {
+    this.any = any;
     this.routes = routes;
     this.classes = classes;
   }
@@ -57,16 +59,21 @@ public final class RelayHeaderRules {
    */
   public static RelayHeaderRules of(List<String> routes, List<String> classes) {
     return new RelayHeaderRules(
+        false,
         List.copyOf(Objects.requireNonNull(routes, "routes")),
         List.copyOf(Objects.requireNonNull(classes, "classes")));
   }
 
   /** The refusal of a message whose header section breaks these rules, if it does. */
   public Optional<MessageCheck.Refusal> check(byte[] message) {
-    if (routes == null) {
+    return check(HeaderSection.fields(message));
+  }
+
+  /** The same, for a header section the door has already read ({@link HeaderSection#fields}). */
+  public Optional<MessageCheck.Refusal> check(List<HeaderSection.Field> fields) {
+    if (any) {
       return Optional.empty();
     }
-    List<HeaderSection.Field> fields = HeaderSection.fields(message);
     String problem = problem(fields, ROUTE_HEADER, "route", "routes", routes);
     if (problem != null) {
       return Optional.of(MessageCheck.Refusal.fitted(MessageCheck.Problem.ROUTE_HEADER, problem));

@@ -55,7 +55,11 @@ public final class SesHeaderRules {
 
   /** The refusal of a message whose header section breaks these rules, if it does. */
   public Optional<MessageCheck.Refusal> check(byte[] message) {
-    List<HeaderSection.Field> fields = HeaderSection.fields(message);
+    return check(HeaderSection.fields(message));
+  }
+
+  /** The same, for a header section the door has already read ({@link HeaderSection#fields}). */
+  public Optional<MessageCheck.Refusal> check(List<HeaderSection.Field> fields) {
     String text = problem(fields);
     return text == null
         ? Optional.empty()

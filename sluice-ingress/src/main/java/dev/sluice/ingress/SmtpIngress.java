@@ -2,6 +2,7 @@ package dev.sluice.ingress;
 
 import dev.sluice.core.Clock;
 import dev.sluice.core.Envelope;
+import dev.sluice.core.ses.HeaderSection;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolException;
@@ -156,10 +157,12 @@ public final class SmtpIngress implements SmtpHandler {
   public DataResult data(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
     Optional<MessageCheck.Refusal> refused = MessageCheck.check(message);
     if (refused.isEmpty()) {
-      refused = sesHeaders.check(message);
-    }
-    if (refused.isEmpty()) {
-      refused = relayHeaders.check(message);
+      // One reading of the header section for both sets of control-header rules.
+      List<HeaderSection.Field> fields = HeaderSection.fields(message);
+      refused = sesHeaders.check(fields);
+      if (refused.isEmpty()) {
+        refused = relayHeaders.check(fields);
+      }
     }
     if (refused.isPresent()) {
       // RFC 3463 X.6.0: other media error; the same words as the HTTP door's 400.

@@ -3,6 +3,7 @@ package dev.sluice.ingress.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Clock;
 import dev.sluice.core.Envelope;
+import dev.sluice.core.ses.HeaderSection;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolException;
@@ -299,9 +300,11 @@ final class SubmitApi {
    * find in a message.
    */
   private void controlHeaders(byte[] message) {
-    Optional<MessageCheck.Refusal> refused = sesHeaders.check(message);
+    // One reading of the header section for both sets of control-header rules.
+    List<HeaderSection.Field> fields = HeaderSection.fields(message);
+    Optional<MessageCheck.Refusal> refused = sesHeaders.check(fields);
     if (refused.isEmpty()) {
-      refused = relayHeaders.check(message);
+      refused = relayHeaders.check(fields);
     }
     if (refused.isPresent()) {
       throw new Refusal(
