@@ -9,6 +9,8 @@ import dev.sluice.simulator.account.ConfigurationSet;
 import dev.sluice.simulator.account.EventDestination;
 import dev.sluice.simulator.account.EventType;
 import dev.sluice.simulator.account.SuppressedDestination;
+import dev.sluice.simulator.notify.Fate;
+import dev.sluice.simulator.notify.FeedbackPublisher;
 import dev.sluice.simulator.sns.SnsTopics;
 import dev.sluice.testkit.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -296,6 +299,64 @@ class FeedbackPublishingTest {
         .isEqualTo(1.0);
     assertThat(registry.get("simulator.feedback").tag("outcome", "no-room").counter().count())
         .isEqualTo(2.0);
+  }
+
+  @Test
+  void feedbackWaitingToBePublished_takesTheRoomOfEveryEventItWillPublish() throws Exception {
+    // Each success makes a Send and a Delivery: with room for 4, the first two fit, the third
+    // would publish its events only to have them dropped, so it is not built.
+    core("notification-delay=1h");
+    room = 4;
+    for (int i = 0; i < 3; i++) {
+      accept(send("success@simulator.amazonses.com"));
+    }
+    assertThat(registry.get("simulator.feedback").tag("outcome", "queued").counter().count())
+        .isEqualTo(2.0);
+    assertThat(registry.get("simulator.feedback").tag("outcome", "no-room").counter().count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void roomSmallerThanOneMessagesEvents_stillTakesTheFirst() throws Exception {
+    core("notification-delay=1h");
+    room = 1;
+    accept(send("bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com"));
+    assertThat(registry.get("simulator.feedback").tag("outcome", "queued").counter().count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void eventsCounted_areTheEventsPublishedToOneTopic_overRandomRecipientMixes() throws Exception {
+    core();
+    Map<String, Fate> fateOf =
+        Map.of(
+            "success@simulator.amazonses.com", Fate.DELIVERED,
+            "bounce@simulator.amazonses.com", Fate.BOUNCED,
+            "complaint@simulator.amazonses.com", Fate.COMPLAINED,
+            "ooto@simulator.amazonses.com", Fate.AUTO_REPLIED,
+            "suppressionlist@simulator.amazonses.com", Fate.GLOBALLY_SUPPRESSED,
+            "deliverydelay@simulator.amazonses.com", Fate.DELAYED);
+    List<String> addresses = fateOf.keySet().stream().sorted().toList();
+    Random random = new Random(1313);
+    Map<String, Integer> expected = new java.util.HashMap<>();
+    for (int i = 0; i < 150; i++) {
+      List<String> to = new ArrayList<>();
+      int n = 1 + random.nextInt(6);
+      for (int j = 0; j < n; j++) {
+        to.add(addresses.get(random.nextInt(addresses.size())));
+      }
+      String id = accept(send(to.toArray(String[]::new)));
+      expected.put(id, FeedbackPublisher.events(to.stream().map(fateOf::get).toList()));
+    }
+    Await.until(
+        "every message's events published",
+        WAIT,
+        () ->
+            expected.entrySet().stream()
+                .allMatch(e -> events(ALL, e.getKey()).size() >= e.getValue()));
+    for (Map.Entry<String, Integer> e : expected.entrySet()) {
+      assertThat(events(ALL, e.getKey())).as(e.getKey()).hasSize(e.getValue());
+    }
   }
 
   @Test

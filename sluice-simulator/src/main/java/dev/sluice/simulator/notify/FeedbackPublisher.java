@@ -66,7 +66,7 @@ public final class FeedbackPublisher implements AutoCloseable {
         };
   }
 
-  private record Pending(Feedback feedback, long dueNanos) {}
+  private record Pending(Feedback feedback, long dueNanos, int events) {}
 
   private final SnsTopics topics;
   private final ConfigurationSets destinations;
@@ -86,6 +86,13 @@ public final class FeedbackPublisher implements AutoCloseable {
 
   /** The queue's size, for {@link #wanted} to read without the lock. */
   private final AtomicInteger waiting = new AtomicInteger();
+
+  /**
+   * The most messages the queued feedback will publish to any one topic (the sum of {@link #events}
+   * over the queue), for {@link #wanted} to read without the lock: a subscription's room is counted
+   * in messages, and one message's feedback is a Send and a Delivery, or more.
+   */
+  private final AtomicInteger eventsAhead = new AtomicInteger();
 
   private final Map<EventType, Counter> events = new EnumMap<>(EventType.class);
   private final Counter notifications;
@@ -147,34 +154,38 @@ public final class FeedbackPublisher implements AutoCloseable {
    * met {@code fates}, is worth building now, so that the send path builds none when it would not.
    *
    * <p>Yes when it may put an address on the suppression list, or when some subscription of its
-   * topics has room for it beyond the feedback already waiting here to be published (which takes
-   * that room first). No when this publisher's own queue is full (counted as dropped, as {@link
-   * #submit} would). When its topics have subscriptions but none has such room, the feedback is
-   * counted here as dropped ({@code simulator_feedback_total{outcome="no-room"}}) before anything
-   * of it is built: a simulator whose subscribers are far behind spends next to nothing on the
-   * events it cannot deliver, instead of building each one only to drop it.
+   * topics has room for all the messages it will publish there ({@link #events}) beyond those of
+   * the feedback already waiting here to be published, which takes that room first (or, with
+   * nothing waiting, room for at least one: a queue smaller than one message's events still gets
+   * what fits). No when this publisher's own queue is full (counted as dropped, as {@link #submit}
+   * would). When its topics have subscriptions but none has such room, the feedback is counted here
+   * as dropped ({@code simulator_feedback_total{outcome="no-room"}}) before anything of it is
+   * built: a simulator whose subscribers are far behind spends next to nothing on the events it
+   * cannot deliver, instead of building each one only to drop it.
    */
   public boolean wanted(String configurationSet, List<Fate> fates) {
     if (listener != Listener.NONE
         && (fates.contains(Fate.BOUNCED) || fates.contains(Fate.COMPLAINED))) {
       return true;
     }
-    int ahead = waiting.get();
-    if (ahead >= capacity) {
+    if (waiting.get() >= capacity) {
       // The queue is full: submit would drop it; count it as that, without building it.
       dropped.increment();
       return false;
     }
+    int ahead = eventsAhead.get();
+    // With nothing ahead, one message's room will do; otherwise room for all it will publish.
+    int need = ahead == 0 ? 1 : ahead + events(fates);
     boolean subscribed = false;
     if (notificationTopic != null && topics.hasSubscribers(notificationTopic)) {
-      if (topics.room(notificationTopic) > ahead) {
+      if (topics.room(notificationTopic) >= need) {
         return true;
       }
       subscribed = true;
     }
     if (configurationSet != null) {
       for (String topic : destinations.allEventTopics(configurationSet)) {
-        if (topics.room(topic) > ahead) {
+        if (topics.room(topic) >= need) {
           return true;
         }
         subscribed |= topics.hasSubscribers(topic);
@@ -186,6 +197,36 @@ public final class FeedbackPublisher implements AutoCloseable {
     return false;
   }
 
+  /**
+   * The most messages the feedback of a send whose recipients met {@code fates} publishes to one
+   * topic (see {@link #publish}): a Send, a DeliveryDelay when one was delayed, one Delivery for
+   * all delivered, and a Bounce or Complaint per recipient that had one; one message for a send
+   * that was rejected or failed to render (no fates). The identity notifications are fewer.
+   */
+  public static int events(List<Fate> fates) {
+    if (fates.isEmpty()) {
+      return 1;
+    }
+    int n = 1;
+    boolean delayed = false;
+    boolean delivered = false;
+    for (Fate fate : fates) {
+      switch (fate) {
+        case DELIVERED -> delivered = true;
+        case DELAYED -> {
+          delayed = true;
+          delivered = true;
+        }
+        case COMPLAINED, AUTO_REPLIED -> {
+          delivered = true;
+          n++;
+        }
+        case BOUNCED, GLOBALLY_SUPPRESSED, ACCOUNT_SUPPRESSED -> n++;
+      }
+    }
+    return n + (delayed ? 1 : 0) + (delivered ? 1 : 0);
+  }
+
   /** Queues the feedback of one accepted message; drops and counts it when the queue is full. */
   public void submit(Feedback f) {
     lock.lock();
@@ -194,8 +235,10 @@ public final class FeedbackPublisher implements AutoCloseable {
         dropped.increment();
         return;
       }
-      queue.addLast(new Pending(f, clock.nanos() + delayNanos));
+      int n = events(f.fates());
+      queue.addLast(new Pending(f, clock.nanos() + delayNanos, n));
       waiting.set(queue.size());
+      eventsAhead.addAndGet(n);
       if (queue.size() == 1) {
         // Every delay is the same, so a non-empty queue's head is due no later than this one, and
         // the dispatcher already waits for it: only a queue that was empty needs a wake-up.
@@ -234,6 +277,7 @@ public final class FeedbackPublisher implements AutoCloseable {
         }
         next = queue.pollFirst();
         waiting.set(queue.size());
+        eventsAhead.addAndGet(-next.events());
       } catch (InterruptedException e) {
         return;
       } finally {
@@ -394,6 +438,7 @@ public final class FeedbackPublisher implements AutoCloseable {
       left = queue.size();
       queue.clear();
       waiting.set(0);
+      eventsAhead.set(0);
       changed.signalAll();
     } finally {
       lock.unlock();
