@@ -342,6 +342,23 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
       List<String> recipients,
       String configurationSet)
       throws IOException {
+    wal.await(recordDeliveredUnsynced(queueId, time, sesMessageIds, recipients, configurationSet));
+  }
+
+  /**
+   * {@link #recordDelivered}, without waiting for the disk: visible at once, durable with the next
+   * sync of the log (another writer's, or {@link #sync}). For a writer that records many in a row
+   * and syncs once for all of them.
+   *
+   * @return the number of the write
+   */
+  public long recordDeliveredUnsynced(
+      String queueId,
+      Instant time,
+      List<String> sesMessageIds,
+      List<String> recipients,
+      String configurationSet)
+      throws IOException {
     long write;
     synchronized (writeLock) {
       try (Txn txn = new Txn()) {
@@ -378,7 +395,17 @@ public final class FeedbackStore implements SesEventRecorder, Suppressions, Auto
         write = txn.commit(now);
       }
     }
-    wal.await(write);
+    return write;
+  }
+
+  /** Whether every write taken so far is on disk. */
+  public boolean synced() {
+    return wal.synced();
+  }
+
+  /** Returns once every write taken so far is on disk (one sync of the log, shared). */
+  public void sync() throws IOException {
+    wal.await(wal.last());
   }
 
   /** Adds a line to a message's history (an attempt, a deferral, a failure, a suppression). */

@@ -60,6 +60,16 @@ final class WalSync {
     }
   }
 
+  /** Whether every write numbered so far is on disk. */
+  boolean synced() {
+    lock.lock();
+    try {
+      return synced >= written;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Returns once write {@code n} (and every write before it) is on disk, making a sync if none is
    * in progress.

@@ -128,6 +128,30 @@ class FeedbackStoreTest {
   }
 
   @Test
+  void recordDeliveredUnsynced_visibleAtOnce_durableAfterSync_andTiesEventsToTheMessage()
+      throws IOException {
+    try (FeedbackStore store = open()) {
+      store.recordAccepted("q1", T0, "smtp", "127.0.0.1", 100, List.of("a@example.com"));
+      store.sync();
+      assertTrue(store.synced());
+      store.recordDeliveredUnsynced("q1", T0, List.of("ses-1"), List.of("a@example.com"), "mkt");
+      assertFalse(store.synced());
+      assertEquals(
+          List.of(HistoryEntry.Kind.ACCEPTED, HistoryEntry.Kind.DELIVERED),
+          store.history("q1").stream().map(HistoryEntry::kind).toList());
+      store.sync();
+      assertTrue(store.synced());
+      // An event for the SES MessageId lands in the message's history and counts for its set.
+      store.record(Events.hardBounce("b1", "ses-1", T0, "mkt", "a@example.com"));
+      assertTrue(
+          store.history("q1").stream()
+              .anyMatch(
+                  e -> e.kind() == HistoryEntry.Kind.EVENT && e.sesMessageId().equals("ses-1")));
+      assertEquals(1, store.reputation("mkt", Duration.ofDays(1)).sends());
+    }
+  }
+
+  @Test
   void record_softBounceAndDelivery_notSuppressed() throws IOException {
     try (FeedbackStore store = open()) {
       store.record(Events.softBounce("e1", "ses-1", T0, "ooto@example.com"));
