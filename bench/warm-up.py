@@ -21,7 +21,8 @@ Variants (alternating on every repeat, the order rotating):
   traffic    an AOT cache trained by dev.sluice.app.AotTraining: a relay that takes thousands of
              messages over SMTP and HTTP and delivers them (classes and JIT profiles of the hot
              path, JEP 515); what the package and ./sluice now make
-  any other name given with --extra NAME='JVM OPTIONS' (e.g. --extra 'c1only=-XX:TieredStopAtLevel=1')
+  any other name given with --extra NAME='JVM OPTIONS' (e.g. --extra 'c1only=-XX:TieredStopAtLevel=1'):
+             the traffic cache plus those options, or cold plus them when traffic is not run
 
 The caches are made once at the start from a copy of sluice-app/target/sluice.jar (their
 training times are reported). Medians over the repeats; asserts nothing. Needs a JDK 25 (found as
@@ -327,9 +328,10 @@ def main():
             sys.exit(f"unknown variant {v}")
     for e in args.extra:
         name, _, opts = e.partition("=")
-        if "traffic" not in variants:
-            sys.exit("--extra builds on the traffic cache: keep traffic in --variants")
-        variants[name] = variants["traffic"] + opts.split()
+        base = "traffic" if "traffic" in variants else "cold"
+        if base not in variants:
+            sys.exit("--extra builds on the traffic cache, or on cold without it: keep one in --variants")
+        variants[name] = variants[base] + opts.split()
     log(f"JDK {jdk}; {args.messages} x {args.size} B over {args.sessions} sessions; variants "
         f"{', '.join(variants)}; {args.repeats} repeats; load average {loadavg()}")
     rows = []
