@@ -6,16 +6,17 @@ import java.util.List;
 
 /**
  * Told when a front door has made messages durable and answered {@code 250} / {@code 202}: the
- * relay wakes its delivery scheduler and counts acceptances. Called on the thread that completes
- * the append; must be quick and must not throw.
+ * relay wakes its delivery scheduler, counts acceptances and writes each message's first history
+ * line from what it is told ({@link Accepted}), without reading the spool. Called on the thread
+ * that completes the append; must be quick and must not throw.
  */
 @FunctionalInterface
 public interface AcceptListener {
   /** Listens to nothing. */
-  AcceptListener NONE = ids -> {};
+  AcceptListener NONE = messages -> {};
 
-  /** These messages are in the spool. */
-  void accepted(List<QueueId> ids);
+  /** These messages are in the spool, in the order the door appended them. */
+  void accepted(List<Accepted> messages);
 
   /**
    * Recipients on the suppression list were dropped from the envelope of a message just accepted

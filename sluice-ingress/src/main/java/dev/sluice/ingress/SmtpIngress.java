@@ -5,6 +5,7 @@ import dev.sluice.core.Envelope;
 import dev.sluice.core.ses.HeaderSection;
 import dev.sluice.core.spool.QueueId;
 import dev.sluice.core.spool.Spool;
+import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.spool.SpoolException;
 import dev.sluice.core.spool.Submission;
 import dev.sluice.core.suppress.Suppression;
@@ -156,13 +157,15 @@ public final class SmtpIngress implements SmtpHandler {
   @Override
   public DataResult data(SessionInfo session, SmtpEnvelope envelope, byte[] message) {
     Optional<MessageCheck.Refusal> refused = MessageCheck.check(message);
+    String set = "";
     if (refused.isEmpty()) {
-      // One reading of the header section for both sets of control-header rules.
+      // One reading of the header section for both sets of control-header rules and the listener.
       List<HeaderSection.Field> fields = HeaderSection.fields(message);
       refused = sesHeaders.check(fields);
       if (refused.isEmpty()) {
         refused = relayHeaders.check(fields);
       }
+      set = Accepted.configurationSet(fields);
     }
     if (refused.isPresent()) {
       // RFC 3463 X.6.0: other media error; the same words as the HTTP door's 400.
@@ -177,8 +180,9 @@ public final class SmtpIngress implements SmtpHandler {
             now,
             origin(session));
     try {
-      QueueId id = spool.append(s).get();
-      listener.accepted(List.of(id));
+      SpoolEntry stored = spool.appendEntries(List.of(s)).get().get(0);
+      QueueId id = stored.id();
+      listener.accepted(List.of(new Accepted(stored, set)));
       return DataResult.respond(Reply.of(250, "2.0.0", "Ok: queued as " + id));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();

@@ -39,6 +39,7 @@ class SmtpIngressIT {
   private RocksSpool spool;
   private SmtpServer server;
   private final List<QueueId> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Accepted> told = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Suppressions suppressions = Suppressions.none();
   private RelayHeaderRules relayHeaders = RelayHeaderRules.ANY;
 
@@ -76,7 +77,10 @@ class SmtpIngressIT {
                 admission,
                 "relay.test",
                 Clock.system(),
-                accepted::addAll,
+                messages -> {
+                  told.addAll(messages);
+                  messages.forEach(m -> accepted.add(m.id()));
+                },
                 sesHeaders,
                 relayHeaders,
                 suppressions));
@@ -127,6 +131,23 @@ class SmtpIngressIT {
           .endsWith(new String(message("hi"), StandardCharsets.US_ASCII));
       assertThat(e.size()).isEqualTo(stored.length());
       assertThat(accepted).as("the accept listener hears of it").containsExactly(id);
+      assertThat(told.get(0).entry()).as("told the entry as stored").isEqualTo(e);
+      assertThat(told.get(0).configurationSet()).as("it names no set").isEmpty();
+    }
+  }
+
+  @Test
+  void data_namingAConfigurationSet_theListenerIsToldTheSet() throws Exception {
+    start(AccessPolicy.loopbackOnly());
+    try (SmtpClient c = SmtpClient.connect(client().build())) {
+      byte[] named =
+          ("X-SES-CONFIGURATION-SET: marketing \r\n"
+                  + new String(message("set"), StandardCharsets.US_ASCII))
+              .getBytes(StandardCharsets.US_ASCII);
+      QueueId id = queued(c.send("app@example.com", List.of("to@example.net"), named));
+      assertThat(told).hasSize(1);
+      assertThat(told.get(0).entry()).isEqualTo(spool.find(id).orElseThrow());
+      assertThat(told.get(0).configurationSet()).isEqualTo("marketing");
     }
   }
 

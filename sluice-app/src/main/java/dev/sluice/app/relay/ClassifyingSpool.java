@@ -102,11 +102,21 @@ final class ClassifyingSpool implements Spool {
 
   @Override
   public CompletableFuture<List<QueueId>> appendAll(List<Submission> messages) {
+    return spool.appendAll(classifyAll(messages));
+  }
+
+  /** The entries of the messages as classified and stored, not as the doors gave them. */
+  @Override
+  public CompletableFuture<List<SpoolEntry>> appendEntries(List<Submission> messages) {
+    return spool.appendEntries(classifyAll(messages));
+  }
+
+  private List<Submission> classifyAll(List<Submission> messages) {
     List<Submission> classified = new ArrayList<>(messages.size());
     for (Submission m : messages) {
       classified.add(classify(m));
     }
-    return spool.appendAll(classified);
+    return classified;
   }
 
   @Override

@@ -1,16 +1,14 @@
 package dev.sluice.app.relay;
 
 import dev.sluice.core.Clock;
-import dev.sluice.core.ses.HeaderSection;
-import dev.sluice.core.ses.MessageTags;
 import dev.sluice.core.spool.QueueId;
-import dev.sluice.core.spool.Spool;
 import dev.sluice.core.spool.SpoolEntry;
 import dev.sluice.core.suppress.Suppression;
 import dev.sluice.delivery.DeliveryEvent;
 import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.feedback.store.HistoryEntry;
 import dev.sluice.feedback.store.ReputationWatch;
+import dev.sluice.ingress.Accepted;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * is a record for people, the spool is what keeps mail safe. On close the queue is drained (bounded
  * by a grace) before the spool and the store close.
  *
+ * <p>The accepted line is written from what the door tells ({@link Accepted}: the spool entry as
+ * stored and the configuration set its header names), not read back from the spool: reading each
+ * message's entry and whole content again only to parse its header section cost a tenth of the
+ * relay's CPU, and a message delivered before its line was written had no line at all. A queued
+ * line holds those small facts, never the content, so a full queue stays small.
+ *
  * <p><b>Syncs.</b> A delivered line (the SES MessageIds tied to the queue id, and the sends counted
  * for the reputation) is written without waiting for the disk, and the writes of the last {@link
  * #SYNC_EVERY} are made durable together by one sync of the store's log. Waiting for a sync per
@@ -49,10 +53,10 @@ import org.slf4j.LoggerFactory;
  * recorded without the tie to its queue id.
  *
  * <p>A delivery's sends count for the message's configuration set (its {@code
- * X-SES-CONFIGURATION-SET} header, else the relay's default set, else none), read from the spooled
- * content when the message is accepted: the content has left the spool by the time it is delivered.
- * Only sets other than the default are remembered, per queued message, until it is delivered or
- * given up on; a message spooled before a restart counts for the default set.
+ * X-SES-CONFIGURATION-SET} header, else the relay's default set, else none), learnt when the
+ * message is accepted: the content has left the spool by the time it is delivered. Only sets other
+ * than the default are remembered, per queued message, until it is delivered or given up on; a
+ * message spooled before a restart counts for the default set.
  *
  * <p>Thread-safe.
  */
@@ -75,7 +79,6 @@ final class HistoryRecorder implements AutoCloseable {
   private volatile boolean unsynced;
 
   private final FeedbackStore store;
-  private final Spool spool;
   private final AtomicLong dropped = new AtomicLong();
   private final ThreadPoolExecutor writer;
   private final ScheduledExecutorService sweeper;
@@ -90,15 +93,9 @@ final class HistoryRecorder implements AutoCloseable {
    * @param defaultSet the relay's {@code --configuration-set}, or empty
    * @param reputation the watch over the store's rates, checked every minute
    */
-  HistoryRecorder(
-      FeedbackStore store,
-      Spool spool,
-      String defaultSet,
-      ReputationWatch reputation,
-      Clock clock) {
+  HistoryRecorder(FeedbackStore store, String defaultSet, ReputationWatch reputation, Clock clock) {
     this.store = store;
     this.clock = clock;
-    this.spool = spool;
     this.defaultSet = defaultSet;
     this.writer =
         new ThreadPoolExecutor(
@@ -125,11 +122,11 @@ final class HistoryRecorder implements AutoCloseable {
   }
 
   /** Notes messages the doors made durable. */
-  void accepted(List<QueueId> ids) {
+  void accepted(List<Accepted> messages) {
     writer.execute(
         () -> {
-          for (QueueId id : ids) {
-            spool.find(id).ifPresent(this::writeAccepted);
+          for (Accepted a : messages) {
+            writeAccepted(a);
           }
         });
   }
@@ -156,17 +153,17 @@ final class HistoryRecorder implements AutoCloseable {
     return dropped.get();
   }
 
-  private void writeAccepted(SpoolEntry e) {
+  private void writeAccepted(Accepted a) {
+    SpoolEntry e = a.entry();
     // The origin reads "smtp 127.0.0.1 user=app": the door, then the client.
     String origin = e.origin();
     int space = origin.indexOf(' ');
     String door = space < 0 ? origin : origin.substring(0, space);
     String client = space < 0 ? "" : origin.substring(space + 1);
-    spool
-        .content(e.id())
-        .map(c -> configurationSet(c, defaultSet))
-        .filter(set -> !set.equals(defaultSet))
-        .ifPresent(set -> sets.put(e.id().value(), set));
+    String set = a.setOr(defaultSet);
+    if (!set.equals(defaultSet)) {
+      sets.put(e.id().value(), set);
+    }
     List<String> to = e.envelope().recipients();
     write(() -> store.recordAccepted(e.id().value(), e.received(), door, client, e.size(), to));
     SharedFeedback s = shared;
@@ -225,17 +222,6 @@ final class HistoryRecorder implements AutoCloseable {
     if (s != null) {
       s.appended(queueId, line);
     }
-  }
-
-  /**
-   * The configuration set a message is sent with: its last {@code X-SES-CONFIGURATION-SET} header
-   * (the one SES and the v2 transport read), else {@code defaultSet}.
-   */
-  static String configurationSet(byte[] content, String defaultSet) {
-    List<HeaderSection.Field> named =
-        HeaderSection.named(HeaderSection.fields(content), MessageTags.SET_HEADER);
-    String set = named.isEmpty() ? "" : named.get(named.size() - 1).value().strip();
-    return set.isEmpty() ? defaultSet : set;
   }
 
   private interface Write {

@@ -34,6 +34,7 @@ import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.feedback.store.ReputationWatch;
 import dev.sluice.feedback.store.StoreInUseException;
 import dev.sluice.ingress.AcceptListener;
+import dev.sluice.ingress.Accepted;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.Networks;
@@ -231,7 +232,6 @@ public final class Relay implements AutoCloseable {
             ? null
             : new HistoryRecorder(
                 feedback,
-                spool,
                 config.delivery().configurationSet().orElse(""),
                 new ReputationWatch(feedback, registry),
                 Clock.system());
@@ -284,14 +284,14 @@ public final class Relay implements AutoCloseable {
       AcceptListener accepted =
           new AcceptListener() {
             @Override
-            public void accepted(List<QueueId> ids) {
-              metrics.accepted(ids.size());
+            public void accepted(List<Accepted> messages) {
+              metrics.accepted(messages.size());
               if (history != null) {
-                history.accepted(ids);
+                history.accepted(messages);
               }
               if (scheduler != null) {
-                for (QueueId id : ids) {
-                  scheduler.wake(id);
+                for (Accepted m : messages) {
+                  scheduler.wake(m.id());
                 }
               }
             }

@@ -9,8 +9,6 @@ import dev.sluice.feedback.store.FeedbackSettings;
 import dev.sluice.feedback.store.FeedbackStore;
 import dev.sluice.feedback.store.HistoryEntry;
 import dev.sluice.feedback.store.ReputationWatch;
-import dev.sluice.spool.RocksSpool;
-import dev.sluice.spool.RocksSpoolConfig;
 import dev.sluice.testkit.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -45,13 +43,11 @@ class HistoryRecorderSyncTest {
   @Test
   void delivery_manyDeliveredLines_allWrittenAndMadeDurableWithoutStopping() throws Exception {
     Clock clock = Clock.system();
-    try (RocksSpool spool =
-            RocksSpool.open(RocksSpoolConfig.builder(dir.resolve("spool")).buckets(1).build());
-        FeedbackStore store =
-            FeedbackStore.open(dir.resolve("feedback"), FeedbackSettings.DEFAULTS, clock)) {
+    try (FeedbackStore store =
+        FeedbackStore.open(dir.resolve("feedback"), FeedbackSettings.DEFAULTS, clock)) {
       HistoryRecorder recorder =
           new HistoryRecorder(
-              store, spool, "", new ReputationWatch(store, new SimpleMeterRegistry()), clock);
+              store, "", new ReputationWatch(store, new SimpleMeterRegistry()), clock);
       try {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 500; i++) {

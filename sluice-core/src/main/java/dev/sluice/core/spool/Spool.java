@@ -1,6 +1,7 @@
 package dev.sluice.core.spool;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +61,25 @@ public interface Spool extends AutoCloseable {
    * one sync.
    */
   CompletableFuture<List<QueueId>> appendAll(List<Submission> messages);
+
+  /**
+   * Like {@link #appendAll}, and completes with the entries of the messages as stored ({@link
+   * SpoolEntry#queued}), so that a door can tell of what it accepted without reading the spool
+   * back. A spool that stores something other than what it is given (another content, origin or
+   * envelope) must override this to give the entries of what it stored.
+   */
+  default CompletableFuture<List<SpoolEntry>> appendEntries(List<Submission> messages) {
+    List<Submission> copy = List.copyOf(messages);
+    return appendAll(copy)
+        .thenApply(
+            ids -> {
+              List<SpoolEntry> entries = new ArrayList<>(ids.size());
+              for (int i = 0; i < ids.size(); i++) {
+                entries.add(SpoolEntry.queued(ids.get(i), copy.get(i)));
+              }
+              return entries;
+            });
+  }
 
   /**
    * Takes up to {@code max} messages of one bucket that are {@link SpoolState#QUEUED} or {@link

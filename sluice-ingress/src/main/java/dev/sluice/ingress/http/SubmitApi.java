@@ -11,6 +11,7 @@ import dev.sluice.core.spool.Submission;
 import dev.sluice.core.suppress.Suppression;
 import dev.sluice.core.suppress.Suppressions;
 import dev.sluice.ingress.AcceptListener;
+import dev.sluice.ingress.Accepted;
 import dev.sluice.ingress.AccessPolicy;
 import dev.sluice.ingress.Admission;
 import dev.sluice.ingress.MessageCheck;
@@ -102,12 +103,14 @@ final class SubmitApi {
   }
 
   /**
-   * A message checked and ready for the spool, without its trace field, and the recipients dropped
-   * from its envelope because they are suppressed.
+   * A message checked and ready for the spool, without its trace field, the configuration set its
+   * header names (or empty; see {@link Accepted#configurationSet}), and the recipients dropped from
+   * its envelope because they are suppressed.
    */
-  private record Prepared(Envelope envelope, byte[] message, List<Suppression> suppressed) {
-    Prepared(Envelope envelope, byte[] message) {
-      this(envelope, message, List.of());
+  private record Prepared(
+      Envelope envelope, byte[] message, String set, List<Suppression> suppressed) {
+    Prepared(Envelope envelope, byte[] message, String set) {
+      this(envelope, message, set, List.of());
     }
   }
 
@@ -161,13 +164,14 @@ final class SubmitApi {
     Prepared p = unsuppressed(given);
     admit(p.message().length);
     return spool
-        .append(submission(p, r, user, now))
+        .appendEntries(List.of(submission(p, r, user, now)))
         .handle(
-            (id, failure) -> {
+            (stored, failure) -> {
               if (failure != null) {
                 return notStored(failure);
               }
-              listener.accepted(List.of(id));
+              QueueId id = stored.get(0).id();
+              listener.accepted(List.of(new Accepted(stored.get(0), p.set())));
               if (!p.suppressed().isEmpty()) {
                 listener.suppressed(id, p.suppressed());
               }
@@ -219,13 +223,19 @@ final class SubmitApi {
       submissions.add(submission(p, r, user, now));
     }
     return spool
-        .appendAll(submissions)
+        .appendEntries(submissions)
         .handle(
-            (ids, failure) -> {
+            (stored, failure) -> {
               if (failure != null) {
                 return notStored(failure);
               }
-              listener.accepted(ids);
+              List<QueueId> ids = new ArrayList<>(stored.size());
+              List<Accepted> accepted = new ArrayList<>(stored.size());
+              for (int i = 0; i < stored.size(); i++) {
+                ids.add(stored.get(i).id());
+                accepted.add(new Accepted(stored.get(i), prepared.get(i).set()));
+              }
+              listener.accepted(accepted);
               for (int i = 0; i < prepared.size(); i++) {
                 if (!prepared.get(i).suppressed().isEmpty()) {
                   listener.suppressed(ids.get(i), prepared.get(i).suppressed());
@@ -277,8 +287,8 @@ final class SubmitApi {
     }
     recipientLimit(recipients.size());
     byte[] message = RawMessage.canonical(r.body(), settings.maxMessageSize().bytes());
-    controlHeaders(message);
-    return new Prepared(new Envelope(sender, List.copyOf(recipients)), message);
+    String set = controlHeaders(message);
+    return new Prepared(new Envelope(sender, List.copyOf(recipients)), message, set);
   }
 
   private Prepared composed(MessageSpec m, Instant now) {
@@ -291,16 +301,18 @@ final class SubmitApi {
               + " octets, larger than the limit of "
               + settings.maxMessageSize().bytes());
     }
-    controlHeaders(content);
-    return new Prepared(m.envelope(), content);
+    String set = controlHeaders(content);
+    return new Prepared(m.envelope(), content, set);
   }
 
   /**
    * Refuses, with the SMTP door's words, what {@link SesHeaderRules} and {@link RelayHeaderRules}
    * find in a message.
+   *
+   * @return the configuration set the message names, or empty ({@link Accepted#configurationSet})
    */
-  private void controlHeaders(byte[] message) {
-    // One reading of the header section for both sets of control-header rules.
+  private String controlHeaders(byte[] message) {
+    // One reading of the header section for both sets of control-header rules and the listener.
     List<HeaderSection.Field> fields = HeaderSection.fields(message);
     Optional<MessageCheck.Refusal> refused = sesHeaders.check(fields);
     if (refused.isEmpty()) {
@@ -315,6 +327,7 @@ final class SubmitApi {
           },
           refused.get().text());
     }
+    return Accepted.configurationSet(fields);
   }
 
   /**
@@ -341,7 +354,7 @@ final class SubmitApi {
     if (kept.isEmpty()) {
       throw new Refusal(ErrorCode.RECIPIENT_SUPPRESSED, "5.1.1 " + String.join("; ", words));
     }
-    return new Prepared(new Envelope(p.envelope().from(), kept), p.message(), dropped);
+    return new Prepared(new Envelope(p.envelope().from(), kept), p.message(), p.set(), dropped);
   }
 
   /** A dropped recipient as the response shows it. */

@@ -53,6 +53,44 @@ class HttpSubmitIT {
   }
 
   @Test
+  void everyForm_accepted_theListenerIsToldTheStoredEntryAndTheNamedSet() throws Exception {
+    suppress("gone@example.org");
+    IngressFixture.Reply raw =
+        f.post(
+            "/v1/messages?from=app%40example.com&to=gone%40example.org&to=b%40example.org",
+            "message/rfc822",
+            "X-SES-CONFIGURATION-SET: marketing\r\nFrom: a@example.com\r\n\r\nhi\r\n"
+                .getBytes(StandardCharsets.UTF_8));
+    IngressFixture.Reply json =
+        f.postJson(
+            "/v1/messages",
+            "{\"from\":\"app@example.com\",\"to\":[\"b@example.org\"],\"subject\":\"s\","
+                + "\"text\":\"t\",\"configurationSet\":\"alerts\"}");
+    IngressFixture.Reply batch =
+        f.postJson(
+            "/v1/messages/batch",
+            "{\"messages\":[{\"from\":\"app@example.com\",\"to\":[\"b@example.org\"],"
+                + "\"subject\":\"s\",\"text\":\"t\"},{\"from\":\"app@example.com\","
+                + "\"to\":[\"b@example.org\"],\"subject\":\"s\",\"text\":\"t\","
+                + "\"headers\":{\"X-SES-CONFIGURATION-SET\":\"tx\"}}]}");
+    assertThat(raw.status()).as(raw.raw().body()).isEqualTo(202);
+    assertThat(json.status()).as(json.raw().body()).isEqualTo(202);
+    assertThat(batch.status()).as(batch.raw().body()).isEqualTo(202);
+
+    List<QueueId> ids = new ArrayList<>(List.of(raw.id(), json.id()));
+    batch.json().get("ids").forEach(id -> ids.add(new QueueId(id.asText())));
+    assertThat(f.told).extracting(dev.sluice.ingress.Accepted::id).containsExactlyElementsOf(ids);
+    for (dev.sluice.ingress.Accepted a : f.told) {
+      assertThat(a.entry())
+          .as("the entry as stored, the suppressed recipient dropped")
+          .isEqualTo(f.spool.find(a.id()).orElseThrow());
+    }
+    assertThat(f.told)
+        .extracting(dev.sluice.ingress.Accepted::configurationSet)
+        .containsExactly("marketing", "alerts", "", "tx");
+  }
+
+  @Test
   void raw_someRecipientsSuppressed_acceptedForTheOthersAndListed() throws Exception {
     suppress("gone@example.org");
     IngressFixture.Reply r =

@@ -42,6 +42,7 @@ final class IngressFixture implements AutoCloseable {
   final HttpClient client;
   final String base;
   final List<QueueId> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<dev.sluice.ingress.Accepted> told = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** "queue-id address" of each recipient the accept listener was told was dropped. */
   final List<String> suppressed = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -80,8 +81,9 @@ final class IngressFixture implements AutoCloseable {
             serverTls,
             new dev.sluice.ingress.AcceptListener() {
               @Override
-              public void accepted(List<QueueId> ids) {
-                IngressFixture.this.accepted(ids);
+              public void accepted(List<dev.sluice.ingress.Accepted> messages) {
+                told.addAll(messages);
+                IngressFixture.this.accepted(messages.stream().map(m -> m.id()).toList());
               }
 
               @Override
