@@ -202,6 +202,7 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
     public void apply(List<SharedTopics.Shared> records, Map<String, Map<Integer, Long>> next)
         throws IOException {
       List<Suppression> adds = new ArrayList<>();
+      boolean unsynced = false;
       for (SharedTopics.Shared r : records) {
         if (r.topic().equals(suppressions)) {
           if (r.value() == null) {
@@ -212,10 +213,14 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
           }
         } else {
           flush(adds);
-          applyFeedback(r);
+          unsynced |= applyFeedback(r);
         }
       }
       flush(adds);
+      if (unsynced) {
+        // The delivered lines of this batch, durable in one sync before the positions move on.
+        store.sync();
+      }
       for (Map.Entry<String, Map<Integer, Long>> t : next.entrySet()) {
         Map<Integer, Long> p = positions.computeIfAbsent(t.getKey(), k -> new HashMap<>());
         p.putAll(t.getValue());
@@ -232,9 +237,10 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
       }
     }
 
-    private void applyFeedback(SharedTopics.Shared r) throws IOException {
+    /** Applies one shared record; whether it left a write to be synced ({@link #apply} does). */
+    private boolean applyFeedback(SharedTopics.Shared r) throws IOException {
       if (r.value() == null) {
-        return;
+        return false;
       }
       JsonNode v = JSON.readTree(r.value());
       if (r.key().startsWith(EVENT)) {
@@ -243,12 +249,12 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
           event = SesEventParser.parse(r.key().substring(EVENT.length()), v.path("json").asText());
         } catch (SesEventFormatException e) {
           log.warn("skipping a shared SES event that cannot be read: {}", e.getMessage());
-          return;
+          return false;
         }
         if (event.isPresent()) {
           store.recordShared(event.get());
         }
-        return;
+        return false;
       }
       String queueId = v.path("queueId").asText();
       Instant time = Instant.ofEpochMilli(v.path("time").asLong());
@@ -261,13 +267,15 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
                 v.path("client").asText(),
                 v.path("size").asLong(),
                 strings(v.path("recipients")));
-        case "delivered" ->
-            store.recordDelivered(
-                queueId,
-                time,
-                strings(v.path("sesMessageIds")),
-                strings(v.path("recipients")),
-                v.path("configurationSet").asText());
+        case "delivered" -> {
+          store.recordDeliveredUnsynced(
+              queueId,
+              time,
+              strings(v.path("sesMessageIds")),
+              strings(v.path("recipients")),
+              v.path("configurationSet").asText());
+          return true;
+        }
         case "line" ->
             store.append(
                 queueId,
@@ -279,6 +287,7 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
                     v.path("detail").asText()));
         default -> log.warn("skipping a shared history line of unknown type {}", v.path("type"));
       }
+      return false;
     }
   }
 
