@@ -72,20 +72,22 @@ import org.slf4j.LoggerFactory;
  * <p><b>STARTTLS</b> discards any input buffered after the command (RFC 3207 §4.2; the 2011
  * STARTTLS command injection), upgrades the socket, and forgets HELO, AUTH and the transaction.
  *
- * <p><b>Ending a session from outside</b> (server stop, idle sessions reaped under stress). A
- * session is either busy (reading a message, calling the handler, answering) or waiting for a
- * command; which one is kept under a small lock. The session thread marks itself waiting only
- * around a read for its next command that would block, after flushing its replies, and takes itself
- * back when the read returns; in between it only reads, so another thread may take it over: it
- * marks it ended, and a short-lived thread writes the 421, half-closes the connection and closes it
- * once the client has closed its side or {@link #LINGER} has passed (a client that never reads or
- * closes cannot hold the server). A busy session is never cut short: on stop it finishes the
- * message in hand, answers it ({@code 250} once stored, or the handler's refusal), and answers 421
- * itself at its next command boundary. Only when the stop's grace has passed is anything closed
- * without an answer. Rejected: closing the socket (the old stop: a client that had sent its final
- * dot got no reply though its message was stored, and sent it again), interrupting the thread (a
- * virtual thread blocked on a socket closes it), and waking the read with {@code shutdownInput}
- * (under TLS 1.2 the end of input closes the output too, so the 421 could not be sent).
+ * <p><b>Ending a session from outside</b> (server stop, idle sessions reaped under stress, read
+ * limits). A session is either busy (calling the handler, answering), waiting for a command, or
+ * waiting for input inside a command (message data, an AUTH response, the TLS handshake); which one
+ * is kept under a small lock. The session thread marks itself waiting only around a read that would
+ * block, after flushing its replies, and takes itself back when the read returns; in between it
+ * only reads, so another thread may take it over (a stop or the stress reaper only while it waits
+ * for a command, the sweeper at either wait's limit): it marks it ended, and a short-lived thread
+ * writes the 421, half-closes the connection and closes it once the client has closed its side or
+ * {@link #LINGER} has passed (a client that never reads or closes cannot hold the server). A busy
+ * session is never cut short by a stop: it finishes the message in hand, answers it ({@code 250}
+ * once stored, or the handler's refusal), and answers 421 itself at its next command boundary. Only
+ * when the stop's grace has passed is anything closed without an answer. Rejected: closing the
+ * socket (the old stop: a client that had sent its final dot got no reply though its message was
+ * stored, and sent it again), interrupting the thread (a virtual thread blocked on a socket closes
+ * it), and waking the read with {@code shutdownInput} (under TLS 1.2 the end of input closes the
+ * output too, so the 421 could not be sent).
  *
  * <p><b>Size.</b> This file is longer than most because it is the whole RFC 5321 command set as one
  * state machine, read top to bottom; parsing lives beside it ({@link PathArgument}, {@link
