@@ -155,20 +155,6 @@ final class LineReader {
   }
 
   /**
-   * Drops what is buffered and what one read brings.
-   *
-   * @return false at end of stream
-   */
-  boolean skipSome() throws IOException {
-    pos = end;
-    if (!fill(defaultWait)) {
-      return false;
-    }
-    pos = end;
-    return true;
-  }
-
-  /**
    * Drops what is buffered and what one read brings, without the call before blocking (the session
    * is being closed and has nothing more to say).
    *

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -34,8 +35,19 @@ import org.slf4j.LoggerFactory;
  * session that has waited for a command for {@link SmtpLimits#stressCommandTimeout()} is answered
  * {@link ServerReply#TIMEOUT} and closed, so connections a client leaked are reaped in seconds
  * rather than held for the full command timeout (Postfix shortens {@code smtpd_timeout} the same
- * way under stress). One virtual thread sweeps the sessions a few times per stress timeout;
- * sessions busy with a message are never touched.
+ * way under stress). Sessions busy with a message are never touched.
+ *
+ * <p><b>The sweeper.</b> One virtual thread enforces every session's read limits (the command and
+ * data timeouts, the linger before a close, a hang's limit; see {@link SmtpSession}) and the stress
+ * timeout, so that no read carries a timer of its own. It looks at every session each tenth of the
+ * shortest fixed limit (the command and data timeouts and the 2 s linger, so at least five times a
+ * second) or each quarter of the stress timeout if that is sooner, never more often than every 5
+ * ms, and sooner when a session's deadline comes first or a session asks (a hang's limit is the
+ * handler's and may be shorter than the period). A timeout thus fires within a tenth of itself
+ * after it is due, and a look costs a volatile read per session. It runs until the stop has ended
+ * every session, whose lingers it bounds. Rejected: a timer per session (the scheduling the sweeper
+ * exists to avoid), and a queue of deadlines ordered by time (each read would pay an insertion and
+ * a removal under a shared lock; scanning a thousand sessions a few times a second costs less).
  *
  * <p><b>Stop</b> ({@link #stop(Duration)}) closes the listener first, then asks each session to
  * drain: one waiting for a command is answered {@link ServerReply#SHUTTING_DOWN} and closed at
@@ -50,6 +62,9 @@ public final class SmtpServer implements AutoCloseable {
 
   /** The grace of {@link #stop()}. */
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(2);
+
+  /** The sweeper's shortest sleep between looks at the sessions. */
+  private static final Duration MIN_SWEEP = Duration.ofMillis(5);
 
   /** How long stop waits for sessions to end once their grace has passed and they were closed. */
   private static final Duration AFTER_ABORT = Duration.ofSeconds(1);
@@ -67,7 +82,7 @@ public final class SmtpServer implements AutoCloseable {
   private int open;
   private ServerSocket listener;
   private Thread acceptor;
-  private Thread sweeper;
+  private volatile Thread sweeper;
   private volatile boolean stopped;
 
   /**
@@ -132,8 +147,8 @@ public final class SmtpServer implements AutoCloseable {
     s.setReuseAddress(true);
     s.bind(bind, 256);
     listener = s;
+    sweeper = Thread.ofVirtual().name("smtp-sweep-" + s.getLocalPort()).start(this::sweepLoop);
     acceptor = Thread.ofVirtual().name("smtp-accept-" + s.getLocalPort()).start(this::acceptLoop);
-    sweeper = Thread.ofVirtual().name("smtp-stress-" + s.getLocalPort()).start(this::sweepLoop);
     log.info("SMTP server listening on {}", s.getLocalSocketAddress());
   }
 
@@ -181,7 +196,6 @@ public final class SmtpServer implements AutoCloseable {
     }
     long deadline = System.nanoTime() + grace.toNanos();
     join(accept, deadline);
-    sweep.interrupt();
     for (SmtpSession s : sessions) {
       s.drain();
     }
@@ -201,6 +215,7 @@ public final class SmtpServer implements AutoCloseable {
         join(s.thread(), after);
       }
     }
+    sweep.interrupt(); // only now: the sessions' lingers and limits are enforced until they end
     join(sweep, System.nanoTime() + AFTER_ABORT.toNanos());
   }
 
@@ -210,37 +225,83 @@ public final class SmtpServer implements AutoCloseable {
     stop();
   }
 
+  /** The longest the sweeper sleeps between looks; see the design note. */
+  static Duration sweepPeriod(SmtpLimits limits) {
+    long shortest =
+        Math.min(
+            Math.min(limits.commandTimeout().toNanos(), limits.dataTimeout().toNanos()),
+            SmtpSession.LINGER.toNanos());
+    long period = Math.min(shortest / 10, limits.stressCommandTimeout().toNanos() / 4);
+    return Duration.ofNanos(Math.max(period, MIN_SWEEP.toNanos()));
+  }
+
+  /** Wakes the sweeper for a look now (a session began a wait that may end before its period). */
+  private void sweepSoon() {
+    Thread t = sweeper;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
   /**
-   * Reaps sessions idle longer than the stress command timeout while the server is under stress;
-   * looks four times per stress timeout (at most every 10 ms, at least once a second).
+   * Ends sessions whose wait for input has passed its limit, and while the server is under stress
+   * those idle longer than the stress command timeout; sleeps between looks as the design note
+   * says.
    */
   private void sweepLoop() {
     long idle = limits.stressCommandTimeout().toNanos();
-    long period = Math.clamp(idle / 4, 10_000_000L, 1_000_000_000L);
-    while (!stopped) {
+    long period = sweepPeriod(limits).toNanos();
+    while (!Thread.currentThread().isInterrupted()) {
+      long now = System.nanoTime();
+      long next = now + period;
       try {
-        Thread.sleep(Duration.ofNanos(period));
-      } catch (InterruptedException e) {
-        return;
+        next = expireOverdue(now, next);
+        if (openSessions() >= limits.stressConnections()) {
+          reapIdle(now, idle);
+        }
+      } catch (RuntimeException e) {
+        log.warn("SMTP sweep failed; trying again at the next look", e); // never lose the sweeper
       }
-      if (openSessions() < limits.stressConnections()) {
+      // At least MIN_SWEEP apart, so a deadline just passed cannot make the loop spin.
+      LockSupport.parkNanos(Math.max(next - System.nanoTime(), MIN_SWEEP.toNanos()));
+    }
+  }
+
+  /**
+   * Ends the sessions past their read deadline; returns the earliest deadline before {@code next}.
+   */
+  private long expireOverdue(long now, long next) {
+    int expired = 0;
+    for (SmtpSession s : sessions) {
+      if (s.expireIfOverdue(now)) {
+        expired++;
         continue;
       }
-      long now = System.nanoTime();
-      int reaped = 0;
-      for (SmtpSession s : sessions) {
-        if (s.reapIfIdle(now, idle)) {
-          reaped++;
-        }
+      long d = s.deadline();
+      if (d != Long.MIN_VALUE && d - next < 0) {
+        next = d;
       }
-      if (reaped > 0) {
-        log.info(
-            "under stress ({} sessions, stress from {}): closed {} idle for {} ms or more",
-            openSessions(),
-            limits.stressConnections(),
-            reaped,
-            limits.stressCommandTimeout().toMillis());
+    }
+    if (expired > 0) {
+      log.debug("closed {} sessions that waited for input past their limit", expired);
+    }
+    return next;
+  }
+
+  private void reapIdle(long now, long idle) {
+    int reaped = 0;
+    for (SmtpSession s : sessions) {
+      if (s.reapIfIdle(now, idle)) {
+        reaped++;
       }
+    }
+    if (reaped > 0) {
+      log.info(
+          "under stress ({} sessions, stress from {}): closed {} idle for {} ms or more",
+          openSessions(),
+          limits.stressConnections(),
+          reaped,
+          limits.stressCommandTimeout().toMillis());
     }
   }
 
@@ -267,7 +328,14 @@ public final class SmtpServer implements AutoCloseable {
       try {
         SmtpSession session =
             new SmtpSession(
-                nextId.getAndIncrement(), socket, tlsContext, dialect, limits, handler, observer);
+                nextId.getAndIncrement(),
+                socket,
+                tlsContext,
+                dialect,
+                limits,
+                handler,
+                observer,
+                this::sweepSoon);
         sessions.add(session);
         observer.sessionOpened();
         Thread.ofVirtual()

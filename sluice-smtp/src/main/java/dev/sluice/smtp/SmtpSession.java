@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,37 +45,58 @@ import org.slf4j.LoggerFactory;
  * another hop reads the line ends differently. Rejected: silently converting to CRLF (changes
  * signed content) and disconnecting (the client never learns why).
  *
- * <p><b>Limits.</b> Socket read timeouts give the command and data timeouts; every buffer has a
- * bound (line lengths, message size, recipients); refused commands are counted and the session
- * closed after too many. Writes have no timeout of their own: a client that never reads its replies
- * blocks the session until it closes or the server stops (the kernel's send buffer bounds the
- * memory).
+ * <p><b>Limits.</b> Every buffer has a bound (line lengths, message size, recipients); refused
+ * commands are counted and the session closed after too many. Writes have no timeout of their own:
+ * a client that never reads its replies blocks the session until it closes or the server stops (the
+ * kernel's send buffer bounds the memory).
+ *
+ * <p><b>Timeouts without timed reads.</b> The session's reads never carry {@code SO_TIMEOUT}: on a
+ * virtual thread a read with a timeout parks with a timeout, so the JDK schedules a timer and
+ * cancels it for every read that blocks, which was about a tenth of the relay's CPU at full accept
+ * rate. Instead, before each read that may block the session records, under {@link #turn}, the
+ * deadline of that read and what happens when it passes: the command timeout between commands and
+ * in an AUTH exchange or a TLS handshake (all of which end in {@link ServerReply#TIMEOUT}), the
+ * data timeout for each read of a message (DATA and BDAT), the handler's limit while hanging, and
+ * {@link #LINGER} while waiting for the client to close (both of which end in a close). The
+ * server's sweeper ({@link SmtpServer}) looks at the deadlines a few times per shortest limit and
+ * calls {@link #expireIfOverdue}: a session whose read has waited too long is taken over as below
+ * and answered 421 4.4.2, or closed. A session is overdue only while it waits for input: flushing
+ * its replies, calling the handler, and the time between storing a message and queuing its 250 all
+ * happen with no deadline set, so a session busy writing to a client that does not read, or one
+ * whose message is being stored, is never cut short by a read limit. Each read's deadline is its
+ * own, as {@code SO_TIMEOUT} was: a client that sends something within each limit is never timed
+ * out; the TLS handshake, whose reads happen inside the JDK, is one wait with the command timeout.
+ * Rejected: a timer per session (the same scheduling cost, moved), and closing the socket from the
+ * sweeper (the client would not learn why).
  *
  * <p><b>STARTTLS</b> discards any input buffered after the command (RFC 3207 §4.2; the 2011
  * STARTTLS command injection), upgrades the socket, and forgets HELO, AUTH and the transaction.
  *
- * <p><b>Ending a session from outside</b> (server stop, idle sessions reaped under stress). A
- * session is either busy (reading a message, calling the handler, answering) or waiting for a
- * command; which one is kept under a small lock. The session thread marks itself waiting only
- * around a read for its next command that would block, after flushing its replies, and takes itself
- * back when the read returns; in between it only reads, so another thread may take it over: it
- * marks it ended, and a short-lived thread writes the 421, half-closes the connection and closes it
- * once the client has closed its side or {@link #LINGER} has passed (a client that never reads or
- * closes cannot hold the server). A busy session is never cut short: on stop it finishes the
- * message in hand, answers it ({@code 250} once stored, or the handler's refusal), and answers 421
- * itself at its next command boundary. Only when the stop's grace has passed is anything closed
- * without an answer. Rejected: closing the socket (the old stop: a client that had sent its final
- * dot got no reply though its message was stored, and sent it again), interrupting the thread (a
- * virtual thread blocked on a socket closes it), and waking the read with {@code shutdownInput}
- * (under TLS 1.2 the end of input closes the output too, so the 421 could not be sent).
+ * <p><b>Ending a session from outside</b> (server stop, idle sessions reaped under stress, read
+ * limits). A session is either busy (calling the handler, answering), waiting for a command, or
+ * waiting for input inside a command (message data, an AUTH response, the TLS handshake); which one
+ * is kept under a small lock. The session thread marks itself waiting only around a read that would
+ * block, after flushing its replies, and takes itself back when the read returns; in between it
+ * only reads, so another thread may take it over (a stop or the stress reaper only while it waits
+ * for a command, the sweeper at either wait's limit): it marks it ended, and a short-lived thread
+ * writes the 421, half-closes the connection and closes it once the client has closed its side or
+ * {@link #LINGER} has passed (a client that never reads or closes cannot hold the server). A busy
+ * session is never cut short by a stop: it finishes the message in hand, answers it ({@code 250}
+ * once stored, or the handler's refusal), and answers 421 itself at its next command boundary. Only
+ * when the stop's grace has passed is anything closed without an answer. Rejected: closing the
+ * socket (the old stop: a client that had sent its final dot got no reply though its message was
+ * stored, and sent it again), interrupting the thread (a virtual thread blocked on a socket closes
+ * it), and waking the read with {@code shutdownInput} (under TLS 1.2 the end of input closes the
+ * output too, so the 421 could not be sent).
  *
  * <p><b>Size.</b> This file is longer than most because it is the whole RFC 5321 command set as one
  * state machine, read top to bottom; parsing lives beside it ({@link PathArgument}, {@link
  * MailParameters}, {@link AuthExchange}, {@link DataReader}), so what remains here is sequence,
  * state and replies.
  *
- * <p>Confined to its own thread, except {@link #drain()}, {@link #reapIfIdle} and {@link #abort()},
- * which any thread may call.
+ * <p>Confined to its own thread, except {@link #drain()}, {@link #reapIfIdle}, {@link
+ * #expireIfOverdue}, {@link #deadline()}, {@link #isDraining()} and {@link #abort()}, which any
+ * thread may call.
  */
 final class SmtpSession implements SessionInfo {
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
@@ -90,12 +110,20 @@ final class SmtpSession implements SessionInfo {
    */
   static final Duration LINGER = Duration.ofSeconds(2);
 
+  /** {@link #deadline} when the session is not waiting for input under a limit. */
+  private static final long NO_DEADLINE = Long.MIN_VALUE;
+
   /** Where the session stands, for a thread that wants to end it. */
   private enum Phase {
     /** Reading a message, calling the handler or answering: only the session thread acts. */
     BUSY,
     /** Waiting for a command with nothing queued: another thread may end it. */
     AWAITING,
+    /**
+     * Waiting for input inside a command (message data, an AUTH response, the TLS handshake) with
+     * nothing queued: only its read limit ends it from outside.
+     */
+    READING,
     /** Hanging as the handler asked: nothing is owed to the client. */
     HANGING,
     /** Ended by another thread, which answers and closes. */
@@ -127,6 +155,7 @@ final class SmtpSession implements SessionInfo {
   private final SmtpLimits limits;
   private final SmtpHandler handler;
   private final SmtpObserver observer;
+  private final Runnable sweepSoon;
   private final InetSocketAddress remote;
   private final LineReader in;
   private final ReplyWriter out;
@@ -138,6 +167,10 @@ final class SmtpSession implements SessionInfo {
   private boolean draining; // guarded by turn
   private boolean waitStarted; // guarded by turn: the wait for this command has begun
   private long awaitingSince; // guarded by turn
+  private volatile long deadline = NO_DEADLINE; // written under turn: when the current wait expires
+  // guarded by turn: at the deadline, answer TIMEOUT and close (true) or only close (false)
+  private boolean replyOnExpiry;
+  private long readLimit; // the limit of the next read inside a command: command or data timeout
   private final CountDownLatch endReplySent = new CountDownLatch(1);
   private boolean endedElsewhere;
   private String verb = "";
@@ -162,7 +195,8 @@ final class SmtpSession implements SessionInfo {
       SmtpDialect dialect,
       SmtpLimits limits,
       SmtpHandler handler,
-      SmtpObserver observer)
+      SmtpObserver observer,
+      Runnable sweepSoon)
       throws IOException {
     this.id = id;
     this.raw = raw;
@@ -172,13 +206,15 @@ final class SmtpSession implements SessionInfo {
     this.limits = limits;
     this.handler = handler;
     this.observer = observer;
+    this.sweepSoon = sweepSoon;
+    this.readLimit = limits.commandTimeout().toNanos();
     this.remote = (InetSocketAddress) raw.getRemoteSocketAddress();
     this.out =
         new ReplyWriter(
             raw.getOutputStream(),
             dialect.offers(SmtpExtension.ENHANCEDSTATUSCODES),
             r -> observer.replied(verb, r));
-    this.in = new LineReader(raw.getInputStream(), this.out::flush, observer::received);
+    this.in = new LineReader(raw.getInputStream(), readWait, observer::received);
   }
 
   /** Runs the session to its end; never throws. */
@@ -186,7 +222,6 @@ final class SmtpSession implements SessionInfo {
     thread = Thread.currentThread();
     try {
       raw.setTcpNoDelay(true);
-      setTimeout(limits.commandTimeout());
       if (isDraining()) {
         endHere(dialect.reply(ServerReply.SHUTTING_DOWN)); // in place of the greeting (§3.1)
         return;
@@ -205,9 +240,6 @@ final class SmtpSession implements SessionInfo {
       if (!endedElsewhere) {
         out.flush();
       }
-    } catch (SocketTimeoutException e) {
-      log.debug("session {}: timeout", id);
-      sendFinal(dialect.reply(ServerReply.TIMEOUT));
     } catch (IOException e) {
       log.debug("session {}: connection ended: {}", id, e.toString());
     } catch (RuntimeException e) {
@@ -267,24 +299,108 @@ final class SmtpSession implements SessionInfo {
               throw new StopBeforeWaiting(); // the stop came as the replies went out
             }
             phase = Phase.AWAITING;
+            long now = System.nanoTime();
             if (!waitStarted) {
               waitStarted = true;
-              awaitingSince = System.nanoTime(); // idle since the wait for this command began
+              awaitingSince = now; // idle since the wait for this command began
             }
+            expireAt(now, limits.commandTimeout().toNanos(), true);
           }
         }
 
         @Override
         public void after() throws IOException {
-          synchronized (turn) {
-            if (phase == Phase.ENDED) {
-              endedElsewhere = true;
-              throw new EndedElsewhere();
-            }
-            phase = Phase.BUSY;
-          }
+          backToBusy();
         }
       };
+
+  /**
+   * Around each blocking read inside a command (message data, an AUTH response): flush, then set
+   * the deadline of the read ({@link #readLimit}); afterwards clear it, or learn that the sweeper
+   * ended the session while it waited.
+   */
+  private final LineReader.Wait readWait =
+      new LineReader.Wait() {
+        @Override
+        public void before() throws IOException {
+          out.flush();
+          awaitInput();
+        }
+
+        @Override
+        public void after() throws IOException {
+          backToBusy();
+        }
+      };
+
+  /** Marks the session waiting for input inside a command, under {@link #readLimit}. */
+  private void awaitInput() {
+    synchronized (turn) {
+      phase = Phase.READING;
+      expireAt(System.nanoTime(), readLimit, true);
+    }
+  }
+
+  /** Ends a wait for input: clears its deadline, or throws if another thread ended the session. */
+  private void backToBusy() throws EndedElsewhere {
+    synchronized (turn) {
+      deadline = NO_DEADLINE;
+      if (phase == Phase.ENDED) {
+        endedElsewhere = true;
+        throw new EndedElsewhere();
+      }
+      phase = Phase.BUSY;
+    }
+  }
+
+  private void clearDeadline() {
+    synchronized (turn) {
+      deadline = NO_DEADLINE;
+    }
+  }
+
+  /** Sets the deadline of the wait beginning now. Called holding {@link #turn}. */
+  private void expireAt(long now, long limitNanos, boolean reply) {
+    replyOnExpiry = reply;
+    long at = now + limitNanos;
+    deadline = at == NO_DEADLINE ? at + 1 : at;
+  }
+
+  /**
+   * The deadline of the session's current wait for input on the {@link System#nanoTime()} scale, or
+   * {@link Long#MIN_VALUE} when it is not waiting under a limit. Any thread.
+   */
+  long deadline() {
+    return deadline;
+  }
+
+  /**
+   * Ends the session if its current wait for input has passed its limit: a session waiting for a
+   * command or for input inside one is answered {@link ServerReply#TIMEOUT} and closed as {@link
+   * #reapIfIdle} does; a hanging or lingering one is closed. Never blocks; any thread.
+   *
+   * @return whether it was ended
+   */
+  boolean expireIfOverdue(long nowNanos) {
+    long d = deadline;
+    if (d == NO_DEADLINE || nowNanos - d < 0) {
+      return false;
+    }
+    synchronized (turn) {
+      d = deadline;
+      if (d == NO_DEADLINE || nowNanos - d < 0) {
+        return false; // the read returned in the meantime
+      }
+      deadline = NO_DEADLINE;
+      if (replyOnExpiry && (phase == Phase.AWAITING || phase == Phase.READING)) {
+        log.debug("session {}: timeout", id);
+        endFromOutside(dialect.reply(ServerReply.TIMEOUT));
+      } else {
+        closeConnection();
+      }
+      return true;
+    }
+  }
 
   /** Thrown before a read for a command when the server began to stop after the last check. */
   private static final class StopBeforeWaiting extends IOException {
@@ -304,7 +420,8 @@ final class SmtpSession implements SessionInfo {
     }
   }
 
-  private boolean isDraining() {
+  /** Whether the server has asked the session to end (see {@link #drain()}). Any thread. */
+  boolean isDraining() {
     synchronized (turn) {
       return draining;
     }
@@ -350,6 +467,7 @@ final class SmtpSession implements SessionInfo {
    */
   private void endFromOutside(Reply reply) {
     phase = Phase.ENDED;
+    deadline = NO_DEADLINE; // the ending thread bounds what is left
     Thread session = thread;
     Thread.ofVirtual()
         .name("smtp-end-" + id)
@@ -394,31 +512,34 @@ final class SmtpSession implements SessionInfo {
   }
 
   /**
-   * Reads and drops what the client still sends until it closes, for at most {@link #LINGER}, so
-   * that closing with unread input does not reset the connection before the last reply is read.
+   * Reads and drops what the client still sends until it closes, for at most {@link #LINGER} (the
+   * sweeper closes the connection then), so that closing with unread input does not reset the
+   * connection before the last reply is read.
    */
   private void discardUntilClosed() {
-    long deadline = System.nanoTime() + LINGER.toNanos();
+    synchronized (turn) {
+      expireAt(System.nanoTime(), LINGER.toNanos(), false);
+    }
     try {
-      while (true) {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-          return;
-        }
-        socket.setSoTimeout((int) left);
-        if (!in.discardSome()) {
-          return;
-        }
+      while (in.discardSome()) {
+        // dropped
       }
     } catch (IOException e) {
-      // timed out, reset or closed: done either way
+      // reset, or closed by the sweeper: done either way
+    } finally {
+      clearDeadline();
     }
+  }
+
+  /** Closes the connection without a word, waking the session thread's read. */
+  private void closeConnection() {
+    closeQuietly(socket);
+    closeQuietly(raw);
   }
 
   /** Closes the connection from another thread (server stop) and wakes the session thread. */
   void abort() {
-    closeQuietly(socket);
-    closeQuietly(raw);
+    closeConnection();
     Thread t = thread;
     if (t != null) {
       t.interrupt();
@@ -564,9 +685,10 @@ final class SmtpSession implements SessionInfo {
       return;
     }
     out.send(dialect.reply(ServerReply.DATA_START));
-    setTimeout(limits.dataTimeout());
+    readLimit =
+        limits.dataTimeout().toNanos(); // for each read of the message, as RFC 5321 §4.5.3.2.5
     DataReader.Body body = DataReader.read(in, limits.maxTextLine(), limits.maxMessageSize());
-    setTimeout(limits.commandTimeout());
+    readLimit = limits.commandTimeout().toNanos();
     if (body == null) {
       throw new EOFException("client went away during DATA");
     }
@@ -596,7 +718,7 @@ final class SmtpSession implements SessionInfo {
         reversePath != null && !recipients.isEmpty()
             ? (chunks != null ? chunks : new DataReader.MessageBuffer(limits.maxMessageSize()))
             : null;
-    setTimeout(limits.dataTimeout());
+    readLimit = limits.dataTimeout().toNanos();
     boolean whole =
         in.readExactly(
             size,
@@ -605,7 +727,7 @@ final class SmtpSession implements SessionInfo {
                 target.append(b, off, n);
               }
             });
-    setTimeout(limits.commandTimeout());
+    readLimit = limits.commandTimeout().toNanos();
     if (!whole) {
       throw new EOFException("client went away during BDAT");
     }
@@ -686,20 +808,19 @@ final class SmtpSession implements SessionInfo {
       phase = Phase.HANGING;
     }
     out.flush();
-    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (turn) {
+      // One limit for the whole hang, closed by the sweeper; a limit far off saturates.
+      expireAt(System.nanoTime(), Math.min(limit.toNanos(), Long.MAX_VALUE / 4), false);
+    }
+    sweepSoon.run(); // the limit may be shorter than the sweeper's period
     try {
-      while (true) {
-        long left = Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000);
-        if (left <= 0) {
-          break;
-        }
-        socket.setSoTimeout((int) left);
-        if (!in.skipSome()) {
-          break; // the client closed
-        }
+      while (in.discardSome()) {
+        // the client's input is dropped: nothing is owed to it
       }
-    } catch (SocketTimeoutException e) {
-      // the hang limit passed
+    } catch (IOException e) {
+      // the hang limit passed (the sweeper closed the connection), or the server stopped
+    } finally {
+      clearDeadline();
     }
     closeQuietly(socket);
   }
@@ -743,9 +864,17 @@ final class SmtpSession implements SessionInfo {
                 .getSocketFactory()
                 .createSocket(raw, remote.getHostString(), remote.getPort(), true);
     s.setUseClientMode(false);
+    // The handshake's reads happen inside the JDK, so it is one wait under the command timeout.
+    // Until it is done the session's socket stays the plain one: a timeout is answered and
+    // half-closed there, as it was when the read timed out (the TLS layer is not yet usable).
+    readLimit = limits.commandTimeout().toNanos();
+    awaitInput();
+    try {
+      s.startHandshake();
+    } finally {
+      backToBusy(); // if the sweeper ended it, its EndedElsewhere replaces the handshake's failure
+    }
     socket = s;
-    s.setSoTimeout((int) limits.commandTimeout().toMillis());
-    s.startHandshake();
     in.setInput(s.getInputStream());
     out.setOutput(s.getOutputStream());
     tls = true;
@@ -863,10 +992,6 @@ final class SmtpSession implements SessionInfo {
     mailParameters = Map.of();
     recipients.clear();
     chunks = null;
-  }
-
-  private void setTimeout(Duration d) throws IOException {
-    socket.setSoTimeout((int) d.toMillis());
   }
 
   private void sendFinal(Reply reply) {
