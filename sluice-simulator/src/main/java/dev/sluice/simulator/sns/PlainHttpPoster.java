@@ -20,14 +20,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * POSTs to plain {@code http://} endpoints over kept-alive HTTP/1.1 connections, one blocking
- * exchange per connection at a time, for callers on virtual threads.
+ * exchange per connection at a time, for callers on their own threads.
  *
  * <p>Design note. What a delivery costs besides its signature was mostly the JDK's HTTP client: per
  * request it builds an immutable request, consults the proxy selector, resolves the address,
  * registers with its selector thread and completes a chain of futures across its worker threads; a
  * profile of the simulator under load with events put three quarters as much CPU there as in the
- * RSA signature. A virtual thread blocking on a socket needs none of that: the request is written
- * in one piece, the answer's status line and headers are read, its body (by {@code Content-Length},
+ * RSA signature. A thread blocking on a socket needs none of that: the request is written in one
+ * piece, the answer's status line and headers are read, its body (by {@code Content-Length},
  * chunked, or to the end of the connection) is discarded, and the connection goes back to its
  * endpoint's idle list unless either side said {@code Connection: close}. A kept-alive connection
  * the endpoint closed while idle fails before any byte of the answer; such a request is sent once

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,13 +31,22 @@ import org.slf4j.LoggerFactory;
  * default delivery policy of {@code retries} retries {@code retryDelay} apart (3 and 20 s), where
  * any answer but 2xx, a timeout or a connection failure is a failed attempt.
  *
- * <p>Design note. Each subscription's queue is drained by its own virtual threads (at most {@link
+ * <p>Design note. Each subscription's queue is drained by its own worker threads (at most {@link
  * #MAX_WORKERS_PER_SUBSCRIPTION}, see {@link SnsSubscription}); a worker holds one of {@code
  * maxInFlight} permits only while a POST is under way, not while it waits out a retry delay, so a
  * dead endpoint slows only its own subscription. Waits are measured on the injected {@link Clock}
  * in short real-time slices so a stop is noticed within a slice and a test on a manual clock
  * advances it instead of sleeping. Rejected: one scheduler thread with delayed tasks (a retry
  * schedule per message, and it reads the system clock) and a platform thread per subscription.
+ *
+ * <p>The workers are platform threads from a cached pool (idle ones end after a minute), not
+ * virtual threads. A worker blocks a few times per delivery (its signing turn, the answer to its
+ * POST), at the default 100 deliveries a second, while the simulator's carriers are otherwise idle
+ * or busy with the API: on virtual threads every such wake-up went through the JDK's poller or
+ * timer thread and woke a parked carrier to mount the worker again, and a profile of a draining
+ * simulator put as much CPU in those hand-offs (carriers parking and unparking, the timer and
+ * poller threads) as in the RSA signatures. A platform thread blocks and wakes in the kernel, once
+ * per wait. The workers are few (bounded per subscription) and long-lived while events flow.
  *
  * <p>CPU bound. Signing is what a delivery costs: one RSA-2048 signature is about a millisecond of
  * CPU, a POST on a kept-alive connection a tenth of that. Unbounded, the workers sign as fast as
@@ -51,9 +62,9 @@ import org.slf4j.LoggerFactory;
  * and it differs from machine to machine where a rate does not).
  *
  * <p>The POST itself: to {@code http://} endpoints it goes through {@link PlainHttpPoster}, a
- * blocking keep-alive HTTP/1.1 client on the worker's virtual thread; the JDK's HTTP client, used
- * for {@code https://} endpoints (its TLS and trust configuration), cost three quarters as much CPU
- * per delivery as the signature, in its selector and worker threads and its chains of futures.
+ * blocking keep-alive HTTP/1.1 client on the worker's thread; the JDK's HTTP client, used for
+ * {@code https://} endpoints (its TLS and trust configuration), cost three quarters as much CPU per
+ * delivery as the signature, in its selector and worker threads and its chains of futures.
  *
  * <p>Thread-safe.
  */
@@ -85,6 +96,9 @@ final class SnsDelivery implements AutoCloseable {
   private final ReentrantLock httpLock = new ReentrantLock();
   private volatile HttpClient http;
   private final PlainHttpPoster plain;
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().name("sns-delivery-", 0).daemon(true).factory());
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile SnsUrls urls;
 
@@ -144,7 +158,7 @@ final class SnsDelivery implements AutoCloseable {
     switch (sub.offer(o, settings.queueLimit(), perSubscription)) {
       case QUEUED_START_WORKER -> {
         try {
-          Thread.ofVirtual().name("sns-delivery").start(() -> drain(sub));
+          workers.execute(() -> drain(sub));
         } catch (RuntimeException | Error e) {
           sub.workerNotStarted();
           throw e;
@@ -426,6 +440,8 @@ final class SnsDelivery implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       plain.close();
+      // Workers notice the stop at their next step (a slice at most) and end; idle ones end now.
+      workers.shutdown();
       httpLock.lock();
       try {
         if (http != null) {
