@@ -279,7 +279,10 @@ start_nodes() {
   local started; started=$(date +%s)
   for (( i = 0; i < n; i++ )); do
     until [[ "$(smtp_banner "${NODE_PORTS[$i]}")" == 220* ]]; do
-      group_alive "${NODE_PGS[$i]}" || { tail -n 30 "$WORK_DIR/logs/$tag-node$i.log" >&2; die "node $i exited"; }
+      # Until the subshell has become the node (setsid), the group has no member but the
+      # subshell lives; in a node's cgroup that takes a while once its quota is spent.
+      group_alive "${NODE_PGS[$i]}" || kill -0 "${NODE_PGS[$i]}" 2>/dev/null \
+        || { tail -n 30 "$WORK_DIR/logs/$tag-node$i.log" >&2; die "node $i exited"; }
       (( $(date +%s) - started < START_TIMEOUT )) || die "node $i did not start"
       sleep 0.2
     done
