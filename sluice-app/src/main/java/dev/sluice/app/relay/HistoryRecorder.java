@@ -43,14 +43,14 @@ import org.slf4j.LoggerFactory;
  * relay's CPU, and a message delivered before its line was written had no line at all. A queued
  * line holds those small facts, never the content, so a full queue stays small.
  *
- * <p><b>Syncs.</b> A delivered line (the SES MessageIds tied to the queue id, and the sends counted
- * for the reputation) is written without waiting for the disk, and the writes of the last {@link
- * #SYNC_EVERY} are made durable together by one sync of the store's log. Waiting for a sync per
- * line, one line at a time on the one writer, cost an fsync per delivered message: more of the
- * relay's CPU than the spool's own syncs (bench/README.md, profile-relay.sh). A line written is
- * visible at once and survives the process dying; only a crash of the machine within that window
- * can lose it, which leaves the message in the spool's hands (already delivered) and its SES events
- * recorded without the tie to its queue id.
+ * <p><b>Syncs.</b> Every line, the delivered ones too (the SES MessageIds tied to the queue id, and
+ * the sends counted for the reputation), is written without waiting for the disk, and the writes of
+ * the last {@link #SYNC_EVERY} are made durable together by one sync of the store's log. Waiting
+ * for a sync per line, one line at a time on the one writer, cost an fsync per delivered message:
+ * more of the relay's CPU than the spool's own syncs (bench/README.md, profile-relay.sh). A line
+ * written is visible at once and survives the process dying; only a crash of the machine within
+ * that window can lose it, which leaves the message in the spool's hands (already delivered) and
+ * its SES events recorded without the tie to its queue id.
  *
  * <p>A delivery's sends count for the message's configuration set (its {@code
  * X-SES-CONFIGURATION-SET} header, else the relay's default set, else none), learnt when the
@@ -70,13 +70,8 @@ final class HistoryRecorder implements AutoCloseable {
 
   private static final Duration REPUTATION_EVERY = Duration.ofMinutes(1);
 
-  /** How often delivered lines written since the last sync are made durable. */
+  /** How often the lines written since the last sync are made durable. */
   static final Duration SYNC_EVERY = Duration.ofMillis(200);
-
-  /**
-   * Whether a delivered line was written since the last sync (the writer sets, the sweeper reads).
-   */
-  private volatile boolean unsynced;
 
   private final FeedbackStore store;
   private final AtomicLong dropped = new AtomicLong();
@@ -180,10 +175,8 @@ final class HistoryRecorder implements AutoCloseable {
       case DELIVERED -> {
         String sent = set == null ? defaultSet : set;
         write(
-            () -> {
-              store.recordDeliveredUnsynced(q, e.time(), e.upstreamIds(), e.recipients(), sent);
-              unsynced = true;
-            });
+            () ->
+                store.recordDeliveredUnsynced(q, e.time(), e.upstreamIds(), e.recipients(), sent));
         if (s != null) {
           s.delivered(q, e.time(), e.upstreamIds(), e.recipients(), sent);
         }
@@ -236,13 +229,11 @@ final class HistoryRecorder implements AutoCloseable {
     }
   }
 
-  /** Makes the delivered lines written since the last sync durable, if there are any. */
+  /** Makes the lines written since the last sync durable, if there are any. */
   private void sync() {
-    if (!unsynced) {
-      return;
+    if (!store.synced()) {
+      write(store::sync);
     }
-    unsynced = false;
-    write(store::sync);
   }
 
   private void sweep() {

@@ -202,7 +202,6 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
     public void apply(List<SharedTopics.Shared> records, Map<String, Map<Integer, Long>> next)
         throws IOException {
       List<Suppression> adds = new ArrayList<>();
-      boolean unsynced = false;
       for (SharedTopics.Shared r : records) {
         if (r.topic().equals(suppressions)) {
           if (r.value() == null) {
@@ -213,12 +212,12 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
           }
         } else {
           flush(adds);
-          unsynced |= applyFeedback(r);
+          applyFeedback(r);
         }
       }
       flush(adds);
-      if (unsynced) {
-        // The delivered lines of this batch, durable in one sync before the positions move on.
+      if (!records.isEmpty()) {
+        // What this batch wrote, durable in one sync before the positions move on.
         store.sync();
       }
       for (Map.Entry<String, Map<Integer, Long>> t : next.entrySet()) {
@@ -237,10 +236,9 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
       }
     }
 
-    /** Applies one shared record; whether it left a write to be synced ({@link #apply} does). */
-    private boolean applyFeedback(SharedTopics.Shared r) throws IOException {
+    private void applyFeedback(SharedTopics.Shared r) throws IOException {
       if (r.value() == null) {
-        return false;
+        return;
       }
       JsonNode v = JSON.readTree(r.value());
       if (r.key().startsWith(EVENT)) {
@@ -249,12 +247,12 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
           event = SesEventParser.parse(r.key().substring(EVENT.length()), v.path("json").asText());
         } catch (SesEventFormatException e) {
           log.warn("skipping a shared SES event that cannot be read: {}", e.getMessage());
-          return false;
+          return;
         }
         if (event.isPresent()) {
           store.recordShared(event.get());
         }
-        return false;
+        return;
       }
       String queueId = v.path("queueId").asText();
       Instant time = Instant.ofEpochMilli(v.path("time").asLong());
@@ -267,15 +265,13 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
                 v.path("client").asText(),
                 v.path("size").asLong(),
                 strings(v.path("recipients")));
-        case "delivered" -> {
-          store.recordDeliveredUnsynced(
-              queueId,
-              time,
-              strings(v.path("sesMessageIds")),
-              strings(v.path("recipients")),
-              v.path("configurationSet").asText());
-          return true;
-        }
+        case "delivered" ->
+            store.recordDeliveredUnsynced(
+                queueId,
+                time,
+                strings(v.path("sesMessageIds")),
+                strings(v.path("recipients")),
+                v.path("configurationSet").asText());
         case "line" ->
             store.append(
                 queueId,
@@ -287,7 +283,6 @@ final class SharedFeedback implements SesEventRecorder, FeedbackStore.Sharing, A
                     v.path("detail").asText()));
         default -> log.warn("skipping a shared history line of unknown type {}", v.path("type"));
       }
-      return false;
     }
   }
 
