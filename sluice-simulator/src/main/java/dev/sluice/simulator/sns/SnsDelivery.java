@@ -80,9 +80,9 @@ final class SnsDelivery implements AutoCloseable {
 
   /**
    * The longest piece of a wait for a signing turn. Workers queue on the bucket: at 100 signatures
-   * a second with eight workers a turn is about 80 ms away, and each piece slept is a timer set and
-   * a park and wake of the virtual thread, so the turn is slept in one piece where it can be; a
-   * stop is still noticed within this.
+   * a second with eight workers a turn is about 80 ms away, and each piece slept is a wake-up of
+   * the worker for nothing, so the turn is slept in one piece where it can be; a stop is still
+   * noticed within this.
    */
   private static final long TURN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
